@@ -1,0 +1,84 @@
+"""The composition of one running bot: settings, database, VK gateway and services.
+
+Handlers and jobs receive the ``App`` and use its services; nothing is global.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.clock import Clock
+from bot.config import Settings
+from bot.db import Database, open_database
+from bot.services.access import Access
+from bot.services.chat_life import ChatLife
+from bot.services.notify import Notifier
+from bot.vk.api import LimitedAPI
+from bot.vk.gateway import VkGateway
+from bot.vk.ratelimit import RateLimiter
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class App:
+    settings: Settings
+    db: Database
+    api: LimitedAPI
+    gateway: VkGateway
+    clock: Clock
+    group_id: int
+    screen_name: str | None
+    access: Access
+    notifier: Notifier
+    chat_life: ChatLife
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    def now(self) -> int:
+        return int(self.clock.now())
+
+    async def close(self) -> None:
+        await self.api.http_client.close()
+        await self.db.close()
+
+
+def make_api(settings: Settings) -> LimitedAPI:
+    token = settings.vk.token.get_secret_value() if settings.vk.token else ""
+    return LimitedAPI(
+        token,
+        api_url=settings.vk.api_url,
+        api_version=settings.vk.api_version,
+        limiter=RateLimiter(settings.vk.rps_limit),
+    )
+
+
+async def resolve_group(api: LimitedAPI, group_id: int | None) -> tuple[int, str | None]:
+    """The community id and screen name, asking VK (the token tells whose it is)."""
+    params: dict[str, Any] = {"group_id": group_id} if group_id else {}
+    response = (await api.request("groups.getById", params))["response"]
+    groups = response.get("groups", response) if isinstance(response, dict) else response
+    first = groups[0]
+    return int(first["id"]), first.get("screen_name")
+
+
+async def create_app(settings: Settings, *, clock: Clock | None = None, db: Database | None = None) -> App:
+    clock = clock or Clock()
+    db = db or await open_database(settings.db.path)
+    api = make_api(settings)
+    try:
+        group_id, screen_name = await resolve_group(api, settings.vk.group_id)
+    except BaseException:
+        await api.http_client.close()
+        await db.close()
+        raise
+    gateway = VkGateway(api, group_id)
+    access = Access(db, settings.bot.operators)
+    notifier = Notifier(db, gateway, clock)
+    app = App(
+        settings=settings, db=db, api=api, gateway=gateway, clock=clock, group_id=group_id,
+        screen_name=screen_name, access=access, notifier=notifier,
+        chat_life=ChatLife(db, gateway, clock, notifier),
+    )
+    return app

@@ -1,0 +1,163 @@
+"""Command catalogue and parser (pure). Commands are Russian words after «/» or «!».
+
+A leading mention of the bot (``[club123|@zavuch]``, ``@zavuch``, ``@club123``) is ignored.
+In a private chat the prefix is optional: «помощь» works like «/помощь».
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Where(StrEnum):
+    PRIVATE = "private"
+    CHAT = "chat"
+    ANY = "any"
+
+
+@dataclass(frozen=True)
+class CommandSpec:
+    key: str  # stable id used by handlers
+    names: tuple[str, ...]  # first is canonical; all lower-case, «е» for «ё»
+    where: Where
+    capability: str  # see bot.services.access.CAPABILITIES
+    usage: str
+    example: str
+    summary: str
+
+
+CATALOG: tuple[CommandSpec, ...] = (
+    CommandSpec("help", ("помощь", "help", "команды", "start", "начать"), Where.ANY, "everyone",
+                "/помощь", "/помощь", "список доступных вам команд"),
+    CommandSpec("code", ("код",), Where.PRIVATE, "everyone",
+                "/код XXXX-XXXX", "/код K7QM-4RTD", "привязать аккаунт по коду от школы"),
+    CommandSpec("org", ("организация", "орг"), Where.PRIVATE, "org_manage",
+                "/организация <тип> <код> <часовой пояс> [родитель] <название>",
+                "/организация школа sch12 Europe/Moscow mo-kazan Школа № 12",
+                "создать регион, муниципалитет, школу или организацию"),
+    CommandSpec("school", ("школа",), Where.PRIVATE, "school_view",
+                "/школа [код]", "/школа sch12", "сведения о школе: ответственные, приказы, численность"),
+    CommandSpec("role", ("роль",), Where.PRIVATE, "role_manage",
+                "/роль <выдать|снять> <роль> <кому: id или ссылка VK> [класс] [приказ № от ДД.ММ.ГГГГ]",
+                "/роль выдать модератор vk.com/id12345 приказ 15-к от 01.09.2026",
+                "выдать или снять роль по приказу"),
+    CommandSpec("import", ("импорт",), Where.PRIVATE, "roster_manage",
+                "/импорт (с прикреплённым файлом CSV или XLSX)", "/импорт + файл spisok.xlsx",
+                "загрузить списки учеников, родителей и сотрудников"),
+    CommandSpec("enrol", ("зачислить",), Where.PRIVATE, "roster_manage",
+                "/зачислить <ФИО> <класс>", "/зачислить Иванова Мария Петровна 5А", "зачислить ученика"),
+    CommandSpec("expel", ("отчислить",), Where.PRIVATE, "roster_manage",
+                "/отчислить <ФИО> [класс]", "/отчислить Иванова Мария 5А", "отчислить ученика"),
+    CommandSpec("transfer", ("перевести",), Where.PRIVATE, "roster_manage",
+                "/перевести <ФИО> <новый класс>", "/перевести Иванова Мария 5Б", "перевести ученика в другой класс"),
+    CommandSpec("homeschool", ("надомное",), Where.PRIVATE, "roster_manage",
+                "/надомное <ФИО> вкл|выкл", "/надомное Петров Илья вкл", "перевести на надомное обучение и обратно"),
+    CommandSpec("new_year", ("новый год",), Where.PRIVATE, "roster_manage",
+                "/новый год", "/новый год", "перевод всех классов в следующий (с подтверждением)"),
+    CommandSpec("codes", ("коды",), Where.PRIVATE, "roster_manage",
+                "/коды <класс>", "/коды 5А", "коды привязки для учеников и родителей класса (XLSX и CSV)"),
+    CommandSpec("create", ("создать",), Where.PRIVATE, "chat_create",
+                "/создать <тип> [класс | предмет класс | название]", "/создать родители 5А",
+                "создать беседу"),
+    CommandSpec("chats", ("чаты", "беседы"), Where.PRIVATE, "school_view",
+                "/чаты", "/чаты", "беседы школы и их заполненность"),
+    CommandSpec("report", ("отчет", "отчёт"), Where.PRIVATE, "report_view",
+                "/отчёт [ГГГГ-ММ]", "/отчёт 2026-10", "отчёт об активности за месяц"),
+    CommandSpec("bind", ("привязать",), Where.CHAT, "chat_bind",
+                "/привязать <тип> [класс | предмет класс | название]", "/привязать ученики 5А",
+                "привязать эту беседу к школе"),
+    CommandSpec("rules", ("правила",), Where.CHAT, "everyone",
+                "/правила", "/правила", "правила беседы"),
+    CommandSpec("complain", ("жалоба",), Where.CHAT, "everyone",
+                "/жалоба (ответом на сообщение)", "/жалоба", "пожаловаться модераторам на сообщение"),
+    CommandSpec("warn", ("пред",), Where.CHAT, "chat_moderate",
+                "/пред [причина] (ответом на сообщение)", "/пред оскорбление", "предупредить участника"),
+    CommandSpec("unwarn", ("снять пред",), Where.CHAT, "chat_moderate",
+                "/снять пред (ответом на сообщение)", "/снять пред", "снять последнее предупреждение"),
+    CommandSpec("mute", ("мут",), Where.CHAT, "chat_moderate",
+                "/мут <срок> (ответом на сообщение)", "/мут 1ч", "запретить писать на срок (30м, 2ч, 1д)"),
+    CommandSpec("unmute", ("размут",), Where.CHAT, "chat_moderate",
+                "/размут (ответом на сообщение)", "/размут", "снять запрет писать"),
+    CommandSpec("kick", ("кик",), Where.CHAT, "chat_moderate",
+                "/кик (ответом на сообщение)", "/кик", "исключить участника из беседы"),
+    CommandSpec("policy", ("политика",), Where.CHAT, "chat_moderate",
+                "/политика <имя> вкл|выкл|тихо", "/политика капс выкл", "настроить правило модерации"),
+    CommandSpec("quiet", ("тишина",), Where.CHAT, "chat_moderate",
+                "/тишина ЧЧ:ММ-ЧЧ:ММ | выкл", "/тишина 22:00-07:00", "часы тишины в беседе"),
+    CommandSpec("reset_link", ("сбросить ссылку", "новая ссылка"), Where.CHAT, "chat_moderate",
+                "/сбросить ссылку", "/сбросить ссылку", "выдать новую ссылку-приглашение, старая перестанет работать"),
+)
+
+BY_KEY = {spec.key: spec for spec in CATALOG}
+
+
+@dataclass(frozen=True)
+class Command:
+    spec: CommandSpec | None  # None: looks like a command but is unknown
+    word: str  # the command word as typed (for error messages)
+    args: str  # the rest of the text, stripped
+    explicit: bool  # had a «/» or «!» prefix or a bot mention
+
+    @property
+    def key(self) -> str | None:
+        return self.spec.key if self.spec else None
+
+
+_MENTION = re.compile(r"^\s*(\[(?:club|public)\d+\|[^\]]*\]|@[\w.]+)[\s,:]*", re.IGNORECASE)
+_NAMES = sorted(
+    ((name, spec) for spec in CATALOG for name in spec.names),
+    key=lambda pair: -len(pair[0]),
+)
+
+
+def _fold(text: str) -> str:
+    return text.casefold().replace("ё", "е")
+
+
+def strip_mention(text: str, group_id: int, screen_name: str | None = None) -> tuple[str, bool]:
+    """Remove a leading mention of *this* bot; returns (text, mentioned)."""
+    match = _MENTION.match(text)
+    if not match:
+        return text, False
+    token = match.group(1).casefold()
+    ours = {f"club{group_id}", f"public{group_id}"}
+    if screen_name:
+        ours.add(screen_name.casefold())
+    inner = token.strip("[]@").split("|")[0]
+    if inner in ours or (token.startswith("@") and token[1:] in ours):
+        return text[match.end():], True
+    return text, False
+
+
+def parse(text: str, *, group_id: int, screen_name: str | None = None, private: bool) -> Command | None:
+    """Parse a message into a command, or None when it is not addressed to the bot."""
+    body, mentioned = strip_mention(text or "", group_id, screen_name)
+    body = body.strip()
+    explicit = mentioned
+    if body[:1] in ("/", "!"):
+        body = body[1:].lstrip()
+        explicit = True
+    if not body or not (explicit or private):
+        return None
+    folded = _fold(body)
+    for name, spec in _NAMES:
+        if folded == name or folded.startswith(name + " ") or folded.startswith(name + "\n"):
+            return Command(spec, body[: len(name)], body[len(name):].strip(), explicit)
+    word = body.split(maxsplit=1)[0]
+    if not explicit and private and not _looks_like_command_word(word):
+        return Command(None, word, body, explicit=False)
+    return Command(None, word, body[len(word):].strip(), explicit)
+
+
+def _looks_like_command_word(word: str) -> bool:
+    return bool(suggest(word))
+
+
+def suggest(word: str) -> str | None:
+    """The closest known command name for a typo, if any."""
+    names = [name for name, _ in _NAMES]
+    close = difflib.get_close_matches(_fold(word), names, n=1, cutoff=0.75)
+    return close[0] if close else None

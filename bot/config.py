@@ -1,0 +1,174 @@
+"""Typed configuration: one pydantic-settings model per TOML table.
+
+Sources, highest priority first: environment (``ZAVUCH_VK__TOKEN`` ...), the TOML file
+(``--config`` or ``ZAVUCH_CONFIG``), defaults. Secrets are ``SecretStr`` and never printed.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+from bot import texts
+
+VK_API_URL = "https://api.vk.ru/method/"
+API_VERSION = "5.199"
+
+
+class _Table(BaseModel):
+    model_config = {"extra": "forbid"}
+
+
+class VkSettings(_Table):
+    token: SecretStr | None = None
+    group_id: int | None = Field(default=None, gt=0)
+    api_url: str = VK_API_URL
+    api_version: str = API_VERSION
+    mode: Literal["longpoll", "callback"] = "longpoll"
+    rps_limit: int = Field(default=20, ge=1, le=20)
+
+    @field_validator("api_url")
+    @classmethod
+    def _slash(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("api_url must start with http:// or https://")
+        return value if value.endswith("/") else value + "/"
+
+
+class CallbackSettings(_Table):
+    host: str = "0.0.0.0"
+    port: int = Field(default=8080, ge=1, le=65535)
+    path: str = "/vk/callback"
+    secret: SecretStr | None = None
+    confirmation: str = ""
+
+
+class DbSettings(_Table):
+    path: str = "zavuch.db"
+
+
+class BotSettings(_Table):
+    operators: list[int] = Field(default_factory=list)
+    timezone: str = "Europe/Moscow"
+    code_pepper: SecretStr = SecretStr("change-me")
+    code_ttl_days: int = Field(default=30, ge=1)
+    rights_check_seconds: float = Field(default=60, gt=0)
+
+    @field_validator("timezone")
+    @classmethod
+    def _tz(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+
+class ModerationSettings(_Table):
+    evidence_retention_days: int = Field(default=30, ge=1)
+    quarantine_minutes: int = Field(default=24 * 60, ge=1)
+
+
+class ReportsSettings(_Table):
+    hour: int = Field(default=10, ge=0, le=23)
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="ZAVUCH_", env_nested_delimiter="__", extra="forbid"
+    )
+
+    vk: VkSettings = VkSettings()
+    callback: CallbackSettings = CallbackSettings()
+    db: DbSettings = DbSettings()
+    bot: BotSettings = BotSettings()
+    moderation: ModerationSettings = ModerationSettings()
+    reports: ReportsSettings = ReportsSettings()
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+        path = _CONFIG_PATH.get("path")
+        if path is not None:
+            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=path))
+        return tuple(sources)
+
+    @property
+    def demo_mode(self) -> bool:
+        return self.vk.token is None
+
+
+# The TOML path is passed to pydantic-settings' source factory through this holder, because
+# settings_customise_sources is a classmethod with a fixed signature.
+_CONFIG_PATH: dict[str, Path | None] = {"path": None}
+
+
+class ConfigError(Exception):
+    """A configuration problem, with a one-line Russian message naming the key."""
+
+
+def load_settings(path: str | os.PathLike[str] | None = None, **overrides: Any) -> Settings:
+    """Load settings from ``path`` (or ``ZAVUCH_CONFIG``), env and ``overrides``."""
+    raw = path if path is not None else os.environ.get("ZAVUCH_CONFIG")
+    toml_path = Path(raw) if raw else None
+    if toml_path is not None:
+        if not toml_path.is_file():
+            raise ConfigError(texts.CONFIG_NOT_FOUND.format(path=toml_path))
+        try:
+            tomllib.loads(toml_path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError(texts.CONFIG_BAD_TOML.format(path=toml_path, error=exc)) from None
+    _CONFIG_PATH["path"] = toml_path
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        raise ConfigError(_describe(exc)) from None
+    finally:
+        _CONFIG_PATH["path"] = None
+
+
+_PROBLEMS_RU = {
+    "int_parsing": "нужно целое число",
+    "int_type": "нужно целое число",
+    "float_parsing": "нужно число",
+    "bool_parsing": "нужно true или false",
+    "string_type": "нужна строка в кавычках",
+    "list_type": "нужен список, например [1, 2]",
+    "missing": "ключ обязателен",
+    "greater_than": "значение слишком мало",
+    "greater_than_equal": "значение слишком мало",
+    "less_than_equal": "значение слишком велико",
+    "literal_error": "допустимые значения: {expected}",
+}
+
+
+def _describe(exc: ValidationError) -> str:
+    first = exc.errors()[0]
+    key = ".".join(str(part) for part in first["loc"] if not isinstance(part, int))
+    if first["type"] == "extra_forbidden":
+        return texts.CONFIG_UNKNOWN_KEY.format(key=key)
+    problem = _PROBLEMS_RU.get(first["type"])
+    if problem is None:
+        problem = str(first.get("ctx", {}).get("error") or first["msg"])
+    else:
+        problem = problem.format(**(first.get("ctx") or {}))
+    return texts.CONFIG_BAD_VALUE.format(key=key, error=problem)

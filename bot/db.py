@@ -1,0 +1,197 @@
+"""SQLite access: connection setup, one write path, and the migration runner.
+
+Everything SQLite-specific lives here; ``bot/repo`` holds portable SQL.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import re
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+log = logging.getLogger(__name__)
+
+MIGRATION_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    name: str
+    sql: str
+
+
+class MigrationError(Exception):
+    def __init__(self, migration: Migration, cause: Exception) -> None:
+        super().__init__(f"migration {migration.version:04d}_{migration.name} failed: {cause}")
+        self.migration = migration
+
+
+def default_migrations_dir() -> Path:
+    return Path(str(resources.files("migrations")))
+
+
+def load_migrations(directory: Path | None = None) -> list[Migration]:
+    directory = directory or default_migrations_dir()
+    found: list[Migration] = []
+    for path in sorted(directory.iterdir()):
+        match = MIGRATION_NAME.match(path.name)
+        if match:
+            found.append(Migration(int(match[1]), match[2], path.read_text(encoding="utf-8")))
+    versions = [m.version for m in found]
+    if len(set(versions)) != len(versions):
+        raise ValueError(f"duplicate migration numbers in {directory}")
+    return found
+
+
+class Database:
+    """One aiosqlite connection; writes are serialised by ``transaction()``.
+
+    Reads may run at any time on the same connection (they see committed data and, inside
+    a transaction, that transaction's own writes — callers that read-modify-write do so in
+    ``transaction()``, which starts with ``BEGIN IMMEDIATE``).
+    """
+
+    def __init__(self, conn: aiosqlite.Connection, path: str) -> None:
+        self._conn = conn
+        self.path = path
+        self._write_lock = asyncio.Lock()
+        self._in_tx: asyncio.Task[Any] | None = None
+
+    @classmethod
+    async def open(cls, path: str | Path) -> "Database":
+        path = str(path)
+        if path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        conn = await aiosqlite.connect(path, isolation_level=None)
+        conn.row_factory = aiosqlite.Row
+        await conn.execute("PRAGMA journal_mode=WAL")
+        await conn.execute("PRAGMA foreign_keys=ON")
+        await conn.execute("PRAGMA busy_timeout=5000")
+        await conn.execute("PRAGMA synchronous=NORMAL")
+        return cls(conn, path)
+
+    async def close(self) -> None:
+        await self._conn.close()
+
+    @contextlib.asynccontextmanager
+    async def transaction(self) -> AsyncIterator["Database"]:
+        """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK on any exception. Re-entrant per task."""
+        task = asyncio.current_task()
+        if self._in_tx is not None and self._in_tx is task:
+            yield self
+            return
+        async with self._write_lock:
+            self._in_tx = task
+            await self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self
+            except BaseException:
+                await self._conn.execute("ROLLBACK")
+                raise
+            else:
+                await self._conn.execute("COMMIT")
+            finally:
+                self._in_tx = None
+
+    async def execute(self, sql: str, params: Any = ()) -> int:
+        """Run one write statement; returns lastrowid. Autocommits outside a transaction."""
+        if self._in_tx is None or self._in_tx is not asyncio.current_task():
+            async with self.transaction():
+                cursor = await self._conn.execute(sql, params)
+                return cursor.lastrowid or 0
+        cursor = await self._conn.execute(sql, params)
+        return cursor.lastrowid or 0
+
+    async def execute_rowcount(self, sql: str, params: Any = ()) -> int:
+        async with self.transaction():
+            cursor = await self._conn.execute(sql, params)
+            return cursor.rowcount
+
+    async def executemany(self, sql: str, rows: Any) -> None:
+        async with self.transaction():
+            await self._conn.executemany(sql, rows)
+
+    async def fetchone(self, sql: str, params: Any = ()) -> aiosqlite.Row | None:
+        async with self._conn.execute(sql, params) as cursor:
+            return await cursor.fetchone()
+
+    async def fetchall(self, sql: str, params: Any = ()) -> list[aiosqlite.Row]:
+        async with self._conn.execute(sql, params) as cursor:
+            return list(await cursor.fetchall())
+
+    async def fetchval(self, sql: str, params: Any = ()) -> Any:
+        row = await self.fetchone(sql, params)
+        return None if row is None else row[0]
+
+    # -- migrations -------------------------------------------------------------------
+
+    async def applied_versions(self) -> set[int]:
+        await self._conn.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migration ("
+            " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+        )
+        rows = await self.fetchall("SELECT version FROM schema_migration")
+        return {row[0] for row in rows}
+
+    async def migrate(self, migrations: list[Migration] | None = None) -> list[Migration]:
+        """Apply pending migrations in order, each in its own transaction. Returns applied."""
+        migrations = migrations if migrations is not None else load_migrations()
+        done = await self.applied_versions()
+        applied: list[Migration] = []
+        for migration in migrations:
+            if migration.version in done:
+                continue
+            try:
+                async with self.transaction():
+                    # executescript would COMMIT on its own; run statements one by one instead.
+                    for statement in split_sql(migration.sql):
+                        await self._conn.execute(statement)
+                    await self._conn.execute(
+                        "INSERT INTO schema_migration (version, name, applied_at)"
+                        " VALUES (?, ?, datetime('now'))",
+                        (migration.version, migration.name),
+                    )
+            except Exception as exc:
+                raise MigrationError(migration, exc) from exc
+            log.info("applied migration %04d_%s", migration.version, migration.name)
+            applied.append(migration)
+        return applied
+
+
+def split_sql(script: str) -> list[str]:
+    """Split a migration into statements (``sqlite3.complete_statement`` handles triggers)."""
+    import sqlite3
+
+    statements: list[str] = []
+    buffer = ""
+    for line in script.splitlines(keepends=True):
+        if not buffer and line.strip().startswith("--"):
+            continue
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            if buffer.strip():
+                statements.append(buffer.strip())
+            buffer = ""
+    if buffer.strip():
+        statements.append(buffer.strip())
+    return statements
+
+
+async def open_database(path: str | Path, *, migrate: bool = True) -> Database:
+    db = await Database.open(path)
+    if migrate:
+        try:
+            await db.migrate()
+        except Exception:
+            await db.close()
+            raise
+    return db

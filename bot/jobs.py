@@ -1,0 +1,49 @@
+"""Scheduled jobs. Each is a plain async function of the App that never raises out."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from bot.repo import inbox
+
+log = logging.getLogger(__name__)
+
+INBOX_KEEP_SECONDS = 2 * 24 * 3600  # Callback API retries for about an hour; keep two days
+
+
+async def prune_inbox(app: Any) -> int:
+    try:
+        return await inbox.prune(app.db, older_than=app.now() - INBOX_KEEP_SECONDS)
+    except Exception:
+        log.exception("prune_inbox failed")
+        return 0
+
+
+async def recheck_rights(app: Any) -> int:
+    try:
+        return await app.chat_life.recheck_all()
+    except Exception:
+        log.exception("recheck_rights failed")
+        return 0
+
+
+JOBS: list[tuple[str, Callable[[Any], Awaitable[Any]], dict[str, Any]]] = [
+    ("prune_inbox", prune_inbox, {"trigger": "interval", "hours": 6}),
+]
+
+
+def build_scheduler(app: Any) -> AsyncIOScheduler:
+    scheduler = AsyncIOScheduler(timezone=app.settings.bot.timezone)
+    for name, func, trigger in JOBS:
+        scheduler.add_job(func, args=[app], id=name, coalesce=True, max_instances=1, **trigger)
+    scheduler.add_job(
+        recheck_rights, "interval", seconds=app.settings.bot.rights_check_seconds, args=[app],
+        id="recheck_rights", coalesce=True, max_instances=1,
+    )
+    for name, func, trigger in app.extras.get("jobs", []):
+        scheduler.add_job(func, args=[app], id=name, coalesce=True, max_instances=1, **trigger)
+    return scheduler

@@ -1,0 +1,70 @@
+"""Event inbox and key-value runtime state (the long-poll position)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from bot.db import Database
+
+
+async def get_kv(db: Database, key: str) -> str | None:
+    return await db.fetchval("SELECT value FROM kv WHERE key = ?", (key,))
+
+
+async def set_kv(db: Database, key: str, value: str) -> None:
+    await db.execute(
+        "INSERT INTO kv (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        (key, value),
+    )
+
+
+async def accept_batch(
+    db: Database, updates: list[dict[str, Any]], *, ts_key: str | None, ts: str | None, now: int
+) -> list[dict[str, Any]]:
+    """Record new events (and the poll position) in one transaction; return the new ones."""
+    fresh: list[dict[str, Any]] = []
+    async with db.transaction():
+        for update in updates:
+            event_id = str(update.get("event_id") or "")
+            if not event_id:
+                fresh.append(update)
+                continue
+            inserted = await db.execute_rowcount(
+                "INSERT OR IGNORE INTO inbox (event_id, payload, received_at) VALUES (?, ?, ?)",
+                (event_id, json.dumps(update, ensure_ascii=False), now),
+            )
+            if inserted:
+                fresh.append(update)
+        if ts_key is not None and ts is not None:
+            await set_kv(db, ts_key, str(ts))
+    return fresh
+
+
+async def mark_done(db: Database, event_id: str, now: int) -> None:
+    await db.execute(
+        "UPDATE inbox SET status = 'done', done_at = ?, attempts = attempts + 1, "
+        "payload = '{}' WHERE event_id = ?",
+        (now, event_id),
+    )
+
+
+async def mark_failed_attempt(db: Database, event_id: str, *, max_attempts: int) -> None:
+    await db.execute(
+        "UPDATE inbox SET attempts = attempts + 1, "
+        "status = CASE WHEN attempts + 1 >= ? THEN 'failed' ELSE status END WHERE event_id = ?",
+        (max_attempts, event_id),
+    )
+
+
+async def pending(db: Database) -> list[dict[str, Any]]:
+    rows = await db.fetchall(
+        "SELECT payload FROM inbox WHERE status = 'pending' ORDER BY received_at, rowid"
+    )
+    return [json.loads(row[0]) for row in rows]
+
+
+async def prune(db: Database, *, older_than: int) -> int:
+    return await db.execute_rowcount(
+        "DELETE FROM inbox WHERE status != 'pending' AND received_at < ?", (older_than,)
+    )

@@ -1,0 +1,295 @@
+"""The only code that talks to VK. Typed calls, error mapping, execute batching, uploads."""
+
+from __future__ import annotations
+
+import json
+import logging
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import aiohttp
+from vkbottle.exception_factory import VKAPIError
+
+from bot.vk.api import LimitedAPI
+from bot.vk.errors import VkError, VkUnavailable, error_for
+
+log = logging.getLogger(__name__)
+
+CHAT_PEER_BASE = 2_000_000_000
+MAX_TEXT = 4096
+EXECUTE_LIMIT = 25
+
+
+def chat_id_of(peer_id: int) -> int:
+    return peer_id - CHAT_PEER_BASE
+
+
+def is_chat_peer(peer_id: int) -> bool:
+    return peer_id > CHAT_PEER_BASE
+
+
+def new_random_id() -> int:
+    return secrets.randbelow(2**31 - 1) + 1
+
+
+@dataclass(frozen=True)
+class SentMessage:
+    peer_id: int
+    cmid: int
+    message_id: int
+
+
+@dataclass(frozen=True)
+class BatchCall:
+    method: str
+    params: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    call: BatchCall
+    ok: bool
+    response: Any = None
+    error: VkError | None = None
+
+
+class VkGateway:
+    def __init__(self, api: LimitedAPI, group_id: int) -> None:
+        self.api = api
+        self.group_id = group_id
+
+    async def call(self, method: str, **params: Any) -> Any:
+        clean = {k: _encode(v) for k, v in params.items() if v is not None}
+        try:
+            response = await self.api.request(method, clean)
+        except VKAPIError as exc:
+            raise error_for(exc.code, method, exc.error_msg) from None
+        except VkError:
+            raise
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            raise VkUnavailable(0, method, type(exc).__name__) from None
+        return response["response"]
+
+    # -- messages ---------------------------------------------------------------------
+
+    async def send(
+        self,
+        peer_id: int,
+        text: str,
+        *,
+        keyboard: str | None = None,
+        reply_to_cmid: int | None = None,
+        attachment: str | None = None,
+        random_id: int | None = None,
+    ) -> SentMessage:
+        """Send one message; texts over VK's limit are split on line breaks."""
+        parts = split_text(text) or [""]
+        sent: SentMessage | None = None
+        for index, part in enumerate(parts):
+            last = index == len(parts) - 1
+            params: dict[str, Any] = {
+                "peer_ids": str(peer_id),
+                "message": part,
+                "random_id": random_id + index if random_id else new_random_id(),
+                "keyboard": keyboard if last else None,
+                "attachment": attachment if last else None,
+                "dont_parse_links": 1,
+            }
+            if reply_to_cmid and index == 0:
+                params["forward"] = json.dumps(
+                    {"peer_id": peer_id, "conversation_message_ids": [reply_to_cmid], "is_reply": True}
+                )
+            response = await self.call("messages.send", **params)
+            item = response[0] if isinstance(response, list) else {"message_id": response}
+            if "error" in item:
+                err = item["error"]
+                raise error_for(int(err.get("code", 0)), "messages.send", err.get("description", ""))
+            sent = SentMessage(
+                peer_id, int(item.get("conversation_message_id") or 0), int(item.get("message_id") or 0)
+            )
+        assert sent is not None
+        return sent
+
+    async def edit(self, peer_id: int, cmid: int, text: str, *, keyboard: str | None = None) -> None:
+        await self.call(
+            "messages.edit",
+            peer_id=peer_id,
+            conversation_message_id=cmid,
+            message=text[:MAX_TEXT],
+            keyboard=keyboard,
+            dont_parse_links=1,
+        )
+
+    async def delete_for_all(self, peer_id: int, cmids: Sequence[int]) -> Any:
+        return await self.call(
+            "messages.delete",
+            peer_id=peer_id,
+            cmids=",".join(str(c) for c in cmids),
+            delete_for_all=1,
+        )
+
+    async def remove_chat_user(self, peer_id: int, member_id: int) -> None:
+        await self.call("messages.removeChatUser", chat_id=chat_id_of(peer_id), member_id=member_id)
+
+    async def get_invite_link(self, peer_id: int, *, reset: bool = False) -> str:
+        response = await self.call(
+            "messages.getInviteLink", peer_id=peer_id, reset=int(reset), group_id=self.group_id
+        )
+        return str(response["link"])
+
+    async def get_members(self, peer_id: int) -> list[dict[str, Any]]:
+        items: list[dict[str, Any]] = []
+        offset = 0
+        while True:
+            response = await self.call(
+                "messages.getConversationMembers",
+                peer_id=peer_id,
+                count=200,
+                offset=offset,
+                group_id=self.group_id,
+            )
+            page = response.get("items", [])
+            items.extend(page)
+            offset += len(page)
+            if not page or offset >= int(response.get("count", 0)):
+                return items
+
+    async def create_chat(self, user_ids: Sequence[int], title: str) -> tuple[int, list[int]]:
+        response = await self.call(
+            "messages.createChat",
+            user_ids=",".join(str(u) for u in user_ids),
+            title=title,
+            group_id=self.group_id,
+        )
+        chat_id = int(response["chat_id"]) if isinstance(response, dict) else int(response)
+        peers = list(response.get("peer_ids", [])) if isinstance(response, dict) else []
+        return CHAT_PEER_BASE + chat_id, peers
+
+    async def edit_chat_title(self, peer_id: int, title: str) -> None:
+        await self.call("messages.editChat", chat_id=chat_id_of(peer_id), title=title)
+
+    async def pin(self, peer_id: int, cmid: int) -> None:
+        await self.call("messages.pin", peer_id=peer_id, conversation_message_id=cmid)
+
+    async def answer_event(self, event_id: str, user_id: int, peer_id: int, snackbar: str) -> None:
+        await self.call(
+            "messages.sendMessageEventAnswer",
+            event_id=event_id,
+            user_id=user_id,
+            peer_id=peer_id,
+            event_data=json.dumps({"type": "show_snackbar", "text": snackbar[:90]}),
+        )
+
+    async def restrict(self, peer_id: int, member_id: int, seconds: int | None) -> bool:
+        """The undocumented mute; returns False when VK refuses (the caller falls back)."""
+        try:
+            response = await self.call(
+                "messages.changeConversationMemberRestrictions",
+                peer_id=peer_id,
+                member_ids=str(member_id),
+                action="ro" if seconds else "rw",
+                **({"for": seconds} if seconds else {}),
+            )
+        except (VkUnavailable,):
+            raise
+        except VkError:
+            return False
+        failed = response.get("failed_member_ids", []) if isinstance(response, dict) else []
+        return member_id not in failed
+
+    # -- batching ---------------------------------------------------------------------
+
+    async def execute(self, calls: Sequence[BatchCall]) -> list[BatchResult]:
+        """Run calls in ``execute`` requests of up to 25; per-call results, errors mapped."""
+        results: list[BatchResult] = []
+        for start in range(0, len(calls), EXECUTE_LIMIT):
+            chunk = list(calls[start : start + EXECUTE_LIMIT])
+            code = "return [" + ",".join(
+                f"API.{c.method}({json.dumps(c.params, ensure_ascii=False)})" for c in chunk
+            ) + "];"
+            try:
+                raw = await self.api.request("execute", {"code": code})
+            except VKAPIError as exc:
+                raise error_for(exc.code, "execute", exc.error_msg) from None
+            values = raw.get("response") or []
+            errors = list(raw.get("execute_errors") or [])
+            for index, call in enumerate(chunk):
+                value = values[index] if index < len(values) else False
+                if value is False:
+                    err = _pop_error(errors, call.method)
+                    results.append(BatchResult(call, False, error=err))
+                else:
+                    results.append(BatchResult(call, True, response=value))
+        return results
+
+    # -- documents --------------------------------------------------------------------
+
+    async def upload_doc(self, peer_id: int, filename: str, content: bytes) -> str:
+        """Upload a file for a message; returns the attachment string ``doc{owner}_{id}``."""
+        server = await self.call("docs.getMessagesUploadServer", type="doc", peer_id=peer_id)
+        form = aiohttp.FormData()
+        form.add_field("file", content, filename=filename)
+        async with self.api.limiter.slot():
+            session = aiohttp.ClientSession()
+            try:
+                async with session.post(server["upload_url"], data=form) as resp:
+                    uploaded = json.loads(await resp.text())
+            finally:
+                await session.close()
+        if "file" not in uploaded:
+            raise error_for(0, "docs.upload", str(uploaded.get("error", "upload failed")))
+        saved = await self.call("docs.save", file=uploaded["file"], title=filename)
+        doc = saved["doc"]
+        return f"doc{doc['owner_id']}_{doc['id']}"
+
+    async def download(self, url: str, *, limit: int = 10 * 1024 * 1024) -> bytes:
+        async with aiohttp.ClientSession() as session:
+            async with session.get(url) as resp:
+                if resp.status != 200:
+                    raise VkUnavailable(resp.status, "download", "bad status")
+                data = await resp.content.read(limit + 1)
+        if len(data) > limit:
+            raise VkError(0, "download", "file too large")
+        return data
+
+
+def _pop_error(errors: list[dict[str, Any]], method: str) -> VkError:
+    for index, err in enumerate(errors):
+        if err.get("method") == method:
+            errors.pop(index)
+            return error_for(int(err.get("error_code", 0)), method, err.get("error_msg", ""))
+    return error_for(0, method, "failed in execute")
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, (list, tuple)):
+        return ",".join(str(v) for v in value)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False)
+    return value
+
+
+def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
+    """Split on line breaks (then hard) so every part fits VK's limit."""
+    parts: list[str] = []
+    current = ""
+    for line in text.split("\n"):
+        while len(line) > limit:
+            if current:
+                parts.append(current)
+                current = ""
+            parts.append(line[:limit])
+            line = line[limit:]
+        candidate = f"{current}\n{line}" if current else line
+        if len(candidate) > limit:
+            parts.append(current)
+            current = line
+        else:
+            current = candidate
+    if current:
+        parts.append(current)
+    return parts

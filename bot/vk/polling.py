@@ -1,0 +1,80 @@
+"""Bots Long Poll whose position lives in our database, not in ``.vkbottle/``.
+
+Each batch of updates is written to the inbox together with the next ``ts`` in one
+transaction before it is handed to the dispatcher, so a restart resumes exactly where the
+last run stopped: done events are never handled again, pending ones are replayed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncGenerator
+from typing import Any
+
+from aiohttp.client_exceptions import ClientConnectionError
+from vkbottle.exception_factory import VKAPIError
+from vkbottle.polling import BotPolling
+
+from bot.clock import Clock
+from bot.db import Database
+from bot.repo import inbox
+
+log = logging.getLogger(__name__)
+
+
+class DbPolling(BotPolling):
+    def __init__(self, api: Any, group_id: int, db: Database, clock: Clock, wait: int = 25) -> None:
+        super().__init__(api, group_id=group_id, wait=wait, skip_old_events=False)
+        self.db = db
+        self.clock = clock
+        self.ts_key = f"longpoll_ts:{group_id}"
+        self.idle = asyncio.Event()  # set while waiting on an empty poll (used by tests)
+
+    def save_server_ts(self, server: dict[str, Any]) -> None:  # vkbottle's file state: unused
+        return None
+
+    def restore_server_ts(self, server: dict[str, Any]) -> dict[str, Any]:
+        return server
+
+    async def listen(self) -> AsyncGenerator[dict[str, Any], None]:  # type: ignore[override]
+        self._stop_event = asyncio.Event()
+        retry = 0
+        server: dict[str, Any] = {}
+        while not self._stop_event.is_set():
+            try:
+                if not server:
+                    server = await self.get_server()
+                    saved = await inbox.get_kv(self.db, self.ts_key)
+                    if saved is not None:
+                        server["ts"] = saved
+                event = await self.get_event(server)
+                if "failed" in event:
+                    if event["failed"] in (1, 3):
+                        log.warning("long poll failed=%s: events may have been lost", event["failed"])
+                    server = await self.handle_failed_event(server, event)
+                    if server and event["failed"] == 3:
+                        await inbox.set_kv(self.db, self.ts_key, str(server["ts"]))
+                    continue
+                if "ts" not in event:
+                    server = {}
+                    continue
+                updates = event.get("updates") or []
+                fresh = await inbox.accept_batch(
+                    self.db, updates, ts_key=self.ts_key, ts=str(event["ts"]), now=int(self.clock.now())
+                )
+                server["ts"] = event["ts"]
+                retry = 0
+                if fresh:
+                    yield {"ts": event["ts"], "updates": fresh}
+            except asyncio.CancelledError:
+                raise
+            except (ClientConnectionError, asyncio.TimeoutError, VKAPIError[10]) as exc:
+                retry = min(retry + 1, 60)
+                log.error("long poll request failed (%s), retry %d", type(exc).__name__, retry)
+                await asyncio.sleep(0.1 * retry)
+            except Exception:
+                retry = min(retry + 1, 60)
+                log.exception("long poll error, retry %d", retry)
+                server = {}
+                await asyncio.sleep(0.1 * retry)

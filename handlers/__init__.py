@@ -1,0 +1,21 @@
+"""Labeler factory: every feature module builds its BotLabeler from the App.
+
+Built per Bot instance, so two bots in one process (tests) never share handlers.
+"""
+
+from __future__ import annotations
+
+from vkbottle.bot import BotLabeler
+
+from bot.app import App
+
+
+def build_labelers(app: App) -> list[BotLabeler]:
+    from handlers import chat_events, common
+
+    return [
+        chat_events.labeler(app),
+        common.help_labeler(app),
+        # feature labelers go here
+        common.fallback_labeler(app),
+    ]

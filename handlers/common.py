@@ -1,0 +1,77 @@
+"""/помощь and the answer to anything the bot does not understand."""
+
+from __future__ import annotations
+
+from vkbottle.bot import BotLabeler, Message
+
+from bot import commands, texts
+from bot.app import App
+from bot.commands import Command, Where
+from bot.repo import chats as chat_repo
+from bot.services import access
+from bot.vk.gateway import is_chat_peer
+from handlers.replies import guarded, reply
+from handlers.rules import AnyCommandRule, CommandRule
+
+
+def help_labeler(app: App) -> BotLabeler:
+    bl = BotLabeler()
+
+    @bl.message(CommandRule("help", app.group_id, app.screen_name))
+    @guarded
+    async def help_command(message: Message, app: App, cmd: Command) -> None:
+        await reply(app, message, await help_text(app, message.from_id, message.peer_id))
+
+    return bl
+
+
+def fallback_labeler(app: App) -> BotLabeler:
+    """Loaded last: answers commands no handler took, and plain private messages."""
+    bl = BotLabeler()
+
+    @bl.message(AnyCommandRule(app.group_id, app.screen_name))
+    @guarded
+    async def unknown(message: Message, app: App, cmd: Command) -> None:
+        if cmd.spec is not None:
+            # A known command in the wrong place (e.g. /создать in a chat).
+            where = texts.COMMAND_ONLY_PRIVATE if cmd.spec.where is Where.PRIVATE else texts.COMMAND_ONLY_CHAT
+            await reply(app, message, where.format(command="/" + cmd.spec.names[0]))
+            return
+        if not cmd.explicit:
+            await reply(app, message, texts.NOT_A_COMMAND_PRIVATE)
+            return
+        guess = commands.suggest(cmd.word)
+        suggestion = texts.UNKNOWN_SUGGEST.format(suggestion="/" + guess) if guess else ""
+        await reply(app, message, texts.UNKNOWN_COMMAND.format(command=cmd.word, suggestion=suggestion))
+
+    return bl
+
+
+async def help_text(app: App, vk_id: int, peer_id: int) -> str:
+    caller = await app.access.caller(vk_id)
+    in_chat = is_chat_peer(peer_id)
+    org_id = None
+    ancestors: list[int] = []
+    if in_chat:
+        chat = await chat_repo.by_peer(app.db, peer_id)
+        if chat is not None and chat.org_id is not None:
+            org_id = chat.org_id
+            ancestors = await _ancestors(app, org_id)
+    lines: list[str] = []
+    for spec in commands.CATALOG:
+        if spec.where is Where.PRIVATE and in_chat or spec.where is Where.CHAT and not in_chat:
+            continue
+        if in_chat and org_id is not None and spec.capability != "everyone":
+            ok = access.allowed(caller, spec.capability, org_id, ancestors)
+        else:
+            ok = access.allowed_somewhere(caller, spec.capability)
+        if ok:
+            lines.append(f"{spec.usage} — {spec.summary}")
+    header = texts.HELP_HEADER_CHAT if in_chat else texts.HELP_HEADER_PRIVATE
+    return "\n".join([header, *lines, "", texts.HELP_FOOTER])
+
+
+async def _ancestors(app: App, org_id: int) -> list[int]:
+    from bot.repo import orgs
+
+    return await orgs.ancestors(app.db, org_id)

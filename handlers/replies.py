@@ -1,0 +1,73 @@
+"""The one place that maps errors to answers for the user."""
+
+from __future__ import annotations
+
+import functools
+import logging
+import secrets
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from bot import texts
+from bot.errors import UserError
+from bot.vk.errors import VkError, VkUnavailable
+
+log = logging.getLogger(__name__)
+
+
+def guarded(func: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
+    """Run a handler; turn UserError into its message, anything else into a short apology."""
+
+    @functools.wraps(func)
+    async def wrapper(event: Any, *args: Any, **kwargs: Any) -> Any:
+        app = kwargs.get("app")
+        try:
+            return await func(event, *args, **kwargs)
+        except UserError as exc:
+            await _answer(app, event, exc.message)
+        except VkUnavailable:
+            log.warning("VK unavailable while handling %s", _ref(event))
+            await _answer(app, event, texts.VK_TEMPORARY)
+        except VkError as exc:
+            ref = secrets.token_hex(3)
+            log.error("VK error %s in %s while handling %s [%s]", exc.code, exc.method, _ref(event), ref)
+            await _answer(app, event, texts.INTERNAL_ERROR.format(ref=ref))
+        except Exception:
+            ref = secrets.token_hex(3)
+            log.exception("handler %s failed on %s [%s]", func.__name__, _ref(event), ref)
+            await _answer(app, event, texts.INTERNAL_ERROR.format(ref=ref))
+        return None
+
+    return wrapper
+
+
+def _ref(event: Any) -> str:
+    return f"peer={getattr(event, 'peer_id', '?')} cmid={getattr(event, 'conversation_message_id', '?')}"
+
+
+async def _answer(app: Any, event: Any, text: str) -> None:
+    if app is None:
+        return
+    peer_id = getattr(event, "peer_id", None)
+    if peer_id is None:
+        return
+    if hasattr(event, "event_id"):  # a callback button: answer with a snackbar
+        try:
+            await app.gateway.answer_event(event.event_id, event.user_id, peer_id, text)
+        except VkError:
+            pass
+        return
+    await app.notifier.try_send(peer_id, text, reply_to_cmid=_cmid_if_chat(event))
+
+
+def _cmid_if_chat(event: Any) -> int | None:
+    from bot.vk.gateway import is_chat_peer
+
+    if is_chat_peer(event.peer_id):
+        return getattr(event, "conversation_message_id", None)
+    return None
+
+
+async def reply(app: Any, message: Any, text: str, **kwargs: Any) -> None:
+    """Answer a message: in a chat as a reply to it, privately as a plain message."""
+    await app.notifier.send(message.peer_id, text, reply_to_cmid=_cmid_if_chat(message), **kwargs)

@@ -1,0 +1,79 @@
+"""vkbottle rules that parse our commands and chat service actions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from vkbottle.bot import Message
+from vkbottle.dispatch.rules import ABCRule
+
+from bot import commands
+from bot.vk.gateway import is_chat_peer
+
+
+def parse_message(message: Message, group_id: int, screen_name: str | None) -> commands.Command | None:
+    cached = getattr(message, "_zavuch_cmd", _MISSING)
+    if cached is not _MISSING:
+        return cached
+    cmd = None
+    if message.action is None and message.from_id > 0:
+        cmd = commands.parse(
+            message.text or "", group_id=group_id, screen_name=screen_name,
+            private=not is_chat_peer(message.peer_id),
+        )
+    try:
+        object.__setattr__(message, "_zavuch_cmd", cmd)
+    except (AttributeError, TypeError, ValueError):
+        pass
+    return cmd
+
+
+_MISSING = object()
+
+
+class CommandRule(ABCRule[Message]):
+    """Matches one command of the catalogue; passes ``cmd`` to the handler."""
+
+    def __init__(self, key: str, group_id: int, screen_name: str | None) -> None:
+        self.key = key
+        self.group_id = group_id
+        self.screen_name = screen_name
+
+    async def check(self, event: Message) -> dict[str, Any] | bool:
+        cmd = parse_message(event, self.group_id, self.screen_name)
+        if cmd is not None and cmd.key == self.key:
+            return {"cmd": cmd}
+        return False
+
+
+class AnyCommandRule(ABCRule[Message]):
+    """Matches anything addressed to the bot that no command handler took."""
+
+    def __init__(self, group_id: int, screen_name: str | None) -> None:
+        self.group_id = group_id
+        self.screen_name = screen_name
+
+    async def check(self, event: Message) -> dict[str, Any] | bool:
+        cmd = parse_message(event, self.group_id, self.screen_name)
+        return {"cmd": cmd} if cmd is not None else False
+
+
+class ActionRule(ABCRule[Message]):
+    """Matches chat service messages (``message.action.type``)."""
+
+    def __init__(self, *types: str) -> None:
+        self.types = set(types)
+
+    async def check(self, event: Message) -> bool:
+        action = event.action
+        if action is None:
+            return False
+        kind = getattr(action.type, "value", action.type)
+        return kind in self.types
+
+
+class ChatMessageRule(ABCRule[Message]):
+    """Ordinary (non-service) messages in chats, from users."""
+
+    async def check(self, event: Message) -> bool:
+        return is_chat_peer(event.peer_id) and event.action is None and event.from_id > 0
