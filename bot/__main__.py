@@ -33,6 +33,8 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", parents=[common], help="показать работу бота на эмуляторе VK",
                           description="Запустить эмулятор VK и бота во временной базе, проиграть сценарий и напечатать стенограмму.")
     demo.add_argument("--quiet", action="store_true", help="печатать только итог")
+    sub.add_parser("healthcheck", parents=[common], help="проверка живости (для Docker HEALTHCHECK)",
+                   description="Код 0, если запущенный бот недавно отметился в базе.")
     pc = sub.add_parser("policy-check", parents=[common], help="проверить сообщения правилами модерации",
                         description="Читает сообщения из stdin (по одному в строке) и печатает JSON-решение для каждого.")
     pc.add_argument("--type", required=True, dest="chat_type", help="тип беседы, например students_class")
@@ -60,6 +62,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return asyncio.run(_migrate(settings))
         if args.command == "check":
             return asyncio.run(_check(settings))
+        if args.command == "healthcheck":
+            return asyncio.run(_healthcheck(settings))
         if args.command == "demo" or (args.command == "run" and settings.demo_mode):
             if args.command == "run":
                 print("Токен VK не задан (vk.token) — запускаю демо на эмуляторе VK.")
@@ -113,6 +117,32 @@ async def _check(settings: Settings) -> int:
     failed = sum(not r.ok for r in results)
     print(texts.CHECK_SUMMARY_OK if not failed else texts.CHECK_SUMMARY_FAIL.format(count=failed))
     return 0 if failed == 0 else 1
+
+
+async def _healthcheck(settings: Settings) -> int:
+    import time
+    from pathlib import Path
+
+    from bot.db import Database
+    from bot.jobs import HEARTBEAT_KEY, HEARTBEAT_STALE_SECONDS
+    from bot.repo import inbox
+
+    if not Path(settings.db.path).is_file():
+        print("нет базы", settings.db.path, file=sys.stderr)
+        return 1
+    db = await Database.open(settings.db.path)
+    try:
+        beat = await inbox.get_kv(db, HEARTBEAT_KEY)
+    except Exception as exc:
+        print("база недоступна:", type(exc).__name__, file=sys.stderr)
+        return 1
+    finally:
+        await db.close()
+    if beat is None or time.time() - float(beat) > HEARTBEAT_STALE_SECONDS:
+        print("бот давно не отмечался", file=sys.stderr)
+        return 1
+    print("ok")
+    return 0
 
 
 async def _run(settings: Settings) -> int:

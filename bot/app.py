@@ -14,12 +14,24 @@ from bot.config import Settings
 from bot.db import Database, open_database
 from bot.services.access import Access
 from bot.services.chat_life import ChatLife
+from bot.services.linking import Linking
 from bot.services.notify import Notifier
+from bot.services.orgs import Orgs
+from bot.services.roles import Roles
+from bot.services.roster import Roster
 from bot.vk.api import LimitedAPI
 from bot.vk.gateway import VkGateway
 from bot.vk.ratelimit import RateLimiter
 
 log = logging.getLogger(__name__)
+
+
+@dataclass
+class Services:
+    orgs: Orgs
+    roles: Roles
+    roster: Roster
+    linking: Linking
 
 
 @dataclass
@@ -34,6 +46,7 @@ class App:
     access: Access
     notifier: Notifier
     chat_life: ChatLife
+    services: Services
     extras: dict[str, Any] = field(default_factory=dict)
 
     def now(self) -> int:
@@ -76,9 +89,16 @@ async def create_app(settings: Settings, *, clock: Clock | None = None, db: Data
     gateway = VkGateway(api, group_id)
     access = Access(db, settings.bot.operators)
     notifier = Notifier(db, gateway, clock)
+    orgs = Orgs(db, access)
+    services = Services(
+        orgs=orgs,
+        roles=Roles(db, access, orgs, gateway),
+        roster=Roster(db, orgs),
+        linking=Linking(db, settings.bot.code_pepper.get_secret_value().encode(), settings.bot.code_ttl_days),
+    )
     app = App(
         settings=settings, db=db, api=api, gateway=gateway, clock=clock, group_id=group_id,
         screen_name=screen_name, access=access, notifier=notifier,
-        chat_life=ChatLife(db, gateway, clock, notifier),
+        chat_life=ChatLife(db, gateway, clock, notifier), services=services,
     )
     return app

@@ -12,6 +12,8 @@ from bot.repo import inbox
 
 log = logging.getLogger(__name__)
 
+HEARTBEAT_KEY = "heartbeat"
+HEARTBEAT_STALE_SECONDS = 180
 INBOX_KEEP_SECONDS = 2 * 24 * 3600  # Callback API retries for about an hour; keep two days
 
 
@@ -23,6 +25,13 @@ async def prune_inbox(app: Any) -> int:
         return 0
 
 
+async def heartbeat(app: Any) -> None:
+    try:
+        await inbox.set_kv(app.db, HEARTBEAT_KEY, str(app.now()))
+    except Exception:
+        log.exception("heartbeat failed")
+
+
 async def recheck_rights(app: Any) -> int:
     try:
         return await app.chat_life.recheck_all()
@@ -31,8 +40,21 @@ async def recheck_rights(app: Any) -> int:
         return 0
 
 
+async def monthly_upkeep(app: Any) -> int:
+    from bot.services.upkeep import monthly_upkeep as run
+
+    try:
+        return await run(app.db, app.notifier, app.clock.now(), app.settings.reports.hour)
+    except Exception:
+        log.exception("monthly_upkeep failed")
+        return 0
+
+
 JOBS: list[tuple[str, Callable[[Any], Awaitable[Any]], dict[str, Any]]] = [
     ("prune_inbox", prune_inbox, {"trigger": "interval", "hours": 6}),
+    ("heartbeat", heartbeat, {"trigger": "interval", "seconds": 60}),
+    # hourly: each school is due at its own local hour on the first working day of the month
+    ("monthly_upkeep", monthly_upkeep, {"trigger": "cron", "minute": 1}),
 ]
 
 

@@ -29,11 +29,30 @@ class ZavuchBot(Bot):
         self.app = app
         self.in_flight: set[asyncio.Task[Any]] = set()
         self.handled = 0
+        self.progress = asyncio.Condition()  # notified after every event (tests await it)
+
+    async def run_polling(self, custom_polling: Any = None) -> None:  # type: ignore[override]
+        """vkbottle's loop, but every event task is tracked from creation so that a stop
+        can let in-flight events finish instead of cutting them off."""
+        polling = custom_polling or self.polling
+        async for event in polling.listen():
+            for update in event.get("updates", []):
+                task = asyncio.create_task(self.process_event(update, polling.api))
+                self.in_flight.add(task)
+                task.add_done_callback(self.in_flight.discard)
 
     async def process_event(self, event: dict[str, Any], api: Any = None) -> None:
         task = asyncio.current_task()
         if task is not None:
             self.in_flight.add(task)
+        try:
+            await self._process(event, api)
+        finally:
+            # only now: a stop waits for in-flight events until they are marked done
+            if task is not None:
+                self.in_flight.discard(task)
+
+    async def _process(self, event: dict[str, Any], api: Any) -> None:
         event_id = str(event.get("event_id") or "")
         try:
             await super().process_event(event, api)
@@ -43,13 +62,29 @@ class ZavuchBot(Bot):
             log.exception("event %s (%s) failed", event_id, event.get("type"))
             if event_id:
                 await inbox.mark_failed_attempt(self.app.db, event_id, max_attempts=MAX_EVENT_ATTEMPTS)
+            await self._progressed()
             return
-        finally:
-            if task is not None:
-                self.in_flight.discard(task)
         if event_id:
             await inbox.mark_done(self.app.db, event_id, self.app.now())
         self.handled += 1
+        await self._progressed()
+
+    async def _progressed(self) -> None:
+        async with self.progress:
+            self.progress.notify_all()
+
+    async def wait_until(self, predicate: Any, timeout: float = 5.0) -> Any:
+        """Await ``await predicate()`` becoming truthy, re-checked after every handled event."""
+
+        async def loop() -> Any:
+            while True:
+                async with self.progress:
+                    result = await predicate()
+                    if result:
+                        return result
+                    await self.progress.wait()
+
+        return await asyncio.wait_for(loop(), timeout)
 
 
 def build_bot(app: App) -> ZavuchBot:
@@ -88,6 +123,9 @@ class Runner:
         self.started = asyncio.Event()
 
     async def start(self) -> None:
+        from bot.jobs import heartbeat
+
+        await heartbeat(self.app)
         await replay_pending(self.bot)
         self.scheduler.start()
         self._task = asyncio.create_task(self.bot.run_polling(custom_polling=self.polling))

@@ -48,14 +48,17 @@ def _ref(event: Any) -> str:
 async def _answer(app: Any, event: Any, text: str) -> None:
     if app is None:
         return
-    peer_id = getattr(event, "peer_id", None)
-    if peer_id is None:
-        return
-    if hasattr(event, "event_id"):  # a callback button: answer with a snackbar
+    obj = getattr(event, "object", None)
+    if obj is not None and getattr(obj, "event_id", None):  # a callback button: answer with a snackbar
         try:
-            await app.gateway.answer_event(event.event_id, event.user_id, peer_id, text)
+            await app.gateway.answer_event(obj.event_id, obj.user_id, obj.peer_id, text[:90])
         except VkError:
             pass
+        if len(text) > 90:
+            await app.notifier.try_send(obj.peer_id, text)
+        return
+    peer_id = getattr(event, "peer_id", None)
+    if peer_id is None:
         return
     await app.notifier.try_send(peer_id, text, reply_to_cmid=_cmid_if_chat(event))
 

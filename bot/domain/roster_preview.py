@@ -1,0 +1,36 @@
+"""The short Russian preview of an import plan, shown before the user confirms it."""
+
+from __future__ import annotations
+
+from bot.domain import texts
+from bot.domain.roster_ops import ImportPlan
+from bot.domain.roster_types import Problem
+
+MAX_PROBLEM_LINES = 30
+
+
+def problem_line(problem: Problem) -> str:
+    """«строка 7: не понял класс «5Щ1». …» or «лист «Ученики», строка 7: …»."""
+    if problem.line is None and problem.sheet is None:
+        return problem.message_ru
+    return f"{texts.place(problem.line, problem.sheet)}: {problem.message_ru}"
+
+
+def format_preview(plan: ImportPlan, *, max_problems: int = MAX_PROBLEM_LINES) -> str:
+    lines: list[str] = []
+    for kind, title in texts.PREVIEW_KIND_TITLES.items():
+        counts = plan.counts[kind]
+        parts = [f"{label} {getattr(counts, name)}" for name, label in texts.PREVIEW_COUNT_LABELS if getattr(counts, name)]
+        if parts:
+            lines.append(f"{title}: {', '.join(parts)}.")
+    lines.extend(texts.warning_line(w) for w in plan.warnings)
+    if plan.problems:
+        lines.append(texts.preview_problems_title(len(plan.problems)))
+        lines.extend(problem_line(p) for p in plan.problems[:max_problems])
+        if len(plan.problems) > max_problems:
+            lines.append(texts.preview_more(len(plan.problems) - max_problems))
+    elif not plan.has_changes:
+        lines.append(texts.PREVIEW_NO_CHANGES)
+    else:
+        lines.append(texts.PREVIEW_OK)
+    return "\n".join(lines)

@@ -1,0 +1,116 @@
+"""Linking VK accounts to roster entries with one-time codes handed out on paper."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+
+from bot import texts
+from bot.db import Database
+from bot.domain import codes
+from bot.domain.classes import ClassName
+from bot.domain.tables import CodeEntry, codes_sheet, to_csv, to_xlsx
+from bot.errors import UserError
+from bot.repo import orgs as org_repo
+from bot.repo import people as people_repo
+from bot.repo.orgs import Org
+
+log = logging.getLogger(__name__)
+
+MAX_WRONG_PER_HOUR = 5
+HOUR = 3600
+
+
+class Linking:
+    def __init__(self, db: Database, pepper: bytes, code_ttl_days: int) -> None:
+        self.db = db
+        self.pepper = pepper
+        self.ttl = code_ttl_days * 24 * 3600
+
+    async def issue_for_class(self, org: Org, cls: ClassName, *, actor_vk: int, now: int) -> tuple[list[CodeEntry], bytes, bytes]:
+        """New codes for every unlinked student of the class and their unlinked parents.
+
+        A person's earlier unused codes stop working: only the newest printout is valid.
+        Returns the entries, an XLSX and a CSV.
+        """
+        class_id = await people_repo.class_id(self.db, org.id, cls)
+        if class_id is None:
+            raise UserError(texts.CODES_CLASS_NOT_FOUND.format(org=org.name, cls=cls))
+        until = datetime.fromtimestamp(now + self.ttl, UTC).date()
+        entries: list[CodeEntry] = []
+        issued: set[int] = set()
+        async with self.db.transaction():
+            for student in await people_repo.students_of_class(self.db, class_id):
+                targets = [(student, "student", None)]
+                targets += [(parent, "parent", student.full_name)
+                            for parent in await people_repo.parents(self.db, student.id)]
+                for person, kind, child in targets:
+                    if person.vk_id is not None or person.id in issued:
+                        continue
+                    issued.add(person.id)
+                    code = codes.new_code()
+                    await self.db.execute("DELETE FROM join_code WHERE person_id = ? AND used_at IS NULL",
+                                          (person.id,))
+                    await self.db.execute(
+                        "INSERT INTO join_code (person_id, code_hash, expires_at, created_by, created_at)"
+                        " VALUES (?, ?, ?, ?, ?)",
+                        (person.id, codes.hash_code(code, self.pepper), now + self.ttl, actor_vk, now),
+                    )
+                    entries.append(CodeEntry(person.full_name, cls, kind, code, until, child))
+        headers, rows = codes_sheet(entries)
+        return entries, to_xlsx({f"Коды {cls}": (headers, rows)}), to_csv(headers, rows)
+
+    async def redeem(self, vk_id: int, text: str, now: int) -> tuple[str, int | None]:
+        """Link ``vk_id`` by a code; returns (answer, linked person id or None)."""
+        wrong = await self.db.fetchval(
+            "SELECT COUNT(*) FROM code_attempt WHERE vk_id = ? AND at > ?", (vk_id, now - HOUR)
+        )
+        if wrong >= MAX_WRONG_PER_HOUR:
+            return texts.CODE_THROTTLED, None
+        canonical = codes.normalize_code(text)
+        if canonical is None:
+            raise UserError(texts.CODE_BAD_FORMAT)
+        digest = codes.hash_code(canonical, self.pepper)
+        row = await self.db.fetchone(
+            "SELECT id, person_id, expires_at, used_at, used_by_vk FROM join_code WHERE code_hash = ?", (digest,)
+        )
+        if row is None or (row["used_at"] is not None and row["used_by_vk"] != vk_id):
+            await self.db.execute("INSERT INTO code_attempt (vk_id, at) VALUES (?, ?)", (vk_id, now))
+            left = MAX_WRONG_PER_HOUR - wrong - 1
+            if left <= 0:
+                return texts.CODE_THROTTLED, None
+            return texts.CODE_WRONG.format(left=left), None
+        if row["expires_at"] <= now:
+            return texts.CODE_EXPIRED, None
+        person = await people_repo.get(self.db, row["person_id"])
+        if person is None or person.status != "active":
+            return texts.CODE_EXPIRED, None
+        if person.vk_id is not None and person.vk_id != vk_id:
+            return texts.CODE_ALREADY_OTHER, None
+        clash = await self.db.fetchval(
+            "SELECT id FROM person WHERE home_org_id = ? AND kind = ? AND vk_id = ? AND id != ?",
+            (person.home_org_id, person.kind, vk_id, person.id),
+        )
+        if clash:
+            return texts.CODE_CONFLICT, None
+        async with self.db.transaction():
+            claimed = await self.db.execute_rowcount(
+                "UPDATE join_code SET used_at = ?, used_by_vk = ? WHERE id = ? AND used_at IS NULL",
+                (now, vk_id, row["id"]),
+            )
+            if not claimed and row["used_by_vk"] != vk_id:
+                return texts.CODE_WRONG.format(left=MAX_WRONG_PER_HOUR - wrong - 1), None
+            await people_repo.link_vk(self.db, person.id, vk_id, now)
+            await people_repo.record_event(self.db, org_id=person.home_org_id, kind="link", person_id=person.id,
+                                           now=now, details={"by": "code"})
+        org = await org_repo.get(self.db, person.home_org_id)
+        return texts.CODE_LINKED.format(who=await self._who(person), org=org.name if org else ""), person.id
+
+    async def _who(self, person: people_repo.Person) -> str:
+        if person.kind == "parent":
+            kids = await people_repo.children(self.db, person.id)
+            return texts.CODE_LINKED_PARENT.format(
+                children=", ".join(f"{k.full_name}, {k.class_name or '—'}" for k in kids) or "—")
+        if person.kind == "student":
+            return texts.CODE_LINKED_STUDENT.format(cls=person.class_name or "—")
+        return texts.CODE_LINKED_STAFF

@@ -1,0 +1,177 @@
+"""/роль: grant and revoke roles by order, and link a roster person to a VK account."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot import texts
+from bot.db import Database
+from bot.domain.classes import ClassName, looks_like_class, parse_class
+from bot.domain.names import clean_display_name, normalize_name
+from bot.domain.roles import parse_roles
+from bot.errors import NotAllowed, UserError
+from bot.repo import orgs as org_repo
+from bot.repo import people as people_repo
+from bot.repo import roles as role_repo
+from bot.repo.orgs import Org
+from bot.services.access import ROLE_NAMES_RU, Access, Caller, may_grant
+from bot.services.orgs import Orgs
+from bot.vk.gateway import VkGateway
+
+VK_REF = re.compile(
+    r"^(?:(?:https?://)?(?:m\.)?vk\.(?:com|ru)/([\w.]+)|\[id(\d+)\|[^\]]*\]|id(\d+)|@([\w.]+)|(\d{1,12}))$",
+    re.IGNORECASE,
+)
+ORDER = re.compile(r"приказ\s*(?:№\s*)?(\S+)\s+от\s+(\d{1,2}\.\d{1,2}\.\d{4})", re.IGNORECASE)
+ORG_KEY = re.compile(r"(?:школа|орг|организация)\s+([a-z0-9-]+)\s*$", re.IGNORECASE)
+SUBJECT = re.compile(r"предмет\s+(.+?)\s*$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class RoleCommand:
+    action: str  # grant | revoke | link
+    role_words: str
+    vk_ref: str
+    rest: str
+    order_no: str | None
+    order_date: str | None
+    org_code: str | None
+
+
+def parse_role_command(args: str) -> RoleCommand:
+    text = " ".join(args.split())
+    if not text:
+        raise UserError(texts.ROLE_BAD_ACTION)
+    action_word, _, text = text.partition(" ")
+    action = {"выдать": "grant", "снять": "revoke", "связать": "link", "привязать": "link"}.get(
+        action_word.casefold())
+    if action is None:
+        raise UserError(texts.ROLE_BAD_ACTION)
+    order_no = order_date = None
+    match = ORDER.search(text)
+    if match:
+        order_no, order_date = match.group(1), match.group(2)
+        text = (text[: match.start()] + text[match.end():]).strip()
+    elif re.search(r"\bприказ\b", text, re.IGNORECASE):
+        raise UserError(texts.ROLE_BAD_ORDER)
+    org_code = None
+    match = ORG_KEY.search(text)
+    if match:
+        org_code = match.group(1)
+        text = text[: match.start()].strip()
+    words = text.split()
+    for index, word in enumerate(words):
+        if VK_REF.match(word):
+            return RoleCommand(action, " ".join(words[:index]), word, " ".join(words[index + 1:]),
+                               order_no, order_date, org_code)
+    raise UserError(texts.ROLE_NEED_TARGET)
+
+
+class Roles:
+    def __init__(self, db: Database, access: Access, orgs: Orgs, gateway: VkGateway) -> None:
+        self.db = db
+        self.access = access
+        self.orgs = orgs
+        self.gateway = gateway
+
+    async def handle(self, caller: Caller, args: str, now: int) -> str:
+        cmd = parse_role_command(args)
+        org = await self.orgs.resolve(caller, "role_manage", cmd.org_code, what="выдачу ролей")
+        vk_id, first, last = await self._resolve_user(cmd.vk_ref)
+        if cmd.action == "link":
+            return await self._link(org, vk_id, cmd.rest, now)
+        spec_class, subject, role = self._role_spec(cmd)
+        ancestors = await org_repo.ancestors(self.db, org.id)
+        if not may_grant(caller, role, org.id, ancestors):
+            raise NotAllowed(texts.ROLE_NOT_GRANTABLE.format(role=ROLE_NAMES_RU[role], org=org.name))
+        person = await self._person_for(org, vk_id, f"{last} {first}".strip(), role, now)
+        extra = (f" {spec_class}" if spec_class else "") + (f" ({subject})" if subject else "")
+        order = (texts.SCHOOL_STAFF_ORDER.format(no=cmd.order_no, date=cmd.order_date) if cmd.order_no else "")
+        if cmd.action == "grant":
+            class_id = await people_repo.ensure_class(self.db, org.id, spec_class, now) if spec_class else None
+            created = await role_repo.grant(
+                self.db, person_id=person.id, org_id=org.id, role=role, class_id=class_id, subject=subject,
+                order_no=cmd.order_no, order_date=cmd.order_date, granted_by=caller.vk_id, now=now,
+            )
+            if created is None:
+                return texts.ROLE_ALREADY.format(name=person.full_name, role=ROLE_NAMES_RU[role], extra=extra,
+                                                 org=org.name)
+            return texts.ROLE_GRANTED.format(role=ROLE_NAMES_RU[role], extra=extra, name=person.full_name,
+                                             vk_id=vk_id, org=org.name, order=order)
+        basis = f"приказ № {cmd.order_no} от {cmd.order_date}" if cmd.order_no else None
+        count = await role_repo.revoke(self.db, person_id=person.id, org_id=org.id, role=role,
+                                       revoked_by=caller.vk_id, basis=basis, now=now)
+        if not count:
+            return texts.ROLE_NOT_HELD.format(name=person.full_name, role=ROLE_NAMES_RU[role], org=org.name)
+        return texts.ROLE_REVOKED.format(role=ROLE_NAMES_RU[role], name=person.full_name, org=org.name, order=order)
+
+    def _role_spec(self, cmd: RoleCommand) -> tuple[ClassName | None, str | None, str]:
+        phrase = cmd.role_words
+        tail = cmd.rest
+        subject = None
+        match = SUBJECT.search(tail)
+        if match:
+            subject = match.group(1)
+            tail = tail[: match.start()].strip()
+        cls = None
+        for word in tail.split():
+            if looks_like_class(word):
+                cls = parse_class(word)
+        specs, errors = parse_roles(phrase + (f" {cls}" if cls and "руковод" in phrase.casefold() else "")
+                                    + (f" {subject}" if subject and "предмет" in phrase.casefold() else ""))
+        if errors or len(specs) != 1:
+            raise UserError(texts.ROLE_UNKNOWN.format(
+                role=phrase or "—", roles=", ".join(sorted(set(ROLE_NAMES_RU.values()) - {"оператор"}))))
+        spec = specs[0]
+        return spec.class_name or cls if spec.role in ("class_teacher", "subject_teacher") else None, \
+            spec.subject, spec.role
+
+    async def _resolve_user(self, ref: str) -> tuple[int, str, str]:
+        match = VK_REF.match(ref)
+        assert match is not None
+        key = next(group for group in match.groups() if group)
+        if key.isdigit():
+            key = key
+        elif key.lower().startswith("id") and key[2:].isdigit():
+            key = key[2:]
+        response = await self.gateway.call("users.get", user_ids=key)
+        if not response:
+            raise UserError(texts.ROLE_USER_NOT_FOUND.format(ref=ref))
+        user = response[0]
+        return int(user["id"]), user.get("first_name", ""), user.get("last_name", "")
+
+    async def _person_for(self, org: Org, vk_id: int, vk_name: str, role: str, now: int) -> people_repo.Person:
+        """The org's person with this VK id (staff first), created as staff if there is none."""
+        kind = {"parent": "parent", "student": "student"}.get(role, "staff")
+        for person in await people_repo.by_vk(self.db, vk_id):
+            if person.home_org_id == org.id and person.kind == kind:
+                return person
+        name = clean_display_name(vk_name) or f"id{vk_id}"
+        person_id = await people_repo.create(self.db, org_id=org.id, kind=kind, full_name=name,
+                                             name_key=normalize_name(name), vk_id=vk_id, now=now)
+        person = await people_repo.get(self.db, person_id)
+        assert person is not None
+        return person
+
+    async def _link(self, org: Org, vk_id: int, rest: str, now: int) -> str:
+        words = rest.split()
+        cls = None
+        if words and looks_like_class(words[-1]):
+            cls = parse_class(words.pop())
+        name = " ".join(words)
+        found = [p for kind in ("student", "parent", "staff")
+                 for p in await people_repo.find_prefix(self.db, org.id, normalize_name(name), kind=kind)]
+        if cls is not None:
+            found = [p for p in found if p.class_name == str(cls)]
+        if not found:
+            raise UserError(texts.ROLE_LINK_NOT_FOUND.format(org=org.name, name=name))
+        if len(found) > 1:
+            options = "; ".join(f"{p.full_name}{', ' + p.class_name if p.class_name else ''}" for p in found)
+            raise UserError(texts.ROLE_LINK_AMBIGUOUS.format(org=org.name, name=name, options=options))
+        person = found[0]
+        async with self.db.transaction():
+            await people_repo.link_vk(self.db, person.id, vk_id, now)
+            await people_repo.record_event(self.db, org_id=org.id, kind="link", person_id=person.id, now=now,
+                                           details={"by": "staff"})
+        return texts.ROLE_LINKED.format(name=person.full_name, org=org.name, vk_id=vk_id)

@@ -1,0 +1,269 @@
+"""Roster use cases: import (preview → apply all-or-nothing), enrol, expel, transfer,
+home schooling, new-year promotion. Every change records a roster event for chat membership."""
+
+from __future__ import annotations
+
+import base64
+import logging
+from dataclasses import dataclass
+
+from bot import texts
+from bot.db import Database
+from bot.domain.classes import ClassName, looks_like_class, parse_class
+from bot.domain.names import clean_display_name, normalize_name
+from bot.domain.promotion import plan_promotion
+from bot.domain.roster_file import parse_roster
+from bot.domain.roster_plan import format_preview, plan_import
+from bot.errors import UserError
+from bot.repo import pending as pending_repo
+from bot.repo import people as people_repo
+from bot.repo.orgs import Org
+from bot.repo.people import Person
+from bot.services.access import Caller
+from bot.services.orgs import Orgs
+from bot.vk.keyboards import Button, inline
+
+log = logging.getLogger(__name__)
+
+MAX_FILE_BYTES = 5 * 1024 * 1024
+ROSTER_EXTENSIONS = ("csv", "xlsx", "txt")
+
+
+@dataclass(frozen=True)
+class Reply:
+    text: str
+    keyboard: str | None = None
+    attachment: str | None = None
+
+
+def confirm_keyboard(action_id: int) -> str:
+    return inline([[
+        Button(texts.BUTTON_APPLY, {"a": "pa", "id": action_id, "do": "apply"}, "positive"),
+        Button(texts.BUTTON_CANCEL, {"a": "pa", "id": action_id, "do": "cancel"}, "negative"),
+    ]])
+
+
+def split_name_class(args: str, *, class_required: bool) -> tuple[str, ClassName | None]:
+    words = args.split()
+    cls = None
+    if words and (looks_like_class(words[-1]) or any(ch.isdigit() for ch in words[-1])):
+        cls = parse_class(words.pop())  # a malformed class gets its own explanation
+    elif len(words) >= 2 and looks_like_class(" ".join(words[-2:])):
+        cls = parse_class(" ".join(words[-2:]))
+        words = words[:-2]
+    name = " ".join(words)
+    if not name or (class_required and cls is None):
+        raise UserError(texts.ROSTER_NEED_NAME_CLASS)
+    return name, cls
+
+
+class Roster:
+    def __init__(self, db: Database, orgs: Orgs) -> None:
+        self.db = db
+        self.orgs = orgs
+
+    async def org_for(self, caller: Caller, args: str) -> tuple[Org, str]:
+        """Split an optional trailing «школа <код>» off the arguments and resolve the school."""
+        words = args.split()
+        code = None
+        if len(words) >= 2 and words[-2].casefold() in ("школа", "орг"):
+            code = words[-1]
+            words = words[:-2]
+        org = await self.orgs.resolve(caller, "roster_manage", code, what="изменение списков")
+        return org, " ".join(words)
+
+    # -- import -------------------------------------------------------------------------
+
+    async def import_preview(self, caller: Caller, org: Org, filename: str, data: bytes, now: int) -> Reply:
+        parsed = parse_roster(data, filename)
+        plan = plan_import(parsed, await people_repo.snapshot(self.db, org.id))
+        preview = format_preview(plan)
+        if not plan.ok:
+            return Reply(f"{preview}\n\n{texts.IMPORT_HAS_PROBLEMS}")
+        if not plan.has_changes:
+            return Reply(preview)
+        action_id = await pending_repo.create(
+            self.db, kind="import", vk_id=caller.vk_id, org_id=org.id, now=now,
+            payload={"filename": filename, "data": base64.b64encode(data).decode(), "preview": preview},
+        )
+        return Reply(f"{preview}\n\n{texts.IMPORT_CONFIRM}", confirm_keyboard(action_id))
+
+    async def import_apply(self, caller: Caller, action: pending_repo.Pending, now: int) -> Reply:
+        fresh = await pending_repo.get(self.db, action.id)
+        if fresh is None or fresh.status != "open":
+            return Reply(texts.PENDING_GONE)
+        data = base64.b64decode(action.payload["data"])
+        parsed = parse_roster(data, action.payload["filename"])
+        assert action.org_id is not None
+        async with self.db.transaction():
+            plan = plan_import(parsed, await people_repo.snapshot(self.db, action.org_id))
+            preview = format_preview(plan)
+            if not plan.ok or preview != action.payload["preview"]:
+                # The school changed since the preview: never apply what the user did not see.
+                await pending_repo.claim(self.db, action.id, "cancelled")
+                if not plan.ok or not plan.has_changes:
+                    return Reply(texts.IMPORT_STALE.format(preview=preview))
+                new_id = await pending_repo.create(
+                    self.db, kind="import", vk_id=caller.vk_id, org_id=action.org_id, now=now,
+                    payload={**action.payload, "preview": preview},
+                )
+                return Reply(texts.IMPORT_STALE.format(preview=preview), confirm_keyboard(new_id))
+            if not await pending_repo.claim(self.db, action.id, "applied"):
+                return Reply(texts.PENDING_GONE)
+            await people_repo.apply_plan(self.db, action.org_id, plan, actor_vk=caller.vk_id, now=now)
+        summary = preview.split("\n")
+        return Reply(texts.IMPORT_APPLIED.format(summary="; ".join(s.rstrip(".") for s in summary[:-1]) or "—"))
+
+    # -- single moves -------------------------------------------------------------------
+
+    async def _pick_student(
+        self, caller: Caller, org: Org, name: str, cls: ClassName | None, op: dict, now: int,
+    ) -> Person | Reply:
+        """The one matching student, or a Reply asking which one (never a guess)."""
+        found = await people_repo.find_prefix(self.db, org.id, normalize_name(name), kind="student")
+        if cls is not None:
+            found = [p for p in found if p.class_name == str(cls)]
+        if not found:
+            suffix = f" в {cls}" if cls else ""
+            raise UserError(texts.ROSTER_STUDENT_NOT_FOUND.format(org=org.name, name=name, cls=suffix))
+        if len(found) == 1:
+            return found[0]
+        action_id = await pending_repo.create(
+            self.db, kind="pick", vk_id=caller.vk_id, org_id=org.id, now=now,
+            payload={**op, "candidates": [p.id for p in found]},
+        )
+        rows = [[Button(f"{p.full_name}, {p.class_name or '—'}", {"a": "pa", "id": action_id, "do": "pick", "p": p.id})]
+                for p in found[:8]]
+        rows.append([Button(texts.BUTTON_CANCEL, {"a": "pa", "id": action_id, "do": "cancel"}, "negative")])
+        return Reply(texts.ROSTER_PICK.format(org=org.name, name=name), inline(rows))
+
+    async def run_op(self, caller: Caller, org: Org, person: Person, op: dict, now: int) -> Reply:
+        kind = op["op"]
+        if kind == "expel":
+            return await self._expel(caller, org, person, now)
+        if kind == "transfer":
+            return await self._transfer(caller, org, person, parse_class(op["to"]), now)
+        if kind == "mode":
+            return await self._mode(caller, org, person, op["mode"], now)
+        raise ValueError(kind)
+
+    async def enrol(self, caller: Caller, args: str, now: int) -> Reply:
+        org, rest = await self.org_for(caller, args)
+        name, cls = split_name_class(rest, class_required=True)
+        assert cls is not None
+        display = clean_display_name(name)
+        key = normalize_name(display)
+        for person in await people_repo.find(self.db, org.id, key, kind="student"):
+            if person.class_name == str(cls):
+                return Reply(texts.ROSTER_ALREADY_ENROLLED.format(name=person.full_name, cls=cls))
+        async with self.db.transaction():
+            class_id = await people_repo.ensure_class(self.db, org.id, cls, now)
+            person_id = await people_repo.create_student(
+                self.db, org_id=org.id, full_name=display, name_key=key, class_id_=class_id, mode="regular", now=now)
+            await people_repo.record_event(self.db, org_id=org.id, kind="enrol", person_id=person_id,
+                                           to_class=class_id, actor_vk=caller.vk_id, now=now)
+        return Reply(texts.ROSTER_ENROLLED.format(name=display, cls=cls))
+
+    async def expel(self, caller: Caller, args: str, now: int) -> Reply:
+        org, rest = await self.org_for(caller, args)
+        name, cls = split_name_class(rest, class_required=False)
+        found = await self._pick_student(caller, org, name, cls, {"op": "expel"}, now)
+        return found if isinstance(found, Reply) else await self._expel(caller, org, found, now)
+
+    async def _expel(self, caller: Caller, org: Org, person: Person, now: int) -> Reply:
+        async with self.db.transaction():
+            await people_repo.set_status(self.db, person.id, "expelled", now)
+            await people_repo.record_event(self.db, org_id=org.id, kind="expel", person_id=person.id,
+                                           from_class=person.class_id, actor_vk=caller.vk_id, now=now)
+        return Reply(texts.ROSTER_EXPELLED.format(name=person.full_name, cls=person.class_name or "—"))
+
+    async def transfer(self, caller: Caller, args: str, now: int) -> Reply:
+        org, rest = await self.org_for(caller, args)
+        name, cls = split_name_class(rest, class_required=True)
+        assert cls is not None
+        found = await self._pick_student(caller, org, name, None, {"op": "transfer", "to": str(cls)}, now)
+        return found if isinstance(found, Reply) else await self._transfer(caller, org, found, cls, now)
+
+    async def _transfer(self, caller: Caller, org: Org, person: Person, cls: ClassName, now: int) -> Reply:
+        if person.class_name == str(cls):
+            return Reply(texts.ROSTER_SAME_CLASS.format(name=person.full_name, cls=cls))
+        async with self.db.transaction():
+            new_id = await people_repo.ensure_class(self.db, org.id, cls, now)
+            await people_repo.set_class(self.db, person.id, new_id, now)
+            await people_repo.record_event(self.db, org_id=org.id, kind="transfer", person_id=person.id,
+                                           from_class=person.class_id, to_class=new_id, actor_vk=caller.vk_id,
+                                           now=now)
+        return Reply(texts.ROSTER_TRANSFERRED.format(name=person.full_name, old=person.class_name or "—", new=cls))
+
+    async def homeschool(self, caller: Caller, args: str, now: int) -> Reply:
+        org, rest = await self.org_for(caller, args)
+        words = rest.split()
+        switch = words.pop().casefold() if words else ""
+        modes = {"вкл": "homeschool", "да": "homeschool", "выкл": "regular", "нет": "regular",
+                 "отсутствует": "long_absent"}
+        if switch not in modes:
+            raise UserError(texts.ROSTER_MODE_WORD)
+        name, cls = split_name_class(" ".join(words), class_required=False)
+        op = {"op": "mode", "mode": modes[switch]}
+        found = await self._pick_student(caller, org, name, cls, op, now)
+        return found if isinstance(found, Reply) else await self._mode(caller, org, found, modes[switch], now)
+
+    async def _mode(self, caller: Caller, org: Org, person: Person, mode: str, now: int) -> Reply:
+        if person.mode == mode:
+            return Reply(texts.ROSTER_MODE_SAME.format(name=person.full_name, mode=texts.MODE_NAMES[mode]))
+        async with self.db.transaction():
+            await people_repo.set_mode(self.db, person.id, mode, now)
+            await people_repo.record_event(self.db, org_id=org.id, kind="mode", person_id=person.id,
+                                           actor_vk=caller.vk_id, now=now,
+                                           details={"from": person.mode, "to": mode})
+        return Reply(texts.ROSTER_MODE_SET.format(name=person.full_name, mode=texts.MODE_NAMES[mode]))
+
+    # -- new year -------------------------------------------------------------------------
+
+    async def new_year_preview(self, caller: Caller, args: str, now: int) -> Reply:
+        org, _ = await self.org_for(caller, args)
+        current = await people_repo.classes(self.db, org.id)
+        if not current:
+            return Reply(texts.NEWYEAR_NOTHING.format(org=org.name))
+        pairs = plan_promotion([c for _, c in current], org.last_grade)
+        sizes = {str(c): len(await people_repo.students_of_class(self.db, cid)) for cid, c in current}
+        lines = [texts.NEWYEAR_LINE.format(old=old, new=new, count=sizes[str(old)]) for old, new in pairs if new]
+        graduates = ", ".join(str(old) for old, new in pairs if new is None) or "—"
+        action_id = await pending_repo.create(self.db, kind="new_year", vk_id=caller.vk_id, org_id=org.id,
+                                              payload={"classes": [str(c) for _, c in current]}, now=now)
+        text = texts.NEWYEAR_PREVIEW.format(org=org.name, lines="\n".join(lines) or "—", graduates=graduates)
+        return Reply(f"{text}\n\n{texts.IMPORT_CONFIRM}", confirm_keyboard(action_id))
+
+    async def new_year_apply(self, caller: Caller, action: pending_repo.Pending, now: int) -> Reply:
+        assert action.org_id is not None
+        fresh = await pending_repo.get(self.db, action.id)
+        if fresh is None or fresh.status != "open":
+            return Reply(texts.PENDING_GONE)
+        org_id = action.org_id
+        async with self.db.transaction():
+            current = await people_repo.classes(self.db, org_id)
+            if sorted(str(c) for _, c in current) != sorted(action.payload["classes"]):
+                await pending_repo.claim(self.db, action.id, "cancelled")
+                return Reply(texts.PENDING_GONE)
+            if not await pending_repo.claim(self.db, action.id, "applied"):
+                return Reply(texts.PENDING_GONE)
+            org = await self.orgs.db_org(org_id)
+            ids = {str(c): cid for cid, c in current}
+            graduated = []
+            for old, new in plan_promotion([c for _, c in current], org.last_grade):
+                cid = ids[str(old)]
+                if new is None:
+                    await self.db.execute("UPDATE class_group SET status = 'graduated' WHERE id = ?", (cid,))
+                    for student in await people_repo.students_of_class(self.db, cid):
+                        await people_repo.set_status(self.db, student.id, "graduated", now)
+                        await people_repo.record_event(self.db, org_id=org_id, kind="graduate",
+                                                       person_id=student.id, from_class=cid,
+                                                       actor_vk=caller.vk_id, now=now)
+                    graduated.append(str(old))
+                else:
+                    await self.db.execute("UPDATE class_group SET grade = ?, letter = ? WHERE id = ?",
+                                          (new.grade, new.letter, cid))
+                    await people_repo.record_event(self.db, org_id=org_id, kind="promote", from_class=cid,
+                                                   to_class=cid, actor_vk=caller.vk_id, now=now,
+                                                   details={"from": str(old), "to": str(new)})
+        return Reply(texts.NEWYEAR_APPLIED.format(graduates=", ".join(graduated) or "—"))

@@ -1,0 +1,80 @@
+"""The monthly roster reminder: on the first working day, 10:00 in each school's time zone."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from bot import texts
+from bot.db import Database
+from bot.domain.calendar import first_working_day
+from bot.repo import inbox
+from bot.repo import orgs as org_repo
+from bot.repo import roles as role_repo
+from bot.repo.orgs import Org
+from bot.services.notify import Notifier
+
+log = logging.getLogger(__name__)
+
+RECIPIENT_ROLES = ("school_admin", "chat_responsible")
+
+
+def is_due(org: Org, now_utc: datetime, hour: int) -> bool:
+    """True during the hour that starts at ``hour``:00 on the first working day, local time."""
+    local = now_utc.astimezone(ZoneInfo(org.timezone))
+    return local.date() == first_working_day(local.year, local.month) and local.hour == hour
+
+
+async def discrepancies(db: Database, org_id: int) -> list[str]:
+    lines: list[str] = []
+    unlinked = dict(await db.fetchall(
+        "SELECT kind, COUNT(*) FROM person WHERE home_org_id = ? AND status = 'active' AND vk_id IS NULL"
+        " GROUP BY kind", (org_id,)))
+    if any(unlinked.values()):
+        lines.append(texts.UPKEEP_UNLINKED.format(
+            students=unlinked.get("student", 0), parents=unlinked.get("parent", 0), staff=unlinked.get("staff", 0)))
+    rows = await db.fetchall(
+        "SELECT c.grade || c.letter FROM class_group c WHERE c.org_id = ? AND c.status = 'active'"
+        " AND NOT EXISTS (SELECT 1 FROM role_grant g WHERE g.class_id = c.id AND g.role = 'class_teacher'"
+        " AND g.revoked_at IS NULL) ORDER BY c.grade, c.letter", (org_id,))
+    if rows:
+        lines.append(texts.UPKEEP_NO_TEACHER.format(classes=", ".join(row[0] for row in rows)))
+    stale = await db.fetchval(
+        "SELECT COUNT(*) FROM chat_member m JOIN person p ON p.id = m.person_id JOIN chat c ON c.id = m.chat_id"
+        " WHERE c.org_id = ? AND m.state = 'member' AND p.status != 'active'", (org_id,))
+    if stale:
+        lines.append(texts.UPKEEP_STALE_MEMBERS.format(count=stale))
+    return lines
+
+
+async def recipients(db: Database, org_id: int) -> list[int]:
+    grants = await role_repo.active_in_org(db, org_id, RECIPIENT_ROLES)
+    ids = []
+    for grant in grants:
+        vk_id = await db.fetchval("SELECT vk_id FROM person WHERE id = ? AND status = 'active'", (grant.person_id,))
+        if vk_id:
+            ids.append(vk_id)
+    return list(dict.fromkeys(ids))
+
+
+async def monthly_upkeep(db: Database, notifier: Notifier, now: float, hour: int = 10) -> int:
+    """Send the reminder to every school whose local time is due; once per school and month."""
+    now_utc = datetime.fromtimestamp(now, UTC)
+    sent = 0
+    for org in await org_repo.all_of_kind(db, "school"):
+        try:
+            if not is_due(org, now_utc, hour):
+                continue
+            local = now_utc.astimezone(ZoneInfo(org.timezone))
+            key = f"upkeep:{org.id}:{local:%Y-%m}"
+            if await inbox.get_kv(db, key):
+                continue
+            lines = await discrepancies(db, org.id) or [texts.UPKEEP_ALL_GOOD]
+            text = "\n".join([texts.UPKEEP_HEADER.format(org=org.name), *lines])
+            await notifier.to_people(await recipients(db, org.id), text)
+            await inbox.set_kv(db, key, str(int(now)))
+            sent += 1
+        except Exception:
+            log.exception("monthly upkeep failed for org %s", org.id)
+    return sent

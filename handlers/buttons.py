@@ -1,0 +1,87 @@
+"""Callback buttons (message_event): confirmations and picks of pending actions."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from vkbottle import GroupEventType
+from vkbottle.bot import BotLabeler, MessageEvent
+
+from bot import texts
+from bot.app import App
+from bot.repo import pending as pending_repo
+from bot.repo import people as people_repo
+from bot.repo import orgs as org_repo
+from bot.services.roster import Reply
+from handlers.replies import guarded
+
+log = logging.getLogger(__name__)
+
+
+async def answer_press(app: App, event: MessageEvent, snackbar: str, reply_: Reply | None = None) -> None:
+    obj = event.object
+    await app.gateway.answer_event(obj.event_id, obj.user_id, obj.peer_id, snackbar)
+    if reply_ is not None:
+        await app.notifier.send(obj.peer_id, reply_.text, keyboard=reply_.keyboard, attachment=reply_.attachment)
+
+
+def labeler(app: App) -> BotLabeler:
+    bl = BotLabeler()
+
+    @bl.raw_event(GroupEventType.MESSAGE_EVENT, dataclass=MessageEvent)
+    @guarded
+    async def pressed(event: MessageEvent, app: App) -> None:
+        payload: dict[str, Any] = event.object.payload or {}
+        kind = payload.get("a")
+        handler = app.extras.get("buttons", {}).get(kind)
+        if kind == "pa":
+            await pending_press(app, event, payload)
+        elif handler is not None:
+            await handler(app, event, payload)
+        else:
+            await answer_press(app, event, texts.PENDING_GONE)
+
+    return bl
+
+
+async def pending_press(app: App, event: MessageEvent, payload: dict[str, Any]) -> None:
+    obj = event.object
+    action = await pending_repo.get(app.db, int(payload.get("id", 0)))
+    if action is None or action.status != "open" or action.expires_at < app.now():
+        await answer_press(app, event, texts.PENDING_GONE)
+        return
+    if action.vk_id != obj.user_id:
+        await answer_press(app, event, texts.PENDING_NOT_YOURS)
+        return
+    caller = await app.access.caller(obj.user_id)
+    do = payload.get("do")
+    if do == "cancel":
+        if await pending_repo.claim(app.db, action.id, "cancelled"):
+            await answer_press(app, event, texts.IMPORT_CANCELLED, Reply(texts.IMPORT_CANCELLED))
+        else:
+            await answer_press(app, event, texts.PENDING_GONE)
+        return
+    # re-check the caller's rights at confirmation time: roles may have been revoked meanwhile
+    if action.org_id is not None and not await app.access.allowed(caller, "roster_manage", action.org_id):
+        await answer_press(app, event, texts.NOT_ALLOWED.format(what="это действие", hint=""))
+        return
+    roster = app.services.roster
+    if action.kind == "import" and do == "apply":
+        result = await roster.import_apply(caller, action, app.now())
+    elif action.kind == "new_year" and do == "apply":
+        result = await roster.new_year_apply(caller, action, app.now())
+    elif action.kind == "pick" and do == "pick":
+        person_id = int(payload.get("p", 0))
+        if person_id not in action.payload.get("candidates", []) or not await pending_repo.claim(
+                app.db, action.id, "applied"):
+            await answer_press(app, event, texts.PENDING_GONE)
+            return
+        person = await people_repo.get(app.db, person_id)
+        org = await org_repo.get(app.db, action.org_id) if action.org_id else None
+        assert person is not None and org is not None
+        result = await roster.run_op(caller, org, person, action.payload, app.now())
+    else:
+        await answer_press(app, event, texts.PENDING_GONE)
+        return
+    await answer_press(app, event, texts.PENDING_DONE_SNACK, result)

@@ -1,0 +1,114 @@
+"""Roster commands in a private chat: import, moves, promotion, codes, and /код."""
+
+from __future__ import annotations
+
+from vkbottle.bot import BotLabeler, Message
+
+from bot import texts
+from bot.app import App
+from bot.commands import Command
+from bot.domain.classes import parse_class
+from bot.errors import UserError
+from bot.services.roster import MAX_FILE_BYTES, ROSTER_EXTENSIONS, Reply
+from bot.vk.errors import VkError
+from handlers.admin import usage
+from handlers.replies import guarded, reply
+from handlers.rules import CommandRule
+
+
+async def send_reply(app: App, message: Message, answer: Reply) -> None:
+    await reply(app, message, answer.text, keyboard=answer.keyboard, attachment=answer.attachment)
+
+
+def labeler(app: App) -> BotLabeler:
+    bl = BotLabeler()
+    g, s = app.group_id, app.screen_name
+
+    @bl.private_message(CommandRule("import", g, s))
+    @guarded
+    async def import_roster(message: Message, app: App, cmd: Command) -> None:
+        caller = await app.access.caller(message.from_id)
+        org, _ = await app.services.roster.org_for(caller, cmd.args)
+        docs = [a.doc for a in (message.attachments or []) if a.doc is not None]
+        if not docs:
+            raise UserError(texts.IMPORT_NEED_FILE)
+        doc = docs[0]
+        ext = (doc.ext or doc.title.rsplit(".", 1)[-1]).lower()
+        if ext not in ROSTER_EXTENSIONS:
+            raise UserError(texts.IMPORT_BAD_EXT.format(name=doc.title))
+        try:
+            data = await app.gateway.download(doc.url, limit=MAX_FILE_BYTES)
+        except VkError:
+            raise UserError(texts.IMPORT_DOWNLOAD_FAILED) from None
+        answer = await app.services.roster.import_preview(caller, org, doc.title, data, app.now())
+        await send_reply(app, message, answer)
+
+    async def simple(message: Message, app: App, cmd: Command, key: str, method) -> None:
+        caller = await app.access.caller(message.from_id)
+        if not cmd.args.strip():
+            raise usage(key)
+        try:
+            answer = await method(caller, cmd.args, app.now())
+        except UserError as exc:
+            if exc.message in (texts.ROSTER_NEED_NAME_CLASS, texts.ROSTER_MODE_WORD):
+                raise usage(key, exc.message) from None
+            raise
+        await send_reply(app, message, answer)
+
+    @bl.private_message(CommandRule("enrol", g, s))
+    @guarded
+    async def enrol(message: Message, app: App, cmd: Command) -> None:
+        await simple(message, app, cmd, "enrol", app.services.roster.enrol)
+
+    @bl.private_message(CommandRule("expel", g, s))
+    @guarded
+    async def expel(message: Message, app: App, cmd: Command) -> None:
+        await simple(message, app, cmd, "expel", app.services.roster.expel)
+
+    @bl.private_message(CommandRule("transfer", g, s))
+    @guarded
+    async def transfer(message: Message, app: App, cmd: Command) -> None:
+        await simple(message, app, cmd, "transfer", app.services.roster.transfer)
+
+    @bl.private_message(CommandRule("homeschool", g, s))
+    @guarded
+    async def homeschool(message: Message, app: App, cmd: Command) -> None:
+        await simple(message, app, cmd, "homeschool", app.services.roster.homeschool)
+
+    @bl.private_message(CommandRule("new_year", g, s))
+    @guarded
+    async def new_year(message: Message, app: App, cmd: Command) -> None:
+        caller = await app.access.caller(message.from_id)
+        await send_reply(app, message, await app.services.roster.new_year_preview(caller, cmd.args, app.now()))
+
+    @bl.private_message(CommandRule("codes", g, s))
+    @guarded
+    async def issue_codes(message: Message, app: App, cmd: Command) -> None:
+        caller = await app.access.caller(message.from_id)
+        org, rest = await app.services.roster.org_for(caller, cmd.args)
+        if not rest.strip():
+            raise usage("codes")
+        cls = parse_class(rest)
+        entries, xlsx, csv = await app.services.linking.issue_for_class(org, cls, actor_vk=caller.vk_id,
+                                                                         now=app.now())
+        if not entries:
+            await reply(app, message, texts.CODES_NONE.format(cls=cls))
+            return
+        docs = [await app.gateway.upload_doc(message.peer_id, f"kody-{cls.grade}{cls.letter}.xlsx", xlsx),
+                await app.gateway.upload_doc(message.peer_id, f"kody-{cls.grade}{cls.letter}.csv", csv)]
+        await reply(app, message, texts.CODES_READY.format(
+            cls=cls, count=len(entries), until=entries[0].valid_until.strftime("%d.%m.%Y")),
+            attachment=",".join(docs))
+
+    @bl.private_message(CommandRule("code", g, s))
+    @guarded
+    async def redeem(message: Message, app: App, cmd: Command) -> None:
+        if not cmd.args.strip():
+            raise UserError(texts.CODE_BAD_FORMAT)
+        answer, person_id = await app.services.linking.redeem(message.from_id, cmd.args, app.now())
+        await reply(app, message, answer)
+        hook = app.extras.get("on_linked")
+        if person_id is not None and hook is not None:
+            await hook(message.from_id, person_id)
+
+    return bl

@@ -1,0 +1,78 @@
+import random
+import re
+
+import pytest
+
+from bot.domain.codes import ALPHABET, code_matches, hash_code, hashes_equal, new_code, normalize_code
+
+PEPPER = b"test-pepper"
+
+
+def test_alphabet_has_no_ambiguous_symbols():
+    assert not set("0O1IL") & set(ALPHABET)
+    assert len(set(ALPHABET)) == len(ALPHABET) == 31
+
+
+def test_new_code_shape_and_determinism():
+    codes = [new_code(random.Random(7)) for _ in range(2)]
+    assert codes[0] == codes[1]
+    assert re.fullmatch(rf"[{ALPHABET}]{{4}}-[{ALPHABET}]{{4}}", codes[0])
+    assert len({new_code() for _ in range(200)}) == 200  # secrets by default
+
+
+@pytest.mark.parametrize(
+    ("typed", "canonical"),
+    [
+        ("ABCD-EFGH", "ABCD-EFGH"),
+        ("abcd-efgh", "ABCD-EFGH"),
+        ("ABCDEFGH", "ABCD-EFGH"),
+        ("  abcd efgh ", "ABCD-EFGH"),
+        ("ABCD—EFGH", "ABCD-EFGH"),
+        ("АВСD-ЕFGН", "ABCD-EFGH"),  # Cyrillic А В С Е Н
+        ("авсd-еfgн", "ABCD-EFGH"),
+        ("К2М3-Р4Т5", "K2M3-P4T5"),
+        ("XYЗ9-2345", "XY39-2345"),  # Cyrillic З for 3
+        ("ABCD-EFG", None),
+        ("ABCD-EFGHJ", None),
+        ("ABCD-EFG0", None),  # 0 is never in a code
+        ("ABCD-EFGO", None),
+        ("ABCD-EFG1", None),
+        ("ABCD-ЕFGЫ", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_normalize_code(typed, canonical):
+    assert normalize_code(typed) == canonical
+
+
+def test_round_trip_new_code_through_sloppy_typing():
+    rng = random.Random(1)
+    for _ in range(100):
+        code = new_code(rng)
+        assert normalize_code(code) == code
+        assert normalize_code(code.lower().replace("-", " ")) == code
+
+
+def test_hash_is_hmac_of_canonical_form():
+    h = hash_code("ABCD-EFGH", PEPPER)
+    assert re.fullmatch(r"[0-9a-f]{64}", h)
+    assert hash_code("abcdefgh", PEPPER) == h
+    assert hash_code("АВСD EFGН", PEPPER) == h
+    assert hash_code("ABCD-EFGH", b"other pepper") != h
+    assert hash_code("ABCD-EFGJ", PEPPER) != h
+    with pytest.raises(ValueError):
+        hash_code("nope", PEPPER)
+
+
+@pytest.mark.parametrize(
+    ("typed", "ok"), [("abcd-efgh", True), ("АВСD-ЕFGН", True), ("ABCD-EFGJ", False), ("garbage", False), ("", False)],
+)
+def test_code_matches(typed, ok):
+    assert code_matches(typed, hash_code("ABCD-EFGH", PEPPER), PEPPER) is ok
+
+
+def test_hashes_equal():
+    assert hashes_equal("ab" * 32, "ab" * 32)
+    assert not hashes_equal("ab" * 32, "ac" * 32)
+    assert not hashes_equal("ab", "ab" * 32)

@@ -1,0 +1,101 @@
+"""aiohttp application: VK API endpoint, long poll server, upload server, file downloads."""
+from __future__ import annotations
+
+import json
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+from aiohttp import web
+
+from .control import setup_control
+from .dispatch import handle_request
+from .methods.docs import accept_upload
+
+if TYPE_CHECKING:
+    from .emulator import Emulator
+
+EMU_KEY = web.AppKey("emu", object)
+_dumps = partial(json.dumps, ensure_ascii=False)
+
+
+def emu_of(request: web.Request) -> Emulator:
+    return request.app[EMU_KEY]  # type: ignore[return-value]
+
+
+def json_response(data: Any, status: int = 200) -> web.Response:
+    return web.json_response(data, status=status, dumps=_dumps)
+
+
+async def _params(request: web.Request) -> dict[str, str]:
+    raw: dict[str, str] = {k: v for k, v in request.query.items()}
+    if request.method == "POST" and request.can_read_body:
+        form = await request.post()
+        raw.update({k: v for k, v in form.items() if isinstance(v, str)})
+    return raw
+
+
+async def handle_method(request: web.Request) -> web.Response:
+    emu = emu_of(request)
+    emu.http_requests += 1
+    raw = await _params(request)
+    token = raw.pop("access_token", None)
+    return json_response(await handle_request(emu, request.match_info["name"], raw, token))
+
+
+async def handle_longpoll(request: web.Request) -> web.Response:
+    emu = emu_of(request)
+    raw = await _params(request)
+    if request.match_info["group_id"] != str(emu.group_id) or raw.get("act") != "a_check":
+        return json_response({"failed": 2})
+    try:
+        wait = float(raw.get("wait", "25"))
+    except ValueError:
+        wait = 25.0
+    return json_response(await emu.longpoll.check(raw.get("key"), raw.get("ts"), wait))
+
+
+async def handle_upload(request: web.Request) -> web.Response:
+    emu = emu_of(request)
+    filename, content = "", b""
+    if request.content_type.startswith("multipart/"):
+        reader = await request.multipart()
+        async for part in reader:
+            if getattr(part, "name", None) == "file":
+                filename = part.filename or "file"
+                content = await part.read(decode=False)
+    if not content:
+        result = {"error": "no_file", "error_descr": "multipart field 'file' is missing"}
+    else:
+        result = accept_upload(emu, request.match_info["token"], filename, bytes(content))
+    emu._notify()
+    return json_response(result)
+
+
+async def handle_file(request: web.Request) -> web.Response:
+    emu = emu_of(request)
+    doc = emu.docs.get(int(request.match_info["doc_id"]))
+    if doc is None:
+        raise web.HTTPNotFound()
+    return web.Response(body=doc.content, content_type="application/octet-stream",
+                        headers={"Content-Disposition": f'attachment; filename="{doc.id}.{doc.ext}"'})
+
+
+def build_app(emu: Emulator) -> web.Application:
+    app = web.Application(client_max_size=64 * 1024 * 1024)
+    app[EMU_KEY] = emu
+    app.router.add_route("*", "/method/{name}", handle_method)
+    app.router.add_route("*", "/lp/{group_id}", handle_longpoll)
+    app.router.add_post("/_emu/upload/{token}", handle_upload)
+    app.router.add_get(r"/_emu/files/{doc_id:\d+}/{title}", handle_file)
+    setup_control(app, emu)
+    return app
+
+
+async def start_server(emu: Emulator, host: str, port: int) -> tuple[web.AppRunner, str]:
+    runner = web.AppRunner(build_app(emu), access_log=None, shutdown_timeout=1.0)
+    await runner.setup()
+    site = web.TCPSite(runner, host, port)
+    await site.start()
+    sockets = site._server.sockets if site._server else []  # type: ignore[union-attr]
+    actual = sockets[0].getsockname()[1] if sockets else port
+    return runner, f"http://{host}:{actual}"
