@@ -91,9 +91,18 @@ def build_bot(app: App) -> ZavuchBot:
     from handlers import build_labelers
     from handlers.context import app_middleware
 
+    from handlers.rules import CommandRule
+
     labeler = BotLabeler()
     for feature in build_labelers(app):
         labeler.load(feature)
+    # the commands that have a handler: help lists only these
+    app.extras["commands"] = {
+        rule.key
+        for handler in labeler.message_view.handlers
+        for rule in getattr(handler, "rules", ())
+        if isinstance(rule, CommandRule)
+    }
     middleware = app_middleware(app)
     labeler.message_view.register_middleware(middleware)
     labeler.raw_event_view.register_middleware(middleware)

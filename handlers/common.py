@@ -32,7 +32,7 @@ def fallback_labeler(app: App) -> BotLabeler:
     @bl.message(AnyCommandRule(app.group_id, app.screen_name))
     @guarded
     async def unknown(message: Message, app: App, cmd: Command) -> None:
-        if cmd.spec is not None:
+        if cmd.spec is not None and cmd.spec.key in app.extras.get("commands", set()):
             # A known command in the wrong place (e.g. /создать in a chat).
             where = texts.COMMAND_ONLY_PRIVATE if cmd.spec.where is Where.PRIVATE else texts.COMMAND_ONLY_CHAT
             await reply(app, message, where.format(command="/" + cmd.spec.names[0]))
@@ -40,7 +40,7 @@ def fallback_labeler(app: App) -> BotLabeler:
         if not cmd.explicit:
             await reply(app, message, texts.NOT_A_COMMAND_PRIVATE)
             return
-        guess = commands.suggest(cmd.word)
+        guess = commands.suggest(cmd.word) if cmd.spec is None else None
         suggestion = texts.UNKNOWN_SUGGEST.format(suggestion="/" + guess) if guess else ""
         await reply(app, message, texts.UNKNOWN_COMMAND.format(command=cmd.word, suggestion=suggestion))
 
@@ -58,7 +58,10 @@ async def help_text(app: App, vk_id: int, peer_id: int) -> str:
             org_id = chat.org_id
             ancestors = await _ancestors(app, org_id)
     lines: list[str] = []
+    handled = app.extras.get("commands", set())
     for spec in commands.CATALOG:
+        if spec.key not in handled:
+            continue
         if spec.where is Where.PRIVATE and in_chat or spec.where is Where.CHAT and not in_chat:
             continue
         if in_chat and org_id is not None and spec.capability != "everyone":

@@ -62,7 +62,7 @@ async def test_help_in_chat_with_mention(emu, harness) -> None:
     # not admin: the bot sees only messages that mention it
     emu.user_message(peer, teacher, f"[club{GROUP_ID}|@zavuch] помощь")
     answer = await emu.wait_sent(peer, contains=texts.HELP_HEADER_CHAT)
-    assert "/правила" in answer.text and "/создать" not in answer.text
+    assert "/помощь" in answer.text and "/создать" not in answer.text and "/импорт" not in answer.text
 
 
 async def test_unknown_command_answers_with_hint(emu, harness) -> None:
