@@ -14,7 +14,11 @@ from bot.config import Settings
 from bot.db import Database, open_database
 from bot.services.access import Access
 from bot.services.chat_life import ChatLife
+from bot.services.admission import Admission
+from bot.services.alerts import Alerts
+from bot.services.chats import Chats
 from bot.services.linking import Linking
+from bot.services.membership import Membership
 from bot.services.notify import Notifier
 from bot.services.orgs import Orgs
 from bot.services.roles import Roles
@@ -32,6 +36,10 @@ class Services:
     roles: Roles
     roster: Roster
     linking: Linking
+    chats: Chats
+    admission: Admission
+    membership: Membership
+    alerts: Alerts
 
 
 @dataclass
@@ -90,15 +98,42 @@ async def create_app(settings: Settings, *, clock: Clock | None = None, db: Data
     access = Access(db, settings.bot.operators)
     notifier = Notifier(db, gateway, clock)
     orgs = Orgs(db, access)
+    alerts = Alerts(db, notifier, clock)
+    chats = Chats(db, gateway, notifier, access, orgs, clock)
+    membership = Membership(db, gateway, notifier, clock)
+    admission = Admission(db, gateway, notifier, alerts, chats, clock,
+                          settings.moderation.quarantine_minutes * 60)
+    admission.rights_lost = membership.rights_lost
     services = Services(
         orgs=orgs,
         roles=Roles(db, access, orgs, gateway),
         roster=Roster(db, orgs),
         linking=Linking(db, settings.bot.code_pepper.get_secret_value().encode(), settings.bot.code_ttl_days),
+        chats=chats,
+        admission=admission,
+        membership=membership,
+        alerts=alerts,
     )
     app = App(
         settings=settings, db=db, api=api, gateway=gateway, clock=clock, group_id=group_id,
         screen_name=screen_name, access=access, notifier=notifier,
         chat_life=ChatLife(db, gateway, clock, notifier), services=services,
     )
+    wire(app)
     return app
+
+
+def wire(app: App) -> None:
+    """Connect features that react to each other (hooks and button routes)."""
+    from handlers.chats import alert_press
+
+    async def on_linked(vk_id: int, person_id: int) -> None:
+        await app.services.membership.send_links(vk_id, person_id)
+
+    async def after_roster_change() -> None:
+        await app.services.membership.consume_events()
+
+    app.extras["on_linked"] = on_linked
+    app.extras["after_roster_change"] = after_roster_change
+    app.extras["buttons"] = {"al": alert_press}
+    app.extras["alert_handlers"] = {"quarantine": app.services.admission.decide}

@@ -50,11 +50,38 @@ async def monthly_upkeep(app: Any) -> int:
         return 0
 
 
+async def consume_roster_events(app: Any) -> int:
+    try:
+        return await app.services.membership.consume_events()
+    except Exception:
+        log.exception("consume_roster_events failed")
+        return 0
+
+
+async def expire_quarantine(app: Any) -> int:
+    try:
+        return await app.services.admission.expire_quarantine()
+    except Exception:
+        log.exception("expire_quarantine failed")
+        return 0
+
+
+async def weekly_reconcile(app: Any) -> int:
+    try:
+        return await app.services.membership.reconcile_all()
+    except Exception:
+        log.exception("weekly_reconcile failed")
+        return 0
+
+
 JOBS: list[tuple[str, Callable[[Any], Awaitable[Any]], dict[str, Any]]] = [
     ("prune_inbox", prune_inbox, {"trigger": "interval", "hours": 6}),
     ("heartbeat", heartbeat, {"trigger": "interval", "seconds": 60}),
     # hourly: each school is due at its own local hour on the first working day of the month
     ("monthly_upkeep", monthly_upkeep, {"trigger": "cron", "minute": 1}),
+    ("consume_roster_events", consume_roster_events, {"trigger": "interval", "minutes": 1}),
+    ("expire_quarantine", expire_quarantine, {"trigger": "interval", "minutes": 5}),
+    ("weekly_reconcile", weekly_reconcile, {"trigger": "cron", "day_of_week": "mon", "hour": 9}),
 ]
 
 

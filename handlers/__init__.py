@@ -11,13 +11,14 @@ from bot.app import App
 
 
 def build_labelers(app: App) -> list[BotLabeler]:
-    from handlers import admin, buttons, chat_events, common, roster
+    from handlers import admin, buttons, chat_events, chats, common, roster
 
     return [
         chat_events.labeler(app),
         common.help_labeler(app),
         admin.labeler(app),
         roster.labeler(app),
+        chats.labeler(app),
         buttons.labeler(app),
         # feature labelers go here
         common.fallback_labeler(app),

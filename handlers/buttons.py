@@ -85,3 +85,6 @@ async def pending_press(app: App, event: MessageEvent, payload: dict[str, Any]) 
         await answer_press(app, event, texts.PENDING_GONE)
         return
     await answer_press(app, event, texts.PENDING_DONE_SNACK, result)
+    hook = app.extras.get("after_roster_change")
+    if hook is not None:
+        await hook()

@@ -20,9 +20,10 @@ def labeler(app: App) -> BotLabeler:
         if member_id == -app.group_id:
             await app.chat_life.bot_added(message.peer_id, message.from_id)
             return
-        people = app.extras.get("on_join")
-        if people is not None and member_id:
-            await people(message, member_id)
+        if member_id and member_id > 0:
+            from handlers.chats import on_join
+
+            await on_join(app, message, member_id)
 
     @bl.message(ChatMessageRule(), blocking=False)
     @guarded

@@ -18,6 +18,9 @@ from handlers.rules import CommandRule
 
 async def send_reply(app: App, message: Message, answer: Reply) -> None:
     await reply(app, message, answer.text, keyboard=answer.keyboard, attachment=answer.attachment)
+    hook = app.extras.get("after_roster_change")
+    if hook is not None:
+        await hook()
 
 
 def labeler(app: App) -> BotLabeler:

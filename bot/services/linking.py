@@ -80,6 +80,12 @@ class Linking:
             if left <= 0:
                 return texts.CODE_THROTTLED, None
             return texts.CODE_WRONG.format(left=left), None
+        if row["used_at"] is not None:
+            # This account already redeemed the code: answer again, but record nothing new
+            # (a second «link» event would make chat membership act twice).
+            person = await people_repo.get(self.db, row["person_id"])
+            if person is not None and person.status == "active" and person.vk_id == vk_id:
+                return await self._linked_answer(person), person.id
         if row["expires_at"] <= now:
             return texts.CODE_EXPIRED, None
         person = await people_repo.get(self.db, row["person_id"])
@@ -103,8 +109,11 @@ class Linking:
             await people_repo.link_vk(self.db, person.id, vk_id, now)
             await people_repo.record_event(self.db, org_id=person.home_org_id, kind="link", person_id=person.id,
                                            now=now, details={"by": "code"})
+        return await self._linked_answer(person), person.id
+
+    async def _linked_answer(self, person: people_repo.Person) -> str:
         org = await org_repo.get(self.db, person.home_org_id)
-        return texts.CODE_LINKED.format(who=await self._who(person), org=org.name if org else ""), person.id
+        return texts.CODE_LINKED.format(who=await self._who(person), org=org.name if org else "")
 
     async def _who(self, person: people_repo.Person) -> str:
         if person.kind == "parent":

@@ -86,8 +86,10 @@ class Orgs:
         else:
             ids = await self.access.home_orgs(caller, capability)
             if not ids:
-                if caller.is_operator or caller.grants:
-                    raise UserError(texts.ORG_WHICH.format(codes="—") if caller.is_operator else texts.ORG_NONE)
+                if caller.is_operator:
+                    raise UserError(texts.ORG_WHICH.format(codes="—"))
+                # Roles elsewhere (a teacher, a parent) do not hold this capability anywhere:
+                # that is a refusal, not "you belong to no school".
                 raise NotAllowed(texts.NOT_ALLOWED.format(what=what, hint=texts.NOT_ALLOWED_HINT))
             if len(ids) > 1:
                 codes = [o.code for o in [await org_repo.get(self.db, i) for i in ids] if o]

@@ -1,8 +1,10 @@
 """Per-token request limiter: at most ``rate`` requests start within any ``period``.
 
-A slot is taken when a request starts and is held until its response arrives *and* at least
-``period`` has passed since it started, so slow requests are counted while in flight and a
-burst never exceeds VK's 20 requests per second, even as VK measures it on arrival.
+A slot is taken when a request starts and is held until ``period`` has passed since its
+response arrived. VK counts requests when they *arrive*, and a request arrives before its
+response does, so the next request on that slot arrives at least ``period`` after the previous
+one whatever the network latency (counting from the start instead lets a slow request and a
+fast successor land within one second: VK then answers error 6).
 """
 
 from __future__ import annotations
@@ -32,15 +34,10 @@ class RateLimiter:
     @contextlib.asynccontextmanager
     async def slot(self) -> AsyncIterator[None]:
         await self._slots.acquire()
-        started = self._clock()
         self.in_flight += 1
         self.peak_in_flight = max(self.peak_in_flight, self.in_flight)
         try:
             yield
         finally:
             self.in_flight -= 1
-            remaining = self.period - (self._clock() - started)
-            if remaining > 0:
-                asyncio.get_running_loop().call_later(remaining, self._slots.release)
-            else:
-                self._slots.release()
+            asyncio.get_running_loop().call_later(self.period, self._slots.release)

@@ -1,0 +1,74 @@
+"""Moderator alerts and where they were posted (to update them once handled)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from bot.db import Database
+
+
+@dataclass(frozen=True)
+class Alert:
+    id: int
+    org_id: int | None
+    chat_id: int | None
+    kind: str
+    target_vk: int | None
+    violation_id: int | None
+    details: dict[str, Any]
+    status: str
+    handled_by: int | None
+    handled_action: str | None
+
+
+_COLUMNS = "id, org_id, chat_id, kind, target_vk, violation_id, details, status, handled_by, handled_action"
+
+
+def _alert(row: Any) -> Alert:
+    values = list(row)
+    values[6] = json.loads(values[6] or "{}")
+    return Alert(*values)
+
+
+async def create(db: Database, *, kind: str, now: int, org_id: int | None, chat_id: int | None,
+                 target_vk: int | None, violation_id: int | None = None, details: dict[str, Any] | None = None) -> int:
+    return await db.execute(
+        "INSERT INTO alert (org_id, chat_id, kind, target_vk, violation_id, details, created_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (org_id, chat_id, kind, target_vk, violation_id, json.dumps(details or {}, ensure_ascii=False), now),
+    )
+
+
+async def get(db: Database, alert_id: int) -> Alert | None:
+    row = await db.fetchone(f"SELECT {_COLUMNS} FROM alert WHERE id = ?", (alert_id,))
+    return _alert(row) if row else None
+
+
+async def claim(db: Database, alert_id: int, *, by_vk: int, action: str, now: int) -> bool:
+    """Mark an open alert handled; exactly one moderator wins."""
+    count = await db.execute_rowcount(
+        "UPDATE alert SET status = 'handled', handled_by = ?, handled_action = ?, handled_at = ?"
+        " WHERE id = ? AND status = 'open'",
+        (by_vk, action, now, alert_id),
+    )
+    return count == 1
+
+
+async def add_message(db: Database, alert_id: int, peer_id: int, cmid: int | None) -> None:
+    await db.execute(
+        "INSERT OR REPLACE INTO alert_message (alert_id, peer_id, cmid) VALUES (?, ?, ?)", (alert_id, peer_id, cmid)
+    )
+
+
+async def messages(db: Database, alert_id: int) -> list[tuple[int, int | None]]:
+    rows = await db.fetchall("SELECT peer_id, cmid FROM alert_message WHERE alert_id = ?", (alert_id,))
+    return [(row[0], row[1]) for row in rows]
+
+
+async def open_for(db: Database, chat_id: int, kind: str, target_vk: int) -> Alert | None:
+    row = await db.fetchone(
+        f"SELECT {_COLUMNS} FROM alert WHERE chat_id = ? AND kind = ? AND target_vk = ? AND status = 'open'"
+        " ORDER BY id DESC", (chat_id, kind, target_vk))
+    return _alert(row) if row else None

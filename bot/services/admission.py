@@ -1,0 +1,162 @@
+"""Every join is checked against the roster: welcome, admit as staff or guest, remove, or
+quarantine with a moderator alert. Every decision goes to the audit log with who made it."""
+
+from __future__ import annotations
+
+import logging
+
+from bot import texts
+from bot.clock import Clock
+from bot.db import Database
+from bot.domain.chat_types import OnUnknown
+from bot.repo import audit
+from bot.repo import chats as chat_repo
+from bot.repo import members as member_repo
+from bot.repo import orgs as org_repo
+from bot.repo.alerts import Alert
+from bot.repo.chats import Chat
+from bot.services import eligibility
+from bot.services.alerts import Alerts
+from bot.services.chats import Chats
+from bot.services.notify import Notifier
+from bot.vk.errors import VkNoChatRights, VkUserNotInChat
+from bot.vk.gateway import VkGateway
+
+log = logging.getLogger(__name__)
+
+
+class Admission:
+    def __init__(self, db: Database, gateway: VkGateway, notifier: Notifier, alerts: Alerts, chats: Chats,
+                 clock: Clock, quarantine_seconds: int) -> None:
+        self.db = db
+        self.gateway = gateway
+        self.notifier = notifier
+        self.alerts = alerts
+        self.chats = chats
+        self.clock = clock
+        self.quarantine_seconds = quarantine_seconds
+        self.rights_lost = None  # set by the app: async (chat) -> None
+
+    def now(self) -> int:
+        return int(self.clock.now())
+
+    async def on_join(self, peer_id: int, member_id: int, by_vk: int) -> str:
+        """Decide about a newcomer; returns the decision (for tests and logs)."""
+        chat = await chat_repo.by_peer(self.db, peer_id)
+        if chat is None or not chat.bound or member_id <= 0:
+            return "ignored"
+        verdict = await eligibility.judge(self.db, chat, member_id)
+        now = self.now()
+        if verdict.admit:
+            await member_repo.upsert(self.db, chat_id=chat.id, vk_id=member_id, state="member", now=now,
+                                     person_id=verdict.person_id, credited_org_id=verdict.credited_org_id,
+                                     admitted_by=0)
+            await audit.write(self.db, action="admit", now=now, org_id=chat.org_id, chat_id=chat.id,
+                              target_vk=member_id, reason=verdict.kind,
+                              details={"person_id": verdict.person_id, "credited_org": verdict.credited_org_id})
+            name = await self.chats.vk_name(member_id)
+            if verdict.kind == "guest":
+                org = await org_repo.get(self.db, verdict.credited_org_id or 0)
+                text = texts.CHAT_WELCOME_GUEST.format(name=name, org=org.name if org else "")
+            else:
+                text = texts.CHAT_WELCOME.format(name=name)
+            await self.notifier.try_send(peer_id, text)
+            return verdict.kind
+        preset = eligibility.preset_of(chat)
+        if preset.on_unknown is OnUnknown.REMOVE:
+            await self.remove(chat, member_id, reason="not_on_roster", actor=0)
+            await self.notifier.try_send(peer_id, texts.CHAT_REMOVED_UNKNOWN)
+            return "removed"
+        await member_repo.upsert(self.db, chat_id=chat.id, vk_id=member_id, state="quarantine", now=now,
+                                 person_id=verdict.person_id)
+        await audit.write(self.db, action="quarantine", now=now, org_id=chat.org_id, chat_id=chat.id,
+                          target_vk=member_id, reason="not_on_roster")
+        name = await self.chats.vk_name(member_id)
+        await self.notifier.try_send(peer_id, texts.CHAT_QUARANTINE.format(name=name))
+        text = texts.ALERT_QUARANTINE.format(title=chat.title, name=name, vk_id=member_id)
+        assert chat.org_id is not None
+        await self.alerts.raise_alert(
+            kind="quarantine", org_id=chat.org_id, chat_id=chat.id, target_vk=member_id, text=text,
+            actions=[("admit", texts.BUTTON_ADMIT, "positive"), ("exclude", texts.BUTTON_EXCLUDE, "negative")],
+            details={"text": text}, extra_person_ids=(chat.leader_id,) if chat.leader_id else (),
+        )
+        return "quarantine"
+
+    async def on_leave(self, peer_id: int, member_id: int, *, by: int) -> None:
+        """A member left (by == member) or a chat admin removed them (recorded with who)."""
+        chat = await chat_repo.by_peer(self.db, peer_id)
+        if chat is None or member_id <= 0:
+            return
+        state = "left" if by == member_id else "removed"
+        await member_repo.set_state(self.db, chat.id, member_id, state, self.now(), by=None if by == member_id else by)
+        if state == "removed":
+            await audit.write(self.db, action="remove", now=self.now(), org_id=chat.org_id, chat_id=chat.id,
+                              actor_vk=by, target_vk=member_id, reason="chat_admin")
+
+    async def remove(self, chat: Chat, vk_id: int, *, reason: str, actor: int) -> bool:
+        """Remove a member (a user already gone counts as done). False if the bot lacks rights."""
+        try:
+            await self.gateway.remove_chat_user(chat.peer_id, vk_id)
+        except VkUserNotInChat:
+            pass
+        except VkNoChatRights:
+            if self.rights_lost is not None:
+                await self.rights_lost(chat)
+            return False
+        now = self.now()
+        await member_repo.upsert(self.db, chat_id=chat.id, vk_id=vk_id, state="removed", now=now)
+        await member_repo.set_state(self.db, chat.id, vk_id, "removed", now, by=actor)
+        await audit.write(self.db, action="remove", now=now, org_id=chat.org_id, chat_id=chat.id, actor_vk=actor,
+                          target_vk=vk_id, reason=reason)
+        return True
+
+    async def decide(self, alert: Alert, moderator_vk: int, do: str) -> str:
+        """A moderator pressed «Допустить» or «Исключить»; returns the snackbar text."""
+        chat = await chat_repo.get(self.db, alert.chat_id or 0)
+        if chat is None or alert.target_vk is None:
+            return texts.PENDING_GONE
+        action = texts.ACTION_ADMITTED if do == "admit" else texts.ACTION_EXCLUDED
+        who = await self.chats.vk_name(moderator_vk)
+        if not await self.alerts.settle(alert, by_vk=moderator_vk, action=action, who=who):
+            fresh = await self._handled_action(alert.id)
+            return texts.ALERT_ALREADY.format(action=fresh or "")
+        now = self.now()
+        if do == "admit":
+            await member_repo.transition(self.db, chat.id, alert.target_vk, from_state="quarantine", to_state="member",
+                                         now=now, by=moderator_vk)
+            await audit.write(self.db, action="admit", now=now, org_id=chat.org_id, chat_id=chat.id,
+                              actor_vk=moderator_vk, target_vk=alert.target_vk, reason="moderator")
+            name = await self.chats.vk_name(alert.target_vk)
+            await self.notifier.try_send(chat.peer_id, texts.CHAT_WELCOME.format(name=name))
+        else:
+            await self.remove(chat, alert.target_vk, reason="moderator", actor=moderator_vk)
+        return action
+
+    async def _handled_action(self, alert_id: int) -> str | None:
+        return await self.db.fetchval("SELECT handled_action FROM alert WHERE id = ?", (alert_id,))
+
+    async def expire_quarantine(self) -> int:
+        """Job: unanswered quarantine turns into removal after the configured time. Never raises."""
+        removed = 0
+        for member in await member_repo.quarantined_before(self.db, self.now() - self.quarantine_seconds):
+            try:
+                chat = await chat_repo.get(self.db, member.chat_id)
+                if chat is None:
+                    continue
+                alert = await _open_alert(self.db, chat.id, member.vk_id)
+                if alert is not None and not await self.alerts.settle(
+                        alert, by_vk=0, action=texts.ACTION_EXCLUDED, who="истёк срок"):
+                    continue
+                if await self.remove(chat, member.vk_id, reason="quarantine_expired", actor=0):
+                    name = await self.chats.vk_name(member.vk_id)
+                    await self.notifier.try_send(chat.peer_id, texts.QUARANTINE_EXPIRED.format(name=name))
+                    removed += 1
+            except Exception:
+                log.exception("quarantine expiry failed for chat %s", member.chat_id)
+        return removed
+
+
+async def _open_alert(db: Database, chat_id: int, vk_id: int) -> Alert | None:
+    from bot.repo import alerts as alert_repo
+
+    return await alert_repo.open_for(db, chat_id, "quarantine", vk_id)

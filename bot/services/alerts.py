@@ -1,0 +1,71 @@
+"""Alerts to a school's moderators: posted with buttons, handled once, updated with who acted."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from bot import texts
+from bot.clock import Clock
+from bot.db import Database
+from bot.repo import alerts as alert_repo
+from bot.repo import roles as role_repo
+from bot.repo.alerts import Alert
+from bot.services.notify import Notifier
+from bot.vk.errors import VkError
+from bot.vk.keyboards import Button, inline
+
+log = logging.getLogger(__name__)
+
+MODERATOR_ROLES = ("moderator", "school_admin", "chat_responsible")
+
+
+class Alerts:
+    def __init__(self, db: Database, notifier: Notifier, clock: Clock) -> None:
+        self.db = db
+        self.notifier = notifier
+        self.clock = clock
+
+    async def recipients(self, org_id: int, extra_person_ids: tuple[int, ...] = ()) -> list[int]:
+        grants = await role_repo.active_in_org(self.db, org_id, MODERATOR_ROLES)
+        person_ids = [g.person_id for g in grants] + list(extra_person_ids)
+        vk_ids: list[int] = []
+        for person_id in dict.fromkeys(person_ids):
+            vk_id = await self.db.fetchval(
+                "SELECT vk_id FROM person WHERE id = ? AND status = 'active'", (person_id,))
+            if vk_id:
+                vk_ids.append(vk_id)
+        return list(dict.fromkeys(vk_ids))
+
+    async def raise_alert(
+        self, *, kind: str, org_id: int, chat_id: int | None, target_vk: int | None, text: str,
+        actions: list[tuple[str, str, str]], details: dict[str, Any] | None = None,
+        violation_id: int | None = None, extra_person_ids: tuple[int, ...] = (),
+    ) -> int:
+        """Create the alert and post it privately to each moderator. ``actions``: (do, label, color)."""
+        alert_id = await alert_repo.create(
+            self.db, kind=kind, now=int(self.clock.now()), org_id=org_id, chat_id=chat_id, target_vk=target_vk,
+            violation_id=violation_id, details=details,
+        )
+        keyboard = inline([[Button(label, {"a": "al", "id": alert_id, "do": do}, color)
+                            for do, label, color in actions[i:i + 2]] for i in range(0, len(actions), 2)])
+        for vk_id in await self.recipients(org_id, extra_person_ids):
+            sent = await self.notifier.try_send(vk_id, text, keyboard=keyboard)
+            if sent is not None:
+                await alert_repo.add_message(self.db, alert_id, vk_id, sent.cmid)
+        return alert_id
+
+    async def settle(self, alert: Alert, *, by_vk: int, action: str, who: str) -> bool:
+        """Claim the alert for one moderator; update every copy of it. False if already handled."""
+        if not await alert_repo.claim(self.db, alert.id, by_vk=by_vk, action=action, now=int(self.clock.now())):
+            return False
+        suffix = texts.ALERT_HANDLED.format(action=action, who=who)
+        for peer_id, cmid in await alert_repo.messages(self.db, alert.id):
+            if cmid is None:
+                continue
+            original = alert.details.get("text", "")
+            try:
+                await self.notifier.gateway.edit(peer_id, cmid, original + suffix)
+            except VkError as exc:
+                log.info("could not update alert %s in %s: %s", alert.id, peer_id, exc.code)
+        return True

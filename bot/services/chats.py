@@ -1,0 +1,232 @@
+"""Creating and binding chats by type, invite links, the school's chat overview."""
+
+from __future__ import annotations
+
+import logging
+
+from bot import texts
+from bot.clock import Clock
+from bot.db import Database
+from bot.domain.chat_types import PRESETS, ChatRequest, ChatRequestError, Needs, parse_chat_request
+from bot.errors import NotAllowed, UserError
+from bot.repo import chats as chat_repo
+from bot.repo import members as member_repo
+from bot.repo import people as people_repo
+from bot.repo.chats import Chat
+from bot.repo.orgs import Org
+from bot.services import eligibility
+from bot.services.access import ROLE_NAMES_RU, SCHOOL_MANAGERS, Access, Caller
+from bot.services.notify import Notifier
+from bot.services.orgs import Orgs
+from bot.vk.errors import VkCannotMessage, VkContactNotFound, VkError, VkNoChatRights
+from bot.vk.gateway import VkGateway
+
+log = logging.getLogger(__name__)
+
+
+def split_school(args: str) -> tuple[str, str | None]:
+    words = args.split()
+    if len(words) >= 2 and words[-2].casefold() in ("школа", "орг"):
+        return " ".join(words[:-2]), words[-1]
+    return args, None
+
+
+class Chats:
+    def __init__(self, db: Database, gateway: VkGateway, notifier: Notifier, access: Access, orgs: Orgs,
+                 clock: Clock) -> None:
+        self.db = db
+        self.gateway = gateway
+        self.notifier = notifier
+        self.access = access
+        self.orgs = orgs
+        self.clock = clock
+
+    def now(self) -> int:
+        return int(self.clock.now())
+
+    async def _request(self, caller: Caller, args: str, capability: str) -> tuple[Org, ChatRequest]:
+        body, code = split_school(args)
+        try:
+            request = parse_chat_request(body)
+        except ChatRequestError as exc:
+            raise UserError(exc.message) from None
+        org = await self.orgs.resolve(caller, capability, code, what="создание бесед")
+        await self._check_type_rights(caller, org, request)
+        return org, request
+
+    async def _check_type_rights(self, caller: Caller, org: Org, request: ChatRequest) -> None:
+        if caller.is_operator or caller.roles_in(org.id) & SCHOOL_MANAGERS:
+            return
+        preset = request.preset
+        for grant in caller.grants:
+            if grant.org_id != org.id or grant.role not in preset.leader_roles:
+                continue
+            if grant.role == "class_teacher" and request.cls is not None:
+                class_id = await people_repo.class_id(self.db, org.id, request.cls)
+                if grant.class_id != class_id:
+                    continue
+            if grant.role == "subject_teacher" and (grant.subject or "").casefold() != (request.subject or "").casefold():
+                continue
+            return
+        roles = ", ".join(ROLE_NAMES_RU[r] for r in (*preset.leader_roles, "school_admin", "chat_responsible"))
+        raise NotAllowed(texts.CHAT_NOT_ALLOWED.format(type=preset.name_ru, roles=roles))
+
+    async def _leader(self, caller: Caller, org: Org, request: ChatRequest) -> tuple[int | None, int]:
+        """(leader person id, leader VK id): the class teacher for class chats, else the caller."""
+        if request.preset.needs is Needs.CLASS and request.cls is not None:
+            class_id = await people_repo.class_id(self.db, org.id, request.cls)
+            if class_id is not None:
+                row = await self.db.fetchone(
+                    "SELECT p.id, p.vk_id, p.full_name FROM role_grant g JOIN person p ON p.id = g.person_id"
+                    " WHERE g.org_id = ? AND g.role = 'class_teacher' AND g.class_id = ? AND g.revoked_at IS NULL"
+                    " AND p.status = 'active' ORDER BY g.id DESC", (org.id, class_id))
+                if row is not None:
+                    if row[1] is None:
+                        raise UserError(texts.CHAT_LEADER_NOT_LINKED.format(name=row[2]))
+                    return row[0], row[1]
+        row = await self.db.fetchone(
+            "SELECT id FROM person WHERE vk_id = ? AND home_org_id = ? AND status = 'active' ORDER BY kind = 'staff' DESC",
+            (caller.vk_id, org.id))
+        return (row[0] if row else None), caller.vk_id
+
+    async def _class_id(self, org: Org, request: ChatRequest) -> int | None:
+        if request.cls is None:
+            return None
+        return await people_repo.ensure_class(self.db, org.id, request.cls, self.now())
+
+    async def _existing(self, org: Org, request: ChatRequest, class_id: int | None) -> Chat | None:
+        for chat in await chat_repo.in_org(self.db, org.id):
+            if chat.type == request.preset.type and chat.class_id == class_id and \
+                    (chat.subject or "").casefold() == (request.subject or request.name or "").casefold():
+                return chat
+        return None
+
+    async def create(self, caller: Caller, args: str) -> str:
+        org, request = await self._request(caller, args, "chat_create")
+        class_id = await self._class_id(org, request)
+        existing = await self._existing(org, request, class_id)
+        if existing is not None:
+            return texts.CHAT_EXISTS.format(title=existing.title, link=existing.invite_link or "—")
+        leader_id, leader_vk = await self._leader(caller, org, request)
+        title = request.preset.title_for(cls=request.cls, subject=request.subject, name=request.name, school=org.name)
+        try:
+            peer_id, added = await self.gateway.create_chat(sorted({leader_vk, caller.vk_id}), title)
+        except (VkCannotMessage, VkContactNotFound):
+            name = await self._vk_name(leader_vk)
+            raise UserError(texts.CHAT_LEADER_CANNOT_BE_ADDED.format(name=name)) from None
+        chat, _ = await chat_repo.ensure(self.db, peer_id, added_by=caller.vk_id, now=self.now())
+        await chat_repo.set_admin(self.db, chat.id, True, now=self.now())
+        link = await self._apply_preset(chat, org, request, class_id, leader_id, title)
+        for vk_id in added:
+            if vk_id > 0:
+                await self._record_known_member(chat.id, vk_id, admitted_by=caller.vk_id)
+        answer = texts.CHAT_CREATED.format(
+            title=title, link=link,
+            share=texts.CHAT_LINK_SHARE if request.preset.link_shareable else texts.CHAT_LINK_PRIVATE)
+        if leader_vk not in added:
+            answer += "\n" + texts.CHAT_LEADER_CANNOT_BE_ADDED.format(name=await self._vk_name(leader_vk))
+        return answer
+
+    async def _record_known_member(self, chat_id: int, vk_id: int, *, admitted_by: int | None) -> None:
+        chat = await chat_repo.get(self.db, chat_id)
+        assert chat is not None
+        verdict = await eligibility.judge(self.db, chat, vk_id)
+        await member_repo.upsert(self.db, chat_id=chat_id, vk_id=vk_id, state="member", now=self.now(),
+                                 person_id=verdict.person_id, credited_org_id=verdict.credited_org_id,
+                                 admitted_by=admitted_by)
+
+    async def _apply_preset(self, chat: Chat, org: Org, request: ChatRequest, class_id: int | None,
+                            leader_id: int | None, title: str) -> str:
+        """Title, record, rules posted and pinned, invite link fetched. Returns the link."""
+        await chat_repo.bind(self.db, chat.id, org_id=org.id, type_=request.preset.type, class_id=class_id,
+                             subject=request.subject or request.name, title=title, leader_id=leader_id)
+        rules = await self.notifier.send(chat.peer_id, request.preset.rules_text())
+        try:
+            await self.gateway.pin(chat.peer_id, rules.cmid)
+        except VkError as exc:
+            log.info("could not pin rules in chat %s: %s", chat.id, exc.code)
+        link = await self.gateway.get_invite_link(chat.peer_id)
+        await chat_repo.set_invite_link(self.db, chat.id, link)
+        return link
+
+    async def bind(self, caller: Caller, peer_id: int, args: str) -> str:
+        chat, _ = await chat_repo.ensure(self.db, peer_id, added_by=None, now=self.now())
+        if chat.bound:
+            org = await self.orgs.db_org(chat.org_id)  # type: ignore[arg-type]
+            raise UserError(texts.CHAT_BIND_ALREADY.format(title=chat.title, school=org.name))
+        org, request = await self._request(caller, args, "chat_bind")
+        try:
+            await self.gateway.call("messages.getConversationMembers", peer_id=peer_id, count=1)
+        except VkNoChatRights:
+            raise UserError(texts.CHAT_BIND_NEED_ADMIN) from None
+        await chat_repo.set_admin(self.db, chat.id, True, now=self.now())
+        class_id = await self._class_id(org, request)
+        leader_id, _ = await self._leader(caller, org, request)
+        title = request.preset.title_for(cls=request.cls, subject=request.subject, name=request.name, school=org.name)
+        try:
+            await self.gateway.edit_chat_title(peer_id, title)
+        except VkError as exc:
+            log.info("could not retitle chat %s: %s", chat.id, exc.code)
+        link = await self._apply_preset(chat, org, request, class_id, leader_id, title)
+        await self._record_known_member(chat.id, caller.vk_id, admitted_by=caller.vk_id)
+        return texts.CHAT_BOUND.format(title=title, school=org.name, link=link)
+
+    async def reset_link(self, caller: Caller, peer_id: int) -> str:
+        chat = await self.require_moderator(caller, peer_id)
+        link = await self.gateway.get_invite_link(peer_id, reset=True)
+        await chat_repo.set_invite_link(self.db, chat.id, link)
+        return texts.LINK_RESET.format(link=link)
+
+    async def require_moderator(self, caller: Caller, peer_id: int) -> Chat:
+        chat = await chat_repo.by_peer(self.db, peer_id)
+        if chat is None or not chat.bound:
+            raise UserError(texts.CHAT_BIND_NEED_ADMIN if chat is None else
+                            "Беседа ещё не привязана к школе: /привязать <тип> [класс].")
+        if await self.is_chat_staff(caller, chat):
+            return chat
+        raise NotAllowed(texts.NOT_ALLOWED.format(what="управление этой беседой", hint=texts.NOT_ALLOWED_HINT))
+
+    async def is_chat_staff(self, caller: Caller, chat: Chat) -> bool:
+        if chat.org_id is None:
+            return caller.is_operator
+        if await self.access.allowed(caller, "chat_moderate", chat.org_id):
+            return True
+        if chat.leader_id is not None:
+            leader_vk = await self.db.fetchval("SELECT vk_id FROM person WHERE id = ?", (chat.leader_id,))
+            return leader_vk == caller.vk_id
+        return False
+
+    async def overview(self, caller: Caller, args: str) -> str:
+        org = await self.orgs.resolve(caller, "school_view", args.strip() or None, what="просмотр бесед")
+        chats = await chat_repo.in_org(self.db, org.id)
+        lines = [texts.CHATS_HEADER.format(school=org.name)]
+        for chat in chats:
+            members = len(await member_repo.in_state(self.db, chat.id))
+            eligible = len(await eligibility.eligible_ids(self.db, chat))
+            flag = texts.CHATS_NO_RIGHTS if not chat.bot_is_admin else ""
+            lines.append(texts.CHATS_LINE.format(title=chat.title, members=members, eligible=eligible, flag=flag))
+        if not chats:
+            lines.append(texts.CHATS_NONE)
+        classes = await people_repo.classes(self.db, org.id)
+        have = {(c.type, c.class_id) for c in chats}
+        no_parents = [str(name) for cid, name in classes if ("parents_class", cid) not in have]
+        no_students = [str(name) for cid, name in classes if ("students_class", cid) not in have]
+        if classes:
+            lines.append(texts.CHATS_MISSING.format(parents=", ".join(no_parents) or "—",
+                                                    students=", ".join(no_students) or "—"))
+        return "\n".join(lines)
+
+    async def _vk_name(self, vk_id: int) -> str:
+        try:
+            users = await self.gateway.call("users.get", user_ids=vk_id)
+        except VkError:
+            return f"id{vk_id}"
+        if not users:
+            return f"id{vk_id}"
+        return f"{users[0].get('first_name', '')} {users[0].get('last_name', '')}".strip()
+
+    async def vk_name(self, vk_id: int) -> str:
+        return await self._vk_name(vk_id)
+
+    def preset(self, chat: Chat):
+        return PRESETS[chat.type] if chat.type else None

@@ -1,0 +1,125 @@
+"""Who belongs in a chat, derived from the roster and the chat type's preset."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.db import Database
+from bot.domain.chat_types import PRESETS, Audience, ChatPreset
+from bot.repo import people as people_repo
+from bot.repo.chats import Chat
+from bot.repo.people import Person
+
+# SQL selecting person ids of a chat's audience; parameters: org_id, class_id (may be NULL)
+_AUDIENCE_SQL: dict[Audience, str] = {
+    Audience.PARENTS_OF_CLASS: (
+        "SELECT DISTINCT p.id FROM person p JOIN parent_child pc ON pc.parent_id = p.id"
+        " JOIN person c ON c.id = pc.child_id JOIN student s ON s.person_id = c.id"
+        " WHERE p.home_org_id = :org AND p.status = 'active' AND c.status = 'active' AND s.class_id = :cls"
+    ),
+    Audience.PARENTS_OF_SCHOOL: (
+        "SELECT DISTINCT p.id FROM person p JOIN parent_child pc ON pc.parent_id = p.id"
+        " JOIN person c ON c.id = pc.child_id"
+        " WHERE p.home_org_id = :org AND p.status = 'active' AND c.status = 'active'"
+    ),
+    Audience.STUDENTS_OF_CLASS: (
+        "SELECT p.id FROM person p JOIN student s ON s.person_id = p.id"
+        " WHERE p.home_org_id = :org AND p.status = 'active' AND s.class_id = :cls"
+    ),
+    Audience.ALL_STAFF: "SELECT p.id FROM person p WHERE p.home_org_id = :org AND p.status = 'active' AND p.kind = 'staff'",
+    Audience.ADMIN_TEAM: (
+        "SELECT DISTINCT g.person_id FROM role_grant g JOIN person p ON p.id = g.person_id"
+        " WHERE g.org_id = :org AND g.revoked_at IS NULL AND p.status = 'active'"
+        " AND g.role IN ('school_admin', 'admin_team')"
+    ),
+    Audience.HOMESCHOOL: (
+        "SELECT p.id FROM person p JOIN student s ON s.person_id = p.id"
+        " WHERE p.home_org_id = :org AND p.status = 'active' AND s.mode = 'homeschool'"
+        " AND (:cls IS NULL OR s.class_id = :cls)"
+    ),
+    Audience.STAFF_AND_GUESTS: "SELECT p.id FROM person p WHERE p.home_org_id = :org AND p.status = 'active' AND p.kind = 'staff'",
+    Audience.STUDENTS_AND_PARENTS: (
+        "SELECT p.id FROM person p WHERE p.home_org_id = :org AND p.status = 'active' AND p.kind IN ('student', 'parent')"
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Verdict:
+    admit: bool
+    kind: str  # audience | staff | guest | unknown
+    person_id: int | None = None
+    credited_org_id: int | None = None
+    person_name: str | None = None
+
+
+def preset_of(chat: Chat) -> ChatPreset:
+    assert chat.type is not None
+    return PRESETS[chat.type]
+
+
+async def audience_ids(db: Database, chat: Chat) -> set[int]:
+    sql = _AUDIENCE_SQL[preset_of(chat).audience]
+    rows = await db.fetchall(sql, {"org": chat.org_id, "cls": chat.class_id})
+    return {row[0] for row in rows}
+
+
+async def staff_ids(db: Database, chat: Chat) -> set[int]:
+    """Staff of the chat's school admitted by the preset (besides the audience)."""
+    preset = preset_of(chat)
+    if "*" in preset.staff_roles:
+        rows = await db.fetchall(
+            "SELECT id FROM person WHERE home_org_id = ? AND status = 'active' AND kind = 'staff'", (chat.org_id,))
+        return {row[0] for row in rows}
+    roles = [r for r in preset.staff_roles]
+    marks = ",".join("?" * len(roles))
+    rows = await db.fetchall(
+        f"SELECT g.person_id, g.role, g.class_id, g.subject FROM role_grant g JOIN person p ON p.id = g.person_id"
+        f" WHERE g.org_id = ? AND g.revoked_at IS NULL AND p.status = 'active' AND g.role IN ({marks})",
+        (chat.org_id, *roles),
+    )
+    ids = set()
+    for person_id, role, class_id, subject in rows:
+        if role == "class_teacher" and chat.class_id is not None and class_id != chat.class_id:
+            continue
+        if role == "subject_teacher" and (chat.subject or "").casefold() != (subject or "").casefold():
+            continue
+        ids.add(person_id)
+    if chat.leader_id is not None:
+        ids.add(chat.leader_id)
+    return ids
+
+
+async def eligible_ids(db: Database, chat: Chat) -> set[int]:
+    return await audience_ids(db, chat) | await staff_ids(db, chat)
+
+
+async def judge(db: Database, chat: Chat, vk_id: int) -> Verdict:
+    """May this VK account be in this chat, and as whom?"""
+    persons = await people_repo.by_vk(db, vk_id)
+    local = [p for p in persons if p.home_org_id == chat.org_id]
+    if local:
+        audience = await audience_ids(db, chat)
+        for person in local:
+            if person.id in audience:
+                return Verdict(True, "audience", person.id, person.home_org_id, person.full_name)
+        staff = await staff_ids(db, chat)
+        for person in local:
+            if person.id in staff:
+                return Verdict(True, "staff", person.id, person.home_org_id, person.full_name)
+    if preset_of(chat).guests:
+        for person in persons:
+            if person.kind == "staff" and person.home_org_id != chat.org_id:
+                return Verdict(True, "guest", person.id, person.home_org_id, person.full_name)
+    known = local[0] if local else None
+    return Verdict(False, "unknown", known.id if known else None, known.home_org_id if known else None,
+                   known.full_name if known else None)
+
+
+async def chats_for(db: Database, person: Person, chats: list[Chat]) -> list[Chat]:
+    """Which of ``chats`` the person belongs in."""
+    result = []
+    for chat in chats:
+        if person.id in await eligible_ids(db, chat):
+            result.append(chat)
+    return result

@@ -1,0 +1,263 @@
+"""Chat membership follows the roster: roster events remove people from chats they no longer
+belong to and send them links to their new ones; a weekly check compares VK with the roster."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from bot import texts
+from bot.clock import Clock
+from bot.db import Database
+from bot.domain.chat_types import PRESETS
+from bot.repo import audit
+from bot.repo import chats as chat_repo
+from bot.repo import members as member_repo
+from bot.repo import people as people_repo
+from bot.repo import roles as role_repo
+from bot.repo.chats import Chat
+from bot.services import eligibility
+from bot.services.notify import Notifier
+from bot.vk.errors import VkChatGone, VkError, VkNoChatRights, VkUnavailable, VkUserNotInChat
+from bot.vk.gateway import BatchCall, VkGateway, chat_id_of
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Plan:
+    removals: list[tuple[Chat, int]] = field(default_factory=list)  # (chat, vk_id)
+    links: dict[int, list[Chat]] = field(default_factory=dict)  # vk_id -> chats to join
+    renames: list[tuple[Chat, str]] = field(default_factory=list)
+
+
+class Membership:
+    def __init__(self, db: Database, gateway: VkGateway, notifier: Notifier, clock: Clock, *,
+                 batch: bool = True) -> None:
+        self.db = db
+        self.gateway = gateway
+        self.notifier = notifier
+        self.clock = clock
+        self.batch = batch
+
+    def now(self) -> int:
+        return int(self.clock.now())
+
+    # -- links --------------------------------------------------------------------------
+
+    async def chats_to_join(self, person_id: int) -> list[Chat]:
+        person = await people_repo.get(self.db, person_id)
+        if person is None or person.vk_id is None or person.status != "active":
+            return []
+        chats = [c for c in await chat_repo.in_org(self.db, person.home_org_id) if c.invite_link]
+        mine = set(await member_repo.chats_of_vk(self.db, person.vk_id))
+        return [c for c in await eligibility.chats_for(self.db, person, chats) if c.id not in mine]
+
+    async def send_links(self, vk_id: int, person_id: int) -> int:
+        """After a person is linked: the invite links of exactly their chats."""
+        chats = await self.chats_to_join(person_id)
+        if chats:
+            lines = "\n".join(texts.LINK_LINE.format(title=c.title, link=c.invite_link) for c in chats)
+            await self.notifier.try_send(vk_id, texts.LINKS_FOR_YOU.format(lines=lines))
+        return len(chats)
+
+    # -- roster events ------------------------------------------------------------------
+
+    async def _affected(self, event: dict) -> list[int]:
+        if event["person_id"] is None:
+            return []
+        ids = [event["person_id"]]
+        person = await people_repo.get(self.db, event["person_id"])
+        if person is not None and person.kind == "student":
+            ids += [p.id for p in await people_repo.parents(self.db, person.id)]
+        return ids
+
+    async def _plan_person(self, person_id: int, plan: Plan) -> None:
+        person = await people_repo.get(self.db, person_id)
+        if person is None or person.vk_id is None:
+            return
+        for chat_id in await member_repo.chats_of_vk(self.db, person.vk_id):
+            chat = await chat_repo.get(self.db, chat_id)
+            if chat is None or not chat.bound or chat.org_id != person.home_org_id:
+                continue
+            if person.status != "active" or person.id not in await eligibility.eligible_ids(self.db, chat):
+                if not await self._still_eligible_otherwise(chat, person.vk_id, person.id):
+                    plan.removals.append((chat, person.vk_id))
+        if person.status == "active":
+            join = await self.chats_to_join(person.id)
+            if join:
+                plan.links.setdefault(person.vk_id, []).extend(join)
+
+    async def _still_eligible_otherwise(self, chat: Chat, vk_id: int, person_id: int) -> bool:
+        """The same VK account may be eligible through another roster entry (a teacher who is a parent)."""
+        verdict = await eligibility.judge(self.db, chat, vk_id)
+        return verdict.admit and verdict.person_id != person_id
+
+    async def consume_events(self, *, limit: int = 5000) -> int:
+        """Apply pending roster events to chats. Events whose chats fail stay pending (retried)."""
+        events = [dict(row) for row in await self.db.fetchall(
+            "SELECT * FROM roster_event WHERE consumed_at IS NULL ORDER BY id LIMIT ?", (limit,))]
+        if not events:
+            return 0
+        plan = Plan()
+        seen: set[int] = set()
+        for event in events:
+            if event["kind"] == "promote":
+                for chat in await self._class_chats(event["to_class_id"]):
+                    cls = await people_repo.class_name_of(self.db, chat.class_id or 0)
+                    preset = PRESETS[chat.type or "students_class"]
+                    school = await self.db.fetchval("SELECT name FROM org WHERE id = ?", (chat.org_id,))
+                    plan.renames.append((chat, preset.title_for(cls=cls, subject=chat.subject, name=chat.subject,
+                                                                school=school or "")))
+                continue
+            for person_id in await self._affected(event):
+                if person_id not in seen:
+                    seen.add(person_id)
+                    await self._plan_person(person_id, plan)
+        failed_chats = await self._execute(plan)
+        done_ids = [e["id"] for e in events if not await self._touches(e, failed_chats)]
+        now = self.now()
+        await self.db.executemany("UPDATE roster_event SET consumed_at = ? WHERE id = ?",
+                                  [(now, event_id) for event_id in done_ids])
+        return len(done_ids)
+
+    async def _touches(self, event: dict, failed_chats: set[int]) -> bool:
+        if not failed_chats:
+            return False
+        for person_id in await self._affected(event):
+            person = await people_repo.get(self.db, person_id)
+            if person and person.vk_id and set(await member_repo.chats_of_vk(self.db, person.vk_id)) & failed_chats:
+                return True
+        if event["kind"] == "promote":
+            return any(c.id in failed_chats for c in await self._class_chats(event["to_class_id"]))
+        return False
+
+    async def _class_chats(self, class_id: int | None) -> list[Chat]:
+        if class_id is None:
+            return []
+        rows = await self.db.fetchall("SELECT id FROM chat WHERE class_id = ? AND status = 'active'", (class_id,))
+        return [c for c in [await chat_repo.get(self.db, row[0]) for row in rows] if c is not None]
+
+    async def _execute(self, plan: Plan) -> set[int]:
+        """Carry out the plan within VK's limits; returns ids of chats where the bot lacks rights."""
+        failed: set[int] = set()
+        calls: list[BatchCall] = []
+        targets: list[tuple[Chat, int | str]] = []
+        for chat, vk_id in plan.removals:
+            calls.append(BatchCall("messages.removeChatUser", {"chat_id": chat_id_of(chat.peer_id), "member_id": vk_id}))
+            targets.append((chat, vk_id))
+        for chat, title in plan.renames:
+            if title != chat.title:
+                calls.append(BatchCall("messages.editChat", {"chat_id": chat_id_of(chat.peer_id), "title": title}))
+                targets.append((chat, title))
+        results = await self._run(calls)
+        now = self.now()
+        for (chat, target), (ok, error) in zip(targets, results):
+            if not ok and isinstance(error, VkNoChatRights | VkChatGone):
+                failed.add(chat.id)
+                await self.rights_lost(chat)
+                continue
+            if not ok and not isinstance(error, VkUserNotInChat):
+                failed.add(chat.id)
+                log.warning("membership call failed in chat %s: %s", chat.id, getattr(error, "code", error))
+                continue
+            if isinstance(target, int):
+                await member_repo.upsert(self.db, chat_id=chat.id, vk_id=target, state="removed", now=now)
+                await member_repo.set_state(self.db, chat.id, target, "removed", now)
+                await audit.write(self.db, action="remove", now=now, org_id=chat.org_id, chat_id=chat.id,
+                                  target_vk=target, reason="roster")
+                await self.notifier.try_send(target, texts.MOVE_REMOVED.format(
+                    title=chat.title, reason="изменились списки школы"))
+            else:
+                await chat_repo.set_title(self.db, chat.id, target)
+        for vk_id, chats in plan.links.items():
+            unique = {c.id: c for c in chats}.values()
+            lines = "\n".join(texts.LINK_LINE.format(title=c.title, link=c.invite_link) for c in unique)
+            await self.notifier.try_send(vk_id, texts.LINKS_FOR_YOU.format(lines=lines))
+        return failed
+
+    async def _run(self, calls: list[BatchCall]) -> list[tuple[bool, VkError | None]]:
+        if not calls:
+            return []
+        if self.batch and len(calls) > 1:
+            try:
+                return [(r.ok, r.error) for r in await self.gateway.execute(calls)]
+            except VkUnavailable:
+                raise
+            except VkError as exc:
+                log.warning("execute failed (%s); falling back to single calls", exc.code)
+        results: list[tuple[bool, VkError | None]] = []
+        for call in calls:
+            try:
+                await self.gateway.call(call.method, **call.params)
+                results.append((True, None))
+            except VkUnavailable:
+                raise
+            except VkError as exc:
+                results.append((False, exc))
+        return results
+
+    # -- rights -------------------------------------------------------------------------
+
+    async def rights_lost(self, chat: Chat) -> None:
+        """917/925: mark the chat, tell its leader and the school admins once; jobs retry later."""
+        fresh = await chat_repo.get(self.db, chat.id)
+        if fresh is None:
+            return
+        first_time = fresh.bot_is_admin or fresh.rights_lost_at is None
+        await chat_repo.set_admin(self.db, chat.id, False, now=self.now())
+        if not first_time:
+            return
+        await audit.write(self.db, action="rights_lost", now=self.now(), org_id=chat.org_id, chat_id=chat.id)
+        people = []
+        if chat.leader_id:
+            people.append(chat.leader_id)
+        if chat.org_id:
+            people += [g.person_id for g in await role_repo.active_in_org(self.db, chat.org_id,
+                                                                          ("school_admin", "chat_responsible"))]
+        vk_ids = []
+        for person_id in dict.fromkeys(people):
+            vk_id = await self.db.fetchval("SELECT vk_id FROM person WHERE id = ?", (person_id,))
+            if vk_id:
+                vk_ids.append(vk_id)
+        await self.notifier.to_people(vk_ids, texts.RIGHTS_LOST.format(title=chat.title))
+
+    # -- weekly reconciliation ---------------------------------------------------------
+
+    async def reconcile(self, chat: Chat) -> tuple[set[int], set[int]] | None:
+        """Compare VK's member list with the roster; report, never kick. (extra, missing) vk ids."""
+        try:
+            items = await self.gateway.get_members(chat.peer_id)
+        except (VkNoChatRights, VkChatGone):
+            await self.rights_lost(chat)
+            return None
+        actual = {int(i["member_id"]) for i in items if int(i["member_id"]) > 0}
+        expected: set[int] = set()
+        for person_id in await eligibility.eligible_ids(self.db, chat):
+            vk_id = await self.db.fetchval("SELECT vk_id FROM person WHERE id = ?", (person_id,))
+            if vk_id:
+                expected.add(vk_id)
+        admitted = {m.vk_id for m in await member_repo.in_state(self.db, chat.id) if m.admitted_by}
+        extra = actual - expected - admitted
+        missing = expected - actual
+        if extra or missing:
+            text = texts.RECONCILE_REPORT.format(title=chat.title, extra=len(extra), missing=len(missing),
+                                                 names="" if not extra else "\nНе из списков: " + ", ".join(
+                                                     f"vk.com/id{v}" for v in sorted(extra)[:20]))
+            people = [chat.leader_id] if chat.leader_id else []
+            people += [g.person_id for g in await role_repo.active_in_org(self.db, chat.org_id or 0, ("school_admin",))]
+            vk_ids = [v for v in [await self.db.fetchval("SELECT vk_id FROM person WHERE id = ?", (p,))
+                                  for p in dict.fromkeys(people)] if v]
+            await self.notifier.to_people(vk_ids, text)
+        return extra, missing
+
+    async def reconcile_all(self) -> int:
+        count = 0
+        for row in await self.db.fetchall("SELECT id FROM chat WHERE status = 'active' AND bot_is_admin = 1"):
+            chat = await chat_repo.get(self.db, row[0])
+            try:
+                if chat is not None and await self.reconcile(chat) is not None:
+                    count += 1
+            except Exception:
+                log.exception("reconciliation failed for chat %s", row[0])
+        return count

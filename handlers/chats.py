@@ -1,0 +1,101 @@
+"""Chat commands and events: /создать, /чаты, /привязать, /правила, /сбросить ссылку, joins,
+leaves and the quarantine buttons."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from vkbottle.bot import BotLabeler, Message, MessageEvent
+
+from bot import texts
+from bot.app import App
+from bot.commands import Command
+from bot.domain.chat_types import PRESETS
+from bot.repo import alerts as alert_repo
+from bot.repo import chats as chat_repo
+from bot.vk.gateway import is_chat_peer
+from handlers.admin import usage
+from handlers.buttons import answer_press
+from handlers.replies import guarded, reply
+from handlers.rules import ActionRule, CommandRule
+
+
+def labeler(app: App) -> BotLabeler:
+    bl = BotLabeler()
+    g, s = app.group_id, app.screen_name
+
+    @bl.private_message(CommandRule("create", g, s))
+    @guarded
+    async def create(message: Message, app: App, cmd: Command) -> None:
+        if not cmd.args.strip():
+            raise usage("create")
+        caller = await app.access.caller(message.from_id)
+        await reply(app, message, await app.services.chats.create(caller, cmd.args))
+
+    @bl.private_message(CommandRule("chats", g, s))
+    @guarded
+    async def overview(message: Message, app: App, cmd: Command) -> None:
+        caller = await app.access.caller(message.from_id)
+        await reply(app, message, await app.services.chats.overview(caller, cmd.args))
+
+    @bl.chat_message(CommandRule("bind", g, s))
+    @guarded
+    async def bind(message: Message, app: App, cmd: Command) -> None:
+        if not cmd.args.strip():
+            raise usage("bind")
+        caller = await app.access.caller(message.from_id)
+        await reply(app, message, await app.services.chats.bind(caller, message.peer_id, cmd.args))
+
+    @bl.chat_message(CommandRule("rules", g, s))
+    @guarded
+    async def rules(message: Message, app: App, cmd: Command) -> None:
+        chat = await chat_repo.by_peer(app.db, message.peer_id)
+        if chat is None or not chat.bound or chat.type is None:
+            await reply(app, message, "Беседа ещё не привязана к школе, правил пока нет. Ответственный: /привязать <тип> [класс].")
+            return
+        await reply(app, message, PRESETS[chat.type].rules_text())
+
+    @bl.chat_message(CommandRule("reset_link", g, s))
+    @guarded
+    async def reset_link(message: Message, app: App, cmd: Command) -> None:
+        caller = await app.access.caller(message.from_id)
+        answer = await app.services.chats.reset_link(caller, message.peer_id)
+        # the new link goes privately to the one who asked; the chat learns only that it changed
+        if await app.notifier.try_send(message.from_id, answer) is None:
+            await reply(app, message, answer)
+        else:
+            await reply(app, message, "Ссылка-приглашение обновлена, новая отправлена вам в личные сообщения.")
+
+    @bl.chat_message(ActionRule("chat_kick_user"))
+    @guarded
+    async def left(message: Message, app: App) -> None:
+        member_id = message.action.member_id if message.action else None
+        # the bot's own removals (from_id = -group_id) are recorded when made
+        if member_id and member_id > 0 and message.from_id > 0:
+            await app.services.admission.on_leave(message.peer_id, member_id, by=message.from_id)
+
+    return bl
+
+
+async def on_join(app: App, message: Message, member_id: int) -> None:
+    if is_chat_peer(message.peer_id) and member_id > 0:
+        await app.services.admission.on_join(message.peer_id, member_id, message.from_id)
+
+
+async def alert_press(app: App, event: MessageEvent, payload: dict[str, Any]) -> None:
+    obj = event.object
+    alert = await alert_repo.get(app.db, int(payload.get("id", 0)))
+    if alert is None:
+        await answer_press(app, event, texts.PENDING_GONE)
+        return
+    caller = await app.access.caller(obj.user_id)
+    if alert.org_id is None or not await app.access.allowed(caller, "alerts_receive", alert.org_id):
+        chat = await chat_repo.get(app.db, alert.chat_id or 0)
+        if chat is None or not await app.services.chats.is_chat_staff(caller, chat):
+            await answer_press(app, event, texts.NOT_ALLOWED.format(what="решения по уведомлениям", hint="")[:90])
+            return
+    handler = app.extras.get("alert_handlers", {}).get(alert.kind)
+    if handler is None:
+        await answer_press(app, event, texts.PENDING_GONE)
+        return
+    await answer_press(app, event, await handler(alert, obj.user_id, str(payload.get("do", ""))))

