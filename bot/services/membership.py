@@ -19,7 +19,7 @@ from bot.repo.chats import Chat
 from bot.services import eligibility
 from bot.services.notify import Notifier
 from bot.vk.errors import VkChatGone, VkError, VkNoChatRights, VkUnavailable, VkUserNotInChat
-from bot.vk.gateway import BatchCall, VkGateway, chat_id_of
+from bot.vk.gateway import BatchCall, VkGateway, chat_id_of, new_random_id
 
 log = logging.getLogger(__name__)
 
@@ -152,6 +152,7 @@ class Membership:
                 targets.append((chat, title))
         results = await self._run(calls)
         now = self.now()
+        notices: list[tuple[int, str]] = []
         for (chat, target), (ok, error) in zip(targets, results):
             if not ok and isinstance(error, VkNoChatRights | VkChatGone):
                 failed.add(chat.id)
@@ -166,15 +167,27 @@ class Membership:
                 await member_repo.set_state(self.db, chat.id, target, "removed", now)
                 await audit.write(self.db, action="remove", now=now, org_id=chat.org_id, chat_id=chat.id,
                                   target_vk=target, reason="roster")
-                await self.notifier.try_send(target, texts.MOVE_REMOVED.format(
-                    title=chat.title, reason="изменились списки школы"))
+                notices.append((target, texts.MOVE_REMOVED.format(title=chat.title, reason="изменились списки школы")))
             else:
                 await chat_repo.set_title(self.db, chat.id, target)
         for vk_id, chats in plan.links.items():
             unique = {c.id: c for c in chats}.values()
             lines = "\n".join(texts.LINK_LINE.format(title=c.title, link=c.invite_link) for c in unique)
-            await self.notifier.try_send(vk_id, texts.LINKS_FOR_YOU.format(lines=lines))
+            notices.append((vk_id, texts.LINKS_FOR_YOU.format(lines=lines)))
+        await self._notify(notices)
         return failed
+
+    async def _notify(self, notices: list[tuple[int, str]]) -> None:
+        """Private notices; batched like the removals (a refusal to one person is not an error)."""
+        if not self.batch or len(notices) < 2:
+            for vk_id, text in notices:
+                await self.notifier.try_send(vk_id, text)
+            return
+        calls = [BatchCall("messages.send", {"peer_id": vk_id, "message": text, "random_id": new_random_id()})
+                 for vk_id, text in notices]
+        for (vk_id, _), (ok, error) in zip(notices, await self._run(calls)):
+            if not ok:
+                log.info("notice to %s not delivered: %s", vk_id, getattr(error, "code", error))
 
     async def _run(self, calls: list[BatchCall]) -> list[tuple[bool, VkError | None]]:
         if not calls:
