@@ -160,6 +160,45 @@ class Runner:
             self.scheduler.shutdown(wait=False)
 
 
+class CallbackRunner(Runner):
+    """The same bot fed by the Callback API instead of long poll (mode = "callback")."""
+
+    def __init__(self, app: App, *, grace: float = 10.0, port: int | None = None) -> None:
+        super().__init__(app, grace=grace)
+        from bot.vk.callback import CallbackServer
+
+        cfg = app.settings.callback
+        self.server = CallbackServer(
+            db=app.db, clock=app.clock, group_id=app.group_id, path=cfg.path,
+            secret=cfg.secret.get_secret_value() if cfg.secret else None, confirmation=cfg.confirmation,
+            handle=self._handle,
+        )
+        self.port = port if port is not None else cfg.port
+        self._stopped = asyncio.Event()
+
+    async def _handle(self, event: dict[str, Any]) -> None:
+        await self.bot.process_event(event, self.app.api)
+
+    async def start(self) -> None:
+        from bot.jobs import heartbeat
+
+        await heartbeat(self.app)
+        await replay_pending(self.bot)
+        self.scheduler.start()
+        self.port = await self.server.start(self.app.settings.callback.host, self.port)
+        self._task = asyncio.create_task(self._stopped.wait())
+        self.started.set()
+
+    async def stop(self) -> None:
+        await self.server.stop()
+        self._stopped.set()
+        pending = set(self.server.tasks) | set(self.bot.in_flight)
+        if pending:
+            await asyncio.wait(pending, timeout=self.grace)
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
+
+
 async def run_until_signal(app: App, *, wait: int = 25) -> None:
     """``zavuch run``: serve until SIGINT/SIGTERM, then stop everything and close the DB."""
     stop = asyncio.Event()
@@ -167,7 +206,7 @@ async def run_until_signal(app: App, *, wait: int = 25) -> None:
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError):
             loop.add_signal_handler(sig, stop.set)
-    runner = Runner(app, wait=wait)
+    runner: Runner = CallbackRunner(app) if app.settings.vk.mode == "callback" else Runner(app, wait=wait)
     await runner.start()
     waiter = asyncio.create_task(stop.wait())
     polling = runner._task
