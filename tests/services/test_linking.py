@@ -1,0 +1,226 @@
+"""Linking VK accounts by one-time codes, on a real database: issuing a class's codes (XLSX and
+CSV), redeeming, reuse, expiry, throttling of guesses, and codes kept only as hashes."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from bot import texts
+from bot.domain import codes
+from bot.domain.classes import ClassName
+from bot.domain.names import normalize_name
+from bot.errors import UserError
+from bot.repo import people as people_repo
+from bot.services.linking import HOUR, MAX_WRONG_PER_HOUR
+from tests.services.conftest import NOW
+
+CLASS_5A = ClassName(5, "А")
+DAY = 24 * 3600
+TTL = 30 * DAY  # the world fixture's Linking(..., code_ttl_days=30)
+STAFF_VK = 10
+
+
+@dataclass
+class Class5A:
+    petr: int  # unlinked student
+    maria: int  # unlinked student, Petr's sister
+    gleb: int  # student already linked to VK
+    elena: int  # unlinked mother of Petr and Maria (both in 5А)
+    andrey: int  # unlinked father of Gleb
+    sergey: int  # Petr's father, already linked
+
+
+async def _student(world, name: str, cls: ClassName, vk_id: int | None = None) -> int:
+    class_id = await people_repo.ensure_class(world.db, world.school_a.id, cls, NOW)
+    person_id = await people_repo.create_student(world.db, org_id=world.school_a.id, full_name=name,
+                                                 name_key=normalize_name(name), class_id_=class_id,
+                                                 mode="regular", now=NOW)
+    if vk_id is not None:
+        await people_repo.link_vk(world.db, person_id, vk_id, NOW)
+    return person_id
+
+
+async def _parent(world, name: str, children: list[int], vk_id: int | None = None) -> int:
+    person_id = await people_repo.create(world.db, org_id=world.school_a.id, kind="parent", full_name=name,
+                                         name_key=normalize_name(name), vk_id=vk_id, now=NOW)
+    for child in children:
+        await people_repo.link_child(world.db, person_id, child)
+    return person_id
+
+
+@pytest.fixture
+async def class_5a(world) -> Class5A:
+    petr = await _student(world, "Иванов Пётр Сергеевич", CLASS_5A)
+    maria = await _student(world, "Иванова Мария Сергеевна", CLASS_5A)
+    gleb = await _student(world, "Петров Глеб Андреевич", CLASS_5A, vk_id=900)
+    await _student(world, "Сидорова Анна Олеговна", ClassName(6, "Б"))  # another class: no code
+    elena = await _parent(world, "Иванова Елена Петровна", [petr, maria])
+    andrey = await _parent(world, "Петров Андрей Ильич", [gleb])
+    sergey = await _parent(world, "Иванов Сергей Ильич", [petr], vk_id=901)
+    return Class5A(petr, maria, gleb, elena, andrey, sergey)
+
+
+async def _issue(world, now: int = NOW) -> tuple[dict[str, str], bytes, bytes]:
+    entries, xlsx, csv_bytes = await world.linking.issue_for_class(world.school_a, CLASS_5A, actor_vk=STAFF_VK,
+                                                                   now=now)
+    return {e.name: e.code for e in entries}, xlsx, csv_bytes
+
+
+async def test_issue_gives_one_code_per_unlinked_student_and_parent(world, class_5a) -> None:
+    entries, xlsx, csv_bytes = await world.linking.issue_for_class(world.school_a, CLASS_5A, actor_vk=STAFF_VK,
+                                                                   now=NOW)
+    names = sorted(e.name for e in entries)
+    # the linked student and the linked father get none; the mother of two gets exactly one
+    assert names == sorted(["Иванов Пётр Сергеевич", "Иванова Мария Сергеевна", "Иванова Елена Петровна",
+                            "Петров Андрей Ильич"])
+    assert {e.kind for e in entries if e.name == "Иванова Елена Петровна"} == {"parent"}
+    assert all(codes.normalize_code(e.code) == e.code for e in entries)
+    assert len({e.code for e in entries}) == len(entries)
+
+    sheet = load_workbook(io.BytesIO(xlsx)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0] == texts_headers()
+    assert len(rows) == 1 + len(entries)
+    by_name = {row[0]: row for row in rows[1:]}
+    assert set(by_name) == set(names)
+    assert {name: row[3] for name, row in by_name.items()} == {e.name: e.code for e in entries}
+    assert all(row[1] == "5А" for row in rows[1:])
+    assert by_name["Иванова Елена Петровна"][2].startswith("родитель")
+    assert by_name["Иванов Пётр Сергеевич"][2] == "ученик"
+
+    table = list(csv.reader(io.StringIO(csv_bytes.decode("utf-8-sig")), delimiter=";"))
+    assert tuple(table[0]) == texts_headers()
+    assert sorted(row[3] for row in table[1:]) == sorted(e.code for e in entries)
+    assert await world.db.fetchval("SELECT COUNT(*) FROM join_code") == len(entries)
+
+
+def texts_headers() -> tuple[str, ...]:
+    from bot.domain.texts import CODES_HEADERS
+
+    return CODES_HEADERS
+
+
+async def test_issue_for_unknown_class_is_refused(world, class_5a) -> None:
+    with pytest.raises(UserError) as caught:
+        await world.linking.issue_for_class(world.school_a, ClassName(9, "Д"), actor_vk=STAFF_VK, now=NOW)
+    assert "9Д" in caught.value.message
+
+
+async def test_redeem_links_the_person_and_records_a_roster_event(world, class_5a) -> None:
+    issued, _, _ = await _issue(world)
+    answer, person_id = await world.linking.redeem(555, issued["Иванова Елена Петровна"], NOW + 60)
+    assert person_id == class_5a.elena
+    assert answer.startswith("Готово!")
+    assert "Иванов Пётр Сергеевич" in answer and "Иванова Мария Сергеевна" in answer  # both children named
+    assert (await people_repo.get(world.db, class_5a.elena)).vk_id == 555
+    events = [e for e in await people_repo.events(world.db, world.school_a.id) if e["kind"] == "link"]
+    assert [(e["person_id"], e["consumed_at"]) for e in events] == [(class_5a.elena, None)]
+    row = await world.db.fetchone("SELECT used_at, used_by_vk FROM join_code WHERE person_id = ?",
+                                  (class_5a.elena,))
+    assert (row["used_at"], row["used_by_vk"]) == (NOW + 60, 555)
+
+
+async def test_redeem_accepts_what_people_type(world, class_5a) -> None:
+    issued, _, _ = await _issue(world)
+    code = issued["Иванов Пётр Сергеевич"]
+    typed = code.replace("-", " ").lower()  # «abcd efgh»
+    _, person_id = await world.linking.redeem(556, typed, NOW)
+    assert person_id == class_5a.petr
+
+
+async def test_code_used_by_one_account_is_refused_to_another(world, class_5a) -> None:
+    issued, _, _ = await _issue(world)
+    code = issued["Иванов Пётр Сергеевич"]
+    await world.linking.redeem(555, code, NOW)
+    answer, person_id = await world.linking.redeem(777, code, NOW + 1)
+    assert person_id is None
+    assert answer == texts.CODE_WRONG.format(left=MAX_WRONG_PER_HOUR - 1)
+    assert (await people_repo.get(world.db, class_5a.petr)).vk_id == 555
+    assert await people_repo.by_vk(world.db, 777) == []
+
+
+async def test_reuse_by_the_same_account_is_idempotent(world, class_5a) -> None:
+    issued, _, _ = await _issue(world)
+    code = issued["Иванов Пётр Сергеевич"]
+    first, person_id = await world.linking.redeem(555, code, NOW)
+    events_before = await people_repo.events(world.db, world.school_a.id)
+    again, same_id = await world.linking.redeem(555, code, NOW + 600)
+    assert (again, same_id) == (first, person_id)
+    assert (await people_repo.get(world.db, person_id)).vk_id == 555
+    # nothing new for chat membership to act on, and no wrong attempt counted
+    assert await people_repo.events(world.db, world.school_a.id) == events_before
+    assert await world.db.fetchval("SELECT COUNT(*) FROM code_attempt") == 0
+
+
+async def test_code_expires(world, class_5a) -> None:
+    issued, _, _ = await _issue(world)
+    code = issued["Иванов Пётр Сергеевич"]
+    answer, person_id = await world.linking.redeem(555, code, NOW + TTL)
+    assert (answer, person_id) == (texts.CODE_EXPIRED, None)
+    assert (await people_repo.get(world.db, class_5a.petr)).vk_id is None
+    _, person_id = await world.linking.redeem(555, code, NOW + TTL - 1)  # the last second still works
+    assert person_id == class_5a.petr
+
+
+async def test_new_printout_replaces_unused_codes(world, class_5a) -> None:
+    old, _, _ = await _issue(world)
+    new, _, _ = await _issue(world, NOW + DAY)
+    answer, person_id = await world.linking.redeem(555, old["Иванов Пётр Сергеевич"], NOW + DAY)
+    assert person_id is None and answer.startswith("Такого кода нет")
+    _, person_id = await world.linking.redeem(555, new["Иванов Пётр Сергеевич"], NOW + DAY)
+    assert person_id == class_5a.petr
+
+
+async def test_five_wrong_codes_in_an_hour_lock_the_account_for_an_hour(world, class_5a) -> None:
+    issued, _, _ = await _issue(world)
+    right = issued["Иванов Пётр Сергеевич"]
+    wrong = [c for c in ("AAAA-AAAA", "BBBB-BBBB", "CCCC-CCCC", "DDDD-DDDD", "EEEE-EEEE")
+             if c not in issued.values()]
+    assert len(wrong) == MAX_WRONG_PER_HOUR
+    answers = [(await world.linking.redeem(555, code, NOW + i))[0] for i, code in enumerate(wrong)]
+    assert answers[:-1] == [texts.CODE_WRONG.format(left=n) for n in (4, 3, 2, 1)]
+    assert answers[-1] == texts.CODE_THROTTLED
+    last_wrong = NOW + len(wrong) - 1
+
+    # even the right code is refused while locked
+    assert await world.linking.redeem(555, right, last_wrong + 60) == (texts.CODE_THROTTLED, None)
+    assert await world.linking.redeem(555, right, NOW + HOUR - 1) == (texts.CODE_THROTTLED, None)
+    assert (await people_repo.get(world.db, class_5a.petr)).vk_id is None
+    # the lock is per VK account: someone else is not affected
+    _, other = await world.linking.redeem(556, issued["Иванова Мария Сергеевна"], last_wrong + 60)
+    assert other == class_5a.maria
+
+    # an hour after the last wrong code the right one works
+    _, person_id = await world.linking.redeem(555, right, last_wrong + HOUR + 1)
+    assert person_id == class_5a.petr
+
+
+@pytest.mark.parametrize("typed", ["", "123", "ABCD-EFG", "ABCD-EFG0", "ABCD-EFGH-J", "код пожалуйста"])
+async def test_malformed_code_answers_with_the_format(world, class_5a, typed) -> None:
+    with pytest.raises(UserError) as caught:
+        await world.linking.redeem(555, typed, NOW)
+    assert caught.value.message == texts.CODE_BAD_FORMAT
+    assert "XXXX-XXXX" in caught.value.message
+    assert await world.db.fetchval("SELECT COUNT(*) FROM code_attempt") == 0  # a typo is not a guess
+
+
+async def test_codes_are_stored_only_as_hashes(world, class_5a, tmp_path: Path) -> None:
+    issued, _, _ = await _issue(world)
+    rows = [dict(r) for r in await world.db.fetchall("SELECT * FROM join_code")]
+    assert len(rows) == len(issued)
+    hashes = {r["code_hash"] for r in rows}
+    assert hashes == {codes.hash_code(c, b"pepper") for c in issued.values()}
+    for code in issued.values():
+        for variant in (code, code.replace("-", "")):
+            assert not any(variant in str(value) for row in rows for value in row.values())
+    # nor anywhere else in the database files (main file and write-ahead log)
+    files = [Path(world.db.path), Path(world.db.path + "-wal")]
+    blob = b"".join(p.read_bytes() for p in files if p.exists())
+    for code in issued.values():
+        assert code.encode() not in blob and code.replace("-", "").encode() not in blob
