@@ -206,3 +206,101 @@ async def test_losing_admin_rights_is_reported_and_retried(emu, harness) -> None
     assert pending >= 1  # nothing dropped: retried by the job
     emu.fail_next("messages.removeChatUser", 925, times=0)
     emu.fail_next("execute", 925, times=0)
+
+
+async def test_create_when_leader_never_allowed_messages_says_what_to_do(emu, harness) -> None:
+    a, _ = await _world(emu, harness)
+    from tests.e2e.seed import add_staff
+
+    await add_staff(harness.db, emu, a, "shy", "Тихон", "Тихий", [("class_teacher", "7В")], allows=False)
+    answer = await _create(emu, harness, a.vk["admin"], "/создать ученики 7В")
+    assert "не дал добавить" in answer.text or "Тихий" in answer.text, answer.text
+    assert "Разрешить сообщения" in answer.text
+
+
+async def test_linked_person_gets_links_of_exactly_their_chats(emu, harness) -> None:
+    a, _ = await _world(emu, harness)
+    admin = a.vk["admin"]
+    await _create(emu, harness, admin, "/создать родители 5А")
+    await _create(emu, harness, admin, "/создать родители 5Б")
+    await _create(emu, harness, admin, "/создать ученики 5А")
+    # a new parent of a 5А student, unlinked, with a printed code
+    from bot.domain import codes as code_domain
+    from bot.domain.names import normalize_name
+    from bot.repo import people as people_repo
+
+    kid = a.person["kid2"]
+    parent_id = await people_repo.create(harness.db, org_id=a.org.id, kind="parent", full_name="Сидорова Ирина",
+                                         name_key=normalize_name("Сидорова Ирина"), now=NOW)
+    await people_repo.link_child(harness.db, parent_id, kid)
+    code = code_domain.new_code()
+    await harness.db.execute(
+        "INSERT INTO join_code (person_id, code_hash, expires_at, created_at) VALUES (?, ?, ?, ?)",
+        (parent_id, code_domain.hash_code(code, b"test-pepper"), 2**40, NOW))
+    mother = emu.add_user("Ирина", "Сидорова")
+    emu.user_message(mother, mother, f"/код {code}")
+    links = await emu.wait_sent(mother, contains="Ваши беседы")
+    chats = {c.title: c for c in await chat_repo.in_org(harness.db, a.org.id)}
+    assert chats["5А — родители"].invite_link in links.text
+    assert chats["5Б — родители"].invite_link not in links.text
+    assert chats["5А — ученики"].invite_link not in links.text
+
+
+async def test_reset_link_and_overview(emu, harness) -> None:
+    a, _ = await _world(emu, harness)
+    admin = a.vk["admin"]
+    await _create(emu, harness, admin, "/создать родители 5А")
+    chat = (await chat_repo.in_org(harness.db, a.org.id))[0]
+    old_link = chat.invite_link
+    mark = len(emu.sent(admin))
+    emu.user_message(chat.peer_id, admin, "/сбросить ссылку")
+    fresh = await emu.wait_sent(admin, contains="Новая", since=mark)
+    new_link = (await chat_repo.get(harness.db, chat.id)).invite_link
+    assert new_link != old_link and new_link in fresh.text
+    # a parent cannot reset it
+    emu.join_by_link(chat.peer_id, a.vk["mom"])
+    await harness.wait_until(lambda: member_repo.get(harness.db, chat.id, a.vk["mom"]))
+    mark = len(emu.sent(chat.peer_id))
+    emu.user_message(chat.peer_id, a.vk["mom"], "/сбросить ссылку")
+    await emu.wait_sent(chat.peer_id, contains="нет прав", since=mark)
+    overview = await _create(emu, harness, admin, "/чаты")
+    # members: the admin, the class teacher (leader) and the mother; eligible: both parents + the two staff
+    assert "5А — родители — участников 3 из 4" in overview.text, overview.text
+    assert "Нет беседы учеников: 5А, 5Б" in overview.text
+
+
+async def test_weekly_reconciliation_reports_differences_without_kicking(emu, harness) -> None:
+    a, _ = await _world(emu, harness)
+    admin = a.vk["admin"]
+    await _create(emu, harness, admin, "/создать родители 5А")
+    chat = (await chat_repo.in_org(harness.db, a.org.id))[0]
+    outsider = emu.add_user("Тайный", "Гость")
+    emu.invite_user(chat.peer_id, a.vk["teacher5a"], outsider)  # slipped in; the bot saw it as quarantine
+    await harness.wait_until(lambda: member_repo.get(harness.db, chat.id, outsider))
+    mark = len(emu.sent(admin))
+    extra, missing = await harness.app.services.membership.reconcile(chat)
+    assert outsider in extra and a.vk["mom"] in missing
+    report = await emu.wait_sent(admin, contains="Сверка состава", since=mark)
+    assert f"vk.com/id{outsider}" in report.text
+    assert outsider in emu.chat(chat.peer_id).members  # reported, not kicked
+
+
+async def test_quarantine_expires_into_removal(emu, harness) -> None:
+    a, _ = await _world(emu, harness)
+    await _create(emu, harness, a.vk["admin"], "/создать родители 5А")
+    chat = (await chat_repo.in_org(harness.db, a.org.id))[0]
+    stranger = emu.add_user("Незнакомый", "Человек")
+    emu.join_by_link(chat.peer_id, stranger)
+
+    async def quarantined():
+        m = await member_repo.get(harness.db, chat.id, stranger)
+        return m is not None and m.state == "quarantine"
+
+    await harness.wait_until(quarantined)
+    assert await harness.app.services.admission.expire_quarantine() == 0  # not yet
+    await harness.db.execute("UPDATE chat_member SET joined_at = joined_at - 2 * 86400 WHERE vk_id = ?", (stranger,))
+    assert await harness.app.services.admission.expire_quarantine() == 1
+    assert stranger not in emu.chat(chat.peer_id).members
+    assert (await member_repo.get(harness.db, chat.id, stranger)).state == "removed"
+    handled = await harness.db.fetchone("SELECT status, handled_by FROM alert WHERE target_vk = ?", (stranger,))
+    assert tuple(handled) == ("handled", 0)

@@ -87,3 +87,39 @@ async def test_healthcheck_reflects_heartbeat(harness, tmp_path) -> None:
     env["ZAVUCH_DB__PATH"] = str(tmp_path / "none.db")
     code, _, _ = await _cli("healthcheck", env=env)
     assert code == 1
+
+
+async def test_run_stops_cleanly_on_sigterm(emu, tmp_path) -> None:
+    import signal
+
+    env = {**os.environ, **_env(emu, tmp_path)}
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run", cwd=tmp_path, env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )
+    polls = emu.longpoll.requests
+    await emu.wait_longpoll(since=polls, timeout=60)  # the bot is polling
+    user = emu.add_user("Иван", "Петров")
+    emu.user_message(user, user, "/помощь")
+    await emu.wait_sent(user, contains="Команды", timeout=20)
+    proc.send_signal(signal.SIGTERM)
+    out, err = await asyncio.wait_for(proc.communicate(), timeout=30)
+    assert proc.returncode == 0, err.decode()[-2000:]
+    assert "Завуч остановлен" in out.decode()
+    assert "Traceback" not in err.decode()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cli.db", "cli.db-shm", "cli.db-wal"] or \
+        sorted(p.name for p in tmp_path.iterdir()) == ["cli.db"]  # nothing else in the working directory
+    assert "emu-token" not in out.decode() + err.decode()
+
+
+def test_network_guard_blocks_non_loopback() -> None:
+    import socket
+
+    import pytest
+
+    from tests.conftest import NetworkGuardError
+
+    with pytest.raises(NetworkGuardError):
+        socket.create_connection(("93.184.216.34", 80), timeout=1)
+    with pytest.raises(NetworkGuardError):
+        socket.getaddrinfo("example.com", 80)

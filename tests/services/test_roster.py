@@ -26,10 +26,13 @@ async def test_role_matrix_refuses_staff_commands_on_another_school(world) -> No
                              name_key="родитель", vk_id=11, now=NOW)
     teacher_a = await world.staff(world.school_a, "teacher", 12)
     admin_b = await world.staff(world.school_b, "school_admin", 13)
+    await people_repo.create(world.db, org_id=world.school_a.id, kind="student", full_name="Ученик",
+                             name_key="ученик", vk_id=14, now=NOW)
     parent_a = await world.access.caller(11)
+    student_a = await world.access.caller(14)
     await world.roster.enrol(admin_a, "Иванов Иван 5А", NOW)
     before = await _row_counts(world.db)
-    for caller in (parent_a, teacher_a, admin_b):
+    for caller in (parent_a, student_a, teacher_a, admin_b):
         for call in (world.roster.enrol(caller, "Петров Пётр 5А школа sch-a", NOW),
                      world.roster.expel(caller, "Иванов Иван школа sch-a", NOW),
                      world.roster.transfer(caller, "Иванов Иван 6А школа sch-a", NOW),
