@@ -50,10 +50,12 @@ async def mark_done(db: Database, event_id: str, now: int) -> None:
 
 
 async def mark_failed_attempt(db: Database, event_id: str, *, max_attempts: int) -> None:
+    # a given-up event keeps no payload: message texts are not stored beyond handling
     await db.execute(
-        "UPDATE inbox SET attempts = attempts + 1, "
-        "status = CASE WHEN attempts + 1 >= ? THEN 'failed' ELSE status END WHERE event_id = ?",
-        (max_attempts, event_id),
+        "UPDATE inbox SET attempts = attempts + 1,"
+        " status = CASE WHEN attempts + 1 >= ? THEN 'failed' ELSE status END,"
+        " payload = CASE WHEN attempts + 1 >= ? THEN '{}' ELSE payload END WHERE event_id = ?",
+        (max_attempts, max_attempts, event_id),
     )
 
 

@@ -124,16 +124,14 @@ class Roles:
             raise UserError(texts.ROLE_UNKNOWN.format(
                 role=phrase or "—", roles=", ".join(sorted(set(ROLE_NAMES_RU.values()) - {"оператор"}))))
         spec = specs[0]
-        return spec.class_name or cls if spec.role in ("class_teacher", "subject_teacher") else None, \
-            spec.subject, spec.role
+        class_name = (spec.class_name or cls) if spec.role in ("class_teacher", "subject_teacher") else None
+        return class_name, spec.subject, spec.role
 
     async def _resolve_user(self, ref: str) -> tuple[int, str, str]:
         match = VK_REF.match(ref)
         assert match is not None
         key = next(group for group in match.groups() if group)
-        if key.isdigit():
-            key = key
-        elif key.lower().startswith("id") and key[2:].isdigit():
+        if key.lower().startswith("id") and key[2:].isdigit():
             key = key[2:]
         response = await self.gateway.call("users.get", user_ids=key)
         if not response:
