@@ -14,6 +14,7 @@ from bot.config import Settings
 from bot.db import Database, open_database
 from bot.services.access import Access
 from bot.services.chat_life import ChatLife
+from bot.services.activity import ActivityCounter
 from bot.services.admission import Admission
 from bot.services.alerts import Alerts
 from bot.services.chats import Chats
@@ -60,7 +61,18 @@ class App:
     def now(self) -> int:
         return int(self.clock.now())
 
+    @property
+    def report_db(self) -> Database:
+        """Long report queries run on their own connection so the message path is not stalled."""
+        return self.extras.get("report_db", self.db)
+
     async def close(self) -> None:
+        counter = self.extras.get("activity")
+        if counter is not None:
+            await counter.flush()  # counts buffered since the last flush are not lost
+        report_db = self.extras.pop("report_db", None)
+        if report_db is not None:
+            await report_db.close()
         await self.api.http_client.close()
         await self.db.close()
 
@@ -119,6 +131,9 @@ async def create_app(settings: Settings, *, clock: Clock | None = None, db: Data
         screen_name=screen_name, access=access, notifier=notifier,
         chat_life=ChatLife(db, gateway, clock, notifier), services=services,
     )
+    app.extras["activity"] = ActivityCounter(db)
+    if db.path != ":memory:":
+        app.extras["report_db"] = await Database.open(db.path)
     wire(app)
     return app
 
@@ -137,3 +152,7 @@ def wire(app: App) -> None:
     app.extras["after_roster_change"] = after_roster_change
     app.extras["buttons"] = {"al": alert_press}
     app.extras["alert_handlers"] = {"quarantine": app.services.admission.decide}
+
+    from bot.moderation_setup import install as install_moderation
+
+    install_moderation(app)  # alert_handlers "violation"/"complaint", the evidence purge job

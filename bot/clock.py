@@ -23,3 +23,13 @@ class FixedClock(Clock):
 
     def advance(self, seconds: float) -> None:
         self.at += seconds
+
+
+class ShiftedClock(Clock):
+    """Real time moved so that it starts at ``start``: time flows, the hour is known (tests)."""
+
+    def __init__(self, start: float) -> None:
+        self.offset = start - time.time()
+
+    def now(self) -> float:
+        return time.time() + self.offset

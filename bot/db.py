@@ -91,7 +91,14 @@ class Database:
             return
         async with self._write_lock:
             self._in_tx = task
-            await self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                await self._conn.execute("BEGIN IMMEDIATE")
+            except BaseException:
+                # Cancelled while BEGIN was queued: aiosqlite still runs it, so undo it (queued
+                # after it, shielded from a second cancel) or the connection stays in a transaction.
+                await asyncio.shield(self._rollback_quietly())
+                self._in_tx = None
+                raise
             try:
                 yield self
             except BaseException:
@@ -101,6 +108,12 @@ class Database:
                 await self._conn.execute("COMMIT")
             finally:
                 self._in_tx = None
+
+    async def _rollback_quietly(self) -> None:
+        try:
+            await self._conn.execute("ROLLBACK")
+        except Exception:  # no transaction was active: nothing to undo
+            pass
 
     async def execute(self, sql: str, params: Any = ()) -> int:
         """Run one write statement; returns lastrowid. Autocommits outside a transaction."""

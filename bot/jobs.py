@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from bot.jobs_reports import flush_activity, monthly_reports
 from bot.repo import inbox
 
 log = logging.getLogger(__name__)
@@ -27,7 +29,8 @@ async def prune_inbox(app: Any) -> int:
 
 async def heartbeat(app: Any) -> None:
     try:
-        await inbox.set_kv(app.db, HEARTBEAT_KEY, str(app.now()))
+        # liveness is about the real wall clock, not the (injectable) domain clock
+        await inbox.set_kv(app.db, HEARTBEAT_KEY, str(int(time.time())))
     except Exception:
         log.exception("heartbeat failed")
 
@@ -80,6 +83,8 @@ JOBS: list[tuple[str, Callable[[Any], Awaitable[Any]], dict[str, Any]]] = [
     # hourly: each school is due at its own local hour on the first working day of the month
     ("monthly_upkeep", monthly_upkeep, {"trigger": "cron", "minute": 1}),
     ("consume_roster_events", consume_roster_events, {"trigger": "interval", "minutes": 1}),
+    ("flush_activity", flush_activity, {"trigger": "interval", "seconds": 5}),
+    ("monthly_reports", monthly_reports, {"trigger": "cron", "minute": 2}),
     ("expire_quarantine", expire_quarantine, {"trigger": "interval", "minutes": 5}),
     ("weekly_reconcile", weekly_reconcile, {"trigger": "cron", "day_of_week": "mon", "hour": 9}),
 ]

@@ -11,15 +11,17 @@ from bot.app import App
 
 
 def build_labelers(app: App) -> list[BotLabeler]:
-    from handlers import admin, buttons, chat_events, chats, common, roster
+    from handlers import admin, buttons, chat_events, chats, common, moderation, reports, roster
 
     return [
+        # non-blocking observers of every chat message first (rights, counting, moderation)
         chat_events.labeler(app),
+        moderation.labeler(app),
         common.help_labeler(app),
         admin.labeler(app),
         roster.labeler(app),
         chats.labeler(app),
         buttons.labeler(app),
-        # feature labelers go here
-        common.fallback_labeler(app),
+        reports.labeler(app),
+        common.fallback_labeler(app),  # last: answers whatever no handler took
     ]

@@ -34,6 +34,10 @@ def labeler(app: App) -> BotLabeler:
     async def pressed(event: MessageEvent, app: App) -> None:
         payload: dict[str, Any] = event.object.payload or {}
         kind = payload.get("a")
+        if event.object.peer_id > 2_000_000_000:
+            from handlers.chat_events import count
+
+            await count(app, event.object.peer_id, event.object.user_id, "action", app.now())
         handler = app.extras.get("buttons", {}).get(kind)
         if kind == "pa":
             await pending_press(app, event, payload)

@@ -20,6 +20,7 @@ def labeler(app: App) -> BotLabeler:
         if member_id == -app.group_id:
             await app.chat_life.bot_added(message.peer_id, message.from_id)
             return
+        await count(app, message.peer_id, member_id or 0, "join", timestamp(message.date))
         if member_id and member_id > 0:
             from handlers.chats import on_join
 
@@ -35,5 +36,22 @@ def labeler(app: App) -> BotLabeler:
             chat, _ = await chat_repo.ensure(app.db, message.peer_id, added_by=None, now=app.now())
         if not chat.bot_is_admin:
             await app.chat_life.recheck(chat)
+        app.extras["activity"].record(chat, message.from_id, "message", timestamp(message.date))
 
     return bl
+
+
+async def count(app: App, peer_id: int, vk_id: int, kind: str, at: float) -> None:
+    """Count a join, leave or button press as participation (bound chats only)."""
+    if vk_id <= 0:
+        return
+    chat = await chat_repo.by_peer(app.db, peer_id)
+    if chat is not None:
+        app.extras["activity"].record(chat, vk_id, kind, at)
+
+
+def timestamp(value: object) -> float:
+    """vkbottle gives ``message.date`` as a datetime; the counter wants unix seconds."""
+    from datetime import datetime
+
+    return value.timestamp() if isinstance(value, datetime) else float(value)  # type: ignore[arg-type]

@@ -73,6 +73,9 @@ def labeler(app: App) -> BotLabeler:
         # the bot's own removals (from_id = -group_id) are recorded when made
         if member_id and member_id > 0 and message.from_id > 0:
             await app.services.admission.on_leave(message.peer_id, member_id, by=message.from_id)
+            from handlers.chat_events import count, timestamp
+
+            await count(app, message.peer_id, member_id, "leave", timestamp(message.date))
 
     return bl
 

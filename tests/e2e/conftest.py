@@ -10,10 +10,12 @@ from typing import Any
 import pytest
 
 from bot.app import App, create_app
+from bot.clock import Clock, ShiftedClock
 from bot.config import Settings, load_settings
 from bot.runtime import Runner
 from vkemu import Emulator
 
+DAYTIME = 1_794_992_400  # Wed 2026-11-18 12:00 Europe/Moscow
 GROUP_ID = 1000
 TOKEN = "emu-token"
 OPERATOR_VK = 1  # an operator from the config (added as a VK user by the fixture)
@@ -22,9 +24,12 @@ OPERATOR_VK = 1  # an operator from the config (added as a VK user by the fixtur
 class BotHarness:
     """Start, stop and restart the real bot against the emulator with one database."""
 
-    def __init__(self, emu: Emulator, db_path: Path, **overrides: Any) -> None:
+    def __init__(self, emu: Emulator, db_path: Path, *, clock: Clock | None = None, **overrides: Any) -> None:
         self.emu = emu
         self.db_path = db_path
+        # inject time (e.g. FixedClock); by default real time shifted to a weekday noon in Moscow, so
+        # that no test depends on the hour it runs at (quiet hours start at 22:00)
+        self.clock = clock or ShiftedClock(DAYTIME)
         self.overrides = overrides
         self.app: App | None = None
         self.runner: Runner | None = None
@@ -41,7 +46,7 @@ class BotHarness:
 
     async def start(self) -> App:
         polls = self.emu.longpoll.requests
-        self.app = await create_app(self.settings())
+        self.app = await create_app(self.settings(), clock=self.clock)
         self.runner = Runner(self.app, wait=1, grace=5)
         await self.runner.start()
         # VK only delivers events after the bot has fetched its long-poll position: wait for it

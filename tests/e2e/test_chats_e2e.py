@@ -264,8 +264,8 @@ async def test_reset_link_and_overview(emu, harness) -> None:
     emu.user_message(chat.peer_id, a.vk["mom"], "/сбросить ссылку")
     await emu.wait_sent(chat.peer_id, contains="нет прав", since=mark)
     overview = await _create(emu, harness, admin, "/чаты")
-    # members: the admin, the class teacher (leader) and the mother; eligible: both parents + the two staff
-    assert "5А — родители — участников 3 из 4" in overview.text, overview.text
+    # members: the admin, the class teacher (leader) and the mother; eligible: both parents + three staff
+    assert "5А — родители — участников 3 из 5" in overview.text, overview.text
     assert "Нет беседы учеников: 5А, 5Б" in overview.text
 
 

@@ -74,3 +74,23 @@ def test_split_sql_keeps_triggers_whole() -> None:
 def test_migrations_have_a_why_header() -> None:
     for migration in load_migrations():
         assert migration.sql.lstrip().startswith("-- why:"), migration.name
+
+
+async def test_cancelled_begin_does_not_leave_a_transaction_open(db: Database) -> None:
+    import asyncio
+
+    async def writer() -> None:
+        async with db.transaction():
+            await db.execute("INSERT INTO kv (key, value) VALUES ('x', '1')")
+
+    for _ in range(20):  # cancel at whatever point the writer reached
+        task = asyncio.create_task(writer())
+        await asyncio.sleep(0)  # one loop turn (not a timed wait): let the writer queue its BEGIN
+        task.cancel()
+        try:
+            await task
+        except asyncio.CancelledError:
+            pass
+    async with db.transaction():  # would fail with "cannot start a transaction within a transaction"
+        await db.execute("INSERT OR REPLACE INTO kv (key, value) VALUES ('y', '2')")
+    assert await db.fetchval("SELECT value FROM kv WHERE key = 'y'") == "2"

@@ -1,0 +1,147 @@
+"""Preparing and delivering reports; the monthly job that sends last month's report.
+
+``monthly_reports`` runs hourly (like upkeep): each org is due at ``reports.hour`` on the first
+working day of the month in its own time zone, once per month (a kv key). It also freezes the
+roster snapshot of every school as soon as its month is over, so the report sent days later
+(January's first working day is the 9th) shows the roster as the month ended.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot import texts_reports as t
+from bot.db import Database
+from bot.repo import activity as activity_repo
+from bot.repo import inbox
+from bot.repo import orgs as org_repo
+from bot.repo import people as people_repo
+from bot.repo import roles as role_repo
+from bot.repo.orgs import Org
+from bot.services import report_render as render
+from bot.services.report_chart import daily_chart
+from bot.services.reports import build_coordinator_report, build_reports, build_school_report, previous_month
+from bot.services.upkeep import is_due
+
+log = logging.getLogger(__name__)
+
+SCHOOL_RECIPIENTS = ("school_admin", "chat_responsible")
+COORDINATOR_ROLE = {"municipality": "municipal_coordinator", "region": "regional_coordinator"}
+
+
+@dataclass(frozen=True)
+class ReportFiles:
+    text: str
+    xlsx: bytes
+    csv: bytes
+    png: bytes
+    basename: str  # «otchet-sch12-2026-09»
+
+
+async def prepare(db: Database, org: Org, month: str, now: float) -> ReportFiles:
+    """The report of ``org`` (a school or other org, a municipality or a region) for ``month``."""
+    if org.kind in COORDINATOR_ROLE:
+        area = await build_coordinator_report(db, org.id, month, now=now)
+        text, sheets, daily = render.area_summary(area), render.area_sheets(area), area.daily
+    else:
+        report = await build_school_report(db, org.id, month, now=now)
+        labels = await activity_repo.person_labels(db, report.roster_part.silent_members)
+        text, sheets, daily = render.school_summary(report), render.school_sheets(report, labels), report.daily
+    title = t.CHART_TITLE.format(name=org.name, month=render.month_ru(month))
+    # rendering is CPU work: keep the event loop (and the message path) free meanwhile
+    xlsx, csv, png = await asyncio.to_thread(
+        lambda: (render.to_xlsx(sheets), render.to_csv(sheets), daily_chart(daily, month, title)))
+    return ReportFiles(text, xlsx, csv, png, f"otchet-{org.code}-{month}")
+
+
+async def deliver(gateway: Any, peer_id: int, files: ReportFiles, *, intro: str | None = None) -> None:
+    """Upload the three files for ``peer_id`` and send the summary with them (VK errors propagate)."""
+    docs = [await gateway.upload_doc(peer_id, f"{files.basename}.{ext}", data)
+            for ext, data in (("xlsx", files.xlsx), ("csv", files.csv), ("png", files.png))]
+    text = f"{intro}\n{files.text}" if intro else files.text
+    await gateway.send(peer_id, text, attachment=",".join(docs))
+
+
+async def recipients(db: Database, org: Org) -> list[int]:
+    roles = (COORDINATOR_ROLE[org.kind],) if org.kind in COORDINATOR_ROLE else SCHOOL_RECIPIENTS
+    ids: list[int] = []
+    for grant in await role_repo.active_in_org(db, org.id, roles):
+        person = await people_repo.get(db, grant.person_id)
+        if person is not None and person.status == "active" and person.vk_id:
+            ids.append(person.vk_id)
+    return list(dict.fromkeys(ids))
+
+
+async def freeze_closed_months(db: Database, now: float) -> int:
+    """Take the roster snapshot of last month for every school that has none yet."""
+    schools = await org_repo.all_of_kind(db, "school")
+    by_month: dict[str, list[Org]] = {}
+    for org in schools:
+        by_month.setdefault(previous_month(now, org.timezone), []).append(org)
+    frozen = 0
+    for month, orgs in by_month.items():
+        done = await activity_repo.frozen_orgs(db, month)
+        todo = [o for o in orgs if o.id not in done]
+        if todo:
+            await build_reports(db, todo, month, now=now)
+            frozen += len(todo)
+    return frozen
+
+
+async def send_monthly(db: Database, gateway: Any, now: float, hour: int) -> int:
+    """Send last month's report to every org due now; returns how many orgs were sent."""
+    now_utc = datetime.fromtimestamp(now, UTC)
+    sent = 0
+    for kind in ("school", "municipality", "region"):
+        for org in await org_repo.all_of_kind(db, kind):
+            try:
+                if not is_due(org, now_utc, hour):
+                    continue
+                local = now_utc.astimezone(ZoneInfo(org.timezone))
+                key = f"reports-sent:{org.id}:{local:%Y-%m}"
+                if await inbox.get_kv(db, key):
+                    continue
+                people = await recipients(db, org)
+                if people:
+                    files = await prepare(db, org, previous_month(now, org.timezone), now)
+                    for vk_id in people:
+                        try:
+                            await deliver(gateway, vk_id, files, intro=t.MONTHLY_INTRO)
+                        except Exception as exc:  # one unreachable person must not stop the others
+                            log.warning("monthly report to %s (org %s) not delivered: %s", vk_id, org.id, exc)
+                await inbox.set_kv(db, key, str(int(now)))
+                sent += 1
+            except Exception:
+                log.exception("monthly report failed for org %s", org.id)
+    return sent
+
+
+async def monthly_reports(app: Any) -> int:
+    """The scheduled job (hourly, like upkeep). Never raises."""
+    now = app.clock.now()
+    try:
+        await freeze_closed_months(app.db, now)
+    except Exception:
+        log.exception("freezing last month's rosters failed")
+    try:
+        return await send_monthly(getattr(app, "report_db", app.db), app.gateway, now, app.settings.reports.hour)
+    except Exception:
+        log.exception("monthly_reports failed")
+        return 0
+
+
+async def flush_activity(app: Any) -> int:
+    """The scheduled flush of the activity counter (every few seconds, and on shutdown). Never raises."""
+    counter = app.extras.get("activity")
+    if counter is None:
+        return 0
+    try:
+        return await counter.flush()
+    except Exception:
+        log.exception("activity flush failed; counts kept for the next flush")
+        return 0

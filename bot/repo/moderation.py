@@ -1,0 +1,191 @@
+"""Moderation records: violations (with a truncated excerpt as evidence), expiring strikes,
+mutes, a school's allow-list of false positives, recent-message fingerprints, purges."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.db import Database
+
+EXCERPT_LIMIT = 200
+
+
+def excerpt_of(text: str | None, limit: int = EXCERPT_LIMIT) -> str | None:
+    if not text:
+        return None
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+@dataclass(frozen=True)
+class Violation:
+    id: int
+    org_id: int | None
+    chat_id: int
+    vk_id: int
+    policy: str
+    action: str
+    severity: int
+    cmid: int | None
+    excerpt: str | None
+    created_at: int
+
+
+_VIOLATION = "id, org_id, chat_id, vk_id, policy, action, severity, cmid, excerpt, created_at"
+
+
+# -- violations --------------------------------------------------------------------------
+
+async def add_violation(db: Database, *, org_id: int | None, chat_id: int, vk_id: int, policy: str,
+                        action: str, severity: int, cmid: int | None, excerpt: str | None, now: int) -> int:
+    return await db.execute(
+        "INSERT INTO violation (org_id, chat_id, vk_id, policy, action, severity, cmid, excerpt, created_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (org_id, chat_id, vk_id, policy, action, severity, cmid, excerpt_of(excerpt), now),
+    )
+
+
+async def get_violation(db: Database, violation_id: int) -> Violation | None:
+    row = await db.fetchone(f"SELECT {_VIOLATION} FROM violation WHERE id = ?", (violation_id,))
+    return Violation(*row) if row else None
+
+
+async def purge_evidence(db: Database, *, older_than: int) -> int:
+    """Forget the excerpts of violations (and the texts of their alerts) older than the cutoff."""
+    async with db.transaction():
+        count = await db.execute_rowcount(
+            "UPDATE violation SET excerpt = NULL WHERE excerpt IS NOT NULL AND created_at < ?", (older_than,))
+        await db.execute_rowcount(
+            "UPDATE alert SET details = '{}' WHERE kind IN ('violation', 'complaint') AND details != '{}'"
+            " AND created_at < ?", (older_than,))
+    return count
+
+
+# -- strikes -----------------------------------------------------------------------------
+
+async def add_strike(db: Database, *, chat_id: int, vk_id: int, violation_id: int | None, now: int,
+                     ttl_seconds: int) -> int:
+    """Record a strike; returns how many strikes were in force just before it (the ladder step).
+    Count and insert share one write transaction, so two violations at once get two steps."""
+    async with db.transaction():
+        before = await active_strikes(db, chat_id, vk_id, now)
+        await db.execute(
+            "INSERT INTO strike (chat_id, vk_id, violation_id, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
+            (chat_id, vk_id, violation_id, now, now + ttl_seconds),
+        )
+    return before
+
+
+async def active_strikes(db: Database, chat_id: int, vk_id: int, now: int) -> int:
+    """Strikes in force at ``now``: not revoked and not expired."""
+    return int(await db.fetchval(
+        "SELECT COUNT(*) FROM strike WHERE chat_id = ? AND vk_id = ? AND revoked_at IS NULL"
+        " AND created_at <= ? AND expires_at > ?", (chat_id, vk_id, now, now)) or 0)
+
+
+async def revoke_last_strike(db: Database, chat_id: int, vk_id: int, now: int) -> bool:
+    async with db.transaction():
+        strike_id = await db.fetchval(
+            "SELECT id FROM strike WHERE chat_id = ? AND vk_id = ? AND revoked_at IS NULL AND expires_at > ?"
+            " ORDER BY created_at DESC, id DESC LIMIT 1", (chat_id, vk_id, now))
+        if strike_id is None:
+            return False
+        await db.execute("UPDATE strike SET revoked_at = ? WHERE id = ?", (now, strike_id))
+        return True
+
+
+async def revoke_for_violation(db: Database, violation_id: int, now: int) -> int:
+    return await db.execute_rowcount(
+        "UPDATE strike SET revoked_at = ? WHERE violation_id = ? AND revoked_at IS NULL", (now, violation_id))
+
+
+# -- mutes -------------------------------------------------------------------------------
+
+async def set_mute(db: Database, chat_id: int, vk_id: int, *, until: int, by_vk: int | None) -> None:
+    await db.execute(
+        "INSERT INTO mute (chat_id, vk_id, until, by_vk) VALUES (?, ?, ?, ?)"
+        " ON CONFLICT (chat_id, vk_id) DO UPDATE SET until = excluded.until, by_vk = excluded.by_vk",
+        (chat_id, vk_id, until, by_vk),
+    )
+
+
+async def muted_until(db: Database, chat_id: int, vk_id: int, now: int) -> int | None:
+    """When the person's mute ends, or None when they are not muted at ``now``."""
+    until = await db.fetchval("SELECT until FROM mute WHERE chat_id = ? AND vk_id = ?", (chat_id, vk_id))
+    return int(until) if until is not None and until > now else None
+
+
+async def clear_mute(db: Database, chat_id: int, vk_id: int) -> bool:
+    return await db.execute_rowcount("DELETE FROM mute WHERE chat_id = ? AND vk_id = ?", (chat_id, vk_id)) == 1
+
+
+async def prune_mutes(db: Database, now: int) -> int:
+    return await db.execute_rowcount("DELETE FROM mute WHERE until <= ?", (now,))
+
+
+# -- allow-list --------------------------------------------------------------------------
+
+async def allow_words(db: Database, org_id: int) -> frozenset[str]:
+    rows = await db.fetchall("SELECT word FROM allow_word WHERE org_id = ?", (org_id,))
+    return frozenset(row[0] for row in rows)
+
+
+async def add_allow_word(db: Database, org_id: int, word: str, *, by_vk: int | None, now: int) -> bool:
+    return await db.execute_rowcount(
+        "INSERT INTO allow_word (org_id, word, added_by, added_at) VALUES (?, ?, ?, ?)"
+        " ON CONFLICT (org_id, word) DO NOTHING", (org_id, word, by_vk, now)) == 1
+
+
+# -- who hears of wellbeing signals -------------------------------------------------------
+
+async def wellbeing_recipients(db: Database, org_id: int, class_id: int | None,
+                               leader_id: int | None) -> list[int]:
+    """VK ids of the class teacher of the chat's class and the school's psychologists; the
+    chat's leader when there is no class (or nobody else)."""
+    rows = await db.fetchall(
+        "SELECT DISTINCT p.vk_id FROM role_grant g JOIN person p ON p.id = g.person_id"
+        " WHERE g.org_id = ? AND g.revoked_at IS NULL AND p.status = 'active' AND p.vk_id IS NOT NULL"
+        " AND (g.role = 'psychologist' OR (g.role = 'class_teacher' AND g.class_id = ?))",
+        (org_id, class_id))
+    vk_ids = [row[0] for row in rows]
+    if leader_id is not None and (not vk_ids or class_id is None):
+        leader = await db.fetchval("SELECT vk_id FROM person WHERE id = ? AND status = 'active'", (leader_id,))
+        if leader:
+            vk_ids.append(leader)
+    return list(dict.fromkeys(vk_ids))
+
+
+# -- recent messages (flood, repeats, stickers) ------------------------------------------
+
+async def recent(db: Database, chat_id: int, vk_id: int, since: int) -> list[tuple[int, str, int]]:
+    rows = await db.fetchall(
+        "SELECT at, fingerprint, stickers FROM recent_message WHERE chat_id = ? AND vk_id = ? AND at >= ?"
+        " ORDER BY at", (chat_id, vk_id, since))
+    return [(row[0], row[1], row[2]) for row in rows]
+
+
+async def remember(db: Database, chat_id: int, vk_id: int, *, at: int, fingerprint: str, stickers: int,
+                   forget_before: int) -> None:
+    async with db.transaction():
+        await db.execute("DELETE FROM recent_message WHERE chat_id = ? AND vk_id = ? AND at < ?",
+                         (chat_id, vk_id, forget_before))
+        await db.execute(
+            "INSERT INTO recent_message (chat_id, vk_id, at, fingerprint, stickers) VALUES (?, ?, ?, ?, ?)",
+            (chat_id, vk_id, at, fingerprint, stickers))
+
+
+async def prune_recent(db: Database, before: int) -> int:
+    return await db.execute_rowcount("DELETE FROM recent_message WHERE at < ?", (before,))
+
+
+# -- once-per-period flags (quiet-hours notice) -------------------------------------------
+
+async def claim_flag(db: Database, key: str, value: int) -> bool:
+    """Set a kv flag unless it is already set; True for exactly one caller (several workers)."""
+    return await db.execute_rowcount(
+        "INSERT INTO kv (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING", (key, str(value))) == 1
+
+
+async def prune_flags(db: Database, prefix: str, before: int) -> int:
+    return await db.execute_rowcount(
+        "DELETE FROM kv WHERE key LIKE ? AND CAST(value AS INTEGER) < ?", (prefix + "%", before))

@@ -1,0 +1,194 @@
+"""Counting participation without slowing the message path.
+
+``record`` only adds to an in-memory aggregate keyed by (local day, chat, author); ``flush``
+resolves the credited org of each author and writes everything in one transaction. The buffer
+is a write-behind cache and nothing else reads it: with several workers each keeps its own and
+the upserts add up in the database (DESIGN §3).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot.db import Database
+from bot.repo import activity as repo
+from bot.repo.chats import Chat
+
+log = logging.getLogger(__name__)
+
+KINDS = {"message": 0, "join": 1, "leave": 2, "action": 3}
+Author = tuple[int | None, int | None]  # (person_id, credited org id)
+
+
+class DayCut:
+    """Local calendar day of an instant in one time zone; remembers the current day's bounds,
+    so the common case (many messages on the same day) is two comparisons."""
+
+    def __init__(self, tz: ZoneInfo) -> None:
+        self.tz = tz
+        self._start = self._end = 0.0
+        self._day = ""
+
+    def day(self, at: float) -> str:
+        if self._start <= at < self._end:
+            return self._day
+        local = datetime.fromtimestamp(at, self.tz)
+        midnight = local.replace(hour=0, minute=0, second=0, microsecond=0)
+        self._start = midnight.timestamp()
+        self._end = datetime.combine(midnight.date() + timedelta(days=1), midnight.time(), self.tz).timestamp()
+        self._day = midnight.date().isoformat()
+        return self._day
+
+
+class ActivityCounter:
+    def __init__(
+        self, db: Database, *, max_pending: int = 5000, cache_seconds: float = 60.0,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.db = db
+        self.max_pending = max_pending
+        self.cache_seconds = cache_seconds
+        self._monotonic = monotonic
+        self._buffer: dict[tuple[str, int, int], list[int]] = {}
+        self._chat_org: dict[int, int] = {}
+        self._unzoned: list[tuple[int, int, int, int, float]] = []  # org tz not loaded yet
+        self._zones: dict[int, DayCut] = {}
+        self._authors: dict[tuple[int, int], tuple[Author, float]] = {}
+        self._lock = asyncio.Lock()
+        self._background: asyncio.Task[Any] | None = None
+
+    @property
+    def pending(self) -> int:
+        return len(self._buffer) + len(self._unzoned)
+
+    def record(self, chat: Chat, vk_id: int, kind: str, at: float) -> None:
+        """Count one message / join / leave / action (poll vote, button) of ``vk_id`` in ``chat``."""
+        if not chat.bound or vk_id <= 0:
+            return  # unmanaged chats and communities are not counted
+        field = KINDS[kind]
+        org_id = chat.org_id
+        assert org_id is not None
+        self._chat_org[chat.id] = org_id
+        cut = self._zones.get(org_id)
+        if cut is None:
+            self._unzoned.append((chat.id, org_id, vk_id, field, at))
+        else:
+            self._add((cut.day(at), chat.id, vk_id), field)
+        if self.pending >= self.max_pending:
+            self._flush_soon()
+
+    def _add(self, key: tuple[str, int, int], field: int, count: int = 1) -> None:
+        counts = self._buffer.get(key)
+        if counts is None:
+            counts = self._buffer[key] = [0, 0, 0, 0]
+        counts[field] += count
+
+    def _flush_soon(self) -> None:
+        if self._background is not None and not self._background.done():
+            return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return  # no loop (a sync caller): the periodic flush will write it
+        self._background = loop.create_task(self._flush_logged())
+
+    async def _flush_logged(self) -> None:
+        try:
+            await self.flush()
+        except Exception:
+            log.exception("activity flush failed; counts kept for the next flush")
+
+    async def flush(self) -> int:
+        """Write everything counted so far in one transaction; returns the rows written.
+
+        On failure the counts go back into the buffer (nothing is lost) and the error propagates.
+        """
+        async with self._lock:
+            if self._unzoned:
+                await self._load_zones()
+            buffer, self._buffer = self._buffer, {}
+            if not buffer:
+                return 0
+            try:
+                authors = await self._resolve({(chat_id, vk_id) for _, chat_id, vk_id in buffer})
+                rows = [
+                    (day, chat_id, vk_id, *authors[(chat_id, vk_id)], *counts)
+                    for (day, chat_id, vk_id), counts in buffer.items()
+                ]
+                await repo.upsert_many(self.db, rows)
+            except BaseException:
+                for key, counts in buffer.items():
+                    for field, count in enumerate(counts):
+                        if count:
+                            self._add(key, field, count)
+                raise
+            return len(rows)
+
+    async def _load_zones(self) -> None:
+        events, self._unzoned = self._unzoned, []
+        missing = sorted({org_id for _, org_id, _, _, _ in events} - self._zones.keys())
+        try:
+            for org_id, tz in (await repo.timezones(self.db, missing)).items():
+                self._zones[org_id] = DayCut(ZoneInfo(tz))
+        except BaseException:
+            self._unzoned = events + self._unzoned
+            raise
+        for chat_id, org_id, vk_id, field, at in events:
+            cut = self._zones.get(org_id)
+            if cut is not None:  # an org deleted meanwhile: nothing to credit the chat to
+                self._add((cut.day(at), chat_id, vk_id), field)
+
+    async def _resolve(self, pairs: set[tuple[int, int]]) -> dict[tuple[int, int], Author]:
+        now = self._monotonic()
+        if len(self._authors) > 100_000:
+            self._authors.clear()
+        found: dict[tuple[int, int], Author] = {}
+        todo: list[tuple[int, int]] = []
+        for pair in pairs:
+            cached = self._authors.get(pair)
+            if cached is not None and cached[1] > now:
+                found[pair] = cached[0]
+            else:
+                todo.append(pair)
+        if todo:
+            members, persons = await repo.authors(self.db, sorted({vk for _, vk in todo}))
+            fresh = pick_authors(todo, members, persons, self._chat_org)
+            expires = now + self.cache_seconds
+            for pair, author in fresh.items():
+                self._authors[pair] = (author, expires)
+            found.update(fresh)
+        return found
+
+
+def pick_authors(
+    pairs: list[tuple[int, int]], members: list[tuple], persons: list[tuple], chat_org: dict[int, int],
+) -> dict[tuple[int, int], Author]:
+    """The credit rule: the person recorded for this chat member (or the org admission credited
+    the member to); else the author's person in the chat's own org, a staff person of any org,
+    any active person; else unknown (None, None)."""
+    by_member = {(chat_id, vk): (pid, home, credited) for chat_id, vk, pid, home, credited in members}
+    by_vk: dict[int, list[tuple]] = {}
+    for pid, vk, home, kind in persons:
+        by_vk.setdefault(vk, []).append((pid, home, kind))
+    out: dict[tuple[int, int], Author] = {}
+    for chat_id, vk in pairs:
+        member = by_member.get((chat_id, vk))
+        candidates = by_vk.get(vk, [])
+        if member is not None and member[0] is not None and member[1] is not None:
+            out[(chat_id, vk)] = (member[0], member[1])
+            continue
+        if member is not None and member[2] is not None:
+            same = [c[0] for c in candidates if c[1] == member[2]]
+            out[(chat_id, vk)] = (same[0] if same else None, member[2])
+            continue
+        own = [c for c in candidates if c[1] == chat_org.get(chat_id)]
+        staff = [c for c in candidates if c[2] == "staff"]
+        best = (own or staff or candidates or [None])[0]
+        out[(chat_id, vk)] = (best[0], best[1]) if best is not None else (None, None)
+    return out

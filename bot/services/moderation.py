@@ -1,0 +1,272 @@
+"""Moderating every ordinary message of a bound chat: soft mute, the chat's policies, escalation
+with expiring strikes, moderator alerts and private wellbeing alerts.
+
+State lives in the database only (DESIGN §3): strikes, mutes, the quiet-hours notice flag and
+the recent-message fingerprints that flood, repeat and sticker checks read, so any worker can
+judge any message. Logs carry ids, never texts or names.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, replace
+
+from bot import texts_moderation as t
+from bot.clock import Clock
+from bot.db import Database
+from bot.repo import audit
+from bot.repo import chats as chat_repo
+from bot.repo import moderation as repo
+from bot.repo import orgs as org_repo
+from bot.repo.audit import BOT_ACTOR
+from bot.repo.chats import Chat
+from bot.repo.inbox import get_kv
+from bot.services.alerts import Alerts
+from bot.services.authors import Authors
+from bot.services.chats import Chats
+from bot.services.executor import Executor
+from bot.services.notify import Notifier
+from policies import (
+    Action, AuthorHistory, Decision, MessageInput, Mode, ModerationSettings, Step, apply_overrides,
+    default_settings, evaluate, find_obscene, next_sanction,
+)
+from policies import texts as policy_texts
+from policies.base import Entry, fingerprint
+from policies.normalize import mask
+from policies.quiet_hours import period_start
+
+log = logging.getLogger(__name__)
+
+SANCTIONS = frozenset({Action.DELETE, Action.WARN, Action.MUTE, Action.KICK})
+# Small nuisances escalate through strikes but do not call a moderator each time.
+UNALERTED_POLICIES = frozenset({"flood", "repeats", "caps", "stickers", "quiet_hours"})
+QUIET_FLAG = "quiet_notice:"
+HISTORY_HORIZON = 300  # seconds; widened to the longest window a chat configures
+
+VIOLATION_ACTIONS = [
+    ("del", t.BUTTON_DELETE, "secondary"), ("warn", t.BUTTON_WARN, "primary"),
+    ("mute", t.BUTTON_MUTE, "primary"), ("kick", t.BUTTON_KICK, "negative"),
+    ("fp", t.BUTTON_FALSE, "positive"), ("ok", t.BUTTON_OK, "secondary"),
+]
+
+
+@dataclass(frozen=True)
+class Incoming:
+    peer_id: int
+    vk_id: int
+    cmid: int
+    text: str
+    attachments: tuple[str, ...] = ()
+
+
+def mute_step_seconds(ladder: tuple[Step, ...]) -> int:
+    """The first mute of the ladder (a moderator's «Замьютить»), one hour by default."""
+    step = next((s for s in ladder if s.action is Action.MUTE and s.duration), None)
+    return int(step.duration.total_seconds()) if step and step.duration else 3600
+
+
+class Moderation:
+    def __init__(self, db: Database, executor: Executor, alerts: Alerts, authors: Authors, chats: Chats,
+                 notifier: Notifier, clock: Clock) -> None:
+        self.db = db
+        self.executor = executor
+        self.alerts = alerts
+        self.authors = authors
+        self.chats = chats
+        self.notifier = notifier
+        self.clock = clock
+
+    def now(self) -> int:
+        return int(self.clock.now())
+
+    async def settings_for(self, chat: Chat) -> ModerationSettings:
+        """The chat type's preset in the school's timezone, with the chat's overrides."""
+        settings = default_settings(chat.type or "")
+        org = await org_repo.get(self.db, chat.org_id or 0)
+        quiet = settings.policies.get("quiet_hours")
+        if org is not None and quiet is not None:
+            policies = dict(settings.policies)
+            policies["quiet_hours"] = replace(quiet, timezone=org.timezone)
+            settings = replace(settings, policies=policies)
+        try:
+            return apply_overrides(settings, {str(k): str(v) for k, v in chat.overrides.items()})
+        except ValueError:
+            log.warning("chat %s has invalid overrides; using its preset", chat.id)
+            return settings
+
+    async def mention(self, vk_id: int) -> str:
+        return f"[id{vk_id}|{await self.chats.vk_name(vk_id)}]"
+
+    # -- the message path ----------------------------------------------------------------
+
+    async def on_message(self, incoming: Incoming) -> str:
+        """Judge and act on one message; returns what happened (for tests and logs)."""
+        chat = await chat_repo.by_peer(self.db, incoming.peer_id)
+        if chat is None or not chat.bound or not chat.bot_is_admin or chat.type is None:
+            return "skipped"
+        now = self.now()
+        if await repo.muted_until(self.db, chat.id, incoming.vk_id, now) is not None:
+            deleted = await self.executor.delete(chat, incoming.vk_id, [incoming.cmid], policy="mute",
+                                                 reason="muted")
+            return "muted" if deleted else "skipped"
+        author = await self.authors.info(chat, incoming.vk_id)
+        settings = await self.settings_for(chat)
+        org = await org_repo.get(self.db, chat.org_id or 0)
+        allowlist = await repo.allow_words(self.db, chat.org_id or 0)
+        domains = frozenset({org.site_domain}) if org is not None and org.site_domain else frozenset()
+        flag = await self._quiet_flag(chat, settings)
+        horizon = _horizon(settings)
+        history = AuthorHistory(
+            recent=[Entry(at, fp, st) for at, fp, st in
+                    await repo.recent(self.db, chat.id, incoming.vk_id, now - horizon)],
+            horizon_s=horizon)
+        msg = MessageInput(text=incoming.text, now=self.clock.utcnow(), author=author, chat_type=chat.type,
+                           attachments=incoming.attachments)
+        decisions = evaluate(msg, settings, history, allowlist=allowlist, school_domains=domains,
+                             quiet_notice_given=flag is not None and await get_kv(self.db, flag) is not None)
+        await repo.remember(self.db, chat.id, incoming.vk_id, at=now, fingerprint=fingerprint(incoming.text),
+                            stickers=msg.stickers, forget_before=now - horizon)
+        if not decisions:
+            return "allowed"
+        outcome = await self._act(chat, incoming, author.is_chat_staff, decisions, settings, allowlist, flag)
+        log.info("chat %s cmid %s author %s: %s", chat.id, incoming.cmid, incoming.vk_id, outcome)
+        return outcome
+
+    async def _quiet_flag(self, chat: Chat, settings: ModerationSettings) -> str | None:
+        quiet = settings.policies.get("quiet_hours")
+        if quiet is None or quiet.mode is Mode.OFF:
+            return None
+        start = period_start(self.clock.utcnow(), quiet)  # type: ignore[arg-type]
+        return None if start is None else f"{QUIET_FLAG}{chat.id}:{int(start.timestamp())}"
+
+    async def _act(self, chat: Chat, incoming: Incoming, staff: bool, decisions: list[Decision],
+                   settings: ModerationSettings, allowlist: frozenset[str], flag: str | None) -> str:
+        outcome = "allowed"
+        for decision in decisions:
+            if decision.action is Action.PRIVATE_ALERT:
+                await self._private_alert(chat, incoming, decision)
+                outcome = "private_alert"
+        if staff:
+            return outcome  # never sanctioned; the pipeline already left only private alerts
+        live = [d for d in decisions if not d.shadow]
+        sanctions = [d for d in live if d.action in SANCTIONS]
+        done = None
+        if sanctions:
+            striking = next((d for d in sanctions if d.strike), None)
+            worst = striking or sanctions[0]
+            evidence = worst.fragment if worst.policy == "personal_data" else incoming.text
+            violation_id = await repo.add_violation(
+                self.db, org_id=chat.org_id, chat_id=chat.id, vk_id=incoming.vk_id, policy=worst.policy,
+                action=str(worst.action), severity=worst.severity, cmid=incoming.cmid, excerpt=evidence,
+                now=self.now())
+            deleted = await self.executor.delete(chat, incoming.vk_id, [incoming.cmid], policy=worst.policy,
+                                                 reason=worst.reason, violation_id=violation_id)
+            if not deleted:
+                # no rights (the owners are told by rights_lost): sanction nothing, let people decide
+                done = "failed"
+                await self._alert(chat, incoming, worst, violation_id, allowlist, t.DONE[done])
+            elif striking is not None:
+                done, seconds, alert = await self._escalate(chat, incoming.vk_id, striking, violation_id, settings)
+                if alert or striking.policy not in UNALERTED_POLICIES:
+                    await self._alert(chat, incoming, striking, violation_id, allowlist,
+                                      t.DONE[done].format(duration=t.duration(seconds)))
+            else:
+                if worst.notify_private:
+                    await self.notifier.try_send(incoming.vk_id, worst.notify_private)
+                done = "delete"
+            outcome = done
+        for decision in live:
+            if decision.action is Action.NOTICE:
+                await self._notice(chat, incoming, decision, flag)
+                outcome = "notice" if outcome == "allowed" else outcome
+            elif decision.action is Action.ALERT and done != "failed":
+                await self._alert(chat, incoming, decision, None, allowlist,
+                                  t.DONE[done or "alert"].format(duration=""))
+                outcome = "alert" if outcome == "allowed" else outcome
+        shadow = [d for d in decisions if d.shadow and d.action in SANCTIONS | {Action.ALERT}
+                  and d.policy != "quiet_hours"]
+        if shadow and not sanctions:
+            await self._alert(chat, incoming, shadow[0], None, allowlist, t.DONE["shadow"])
+            outcome = "shadow" if outcome == "allowed" else outcome
+        return outcome
+
+    async def _escalate(self, chat: Chat, vk_id: int, decision: Decision, violation_id: int,
+                        settings: ModerationSettings) -> tuple[str, int, bool]:
+        """Add a strike; the number already in force picks the ladder step. Returns (what was
+        done, mute seconds, whether the step asks to alert moderators)."""
+        ttl_days = settings.strike_ttl_days
+        before = await repo.add_strike(self.db, chat_id=chat.id, vk_id=vk_id, violation_id=violation_id,
+                                       now=self.now(), ttl_seconds=ttl_days * 86400)
+        step = next_sanction(before, settings.ladder)
+        reason = policy_texts.lower_first(decision.reason)
+        name = await self.mention(vk_id)
+        if step.action is Action.KICK:
+            await self.executor.kick(chat, vk_id, policy=decision.policy,
+                                     public=t.KICK_PUBLIC.format(name=name))
+            return "kick", 0, True
+        if step.action is Action.MUTE and step.duration:
+            seconds = int(step.duration.total_seconds())
+            await self.executor.mute(
+                chat, vk_id, seconds, policy=decision.policy, reason=decision.reason,
+                public=t.MUTE_PUBLIC.format(name=name, duration=t.duration(seconds)),
+                private=t.MUTE_PRIVATE.format(title=chat.title, duration=t.duration(seconds), reason=reason))
+            return "mute", seconds, step.alert
+        private = self.warning_text(chat, reason, decision.notify_private, before + 1, settings)
+        await self.executor.warn(chat, vk_id, public=t.WARN_PUBLIC.format(name=name, reason=reason),
+                                 private=private, policy=decision.policy, reason=decision.reason)
+        return "warn", 0, step.alert
+
+    def warning_text(self, chat: Chat, reason: str, details: str | None, count: int,
+                     settings: ModerationSettings) -> str:
+        step = next_sanction(count, settings.ladder)
+        duration = t.duration(int(step.duration.total_seconds())) if step.duration else ""
+        return t.WARN_PRIVATE.format(
+            title=chat.title, reason=reason, details=f"{details}\n" if details else "", count=count,
+            ttl=settings.strike_ttl_days, next=t.NEXT_STEP[str(step.action)].format(duration=duration))
+
+    async def _notice(self, chat: Chat, incoming: Incoming, decision: Decision, flag: str | None) -> None:
+        if decision.policy == "quiet_hours":
+            # once per quiet period and chat, even with several workers: the flag is claimed
+            if flag is not None and await repo.claim_flag(self.db, flag, self.now()):
+                await self.executor.notice(chat, decision.reason)
+        elif decision.notify_private:
+            await self.notifier.try_send(incoming.vk_id, decision.notify_private)
+
+    async def _alert(self, chat: Chat, incoming: Incoming, decision: Decision, violation_id: int | None,
+                     allowlist: frozenset[str], done: str) -> int:
+        token = None
+        if decision.policy == "obscene":
+            match = find_obscene(incoming.text, allowlist)
+            token = match.token if match else None
+        fragment = decision.masked or (mask(decision.fragment) if decision.fragment else "—")
+        text = t.ALERT_VIOLATION.format(
+            title=chat.title, name=await self.chats.vk_name(incoming.vk_id), vk_id=incoming.vk_id,
+            policy=policy_texts.POLICY_TITLES.get(decision.policy, decision.policy), reason=decision.reason,
+            fragment=fragment, done=done)
+        assert chat.org_id is not None
+        return await self.alerts.raise_alert(
+            kind="violation", org_id=chat.org_id, chat_id=chat.id, target_vk=incoming.vk_id, text=text,
+            actions=VIOLATION_ACTIONS, violation_id=violation_id,
+            details={"text": text, "cmid": incoming.cmid, "token": token, "policy": decision.policy},
+            extra_person_ids=(chat.leader_id,) if chat.leader_id else ())
+
+    async def _private_alert(self, chat: Chat, incoming: Incoming, decision: Decision) -> None:
+        """Wellbeing signals: privately to the class teacher and the school psychologist only."""
+        violation_id = await repo.add_violation(
+            self.db, org_id=chat.org_id, chat_id=chat.id, vk_id=incoming.vk_id, policy=decision.policy,
+            action=str(decision.action), severity=decision.severity, cmid=incoming.cmid,
+            excerpt=decision.fragment, now=self.now())
+        recipients = await repo.wellbeing_recipients(self.db, chat.org_id or 0, chat.class_id, chat.leader_id)
+        text = t.WELLBEING_ALERT.format(reason=decision.reason, title=chat.title,
+                                        name=await self.chats.vk_name(incoming.vk_id), vk_id=incoming.vk_id,
+                                        fragment=decision.fragment or "—")
+        missed = await self.notifier.to_people(recipients, text)
+        await audit.write(self.db, action="private_alert", now=self.now(), org_id=chat.org_id, chat_id=chat.id,
+                          actor_vk=BOT_ACTOR, target_vk=incoming.vk_id, policy=decision.policy,
+                          details={"violation": violation_id, "sent": len(recipients) - len(missed),
+                                   "missed": len(missed)})
+
+
+def _horizon(settings: ModerationSettings) -> int:
+    windows = [getattr(settings.policies.get(p), "window_s", 0) for p in ("flood", "repeats", "stickers")]
+    return max([HISTORY_HORIZON, *windows])

@@ -1,0 +1,92 @@
+"""Russian strings of the moderation engine (sanctions, alerts, chat commands)."""
+
+from __future__ import annotations
+
+# Public notices in the chat: short and neutral, never quoting the message (no shaming)
+WARN_PUBLIC = "{name}, сообщение удалено: {reason}. Это предупреждение, подробности — в личных сообщениях."
+WARN_PUBLIC_MANUAL = "{name}, предупреждение от модератора{reason}. Подробности — в личных сообщениях."
+MUTE_PUBLIC = "{name}, вам временно запрещено писать в беседе: на {duration}."
+UNMUTE_PUBLIC = "{name}, вы снова можете писать в беседе."
+KICK_PUBLIC = "{name} исключён(а) из беседы по правилам беседы."
+
+# Private details for the author
+WARN_PRIVATE = ("Предупреждение в беседе «{title}»: {reason}.\n{details}"
+                "Активных предупреждений: {count}. Каждое сгорает через {ttl} дн. {next}")
+NEXT_STEP = {
+    "warn": "Следующее нарушение — ещё одно предупреждение.",
+    "mute": "Следующее нарушение — запрет писать на {duration}.",
+    "kick": "Следующее нарушение — исключение из беседы.",
+}
+MUTE_PRIVATE = ("В беседе «{title}» вам запрещено писать на {duration} ({reason}). "
+                "Сообщения, отправленные до окончания срока, будут удаляться.")
+MANUAL_REASON = "решение модератора"
+
+# Moderator alerts
+ALERT_VIOLATION = ("⚠ Нарушение в «{title}»\nАвтор: {name} (vk.com/id{vk_id})\n"
+                   "Правило: {policy} — {reason}\nФрагмент: {fragment}\nСделано: {done}")
+ALERT_COMPLAINT = ("📣 Жалоба в «{title}» от {by}\nНа: {name} (vk.com/id{vk_id})\n"
+                   "Сообщение: «{excerpt}»")
+DONE = {
+    "delete": "сообщение удалено",
+    "warn": "сообщение удалено, предупреждение",
+    "mute": "сообщение удалено, мут на {duration}",
+    "kick": "сообщение удалено, участник исключён",
+    "alert": "ничего, решение за модератором",
+    "shadow": "ничего (правило в тихом режиме)",
+    "failed": "не удалось: у бота нет прав в беседе",
+}
+WELLBEING_ALERT = ("🔒 Конфиденциально. {reason}.\nБеседа: «{title}»\nУченик: {name} (vk.com/id{vk_id})\n"
+                   "Фраза: «{fragment}»\nВ беседе ничего не сделано и никто не уведомлён; решение за вами.")
+
+BUTTON_DELETE = "Удалить"
+BUTTON_WARN = "Предупредить"
+BUTTON_MUTE = "Замьютить"
+BUTTON_KICK = "Исключить"
+BUTTON_FALSE = "Ложное срабатывание"
+BUTTON_OK = "Ок"
+
+# What a moderator's press did (shown in the snackbar and appended to every copy of the alert)
+ACTED = {
+    "del": "сообщение удалено",
+    "warn": "предупреждение выдано",
+    "mute": "запрет писать на {duration}",
+    "kick": "исключён(а) из беседы",
+    "fp": "ложное срабатывание: слово разрешено в школе",
+    "ok": "принято к сведению",
+}
+ACT_FAILED = "не удалось: у бота нет прав в беседе"
+FP_NOTHING = "ложное срабатывание отмечено"
+
+# Chat commands
+NEED_REPLY = "Ответьте этой командой на сообщение участника."
+NOT_A_MEMBER = "Это сообщение бота или сообщества, команда к нему не применяется."
+STAFF_PROTECTED = "Сотрудников беседы нельзя наказывать командами модерации."
+NOT_BOUND = "Беседа ещё не привязана к школе: /привязать <тип> [класс]."
+BAD_TERM = "Неверный срок «{value}»: нужно число и единица — м (минуты), ч (часы) или д (дни), до 30 дней."
+NO_TERM = "Укажите срок."
+WARNED = "Предупреждение выдано. Активных предупреждений: {count}."
+MUTED = "Готово: запрет писать на {duration}."
+UNMUTED = "Запрет писать снят."
+NOT_MUTED = "У участника нет запрета писать."
+KICKED = "Участник исключён из беседы."
+KICK_FAILED = "Не удалось исключить: у бота нет прав администратора в беседе."
+UNWARNED = "Последнее предупреждение снято. Активных предупреждений: {count}."
+NO_WARNINGS = "У участника нет активных предупреждений."
+COMPLAINT_SENT = "Жалоба передана модераторам школы. Спасибо!"
+POLICY_SET = "Правило «{name}»: {mode}."
+POLICY_MODES = {
+    "on": "включено",
+    "off": "выключено",
+    "shadow": "тихий режим (модераторы получают уведомления, в беседе ничего не происходит)",
+}
+QUIET_SET = "Время тишины в беседе: {start}–{end}."
+QUIET_OFF = "Время тишины в беседе выключено."
+
+
+def duration(seconds: int) -> str:
+    """«30 мин», «2 ч», «1 дн.»: the largest whole unit."""
+    if seconds % 86400 == 0:
+        return f"{seconds // 86400} дн."
+    if seconds % 3600 == 0:
+        return f"{seconds // 3600} ч"
+    return f"{max(seconds // 60, 1)} мин"

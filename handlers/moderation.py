@@ -1,0 +1,121 @@
+"""Moderation in chats: every ordinary message through the engine, and the staff's commands
+(/пред, /снять пред, /мут, /размут, /кик, /политика, /тишина) and /жалоба for everyone."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from vkbottle.bot import BotLabeler, Message
+
+from bot import texts_moderation as t
+from bot.app import App
+from bot.commands import Command
+from bot.services.moderation import Incoming, Moderation
+from bot.services.moderation_manual import ManualModeration
+from handlers.admin import usage
+from handlers.replies import guarded, reply
+from handlers.rules import ChatMessageRule, CommandRule
+
+log = logging.getLogger(__name__)
+
+
+def _kinds(message: Message) -> tuple[str, ...]:
+    kinds = []
+    for item in message.attachments or ():
+        kind = getattr(item, "type", None)
+        kinds.append(str(getattr(kind, "value", kind)))
+    return tuple(kinds)
+
+
+def _replied(message: Message, key: str) -> Any:
+    replied = message.reply_message
+    if replied is None:
+        raise usage(key, t.NEED_REPLY)
+    return replied
+
+
+def labeler(app: App) -> BotLabeler:
+    bl = BotLabeler()
+    g, s = app.group_id, app.screen_name
+    moderation: Moderation = app.extras["moderation"]
+    manual: ManualModeration = app.extras["moderation_manual"]
+
+    @bl.message(ChatMessageRule(), blocking=False)
+    async def moderate(message: Message, app: App) -> None:
+        # not `guarded`: a failure here must not answer in the chat on every message
+        try:
+            await moderation.on_message(Incoming(
+                peer_id=message.peer_id, vk_id=message.from_id, cmid=message.conversation_message_id or 0,
+                text=message.text or "", attachments=_kinds(message)))
+        except Exception:
+            log.exception("moderation failed: peer=%s cmid=%s", message.peer_id, message.conversation_message_id)
+
+    @bl.chat_message(CommandRule("warn", g, s))
+    @guarded
+    async def warn(message: Message, app: App, cmd: Command) -> None:
+        replied = _replied(message, "warn")
+        caller = await app.access.caller(message.from_id)
+        await reply(app, message, await manual.warn(caller, message.peer_id, replied.from_id,
+                                                    replied.conversation_message_id, replied.text, cmd.args))
+
+    @bl.chat_message(CommandRule("unwarn", g, s))
+    @guarded
+    async def unwarn(message: Message, app: App, cmd: Command) -> None:
+        replied = _replied(message, "unwarn")
+        caller = await app.access.caller(message.from_id)
+        await reply(app, message, await manual.unwarn(caller, message.peer_id, replied.from_id))
+
+    @bl.chat_message(CommandRule("mute", g, s))
+    @guarded
+    async def mute(message: Message, app: App, cmd: Command) -> None:
+        replied = _replied(message, "mute")
+        caller = await app.access.caller(message.from_id)
+        try:
+            answer = await manual.mute(caller, message.peer_id, replied.from_id, cmd.args)
+        except ValueError as exc:
+            raise usage("mute", str(exc)) from None
+        await reply(app, message, answer)
+
+    @bl.chat_message(CommandRule("unmute", g, s))
+    @guarded
+    async def unmute(message: Message, app: App, cmd: Command) -> None:
+        replied = _replied(message, "unmute")
+        caller = await app.access.caller(message.from_id)
+        await reply(app, message, await manual.unmute(caller, message.peer_id, replied.from_id))
+
+    @bl.chat_message(CommandRule("kick", g, s))
+    @guarded
+    async def kick(message: Message, app: App, cmd: Command) -> None:
+        replied = _replied(message, "kick")
+        caller = await app.access.caller(message.from_id)
+        await reply(app, message, await manual.kick(caller, message.peer_id, replied.from_id))
+
+    @bl.chat_message(CommandRule("complain", g, s))
+    @guarded
+    async def complain(message: Message, app: App, cmd: Command) -> None:
+        replied = _replied(message, "complain")
+        answer = await manual.complain(message.from_id, message.peer_id, message.conversation_message_id or 0,
+                                       replied.from_id, replied.conversation_message_id, replied.text)
+        # privately, so the chat does not learn who complained; in the chat only as a fallback
+        if await app.notifier.try_send(message.from_id, answer) is None:
+            await app.notifier.try_send(message.peer_id, answer)
+
+    @bl.chat_message(CommandRule("policy", g, s))
+    @guarded
+    async def policy(message: Message, app: App, cmd: Command) -> None:
+        words = cmd.args.split()
+        if len(words) < 2:
+            raise usage("policy")
+        caller = await app.access.caller(message.from_id)
+        await reply(app, message, await manual.set_policy(caller, message.peer_id, " ".join(words[:-1]), words[-1]))
+
+    @bl.chat_message(CommandRule("quiet", g, s))
+    @guarded
+    async def quiet(message: Message, app: App, cmd: Command) -> None:
+        if not cmd.args.strip():
+            raise usage("quiet")
+        caller = await app.access.caller(message.from_id)
+        await reply(app, message, await manual.set_quiet(caller, message.peer_id, cmd.args))
+
+    return bl

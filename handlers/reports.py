@@ -1,0 +1,48 @@
+"""/отчёт [ГГГГ-ММ] [код] — the monthly participation report, in a private chat."""
+
+from __future__ import annotations
+
+import re
+
+from vkbottle.bot import BotLabeler, Message
+
+from bot import texts_reports as t
+from bot.app import App
+from bot.commands import Command
+from bot.errors import UserError
+from bot.jobs_reports import deliver, prepare
+from bot.services.reports import parse_month, previous_month
+from handlers.replies import guarded
+from handlers.rules import CommandRule
+
+# anything that looks like a date is taken for the month: «2026-9», «09.2026», «2026»
+MONTH_LIKE = re.compile(r"^[\d.\-/]+$")
+
+
+def parse_args(args: str) -> tuple[str | None, str | None]:
+    """(month or None, org code or None) from «2026-09 sch12», «sch12», «2026-09» or «»."""
+    month = code = None
+    for word in args.split():
+        if MONTH_LIKE.match(word) and month is None:
+            month = parse_month(word)  # a bad month answers with the right form
+        elif code is None and not MONTH_LIKE.match(word):
+            code = word
+        else:
+            raise UserError(t.BAD_ARGS)
+    return month, code
+
+
+def labeler(app: App) -> BotLabeler:
+    bl = BotLabeler()
+
+    @bl.private_message(CommandRule("report", app.group_id, app.screen_name))
+    @guarded
+    async def report(message: Message, app: App, cmd: Command) -> None:
+        month, code = parse_args(cmd.args)
+        caller = await app.access.caller(message.from_id)
+        org = await app.services.orgs.resolve(caller, "report_view", code, what=t.NOT_WHAT)
+        month = month or previous_month(app.now(), org.timezone)
+        files = await prepare(app.report_db, org, month, app.now())
+        await deliver(app.gateway, message.peer_id, files)
+
+    return bl

@@ -1,0 +1,207 @@
+"""Issue 5 through vkemu with the real bot: an obscene message deleted, its author warned and a
+moderator alerted; «Исключить» removes the author; a third strike mutes; a muted person's next
+message is deleted; quiet hours; staff are never sanctioned; «Ложное срабатывание» stops the
+same word from firing again in that school. Time is injected with a FixedClock."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot import texts_moderation as t
+from bot.clock import FixedClock
+from bot.repo import chats as chat_repo
+from bot.repo import members as member_repo
+from bot.repo import moderation as mod_repo
+from bot.repo.chats import Chat
+from tests.e2e.conftest import BotHarness
+from tests.e2e.seed import School, add_staff, add_student, make_school
+from vkemu import Emulator
+
+MSK = ZoneInfo("Europe/Moscow")
+NOON = datetime(2026, 9, 21, 12, 0, tzinfo=MSK).timestamp()  # a Monday afternoon: not quiet
+RUDE = "ну ты и дебил"
+
+
+@pytest.fixture
+async def clock() -> FixedClock:
+    return FixedClock(NOON)
+
+
+@pytest.fixture
+async def harness(emu: Emulator, tmp_path: Path, clock: FixedClock) -> AsyncIterator[BotHarness]:
+    h = BotHarness(emu, tmp_path / "bot.db", clock=clock)
+    await h.start()
+    try:
+        yield h
+    finally:
+        await h.stop()
+
+
+async def _world(emu: Emulator, harness: BotHarness) -> tuple[School, Chat]:
+    """A school with a students' chat of 5А created through the bot, two students inside."""
+    db = harness.db
+    school = await make_school(db, emu, "sch-a", "Школа № 1", None)
+    await add_staff(db, emu, school, "admin", "Анна", "Завучева", [("school_admin", None)])
+    await add_staff(db, emu, school, "teacher", "Мария", "Классная", [("class_teacher", "5А")])
+    await add_staff(db, emu, school, "moderator", "Игорь", "Модеров", [("moderator", None)])
+    await add_student(db, emu, school, "kid", "Петя", "Иванов", "5А")
+    await add_student(db, emu, school, "kid2", "Вася", "Сидоров", "5А")
+    teacher = school.vk["teacher"]
+    mark = len(emu.sent(teacher))
+    emu.user_message(teacher, teacher, "/создать ученики 5А")
+    answer = await emu.wait_sent(teacher, since=mark, timeout=10)
+    assert "создана" in answer.text, answer.text
+    chat = (await chat_repo.in_org(db, school.org.id))[0]
+    for kid in ("kid", "kid2"):
+        emu.join_by_link(chat.peer_id, school.vk[kid])
+    for kid in ("kid", "kid2"):
+        await harness.wait_until(lambda k=kid: member_repo.get(db, chat.id, school.vk[k]))
+    return school, chat
+
+
+async def _say(emu: Emulator, harness: BotHarness, peer: int, vk_id: int, text: str) -> int:
+    """Post a message and wait until the bot has handled it."""
+    assert harness.runner is not None
+    bot = harness.runner.bot
+    before = bot.handled
+    cmid = emu.user_message(peer, vk_id, text)
+
+    async def handled() -> bool:
+        return bot.handled > before
+
+    await harness.wait_until(handled)
+    return cmid
+
+
+def _deleted(emu: Emulator, peer: int, cmid: int) -> bool:
+    return any(m.peer_id == peer and m.cmid == cmid for m in emu.deleted)
+
+
+def _button(alert, label: str) -> dict:
+    button = next(b for row in alert.keyboard["buttons"] for b in row if b["action"]["label"] == label)
+    return json.loads(button["action"]["payload"])
+
+
+async def test_obscene_message_deleted_warned_alerted_and_kick_button(emu, harness) -> None:
+    school, chat = await _world(emu, harness)
+    kid, mod, admin = school.vk["kid"], school.vk["moderator"], school.vk["admin"]
+    mark, mod_mark = len(emu.sent(chat.peer_id)), len(emu.sent(mod))
+    cmid = emu.user_message(chat.peer_id, kid, "это пиздец")
+    await emu.wait_for(lambda: _deleted(emu, chat.peer_id, cmid))
+    await emu.wait_sent(chat.peer_id, contains="Это предупреждение", since=mark)
+    await emu.wait_sent(kid, contains="Активных предупреждений: 1")
+    alert = await emu.wait_sent(mod, contains="Нарушение", since=mod_mark)
+    assert "п****ц" in alert.text and "Петя Иванов" in alert.text and "5А — ученики" in alert.text
+
+    # the school admin got the same alert; both press «Исключить» at once: exactly one acts
+    admin_alert = await emu.wait_sent(admin, contains="Нарушение")
+    emu.press_button(mod, mod, alert.cmid, _button(alert, t.BUTTON_KICK))
+    emu.press_button(admin, admin, admin_alert.cmid, _button(admin_alert, t.BUTTON_KICK))
+    await emu.wait_for(lambda: kid not in emu.chat(chat.peer_id).members)
+    await emu.wait_for(lambda: len(emu.snackbars) >= 2)
+    answers = sorted(s.event_data["text"] for s in emu.snackbars)
+    assert answers == sorted([t.ACTED["kick"], "Уже решено: " + t.ACTED["kick"]]), answers
+    assert (await member_repo.get(harness.db, chat.id, kid)).state == "removed"
+    removals = await harness.db.fetchval("SELECT COUNT(*) FROM audit_log WHERE action = 'remove'")
+    assert removals == 1
+    # every copy of the alert now says who acted, and has no buttons left
+    for peer, copy in ((mod, alert), (admin, admin_alert)):
+        await emu.wait_for(lambda: next(m for m in emu.history(peer) if m.cmid == copy.cmid).edits)
+        edited = next(m for m in emu.history(peer) if m.cmid == copy.cmid)
+        assert t.ACTED["kick"] in edited.text and not edited.keyboard
+
+
+async def test_third_strike_mutes_and_muted_message_is_deleted(emu, harness, clock) -> None:
+    emu.restrictions_supported = False  # VK refuses the read-only mute: the bot deletes on arrival
+    school, chat = await _world(emu, harness)
+    kid, peer = school.vk["kid"], chat.peer_id
+    for expected in ("Это предупреждение", "на 1 ч", "на 1 дн."):
+        mark = len(emu.sent(peer))
+        cmid = await _say(emu, harness, peer, kid, RUDE)
+        assert _deleted(emu, peer, cmid)
+        await emu.wait_sent(peer, contains=expected, since=mark)
+        clock.advance(2 * 3600)  # past the one-hour mute; strikes last 30 days
+    assert await mod_repo.active_strikes(harness.db, chat.id, kid, harness.app.now()) == 3
+    assert await mod_repo.muted_until(harness.db, chat.id, kid, harness.app.now())
+    cmid = await _say(emu, harness, peer, kid, "а можно вопрос по домашке?")
+    assert _deleted(emu, peer, cmid)  # the soft mute
+    other = await _say(emu, harness, peer, school.vk["kid2"], "а можно вопрос по домашке?")
+    assert not _deleted(emu, peer, other)
+
+
+async def test_quiet_hours(emu, harness, clock) -> None:
+    school, chat = await _world(emu, harness)
+    peer = chat.peer_id
+    clock.at = datetime(2026, 9, 21, 23, 15, tzinfo=MSK).timestamp()
+    mark = len(emu.sent(peer))
+    first = await _say(emu, harness, peer, school.vk["kid"], "кто сделал алгебру?")
+    await emu.wait_sent(peer, contains="время тишины с 22:00 до 07:00", since=mark)
+    second = await _say(emu, harness, peer, school.vk["kid2"], "я сделал")
+    assert _deleted(emu, peer, first) and _deleted(emu, peer, second)
+    assert len([m for m in emu.sent(peer)[mark:] if "время тишины" in m.text]) == 1  # one notice per night
+    announcement = await _say(emu, harness, peer, school.vk["teacher"], "Завтра контрольная, не забудьте!")
+    assert not _deleted(emu, peer, announcement)  # staff announcements are exempt
+    assert await harness.db.fetchval("SELECT COUNT(*) FROM strike") == 0
+
+
+async def test_staff_member_is_never_sanctioned(emu, harness) -> None:
+    school, chat = await _world(emu, harness)
+    peer = chat.peer_id
+    co = await add_staff(harness.db, emu, school, "coteacher", "Ирина", "Вторая", [("class_teacher", "5А")])
+    emu.join_by_link(peer, co)
+    await harness.wait_until(lambda: member_repo.get(harness.db, chat.id, co))
+    mark = len(emu.sent(peer))
+    for who in ("teacher", "coteacher"):
+        cmid = await _say(emu, harness, peer, school.vk[who], "это пиздец какой-то, а не расписание")
+        assert not _deleted(emu, peer, cmid)
+    assert not [m for m in emu.sent(peer)[mark:] if "предупреждение" in m.text]
+    assert await harness.db.fetchval("SELECT COUNT(*) FROM strike") == 0
+    assert await harness.db.fetchval("SELECT COUNT(*) FROM audit_log WHERE action IN ('delete', 'warn')") == 0
+    assert not emu.sent(school.vk["moderator"])
+    # nor by hand: the chat's leader cannot mute another member of the staff
+    target = await _say(emu, harness, peer, co, "Тишина в чате!")
+    emu.user_message(peer, school.vk["teacher"], "/мут 1ч", reply_to_cmid=target)
+    await emu.wait_sent(peer, contains="Сотрудников беседы нельзя", since=mark)
+    assert await mod_repo.muted_until(harness.db, chat.id, co, harness.app.now()) is None
+
+
+async def test_false_positive_stops_the_word_in_that_school(emu, harness) -> None:
+    school, chat = await _world(emu, harness)
+    kid, mod, peer = school.vk["kid"], school.vk["moderator"], chat.peer_id
+    mod_mark = len(emu.sent(mod))
+    first = emu.user_message(peer, kid, RUDE)
+    alert = await emu.wait_sent(mod, contains="Нарушение", since=mod_mark)
+    await emu.wait_for(lambda: _deleted(emu, peer, first))
+    emu.press_button(mod, mod, alert.cmid, _button(alert, t.BUTTON_FALSE))
+    await emu.wait_for(lambda: emu.snackbars)
+    assert emu.snackbars[-1].event_data["text"] == t.ACTED["fp"]
+    assert await mod_repo.allow_words(harness.db, school.org.id) == {"дебил"}
+    assert await mod_repo.active_strikes(harness.db, chat.id, kid, harness.app.now()) == 0
+    again = await _say(emu, harness, peer, school.vk["kid2"], "Дебил — это персонаж из книги")
+    assert not _deleted(emu, peer, again)
+    assert len([m for m in emu.sent(mod) if "Нарушение" in m.text]) == 1
+
+
+async def test_manual_commands_in_chat(emu, harness) -> None:
+    school, chat = await _world(emu, harness)
+    peer, kid, teacher = chat.peer_id, school.vk["kid"], school.vk["teacher"]
+    target = await _say(emu, harness, peer, kid, "ничего не буду делать")
+    mark = len(emu.sent(peer))
+    emu.user_message(peer, teacher, "/мут завтра", reply_to_cmid=target)
+    answer = await emu.wait_sent(peer, since=mark)
+    assert "Неверный срок" in answer.text and "/мут 1ч" in answer.text
+    emu.user_message(peer, teacher, "/пред грубость", reply_to_cmid=target)
+    await emu.wait_sent(peer, contains=t.WARNED.format(count=1), since=mark)
+    emu.user_message(peer, school.vk["kid2"], "/кик", reply_to_cmid=target)
+    await emu.wait_sent(peer, contains="нет прав", since=mark)
+    emu.user_message(peer, teacher, "/политика мат тихо")
+    await emu.wait_sent(peer, contains="тихий режим", since=mark)
+    assert (await chat_repo.get(harness.db, chat.id)).overrides == {"obscene": "тихо"}
+    emu.user_message(peer, teacher, "/кик", reply_to_cmid=target)
+    await emu.wait_for(lambda: kid not in emu.chat(peer).members)

@@ -1,0 +1,362 @@
+"""The moderation engine on a real database and the VK emulator, with a fixed clock: executor,
+escalation, strike expiry, soft mute, shadow mode, allow-list, wellbeing alerts, quiet hours,
+manual commands and the evidence purge."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot import texts_moderation as t
+from bot.app import App, create_app
+from bot.clock import FixedClock
+from bot.config import load_settings
+from bot.domain.classes import parse_class
+from bot.errors import UserError
+from bot.moderation_setup import purge_evidence
+from bot.repo import alerts as alert_repo
+from bot.repo import chats as chat_repo
+from bot.repo import moderation as repo
+from bot.repo import people as people_repo
+from bot.repo.chats import Chat
+from bot.services.moderation import Incoming, Moderation
+from bot.services.moderation_manual import ManualModeration, parse_term
+from tests.e2e.seed import School, add_staff, add_student, make_school
+from vkemu import Emulator
+
+MSK = ZoneInfo("Europe/Moscow")
+NOON = datetime(2026, 9, 21, 12, 0, tzinfo=MSK).timestamp()  # a Monday, not quiet
+DAY = 86400
+RUDE = "ну ты и дебил"
+
+
+@dataclass
+class World:
+    emu: Emulator
+    app: App
+    clock: FixedClock
+    school: School
+    chat: Chat
+
+    @property
+    def mod(self) -> Moderation:
+        return self.app.extras["moderation"]
+
+    @property
+    def manual(self) -> ManualModeration:
+        return self.app.extras["moderation_manual"]
+
+    async def say(self, who: str, text: str, attachments: tuple[str, ...] = ()) -> tuple[int, str]:
+        vk_id = self.school.vk[who]
+        cmid = self.emu.user_message(self.chat.peer_id, vk_id, text)
+        outcome = await self.mod.on_message(Incoming(self.chat.peer_id, vk_id, cmid, text, attachments))
+        return cmid, outcome
+
+    def deleted(self, cmid: int) -> bool:
+        return next(m for m in self.emu.history(self.chat.peer_id) if m.cmid == cmid).deleted_for_all
+
+    async def strikes(self, who: str) -> int:
+        return await repo.active_strikes(self.app.db, self.chat.id, self.school.vk[who], self.app.now())
+
+    async def caller(self, who: str):
+        return await self.app.access.caller(self.school.vk[who])
+
+    async def refresh(self) -> Chat:
+        self.chat = await chat_repo.get(self.app.db, self.chat.id)  # type: ignore[assignment]
+        return self.chat
+
+
+async def _seed(app: App, emu: Emulator, code: str) -> School:
+    db = app.db
+    school = await make_school(db, emu, code, f"Школа {code}", None)
+    await add_staff(db, emu, school, "teacher", "Мария", "Классная", [("class_teacher", "5А")])
+    await add_staff(db, emu, school, "moderator", "Игорь", "Модеров", [("moderator", None)])
+    await add_staff(db, emu, school, "psy", "Нина", "Психолог", [("psychologist", None)])
+    await add_staff(db, emu, school, "other_teacher", "Олег", "Другой", [("teacher", None)])
+    await add_student(db, emu, school, "kid", "Петя", "Иванов", "5А")
+    await add_student(db, emu, school, "kid2", "Вася", "Сидоров", "5А")
+    return school
+
+
+async def _chat(app: App, emu: Emulator, school: School, *, overrides: dict | None = None) -> Chat:
+    members = [school.vk[k] for k in ("kid", "kid2", "moderator")]
+    peer = emu.create_chat("5А — ученики", school.vk["teacher"], members, with_bot=True, bot_admin=True)
+    db = app.db
+    chat, _ = await chat_repo.ensure(db, peer, added_by=school.vk["teacher"], now=app.now())
+    class_id = await people_repo.class_id(db, school.org.id, parse_class("5А"))
+    await chat_repo.bind(db, chat.id, org_id=school.org.id, type_="students_class", class_id=class_id,
+                         subject=None, title="5А — ученики", leader_id=school.person["teacher"])
+    await chat_repo.set_admin(db, chat.id, True, now=app.now())
+    if overrides:
+        await chat_repo.set_overrides(db, chat.id, overrides)
+    fresh = await chat_repo.get(db, chat.id)
+    assert fresh is not None
+    return fresh
+
+
+@pytest.fixture
+async def world(tmp_path: Path) -> AsyncIterator[World]:
+    emu = Emulator(group_id=1000, token="emu-token")
+    await emu.start()
+    settings = load_settings(None, vk={"token": "emu-token", "group_id": 1000, "api_url": emu.api_url},
+                             db={"path": str(tmp_path / "bot.db")}, bot={"code_pepper": "pepper"})
+    clock = FixedClock(NOON)
+    app = await create_app(settings, clock=clock)
+    try:
+        school = await _seed(app, emu, "sch-a")
+        yield World(emu, app, clock, school, await _chat(app, emu, school))
+    finally:
+        await app.close()
+        await emu.stop()
+
+
+def _alerts_to(world: World, who: str) -> list:
+    return [m for m in world.emu.sent(world.school.vk[who]) if m.keyboard]
+
+
+async def test_obscene_message_is_deleted_warned_and_alerted(world: World) -> None:
+    cmid, outcome = await world.say("kid", "это пиздец")
+    assert outcome == "warn" and world.deleted(cmid)
+    public = world.emu.sent(world.chat.peer_id)[-1].text
+    assert "предупреждение" in public and "пиздец" not in public  # no quoting, no shaming
+    private = world.emu.sent(world.school.vk["kid"])[-1].text
+    assert "Активных предупреждений: 1" in private and "30 дн." in private
+    alert = _alerts_to(world, "moderator")[-1]
+    labels = [b["action"]["label"] for row in alert.keyboard["buttons"] for b in row]
+    assert labels == [t.BUTTON_DELETE, t.BUTTON_WARN, t.BUTTON_MUTE, t.BUTTON_KICK, t.BUTTON_FALSE, t.BUTTON_OK]
+    assert "п****ц" in alert.text and "пиздец" not in alert.text
+    assert _alerts_to(world, "teacher")  # the chat's leader hears too
+    assert await world.strikes("kid") == 1
+    row = await world.app.db.fetchone("SELECT policy, cmid, excerpt FROM violation")
+    assert tuple(row) == ("obscene", cmid, "это пиздец")
+    actions = [r[0] for r in await world.app.db.fetchall("SELECT action FROM audit_log ORDER BY id")]
+    assert actions == ["delete", "warn"]
+
+
+async def test_without_rights_nothing_is_sanctioned_and_people_decide(world: World) -> None:
+    world.emu.fail_next("messages.delete", 925)
+    cmid, outcome = await world.say("kid", RUDE)
+    assert outcome == "failed" and not world.deleted(cmid)
+    assert await world.strikes("kid") == 0
+    assert t.DONE["failed"] in _alerts_to(world, "moderator")[-1].text
+    assert not (await world.refresh()).bot_is_admin  # the rights-lost path took over
+
+
+async def test_ladder_warn_mute_mute_kick(world: World) -> None:
+    world.emu.restrictions_supported = False  # the fallback: deleting on arrival
+    outcomes = []
+    for _ in range(4):
+        _, outcome = await world.say("kid", RUDE)
+        outcomes.append(outcome)
+        world.clock.advance(DAY + 60)  # past any mute, well within the strike TTL
+    assert outcomes == ["warn", "mute", "mute", "kick"]
+    mutes = [r[0] for r in await world.app.db.fetchall(
+        "SELECT details FROM audit_log WHERE action = 'mute' ORDER BY id")]
+    assert '"seconds": 3600' in mutes[0] and '"seconds": 86400' in mutes[1]
+    assert world.school.vk["kid"] not in world.emu.chat(world.chat.peer_id).members
+    removal = await world.app.db.fetchone("SELECT actor_vk, reason FROM audit_log WHERE action = 'remove'")
+    assert tuple(removal) == (0, "moderation:obscene")
+
+
+async def test_strikes_expire(world: World) -> None:
+    world.emu.restrictions_supported = False
+    assert (await world.say("kid", RUDE))[1] == "warn"
+    world.clock.advance(2 * 3600)
+    assert (await world.say("kid", RUDE))[1] == "mute"
+    world.clock.advance(31 * DAY)  # both strikes have expired
+    assert await world.strikes("kid") == 0
+    assert (await world.say("kid", RUDE))[1] == "warn"
+
+
+async def test_soft_mute_deletes_until_it_ends(world: World) -> None:
+    world.emu.restrictions_supported = False
+    teacher = await world.caller("teacher")
+    kid = world.school.vk["kid"]
+    assert await world.manual.mute(teacher, world.chat.peer_id, kid, "30м") == t.MUTED.format(duration="30 мин")
+    cmid, outcome = await world.say("kid", "можно спросить?")
+    assert outcome == "muted" and world.deleted(cmid)
+    world.clock.advance(31 * 60)
+    cmid, outcome = await world.say("kid", "можно спросить?")
+    assert outcome == "allowed" and not world.deleted(cmid)
+
+
+async def test_mute_uses_vk_restriction_where_it_works(world: World) -> None:
+    teacher = await world.caller("teacher")
+    kid = world.school.vk["kid"]
+    await world.manual.mute(teacher, world.chat.peer_id, kid, "2ч")
+    assert kid in world.emu.chat(world.chat.peer_id).restrictions
+    details = await world.app.db.fetchval("SELECT details FROM audit_log WHERE action = 'mute'")
+    assert '"restricted": true' in details
+    assert await world.manual.unmute(teacher, world.chat.peer_id, kid) == t.UNMUTED
+    assert await repo.muted_until(world.app.db, world.chat.id, kid, world.app.now()) is None
+
+
+async def test_shadow_mode_decides_and_alerts_but_acts_on_nothing(world: World) -> None:
+    await chat_repo.set_overrides(world.app.db, world.chat.id, {"мат": "тихо"})
+    cmid, outcome = await world.say("kid", "блять опять")
+    assert outcome == "shadow" and not world.deleted(cmid)
+    assert await world.strikes("kid") == 0
+    assert "тихом режиме" in _alerts_to(world, "moderator")[-1].text
+    assert not world.emu.sent(world.chat.peer_id)
+
+
+async def test_staff_are_never_sanctioned(world: World) -> None:
+    for who in ("teacher", "moderator"):
+        cmid, outcome = await world.say(who, "это пиздец")
+        assert outcome == "allowed" and not world.deleted(cmid)
+    assert await world.app.db.fetchval("SELECT COUNT(*) FROM strike") == 0
+    # the executor refuses automatic sanctions of staff even if asked directly
+    executor = world.mod.executor
+    assert not await executor.mute(world.chat, world.school.vk["teacher"], 60, public=None, private=None)
+    with pytest.raises(UserError, match="Сотрудников"):
+        await world.manual.warn(await world.caller("moderator"), world.chat.peer_id,
+                                world.school.vk["teacher"], None, None, "")
+
+
+async def test_outsider_in_closed_chat_is_deleted_and_alerted(world: World) -> None:
+    stranger = world.emu.add_user("Чужой", "Человек")
+    world.emu.invite_user(world.chat.peer_id, world.school.vk["teacher"], stranger)
+    world.school.vk["stranger"] = stranger
+    cmid, outcome = await world.say("stranger", "всем привет")
+    assert outcome == "delete" and world.deleted(cmid)
+    assert "чужие" in _alerts_to(world, "moderator")[-1].text
+
+
+async def test_false_positive_allows_the_word_in_that_school_only(world: World) -> None:
+    await world.say("kid", RUDE)
+    alert = await world.app.db.fetchone("SELECT id FROM alert WHERE kind = 'violation'")
+    record = await alert_repo.get(world.app.db, alert[0])
+    moderator = world.school.vk["moderator"]
+    assert await world.manual.on_alert(record, moderator, "fp") == t.ACTED["fp"]
+    assert await world.strikes("kid") == 0  # the strike it earned is lifted
+    assert "Уже решено" in await world.manual.on_alert(record, world.school.vk["teacher"], "kick")
+    assert world.school.vk["kid"] in world.emu.chat(world.chat.peer_id).members
+    cmid, outcome = await world.say("kid", "сам ты дебил")
+    assert outcome == "allowed" and not world.deleted(cmid)
+    # another school still has the word filtered
+    other = await _seed(world.app, world.emu, "sch-b")
+    world.school, world.chat = other, await _chat(world.app, world.emu, other)
+    assert (await world.say("kid", RUDE))[1] == "warn"
+
+
+async def test_alert_buttons_kick_and_mute(world: World) -> None:
+    await world.say("kid", RUDE)
+    await world.say("kid2", RUDE)
+    first, second = [await alert_repo.get(world.app.db, r[0])
+                     for r in await world.app.db.fetchall("SELECT id FROM alert ORDER BY id")]
+    moderator = world.school.vk["moderator"]
+    assert await world.manual.on_alert(first, moderator, "kick") == t.ACTED["kick"]
+    assert world.school.vk["kid"] not in world.emu.chat(world.chat.peer_id).members
+    assert await world.manual.on_alert(second, moderator, "mute") == t.ACTED["mute"].format(duration="1 ч")
+    assert await repo.muted_until(world.app.db, world.chat.id, world.school.vk["kid2"], world.app.now())
+    handled = await world.app.db.fetchall("SELECT handled_by, handled_action FROM alert ORDER BY id")
+    assert [tuple(r) for r in handled] == [(moderator, t.ACTED["kick"]), (moderator, "запрет писать на 1 ч")]
+
+
+async def test_wellbeing_signal_goes_privately_to_teacher_and_psychologist(world: World) -> None:
+    cmid, outcome = await world.say("kid", "я больше не хочу жить")
+    assert outcome == "private_alert" and not world.deleted(cmid)
+    assert not world.emu.sent(world.chat.peer_id)  # never public
+    for who in ("teacher", "psy"):
+        assert "Конфиденциально" in world.emu.sent(world.school.vk[who])[-1].text
+    assert not world.emu.sent(world.school.vk["moderator"])
+    assert not world.emu.sent(world.school.vk["other_teacher"])
+
+
+async def test_quiet_hours_delete_with_one_notice_per_night(world: World) -> None:
+    world.clock.at = datetime(2026, 9, 21, 23, 0, tzinfo=MSK).timestamp()
+    cmid, outcome = await world.say("kid", "кто сделал домашку?")
+    assert outcome == "delete" and world.deleted(cmid)
+    notices = [m for m in world.emu.sent(world.chat.peer_id) if "время тишины" in m.text]
+    assert len(notices) == 1
+    world.clock.advance(3600)
+    cmid, _ = await world.say("kid2", "я сделал")
+    assert world.deleted(cmid)
+    assert len([m for m in world.emu.sent(world.chat.peer_id) if "время тишины" in m.text]) == 1
+    assert await world.app.db.fetchval("SELECT COUNT(*) FROM strike") == 0
+    cmid, outcome = await world.say("teacher", "Завтра контрольная!")  # staff announcements are exempt
+    assert outcome == "allowed" and not world.deleted(cmid)
+    world.clock.at = datetime(2026, 9, 22, 23, 30, tzinfo=MSK).timestamp()  # the next night: a new notice
+    await world.say("kid", "опять не сплю")
+    assert len([m for m in world.emu.sent(world.chat.peer_id) if "время тишины" in m.text]) == 2
+
+
+async def test_flood_history_is_shared_through_the_database(world: World) -> None:
+    outcomes = [(await world.say("kid", f"сообщение номер {i}"))[1] for i in range(7)]
+    assert outcomes[:5] == ["allowed"] * 5 and outcomes[5] == "warn"
+    assert not _alerts_to(world, "moderator")  # a nuisance escalates, it does not page anyone
+    rows = await world.app.db.fetchval("SELECT COUNT(*) FROM recent_message")
+    assert rows == 7
+    texts = await world.app.db.fetchall("SELECT fingerprint FROM recent_message")
+    assert all("сообщение" not in r[0] for r in texts)  # fingerprints only, never text
+
+
+async def test_manual_commands(world: World) -> None:
+    teacher, kid = await world.caller("teacher"), world.school.vk["kid"]
+    peer = world.chat.peer_id
+    cmid = world.emu.user_message(peer, kid, "ерунда")
+    assert await world.manual.warn(teacher, peer, kid, cmid, "ерунда", "флуд") == t.WARNED.format(count=1)
+    assert "предупреждение от модератора: флуд" in world.emu.sent(peer)[-1].text
+    assert await world.manual.unwarn(teacher, peer, kid) == t.UNWARNED.format(count=0)
+    assert await world.manual.unwarn(teacher, peer, kid) == t.NO_WARNINGS
+    with pytest.raises(UserError, match="нет прав"):
+        await world.manual.kick(await world.app.access.caller(world.school.vk["kid2"]), peer, kid)
+    assert await world.manual.kick(teacher, peer, kid) == t.KICKED
+    assert kid not in world.emu.chat(peer).members
+
+
+async def test_policy_and_quiet_overrides(world: World) -> None:
+    teacher, peer = await world.caller("teacher"), world.chat.peer_id
+    assert await world.manual.set_policy(teacher, peer, "капс", "выкл") == t.POLICY_SET.format(
+        name="капс", mode="выключено")
+    assert (await world.refresh()).overrides == {"caps": "выкл"}
+    with pytest.raises(UserError, match="Неверный режим"):
+        await world.manual.set_policy(teacher, peer, "мат", "иногда")
+    with pytest.raises(UserError, match="Неизвестная политика"):
+        await world.manual.set_policy(teacher, peer, "погода", "вкл")
+    assert await world.manual.set_quiet(teacher, peer, "21:30-07:00") == t.QUIET_SET.format(
+        start="21:30", end="07:00")
+    with pytest.raises(UserError, match="22:00-07:00"):
+        await world.manual.set_quiet(teacher, peer, "поздно")
+    assert await world.manual.set_quiet(teacher, peer, "выкл") == t.QUIET_OFF
+    assert (await world.refresh()).overrides == {"caps": "выкл", "quiet_hours": "выкл"}
+    world.clock.at = datetime(2026, 9, 21, 23, 0, tzinfo=MSK).timestamp()
+    assert (await world.say("kid", "не спится"))[1] == "allowed"
+
+
+async def test_complaint_reaches_moderators_anonymously(world: World) -> None:
+    kid, kid2, peer = world.school.vk["kid"], world.school.vk["kid2"], world.chat.peer_id
+    target = world.emu.user_message(peer, kid, "вы все неудачники")
+    command = world.emu.user_message(peer, kid2, "/жалоба")
+    answer = await world.manual.complain(kid2, peer, command, kid, target, "вы все неудачники")
+    assert answer == t.COMPLAINT_SENT and world.deleted(command)
+    alert = _alerts_to(world, "moderator")[-1]
+    assert "Жалоба" in alert.text and "вы все неудачники" in alert.text
+
+
+async def test_purge_forgets_old_evidence(world: World) -> None:
+    await world.say("kid", RUDE)
+    world.clock.advance(29 * DAY)
+    assert await purge_evidence(world.app) == 0
+    world.clock.advance(2 * DAY)
+    assert await purge_evidence(world.app) == 1
+    assert await world.app.db.fetchval("SELECT excerpt FROM violation") is None
+    assert await world.app.db.fetchval("SELECT details FROM alert") == "{}"
+
+
+@pytest.mark.parametrize("value, seconds", [
+    ("30м", 1800), ("2ч", 7200), ("1д", 86400), ("2 часа", 7200), ("15 мин", 900), ("1Д", 86400),
+])
+def test_parse_term(value: str, seconds: int) -> None:
+    assert parse_term(value) == seconds
+
+
+@pytest.mark.parametrize("value", ["", "30", "час", "0м", "31д", "5 лет", "-1ч"])
+def test_parse_term_rejects(value: str) -> None:
+    with pytest.raises(ValueError):
+        parse_term(value)

@@ -1,0 +1,412 @@
+"""Issue 6: participation counting and monthly reports, against hand-computed figures.
+
+The scenario (September 2026): school A (Moscow) and school B (Vladivostok) in one municipality.
+A teacher of B (TB) writes in A's `methodical` chat, next to an unknown guest; A's teacher (Ta)
+writes in B's class chat. Every figure asserted below is counted by hand in the comments.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import asdict
+from datetime import UTC, datetime
+from types import SimpleNamespace
+
+import pytest
+from openpyxl import load_workbook
+
+from bot.clock import FixedClock
+from bot.config import Settings
+from bot.domain.classes import ClassName
+from bot.jobs_reports import monthly_reports, prepare
+from bot.repo import activity as activity_repo
+from bot.repo import chats as chat_repo
+from bot.repo import people as people_repo
+from bot.repo import roles as role_repo
+from bot.services import report_render as render
+from bot.services.activity import ActivityCounter, pick_authors
+from bot.services.reports import (
+    build_coordinator_report, build_school_report, parse_month, previous_month,
+)
+from bot.errors import UserError
+from tests.services.conftest import NOW
+
+MONTH = "2026-09"
+OCT_5 = datetime(2026, 10, 5, 12, tzinfo=UTC).timestamp()  # September is closed everywhere
+
+
+def utc(*args: int) -> float:
+    return datetime(*args, tzinfo=UTC).timestamp()
+
+
+class Scenario:
+    def __init__(self, world) -> None:
+        self.w = world
+        self.db = world.db
+        self.p: dict[str, int] = {}
+        self.c: dict[str, chat_repo.Chat] = {}
+
+    async def person(self, key: str, org, kind: str, vk: int | None, cls: int | None = None) -> int:
+        name = f"{key} Тестовый"
+        if kind == "student":
+            pid = await people_repo.create_student(self.db, org_id=org.id, full_name=name, name_key=name.casefold(),
+                                                   class_id_=cls, mode="regular", now=NOW)
+            if vk:
+                await people_repo.link_vk(self.db, pid, vk, NOW)
+        else:
+            pid = await people_repo.create(self.db, org_id=org.id, kind=kind, full_name=name,
+                                           name_key=name.casefold(), vk_id=vk, now=NOW)
+        self.p[key] = pid
+        return pid
+
+    async def chat(self, key: str, peer: int, org, type_: str, cls: int | None, title: str) -> None:
+        chat, _ = await chat_repo.ensure(self.db, peer, added_by=None, now=NOW)
+        await chat_repo.bind(self.db, chat.id, org_id=org.id, type_=type_, class_id=cls, subject=None,
+                             title=title, leader_id=None)
+        self.c[key] = await chat_repo.get(self.db, chat.id)
+
+    async def member(self, chat: str, vk: int, person: str | None, state: str = "member") -> None:
+        await self.db.execute(
+            "INSERT INTO chat_member (chat_id, vk_id, person_id, state, joined_at) VALUES (?, ?, ?, ?, ?)",
+            (self.c[chat].id, vk, self.p.get(person) if person else None, state, NOW))
+
+    async def build(self) -> None:
+        w, db = self.w, self.db
+        a5a = await people_repo.ensure_class(db, w.school_a.id, ClassName(5, "А"), NOW)
+        a5b = await people_repo.ensure_class(db, w.school_a.id, ClassName(5, "Б"), NOW)
+        b7a = await people_repo.ensure_class(db, w.school_b.id, ClassName(7, "А"), NOW)
+        await self.person("Ta", w.school_a, "staff", 501)
+        await self.person("Adm", w.school_a, "staff", 500)
+        await role_repo.grant(db, person_id=self.p["Adm"], org_id=w.school_a.id, role="school_admin",
+                              granted_by=None, now=NOW)
+        await self.person("S1", w.school_a, "student", 511, a5a)
+        await self.person("S2", w.school_a, "student", 512, a5a)
+        await self.person("S3", w.school_a, "student", None, a5b)
+        await self.person("P1", w.school_a, "parent", 521)
+        await self.person("P2", w.school_a, "parent", 522)
+        await self.person("P3", w.school_a, "parent", 523)  # linked, never joined a chat
+        await self.person("TB", w.school_b, "staff", 601)
+        await self.person("SB1", w.school_b, "student", 611, b7a)
+        await self.chat("c1", 2_000_000_001, w.school_a, "parents_class", a5a, "5А родители")
+        await self.chat("c2", 2_000_000_002, w.school_a, "students_class", a5a, "5А ученики")
+        await self.chat("c3", 2_000_000_003, w.school_a, "parents_class", a5b, "5Б родители")
+        await self.chat("c4", 2_000_000_004, w.school_a, "methodical", None, "МО математики")
+        await self.chat("c5", 2_000_000_005, w.school_a, "admin_open", None, "Коллектив")
+        await self.chat("d1", 2_000_000_006, w.school_b, "students_class", b7a, "7А ученики")
+        for chat, vk, person in [("c1", 521, "P1"), ("c1", 501, "Ta"), ("c2", 511, "S1"), ("c2", 512, "S2"),
+                                 ("c2", 501, "Ta"), ("c4", 501, "Ta"), ("c4", 601, "TB"), ("c4", 900, None),
+                                 ("c5", 500, "Adm"), ("c5", 501, "Ta"), ("d1", 611, "SB1"), ("d1", 601, "TB"),
+                                 ("d1", 501, "Ta")]:
+            await self.member(chat, vk, person)
+        await self.member("c3", 522, "P2", state="left")
+
+    async def activity(self, counter: ActivityCounter) -> None:
+        rec, c = counter.record, self.c
+        for _ in range(3):
+            rec(c["c1"], 521, "message", utc(2026, 9, 1, 7))  # P1: 3
+        rec(c["c1"], 501, "message", utc(2026, 9, 1, 8))  # Ta: 1
+        rec(c["c2"], 511, "message", utc(2026, 9, 2, 9))
+        rec(c["c2"], 511, "message", utc(2026, 9, 2, 9, 5))  # S1: 2
+        rec(c["c2"], 511, "action", utc(2026, 9, 2, 9, 6))  # S1: a poll vote
+        rec(c["c2"], 512, "message", utc(2026, 8, 31, 21, 30))  # S2: 00:30 on Sep 1 in Moscow -> September
+        rec(c["c2"], 512, "message", utc(2026, 9, 30, 21, 30))  # S2: 00:30 on Oct 1 in Moscow -> October
+        for _ in range(4):
+            rec(c["c4"], 601, "message", utc(2026, 9, 10, 12))  # TB of school B in A's methodical chat: 4
+        rec(c["c4"], 900, "message", utc(2026, 9, 10, 12))
+        rec(c["c4"], 900, "message", utc(2026, 9, 10, 13))  # unknown guest: 2
+        rec(c["c4"], 501, "message", utc(2026, 9, 10, 14))  # Ta: 1
+        rec(c["c3"], 522, "join", utc(2026, 9, 3, 10))
+        rec(c["c3"], 522, "leave", utc(2026, 9, 4, 10))  # P2: no messages, still active
+        for _ in range(5):
+            rec(c["d1"], 611, "message", utc(2026, 9, 15, 3))  # SB1: 5
+        rec(c["d1"], 601, "message", utc(2026, 8, 31, 23, 30))  # TB: 09:30 on Sep 1 in Vladivostok
+        rec(c["d1"], 601, "message", utc(2026, 9, 30, 23, 30))  # TB: Oct 1 in Vladivostok -> October
+        rec(c["d1"], 501, "message", utc(2026, 9, 20, 3))
+        rec(c["d1"], 501, "message", utc(2026, 9, 20, 4))  # Ta of A in B's chat: 2
+        await counter.flush()
+
+    async def moderation(self) -> None:
+        a = self.w.school_a.id
+        for policy, at in [("obscene", utc(2026, 9, 5)), ("obscene", utc(2026, 9, 6)), ("links", utc(2026, 9, 7)),
+                           ("links", utc(2026, 10, 1, 5))]:  # the last one is October's
+            await self.db.execute(
+                "INSERT INTO violation (org_id, chat_id, vk_id, policy, action, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                (a, self.c["c1"].id, 521, policy, "delete", int(at)))
+        await self.db.execute("INSERT INTO audit_log (org_id, action, created_at) VALUES (?, 'kick', ?)",
+                              (a, int(utc(2026, 9, 8))))
+
+
+@pytest.fixture
+async def scenario(world) -> Scenario:
+    s = Scenario(world)
+    await s.build()
+    await s.activity(ActivityCounter(world.db))
+    await s.moderation()
+    return s
+
+
+async def test_days_are_cut_in_each_school_timezone(scenario) -> None:
+    rows = await scenario.db.fetchall(
+        "SELECT day, messages FROM activity WHERE vk_id = ? ORDER BY day", (601,))
+    by_chat = {tuple(r) for r in await scenario.db.fetchall(
+        "SELECT chat_id, day FROM activity WHERE vk_id = 601")}
+    d1 = scenario.c["d1"].id
+    # 23:30 UTC is already the next day in Vladivostok
+    assert (d1, "2026-09-01") in by_chat and (d1, "2026-10-01") in by_chat
+    assert [tuple(r) for r in rows] == [("2026-09-01", 1), ("2026-09-10", 4), ("2026-10-01", 1)]
+    s2 = await scenario.db.fetchall("SELECT day FROM activity WHERE vk_id = 512 ORDER BY day")
+    assert [r[0] for r in s2] == ["2026-09-01", "2026-10-01"]  # 21:30 UTC is the next day in Moscow
+
+
+async def test_credit_is_frozen_per_author(scenario) -> None:
+    rows = {(r[0], r[1]): r[2] for r in await scenario.db.fetchall(
+        "SELECT chat_id, vk_id, credited_org_id FROM activity")}
+    w, c = scenario.w, scenario.c
+    assert rows[(c["c4"].id, 601)] == w.school_b.id  # B's teacher in A's chat -> B
+    assert rows[(c["c4"].id, 900)] is None  # the guest nobody knows
+    assert rows[(c["d1"].id, 501)] == w.school_a.id  # A's teacher in B's chat -> A
+
+
+EXPECTED_A = {
+    "chats_by_type": {"parents_class": 2, "students_class": 1, "methodical": 1, "admin_open": 1},
+    "classes": 2, "with_parents": 2, "with_students": 1, "covered": 1, "coverage": 0.5,
+    "roster": {"student": (3, 2, 2, 0), "parent": (3, 3, 1, 1), "staff": (2, 2, 2, 0)},
+    "active": {"student": 2, "parent": 2, "staff": 1},  # S1, S2; P1, P2 (join/leave); Ta
+    "messages_in_chats": 14,  # c1 3+1, c2 2+1, c4 4+2+1
+    "own_messages": 8, "guest_messages": 4, "unknown_messages": 2, "actions_in_chats": 3,
+    "credited_messages": 10,  # P1 3, Ta 1+1+2, S1 2, S2 1
+    "credited_actions": 3, "away_messages": 2,
+    "away": [("Школа Б", 1, 2, 0)],
+    "guests": [("Школа Б", 1, 4, 0), ("неизвестные (не в списках)", 1, 2, 0)],
+    "silent_chats": ["5Б родители", "Коллектив"],
+    "silent_members": ["Adm"],  # a member of «Коллектив» who never wrote
+    "violations_by_policy": {"obscene": 2, "links": 1}, "violations_by_action": {"delete": 3},
+    "audit_by_action": {"kick": 1},
+}
+EXPECTED_B = {
+    "chats_by_type": {"students_class": 1}, "classes": 1, "with_parents": 0, "with_students": 1, "covered": 0,
+    "coverage": 0.0, "roster": {"student": (1, 1, 1, 0), "parent": (0, 0, 0, 0), "staff": (1, 1, 1, 0)},
+    "active": {"student": 1, "parent": 0, "staff": 1},
+    "messages_in_chats": 8,  # SB1 5, TB 1 (Sep 1 local), Ta 2
+    "own_messages": 6, "guest_messages": 2, "unknown_messages": 0, "actions_in_chats": 0,
+    "credited_messages": 10,  # SB1 5, TB 1 here + 4 in A's methodical chat
+    "credited_actions": 0, "away_messages": 4,
+    "away": [("Школа А", 1, 4, 0)], "guests": [("Школа А", 1, 2, 0)],
+    "silent_chats": [], "silent_members": [],
+    "violations_by_policy": {}, "violations_by_action": {}, "audit_by_action": {},
+}
+
+
+def figures(report, scenario) -> dict:
+    names = {pid: key for key, pid in scenario.p.items()}
+    part = report.roster_part
+    return {
+        "chats_by_type": report.chats_by_type, "classes": part.classes, "with_parents": part.with_parents,
+        "with_students": part.with_students, "covered": part.covered, "coverage": report.coverage,
+        "roster": {k: (v.total, v.linked, v.in_chats, v.never_joined) for k, v in report.roster.items()},
+        "active": report.active, "messages_in_chats": report.messages_in_chats, "own_messages": report.own_messages,
+        "guest_messages": report.guest_messages, "unknown_messages": report.unknown_messages,
+        "actions_in_chats": report.actions_in_chats, "credited_messages": report.credited_messages,
+        "credited_actions": report.credited_actions, "away_messages": report.away_messages,
+        "away": [(f.org_name, f.people, f.messages, f.actions) for f in report.away],
+        "guests": [(f.org_name, f.people, f.messages, f.actions) for f in report.guests],
+        "silent_chats": [c.title for c in report.silent_chats],
+        "silent_members": [names[p] for p in part.silent_members],
+        "violations_by_policy": report.violations_by_policy, "violations_by_action": report.violations_by_action,
+        "audit_by_action": report.audit_by_action,
+    }
+
+
+async def test_school_reports_match_hand_computed(scenario) -> None:
+    a = await build_school_report(scenario.db, scenario.w.school_a.id, MONTH, now=OCT_5)
+    b = await build_school_report(scenario.db, scenario.w.school_b.id, MONTH, now=OCT_5)
+    assert figures(a, scenario) == EXPECTED_A
+    assert figures(b, scenario) == EXPECTED_B
+    assert a.final and b.final
+    assert a.daily == {"2026-09-01": {"parents_class": 4, "students_class": 1}, "2026-09-02": {"students_class": 2},
+                       "2026-09-10": {"methodical": 7}}
+    text = render.school_summary(a)
+    assert "сентябрь 2026" in text and "Охват классов: 1 из 2 (50%)" in text
+    assert "Нарушения: 3 (мат — 2, ссылки — 1); меры: удаление — 3" in text
+    assert "Гости в наших беседах (засчитаны им): Школа Б — 1 чел., 4 сообщ." in text
+    assert "Засчитано школе: 10 сообщ., из них в беседах других организаций — 2" in text
+
+
+async def test_municipality_and_region_add_credits_once(scenario) -> None:
+    w = scenario.w
+    muni = await build_coordinator_report(scenario.db, w.muni.id, MONTH, now=OCT_5)
+    assert [s.name for s in muni.schools] == ["Школа А", "Школа Б"]
+    t = muni.totals
+    assert (t.schools, t.chats, t.classes, t.covered) == (2, 6, 3, 1)
+    assert t.messages_in_chats == 22 and t.credited_messages == 20 and muni.outside_messages == 2
+    # every message in the area's chats is credited to exactly one school, or comes from outside
+    # (all "away" activity here is in the area: each school's guests are the other's away)
+    assert t.credited_messages == t.own_messages + t.away_messages == 14 + 6
+    assert t.own_messages + t.guest_messages + t.unknown_messages == t.messages_in_chats
+    assert t.credited_messages + muni.outside_messages == t.messages_in_chats
+    assert t.active == {"student": 3, "parent": 2, "staff": 2}
+    assert t.silent_chats == 2 and t.silent_members == 1 and t.violations == 3
+    assert muni.municipalities == []
+
+    region = await build_coordinator_report(scenario.db, w.region.id, MONTH, now=OCT_5)
+    assert [(m.name, m.schools, m.credited_messages, m.messages_in_chats) for m in region.municipalities] == [
+        ("Город", 2, 20, 22)]
+    assert asdict(region.totals) | {"org_id": 0, "name": ""} == asdict(muni.totals) | {"org_id": 0, "name": ""}
+    assert "регион" in render.area_summary(region) and "Город: сообщ. 20" in render.area_summary(region)
+
+
+async def test_xlsx_opens_back_with_the_same_figures(scenario) -> None:
+    files = await prepare(scenario.db, scenario.w.school_a, MONTH, OCT_5)
+    book = load_workbook(io.BytesIO(files.xlsx))
+    assert book.sheetnames == ["Сводка", "Беседы", "По дням", "В чужих беседах", "Гости",
+                               "Молчащие участники", "Модерация"]
+    summary = {row[0]: row[1] for row in book["Сводка"].iter_rows(min_row=2, values_only=True)}
+    assert summary["Сообщений в беседах школы"] == 14 and summary["Засчитано сообщений"] == 10
+    assert summary["  из них гостей"] == 4 and summary["  из них неизвестных"] == 2
+    assert summary["Охват классов, %"] == 50 and summary["Молчащих бесед"] == 2
+    assert summary["родители: ни разу не вступали"] == 1 and summary["Активных: сотрудники"] == 1
+    chats = list(book["Беседы"].iter_rows(min_row=2, values_only=True))
+    assert ("МО математики", "МО", 7, 0, 6, "нет") in chats and ("Коллектив", "коллектив", 0, 0, 0, "да") in chats
+    assert list(book["Гости"].iter_rows(min_row=2, values_only=True)) == [
+        ("Школа Б", 1, 4, 0), ("неизвестные (не в списках)", 1, 2, 0)]
+    assert list(book["В чужих беседах"].iter_rows(min_row=2, values_only=True)) == [("Школа Б", 1, 2, 0)]
+    assert list(book["Молчащие участники"].iter_rows(min_row=2, values_only=True)) == [
+        ("Adm Тестовый", "сотрудник", None)]
+    daily = list(book["По дням"].iter_rows(values_only=True))
+    assert daily[0] == ("День", "МО", "родители класса", "ученики класса")
+    assert daily[1] == ("2026-09-01", 0, 4, 1)
+    assert files.png.startswith(b"\x89PNG") and files.csv.startswith("\ufeff".encode())
+    assert "МО математики;МО;7;0;6;нет" in files.csv.decode("utf-8")
+
+    area = await prepare(scenario.db, scenario.w.muni, MONTH, OCT_5)
+    rows = list(load_workbook(io.BytesIO(area.xlsx))["Школы"].iter_rows(min_row=2, values_only=True))
+    assert [(r[0], r[3], r[16], r[20], r[21]) for r in rows] == [
+        ("Школа А", 5, 14, 10, 2), ("Школа Б", 1, 8, 10, 4), ("Итого", 6, 22, 20, 6)]
+
+
+async def test_past_month_gives_the_same_numbers_after_a_person_moves(scenario) -> None:
+    w, db = scenario.w, scenario.db
+    first = {o.id: figures(await build_school_report(db, o.id, MONTH, now=OCT_5), scenario)
+             for o in (w.school_a, w.school_b)}
+    muni_first = asdict((await build_coordinator_report(db, w.muni.id, MONTH, now=OCT_5)).totals)
+    # Ta moves to school B, leaves A's chats, S3 gets linked, a chat is archived; October goes on
+    await db.execute("UPDATE person SET home_org_id = ? WHERE id = ?", (w.school_b.id, scenario.p["Ta"]))
+    await db.execute("UPDATE chat_member SET state = 'left' WHERE vk_id = 501 AND chat_id != ?",
+                     (scenario.c["d1"].id,))
+    await people_repo.link_vk(db, scenario.p["S3"], 513, NOW)
+    await db.execute("UPDATE chat SET status = 'archived' WHERE id = ?", (scenario.c["c5"].id,))
+    counter = ActivityCounter(db)
+    counter.record(scenario.c["d1"], 501, "message", utc(2026, 10, 10, 3))
+    await counter.flush()
+    later = OCT_5 + 40 * 86400
+    again = {o.id: figures(await build_school_report(db, o.id, MONTH, now=later), scenario)
+             for o in (w.school_a, w.school_b)}
+    assert again == first
+    assert asdict((await build_coordinator_report(db, w.muni.id, MONTH, now=later)).totals) == muni_first
+    # October's credit follows the move
+    assert await db.fetchval("SELECT credited_org_id FROM activity WHERE day = '2026-10-10'") == w.school_b.id
+
+
+async def test_open_month_is_live_and_not_frozen(scenario) -> None:
+    mid = utc(2026, 9, 20)
+    report = await build_school_report(scenario.db, scenario.w.school_a.id, MONTH, now=mid)
+    assert not report.final and report.roster_part.taken_at is None
+    assert await activity_repo.frozen_orgs(scenario.db, MONTH) == set()
+    assert "предварительные" in render.school_summary(report)
+
+
+async def test_counter_aggregates_and_flushes_one_row_per_day_chat_author(world) -> None:
+    s = Scenario(world)
+    await s.build()
+    counter = ActivityCounter(world.db, max_pending=10_000)
+    for i in range(1000):
+        counter.record(s.c["c1"], 521, "message", utc(2026, 9, 1, 7) + i)
+    assert counter.pending == 1000  # the org's time zone is loaded on the first flush
+    assert await counter.flush() == 1
+    for i in range(1000):
+        counter.record(s.c["c1"], 521, "message", utc(2026, 9, 1, 7) + i)
+    assert counter.pending == 1
+    assert await counter.flush() == 1
+    assert await world.db.fetchval("SELECT messages FROM activity") == 2000
+
+
+async def test_a_full_buffer_flushes_in_the_background(world) -> None:
+    s = Scenario(world)
+    await s.build()
+    counter = ActivityCounter(world.db, max_pending=3)
+    for vk in (521, 501, 511):
+        counter.record(s.c["c1"], vk, "message", utc(2026, 9, 1, 7))
+    assert counter._background is not None
+    await counter._background
+    assert counter.pending == 0
+    assert await world.db.fetchval("SELECT SUM(messages) FROM activity") == 3
+
+
+async def test_failed_flush_keeps_the_counts(world, monkeypatch) -> None:
+    s = Scenario(world)
+    await s.build()
+    counter = ActivityCounter(world.db)
+    counter.record(s.c["c1"], 521, "message", utc(2026, 9, 1, 7))
+    await counter.flush()
+    counter.record(s.c["c1"], 521, "message", utc(2026, 9, 1, 8))
+
+    async def broken(db, rows):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(activity_repo, "upsert_many", broken)
+    with pytest.raises(RuntimeError):
+        await counter.flush()
+    monkeypatch.undo()
+    assert await counter.flush() == 1
+    assert await world.db.fetchval("SELECT messages FROM activity") == 2
+
+
+def test_credit_rule_prefers_member_person_then_own_org_then_staff() -> None:
+    members = [(1, 10, 100, 7, None), (1, 11, None, None, 8)]
+    persons = [(200, 12, 9, "parent"), (201, 12, 5, "staff"), (202, 13, 6, "parent"), (203, 13, 5, "student")]
+    got = pick_authors([(1, 10), (1, 11), (1, 12), (1, 13), (1, 14)], members, persons, {1: 5})
+    assert got == {(1, 10): (100, 7), (1, 11): (None, 8), (1, 12): (201, 5), (1, 13): (203, 5), (1, 14): (None, None)}
+    got = pick_authors([(2, 12)], [], persons, {2: 99})
+    assert got == {(2, 12): (201, 5)}  # no person in the chat's org: the staff person
+
+
+def test_month_parsing() -> None:
+    assert parse_month("2026-9") == "2026-09"
+    with pytest.raises(UserError) as err:
+        parse_month("09.2026")
+    assert "ГГГГ-ММ" in err.value.message
+    assert previous_month(utc(2026, 1, 15), "Europe/Moscow") == "2025-12"
+    assert previous_month(utc(2026, 9, 30, 23), "Asia/Vladivostok") == "2026-09"  # Oct 1 there
+
+
+class FakeGateway:
+    def __init__(self) -> None:
+        self.sent: list[tuple[int, str, str]] = []
+        self.files: list[tuple[int, str]] = []
+
+    async def upload_doc(self, peer_id: int, filename: str, content: bytes) -> str:
+        self.files.append((peer_id, filename))
+        return f"doc-1_{len(self.files)}"
+
+    async def send(self, peer_id: int, text: str, **kwargs) -> None:
+        self.sent.append((peer_id, text, kwargs.get("attachment", "")))
+
+
+async def test_monthly_job_sends_on_first_working_day_once(scenario) -> None:
+    w = scenario.w
+    await w.staff(w.muni, "municipal_coordinator", 700, "Координатор Городской")
+    gateway = FakeGateway()
+    # Thu 1 Oct 2026, 10:05 in Moscow: A, the municipality and the region are due; B (17:05) is not
+    clock = FixedClock(utc(2026, 10, 1, 7, 5))
+    app = SimpleNamespace(db=scenario.db, gateway=gateway, clock=clock,
+                          settings=Settings(vk={"token": "x", "group_id": 1}))
+    assert await monthly_reports(app) == 3
+    assert sorted(peer for peer, _, _ in gateway.sent) == [500, 700]
+    texts = {peer: text for peer, text, _ in gateway.sent}
+    assert "Школа А (sch-a)" in texts[500] and "муниципалитет" in texts[700]
+    assert [f for p, f in gateway.files if p == 500] == [
+        "otchet-sch-a-2026-09.xlsx", "otchet-sch-a-2026-09.csv", "otchet-sch-a-2026-09.png"]
+    assert await monthly_reports(app) == 0  # once per month
+    assert len(gateway.sent) == 2
+    # rosters of every school were frozen as their September closed
+    assert await activity_repo.frozen_orgs(scenario.db, MONTH) == {w.school_a.id, w.school_b.id}
