@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot import texts_reports as t
+from bot.texts import reports as t
 from bot.db import Database
 from bot.repo import activity as activity_repo
 from bot.repo import inbox

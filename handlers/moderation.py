@@ -8,7 +8,7 @@ from typing import Any
 
 from vkbottle.bot import BotLabeler, Message
 
-from bot import texts_moderation as t
+from bot.texts import moderation as t
 from bot.app import App
 from bot.commands import Command
 from bot.services.moderation import Incoming, Moderation

@@ -6,7 +6,7 @@ import re
 
 from vkbottle.bot import BotLabeler, Message
 
-from bot import texts_reports as t
+from bot.texts import reports as t
 from bot.app import App
 from bot.commands import Command
 from bot.errors import UserError

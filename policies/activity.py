@@ -5,7 +5,7 @@ so every count here adds the current message.
 """
 from __future__ import annotations
 
-from . import texts
+from bot.texts import policies as texts
 from .base import Action, Decision, fingerprint
 from .context import Context
 from .settings import FloodSettings, RepeatSettings, StickerSettings

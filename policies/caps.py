@@ -1,7 +1,7 @@
 """Shouting: long messages written mostly in capitals."""
 from __future__ import annotations
 
-from . import texts
+from bot.texts import policies as texts
 from .base import Action, Decision
 from .context import Context
 from .settings import CapsSettings

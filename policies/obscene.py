@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable
 
-from . import texts
+from bot.texts import policies as texts
 from .base import Action, Decision
 from .context import Context
 from .normalize import MASK, Token, allow_key, mask, tokens

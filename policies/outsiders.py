@@ -1,7 +1,7 @@
 """Messages from people who were never admitted to a closed chat."""
 from __future__ import annotations
 
-from . import texts
+from bot.texts import policies as texts
 from .base import Action, Decision
 from .context import Context
 from .settings import OutsiderSettings

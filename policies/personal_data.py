@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from . import texts
+from bot.texts import policies as texts
 from .base import Action, Decision
 from .context import Context
 from .normalize import mask

@@ -10,7 +10,7 @@ from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from . import texts
+from bot.texts import policies as texts
 from .base import Action, Decision
 from .context import Context
 from .settings import QuietHoursSettings

@@ -6,7 +6,7 @@ from datetime import time
 from typing import Any, Mapping
 
 from . import overrides as parse
-from . import texts
+from bot.texts import policies as texts
 from .base import Mode
 from .escalation import DEFAULT_LADDER, Step
 

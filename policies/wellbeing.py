@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from . import texts
+from bot.texts import policies as texts
 from .base import Action, Decision
 from .context import Context
 from .settings import WellbeingSettings

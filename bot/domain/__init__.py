@@ -2,5 +2,5 @@
 the working-day calendar and table export.
 
 Nothing here does I/O, touches the database or VK: plain values in, plain values out. Russian
-user-facing text lives in ``bot.domain.texts``.
+user-facing text lives in ``bot.texts.roster``.
 """

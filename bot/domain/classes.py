@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.domain import texts
+from bot.texts import roster as texts
 from bot.errors import UserError
 
 MIN_GRADE = 1

@@ -13,7 +13,7 @@ from datetime import date, datetime, time
 
 from openpyxl import load_workbook
 
-from bot.domain import texts
+from bot.texts import roster as texts
 from bot.domain.roster_types import ProblemKind
 
 MAX_ROWS = 20_000

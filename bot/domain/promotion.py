@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 
-from bot.domain import texts
+from bot.texts import roster as texts
 from bot.domain.classes import MAX_GRADE, ClassName, promote
 from bot.errors import UserError
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from bot.domain import texts
+from bot.texts import roster as texts
 from bot.domain.classes import ClassName, ClassNameError, parse_class
 
 OPERATOR = "operator"

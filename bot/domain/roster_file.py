@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from bot.domain import texts
+from bot.texts import roster as texts
 from bot.domain.classes import ClassName, ClassNameError, parse_class
 from bot.domain.file_tables import RawRow, RawTable, TableReadError, read_tables
 from bot.domain.names import clean_display_name, normalize_name

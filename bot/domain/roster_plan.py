@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from bot.domain import texts
+from bot.texts import roster as texts
 from bot.domain.classes import ClassName
 from bot.domain.roles import SCHOOL_ADMIN, STAFF_FILE_ROLES, RoleSpec
 from bot.domain.roster_apply import apply_to_snapshot

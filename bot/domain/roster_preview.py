@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.domain import texts
+from bot.texts import roster as texts
 from bot.domain.roster_ops import ImportPlan
 from bot.domain.roster_types import Problem
 

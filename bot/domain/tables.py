@@ -13,7 +13,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from bot.domain import texts
+from bot.texts import roster as texts
 from bot.domain.classes import ClassName
 
 Cell = str | int | float | date | ClassName | None

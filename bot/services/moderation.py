@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, replace
 
-from bot import texts_moderation as t
+from bot.texts import moderation as t
 from bot.clock import Clock
 from bot.db import Database
 from bot.repo import audit
@@ -30,7 +30,7 @@ from policies import (
     Action, AuthorHistory, Decision, MessageInput, Mode, ModerationSettings, Step, apply_overrides,
     default_settings, evaluate, find_obscene, next_sanction,
 )
-from policies import texts as policy_texts
+from bot.texts import policies as policy_texts
 from policies.base import Entry, fingerprint
 from policies.normalize import mask
 from policies.quiet_hours import period_start

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from bot import texts
-from bot import texts_moderation as t
+from bot.texts import moderation as t
 from bot.errors import UserError
 from bot.repo import alerts as alert_repo
 from bot.repo import audit
@@ -18,7 +18,7 @@ from bot.repo.chats import Chat
 from bot.services.access import Caller
 from bot.services.moderation import VIOLATION_ACTIONS, Moderation, mute_step_seconds
 from policies import POLICY_NAMES, apply_overrides, default_settings, find_obscene
-from policies import texts as policy_texts
+from bot.texts import policies as policy_texts
 from policies.overrides import parse_mode, parse_window
 
 _TERM = re.compile(r"^\s*(\d{1,4})\s*(м|мин|минут[аы]?|ч|час|часа|часов|д|дн|день|дня|дней|m|h|d)\.?\s*$",

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import io
 
-from bot import texts_reports as t
+from bot.texts import reports as t
 from bot.services.reports import month_days
 
 # one fixed colour per chat type, so charts of different months and schools compare at a glance

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot import texts_reports as t
+from bot.texts import reports as t
 from bot.domain import tables
 from bot.services.reports import AreaRow, CoordinatorReport, Flow, SchoolReport
 

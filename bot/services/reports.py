@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from bot import texts_reports as t
+from bot.texts import reports as t
 from bot.db import Database
 from bot.errors import UserError
 from bot.repo import activity as repo

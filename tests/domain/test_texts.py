@@ -1,6 +1,6 @@
 import pytest
 
-from bot.domain.texts import lower_first, place, plural
+from bot.texts.roster import lower_first, place, plural
 
 
 @pytest.mark.parametrize(

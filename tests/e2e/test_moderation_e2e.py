@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot import texts_moderation as t
+from bot.texts import moderation as t
 from bot.clock import FixedClock
 from bot.repo import chats as chat_repo
 from bot.repo import members as member_repo

@@ -13,7 +13,7 @@ from pathlib import Path
 from openpyxl import load_workbook
 
 from bot import texts
-from bot.domain.texts import CODES_HEADERS
+from bot.texts.roster import CODES_HEADERS
 from bot.repo import orgs as org_repo
 from bot.repo import people as people_repo
 from bot.repo import roles as role_repo

@@ -2,7 +2,7 @@ import pytest
 
 from policies.base import AuthorHistory
 from policies.context import Context
-from policies import texts
+from bot.texts import policies as texts
 from policies.links import check, find_links
 from policies.settings import LinkSettings
 

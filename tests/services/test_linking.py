@@ -101,7 +101,7 @@ async def test_issue_gives_one_code_per_unlinked_student_and_parent(world, class
 
 
 def texts_headers() -> tuple[str, ...]:
-    from bot.domain.texts import CODES_HEADERS
+    from bot.texts.roster import CODES_HEADERS
 
     return CODES_HEADERS
 

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot import texts_moderation as t
+from bot.texts import moderation as t
 from bot.app import App, create_app
 from bot.clock import FixedClock
 from bot.config import load_settings

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bot.texts.policies import POLICY_TITLES
+
 MONTHS_RU = ("январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август", "сентябрь",
              "октябрь", "ноябрь", "декабрь")
 
@@ -93,11 +95,8 @@ CHART_TITLE = "Сообщения по дням и типам бесед — {na
 CHART_Y = "сообщений"
 BAD_ARGS = "Правильно: /отчёт [ГГГГ-ММ] [код организации]\nНапример: /отчёт 2026-10 или /отчёт 2026-10 sch12"
 TOTAL_ROW = "Итого"
-# Moderation ids as people read them (policy titles as in policies/texts.py POLICY_TITLES)
-POLICIES_RU = {
-    "obscene": "мат", "personal_data": "персданные", "links": "ссылки", "flood": "флуд", "repeats": "повторы",
-    "caps": "капс", "stickers": "стикеры", "quiet_hours": "тишина", "outsiders": "чужие", "wellbeing": "травля",
-}
+# Moderation ids as people read them: the same names as in /политика
+POLICIES_RU = POLICY_TITLES
 ACTIONS_RU = {
     "allow": "пропущено", "notice": "замечание", "delete": "удаление", "warn": "предупреждение", "mute": "мут",
     "kick": "исключение", "alert": "сигнал модераторам", "private_alert": "сигнал ответственным",

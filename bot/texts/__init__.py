@@ -1,6 +1,13 @@
-"""Every Russian string the bot shows to people (except moderation reasons: policies/texts.py).
+"""Every Russian string the bot shows to people lives in this package, so wording can be
+reviewed and changed in one place:
 
-Keep user-facing wording here so it can be reviewed and changed in one place.
+- this module: configuration, CLI, commands, organisations, roles, roster moves, chats;
+- ``roster``: roster files, import previews, classes, codes (the pure domain in ``bot/domain``);
+- ``policies``: moderation reasons and private explanations (the pure ``policies`` package);
+- ``moderation``: the moderation engine's notices, alerts and command answers;
+- ``reports``: participation reports.
+
+Code and identifiers are English; only these strings are Russian.
 """
 
 # -- configuration and CLI -------------------------------------------------------------
