@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.app import create_app
+from bot.clock import ShiftedClock
 from bot.config import load_settings
 from bot.domain.samples import make_sample_csv
 from bot.runtime import Runner
@@ -18,6 +19,7 @@ from bot.runtime import Runner
 GROUP_ID = 1000
 TOKEN = "demo-token"
 OPERATOR = 1
+DEMO_START = 1_794_992_400  # Wed 2026-11-18 12:00 Europe/Moscow
 
 
 class Transcript:
@@ -66,9 +68,13 @@ class Transcript:
 
     async def press(self, peer_id: int, user_id: int, message: Any, label: str, *, expect: str | None = None) -> Any:
         button = next(b for row in message.keyboard["buttons"] for b in row if b["action"]["label"] == label)
-        mark = len(self.emu.sent(peer_id))
+        mark, snacks = len(self.emu.sent(peer_id)), len(self.emu.snackbars)
         self.say(f"👤 {self.names.get(user_id, user_id)} нажимает «{label}»")
         self.emu.press_button(peer_id, user_id, message.cmid, json.loads(button["action"]["payload"]))
+        snack = await self.emu.wait_for(lambda: self.emu.snackbars[snacks:], timeout=15)
+        self.say(f"  🤖 всплывающее уведомление: {snack[0].event_data.get('text')}")
+        if expect is None:
+            return None
         return await self.await_bot(peer_id, mark, expect)
 
 
@@ -85,7 +91,8 @@ async def run_demo(*, quiet: bool = False) -> int:
         settings = load_settings(None, vk={"token": TOKEN, "group_id": GROUP_ID, "api_url": emu.api_url},
                                  db={"path": str(Path(tmp.name) / "demo.db")},
                                  bot={"operators": [OPERATOR], "code_pepper": "demo"})
-        app = await create_app(settings)
+        # a weekday noon in Moscow, time flowing from there: the transcript does not depend on the hour
+        app = await create_app(settings, clock=ShiftedClock(DEMO_START))
         runner = Runner(app, wait=1, grace=5)
         polls = emu.longpoll.requests
         await runner.start()
@@ -128,6 +135,30 @@ async def run_demo(*, quiet: bool = False) -> int:
         t.title("Родитель пишет боту впервые")
         await t.act(parent, parent, "/помощь", expect="Команды")
         await t.act(parent, parent, "/код ABCD-EFGH", expect="кода нет")
+
+        t.title("Завуч создаёт беседу родителей 6Б; незнакомец входит по ссылке")
+        created = await t.act(admin, admin, "/создать родители 6Б", expect="создана")
+        chat_peer = max(emu.chats)
+        link = created.text.split("Ссылка-приглашение: ")[1].split()[0]
+        mark_chat, mark_admin = len(emu.sent(chat_peer)), len(emu.sent(admin))
+        t.say(f"👤 {t.names[parent]} входит в {t.who(chat_peer)} по ссылке {link}")
+        emu.join_by_link(chat_peer, parent, link=link)
+        await t.await_bot(chat_peer, mark_chat, "/код")
+        alert = await t.await_bot(admin, mark_admin, "не из списков")
+        await t.press(admin, admin, alert, "Допустить")
+        await emu.wait_for(lambda: any("Добро пожаловать" in m.text for m in emu.sent(chat_peer)), timeout=15)
+        t.bot_said(next(m for m in emu.sent(chat_peer) if "Добро пожаловать" in m.text))
+
+        t.title("Модерация: приглашение в сторонний мессенджер")
+        mark_admin = len(emu.sent(admin))
+        await t.act(chat_peer, parent, "Переходите в наш чат в телеграме t.me/+AbCdEf123", expect="удалено")
+        await emu.wait_for(lambda: any(m.deleted_for_all for m in emu.history(chat_peer) if m.from_id == parent),
+                           timeout=15)
+        t.say("  🤖 удаляет сообщение для всех")
+        await t.await_bot(admin, mark_admin, "Нарушение")
+
+        t.title("Отчёт об активности за месяц")
+        await t.act(admin, admin, "/отчёт 2026-11", expect="Отчёт об активности")
 
         t.say("\nДемо завершено: все шаги получили ответ.")
         return 0

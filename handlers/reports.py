@@ -42,6 +42,9 @@ def labeler(app: App) -> BotLabeler:
         caller = await app.access.caller(message.from_id)
         org = await app.services.orgs.resolve(caller, "report_view", code, what=t.NOT_WHAT)
         month = month or previous_month(app.now(), org.timezone)
+        counter = app.extras.get("activity")
+        if counter is not None:
+            await counter.flush()  # a report of the current month includes the last few seconds too
         files = await prepare(app.report_db, org, month, app.now())
         await deliver(app.gateway, message.peer_id, files)
 

@@ -132,8 +132,9 @@ class Roster:
             self.db, kind="pick", vk_id=caller.vk_id, org_id=org.id, now=now,
             payload={**op, "candidates": [p.id for p in found]},
         )
+        # VK allows an inline keyboard 6 rows: five people and «Отменить»; more means add the class
         rows = [[Button(f"{p.full_name}, {p.class_name or '—'}", {"a": "pa", "id": action_id, "do": "pick", "p": p.id})]
-                for p in found[:8]]
+                for p in found[:5]]
         rows.append([Button(texts.BUTTON_CANCEL, {"a": "pa", "id": action_id, "do": "cancel"}, "negative")])
         return Reply(texts.ROSTER_PICK.format(org=org.name, name=name), inline(rows))
 
