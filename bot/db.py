@@ -53,15 +53,18 @@ def load_migrations(directory: Path | None = None) -> list[Migration]:
 
 
 class Database:
-    """One aiosqlite connection; writes are serialised by ``transaction()``.
+    """One write connection, serialised by ``transaction()``, and one read connection.
 
-    Reads may run at any time on the same connection (they see committed data and, inside
-    a transaction, that transaction's own writes — callers that read-modify-write do so in
-    ``transaction()``, which starts with ``BEGIN IMMEDIATE``).
+    A task inside ``transaction()`` reads through the write connection and so sees its own
+    uncommitted writes (read-modify-write starts with ``BEGIN IMMEDIATE``). Every other task reads
+    through the read connection and sees committed data only (WAL snapshots): a long import
+    transaction never leaks half-applied rows to the message path, and nothing acts on rows that a
+    rollback then takes back.
     """
 
-    def __init__(self, conn: aiosqlite.Connection, path: str) -> None:
+    def __init__(self, conn: aiosqlite.Connection, path: str, reader: aiosqlite.Connection | None = None) -> None:
         self._conn = conn
+        self._reader = reader
         self.path = path
         self._write_lock = asyncio.Lock()
         self._in_tx: asyncio.Task[Any] | None = None
@@ -77,10 +80,24 @@ class Database:
         await conn.execute("PRAGMA foreign_keys=ON")
         await conn.execute("PRAGMA busy_timeout=5000")
         await conn.execute("PRAGMA synchronous=NORMAL")
-        return cls(conn, path)
+        reader = None
+        if path != ":memory:":
+            reader = await aiosqlite.connect(path, isolation_level=None)
+            reader.row_factory = aiosqlite.Row
+            await reader.execute("PRAGMA query_only=ON")
+            await reader.execute("PRAGMA foreign_keys=ON")
+            await reader.execute("PRAGMA busy_timeout=5000")
+        return cls(conn, path, reader)
 
     async def close(self) -> None:
+        if self._reader is not None:
+            await self._reader.close()
         await self._conn.close()
+
+    def _read_conn(self) -> aiosqlite.Connection:
+        if self._reader is None or (self._in_tx is not None and self._in_tx is asyncio.current_task()):
+            return self._conn
+        return self._reader
 
     @contextlib.asynccontextmanager
     async def transaction(self) -> AsyncIterator["Database"]:
@@ -134,11 +151,11 @@ class Database:
             await self._conn.executemany(sql, rows)
 
     async def fetchone(self, sql: str, params: Any = ()) -> aiosqlite.Row | None:
-        async with self._conn.execute(sql, params) as cursor:
+        async with self._read_conn().execute(sql, params) as cursor:
             return await cursor.fetchone()
 
     async def fetchall(self, sql: str, params: Any = ()) -> list[aiosqlite.Row]:
-        async with self._conn.execute(sql, params) as cursor:
+        async with self._read_conn().execute(sql, params) as cursor:
             return list(await cursor.fetchall())
 
     async def fetchval(self, sql: str, params: Any = ()) -> Any:

@@ -94,3 +94,28 @@ async def test_cancelled_begin_does_not_leave_a_transaction_open(db: Database) -
     async with db.transaction():  # would fail with "cannot start a transaction within a transaction"
         await db.execute("INSERT OR REPLACE INTO kv (key, value) VALUES ('y', '2')")
     assert await db.fetchval("SELECT value FROM kv WHERE key = 'y'") == "2"
+
+
+async def test_other_tasks_never_see_uncommitted_rows(db: Database) -> None:
+    import asyncio
+
+    inside = asyncio.Event()
+    release = asyncio.Event()
+
+    async def long_import() -> None:
+        async with db.transaction():
+            await db.execute("INSERT INTO kv (key, value) VALUES ('half', 'applied')")
+            assert await db.fetchval("SELECT value FROM kv WHERE key = 'half'") == "applied"  # own write
+            inside.set()
+            await release.wait()
+            raise RuntimeError("rolled back")
+
+    task = asyncio.create_task(long_import())
+    await asyncio.wait_for(inside.wait(), 5)
+    assert await db.fetchval("SELECT COUNT(*) FROM kv WHERE key = 'half'") == 0  # not visible outside
+    release.set()
+    try:
+        await task
+    except RuntimeError:
+        pass
+    assert await db.fetchval("SELECT COUNT(*) FROM kv WHERE key = 'half'") == 0
