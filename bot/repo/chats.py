@@ -114,3 +114,4 @@ async def set_overrides(db: Database, chat_id: int, overrides: dict[str, Any]) -
 
 async def set_title(db: Database, chat_id: int, title: str) -> None:
     await db.execute("UPDATE chat SET title = ? WHERE id = ?", (title, chat_id))
+

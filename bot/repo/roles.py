@@ -73,3 +73,10 @@ async def revoke(
         " WHERE person_id = ? AND org_id = ? AND role = ? AND revoked_at IS NULL",
         (now, revoked_by, basis, person_id, org_id, role),
     )
+
+
+async def active_for_person(db: Database, person_id: int) -> list[Grant]:
+    rows = await db.fetchall(
+        f"SELECT {_COLUMNS} FROM role_grant g WHERE g.person_id = ? AND g.revoked_at IS NULL", (person_id,)
+    )
+    return [Grant(*row) for row in rows]

@@ -192,8 +192,10 @@ class Chats:
         if await self.access.allowed(caller, "chat_moderate", chat.org_id):
             return True
         if chat.leader_id is not None:
-            leader_vk = await self.db.fetchval("SELECT vk_id FROM person WHERE id = ?", (chat.leader_id,))
-            return leader_vk == caller.vk_id
+            leader_vk = await self.db.fetchval(
+                "SELECT vk_id FROM person WHERE id = ? AND status = 'active'", (chat.leader_id,))
+            # the leader counts only while they still hold a role that leads this chat type
+            return leader_vk == caller.vk_id and await eligibility.leader_valid(self.db, chat)
         return False
 
     async def overview(self, caller: Caller, args: str) -> str:

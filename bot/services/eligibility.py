@@ -85,9 +85,44 @@ async def staff_ids(db: Database, chat: Chat) -> set[int]:
         if role == "subject_teacher" and (chat.subject or "").casefold() != (subject or "").casefold():
             continue
         ids.add(person_id)
-    if chat.leader_id is not None:
+    if chat.leader_id is not None and await leader_valid(db, chat):
         ids.add(chat.leader_id)
     return ids
+
+
+MANAGER_ROLES = ("school_admin", "chat_responsible")
+
+
+async def leader_valid(db: Database, chat: Chat) -> bool:
+    """The leader counts only while active and holding a role that may lead this chat type
+    (a class teacher: of this class) or a school manager role."""
+    if chat.leader_id is None or chat.type is None:
+        return False
+    roles = tuple(preset_of(chat).leader_roles) + MANAGER_ROLES
+    marks = ",".join("?" * len(roles))
+    rows = await db.fetchall(
+        f"SELECT g.role, g.class_id, g.subject FROM role_grant g JOIN person p ON p.id = g.person_id"
+        f" WHERE g.person_id = ? AND g.org_id = ? AND g.revoked_at IS NULL AND p.status = 'active'"
+        f" AND g.role IN ({marks})", (chat.leader_id, chat.org_id, *roles))
+    for role, class_id, subject in rows:
+        if role == "class_teacher" and chat.class_id is not None and class_id != chat.class_id:
+            continue
+        if role == "subject_teacher" and (subject or "").casefold() != (chat.subject or "").casefold():
+            continue
+        return True
+    return False
+
+
+async def clear_stale_leaders(db: Database, org_id: int) -> int:
+    """After a revocation or an import: chats whose leader no longer may lead lose the leader."""
+    from bot.repo import chats as chat_repo
+
+    cleared = 0
+    for chat in await chat_repo.in_org(db, org_id):
+        if chat.leader_id is not None and not await leader_valid(db, chat):
+            await db.execute("UPDATE chat SET leader_id = NULL WHERE id = ?", (chat.id,))
+            cleared += 1
+    return cleared
 
 
 async def eligible_ids(db: Database, chat: Chat) -> set[int]:

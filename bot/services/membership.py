@@ -4,6 +4,7 @@ belong to and send them links to their new ones; a weekly check compares VK with
 from __future__ import annotations
 
 import logging
+import secrets
 from dataclasses import dataclass, field
 
 from bot import texts
@@ -22,6 +23,8 @@ from bot.vk.errors import VkChatGone, VkError, VkNoChatRights, VkUnavailable, Vk
 from bot.vk.gateway import BatchCall, VkGateway, chat_id_of, new_random_id
 
 log = logging.getLogger(__name__)
+
+CLAIM_SECONDS = 600  # a consumer that dies mid-way lets others retry after this
 
 
 @dataclass
@@ -95,8 +98,17 @@ class Membership:
 
     async def consume_events(self, *, limit: int = 5000) -> int:
         """Apply pending roster events to chats. Events whose chats fail stay pending (retried)."""
-        events = [dict(row) for row in await self.db.fetchall(
-            "SELECT * FROM roster_event WHERE consumed_at IS NULL ORDER BY id LIMIT ?", (limit,))]
+        token = secrets.token_hex(8)
+        now = self.now()
+        async with self.db.transaction():
+            # claim first: a concurrent consumer (the job, another worker) skips claimed events
+            await self.db.execute(
+                "UPDATE roster_event SET claim_token = ?, claimed_until = ? WHERE id IN ("
+                " SELECT id FROM roster_event WHERE consumed_at IS NULL"
+                " AND (claimed_until IS NULL OR claimed_until < ?) ORDER BY id LIMIT ?)",
+                (token, now + CLAIM_SECONDS, now, limit))
+            events = [dict(row) for row in await self.db.fetchall(
+                "SELECT * FROM roster_event WHERE claim_token = ? AND consumed_at IS NULL ORDER BY id", (token,))]
         if not events:
             return 0
         plan = Plan()
@@ -119,6 +131,9 @@ class Membership:
         now = self.now()
         await self.db.executemany("UPDATE roster_event SET consumed_at = ? WHERE id = ?",
                                   [(now, event_id) for event_id in done_ids])
+        # the rest are released for the next run (the job retries them)
+        await self.db.execute("UPDATE roster_event SET claim_token = NULL, claimed_until = NULL"
+                              " WHERE claim_token = ? AND consumed_at IS NULL", (token,))
         return len(done_ids)
 
     async def _touches(self, event: dict, failed_chats: set[int]) -> bool:

@@ -11,12 +11,14 @@ from bot.domain.classes import ClassName, looks_like_class, parse_class
 from bot.domain.names import clean_display_name, normalize_name
 from bot.domain.roles import parse_roles
 from bot.errors import NotAllowed, UserError
+from bot.services import eligibility
 from bot.repo import orgs as org_repo
 from bot.repo import people as people_repo
 from bot.repo import roles as role_repo
 from bot.repo.orgs import Org
 from bot.services.access import ROLE_NAMES_RU, Access, Caller, may_grant
 from bot.services.orgs import Orgs
+from bot.vk.errors import VkBadRequest
 from bot.vk.gateway import VkGateway
 
 VK_REF = re.compile(
@@ -80,12 +82,20 @@ class Roles:
         org = await self.orgs.resolve(caller, "role_manage", cmd.org_code, what="выдачу ролей")
         vk_id, first, last = await self._resolve_user(cmd.vk_ref)
         if cmd.action == "link":
-            return await self._link(org, vk_id, cmd.rest, now)
+            return await self._link(caller, org, vk_id, cmd.rest, now)
         spec_class, subject, role = self._role_spec(cmd)
         ancestors = await org_repo.ancestors(self.db, org.id)
         if not may_grant(caller, role, org.id, ancestors):
             raise NotAllowed(texts.ROLE_NOT_GRANTABLE.format(role=ROLE_NAMES_RU[role], org=org.name))
-        person = await self._person_for(org, vk_id, f"{last} {first}".strip(), role, now)
+        if cmd.action == "revoke":
+            # revoking never creates anyone: look the person up only
+            kind = {"parent": "parent", "student": "student"}.get(role, "staff")
+            found = [p for p in await people_repo.by_vk(self.db, vk_id) if p.home_org_id == org.id and p.kind == kind]
+            if not found:
+                return texts.ROLE_NOT_HELD.format(name=f"{last} {first}".strip(), role=ROLE_NAMES_RU[role], org=org.name)
+            person = found[0]
+        else:
+            person = await self._person_for(org, vk_id, f"{last} {first}".strip(), role, now)
         extra = (f" {spec_class}" if spec_class else "") + (f" ({subject})" if subject else "")
         order = (texts.SCHOOL_STAFF_ORDER.format(no=cmd.order_no, date=cmd.order_date) if cmd.order_no else "")
         if cmd.action == "grant":
@@ -102,6 +112,8 @@ class Roles:
         basis = f"приказ № {cmd.order_no} от {cmd.order_date}" if cmd.order_no else None
         count = await role_repo.revoke(self.db, person_id=person.id, org_id=org.id, role=role,
                                        revoked_by=caller.vk_id, basis=basis, now=now)
+        if count:
+            await eligibility.clear_stale_leaders(self.db, org.id)
         if not count:
             return texts.ROLE_NOT_HELD.format(name=person.full_name, role=ROLE_NAMES_RU[role], org=org.name)
         return texts.ROLE_REVOKED.format(role=ROLE_NAMES_RU[role], name=person.full_name, org=org.name, order=order)
@@ -133,8 +145,13 @@ class Roles:
         key = next(group for group in match.groups() if group)
         if key.lower().startswith("id") and key[2:].isdigit():
             key = key[2:]
-        response = await self.gateway.call("users.get", user_ids=key)
-        if not response:
+        try:
+            response = await self.gateway.call("users.get", user_ids=key)
+        except VkBadRequest as exc:  # 113: no such user or screen name
+            if exc.code in (100, 113):
+                raise UserError(texts.ROLE_USER_NOT_FOUND.format(ref=ref)) from None
+            raise
+        if not response or response[0].get("deactivated"):  # deleted or banned accounts get no roles
             raise UserError(texts.ROLE_USER_NOT_FOUND.format(ref=ref))
         user = response[0]
         return int(user["id"]), user.get("first_name", ""), user.get("last_name", "")
@@ -152,7 +169,7 @@ class Roles:
         assert person is not None
         return person
 
-    async def _link(self, org: Org, vk_id: int, rest: str, now: int) -> str:
+    async def _link(self, caller: Caller, org: Org, vk_id: int, rest: str, now: int) -> str:
         words = rest.split()
         cls = None
         if words and looks_like_class(words[-1]):
@@ -168,6 +185,20 @@ class Roles:
             options = "; ".join(f"{p.full_name}{', ' + p.class_name if p.class_name else ''}" for p in found)
             raise UserError(texts.ROLE_LINK_AMBIGUOUS.format(org=org.name, name=name, options=options))
         person = found[0]
+        if person.vk_id == vk_id:
+            return texts.ROLE_LINKED.format(name=person.full_name, org=org.name, vk_id=vk_id)
+        if person.vk_id is not None:
+            # re-pointing someone's entry at another account would hand over their roles and chats
+            raise UserError(texts.ROLE_LINK_TAKEN.format(name=person.full_name))
+        ancestors = await org_repo.ancestors(self.db, org.id)
+        for grant in await role_repo.active_for_person(self.db, person.id):
+            if not may_grant(caller, grant.role, grant.org_id, ancestors if grant.org_id == org.id else []):
+                raise NotAllowed(texts.ROLE_NOT_GRANTABLE.format(role=ROLE_NAMES_RU[grant.role], org=org.name))
+        clash = await self.db.fetchval(
+            "SELECT id FROM person WHERE home_org_id = ? AND kind = ? AND vk_id = ? AND id != ?",
+            (org.id, person.kind, vk_id, person.id))
+        if clash:
+            raise UserError(texts.CODE_CONFLICT)
         async with self.db.transaction():
             await people_repo.link_vk(self.db, person.id, vk_id, now)
             await people_repo.record_event(self.db, org_id=org.id, kind="link", person_id=person.id, now=now,

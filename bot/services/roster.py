@@ -15,11 +15,14 @@ from bot.domain.promotion import plan_promotion
 from bot.domain.roster_file import parse_roster
 from bot.domain.roster_plan import format_preview, plan_import
 from bot.errors import UserError
+from bot.domain.roster_ops import AddStaff, GrantRole, RevokeRole
+from bot.services import eligibility
+from bot.repo import orgs as org_repo
 from bot.repo import pending as pending_repo
 from bot.repo import people as people_repo
 from bot.repo.orgs import Org
 from bot.repo.people import Person
-from bot.services.access import Caller
+from bot.services.access import ROLE_NAMES_RU, Caller, may_grant
 from bot.services.orgs import Orgs
 from bot.vk.keyboards import Button, inline
 
@@ -74,12 +77,31 @@ class Roster:
 
     # -- import -------------------------------------------------------------------------
 
+    async def forbidden_roles(self, caller: Caller, org_id: int, plan) -> str | None:
+        """A roster file cannot hand out (or take away) roles its sender may not grant."""
+        ancestors = await org_repo.ancestors(self.db, org_id)
+        names_by_role: dict[str, list[str]] = {}
+        display = {p.person_id: p.display_name for p in (await people_repo.snapshot(self.db, org_id)).persons}
+        for op in plan.operations:
+            if isinstance(op, GrantRole | RevokeRole) and not may_grant(caller, op.role.role, org_id, ancestors):
+                person = op.person if isinstance(op, GrantRole) else op.person_id
+                name = next((o.name for o in plan.operations if isinstance(o, AddStaff) and o.ref == person),
+                            display.get(person, "?") if isinstance(person, int) else "?")
+                names_by_role.setdefault(op.role.role, []).append(name)
+        if not names_by_role:
+            return None
+        return "\n".join(texts.ROLE_IMPORT_FORBIDDEN.format(role=ROLE_NAMES_RU[role], names=", ".join(names))
+                         for role, names in names_by_role.items())
+
     async def import_preview(self, caller: Caller, org: Org, filename: str, data: bytes, now: int) -> Reply:
         parsed = parse_roster(data, filename)
         plan = plan_import(parsed, await people_repo.snapshot(self.db, org.id))
         preview = format_preview(plan)
         if not plan.ok:
             return Reply(f"{preview}\n\n{texts.IMPORT_HAS_PROBLEMS}")
+        forbidden = await self.forbidden_roles(caller, org.id, plan)
+        if forbidden:
+            return Reply(f"{preview}\n\n{forbidden}\n{texts.IMPORT_HAS_PROBLEMS}")
         if not plan.has_changes:
             return Reply(preview)
         action_id = await pending_repo.create(
@@ -108,9 +130,14 @@ class Roster:
                     payload={**action.payload, "preview": preview},
                 )
                 return Reply(texts.IMPORT_STALE.format(preview=preview), confirm_keyboard(new_id))
+            forbidden = await self.forbidden_roles(caller, action.org_id, plan)
+            if forbidden:
+                await pending_repo.claim(self.db, action.id, "cancelled")
+                return Reply(f"{forbidden}\n{texts.IMPORT_HAS_PROBLEMS}")
             if not await pending_repo.claim(self.db, action.id, "applied"):
                 return Reply(texts.PENDING_GONE)
             await people_repo.apply_plan(self.db, action.org_id, plan, actor_vk=caller.vk_id, now=now)
+            await eligibility.clear_stale_leaders(self.db, action.org_id)
         summary = preview.split("\n")
         return Reply(texts.IMPORT_APPLIED.format(summary="; ".join(s.rstrip(".") for s in summary[:-1]) or "—"))
 
