@@ -15,3 +15,9 @@ def setup(level: str = "INFO") -> None:
     # vkbottle logs request payloads (message texts) at DEBUG: keep it quiet.
     for noisy in ("vkbottle", "aiohttp.access", "apscheduler.executors.default", "apscheduler.scheduler"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    try:  # vkbottle switches to loguru when it is installed: keep that quiet too
+        from loguru import logger as loguru_logger
+    except ImportError:
+        return
+    loguru_logger.remove()
+    loguru_logger.add(sys.stderr, level="WARNING")

@@ -97,11 +97,16 @@ def labeler(app: App) -> BotLabeler:
         if not entries:
             await reply(app, message, texts.CODES_NONE.format(cls=cls))
             return
-        docs = [await app.gateway.upload_doc(message.peer_id, f"kody-{cls.grade}{cls.letter}.xlsx", xlsx),
-                await app.gateway.upload_doc(message.peer_id, f"kody-{cls.grade}{cls.letter}.csv", csv)]
-        await reply(app, message, texts.CODES_READY.format(
-            cls=cls, count=len(entries), until=entries[0].valid_until.strftime("%d.%m.%Y")),
-            attachment=",".join(docs))
+        try:
+            docs = [await app.gateway.upload_doc(message.peer_id, f"kody-{cls.grade}{cls.letter}.xlsx", xlsx),
+                    await app.gateway.upload_doc(message.peer_id, f"kody-{cls.grade}{cls.letter}.csv", csv)]
+            await reply(app, message, texts.CODES_READY.format(
+                cls=cls, count=len(entries), until=entries[0].valid_until.strftime("%d.%m.%Y")),
+                attachment=",".join(docs))
+        except BaseException:
+            await app.services.linking.discard(entries)  # the earlier printout keeps working
+            raise
+        await app.services.linking.confirm_delivered(entries)
 
     @bl.private_message(CommandRule("code", g, s))
     @guarded

@@ -30,6 +30,16 @@ class ActorsMixin:
         except KeyError:
             raise ValueError(f"no user {user_id}") from None
 
+    def deactivate(self, user_id: int, kind: str = "deleted") -> None:
+        """The user deletes their account (or VK bans it): users.get shows «DELETED», and the
+        account can no longer be messaged."""
+        if kind not in ("deleted", "banned"):
+            raise ValueError("kind must be 'deleted' or 'banned'")
+        user = self.user(user_id)
+        user.deactivated = kind
+        user.allows_messages = False
+        self._notify()
+
     def allow_messages(self, user_id: int, allowed: bool = True) -> None:
         """The user allows (or denies) messages from the community; emits message_allow/deny."""
         user = self.user(user_id)

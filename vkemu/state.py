@@ -18,6 +18,7 @@ class User:
     last_name: str
     allows_messages: bool = False
     screen_name: str = ""
+    deactivated: str | None = None  # "deleted" | "banned", as VK reports closed accounts
 
 
 @dataclass

@@ -90,6 +90,10 @@ def message_object(emu: Emulator, msg: Message) -> dict[str, Any]:
 
 
 def user_object(user: User, fields: list[str]) -> dict[str, Any]:
+    if user.deactivated:
+        # VK hides a closed account's data: the name becomes DELETED and `deactivated` is set
+        return {"id": user.id, "first_name": "DELETED", "last_name": "", "deactivated": user.deactivated,
+                "can_access_closed": True, "is_closed": False}
     obj: dict[str, Any] = {
         "id": user.id,
         "first_name": user.first_name,

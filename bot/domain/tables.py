@@ -117,6 +117,7 @@ class CodeEntry:
     code: str
     valid_until: date
     child_name: str | None = None
+    person_id: int | None = None  # who the code links (not printed)
 
 
 def _who(entry: CodeEntry) -> str:

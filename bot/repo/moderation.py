@@ -51,12 +51,12 @@ async def get_violation(db: Database, violation_id: int) -> Violation | None:
 
 
 async def purge_evidence(db: Database, *, older_than: int) -> int:
-    """Forget the excerpts of violations (and the texts of their alerts) older than the cutoff."""
+    """Forget the excerpts of violations and the texts of alerts (names included) older than the cutoff."""
     async with db.transaction():
         count = await db.execute_rowcount(
             "UPDATE violation SET excerpt = NULL WHERE excerpt IS NOT NULL AND created_at < ?", (older_than,))
         await db.execute_rowcount(
-            "UPDATE alert SET details = '{}' WHERE kind IN ('violation', 'complaint') AND details != '{}'"
+            "UPDATE alert SET details = '{}' WHERE kind IN ('violation', 'complaint', 'quarantine') AND details != '{}'"
             " AND created_at < ?", (older_than,))
     return count
 

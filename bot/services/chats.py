@@ -105,8 +105,14 @@ class Chats:
         org, request = await self._request(caller, args, "chat_create")
         class_id = await self._class_id(org, request)
         existing = await self._existing(org, request, class_id)
+        if existing is not None and existing.invite_link:
+            return texts.CHAT_EXISTS.format(title=existing.title, link=existing.invite_link)
         if existing is not None:
-            return texts.CHAT_EXISTS.format(title=existing.title, link=existing.invite_link or "—")
+            # an earlier /создать stopped half-way (VK failed after the chat was made): finish it
+            link = await self._apply_preset(existing, org, request, class_id, existing.leader_id, existing.title)
+            return texts.CHAT_CREATED.format(
+                title=existing.title, link=link,
+                share=texts.CHAT_LINK_SHARE if request.preset.link_shareable else texts.CHAT_LINK_PRIVATE)
         leader_id, leader_vk = await self._leader(caller, org, request)
         title = request.preset.title_for(cls=request.cls, subject=request.subject, name=request.name, school=org.name)
         try:
@@ -151,7 +157,7 @@ class Chats:
 
     async def bind(self, caller: Caller, peer_id: int, args: str) -> str:
         chat, _ = await chat_repo.ensure(self.db, peer_id, added_by=None, now=self.now())
-        if chat.bound:
+        if chat.bound and chat.invite_link:
             org = await self.orgs.db_org(chat.org_id)  # type: ignore[arg-type]
             raise UserError(texts.CHAT_BIND_ALREADY.format(title=chat.title, school=org.name))
         org, request = await self._request(caller, args, "chat_bind")
@@ -223,8 +229,8 @@ class Chats:
             users = await self.gateway.call("users.get", user_ids=vk_id)
         except VkError:
             return f"id{vk_id}"
-        if not users:
-            return f"id{vk_id}"
+        if not users or users[0].get("deactivated"):
+            return f"id{vk_id}"  # a deleted or banned account has no name to show
         return f"{users[0].get('first_name', '')} {users[0].get('last_name', '')}".strip()
 
     async def vk_name(self, vk_id: int) -> str:

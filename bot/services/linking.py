@@ -30,7 +30,8 @@ class Linking:
     async def issue_for_class(self, org: Org, cls: ClassName, *, actor_vk: int, now: int) -> tuple[list[CodeEntry], bytes, bytes]:
         """New codes for every unlinked student of the class and their unlinked parents.
 
-        A person's earlier unused codes stop working: only the newest printout is valid.
+        Earlier unused codes keep working until ``confirm_delivered`` (only the newest printout
+        is valid once it reached the staff member); ``discard`` drops a printout that never did.
         Returns the entries, an XLSX and a CSV.
         """
         class_id = await people_repo.class_id(self.db, org.id, cls)
@@ -49,16 +50,26 @@ class Linking:
                         continue
                     issued.add(person.id)
                     code = codes.new_code()
-                    await self.db.execute("DELETE FROM join_code WHERE person_id = ? AND used_at IS NULL",
-                                          (person.id,))
                     await self.db.execute(
                         "INSERT INTO join_code (person_id, code_hash, expires_at, created_by, created_at)"
                         " VALUES (?, ?, ?, ?, ?)",
                         (person.id, codes.hash_code(code, self.pepper), now + self.ttl, actor_vk, now),
                     )
-                    entries.append(CodeEntry(person.full_name, cls, kind, code, until, child))
+                    entries.append(CodeEntry(person.full_name, cls, kind, code, until, child, person.id))
         headers, rows = codes_sheet(entries)
         return entries, to_xlsx({f"Коды {cls}": (headers, rows)}), to_csv(headers, rows)
+
+    async def confirm_delivered(self, entries: list[CodeEntry]) -> None:
+        """The printout reached the staff member: these people's older unused codes stop working."""
+        await self.db.executemany(
+            "DELETE FROM join_code WHERE person_id = ? AND used_at IS NULL AND code_hash != ?",
+            [(e.person_id, codes.hash_code(e.code, self.pepper)) for e in entries])
+
+    async def discard(self, entries: list[CodeEntry]) -> None:
+        """Delivery failed: drop the new codes; the previous printout stays valid."""
+        await self.db.executemany(
+            "DELETE FROM join_code WHERE code_hash = ? AND used_at IS NULL",
+            [(codes.hash_code(e.code, self.pepper),) for e in entries])
 
     async def redeem(self, vk_id: int, text: str, now: int) -> tuple[str, int | None]:
         """Link ``vk_id`` by a code; returns (answer, linked person id or None)."""

@@ -96,3 +96,13 @@ async def test_concurrent_consumers_act_on_each_roster_event_once(emu, harness) 
     assert len(removals) == 1
     await emu.wait_for(lambda: len(emu.sent(a.vk["mom"])) > mark)
     assert len(emu.sent(a.vk["mom"])) == mark + 1  # one notice, not two
+
+
+async def test_deleted_account_gets_no_role(emu, harness) -> None:
+    a, _ = await _world(emu, harness)
+    gone = emu.add_user("Удалённый", "Аккаунт")
+    emu.deactivate(gone)
+    before = await harness.db.fetchval("SELECT COUNT(*) FROM person")
+    answer = await _ask(emu, a.vk["admin"], f"/роль выдать модератор id{gone}")
+    assert "не нашёл" in answer.text
+    assert await harness.db.fetchval("SELECT COUNT(*) FROM person") == before

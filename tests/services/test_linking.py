@@ -66,9 +66,11 @@ async def class_5a(world) -> Class5A:
     return Class5A(petr, maria, gleb, elena, andrey, sergey)
 
 
-async def _issue(world, now: int = NOW) -> tuple[dict[str, str], bytes, bytes]:
+async def _issue(world, now: int = NOW, *, delivered: bool = True) -> tuple[dict[str, str], bytes, bytes]:
     entries, xlsx, csv_bytes = await world.linking.issue_for_class(world.school_a, CLASS_5A, actor_vk=STAFF_VK,
                                                                    now=now)
+    if delivered:
+        await world.linking.confirm_delivered(entries)
     return {e.name: e.code for e in entries}, xlsx, csv_bytes
 
 
@@ -174,6 +176,17 @@ async def test_new_printout_replaces_unused_codes(world, class_5a) -> None:
     answer, person_id = await world.linking.redeem(555, old["Иванов Пётр Сергеевич"], NOW + DAY)
     assert person_id is None and answer.startswith("Такого кода нет")
     _, person_id = await world.linking.redeem(555, new["Иванов Пётр Сергеевич"], NOW + DAY)
+    assert person_id == class_5a.petr
+
+
+async def test_undelivered_printout_is_discarded_and_the_old_one_keeps_working(world, class_5a) -> None:
+    old, _, _ = await _issue(world)
+    entries, _, _ = await world.linking.issue_for_class(world.school_a, CLASS_5A, actor_vk=STAFF_VK, now=NOW + DAY)
+    await world.linking.discard(entries)  # the upload to VK failed
+    lost = {e.name: e.code for e in entries}["Иванов Пётр Сергеевич"]
+    answer, person_id = await world.linking.redeem(556, lost, NOW + DAY)
+    assert person_id is None
+    _, person_id = await world.linking.redeem(555, old["Иванов Пётр Сергеевич"], NOW + DAY)
     assert person_id == class_5a.petr
 
 

@@ -156,3 +156,24 @@ async def test_callback_answer(emu, vk, world):
     import pytest
     with pytest.raises(ValueError):
         emu.press_button(peer, world["anna"], cmid, {"cmd": "other"})
+
+
+async def test_deactivated_user_is_deleted_in_users_get_and_cannot_be_messaged() -> None:
+    import aiohttp
+
+    from vkemu import Emulator
+
+    async with Emulator(token="t") as emu:
+        uid = emu.add_user("Иван", "Петров", allows_messages=True)
+        emu.deactivate(uid, "banned")
+        async with aiohttp.ClientSession() as http:
+            async with http.post(emu.api_url + "users.get", data={"access_token": "t", "v": "5.199",
+                                                                    "user_ids": str(uid)}) as resp:
+                body = await resp.json()
+            assert body["response"][0]["deactivated"] == "banned"
+            assert body["response"][0]["first_name"] == "DELETED"
+            async with http.post(emu.api_url + "messages.send", data={"access_token": "t", "v": "5.199",
+                                                                       "peer_id": str(uid), "random_id": "1",
+                                                                       "message": "x"}) as resp:
+                body = await resp.json()
+            assert body["error"]["error_code"] == 901
