@@ -10,6 +10,7 @@ from vkbottle.bot import BotLabeler, Message, MessageEvent
 from bot import texts
 from bot.app import App
 from bot.commands import Command
+from bot.errors import NotAllowed, UserError
 from bot.domain.chat_types import PRESETS
 from bot.repo import alerts as alert_repo
 from bot.repo import chats as chat_repo
@@ -65,6 +66,28 @@ def labeler(app: App) -> BotLabeler:
             await reply(app, message, answer)
         else:
             await reply(app, message, "Ссылка-приглашение обновлена, новая отправлена вам в личные сообщения.")
+
+    @bl.chat_message(CommandRule("alerts_here", g, s))
+    @guarded
+    async def alerts_here(message: Message, app: App, cmd: Command) -> None:
+        word = cmd.args.strip().casefold()
+        if word not in ("сюда", "лично"):
+            raise usage("alerts_here")
+        chat = await chat_repo.by_peer(app.db, message.peer_id)
+        if chat is None or not chat.bound or chat.org_id is None:
+            raise UserError("Беседа ещё не привязана к школе: /привязать <тип> [класс].")
+        caller = await app.access.caller(message.from_id)
+        if not await app.access.allowed(caller, "role_manage", chat.org_id):
+            raise NotAllowed(texts.NOT_ALLOWED.format(what="выбор беседы для уведомлений", hint=texts.NOT_ALLOWED_HINT))
+        school = await app.services.orgs.db_org(chat.org_id)
+        if word == "лично":
+            await app.services.alerts.set_moderators_chat(chat.org_id, None)
+            await reply(app, message, texts.ALERTS_HERE_OFF.format(school=school.name))
+            return
+        if chat.type not in ("admin_closed", "admin_open"):
+            raise UserError(texts.ALERTS_HERE_NOT_STAFF_CHAT)
+        await app.services.alerts.set_moderators_chat(chat.org_id, message.peer_id)
+        await reply(app, message, texts.ALERTS_HERE_ON.format(school=school.name))
 
     @bl.chat_message(ActionRule("chat_kick_user"))
     @guarded

@@ -49,11 +49,30 @@ class Alerts:
         )
         keyboard = inline([[Button(label, {"a": "al", "id": alert_id, "do": do}, color)
                             for do, label, color in actions[i:i + 2]] for i in range(0, len(actions), 2)])
-        for vk_id in await self.recipients(org_id, extra_person_ids):
-            sent = await self.notifier.try_send(vk_id, text, keyboard=keyboard)
+        targets = await self.recipients(org_id, extra_person_ids)
+        room = await self.moderators_chat(org_id)
+        if room is not None:
+            targets.append(room)
+        for peer_id in targets:
+            sent = await self.notifier.try_send(peer_id, text, keyboard=keyboard)
             if sent is not None:
-                await alert_repo.add_message(self.db, alert_id, vk_id, sent.cmid)
+                await alert_repo.add_message(self.db, alert_id, peer_id, sent.cmid)
         return alert_id
+
+    async def moderators_chat(self, org_id: int) -> int | None:
+        """The school's moderators' chat (peer id), if one was chosen with /уведомления сюда."""
+        from bot.repo import inbox
+
+        value = await inbox.get_kv(self.db, f"alerts_peer:{org_id}")
+        return int(value) if value else None
+
+    async def set_moderators_chat(self, org_id: int, peer_id: int | None) -> None:
+        from bot.repo import inbox
+
+        if peer_id is None:
+            await self.db.execute("DELETE FROM kv WHERE key = ?", (f"alerts_peer:{org_id}",))
+        else:
+            await inbox.set_kv(self.db, f"alerts_peer:{org_id}", str(peer_id))
 
     async def settle(self, alert: Alert, *, by_vk: int, action: str, who: str) -> bool:
         """Claim the alert for one moderator; update every copy of it. False if already handled."""

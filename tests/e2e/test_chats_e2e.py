@@ -304,3 +304,23 @@ async def test_quarantine_expires_into_removal(emu, harness) -> None:
     assert (await member_repo.get(harness.db, chat.id, stranger)).state == "removed"
     handled = await harness.db.fetchone("SELECT status, handled_by FROM alert WHERE target_vk = ?", (stranger,))
     assert tuple(handled) == ("handled", 0)
+
+
+async def test_alerts_also_go_to_the_chosen_moderators_chat(emu, harness) -> None:
+    a, _ = await _world(emu, harness)
+    admin = a.vk["admin"]
+    await _create(emu, harness, admin, "/создать администрация")
+    await _create(emu, harness, admin, "/создать родители 5А")
+    chats = {c.type: c for c in await chat_repo.in_org(harness.db, a.org.id)}
+    staff_room, parents = chats["admin_closed"], chats["parents_class"]
+    mark = len(emu.sent(parents.peer_id))
+    emu.user_message(parents.peer_id, admin, "/уведомления сюда")
+    await emu.wait_sent(parents.peer_id, contains="закрытую беседу", since=mark)  # not in a parents' chat
+    mark = len(emu.sent(staff_room.peer_id))
+    emu.user_message(staff_room.peer_id, admin, "/уведомления сюда")
+    await emu.wait_sent(staff_room.peer_id, contains="теперь приходят", since=mark)
+    stranger = emu.add_user("Незнакомый", "Человек")
+    mark = len(emu.sent(staff_room.peer_id))
+    emu.join_by_link(parents.peer_id, stranger)
+    alert = await emu.wait_sent(staff_room.peer_id, contains="не из списков", since=mark)
+    assert alert.keyboard
