@@ -182,9 +182,16 @@ async def test_transfer_moves_student_and_parent_between_class_chats(emu, harnes
     await _create(emu, harness, admin, "/перевести Иванов Петя 5Б")
     await emu.wait_sent(mom, contains=new.invite_link, since=mark)
     await emu.wait_for(lambda: mom not in emu.chat(old.peer_id).members)
-    assert (await member_repo.get(harness.db, old.id, mom)).state == "removed"
-    consumed = await harness.db.fetchval("SELECT COUNT(*) FROM roster_event WHERE consumed_at IS NULL")
-    assert consumed == 0
+
+    async def removed() -> bool:
+        return (await member_repo.get(harness.db, old.id, mom)).state == "removed"
+
+    await harness.wait_until(removed)
+
+    async def all_consumed() -> bool:  # marked once the command's event has been fully handled
+        return await harness.db.fetchval("SELECT COUNT(*) FROM roster_event WHERE consumed_at IS NULL") == 0
+
+    await harness.wait_until(all_consumed)
 
 
 async def test_losing_admin_rights_is_reported_and_retried(emu, harness) -> None:
