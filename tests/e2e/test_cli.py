@@ -123,3 +123,16 @@ def test_network_guard_blocks_non_loopback() -> None:
         socket.create_connection(("93.184.216.34", 80), timeout=1)
     with pytest.raises(NetworkGuardError):
         socket.getaddrinfo("example.com", 80)
+
+
+async def test_run_without_a_token_plays_the_demo(tmp_path) -> None:
+    env = {k: "" for k in ("ZAVUCH_CONFIG",)}
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith("ZAVUCH_")}, **env}
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run", cwd=tmp_path, env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await asyncio.wait_for(proc.communicate(), timeout=120)
+    assert proc.returncode == 0, err.decode()[-2000:]
+    assert "запускаю демо" in out.decode() and "Демо завершено" in out.decode()
+    assert list(tmp_path.iterdir()) == []
