@@ -143,6 +143,8 @@ def parse(text: str, *, group_id: int, screen_name: str | None = None, private: 
     if body[:1] in ("/", "!"):
         body = body[1:].lstrip()
         explicit = True
+        if not body:  # a bare «/»: still answered, with the list of commands
+            return Command(None, "", "", True)
     if not body or not (explicit or private):
         return None
     folded = _fold(body)

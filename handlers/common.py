@@ -38,7 +38,11 @@ def fallback_labeler(app: App) -> BotLabeler:
             await reply(app, message, where.format(command="/" + cmd.spec.names[0]))
             return
         if not cmd.explicit:
-            await reply(app, message, texts.NOT_A_COMMAND_PRIVATE)
+            has_file = any(a.doc is not None for a in (message.attachments or []))
+            await reply(app, message, texts.FILE_WITHOUT_IMPORT if has_file else texts.NOT_A_COMMAND_PRIVATE)
+            return
+        if not cmd.word:
+            await reply(app, message, texts.EMPTY_COMMAND)
             return
         guess = commands.suggest(cmd.word) if cmd.spec is None else None
         suggestion = texts.UNKNOWN_SUGGEST.format(suggestion="/" + guess) if guess else ""

@@ -15,7 +15,7 @@ from bot.services.moderation import Incoming, Moderation
 from bot.services.moderation_manual import ManualModeration
 from handlers.admin import usage
 from handlers.replies import guarded, reply
-from handlers.rules import ChatMessageRule, CommandRule
+from handlers.rules import ChatMessageRule, CommandRule, parse_message
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +43,11 @@ def labeler(app: App) -> BotLabeler:
 
     @bl.message(ChatMessageRule(), blocking=False)
     async def moderate(message: Message, app: App) -> None:
+        # commands addressed to the bot are not chat messages to moderate: retrying /правила must
+        # never count as repeats or flood
+        cmd = parse_message(message, app.group_id, app.screen_name)
+        if cmd is not None and cmd.explicit:
+            return
         # not `guarded`: a failure here must not answer in the chat on every message
         try:
             await moderation.on_message(Incoming(
@@ -96,7 +101,8 @@ def labeler(app: App) -> BotLabeler:
     async def complain(message: Message, app: App, cmd: Command) -> None:
         replied = _replied(message, "complain")
         answer = await manual.complain(message.from_id, message.peer_id, message.conversation_message_id or 0,
-                                       replied.from_id, replied.conversation_message_id, replied.text)
+                                       replied.from_id, replied.conversation_message_id, replied.text,
+                                       comment=cmd.args.strip()[:300] or None)
         # privately, so the chat does not learn who complained; in the chat only as a fallback
         if await app.notifier.try_send(message.from_id, answer) is None:
             await app.notifier.try_send(message.peer_id, answer)

@@ -10,7 +10,7 @@ from typing import Any
 
 from bot import texts
 from bot.errors import UserError
-from bot.vk.errors import VkError, VkUnavailable
+from bot.vk.errors import VkBadRequest, VkError, VkNoChatRights, VkUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +28,17 @@ def guarded(func: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]
         except VkUnavailable:
             log.warning("VK unavailable while handling %s", _ref(event))
             await _answer(app, event, texts.VK_TEMPORARY)
+        except VkNoChatRights as exc:
+            log.info("no chat rights (%s in %s) while handling %s", exc.code, exc.method, _ref(event))
+            await _answer(app, event, texts.VK_NO_CHAT_RIGHTS)
+        except VkBadRequest as exc:
+            if exc.code not in (7, 15):
+                ref = secrets.token_hex(3)
+                log.error("VK error %s in %s while handling %s [%s]", exc.code, exc.method, _ref(event), ref)
+                await _answer(app, event, texts.INTERNAL_ERROR.format(ref=ref))
+            else:
+                log.info("VK refused %s (%s) while handling %s", exc.method, exc.code, _ref(event))
+                await _answer(app, event, texts.VK_ACCESS_DENIED)
         except VkError as exc:
             ref = secrets.token_hex(3)
             log.error("VK error %s in %s while handling %s [%s]", exc.code, exc.method, _ref(event), ref)

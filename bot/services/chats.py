@@ -90,9 +90,13 @@ class Chats:
         return (row[0] if row else None), caller.vk_id
 
     async def _class_id(self, org: Org, request: ChatRequest) -> int | None:
+        """The class must already be in the school's roster: a typo must not invent a class."""
         if request.cls is None:
             return None
-        return await people_repo.ensure_class(self.db, org.id, request.cls, self.now())
+        class_id = await people_repo.class_id(self.db, org.id, request.cls)
+        if class_id is None:
+            raise UserError(texts.CLASS_NOT_IN_SCHOOL.format(school=org.name, cls=request.cls))
+        return class_id
 
     async def _existing(self, org: Org, request: ChatRequest, class_id: int | None) -> Chat | None:
         for chat in await chat_repo.in_org(self.db, org.id):

@@ -51,19 +51,21 @@ class Linking:
                     issued.add(person.id)
                     code = codes.new_code()
                     await self.db.execute(
-                        "INSERT INTO join_code (person_id, code_hash, expires_at, created_by, created_at)"
-                        " VALUES (?, ?, ?, ?, ?)",
-                        (person.id, codes.hash_code(code, self.pepper), now + self.ttl, actor_vk, now),
+                        "INSERT INTO join_code (person_id, code_hash, expires_at, created_by, created_at, class_id)"
+                        " VALUES (?, ?, ?, ?, ?, ?)",
+                        (person.id, codes.hash_code(code, self.pepper), now + self.ttl, actor_vk, now, class_id),
                     )
                     entries.append(CodeEntry(person.full_name, cls, kind, code, until, child, person.id))
         headers, rows = codes_sheet(entries)
         return entries, to_xlsx({f"Коды {cls}": (headers, rows)}), to_csv(headers, rows)
 
     async def confirm_delivered(self, entries: list[CodeEntry]) -> None:
-        """The printout reached the staff member: these people's older unused codes stop working."""
+        """The printout reached the staff member: these people's older unused codes *of the same
+        class's sheets* stop working (a sheet of another class, e.g. a sibling's, stays valid)."""
         await self.db.executemany(
-            "DELETE FROM join_code WHERE person_id = ? AND used_at IS NULL AND code_hash != ?",
-            [(e.person_id, codes.hash_code(e.code, self.pepper)) for e in entries])
+            "DELETE FROM join_code WHERE person_id = ? AND used_at IS NULL AND code_hash != ?"
+            " AND class_id IS (SELECT class_id FROM join_code WHERE code_hash = ?)",
+            [(e.person_id, h, h) for e in entries for h in [codes.hash_code(e.code, self.pepper)]])
 
     async def discard(self, entries: list[CodeEntry]) -> None:
         """Delivery failed: drop the new codes; the previous printout stays valid."""

@@ -122,7 +122,7 @@ class ManualModeration:
         return t.KICKED if await self._kick(chat, target_vk, actor=caller.vk_id, policy=None) else t.KICK_FAILED
 
     async def complain(self, by_vk: int, peer_id: int, cmid: int, target_vk: int | None,
-                       target_cmid: int | None, text: str | None) -> str:
+                       target_cmid: int | None, text: str | None, *, comment: str | None = None) -> str:
         """A report to the school's moderators; the /жалоба message is removed so the one who
         complained stays anonymous in the chat."""
         chat = await chat_repo.by_peer(self.db, peer_id)
@@ -138,6 +138,8 @@ class ManualModeration:
         alert_text = t.ALERT_COMPLAINT.format(
             title=chat.title, by=await self.m.chats.vk_name(by_vk), name=await self.m.chats.vk_name(target_vk),
             vk_id=target_vk, excerpt=repo.excerpt_of(text) or "—")
+        if comment:
+            alert_text += t.COMPLAINT_COMMENT.format(comment=comment)
         await self.m.alerts.raise_alert(
             kind="complaint", org_id=chat.org_id, chat_id=chat.id, target_vk=target_vk, text=alert_text,
             actions=VIOLATION_ACTIONS, violation_id=violation_id,

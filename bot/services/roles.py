@@ -99,7 +99,9 @@ class Roles:
         extra = (f" {spec_class}" if spec_class else "") + (f" ({subject})" if subject else "")
         order = (texts.SCHOOL_STAFF_ORDER.format(no=cmd.order_no, date=cmd.order_date) if cmd.order_no else "")
         if cmd.action == "grant":
-            class_id = await people_repo.ensure_class(self.db, org.id, spec_class, now) if spec_class else None
+            class_id = await people_repo.class_id(self.db, org.id, spec_class) if spec_class else None
+            if spec_class and class_id is None:
+                raise UserError(texts.CLASS_NOT_IN_SCHOOL.format(school=org.name, cls=spec_class))
             created = await role_repo.grant(
                 self.db, person_id=person.id, org_id=org.id, role=role, class_id=class_id, subject=subject,
                 order_no=cmd.order_no, order_date=cmd.order_date, granted_by=caller.vk_id, now=now,

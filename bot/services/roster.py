@@ -29,6 +29,7 @@ from bot.vk.keyboards import Button, inline
 log = logging.getLogger(__name__)
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
+MAX_NAME = 120
 ROSTER_EXTENSIONS = ("csv", "xlsx", "txt")
 
 
@@ -184,19 +185,33 @@ class Roster:
         for person in await people_repo.find(self.db, org.id, key, kind="student"):
             if person.class_name == str(cls):
                 return Reply(texts.ROSTER_ALREADY_ENROLLED.format(name=person.full_name, cls=cls))
+        if len(display) > MAX_NAME:
+            raise UserError(texts.ROSTER_NAME_TOO_LONG.format(limit=MAX_NAME))
+        new_class = await people_repo.class_id(self.db, org.id, cls) is None
         async with self.db.transaction():
             class_id = await people_repo.ensure_class(self.db, org.id, cls, now)
             person_id = await people_repo.create_student(
                 self.db, org_id=org.id, full_name=display, name_key=key, class_id_=class_id, mode="regular", now=now)
             await people_repo.record_event(self.db, org_id=org.id, kind="enrol", person_id=person_id,
                                            to_class=class_id, actor_vk=caller.vk_id, now=now)
-        return Reply(texts.ROSTER_ENROLLED.format(name=display, cls=cls))
+        note = texts.ENROL_NEW_CLASS.format(cls=cls) if new_class else ""
+        return Reply(texts.ROSTER_ENROLLED.format(name=display, cls=cls) + note)
 
     async def expel(self, caller: Caller, args: str, now: int) -> Reply:
         org, rest = await self.org_for(caller, args)
         name, cls = split_name_class(rest, class_required=False)
         found = await self._pick_student(caller, org, name, cls, {"op": "expel"}, now)
-        return found if isinstance(found, Reply) else await self._expel(caller, org, found, now)
+        if isinstance(found, Reply):
+            return found
+        if normalize_name(name) != found.name_key:
+            # a partial name matched one student: a destructive action gets a confirmation
+            action_id = await pending_repo.create(self.db, kind="pick", vk_id=caller.vk_id, org_id=org.id, now=now,
+                                                  payload={"op": "expel", "candidates": [found.id]})
+            keyboard = inline([[Button(texts.BUTTON_EXPEL, {"a": "pa", "id": action_id, "do": "pick", "p": found.id},
+                                       "negative"),
+                                Button(texts.BUTTON_CANCEL, {"a": "pa", "id": action_id, "do": "cancel"})]])
+            return Reply(texts.EXPEL_CONFIRM.format(name=found.full_name, cls=found.class_name or "—"), keyboard)
+        return await self._expel(caller, org, found, now)
 
     async def _expel(self, caller: Caller, org: Org, person: Person, now: int) -> Reply:
         async with self.db.transaction():

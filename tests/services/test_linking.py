@@ -237,3 +237,15 @@ async def test_codes_are_stored_only_as_hashes(world, class_5a, tmp_path: Path) 
     blob = b"".join(p.read_bytes() for p in files if p.exists())
     for code in issued.values():
         assert code.encode() not in blob and code.replace("-", "").encode() not in blob
+
+
+async def test_sheet_for_another_class_keeps_a_siblings_code(world, class_5a) -> None:
+    # the mother of Пётр (5А) also has a child in 6Б; the 6Б sheet must not kill her 5А code
+    sibling = await _student(world, "Иванов Олег Сергеевич", ClassName(6, "Б"))
+    await people_repo.link_child(world.db, class_5a.elena, sibling)
+    first, _, _ = await _issue(world)
+    entries, _, _ = await world.linking.issue_for_class(world.school_a, ClassName(6, "Б"), actor_vk=STAFF_VK,
+                                                        now=NOW + DAY)
+    await world.linking.confirm_delivered(entries)
+    _, person_id = await world.linking.redeem(557, first["Иванова Елена Петровна"], NOW + DAY)
+    assert person_id == class_5a.elena
