@@ -55,6 +55,7 @@ async def help_text(app: App, vk_id: int, peer_id: int) -> str:
     caller = await app.access.caller(vk_id)
     in_chat = is_chat_peer(peer_id)
     org_id = None
+    chat = None
     ancestors: list[int] = []
     if in_chat:
         chat = await chat_repo.by_peer(app.db, peer_id)
@@ -63,12 +64,19 @@ async def help_text(app: App, vk_id: int, peer_id: int) -> str:
             ancestors = await _ancestors(app, org_id)
     lines: list[str] = []
     handled = app.extras.get("commands", set())
+    chat_staff = False
+    if in_chat and chat is not None and chat.bound:
+        chat_staff = await app.services.chats.is_chat_staff(caller, chat)
     for spec in commands.CATALOG:
         if spec.key not in handled:
             continue
         if spec.where is Where.PRIVATE and in_chat or spec.where is Where.CHAT and not in_chat:
             continue
-        if in_chat and org_id is not None and spec.capability != "everyone":
+        if spec.key == "bind" and org_id is not None:
+            continue  # a bound chat cannot be bound again
+        if in_chat and spec.capability == "chat_moderate":
+            ok = chat_staff  # the chat's staff: its leader, the school's moderators and managers
+        elif in_chat and org_id is not None and spec.capability != "everyone":
             ok = access.allowed(caller, spec.capability, org_id, ancestors)
         else:
             ok = access.allowed_somewhere(caller, spec.capability)

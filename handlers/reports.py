@@ -11,12 +11,15 @@ from bot.app import App
 from bot.commands import Command
 from bot.errors import UserError
 from bot.jobs_reports import deliver, prepare
-from bot.services.reports import parse_month, previous_month
+from bot.services.reports import current_month, parse_month, previous_month
 from handlers.replies import guarded
 from handlers.rules import CommandRule
 
 # anything that looks like a date is taken for the month: «2026-9», «09.2026», «2026»
 MONTH_LIKE = re.compile(r"^[\d.\-/]+$")
+
+
+CODE_LIKE = re.compile(r"^[a-z0-9][a-z0-9-]{1,31}$", re.IGNORECASE)
 
 
 def parse_args(args: str) -> tuple[str | None, str | None]:
@@ -26,6 +29,8 @@ def parse_args(args: str) -> tuple[str | None, str | None]:
         if MONTH_LIKE.match(word) and month is None:
             month = parse_month(word)  # a bad month answers with the right form
         elif code is None and not MONTH_LIKE.match(word):
+            if not CODE_LIKE.match(word):  # «ноябрь», «октябрь 2026»: say how to write a month
+                raise UserError(t.BAD_ARGS)
             code = word
         else:
             raise UserError(t.BAD_ARGS)
@@ -42,6 +47,9 @@ def labeler(app: App) -> BotLabeler:
         caller = await app.access.caller(message.from_id)
         org = await app.services.orgs.resolve(caller, "report_view", code, what=t.NOT_WHAT)
         month = month or previous_month(app.now(), org.timezone)
+        current = current_month(app.now(), org.timezone)
+        if month > current:
+            raise UserError(t.FUTURE_MONTH.format(month=month, current=current))
         counter = app.extras.get("activity")
         if counter is not None:
             await counter.flush()  # a report of the current month includes the last few seconds too

@@ -40,6 +40,11 @@ def parse_month(text: str) -> str:
     return f"{int(match[1]):04d}-{int(match[2]):02d}"
 
 
+def current_month(now: float, tz: str) -> str:
+    local = datetime.fromtimestamp(now, ZoneInfo(tz))
+    return f"{local.year:04d}-{local.month:02d}"
+
+
 def previous_month(now: float, tz: str) -> str:
     local = datetime.fromtimestamp(now, ZoneInfo(tz))
     year, month = (local.year - 1, 12) if local.month == 1 else (local.year, local.month - 1)

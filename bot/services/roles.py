@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from dataclasses import dataclass
 
 from bot import texts
@@ -16,7 +17,7 @@ from bot.repo import orgs as org_repo
 from bot.repo import people as people_repo
 from bot.repo import roles as role_repo
 from bot.repo.orgs import Org
-from bot.services.access import ROLE_NAMES_RU, Access, Caller, may_grant
+from bot.services.access import ROLE_BY_RU, ROLE_NAMES_RU, Access, Caller, may_grant
 from bot.services.orgs import Orgs
 from bot.vk.errors import VkBadRequest
 from bot.vk.gateway import VkGateway
@@ -54,6 +55,10 @@ def parse_role_command(args: str) -> RoleCommand:
     match = ORDER.search(text)
     if match:
         order_no, order_date = match.group(1), match.group(2)
+        try:
+            order_date = datetime.strptime(order_date, "%d.%m.%Y").strftime("%d.%m.%Y")
+        except ValueError:
+            raise UserError(texts.ROLE_BAD_ORDER_DATE.format(date=order_date)) from None
         text = (text[: match.start()] + text[match.end():]).strip()
     elif re.search(r"\bприказ\b", text, re.IGNORECASE):
         raise UserError(texts.ROLE_BAD_ORDER)
@@ -70,6 +75,14 @@ def parse_role_command(args: str) -> RoleCommand:
     raise UserError(texts.ROLE_NEED_TARGET)
 
 
+# where each role can be held: school roles in schools (and other organisations), coordinators above
+_SCHOOL_ROLES = tuple(r for r in ROLE_NAMES_RU if r not in ("operator", "regional_coordinator", "municipal_coordinator"))
+ROLE_ORG_KINDS: dict[str, tuple[str, ...]] = {
+    "school": _SCHOOL_ROLES, "other": _SCHOOL_ROLES,
+    "municipality": ("municipal_coordinator",), "region": ("regional_coordinator",),
+}
+
+
 class Roles:
     def __init__(self, db: Database, access: Access, orgs: Orgs, gateway: VkGateway) -> None:
         self.db = db
@@ -80,10 +93,14 @@ class Roles:
     async def handle(self, caller: Caller, args: str, now: int) -> str:
         cmd = parse_role_command(args)
         org = await self.orgs.resolve(caller, "role_manage", cmd.org_code, what="выдачу ролей")
-        vk_id, first, last = await self._resolve_user(cmd.vk_ref)
+        vk_id, first, last = await self._resolve_user(cmd.vk_ref, allow_deactivated=cmd.action == "revoke")
         if cmd.action == "link":
             return await self._link(caller, org, vk_id, cmd.rest, now)
         spec_class, subject, role = self._role_spec(cmd)
+        if role not in ROLE_ORG_KINDS.get(org.kind, ()):
+            raise UserError(texts.ROLE_WRONG_ORG.format(role=ROLE_NAMES_RU[role], org=org.name))
+        if cmd.action == "revoke" and role == "school_admin" and vk_id == caller.vk_id and not caller.is_operator:
+            raise UserError(texts.ROLE_SELF_REVOKE)
         ancestors = await org_repo.ancestors(self.db, org.id)
         if not may_grant(caller, role, org.id, ancestors):
             raise NotAllowed(texts.ROLE_NOT_GRANTABLE.format(role=ROLE_NAMES_RU[role], org=org.name))
@@ -121,7 +138,7 @@ class Roles:
         return texts.ROLE_REVOKED.format(role=ROLE_NAMES_RU[role], name=person.full_name, org=org.name, order=order)
 
     def _role_spec(self, cmd: RoleCommand) -> tuple[ClassName | None, str | None, str]:
-        phrase = cmd.role_words
+        phrase = cmd.role_words.strip()
         tail = cmd.rest
         subject = None
         match = SUBJECT.search(tail)
@@ -130,18 +147,32 @@ class Roles:
             tail = tail[: match.start()].strip()
         cls = None
         for word in tail.split():
-            if looks_like_class(word):
-                cls = parse_class(word)
-        specs, errors = parse_roles(phrase + (f" {cls}" if cls and "руковод" in phrase.casefold() else "")
-                                    + (f" {subject}" if subject and "предмет" in phrase.casefold() else ""))
+            if looks_like_class(word) or any(ch.isdigit() for ch in word):
+                cls = parse_class(word)  # a malformed class gets its own explanation
+        if not phrase:
+            raise UserError(texts.ROLE_NEED_ROLE)
+        folded = phrase.casefold().replace("ё", "е")
+        if folded in ROLE_BY_RU and ROLE_BY_RU[folded] not in ("class_teacher", "subject_teacher"):
+            return None, None, ROLE_BY_RU[folded]  # a known word («координатор», «админ»)
+        if "руковод" in folded or folded in ("классный", "классрук"):
+            if cls is None:
+                raise UserError(texts.ROLE_NEED_CLASS)
+            return cls, None, "class_teacher"
+        if "предмет" in folded or (subject and folded.startswith(("учитель", "преподаватель"))):
+            rest = folded.split(None, 1)[1] if " " in folded else ""
+            subject = subject or rest.strip() or None
+            if not subject:
+                raise UserError(texts.ROLE_NEED_SUBJECT)
+            return cls, subject, "subject_teacher"
+        specs, errors = parse_roles(phrase)
         if errors or len(specs) != 1:
             raise UserError(texts.ROLE_UNKNOWN.format(
-                role=phrase or "—", roles=", ".join(sorted(set(ROLE_NAMES_RU.values()) - {"оператор"}))))
+                role=phrase, roles=", ".join(sorted(set(ROLE_NAMES_RU.values()) - {"оператор"}))))
         spec = specs[0]
         class_name = (spec.class_name or cls) if spec.role in ("class_teacher", "subject_teacher") else None
         return class_name, spec.subject, spec.role
 
-    async def _resolve_user(self, ref: str) -> tuple[int, str, str]:
+    async def _resolve_user(self, ref: str, *, allow_deactivated: bool = False) -> tuple[int, str, str]:
         match = VK_REF.match(ref)
         assert match is not None
         key = next(group for group in match.groups() if group)
@@ -153,7 +184,8 @@ class Roles:
             if exc.code in (100, 113):
                 raise UserError(texts.ROLE_USER_NOT_FOUND.format(ref=ref)) from None
             raise
-        if not response or response[0].get("deactivated"):  # deleted or banned accounts get no roles
+        if not response or (response[0].get("deactivated") and not allow_deactivated):
+            # deleted or banned accounts get no roles (but theirs can still be taken away)
             raise UserError(texts.ROLE_USER_NOT_FOUND.format(ref=ref))
         user = response[0]
         return int(user["id"]), user.get("first_name", ""), user.get("last_name", "")

@@ -106,3 +106,63 @@ async def test_deleted_account_gets_no_role(emu, harness) -> None:
     answer = await _ask(emu, a.vk["admin"], f"/роль выдать модератор id{gone}")
     assert "не нашёл" in answer.text
     assert await harness.db.fetchval("SELECT COUNT(*) FROM person") == before
+
+
+# -- exploratory testing as a new user (second review) ------------------------------------
+
+async def test_repeated_commands_are_never_moderated_as_spam(emu, harness) -> None:
+    a, _ = await _world(emu, harness)
+    await _create(emu, harness, a.vk["admin"], "/создать родители 5А")
+    chat = (await chat_repo.in_org(harness.db, a.org.id))[0]
+    mom = a.vk["mom"]
+    emu.join_by_link(chat.peer_id, mom)
+    await emu.wait_sent(chat.peer_id, contains="Добро пожаловать")
+    for _ in range(4):
+        mark = len(emu.sent(chat.peer_id))
+        emu.user_message(chat.peer_id, mom, "/правила")
+        answer = await emu.wait_sent(chat.peer_id, since=mark)
+        assert answer.text.startswith("Правила беседы"), answer.text
+    assert not any(m.deleted_for_all for m in emu.history(chat.peer_id) if m.from_id == mom)
+
+
+async def test_bare_slash_is_answered(emu, harness) -> None:
+    user = emu.add_user("Иван", "Петров")
+    answer = await _ask(emu, user, "/")
+    assert "/помощь" in answer.text
+
+
+async def test_role_messages_say_what_is_missing(emu, harness) -> None:
+    a, _ = await _world(emu, harness)
+    admin = a.vk["admin"]
+    target = emu.add_user("Новый", "Учитель", allows_messages=True)
+    answer = await _ask(emu, admin, f"/роль выдать классный руководитель vk.com/id{target}")
+    assert "укажите класс" in answer.text
+    answer = await _ask(emu, admin, f"/роль выдать учитель-предметник vk.com/id{target}")
+    assert "укажите предмет" in answer.text
+    answer = await _ask(emu, admin, f"/роль выдать координатор vk.com/id{target}")
+    assert "нельзя выдать" in answer.text or "не можете" in answer.text
+    answer = await _ask(emu, admin, f"/роль выдать модератор vk.com/id{target} приказ 12 от 31.02.2026")
+    assert "не существует" in answer.text
+    answer = await _ask(emu, admin, f"/роль снять администратор vk.com/id{admin}")
+    assert "нельзя" in answer.text
+    answer = await _ask(emu, admin, f"/роль выдать классный руководитель vk.com/id{target} 9Я")
+    assert "нет класса 9Я" in answer.text
+
+
+async def test_chat_help_lists_moderation_for_the_leader(emu, harness) -> None:
+    a, _ = await _world(emu, harness)
+    teacher = a.vk["teacher5a"]
+    await _ask(emu, teacher, "/создать ученики 5А")
+    chat = (await chat_repo.in_org(harness.db, a.org.id))[0]
+    mark = len(emu.sent(chat.peer_id))
+    emu.user_message(chat.peer_id, teacher, "/помощь")
+    answer = await emu.wait_sent(chat.peer_id, contains="Команды в этой беседе", since=mark)
+    assert "/пред" in answer.text and "/мут" in answer.text and "/привязать" not in answer.text
+
+
+async def test_report_for_a_future_month_is_refused(emu, harness) -> None:
+    a, _ = await _world(emu, harness)
+    answer = await _ask(emu, a.vk["admin"], "/отчёт 2030-01")
+    assert "ещё не наступил" in answer.text
+    answer = await _ask(emu, a.vk["admin"], "/отчёт ноябрь")
+    assert "ГГГГ-ММ" in answer.text
