@@ -35,7 +35,7 @@ def fallback_labeler(app: App) -> BotLabeler:
         if cmd.spec is not None and cmd.spec.key in app.extras.get("commands", set()):
             # A known command in the wrong place (e.g. /создать in a chat).
             where = texts.COMMAND_ONLY_PRIVATE if cmd.spec.where is Where.PRIVATE else texts.COMMAND_ONLY_CHAT
-            await reply(app, message, where.format(command="/" + cmd.spec.names[0]))
+            await reply(app, message, where.format(command=cmd.spec.usage.split()[0]))
             return
         if not cmd.explicit:
             has_file = any(a.doc is not None for a in (message.attachments or []))

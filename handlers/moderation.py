@@ -62,7 +62,8 @@ def labeler(app: App) -> BotLabeler:
         replied = _replied(message, "warn")
         caller = await app.access.caller(message.from_id)
         await reply(app, message, await manual.warn(caller, message.peer_id, replied.from_id,
-                                                    replied.conversation_message_id, replied.text, cmd.args))
+                                                    replied.conversation_message_id, replied.text,
+                                                    cmd.args[:200]))  # a reason, not an essay
 
     @bl.chat_message(CommandRule("unwarn", g, s))
     @guarded

@@ -20,7 +20,12 @@ STAFF_TYPES = frozenset({"admin_closed", "admin_open", "methodical"})
 CLOSED_TYPES = STRICT_TYPES | STAFF_TYPES  # nobody unadmitted may speak there
 
 # Public Russian name → policy id, for `/политика <имя> вкл|выкл|тихо`.
-POLICY_NAMES: Mapping[str, str] = {name: pid for pid, name in texts.POLICY_TITLES.items()}
+POLICY_NAMES: Mapping[str, str] = {name: pid for pid, name in texts.POLICY_TITLES.items()} | {
+    # longer spellings people type
+    "персональные данные": "personal_data", "персональные": "personal_data", "ссылка": "links",
+    "стикер": "stickers", "тишины": "quiet_hours", "часы тишины": "quiet_hours", "посторонние": "outsiders",
+    "буллинг": "wellbeing", "самоповреждение": "wellbeing",
+}
 
 
 def _param(default: Any, parser) -> Any:

@@ -68,7 +68,8 @@ class Chats:
             if grant.role == "subject_teacher" and (grant.subject or "").casefold() != (request.subject or "").casefold():
                 continue
             return
-        roles = ", ".join(ROLE_NAMES_RU[r] for r in (*preset.leader_roles, "school_admin", "chat_responsible"))
+        roles = ", ".join(ROLE_NAMES_RU[r] for r in dict.fromkeys((*preset.leader_roles, "school_admin",
+                                                                  "chat_responsible")))
         raise NotAllowed(texts.CHAT_NOT_ALLOWED.format(type=preset.name_ru, roles=roles))
 
     async def _leader(self, caller: Caller, org: Org, request: ChatRequest) -> tuple[int | None, int]:

@@ -222,7 +222,7 @@ class Moderation:
         duration = t.duration(int(step.duration.total_seconds())) if step.duration else ""
         return t.WARN_PRIVATE.format(
             title=chat.title, reason=reason, details=f"{details}\n" if details else "", count=count,
-            ttl=settings.strike_ttl_days, next=t.NEXT_STEP[str(step.action)].format(duration=duration))
+            ttl=t.duration(settings.strike_ttl_days * 86400), next=t.NEXT_STEP[str(step.action)].format(duration=duration))
 
     async def _notice(self, chat: Chat, incoming: Incoming, decision: Decision, flag: str | None) -> None:
         if decision.policy == "quiet_hours":

@@ -209,6 +209,8 @@ class Roles:
         if words and looks_like_class(words[-1]):
             cls = parse_class(words.pop())
         name = " ".join(words)
+        if not name:
+            raise UserError(texts.ROLE_LINK_NEED_NAME)
         found = [p for kind in ("student", "parent", "staff")
                  for p in await people_repo.find_prefix(self.db, org.id, normalize_name(name), kind=kind)]
         if cls is not None:

@@ -11,7 +11,7 @@ KICK_PUBLIC = "{name} исключён(а) из беседы по правила
 
 # Private details for the author
 WARN_PRIVATE = ("Предупреждение в беседе «{title}»: {reason}.\n{details}"
-                "Активных предупреждений: {count}. Каждое сгорает через {ttl} дн. {next}")
+                "Активных предупреждений: {count}. Каждое сгорает через {ttl}. {next}")
 NEXT_STEP = {
     "warn": "Следующее нарушение — ещё одно предупреждение.",
     "mute": "Следующее нарушение — запрет писать на {duration}.",
@@ -85,9 +85,16 @@ QUIET_OFF = "Время тишины в беседе выключено."
 
 
 def duration(seconds: int) -> str:
-    """«30 мин», «2 ч», «1 дн.»: the largest whole unit."""
+    """«30 минут», «2 часа», «1 день»: the largest whole unit, in words (no trailing dot)."""
+    def word(n: int, one: str, few: str, many: str) -> str:
+        if n % 10 == 1 and n % 100 != 11:
+            return f"{n} {one}"
+        if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
+            return f"{n} {few}"
+        return f"{n} {many}"
+
     if seconds % 86400 == 0:
-        return f"{seconds // 86400} дн."
+        return word(seconds // 86400, "день", "дня", "дней")
     if seconds % 3600 == 0:
-        return f"{seconds // 3600} ч"
-    return f"{max(seconds // 60, 1)} мин"
+        return word(seconds // 3600, "час", "часа", "часов")
+    return word(max(seconds // 60, 1), "минуту", "минуты", "минут")

@@ -121,7 +121,7 @@ async def test_third_strike_mutes_and_muted_message_is_deleted(emu, harness, clo
     emu.restrictions_supported = False  # VK refuses the read-only mute: the bot deletes on arrival
     school, chat = await _world(emu, harness)
     kid, peer = school.vk["kid"], chat.peer_id
-    for expected in ("Это предупреждение", "на 1 ч", "на 1 дн."):
+    for expected in ("Это предупреждение", "на 1 час", "на 1 день"):
         mark = len(emu.sent(peer))
         cmid = await _say(emu, harness, peer, kid, RUDE)
         assert _deleted(emu, peer, cmid)

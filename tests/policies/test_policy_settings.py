@@ -12,12 +12,16 @@ PARENTS = ["parents_school", "parents_class"]
 STAFF = ["admin_closed", "admin_open", "methodical"]
 
 
+TITLES = {"мат", "персданные", "ссылки", "флуд", "повторы", "капс", "стикеры", "тишина", "чужие", "травля"}
+
+
 def test_policy_names_cover_every_policy():
-    assert POLICY_NAMES == {
+    assert {name: pid for name, pid in POLICY_NAMES.items() if name in TITLES} == {
         "мат": "obscene", "персданные": "personal_data", "ссылки": "links", "флуд": "flood",
         "повторы": "repeats", "капс": "caps", "стикеры": "stickers", "тишина": "quiet_hours",
         "чужие": "outsiders", "травля": "wellbeing",
     }
+    assert POLICY_NAMES["персональные данные"] == "personal_data"  # longer spellings people type
     for chat_type in CHAT_TYPES:
         assert set(default_settings(chat_type).policies) == set(POLICY_NAMES.values())
 

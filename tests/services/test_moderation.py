@@ -125,7 +125,7 @@ async def test_obscene_message_is_deleted_warned_and_alerted(world: World) -> No
     public = world.emu.sent(world.chat.peer_id)[-1].text
     assert "предупреждение" in public and "пиздец" not in public  # no quoting, no shaming
     private = world.emu.sent(world.school.vk["kid"])[-1].text
-    assert "Активных предупреждений: 1" in private and "30 дн." in private
+    assert "Активных предупреждений: 1" in private and "30 дней" in private
     alert = _alerts_to(world, "moderator")[-1]
     labels = [b["action"]["label"] for row in alert.keyboard["buttons"] for b in row]
     assert labels == [t.BUTTON_DELETE, t.BUTTON_WARN, t.BUTTON_MUTE, t.BUTTON_KICK, t.BUTTON_FALSE, t.BUTTON_OK]
@@ -177,7 +177,7 @@ async def test_soft_mute_deletes_until_it_ends(world: World) -> None:
     world.emu.restrictions_supported = False
     teacher = await world.caller("teacher")
     kid = world.school.vk["kid"]
-    assert await world.manual.mute(teacher, world.chat.peer_id, kid, "30м") == t.MUTED.format(duration="30 мин")
+    assert await world.manual.mute(teacher, world.chat.peer_id, kid, "30м") == t.MUTED.format(duration="30 минут")
     cmid, outcome = await world.say("kid", "можно спросить?")
     assert outcome == "muted" and world.deleted(cmid)
     world.clock.advance(31 * 60)
@@ -252,10 +252,10 @@ async def test_alert_buttons_kick_and_mute(world: World) -> None:
     moderator = world.school.vk["moderator"]
     assert await world.manual.on_alert(first, moderator, "kick") == t.ACTED["kick"]
     assert world.school.vk["kid"] not in world.emu.chat(world.chat.peer_id).members
-    assert await world.manual.on_alert(second, moderator, "mute") == t.ACTED["mute"].format(duration="1 ч")
+    assert await world.manual.on_alert(second, moderator, "mute") == t.ACTED["mute"].format(duration="1 час")
     assert await repo.muted_until(world.app.db, world.chat.id, world.school.vk["kid2"], world.app.now())
     handled = await world.app.db.fetchall("SELECT handled_by, handled_action FROM alert ORDER BY id")
-    assert [tuple(r) for r in handled] == [(moderator, t.ACTED["kick"]), (moderator, "запрет писать на 1 ч")]
+    assert [tuple(r) for r in handled] == [(moderator, t.ACTED["kick"]), (moderator, "запрет писать на 1 час")]
 
 
 async def test_wellbeing_signal_goes_privately_to_teacher_and_psychologist(world: World) -> None:
