@@ -88,7 +88,13 @@ async def pending_press(app: App, event: MessageEvent, payload: dict[str, Any]) 
     else:
         await answer_press(app, event, texts.PENDING_GONE)
         return
-    await answer_press(app, event, texts.PENDING_DONE_SNACK, result)
+    if result.text == texts.PENDING_GONE:
+        snack = texts.PENDING_GONE
+    elif result.keyboard is not None:  # e.g. the roster changed since the preview: confirm again
+        snack = texts.PENDING_RECHECK_SNACK
+    else:
+        snack = texts.PENDING_DONE_SNACK
+    await answer_press(app, event, snack, result)
     hook = app.extras.get("after_roster_change")
     if hook is not None:
         await hook()

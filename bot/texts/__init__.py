@@ -149,6 +149,7 @@ BUTTON_CANCEL = "Отменить"
 PENDING_GONE = "Это действие уже выполнено или устарело."
 PENDING_NOT_YOURS = "Подтвердить может только тот, кто начал это действие."
 PENDING_DONE_SNACK = "Готово"
+PENDING_RECHECK_SNACK = "Данные изменились — проверьте и подтвердите заново"
 
 ROSTER_NEED_NAME_CLASS = "Укажите ФИО и класс."
 ROSTER_STUDENT_NOT_FOUND = "В «{org}» нет ученика «{name}»{cls}. Проверьте ФИО (как в списках) и класс."
