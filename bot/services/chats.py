@@ -219,7 +219,8 @@ class Chats:
             flag = texts.CHATS_NO_RIGHTS if not chat.bot_is_admin else ""
             lines.append(texts.CHATS_LINE.format(title=chat.title, members=members, eligible=eligible, flag=flag))
         if not chats:
-            lines.append(texts.CHATS_NONE)
+            may_create = await self.access.allowed(caller, "chat_create", org.id)
+            lines.append(texts.CHATS_NONE if may_create else texts.CHATS_NONE_READONLY)
         classes = await people_repo.classes(self.db, org.id)
         have = {(c.type, c.class_id) for c in chats}
         no_parents = [str(name) for cid, name in classes if ("parents_class", cid) not in have]
