@@ -146,19 +146,6 @@ def load_settings(path: str | os.PathLike[str] | None = None, **overrides: Any) 
         _CONFIG_PATH["path"] = None
 
 
-_PROBLEMS_RU = {
-    "int_parsing": "нужно целое число",
-    "int_type": "нужно целое число",
-    "float_parsing": "нужно число",
-    "bool_parsing": "нужно true или false",
-    "string_type": "нужна строка в кавычках",
-    "list_type": "нужен список, например [1, 2]",
-    "missing": "ключ обязателен",
-    "greater_than": "значение слишком мало",
-    "greater_than_equal": "значение слишком мало",
-    "less_than_equal": "значение слишком велико",
-    "literal_error": "допустимые значения: {expected}",
-}
 
 
 def _describe(exc: ValidationError) -> str:
@@ -166,7 +153,7 @@ def _describe(exc: ValidationError) -> str:
     key = ".".join(str(part) for part in first["loc"] if not isinstance(part, int))
     if first["type"] == "extra_forbidden":
         return texts.CONFIG_UNKNOWN_KEY.format(key=key)
-    problem = _PROBLEMS_RU.get(first["type"])
+    problem = texts.CONFIG_PROBLEMS.get(first["type"])
     if problem is None:
         problem = str(first.get("ctx", {}).get("error") or first["msg"])
     else:

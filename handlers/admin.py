@@ -36,7 +36,7 @@ def labeler(app: App) -> BotLabeler:
             parent, rest = rest[0], rest[1:]
         org = await app.services.orgs.create(
             caller, kind_word=kind_word, code=code, tz=tz, parent_code=parent, name=" ".join(rest), now=app.now())
-        parent_note = f", входит в {parent}" if parent else ""
+        parent_note = texts.ORG_PARENT_NOTE.format(parent=parent) if parent else ""
         await reply(app, message, texts.ORG_CREATED.format(
             kind=texts.ORG_KIND_NAMES[org.kind], name=org.name, code=org.code, tz=org.timezone, parent=parent_note))
 
@@ -45,7 +45,7 @@ def labeler(app: App) -> BotLabeler:
     async def school(message: Message, app: App, cmd: Command) -> None:
         caller = await app.access.caller(message.from_id)
         org = await app.services.orgs.resolve(caller, "school_view", cmd.args.strip() or None,
-                                              what="просмотр сведений о школе")
+                                              what=texts.WHAT_SCHOOL_VIEW)
         await reply(app, message, await app.services.orgs.card(org))
 
     @bl.private_message(CommandRule("role", g, s))

@@ -52,7 +52,7 @@ def labeler(app: App) -> BotLabeler:
     async def rules(message: Message, app: App, cmd: Command) -> None:
         chat = await chat_repo.by_peer(app.db, message.peer_id)
         if chat is None or not chat.bound or chat.type is None:
-            await reply(app, message, "Беседа ещё не привязана к школе, правил пока нет. Ответственный: /привязать <тип> [класс].")
+            await reply(app, message, texts.CHAT_NOT_BOUND_RULES)
             return
         await reply(app, message, PRESETS[chat.type].rules_text())
 
@@ -65,7 +65,7 @@ def labeler(app: App) -> BotLabeler:
         if await app.notifier.try_send(message.from_id, answer) is None:
             await reply(app, message, answer)
         else:
-            await reply(app, message, "Ссылка-приглашение обновлена, новая отправлена вам в личные сообщения.")
+            await reply(app, message, texts.LINK_RESET_SENT_PRIVATELY)
 
     @bl.chat_message(CommandRule("alerts_here", g, s))
     @guarded
@@ -75,10 +75,10 @@ def labeler(app: App) -> BotLabeler:
             raise usage("alerts_here")
         chat = await chat_repo.by_peer(app.db, message.peer_id)
         if chat is None or not chat.bound or chat.org_id is None:
-            raise UserError("Беседа ещё не привязана к школе: /привязать <тип> [класс].")
+            raise UserError(texts.CHAT_NOT_BOUND)
         caller = await app.access.caller(message.from_id)
         if not await app.access.allowed(caller, "role_manage", chat.org_id):
-            raise NotAllowed(texts.NOT_ALLOWED.format(what="выбор беседы для уведомлений", hint=texts.NOT_ALLOWED_HINT))
+            raise NotAllowed(texts.NOT_ALLOWED.format(what=texts.WHAT_ALERTS_HERE, hint=texts.NOT_ALLOWED_HINT))
         school = await app.services.orgs.db_org(chat.org_id)
         if word == "лично":
             await app.services.alerts.set_moderators_chat(chat.org_id, None)

@@ -149,23 +149,20 @@ class ChatRequestError(ValueError):
         self.message = message
 
 
-TYPES_HELP = (
-    "Типы: родители [класс], ученики <класс>, предмет <предмет> <класс>, администрация, коллектив, "
-    "надомное [класс], мо <название>, советник <название>."
-)
 
 
 def parse_chat_request(args: str) -> ChatRequest:
     """«родители 5А», «родители», «предмет математика 5А», «мо учителей истории», ..."""
+    from bot import texts
     from bot.domain.classes import ClassNameError, looks_like_class, parse_class
 
     words = args.split()
     if not words:
-        raise ChatRequestError(f"Не указан тип беседы. {TYPES_HELP}")
+        raise ChatRequestError(texts.CHAT_TYPE_MISSING)
     word = words[0].casefold().replace("ё", "е")
     types = TYPE_WORDS.get(word)
     if types is None:
-        raise ChatRequestError(f"Не знаю типа беседы «{words[0]}». {TYPES_HELP}")
+        raise ChatRequestError(texts.CHAT_TYPE_UNKNOWN.format(word=words[0]))
     rest = words[1:]
     cls = None
     if rest and (looks_like_class(rest[-1]) or any(ch.isdigit() for ch in rest[-1])):
@@ -182,14 +179,15 @@ def parse_chat_request(args: str) -> ChatRequest:
     else:
         preset = PRESETS[types[0]]
     if preset.needs is Needs.CLASS and cls is None:
-        raise ChatRequestError(f"Для беседы «{preset.name_ru}» укажите класс, например: {word} 5А.")
+        raise ChatRequestError(texts.CHAT_TYPE_NEEDS_CLASS.format(name=preset.name_ru, word=word))
     if preset.needs is Needs.SUBJECT_CLASS and (cls is None or not text):
-        raise ChatRequestError("Для беседы по предмету укажите предмет и класс, например: предмет математика 5А.")
+        raise ChatRequestError(texts.CHAT_TYPE_NEEDS_SUBJECT)
     if preset.needs is Needs.NAME and not text:
-        raise ChatRequestError(f"Для беседы «{preset.name_ru}» укажите название, например: {word} учителей математики.")
+        example = texts.CHAT_NAME_EXAMPLES.get(word, texts.CHAT_NAME_EXAMPLES["мо"])
+        raise ChatRequestError(texts.CHAT_TYPE_NEEDS_NAME.format(name=preset.name_ru, word=word, example=example))
     if preset.needs in (Needs.NOTHING, Needs.CLASS) and text:
-        raise ChatRequestError(f"Лишние слова «{text}». {TYPES_HELP}")
+        raise ChatRequestError(texts.CHAT_TYPE_EXTRA_WORDS.format(text=text))
     if preset.needs is Needs.NOTHING and cls is not None:
-        raise ChatRequestError(f"Беседа «{preset.name_ru}» — на всю школу, класс не нужен.")
+        raise ChatRequestError(texts.CHAT_TYPE_NO_CLASS.format(name=preset.name_ru))
     return ChatRequest(preset, cls, text if preset.needs is Needs.SUBJECT_CLASS else None,
                        text if preset.needs is Needs.NAME else None)

@@ -50,7 +50,7 @@ class Chats:
             request = parse_chat_request(body)
         except ChatRequestError as exc:
             raise UserError(exc.message) from None
-        org = await self.orgs.resolve(caller, capability, code, what="создание бесед")
+        org = await self.orgs.resolve(caller, capability, code, what=texts.WHAT_CHATS_CREATE)
         await self._check_type_rights(caller, org, request)
         return org, request
 
@@ -191,11 +191,10 @@ class Chats:
     async def require_moderator(self, caller: Caller, peer_id: int) -> Chat:
         chat = await chat_repo.by_peer(self.db, peer_id)
         if chat is None or not chat.bound:
-            raise UserError(texts.CHAT_BIND_NEED_ADMIN if chat is None else
-                            "Беседа ещё не привязана к школе: /привязать <тип> [класс].")
+            raise UserError(texts.CHAT_BIND_NEED_ADMIN if chat is None else texts.CHAT_NOT_BOUND)
         if await self.is_chat_staff(caller, chat):
             return chat
-        raise NotAllowed(texts.NOT_ALLOWED.format(what="управление этой беседой", hint=texts.NOT_ALLOWED_HINT))
+        raise NotAllowed(texts.NOT_ALLOWED.format(what=texts.WHAT_CHAT_MANAGE, hint=texts.NOT_ALLOWED_HINT))
 
     async def is_chat_staff(self, caller: Caller, chat: Chat) -> bool:
         if chat.org_id is None:
@@ -210,7 +209,7 @@ class Chats:
         return False
 
     async def overview(self, caller: Caller, args: str) -> str:
-        org = await self.orgs.resolve(caller, "school_view", args.strip() or None, what="просмотр бесед")
+        org = await self.orgs.resolve(caller, "school_view", args.strip() or None, what=texts.WHAT_CHATS_VIEW)
         chats = await chat_repo.in_org(self.db, org.id)
         lines = [texts.CHATS_HEADER.format(school=org.name)]
         for chat in chats:

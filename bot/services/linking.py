@@ -57,7 +57,7 @@ class Linking:
                     )
                     entries.append(CodeEntry(person.full_name, cls, kind, code, until, child, person.id))
         headers, rows = codes_sheet(entries)
-        return entries, to_xlsx({f"Коды {cls}": (headers, rows)}), to_csv(headers, rows)
+        return entries, to_xlsx({texts.CODES_SHEET_TITLE.format(cls=cls): (headers, rows)}), to_csv(headers, rows)
 
     async def confirm_delivered(self, entries: list[CodeEntry]) -> None:
         """The printout reached the staff member: these people's older unused codes *of the same

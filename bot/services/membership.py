@@ -269,9 +269,9 @@ class Membership:
         extra = actual - expected - admitted
         missing = expected - actual
         if extra or missing:
+            names = ", ".join(f"vk.com/id{v}" for v in sorted(extra)[:20])
             text = texts.RECONCILE_REPORT.format(title=chat.title, extra=len(extra), missing=len(missing),
-                                                 names="" if not extra else "\nНе из списков: " + ", ".join(
-                                                     f"vk.com/id{v}" for v in sorted(extra)[:20]))
+                                                 names=texts.RECONCILE_NAMES.format(names=names) if extra else "")
             people = [chat.leader_id] if chat.leader_id else []
             people += [g.person_id for g in await role_repo.active_in_org(self.db, chat.org_id or 0, ("school_admin",))]
             vk_ids = [v for v in [await self.db.fetchval("SELECT vk_id FROM person WHERE id = ?", (p,))

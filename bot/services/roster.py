@@ -73,7 +73,7 @@ class Roster:
         if len(words) >= 2 and words[-2].casefold() in ("школа", "орг"):
             code = words[-1]
             words = words[:-2]
-        org = await self.orgs.resolve(caller, "roster_manage", code, what="изменение списков")
+        org = await self.orgs.resolve(caller, "roster_manage", code, what=texts.WHAT_ROSTER)
         return org, " ".join(words)
 
     # -- import -------------------------------------------------------------------------
