@@ -27,6 +27,17 @@ async def prune_inbox(app: Any) -> int:
         return 0
 
 
+async def expire_pending(app: Any) -> int:
+    """Unanswered previews expire; their payload (a roster file with names) is dropped. Never raises."""
+    from bot.repo import pending
+
+    try:
+        return await pending.expire(app.db, app.now())
+    except Exception:
+        log.exception("expire_pending failed")
+        return 0
+
+
 async def heartbeat(app: Any) -> None:
     try:
         # liveness is about the real wall clock, not the (injectable) domain clock
@@ -80,6 +91,7 @@ async def weekly_reconcile(app: Any) -> int:
 JOBS: list[tuple[str, Callable[[Any], Awaitable[Any]], dict[str, Any]]] = [
     ("prune_inbox", prune_inbox, {"trigger": "interval", "hours": 6}),
     ("heartbeat", heartbeat, {"trigger": "interval", "seconds": 60}),
+    ("expire_pending", expire_pending, {"trigger": "interval", "minutes": 30}),
     # hourly: each school is due at its own local hour on the first working day of the month
     ("monthly_upkeep", monthly_upkeep, {"trigger": "cron", "minute": 1}),
     ("consume_roster_events", consume_roster_events, {"trigger": "interval", "minutes": 1}),

@@ -7,7 +7,7 @@ from vkbottle.bot import BotLabeler, Message
 from bot.app import App
 from bot.repo import chats as chat_repo
 from handlers.replies import guarded
-from handlers.rules import ActionRule, ChatMessageRule
+from handlers.rules import ActionRule, ChatMessageRule, chat_of
 
 
 def labeler(app: App) -> BotLabeler:
@@ -31,11 +31,13 @@ def labeler(app: App) -> BotLabeler:
     async def notice_rights(message: Message, app: App) -> None:
         # A community bot sees every chat message only as a chat admin; so an ordinary message
         # (not a mention) from a chat we think we lack rights in means we were made admin.
-        chat = await chat_repo.by_peer(app.db, message.peer_id)
+        chat = await chat_of(message, app.db)
         if chat is None:
-            chat, _ = await chat_repo.ensure(app.db, message.peer_id, added_by=None, now=app.now())
+            await chat_repo.ensure(app.db, message.peer_id, added_by=None, now=app.now())
+            chat = await chat_of(message, app.db, refresh=True)
         if not chat.bot_is_admin:
             await app.chat_life.recheck(chat)
+            chat = await chat_of(message, app.db, refresh=True)
         app.extras["activity"].record(chat, message.from_id, "message", timestamp(message.date))
 
     return bl

@@ -15,7 +15,7 @@ from bot.services.moderation import Incoming, Moderation
 from bot.services.moderation_manual import ManualModeration
 from handlers.admin import usage
 from handlers.replies import guarded, reply
-from handlers.rules import ChatMessageRule, CommandRule, parse_message
+from handlers.rules import ChatMessageRule, CommandRule, chat_of, parse_message
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +52,7 @@ def labeler(app: App) -> BotLabeler:
         try:
             await moderation.on_message(Incoming(
                 peer_id=message.peer_id, vk_id=message.from_id, cmid=message.conversation_message_id or 0,
-                text=message.text or "", attachments=_kinds(message)))
+                text=message.text or "", attachments=_kinds(message)), chat=await chat_of(message, app.db))
         except Exception:
             log.exception("moderation failed: peer=%s cmid=%s", message.peer_id, message.conversation_message_id)
 
@@ -65,13 +65,6 @@ def labeler(app: App) -> BotLabeler:
                                                     replied.conversation_message_id, replied.text,
                                                     cmd.args[:200]))  # a reason, not an essay
 
-    @bl.chat_message(CommandRule("unwarn", g, s))
-    @guarded
-    async def unwarn(message: Message, app: App, cmd: Command) -> None:
-        replied = _replied(message, "unwarn")
-        caller = await app.access.caller(message.from_id)
-        await reply(app, message, await manual.unwarn(caller, message.peer_id, replied.from_id))
-
     @bl.chat_message(CommandRule("mute", g, s))
     @guarded
     async def mute(message: Message, app: App, cmd: Command) -> None:
@@ -83,19 +76,19 @@ def labeler(app: App) -> BotLabeler:
             raise usage("mute", str(exc)) from None
         await reply(app, message, answer)
 
-    @bl.chat_message(CommandRule("unmute", g, s))
-    @guarded
-    async def unmute(message: Message, app: App, cmd: Command) -> None:
-        replied = _replied(message, "unmute")
-        caller = await app.access.caller(message.from_id)
-        await reply(app, message, await manual.unmute(caller, message.peer_id, replied.from_id))
+    def on_reply(key: str, action) -> None:  # noqa: ANN001
+        """A staff command answered to a message that needs nothing but its author."""
 
-    @bl.chat_message(CommandRule("kick", g, s))
-    @guarded
-    async def kick(message: Message, app: App, cmd: Command) -> None:
-        replied = _replied(message, "kick")
-        caller = await app.access.caller(message.from_id)
-        await reply(app, message, await manual.kick(caller, message.peer_id, replied.from_id))
+        @bl.chat_message(CommandRule(key, g, s))
+        @guarded
+        async def handler(message: Message, app: App, cmd: Command) -> None:
+            replied = _replied(message, key)
+            caller = await app.access.caller(message.from_id)
+            await reply(app, message, await action(caller, message.peer_id, replied.from_id))
+
+    on_reply("unwarn", manual.unwarn)
+    on_reply("unmute", manual.unmute)
+    on_reply("kick", manual.kick)
 
     @bl.chat_message(CommandRule("complain", g, s))
     @guarded

@@ -31,6 +31,22 @@ def parse_message(message: Message, group_id: int, screen_name: str | None) -> c
 _MISSING = object()
 
 
+async def chat_of(message: Message, db: Any, *, refresh: bool = False) -> Any:
+    """The chat record of a chat message, read once per message and shared by its handlers
+    (rights check, counting, moderation all run on every message)."""
+    from bot.repo import chats as chat_repo
+
+    cached = getattr(message, "_zavuch_chat", _MISSING)
+    if cached is not _MISSING and not refresh:
+        return cached
+    chat = await chat_repo.by_peer(db, message.peer_id)
+    try:
+        object.__setattr__(message, "_zavuch_chat", chat)
+    except (AttributeError, TypeError, ValueError):
+        pass
+    return chat
+
+
 class CommandRule(ABCRule[Message]):
     """Matches one command of the catalogue; passes ``cmd`` to the handler."""
 

@@ -97,61 +97,60 @@ def _in_chats(first: str, after: str, part: Sequence[int]) -> tuple[str, list[An
     return _IN_CHATS.format(days=_marks(days), marks=_marks(part)), [*days, *part]
 
 
-async def chat_activity(db: Database, org_ids: Sequence[int], first: str, after: str) -> list[tuple]:
-    """Per chat of these orgs and credited org: (chat_id, chat_org, credited_org, messages, actions)."""
+async def _per_chunk(db: Database, org_ids: Sequence[int], query) -> list[tuple]:  # noqa: ANN001
+    """Run ``query(part) -> (sql, params)`` for each chunk of org ids; concatenate the rows."""
     out: list[tuple] = []
     for part in _chunks(list(org_ids)):
-        where, params = _in_chats(first, after, part)
-        out += [tuple(r) for r in await db.fetchall(
-            "SELECT a.chat_id, c.org_id, a.credited_org_id, SUM(a.messages), SUM(a.joins + a.leaves + a.actions)"
-            f" FROM activity a JOIN chat c ON c.id = a.chat_id WHERE {where}"
-            " GROUP BY a.chat_id, c.org_id, a.credited_org_id", params)]
+        sql, params = query(part)
+        out += [tuple(r) for r in await db.fetchall(sql, params)]
     return out
+
+
+async def chat_activity(db: Database, org_ids: Sequence[int], first: str, after: str) -> list[tuple]:
+    """Per chat of these orgs and credited org: (chat_id, chat_org, credited_org, messages, actions)."""
+    def query(part: list[int]) -> tuple[str, Any]:
+        where, params = _in_chats(first, after, part)
+        return ("SELECT a.chat_id, c.org_id, a.credited_org_id, SUM(a.messages), SUM(a.joins + a.leaves + a.actions)"
+                f" FROM activity a JOIN chat c ON c.id = a.chat_id WHERE {where}"
+                " GROUP BY a.chat_id, c.org_id, a.credited_org_id", params)
+    return await _per_chunk(db, org_ids, query)
 
 
 async def guest_people(db: Database, org_ids: Sequence[int], first: str, after: str) -> list[tuple]:
     """Distinct authors in each org's chats by credited org: (chat_org, credited_org, people)."""
-    out: list[tuple] = []
-    for part in _chunks(list(org_ids)):
+    def query(part: list[int]) -> tuple[str, Any]:
         where, params = _in_chats(first, after, part)
-        out += [tuple(r) for r in await db.fetchall(
-            "SELECT c.org_id, a.credited_org_id, COUNT(DISTINCT a.vk_id) FROM activity a"
-            f" JOIN chat c ON c.id = a.chat_id WHERE {where} GROUP BY c.org_id, a.credited_org_id", params)]
-    return out
+        return ("SELECT c.org_id, a.credited_org_id, COUNT(DISTINCT a.vk_id) FROM activity a"
+                f" JOIN chat c ON c.id = a.chat_id WHERE {where} GROUP BY c.org_id, a.credited_org_id", params)
+    return await _per_chunk(db, org_ids, query)
 
 
 async def credited_activity(db: Database, org_ids: Sequence[int], first: str, after: str) -> list[tuple]:
     """Activity credited to these orgs, by chat owner: (credited_org, chat_org, messages, actions, people)."""
-    out: list[tuple] = []
-    for part in _chunks(list(org_ids)):
-        out += [tuple(r) for r in await db.fetchall(
-            "SELECT a.credited_org_id, c.org_id, SUM(a.messages), SUM(a.joins + a.leaves + a.actions),"
-            " COUNT(DISTINCT a.vk_id) FROM activity a JOIN chat c ON c.id = a.chat_id"
-            f" WHERE a.credited_org_id IN ({_marks(part)}) AND a.day >= ? AND a.day < ?"
-            " GROUP BY a.credited_org_id, c.org_id", (*part, first, after))]
-    return out
+    def query(part: list[int]) -> tuple[str, Any]:
+        return ("SELECT a.credited_org_id, c.org_id, SUM(a.messages), SUM(a.joins + a.leaves + a.actions),"
+                " COUNT(DISTINCT a.vk_id) FROM activity a JOIN chat c ON c.id = a.chat_id"
+                f" WHERE a.credited_org_id IN ({_marks(part)}) AND a.day >= ? AND a.day < ?"
+                " GROUP BY a.credited_org_id, c.org_id", (*part, first, after))
+    return await _per_chunk(db, org_ids, query)
 
 
 async def active_people(db: Database, org_ids: Sequence[int], first: str, after: str) -> list[tuple]:
     """Persons with any activity credited to these orgs: (credited_org, person_id, kind)."""
-    out: list[tuple] = []
-    for part in _chunks(list(org_ids)):
-        out += [tuple(r) for r in await db.fetchall(
-            "SELECT DISTINCT a.credited_org_id, a.person_id, p.kind FROM activity a"
-            " JOIN person p ON p.id = a.person_id"
-            f" WHERE a.credited_org_id IN ({_marks(part)}) AND a.day >= ? AND a.day < ?", (*part, first, after))]
-    return out
+    def query(part: list[int]) -> tuple[str, Any]:
+        return ("SELECT DISTINCT a.credited_org_id, a.person_id, p.kind FROM activity a"
+                " JOIN person p ON p.id = a.person_id"
+                f" WHERE a.credited_org_id IN ({_marks(part)}) AND a.day >= ? AND a.day < ?", (*part, first, after))
+    return await _per_chunk(db, org_ids, query)
 
 
 async def daily_by_type(db: Database, org_ids: Sequence[int], first: str, after: str) -> list[tuple]:
     """Messages in these orgs' chats: (chat_org, day, chat_type, messages)."""
-    out: list[tuple] = []
-    for part in _chunks(list(org_ids)):
+    def query(part: list[int]) -> tuple[str, Any]:
         where, params = _in_chats(first, after, part)
-        out += [tuple(r) for r in await db.fetchall(
-            "SELECT c.org_id, a.day, c.type, SUM(a.messages) FROM activity a JOIN chat c ON c.id = a.chat_id"
-            f" WHERE {where} GROUP BY c.org_id, a.day, c.type HAVING SUM(a.messages) > 0", params)]
-    return out
+        return ("SELECT c.org_id, a.day, c.type, SUM(a.messages) FROM activity a JOIN chat c ON c.id = a.chat_id"
+                f" WHERE {where} GROUP BY c.org_id, a.day, c.type HAVING SUM(a.messages) > 0", params)
+    return await _per_chunk(db, org_ids, query)
 
 
 async def violations(db: Database, org_id: int, start: int, end: int) -> list[tuple]:

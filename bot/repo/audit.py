@@ -22,11 +22,3 @@ async def write(
          json.dumps(details or {}, ensure_ascii=False), now),
     )
 
-
-async def for_chat(db: Database, chat_id: int) -> list[dict[str, Any]]:
-    rows = await db.fetchall(
-        "SELECT id, actor_vk, action, target_vk, policy, reason, details, created_at FROM audit_log"
-        " WHERE chat_id = ? ORDER BY id",
-        (chat_id,),
-    )
-    return [dict(row) for row in rows]

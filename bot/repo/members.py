@@ -80,12 +80,6 @@ async def quarantined_before(db: Database, before: int) -> list[Member]:
     return [Member(*row) for row in rows]
 
 
-async def chats_of_person(db: Database, person_id: int, state: str = "member") -> list[int]:
-    rows = await db.fetchall(
-        "SELECT chat_id FROM chat_member WHERE person_id = ? AND state = ?", (person_id, state)
-    )
-    return [row[0] for row in rows]
-
 
 async def chats_of_vk(db: Database, vk_id: int, state: str = "member") -> list[int]:
     rows = await db.fetchall("SELECT chat_id FROM chat_member WHERE vk_id = ? AND state = ?", (vk_id, state))

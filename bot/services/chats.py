@@ -7,7 +7,7 @@ import logging
 from bot import texts
 from bot.clock import Clock
 from bot.db import Database
-from bot.domain.chat_types import PRESETS, ChatRequest, ChatRequestError, Needs, parse_chat_request
+from bot.domain.chat_types import ChatRequest, ChatRequestError, Needs, parse_chat_request
 from bot.errors import NotAllowed, UserError
 from bot.repo import chats as chat_repo
 from bot.repo import members as member_repo
@@ -123,7 +123,7 @@ class Chats:
         try:
             peer_id, added = await self.gateway.create_chat(sorted({leader_vk, caller.vk_id}), title)
         except (VkCannotMessage, VkContactNotFound):
-            name = await self._vk_name(leader_vk)
+            name = await self.vk_name(leader_vk)
             raise UserError(texts.CHAT_LEADER_CANNOT_BE_ADDED.format(name=name)) from None
         chat, _ = await chat_repo.ensure(self.db, peer_id, added_by=caller.vk_id, now=self.now())
         await chat_repo.set_admin(self.db, chat.id, True, now=self.now())
@@ -135,7 +135,7 @@ class Chats:
             title=title, link=link,
             share=texts.CHAT_LINK_SHARE if request.preset.link_shareable else texts.CHAT_LINK_PRIVATE)
         if leader_vk not in added:
-            answer += "\n" + texts.CHAT_LEADER_CANNOT_BE_ADDED.format(name=await self._vk_name(leader_vk))
+            answer += "\n" + texts.CHAT_LEADER_CANNOT_BE_ADDED.format(name=await self.vk_name(leader_vk))
         return answer
 
     async def _record_known_member(self, chat_id: int, vk_id: int, *, admitted_by: int | None) -> None:
@@ -229,7 +229,7 @@ class Chats:
                                                     students=", ".join(no_students) or "—"))
         return "\n".join(lines)
 
-    async def _vk_name(self, vk_id: int) -> str:
+    async def vk_name(self, vk_id: int) -> str:
         try:
             users = await self.gateway.call("users.get", user_ids=vk_id)
         except VkError:
@@ -237,9 +237,3 @@ class Chats:
         if not users or users[0].get("deactivated"):
             return f"id{vk_id}"  # a deleted or banned account has no name to show
         return f"{users[0].get('first_name', '')} {users[0].get('last_name', '')}".strip()
-
-    async def vk_name(self, vk_id: int) -> str:
-        return await self._vk_name(vk_id)
-
-    def preset(self, chat: Chat):
-        return PRESETS[chat.type] if chat.type else None

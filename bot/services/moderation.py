@@ -99,9 +99,11 @@ class Moderation:
 
     # -- the message path ----------------------------------------------------------------
 
-    async def on_message(self, incoming: Incoming) -> str:
-        """Judge and act on one message; returns what happened (for tests and logs)."""
-        chat = await chat_repo.by_peer(self.db, incoming.peer_id)
+    async def on_message(self, incoming: Incoming, *, chat: Chat | None = None) -> str:
+        """Judge and act on one message; returns what happened (for tests and logs). ``chat`` is
+        the record the message path already read, if any."""
+        if chat is None:
+            chat = await chat_repo.by_peer(self.db, incoming.peer_id)
         if chat is None or not chat.bound or not chat.bot_is_admin or chat.type is None:
             return "skipped"
         now = self.now()

@@ -116,3 +116,19 @@ async def test_bad_class_name_is_explained(world) -> None:
     with pytest.raises(UserError) as info:
         await world.roster.enrol(admin, "Иванов Иван 5Щ1", NOW)
     assert "5А" in info.value.message  # shows the right form
+
+
+async def test_unanswered_preview_expires_and_drops_the_file(world) -> None:
+    from types import SimpleNamespace
+
+    from bot.clock import FixedClock
+    from bot.jobs import expire_pending
+
+    admin = await world.staff(world.school_a, "school_admin", 10)
+    data = (FIXTURES / "clean.csv").read_bytes()
+    reply = await world.roster.import_preview(admin, world.school_a, "clean.csv", data, NOW)
+    action_id = json.loads(json.loads(reply.keyboard)["buttons"][0][0]["action"]["payload"])["id"]
+    app = SimpleNamespace(db=world.db, now=lambda: int(FixedClock(NOW + 2 * 86400).now()))
+    assert await expire_pending(app) == 1
+    action = await pending_repo.get(world.db, action_id)
+    assert action.status == "expired" and action.payload == {}

@@ -79,21 +79,32 @@ def test_migrations_have_a_why_header() -> None:
 async def test_cancelled_begin_does_not_leave_a_transaction_open(db: Database) -> None:
     import asyncio
 
+    begin_queued = asyncio.Event()
+    real_execute = db._conn.execute
+
+    def spying_execute(sql, *args):  # noqa: ANN001 - a thin spy on the write connection
+        if sql == "BEGIN IMMEDIATE":
+            begin_queued.set()
+        return real_execute(sql, *args)
+
+    db._conn.execute = spying_execute  # type: ignore[method-assign]
+
     async def writer() -> None:
         async with db.transaction():
             await db.execute("INSERT INTO kv (key, value) VALUES ('x', '1')")
 
-    for _ in range(20):  # cancel at whatever point the writer reached
-        task = asyncio.create_task(writer())
-        await asyncio.sleep(0)  # one loop turn (not a timed wait): let the writer queue its BEGIN
-        task.cancel()
-        try:
-            await task
-        except asyncio.CancelledError:
-            pass
+    task = asyncio.create_task(writer())
+    await asyncio.wait_for(begin_queued.wait(), 5)
+    task.cancel()  # cancelled while its BEGIN is queued in aiosqlite's thread
+    try:
+        await task
+    except asyncio.CancelledError:
+        pass
+    db._conn.execute = real_execute  # type: ignore[method-assign]
     async with db.transaction():  # would fail with "cannot start a transaction within a transaction"
         await db.execute("INSERT OR REPLACE INTO kv (key, value) VALUES ('y', '2')")
     assert await db.fetchval("SELECT value FROM kv WHERE key = 'y'") == "2"
+    assert await db.fetchval("SELECT COUNT(*) FROM kv WHERE key = 'x'") == 0
 
 
 async def test_other_tasks_never_see_uncommitted_rows(db: Database) -> None:

@@ -32,7 +32,6 @@ class RecordingSleep:
 
     async def __call__(self, seconds: float) -> None:
         self.delays.append(seconds)
-        await asyncio.sleep(0)
 
 
 @pytest.fixture

@@ -13,8 +13,9 @@ async def server(vk) -> dict:
 async def test_delivery_and_ts(emu, vk, world):
     srv = await server(vk)
     assert srv["server"] == f"{emu.base_url}/lp/{GID}"
+    polls = emu.longpoll.requests
     task = asyncio.create_task(vk.poll(srv, wait=5))
-    await asyncio.sleep(0)  # let the poll start waiting
+    await emu.wait_longpoll(since=polls)  # the poll is waiting on the server
     cmid = emu.user_message(world["peer"], world["boris"], "привет", payload={"a": 1})
     resp = await asyncio.wait_for(task, 5)
     [update] = resp["updates"]
