@@ -12,6 +12,8 @@ from typing import Any
 from bot.clock import Clock
 from bot.config import Settings
 from bot.db import Database, open_database
+from bot.pipeline.effects import Effects
+from bot.pipeline.runner import ActionRunner
 from bot.services.access import Access
 from bot.services.chat_life import ChatLife
 from bot.services.activity import ActivityCounter
@@ -56,6 +58,8 @@ class App:
     notifier: Notifier
     chat_life: ChatLife
     services: Services
+    effects: Effects
+    runner: ActionRunner
     extras: dict[str, Any] = field(default_factory=dict)
 
     def now(self) -> int:
@@ -107,14 +111,17 @@ async def create_app(settings: Settings, *, clock: Clock | None = None, db: Data
         await db.close()
         raise
     gateway = VkGateway(api, group_id)
+    effects = Effects(db, clock)
+    runner = ActionRunner(db, gateway, clock)
+    effects.on_recorded(runner.wake)
     access = Access(db, settings.bot.operators)
-    notifier = Notifier(db, gateway, clock)
+    notifier = Notifier(db, gateway, clock, effects)
     orgs = Orgs(db, access)
     alerts = Alerts(db, notifier, clock)
     chats = Chats(db, gateway, notifier, access, orgs, clock)
     membership = Membership(db, gateway, notifier, clock)
     admission = Admission(db, gateway, notifier, alerts, chats, clock,
-                          settings.moderation.quarantine_minutes * 60)
+                          settings.moderation.quarantine_minutes * 60, effects)
     admission.rights_lost = membership.rights_lost
     services = Services(
         orgs=orgs,
@@ -129,7 +136,7 @@ async def create_app(settings: Settings, *, clock: Clock | None = None, db: Data
     app = App(
         settings=settings, db=db, api=api, gateway=gateway, clock=clock, group_id=group_id,
         screen_name=screen_name, access=access, notifier=notifier,
-        chat_life=ChatLife(db, gateway, clock, notifier), services=services,
+        chat_life=ChatLife(db, gateway, clock, notifier), services=services, effects=effects, runner=runner,
     )
     app.extras["activity"] = ActivityCounter(db)
     if db.path != ":memory:":
@@ -152,6 +159,15 @@ def wire(app: App) -> None:
     app.extras["after_roster_change"] = after_roster_change
     app.extras["buttons"] = {"al": alert_press}
     app.extras["alert_handlers"] = {"quarantine": app.services.admission.decide}
+
+    async def rights_lost(chat_id: int) -> None:
+        from bot.repo import chats as chat_repo
+
+        chat = await chat_repo.get(app.db, chat_id)
+        if chat is not None and chat.bot_is_admin:
+            await app.services.membership.rights_lost(chat)
+
+    app.runner.on_rights_lost = rights_lost
 
     from bot.moderation_setup import install as install_moderation
 

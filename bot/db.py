@@ -9,7 +9,7 @@ import asyncio
 import contextlib
 import logging
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -68,6 +68,7 @@ class Database:
         self.path = path
         self._write_lock = asyncio.Lock()
         self._in_tx: asyncio.Task[Any] | None = None
+        self._after_commit: list[Callable[[], None]] = []
 
     @classmethod
     async def open(cls, path: str | Path) -> "Database":
@@ -119,12 +120,29 @@ class Database:
             try:
                 yield self
             except BaseException:
+                self._after_commit.clear()
                 await self._conn.execute("ROLLBACK")
                 raise
             else:
                 await self._conn.execute("COMMIT")
             finally:
                 self._in_tx = None
+            callbacks, self._after_commit = self._after_commit, []
+            for callback in callbacks:
+                callback()
+
+    def in_transaction(self) -> bool:
+        """True inside ``transaction()`` of the current task."""
+        return self._in_tx is not None and self._in_tx is asyncio.current_task()
+
+    def after_commit(self, callback: Callable[[], None]) -> None:
+        """Run ``callback`` once the current task's transaction commits (dropped on rollback);
+        outside a transaction, right away. Used to wake the action executor only for rows that
+        other connections can already see."""
+        if self.in_transaction():
+            self._after_commit.append(callback)
+        else:
+            callback()
 
     async def _rollback_quietly(self) -> None:
         try:
@@ -140,6 +158,12 @@ class Database:
                 return cursor.lastrowid or 0
         cursor = await self._conn.execute(sql, params)
         return cursor.lastrowid or 0
+
+    async def execute_insert_ignore(self, sql: str, params: Any = ()) -> int | None:
+        """An ``INSERT OR IGNORE``: the new row id, or None when the row already existed."""
+        async with self.transaction():
+            cursor = await self._conn.execute(sql, params)
+            return (cursor.lastrowid or None) if cursor.rowcount else None
 
     async def execute_rowcount(self, sql: str, params: Any = ()) -> int:
         async with self.transaction():

@@ -24,6 +24,7 @@ def install(app: Any) -> None:
     moderation = Moderation(app.db, executor, services.alerts, authors, services.chats, app.notifier, app.clock)
     manual = ManualModeration(moderation)
     app.extras["moderation"] = moderation
+    app.runner.on_sanction_failed = moderation.sanction_failed
     app.extras["moderation_manual"] = manual
     app.extras.setdefault("alert_handlers", {}).update({"violation": manual.on_alert, "complaint": manual.on_alert})
     app.extras.setdefault("jobs", []).append(

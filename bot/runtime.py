@@ -1,4 +1,6 @@
-"""Running the bot: vkbottle Bot + our long poll + scheduler, with a clean shutdown."""
+"""Running the bot: events from long poll (or callback) through the inbox into per-chat queues,
+each handled as one unit of work; recorded actions performed by the action runner; the
+scheduler; a clean shutdown."""
 
 from __future__ import annotations
 
@@ -6,75 +8,99 @@ import asyncio
 import contextlib
 import logging
 import signal
+import uuid
 from typing import Any
 
 from vkbottle import Bot
 from vkbottle.bot import BotLabeler
+from vkbottle.exception_factory import ErrorHandler
 
+from bot import texts
 from bot.app import App
 from bot.jobs import build_scheduler
+from bot.pipeline import unit as units
+from bot.pipeline.dispatcher import Dispatcher, Event, peer_of
 from bot.repo import inbox
 from bot.vk.polling import DbPolling
 
 log = logging.getLogger(__name__)
 
 MAX_EVENT_ATTEMPTS = 3
+CHAT_PEER_BASE = 2_000_000_000
+
+
+def in_one_transaction(event: Event) -> bool:
+    """Whether the whole handling of the event is one transaction with its recorded actions.
+
+    Everything that decides about people does: chat messages and service events (moderation,
+    joins, chat commands) and button presses on alerts. Private commands and the confirmations of
+    previews do not: imports and reports run long and commit in their own short transactions; a
+    re-run after a crash records the same actions (same event id and sequence), not new ones.
+    """
+    if event.get("type") == "message_event":
+        obj = event.get("object") or {}
+        payload = obj.get("payload") if isinstance(obj, dict) else None
+        kind = payload.get("a") if isinstance(payload, dict) else None
+        return kind != "pa" or peer_of(event) > CHAT_PEER_BASE
+    return peer_of(event) > CHAT_PEER_BASE
 
 
 class ZavuchBot(Bot):
-    """A Bot that marks each inbox event done once its handlers finish."""
+    """vkbottle's routing with errors reaching us (its router logs and swallows them otherwise);
+    the pipeline decides about retries and poison events."""
 
     def __init__(self, app: App, **kwargs: Any) -> None:
-        super().__init__(api=app.api, **kwargs)
+        super().__init__(api=app.api, error_handler=ErrorHandler(raise_exceptions=True), **kwargs)
         self.app = app
-        self.in_flight: set[asyncio.Task[Any]] = set()
-        self.handled = 0
-        self.progress = asyncio.Condition()  # notified after every event (tests await it)
+        self.progress = asyncio.Condition()  # notified after every handled event and performed action
+        self.dispatcher = Dispatcher(self.handle, self.park, attempts=MAX_EVENT_ATTEMPTS)
 
-    async def run_polling(self, custom_polling: Any = None) -> None:  # type: ignore[override]
-        """vkbottle's loop, but every event task is tracked from creation so that a stop
-        can let in-flight events finish instead of cutting them off."""
-        polling = custom_polling or self.polling
-        async for event in polling.listen():
-            for update in event.get("updates", []):
-                task = asyncio.create_task(self.process_event(update, polling.api))
-                self.in_flight.add(task)
-                task.add_done_callback(self.in_flight.discard)
+    @property
+    def handled(self) -> int:
+        return self.dispatcher.handled
 
-    async def process_event(self, event: dict[str, Any], api: Any = None) -> None:
-        task = asyncio.current_task()
-        if task is not None:
-            self.in_flight.add(task)
+    async def handle(self, event: Event) -> None:
+        """One event as one unit of work (see ``in_one_transaction``); marked done with it."""
+        event_id = str(event.get("event_id") or "") or f"noid:{uuid.uuid4().hex}"
+        db = self.app.db
         try:
-            await self._process(event, api)
+            with units.unit(event_id):
+                if in_one_transaction(event):
+                    async with db.transaction():
+                        await self.router.route(event, self.app.api)
+                        await inbox.mark_done(db, event_id, self.app.now())
+                else:
+                    await self.router.route(event, self.app.api)
+                    await inbox.mark_done(db, event_id, self.app.now())
         finally:
-            # only now: a stop waits for in-flight events until they are marked done
-            if task is not None:
-                self.in_flight.discard(task)
-
-    async def _process(self, event: dict[str, Any], api: Any) -> None:
-        event_id = str(event.get("event_id") or "")
-        try:
-            await super().process_event(event, api)
-        except asyncio.CancelledError:
-            raise  # stays pending in the inbox; replayed on the next start
-        except Exception:
-            log.exception("event %s (%s) failed", event_id, event.get("type"))
-            if event_id:
-                await inbox.mark_failed_attempt(self.app.db, event_id, max_attempts=MAX_EVENT_ATTEMPTS)
             await self._progressed()
-            return
-        if event_id:
-            await inbox.mark_done(self.app.db, event_id, self.app.now())
-        self.handled += 1
-        await self._progressed()
+
+    async def park(self, event: Event, exc: BaseException, attempts: int) -> None:
+        """A poison event: parked with its id (never its text); operators told; the person who
+        wrote gets an apology with a reference, so nobody waits for an answer that never comes."""
+        event_id = str(event.get("event_id") or "")
+        ref = uuid.uuid4().hex[:6]
+        try:
+            if event_id:
+                await inbox.park(self.app.db, event_id, attempts=attempts, error=type(exc).__name__,
+                                 now=self.app.now())
+            with units.unit(f"poison:{event_id or ref}"):
+                for operator in self.app.settings.bot.operators:
+                    await self.app.effects.send(operator, texts.POISON_EVENT.format(ref=ref, kind=_kind(event)))
+                peer = peer_of(event)
+                if 0 < peer < CHAT_PEER_BASE:
+                    await self.app.effects.send(peer, texts.INTERNAL_ERROR.format(ref=ref))
+            log.error("event %r parked [%s]", event_id[:64], ref)
+        finally:
+            await self._progressed()
 
     async def _progressed(self) -> None:
         async with self.progress:
             self.progress.notify_all()
 
     async def wait_until(self, predicate: Any, timeout: float = 5.0) -> Any:
-        """Await ``await predicate()`` becoming truthy, re-checked after every handled event."""
+        """Await ``await predicate()`` becoming truthy, re-checked after every handled event and
+        every performed action."""
 
         async def loop() -> Any:
             while True:
@@ -85,6 +111,23 @@ class ZavuchBot(Bot):
                     await self.progress.wait()
 
         return await asyncio.wait_for(loop(), timeout)
+
+    async def settled(self, timeout: float = 10.0) -> None:
+        """Every queued event handled and every recorded action performed."""
+
+        async def both() -> None:
+            while True:
+                await self.dispatcher.idle()
+                await self.app.runner.drained()
+                if self.dispatcher.queued == 0:
+                    return
+
+        await asyncio.wait_for(both(), timeout)
+
+
+def _kind(event: Event) -> str:
+    kind = str(event.get("type") or "?")
+    return kind if kind.replace("_", "").isalnum() else "?"
 
 
 def build_bot(app: App) -> ZavuchBot:
@@ -106,39 +149,56 @@ def build_bot(app: App) -> ZavuchBot:
     middleware = app_middleware(app)
     labeler.message_view.register_middleware(middleware)
     labeler.raw_event_view.register_middleware(middleware)
-    return ZavuchBot(app, labeler=labeler)
+    bot = ZavuchBot(app, labeler=labeler)
+
+    async def performed() -> None:
+        await bot._progressed()
+
+    app.runner.on_performed = performed
+    return bot
 
 
 async def replay_pending(bot: ZavuchBot) -> int:
-    """Handle events recorded but not finished by the previous run."""
+    """Queue the events a previous run recorded but did not finish, through the same per-chat
+    queues as live events (in arrival order within each chat), without waiting for them."""
     events = await inbox.pending(bot.app.db)
     for event in events:
-        await bot.process_event(event)
+        bot.dispatcher.put_nowait(event)
     if events:
-        log.info("replayed %d pending events", len(events))
+        log.info("replaying %d pending events", len(events))
     return len(events)
 
 
 class Runner:
-    """Owns the polling task and the scheduler of one App; ``stop()`` ends both cleanly."""
+    """Owns polling, the event queues, the action runner and the scheduler of one App."""
 
     def __init__(self, app: App, *, wait: int = 25, grace: float = 10.0) -> None:
         self.app = app
         self.bot = build_bot(app)
         self.polling = DbPolling(app.api, app.group_id, app.db, app.clock, wait=wait)
+        self.polling.peer_of = peer_of
         self.scheduler = build_scheduler(app)
         self.grace = grace
         self._task: asyncio.Task[Any] | None = None
         self.started = asyncio.Event()
 
-    async def start(self) -> None:
+    async def _begin(self) -> None:
         from bot.jobs import heartbeat
 
         await heartbeat(self.app)
+        await self.app.runner.start()       # first: finish what the previous run recorded
         await replay_pending(self.bot)
         self.scheduler.start()
-        self._task = asyncio.create_task(self.bot.run_polling(custom_polling=self.polling))
+
+    async def start(self) -> None:
+        await self._begin()
+        self._task = asyncio.create_task(self._poll())
         self.started.set()
+
+    async def _poll(self) -> None:
+        async for batch in self.polling.listen():
+            for update in batch.get("updates", []):
+                await self.bot.dispatcher.put(update)  # waits while the queues are full
 
     async def wait(self) -> None:
         assert self._task is not None
@@ -150,12 +210,12 @@ class Runner:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await self._task
-        if self.bot.in_flight:
-            done, pending = await asyncio.wait(set(self.bot.in_flight), timeout=self.grace)
-            for task in pending:
-                task.cancel()
-            if pending:
-                await asyncio.wait(pending, timeout=1)
+        await self.polling.close()
+        await self._finish()
+
+    async def _finish(self) -> None:
+        await self.bot.dispatcher.stop(self.grace)
+        await self.app.runner.stop(grace=min(self.grace, 5.0))
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
 
@@ -171,20 +231,13 @@ class CallbackRunner(Runner):
         self.server = CallbackServer(
             db=app.db, clock=app.clock, group_id=app.group_id, path=cfg.path,
             secret=cfg.secret.get_secret_value() if cfg.secret else None, confirmation=cfg.confirmation,
-            handle=self._handle,
+            handle=self.bot.dispatcher.put,
         )
         self.port = port if port is not None else cfg.port
         self._stopped = asyncio.Event()
 
-    async def _handle(self, event: dict[str, Any]) -> None:
-        await self.bot.process_event(event, self.app.api)
-
     async def start(self) -> None:
-        from bot.jobs import heartbeat
-
-        await heartbeat(self.app)
-        await replay_pending(self.bot)
-        self.scheduler.start()
+        await self._begin()
         self.port = await self.server.start(self.app.settings.callback.host, self.port)
         self._task = asyncio.create_task(self._stopped.wait())
         self.started.set()
@@ -192,11 +245,9 @@ class CallbackRunner(Runner):
     async def stop(self) -> None:
         await self.server.stop()
         self._stopped.set()
-        pending = set(self.server.tasks) | set(self.bot.in_flight)
-        if pending:
-            await asyncio.wait(pending, timeout=self.grace)
-        if self.scheduler.running:
-            self.scheduler.shutdown(wait=False)
+        if self.server.tasks:
+            await asyncio.wait(set(self.server.tasks), timeout=self.grace)
+        await self._finish()
 
 
 async def run_until_signal(app: App, *, wait: int = 25) -> None:

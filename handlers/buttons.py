@@ -21,7 +21,7 @@ log = logging.getLogger(__name__)
 
 async def answer_press(app: App, event: MessageEvent, snackbar: str, reply_: Reply | None = None) -> None:
     obj = event.object
-    await app.gateway.answer_event(obj.event_id, obj.user_id, obj.peer_id, snackbar)
+    await app.effects.answer_button(obj.event_id, obj.user_id, obj.peer_id, snackbar)
     if reply_ is not None:
         await app.notifier.send(obj.peer_id, reply_.text, keyboard=reply_.keyboard, attachment=reply_.attachment)
 

@@ -17,6 +17,9 @@ def labeler(app: App) -> BotLabeler:
     @guarded
     async def invited(message: Message, app: App) -> None:
         member_id = message.action.member_id if message.action else None
+        if not member_id and message.action and str(message.action.type.value if hasattr(
+                message.action.type, "value") else message.action.type) == "chat_invite_user_by_link":
+            member_id = message.from_id  # VK may leave member_id out of a join by link
         if member_id == -app.group_id:
             await app.chat_life.bot_added(message.peer_id, message.from_id)
             return
@@ -38,7 +41,7 @@ def labeler(app: App) -> BotLabeler:
         if not chat.bot_is_admin:
             await app.chat_life.recheck(chat)
             chat = await chat_of(message, app.db, refresh=True)
-        app.extras["activity"].record(chat, message.from_id, "message", timestamp(message.date))
+        await app.extras["activity"].count(chat, message.from_id, "message", timestamp(message.date))
 
     return bl
 
@@ -49,7 +52,7 @@ async def count(app: App, peer_id: int, vk_id: int, kind: str, at: float) -> Non
         return
     chat = await chat_repo.by_peer(app.db, peer_id)
     if chat is not None:
-        app.extras["activity"].record(chat, vk_id, kind, at)
+        await app.extras["activity"].count(chat, vk_id, kind, at)
 
 
 def timestamp(value: object) -> float:

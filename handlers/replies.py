@@ -61,10 +61,7 @@ async def _answer(app: Any, event: Any, text: str) -> None:
         return
     obj = getattr(event, "object", None)
     if obj is not None and getattr(obj, "event_id", None):  # a callback button: answer with a snackbar
-        try:
-            await app.gateway.answer_event(obj.event_id, obj.user_id, obj.peer_id, text[:90])
-        except VkError:
-            pass
+        await app.effects.answer_button(obj.event_id, obj.user_id, obj.peer_id, text[:90])
         if len(text) > 90:
             await app.notifier.try_send(obj.peer_id, text)
         return

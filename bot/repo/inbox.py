@@ -19,20 +19,41 @@ async def set_kv(db: Database, key: str, value: str) -> None:
     )
 
 
+def clean(value: Any) -> Any:
+    """Any string VK may deliver, made storable: lone surrogates (a cut emoji) and other text
+    that is not valid UTF-8 are replaced, so one odd character never stalls the inbox."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+            return value
+        except UnicodeEncodeError:
+            return value.encode("utf-8", "replace").decode("utf-8")
+    if isinstance(value, dict):
+        return {clean(k): clean(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [clean(v) for v in value]
+    return value
+
+
 async def accept_batch(
-    db: Database, updates: list[dict[str, Any]], *, ts_key: str | None, ts: str | None, now: int
+    db: Database, updates: list[dict[str, Any]], *, ts_key: str | None, ts: str | None, now: int,
+    peer_of: Any = None,
 ) -> list[dict[str, Any]]:
-    """Record new events (and the poll position) in one transaction; return the new ones."""
+    """Record new events (and the poll position) in one transaction; return the new ones,
+    cleaned (see ``clean``). Malformed updates (not an object) are dropped with a log line."""
     fresh: list[dict[str, Any]] = []
     async with db.transaction():
         for update in updates:
+            if not isinstance(update, dict):
+                continue
+            update = clean(update)
             event_id = str(update.get("event_id") or "")
             if not event_id:
                 fresh.append(update)
                 continue
             inserted = await db.execute_rowcount(
-                "INSERT OR IGNORE INTO inbox (event_id, payload, received_at) VALUES (?, ?, ?)",
-                (event_id, json.dumps(update, ensure_ascii=False), now),
+                "INSERT OR IGNORE INTO inbox (event_id, payload, received_at, peer_id) VALUES (?, ?, ?, ?)",
+                (event_id, json.dumps(update, ensure_ascii=False), now, peer_of(update) if peer_of else None),
             )
             if inserted:
                 fresh.append(update)
@@ -57,6 +78,13 @@ async def mark_failed_attempt(db: Database, event_id: str, *, max_attempts: int)
         " payload = CASE WHEN attempts + 1 >= ? THEN '{}' ELSE payload END WHERE event_id = ?",
         (max_attempts, max_attempts, event_id),
     )
+
+
+async def park(db: Database, event_id: str, *, attempts: int, error: str, now: int) -> None:
+    """A poison event: kept as failed with its id and the error's type, never its text."""
+    await db.execute(
+        "UPDATE inbox SET status = 'failed', attempts = attempts + ?, error = ?, done_at = ?, payload = '{}'"
+        " WHERE event_id = ?", (attempts, error[:100], now, event_id))
 
 
 async def pending(db: Database) -> list[dict[str, Any]]:

@@ -63,6 +63,11 @@ async def purge_evidence(db: Database, *, older_than: int) -> int:
 
 # -- strikes -----------------------------------------------------------------------------
 
+async def revoke_strikes(db: Database, violation_id: int) -> int:
+    """Take back the strikes a violation gave (its sanction could not be carried out)."""
+    return await db.execute_rowcount("DELETE FROM strike WHERE violation_id = ?", (violation_id,))
+
+
 async def add_strike(db: Database, *, chat_id: int, vk_id: int, violation_id: int | None, now: int,
                      ttl_seconds: int) -> int:
     """Record a strike; returns how many strikes were in force just before it (the ladder step).

@@ -83,6 +83,24 @@ class ActivityCounter:
         if self.pending >= self.max_pending:
             self._flush_soon()
 
+    async def count(self, chat: Chat, vk_id: int, kind: str, at: float) -> None:
+        """Count one message / join / leave / action now, in the caller's transaction: counted
+        with the event that caused it, so the numbers stay exact across crashes and replays."""
+        if not chat.bound or vk_id <= 0 or chat.org_id is None:
+            return
+        org_id = chat.org_id
+        self._chat_org[chat.id] = org_id
+        cut = self._zones.get(org_id)
+        if cut is None:
+            tz = (await repo.timezones(self.db, [org_id])).get(org_id)
+            if tz is None:
+                return  # an org deleted meanwhile: nothing to credit the chat to
+            cut = self._zones[org_id] = DayCut(ZoneInfo(tz))
+        author = (await self._resolve({(chat.id, vk_id)}))[(chat.id, vk_id)]
+        counts = [0, 0, 0, 0]
+        counts[KINDS[kind]] = 1
+        await repo.upsert_one(self.db, (cut.day(at), chat.id, vk_id, *author, *counts))
+
     def _add(self, key: tuple[str, int, int], field: int, count: int = 1) -> None:
         counts = self._buffer.get(key)
         if counts is None:

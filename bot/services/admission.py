@@ -19,7 +19,7 @@ from bot.services import eligibility
 from bot.services.alerts import Alerts
 from bot.services.chats import Chats
 from bot.services.notify import Notifier
-from bot.vk.errors import VkNoChatRights, VkUserNotInChat
+from bot.pipeline.effects import Effects, Lane
 from bot.vk.gateway import VkGateway
 
 log = logging.getLogger(__name__)
@@ -27,7 +27,7 @@ log = logging.getLogger(__name__)
 
 class Admission:
     def __init__(self, db: Database, gateway: VkGateway, notifier: Notifier, alerts: Alerts, chats: Chats,
-                 clock: Clock, quarantine_seconds: int) -> None:
+                 clock: Clock, quarantine_seconds: int, effects: Effects) -> None:
         self.db = db
         self.gateway = gateway
         self.notifier = notifier
@@ -35,6 +35,7 @@ class Admission:
         self.chats = chats
         self.clock = clock
         self.quarantine_seconds = quarantine_seconds
+        self.effects = effects
         self.rights_lost = None  # set by the app: async (chat) -> None
 
     def now(self) -> int:
@@ -64,7 +65,8 @@ class Admission:
             return verdict.kind
         preset = eligibility.preset_of(chat)
         if preset.on_unknown is OnUnknown.REMOVE:
-            await self.remove(chat, member_id, reason="not_on_roster", actor=0)
+            # a stranger's removal yields to moderation: join storms must not delay deletions
+            await self.remove(chat, member_id, reason="not_on_roster", actor=0, lane=Lane.BULK)
             await self.notifier.try_send(peer_id, texts.CHAT_REMOVED_UNKNOWN)
             return "removed"
         await member_repo.upsert(self.db, chat_id=chat.id, vk_id=member_id, state="quarantine", now=now,
@@ -93,16 +95,10 @@ class Admission:
             await audit.write(self.db, action="remove", now=self.now(), org_id=chat.org_id, chat_id=chat.id,
                               actor_vk=by, target_vk=member_id, reason="chat_admin")
 
-    async def remove(self, chat: Chat, vk_id: int, *, reason: str, actor: int) -> bool:
-        """Remove a member (a user already gone counts as done). False if the bot lacks rights."""
-        try:
-            await self.gateway.remove_chat_user(chat.peer_id, vk_id)
-        except VkUserNotInChat:
-            pass
-        except VkNoChatRights:
-            if self.rights_lost is not None:
-                await self.rights_lost(chat)
-            return False
+    async def remove(self, chat: Chat, vk_id: int, *, reason: str, actor: int, lane: Lane = Lane.URGENT) -> bool:
+        """Remove a member: recorded with the decision, performed once it commits (a user already
+        gone counts as done; lost rights are reported by the action runner)."""
+        await self.effects.remove_member(chat.peer_id, vk_id, chat_id=chat.id, lane=lane)
         now = self.now()
         await member_repo.upsert(self.db, chat_id=chat.id, vk_id=vk_id, state="removed", now=now)
         await member_repo.set_state(self.db, chat.id, vk_id, "removed", now, by=actor)

@@ -12,7 +12,6 @@ from bot.repo import alerts as alert_repo
 from bot.repo import roles as role_repo
 from bot.repo.alerts import Alert
 from bot.services.notify import Notifier
-from bot.vk.errors import VkError
 from bot.vk.keyboards import Button, inline
 
 log = logging.getLogger(__name__)
@@ -54,9 +53,8 @@ class Alerts:
         if room is not None:
             targets.append(room)
         for peer_id in targets:
-            sent = await self.notifier.try_send(peer_id, text, keyboard=keyboard)
-            if sent is not None:
-                await alert_repo.add_message(self.db, alert_id, peer_id, sent.cmid)
+            # each copy is remembered once sent, so that it can be edited when someone acts
+            await self.notifier.send(peer_id, text, keyboard=keyboard, alert_id=alert_id)
         return alert_id
 
     async def moderators_chat(self, org_id: int) -> int | None:
@@ -83,8 +81,5 @@ class Alerts:
             if cmid is None:
                 continue
             original = alert.details.get("text", "")
-            try:
-                await self.notifier.gateway.edit(peer_id, cmid, original + suffix)
-            except VkError as exc:
-                log.info("could not update alert %s in %s: %s", alert.id, peer_id, exc.code)
+            await self.notifier.effects.edit(peer_id, cmid, original + suffix)
         return True

@@ -151,11 +151,7 @@ class Chats:
         """Title, record, rules posted and pinned, invite link fetched. Returns the link."""
         await chat_repo.bind(self.db, chat.id, org_id=org.id, type_=request.preset.type, class_id=class_id,
                              subject=request.subject or request.name, title=title, leader_id=leader_id)
-        rules = await self.notifier.send(chat.peer_id, request.preset.rules_text())
-        try:
-            await self.gateway.pin(chat.peer_id, rules.cmid)
-        except VkError as exc:
-            log.info("could not pin rules in chat %s: %s", chat.id, exc.code)
+        await self.notifier.send(chat.peer_id, request.preset.rules_text(), pin=True)
         link = await self.gateway.get_invite_link(chat.peer_id)
         await chat_repo.set_invite_link(self.db, chat.id, link)
         return link

@@ -16,7 +16,6 @@ from bot.repo.chats import Chat
 from bot.services.admission import Admission
 from bot.services.authors import Authors
 from bot.services.notify import Notifier
-from bot.vk.errors import VkError, VkNoChatRights
 from bot.vk.gateway import VkGateway
 
 log = logging.getLogger(__name__)
@@ -53,18 +52,11 @@ class Executor:
     async def delete(self, chat: Chat, vk_id: int, cmids: Sequence[int], *, actor: int = BOT_ACTOR,
                      policy: str | None = None, reason: str | None = None,
                      violation_id: int | None = None) -> bool:
-        """Delete messages for everybody. False when VK refused the call (no rights, ...);
-        a message already gone counts as deleted."""
+        """Delete messages for everybody (a recorded action: performed once the decision commits;
+        lost rights are reported by the action runner). False when refused here (staff)."""
         if not cmids or not await self._permitted(chat, vk_id, actor, "delete"):
             return False
-        try:
-            await self.gateway.delete_for_all(chat.peer_id, list(cmids))
-        except VkNoChatRights:
-            await self._rights_lost(chat)
-            return False
-        except VkError as exc:
-            log.warning("delete in chat %s failed: %s", chat.id, exc.code)
-            return False
+        await self.notifier.effects.delete(chat.peer_id, list(cmids), chat_id=chat.id, violation_id=violation_id)
         await self._audit(chat, "delete", vk_id, actor, policy, reason, cmids=list(cmids), violation=violation_id)
         return True
 
@@ -87,26 +79,18 @@ class Executor:
             return False
         until = self.now() + seconds
         await repo.set_mute(self.db, chat.id, vk_id, until=until, by_vk=actor)
-        try:
-            restricted = await self.gateway.restrict(chat.peer_id, vk_id, seconds)
-        except VkError as exc:
-            log.info("restriction in chat %s unavailable: %s", chat.id, exc.code)
-            restricted = False
+        await self.notifier.effects.restrict(chat.peer_id, vk_id, seconds)
         if public:
             await self.notifier.try_send(chat.peer_id, public)
         if private:
             await self.notifier.try_send(vk_id, private)
-        await self._audit(chat, "mute", vk_id, actor, policy, reason, seconds=seconds, until=until,
-                          restricted=restricted)
+        await self._audit(chat, "mute", vk_id, actor, policy, reason, seconds=seconds, until=until)
         return True
 
     async def unmute(self, chat: Chat, vk_id: int, *, actor: int, public: str | None = None) -> bool:
         """Lift a mute; False when there was none."""
         cleared = await repo.clear_mute(self.db, chat.id, vk_id)
-        try:
-            await self.gateway.restrict(chat.peer_id, vk_id, None)
-        except VkError as exc:
-            log.info("lifting restriction in chat %s failed: %s", chat.id, exc.code)
+        await self.notifier.effects.restrict(chat.peer_id, vk_id, None)
         if cleared:
             if public:
                 await self.notifier.try_send(chat.peer_id, public)

@@ -252,6 +252,30 @@ class Moderation:
             details={"text": text, "cmid": incoming.cmid, "token": token, "policy": decision.policy},
             extra_person_ids=(chat.leader_id,) if chat.leader_id else ())
 
+    async def sanction_failed(self, violation_id: int) -> None:
+        """VK refused to delete a violating message (the bot lost its rights): the strike is taken
+        back, the mute lifted, and moderators decide, told that nothing was done."""
+        violation = await repo.get_violation(self.db, violation_id)
+        if violation is None:
+            return
+        chat = await chat_repo.get(self.db, violation.chat_id)
+        if chat is None or chat.org_id is None:
+            return
+        async with self.db.transaction():
+            await repo.revoke_strikes(self.db, violation_id)
+            await repo.clear_mute(self.db, chat.id, violation.vk_id)
+            text = t.ALERT_VIOLATION.format(
+                title=chat.title, name=await self.chats.vk_name(violation.vk_id), vk_id=violation.vk_id,
+                policy=policy_texts.POLICY_TITLES.get(violation.policy, violation.policy),
+                reason=policy_texts.POLICY_TITLES.get(violation.policy, violation.policy),
+                fragment=mask(violation.excerpt) if violation.excerpt else "—", done=t.DONE["failed"])
+            await self.alerts.raise_alert(
+                kind="violation", org_id=chat.org_id, chat_id=chat.id, target_vk=violation.vk_id, text=text,
+                actions=VIOLATION_ACTIONS, violation_id=violation_id,
+                details={"text": text, "cmid": violation.cmid, "token": None, "policy": violation.policy},
+                extra_person_ids=(chat.leader_id,) if chat.leader_id else ())
+        log.info("violation %s: sanction not carried out (no rights)", violation_id)
+
     async def _private_alert(self, chat: Chat, incoming: Incoming, decision: Decision) -> None:
         """Wellbeing signals: privately to the class teacher and the school psychologist only."""
         violation_id = await repo.add_violation(

@@ -1,4 +1,5 @@
-"""Sending messages to people and chats without letting VK refusals break a use case."""
+"""Sending messages to people and chats. Messages are recorded actions (see bot/pipeline): they
+go out once the decision that caused them has committed, and exactly once."""
 
 from __future__ import annotations
 
@@ -6,36 +7,32 @@ import logging
 
 from bot.clock import Clock
 from bot.db import Database
-from bot.vk.errors import VkCannotMessage, VkError
-from bot.vk.gateway import SentMessage, VkGateway
+from typing import Any
+
+from bot.pipeline.effects import Effects
+from bot.vk.gateway import VkGateway
 
 log = logging.getLogger(__name__)
 
 
 class Notifier:
-    def __init__(self, db: Database, gateway: VkGateway, clock: Clock) -> None:
+    def __init__(self, db: Database, gateway: VkGateway, clock: Clock, effects: Effects) -> None:
         self.db = db
         self.gateway = gateway
         self.clock = clock
+        self.effects = effects
 
-    async def send(self, peer_id: int, text: str, **kwargs) -> SentMessage:
-        """Send and let VK errors propagate (the caller decides what a failure means)."""
-        return await self.gateway.send(peer_id, text, **kwargs)
+    async def send(self, peer_id: int, text: str, **kwargs: Any) -> None:
+        """Record a message; the action runner sends it after the decision commits."""
+        await self.effects.send(peer_id, text, **kwargs)
 
-    async def try_send(self, peer_id: int, text: str, **kwargs) -> SentMessage | None:
-        """Best-effort send: a refusal is logged (by ids only) and reported as None."""
-        try:
-            return await self.gateway.send(peer_id, text, **kwargs)
-        except VkCannotMessage:
-            log.info("peer %s does not accept messages from the community", peer_id)
-        except VkError as exc:
-            log.warning("send to %s failed: %s %s", peer_id, exc.code, exc.method)
-        return None
+    async def try_send(self, peer_id: int, text: str, **kwargs: Any) -> None:
+        """The same as ``send``: a refusal is handled where it happens (the action runner)."""
+        await self.effects.send(peer_id, text, **kwargs)
 
-    async def to_people(self, vk_ids: list[int], text: str, **kwargs) -> list[int]:
-        """Send privately to each; returns the ids that could not be reached."""
-        missed: list[int] = []
+    async def to_people(self, vk_ids: list[int], text: str, **kwargs: Any) -> list[int]:
+        """Record a private message to each; returns the ids already known to be unreachable
+        (none yet: delivery failures are reported by the action runner)."""
         for vk_id in dict.fromkeys(vk_ids):
-            if await self.try_send(vk_id, text, **kwargs) is None:
-                missed.append(vk_id)
-        return missed
+            await self.effects.send(vk_id, text, **kwargs)
+        return []

@@ -8,10 +8,12 @@ last run stopped: done events are never handled again, pending ones are replayed
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from collections.abc import AsyncGenerator
 from typing import Any
 
+import aiohttp
 from aiohttp.client_exceptions import ClientConnectionError
 from vkbottle.exception_factory import VKAPIError
 from vkbottle.polling import BotPolling
@@ -30,12 +32,35 @@ class DbPolling(BotPolling):
         self.clock = clock
         self.ts_key = f"longpoll_ts:{group_id}"
         self.idle = asyncio.Event()  # set while waiting on an empty poll (used by tests)
+        self.peer_of: Any = None      # set by the runner: which queue an event belongs to
+        self._session: aiohttp.ClientSession | None = None
 
     def save_server_ts(self, server: dict[str, Any]) -> None:  # vkbottle's file state: unused
         return None
 
     def restore_server_ts(self, server: dict[str, Any]) -> dict[str, Any]:
         return server
+
+    async def get_event(self, server: dict[str, Any]) -> dict[str, Any]:
+        """One long-poll request. The body is decoded leniently: a string VK cuts in the middle
+        of a character must not make the same batch fail (and be re-fetched) forever."""
+        if self._session is None or self._session.closed:
+            self._session = aiohttp.ClientSession()
+        params = {"act": "a_check", "key": server["key"], "ts": server["ts"], "wait": self.wait}
+        async with self._session.post(server["server"], params=params,
+                                      timeout=aiohttp.ClientTimeout(total=self.wait + 10)) as resp:
+            body = await resp.read()
+        if resp.status >= 500:
+            raise aiohttp.ClientConnectionError(f"long poll answered HTTP {resp.status}")
+        event = json.loads(body.decode("utf-8", "replace"))
+        if not isinstance(event, dict):
+            raise ValueError("long poll answer is not an object")
+        return event
+
+    async def close(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
 
     async def listen(self) -> AsyncGenerator[dict[str, Any], None]:  # type: ignore[override]
         self._stop_event = asyncio.Event()
@@ -53,7 +78,7 @@ class DbPolling(BotPolling):
                     if event["failed"] in (1, 3):
                         log.warning("long poll failed=%s: events may have been lost", event["failed"])
                     server = await self.handle_failed_event(server, event)
-                    if server and event["failed"] == 3:
+                    if server and event["failed"] in (1, 3):
                         await inbox.set_kv(self.db, self.ts_key, str(server["ts"]))
                     continue
                 if "ts" not in event:
@@ -61,7 +86,8 @@ class DbPolling(BotPolling):
                     continue
                 updates = event.get("updates") or []
                 fresh = await inbox.accept_batch(
-                    self.db, updates, ts_key=self.ts_key, ts=str(event["ts"]), now=int(self.clock.now())
+                    self.db, updates if isinstance(updates, list) else [], ts_key=self.ts_key,
+                    ts=str(event["ts"]), now=int(self.clock.now()), peer_of=self.peer_of,
                 )
                 server["ts"] = event["ts"]
                 retry = 0

@@ -69,6 +69,11 @@ class BotHarness:
         assert self.runner is not None
         return await self.runner.bot.wait_until(predicate, timeout)
 
+    async def settled(self, timeout: float = 10.0) -> None:
+        """Every event queued so far handled and every action it recorded performed."""
+        assert self.runner is not None
+        await self.runner.bot.settled(timeout)
+
     @property
     def db(self):
         assert self.app is not None

@@ -76,6 +76,7 @@ async def _say(emu: Emulator, harness: BotHarness, peer: int, vk_id: int, text: 
         return bot.handled > before
 
     await harness.wait_until(handled)
+    await harness.settled()  # and the actions its decision recorded performed
     return cmid
 
 

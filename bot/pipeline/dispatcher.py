@@ -1,0 +1,152 @@
+"""Events of one peer in order, one at a time; different peers in parallel up to a cap.
+
+``put`` waits while too many events are queued (back-pressure: long polling stops fetching
+instead of memory growing). Each event is handled by ``handle``; an event that raises is retried
+a few times in place (later events of the same peer wait — their decisions depend on it), then
+parked by ``park`` so that nothing else waits for it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+Event = dict[str, Any]
+CHAT_PEER_BASE = 2_000_000_000
+
+
+def peer_of(event: Event) -> int:
+    """The conversation an event belongs to (0 when it has none: such events share one queue)."""
+    obj = event.get("object")
+    if not isinstance(obj, dict):
+        return 0
+    message = obj.get("message") if isinstance(obj.get("message"), dict) else obj
+    for key in ("peer_id", "user_id", "from_id"):
+        value = message.get(key)
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+    return 0
+
+
+class Dispatcher:
+    def __init__(
+        self,
+        handle: Callable[[Event], Awaitable[None]],
+        park: Callable[[Event, BaseException, int], Awaitable[None]],
+        *,
+        max_active: int = 32,
+        max_queued: int = 1000,
+        attempts: int = 3,
+        retry_delays: tuple[float, ...] = (0.05, 0.5),
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        self._handle = handle
+        self._park = park
+        self._active = asyncio.Semaphore(max_active)
+        self.max_queued = max_queued
+        self.attempts = attempts
+        self.retry_delays = retry_delays
+        self._sleep = sleep
+        self._queues: dict[int, collections.deque[Event]] = {}
+        self._drains: dict[int, asyncio.Task[None]] = {}
+        self._queued = 0
+        self._room = asyncio.Condition()
+        self._progress = asyncio.Condition()
+        self.handled = 0
+        self.parked = 0
+
+    @property
+    def queued(self) -> int:
+        return self._queued
+
+    async def put(self, event: Event) -> None:
+        """Queue one event behind the earlier ones of its peer; waits while the queues are full."""
+        async with self._room:
+            await self._room.wait_for(lambda: self._queued < self.max_queued)
+        self.put_nowait(event)
+
+    def put_nowait(self, event: Event) -> None:
+        """Queue without waiting (replay of a previous run's events: they are already on disk)."""
+        peer = peer_of(event)
+        self._queues.setdefault(peer, collections.deque()).append(event)
+        self._queued += 1
+        if peer not in self._drains:
+            self._drains[peer] = asyncio.create_task(self._drain(peer), name=f"peer-{peer}")
+
+    async def _drain(self, peer: int) -> None:
+        queue = self._queues[peer]
+        try:
+            async with self._active:
+                while queue:
+                    event = queue[0]
+                    try:
+                        await self._one(event)
+                    finally:
+                        queue.popleft()
+                        self._queued -= 1
+                        await self._signal()
+        finally:
+            if not queue:
+                self._queues.pop(peer, None)
+            self._drains.pop(peer, None)
+            if queue:  # cancelled with events left: they stay pending in the inbox
+                self._queued -= len(queue)
+                self._queues.pop(peer, None)
+
+    async def _one(self, event: Event) -> None:
+        for attempt in range(1, self.attempts + 1):
+            try:
+                await self._handle(event)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - every failure is counted and, at last, parked
+                if attempt >= self.attempts:
+                    log.error("event %s parked after %d attempts: %s", _id(event), attempt, type(exc).__name__)
+                    self.parked += 1
+                    await self._park(event, exc, attempt)
+                    return
+                log.warning("event %s failed (%s), attempt %d", _id(event), type(exc).__name__, attempt,
+                            exc_info=exc)
+                await self._sleep(self.retry_delays[min(attempt - 1, len(self.retry_delays) - 1)])
+            else:
+                self.handled += 1
+                return
+
+    async def _signal(self) -> None:
+        async with self._room:
+            self._room.notify_all()
+        async with self._progress:
+            self._progress.notify_all()
+
+    async def idle(self) -> None:
+        """Return once nothing is queued or running."""
+        async with self._progress:
+            await self._progress.wait_for(lambda: self._queued == 0)
+
+    async def wait_progress(self) -> None:
+        async with self._progress:
+            await self._progress.wait()
+
+    async def stop(self, grace: float) -> None:
+        """Let running events finish for ``grace`` seconds; queued ones stay pending on disk."""
+        for queue in self._queues.values():
+            while len(queue) > 1:  # keep the head: it may be running
+                queue.pop()
+                self._queued -= 1
+        drains = list(self._drains.values())
+        if drains:
+            done, pending = await asyncio.wait(drains, timeout=grace)
+            for task in pending:
+                task.cancel()
+            if pending:
+                await asyncio.wait(pending, timeout=1)
+
+
+def _id(event: Event) -> str:
+    # the id only, escaped: it may come from outside (callback mode)
+    return repr(str(event.get("event_id") or "?")[:64])

@@ -1,0 +1,283 @@
+"""The one executor of recorded actions.
+
+It loads pending actions (at start: everything a previous run left), performs each through the VK
+gateway in its lane, and marks it done or failed. A send's ``random_id`` derives from the action's
+identity, so a send repeated after a crash (performed, not yet marked) is dropped by VK. Actions of
+one peer run in the order they were recorded. Transport failures are retried with back-off without
+holding anything; a refusal VK will repeat (no rights, cannot message) ends the action and tells
+whoever must act.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from bot.clock import Clock
+from bot.db import Database
+from bot.pipeline.effects import Kind, Lane
+from bot.repo import alerts as alert_repo
+from bot.repo import outbox
+from bot.repo.outbox import Recorded
+from bot.vk.errors import VkCannotMessage, VkError, VkNoChatRights, VkUnavailable, VkUserNotInChat
+from bot.vk.gateway import VkGateway
+
+log = logging.getLogger(__name__)
+
+WORKERS = {Lane.URGENT: 6, Lane.NORMAL: 4, Lane.BULK: 4}
+MAX_ATTEMPTS = 5
+RETRY_DELAYS = (0.5, 2.0, 5.0, 15.0)
+
+ChatHook = Callable[[int], Awaitable[None]]          # (chat_id)
+PeerHook = Callable[[int, int], Awaitable[None]]     # (peer_id, VK error code)
+
+
+def random_id_of(action: Recorded) -> int:
+    """Stable per action: the same action sent twice is dropped by VK (non-zero, < 2^31 - 100)."""
+    digest = hashlib.blake2b(f"{action.event_id}:{action.seq}".encode(), digest_size=4).digest()
+    return int.from_bytes(digest, "big") % (2**31 - 200) + 1
+
+
+class ActionRunner:
+    def __init__(self, db: Database, gateway: VkGateway, clock: Clock, *,
+                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
+        self.db = db
+        self.gateway = gateway
+        self.clock = clock
+        self._sleep = sleep
+        self.on_rights_lost: ChatHook | None = None
+        self.on_undeliverable: PeerHook | None = None
+        self.on_performed: Callable[[], Awaitable[None]] | None = None
+        self.on_sanction_failed: Callable[[int], Awaitable[None]] | None = None  # (violation_id)
+        self._cancelled: set[int] = set()
+        self._unsettled: dict[tuple[str, int], asyncio.Event] = {}  # (event_id, seq) of known actions
+        self._queues = {lane: asyncio.PriorityQueue[tuple[int, Recorded]]() for lane in Lane}
+        self._known: set[int] = set()
+        self._last_id = 0
+        self._wakeup = asyncio.Event()
+        self._loading = False
+        self._peer_locks: dict[int, asyncio.Lock] = {}
+        self._tasks: list[asyncio.Task[Any]] = []
+        self._idle = asyncio.Condition()
+        self.performed = 0
+
+    # -- lifecycle ----------------------------------------------------------------------
+
+    def wake(self) -> None:
+        self._wakeup.set()
+
+    async def start(self) -> None:
+        if self._tasks:
+            return
+        await self._load()
+        self._tasks.append(asyncio.create_task(self._loader(), name="actions-loader"))
+        for lane, count in WORKERS.items():
+            for index in range(count):
+                self._tasks.append(asyncio.create_task(self._worker(lane), name=f"actions-{lane.name}-{index}"))
+
+    async def stop(self, grace: float = 5.0) -> None:
+        """Let queued actions finish for up to ``grace`` seconds; the rest stay pending in the DB."""
+        if not self._tasks:
+            return
+        with contextlib.suppress(asyncio.TimeoutError):
+            await asyncio.wait_for(self.drained(), grace)
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        self._tasks.clear()
+
+    @property
+    def backlog(self) -> int:
+        return len(self._known)
+
+    async def drained(self) -> None:
+        """Return once every recorded action known so far has been performed."""
+        async with self._idle:
+            await self._idle.wait_for(lambda: not self._known and not self._wakeup.is_set() and not self._loading)
+
+    # -- loading ------------------------------------------------------------------------
+
+    async def _loader(self) -> None:
+        while True:
+            await self._wakeup.wait()
+            self._loading = True
+            self._wakeup.clear()
+            try:
+                await self._load()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("loading recorded actions failed; retrying")
+                await self._sleep(0.5)
+                self._wakeup.set()
+            finally:
+                self._loading = False
+            await self._notify_idle()
+
+    async def _load(self) -> None:
+        while True:
+            batch = await outbox.pending(self.db, after_id=self._last_id)
+            for action in batch:
+                self._last_id = max(self._last_id, action.id)
+                if action.id not in self._known:
+                    self._known.add(action.id)
+                    self._unsettled.setdefault((action.event_id, action.seq), asyncio.Event())
+                    self._queues[Lane(min(max(action.lane, 0), 2))].put_nowait((action.id, action))
+            if len(batch) < 1000:
+                return
+
+    async def _notify_idle(self) -> None:
+        async with self._idle:
+            self._idle.notify_all()
+
+    # -- performing ---------------------------------------------------------------------
+
+    async def _worker(self, lane: Lane) -> None:
+        queue = self._queues[lane]
+        while True:
+            _, action = await queue.get()
+            gate = action.params.get("gate")
+            if gate is not None and (action.event_id, int(gate)) in self._unsettled:
+                await self._unsettled[(action.event_id, int(gate))].wait()
+            if action.id in self._cancelled:
+                self._cancelled.discard(action.id)
+                self._settled(action)
+                await self._notify_idle()
+                continue
+            lock = self._peer_locks.setdefault(action.peer_id or 0, asyncio.Lock())
+            try:
+                async with lock:
+                    await self._run(lane, action)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("action %s (%s) could not be settled", action.id, action.kind)
+            finally:
+                if not lock.locked() and not lock._waiters:  # type: ignore[attr-defined]
+                    self._peer_locks.pop(action.peer_id or 0, None)
+            await self._notify_idle()
+            if self.on_performed is not None:
+                await self.on_performed()
+
+    async def _run(self, lane: Lane, action: Recorded) -> None:
+        """Perform one action and record the outcome; follow-ups (rights lost, a sanction that
+        could not be carried out) run before the action counts as settled."""
+        now = int(self.clock.now())
+        try:
+            with _vk_lane(lane):
+                await self._perform(action)
+        except VkUnavailable as exc:
+            await self._retry_later(action, exc)
+            return
+        except VkNoChatRights as exc:
+            await outbox.mark_failed(self.db, action.id, now, exc.code)
+            try:
+                violation_id = action.params.get("violation_id")
+                if violation_id:
+                    # the sanction cannot be carried out: nothing else the decision implied happens
+                    # (no warning saying «deleted»), the strike is taken back, moderators decide
+                    for cancelled in await outbox.cancel_event(self.db, action.event_id, now, exc.code):
+                        if cancelled in self._known and cancelled != action.id:
+                            self._cancelled.add(cancelled)
+                    if self.on_sanction_failed is not None:
+                        await self.on_sanction_failed(int(violation_id))
+                chat_id = action.params.get("chat_id")
+                if chat_id and self.on_rights_lost is not None:
+                    await self.on_rights_lost(int(chat_id))
+            finally:
+                self._settled(action)
+            return
+        except VkCannotMessage as exc:
+            await outbox.mark_failed(self.db, action.id, now, exc.code)
+            try:
+                if self.on_undeliverable is not None and action.peer_id:
+                    await self.on_undeliverable(action.peer_id, exc.code)
+            finally:
+                self._settled(action)
+            return
+        except VkError as exc:
+            log.warning("action %s (%s) refused by VK: %s %s", action.id, action.kind, exc.code, exc.method)
+            await self._fail(action, exc.code)
+            return
+        await outbox.mark_done(self.db, action.id, now)
+        self._settled(action)
+        self.performed += 1
+
+    def _settled(self, action: Recorded) -> None:
+        self._known.discard(action.id)
+        event = self._unsettled.pop((action.event_id, action.seq), None)
+        if event is not None:
+            event.set()
+
+    async def _fail(self, action: Recorded, code: int) -> None:
+        await outbox.mark_failed(self.db, action.id, int(self.clock.now()), code)
+        self._settled(action)
+
+    async def _retry_later(self, action: Recorded, exc: VkError) -> None:
+        attempts = action.attempts + 1
+        if attempts >= MAX_ATTEMPTS:
+            log.error("action %s (%s) given up after %d attempts: VK unavailable", action.id, action.kind, attempts)
+            await self._fail(action, exc.code or 0)
+            return
+        await outbox.count_attempt(self.db, action.id)
+        retry = Recorded(action.id, action.event_id, action.seq, action.lane, action.kind, action.peer_id,
+                         action.params, attempts)
+        delay = RETRY_DELAYS[min(attempts - 1, len(RETRY_DELAYS) - 1)]
+        log.warning("action %s (%s): VK unavailable, retry %d in %.1fs", action.id, action.kind, attempts, delay)
+
+        async def later() -> None:
+            await self._sleep(delay)
+            self._queues[Lane(min(max(action.lane, 0), 2))].put_nowait((action.id, retry))
+
+        task = asyncio.create_task(later())
+        self._tasks.append(task)
+        task.add_done_callback(lambda t: t in self._tasks and self._tasks.remove(t))
+
+    async def _perform(self, action: Recorded) -> None:
+        p = action.params
+        peer = int(action.peer_id or 0)
+        kind = action.kind
+        if kind == Kind.SEND:
+            sent = await self.gateway.send(peer, p["text"], keyboard=p.get("keyboard"),
+                                           reply_to_cmid=p.get("reply_to"), attachment=p.get("attachment"),
+                                           random_id=random_id_of(action))
+            if p.get("alert_id"):
+                await alert_repo.add_message(self.db, int(p["alert_id"]), peer, sent.cmid)
+            if p.get("pin") and sent.cmid:
+                try:
+                    await self.gateway.pin(peer, sent.cmid)
+                except VkError as exc:
+                    log.info("pinning in %s failed: %s", peer, exc.code)
+        elif kind == Kind.DELETE:
+            await self.gateway.delete_for_all(peer, [int(c) for c in p["cmids"]])
+        elif kind == Kind.REMOVE:
+            try:
+                await self.gateway.remove_chat_user(peer, int(p["member_id"]))
+            except VkUserNotInChat:
+                pass  # already gone: the removal is done
+        elif kind == Kind.RESTRICT:
+            await self.gateway.restrict(peer, int(p["member_id"]), p.get("seconds"))
+        elif kind == Kind.EDIT:
+            await self.gateway.edit(peer, int(p["cmid"]), p["text"], keyboard=p.get("keyboard"))
+        elif kind == Kind.PIN:
+            await self.gateway.pin(peer, int(p["cmid"]))
+        elif kind == Kind.ANSWER:
+            await self.gateway.answer_event(str(p["event_id"]), int(p["user_id"]), peer, p["text"])
+        else:
+            raise VkError(0, kind, "unknown recorded action")
+
+
+@contextlib.contextmanager
+def _vk_lane(lane: Lane) -> Any:
+    """Tell the rate limiter which lane this request belongs to (when it knows lanes)."""
+    try:
+        from bot.vk import lanes
+    except ImportError:  # pragma: no cover - older transport
+        yield
+        return
+    with lanes.lane(lanes.Lane[lane.name]):
+        yield

@@ -1,0 +1,40 @@
+"""A unit of work: the identity every action recorded while handling one event derives from."""
+
+from __future__ import annotations
+
+import contextlib
+import uuid
+from collections.abc import Iterator
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Unit:
+    event_id: str
+    seq: int = 0
+    recorded: list[int] = field(default_factory=list)
+    gate: int | None = None  # seq of the sanction's deletion the rest of the decision waits for
+
+    def next_seq(self) -> int:
+        self.seq += 1
+        return self.seq
+
+
+_current: ContextVar[Unit | None] = ContextVar("zavuch_unit", default=None)
+
+
+def current() -> Unit | None:
+    return _current.get()
+
+
+@contextlib.contextmanager
+def unit(event_id: str | None = None) -> Iterator[Unit]:
+    """Handle one event (or one job run) as a unit; actions recorded inside are keyed by
+    ``(event_id, seq)``, so a re-run after a crash records the same actions, not new ones."""
+    work = Unit(event_id or f"adhoc:{uuid.uuid4().hex}")
+    token = _current.set(work)
+    try:
+        yield work
+    finally:
+        _current.reset(token)
