@@ -69,6 +69,7 @@ class Database:
         self._write_lock = asyncio.Lock()
         self._in_tx: asyncio.Task[Any] | None = None
         self._after_commit: list[Callable[[], None]] = []
+        self._savepoints = 0
 
     @classmethod
     async def open(cls, path: str | Path) -> "Database":
@@ -130,6 +131,28 @@ class Database:
             callbacks, self._after_commit = self._after_commit, []
             for callback in callbacks:
                 callback()
+
+    @contextlib.asynccontextmanager
+    async def savepoint(self) -> AsyncIterator["Database"]:
+        """Inside the current task's transaction: undo only this block's writes if it raises
+        (a use case refusing after it started writing). Outside one it does nothing: long work
+        (imports, reports) commits in short transactions of its own."""
+        if not self.in_transaction():
+            yield self
+            return
+        self._savepoints += 1
+        name = f"sp{self._savepoints}"
+        await self._conn.execute(f"SAVEPOINT {name}")
+        try:
+            yield self
+        except BaseException:
+            await self._conn.execute(f"ROLLBACK TO {name}")
+            await self._conn.execute(f"RELEASE {name}")
+            raise
+        else:
+            await self._conn.execute(f"RELEASE {name}")
+        finally:
+            self._savepoints -= 1
 
     def in_transaction(self) -> bool:
         """True inside ``transaction()`` of the current task."""

@@ -16,13 +16,19 @@ log = logging.getLogger(__name__)
 
 
 def guarded(func: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
-    """Run a handler; turn UserError into its message, anything else into a short apology."""
+    """Run a handler; turn UserError and VK refusals into an answer. Its writes are undone first
+    (a savepoint inside the event's transaction), so a refusal never leaves half a change. Any
+    other exception reaches the pipeline, which retries the event and, at last, parks it, tells
+    the operators and apologises to the person."""
 
     @functools.wraps(func)
     async def wrapper(event: Any, *args: Any, **kwargs: Any) -> Any:
         app = kwargs.get("app")
         try:
-            return await func(event, *args, **kwargs)
+            if app is None:
+                return await func(event, *args, **kwargs)
+            async with app.db.savepoint():
+                return await func(event, *args, **kwargs)
         except UserError as exc:
             await _answer(app, event, exc.message)
         except VkUnavailable:
@@ -42,10 +48,6 @@ def guarded(func: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]
         except VkError as exc:
             ref = secrets.token_hex(3)
             log.error("VK error %s in %s while handling %s [%s]", exc.code, exc.method, _ref(event), ref)
-            await _answer(app, event, texts.INTERNAL_ERROR.format(ref=ref))
-        except Exception:
-            ref = secrets.token_hex(3)
-            log.exception("handler %s failed on %s [%s]", func.__name__, _ref(event), ref)
             await _answer(app, event, texts.INTERNAL_ERROR.format(ref=ref))
         return None
 

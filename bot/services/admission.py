@@ -20,6 +20,7 @@ from bot.services.alerts import Alerts
 from bot.services.chats import Chats
 from bot.services.notify import Notifier
 from bot.pipeline.effects import Effects, Lane
+from bot.pipeline.unit import unit
 from bot.vk.gateway import VkGateway
 
 log = logging.getLogger(__name__)
@@ -139,14 +140,22 @@ class Admission:
                 chat = await chat_repo.get(self.db, member.chat_id)
                 if chat is None:
                     continue
-                alert = await _open_alert(self.db, chat.id, member.vk_id)
-                if alert is not None and not await self.alerts.settle(
-                        alert, by_vk=0, action=texts.ACTION_EXCLUDED, who="истёк срок"):
-                    continue
-                if await self.remove(chat, member.vk_id, reason="quarantine_expired", actor=0):
-                    name = await self.chats.vk_name(member.vk_id)
-                    await self.notifier.try_send(chat.peer_id, texts.QUARANTINE_EXPIRED.format(name=name))
-                    removed += 1
+                name = await self.chats.vk_name(member.vk_id)  # read before the write lock is taken
+                # one decision, one transaction: the alert closed, the member removed and the notice
+                # recorded together, or none of it (a crash in between must not close the alert
+                # and leave the person in quarantine for ever)
+                with unit(f"quarantine_expired:{member.chat_id}:{member.vk_id}:{member.joined_at}"):
+                    async with self.db.transaction():
+                        current = await member_repo.get(self.db, chat.id, member.vk_id)
+                        if current is None or current.state != "quarantine":
+                            continue  # admitted (or gone) since the list was read
+                        alert = await _open_alert(self.db, chat.id, member.vk_id)
+                        if alert is not None and not await self.alerts.settle(
+                                alert, by_vk=0, action=texts.ACTION_EXCLUDED, who="истёк срок"):
+                            continue
+                        await self.remove(chat, member.vk_id, reason="quarantine_expired", actor=0)
+                        await self.notifier.try_send(chat.peer_id, texts.QUARANTINE_EXPIRED.format(name=name))
+                removed += 1
             except Exception:
                 log.exception("quarantine expiry failed for chat %s", member.chat_id)
         return removed

@@ -307,6 +307,7 @@ async def test_quarantine_expires_into_removal(emu, harness) -> None:
     assert await harness.app.services.admission.expire_quarantine() == 0  # not yet
     await harness.db.execute("UPDATE chat_member SET joined_at = joined_at - 2 * 86400 WHERE vk_id = ?", (stranger,))
     assert await harness.app.services.admission.expire_quarantine() == 1
+    await harness.settled()  # the removal is a recorded action, performed after the decision commits
     assert stranger not in emu.chat(chat.peer_id).members
     assert (await member_repo.get(harness.db, chat.id, stranger)).state == "removed"
     handled = await harness.db.fetchone("SELECT status, handled_by FROM alert WHERE target_vk = ?", (stranger,))
