@@ -1,0 +1,163 @@
+"""Recorded actions against a real vkemu: performed once, resumed after a restart, idempotent
+sends, lanes, retries without losing the action, and rights lost reported."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.clock import FixedClock
+from bot.db import Database, open_database
+from bot.pipeline import runner as runner_mod
+from bot.pipeline.effects import Effects, Kind, Lane
+from bot.pipeline.runner import ActionRunner, random_id_of
+from bot.pipeline.unit import unit
+from bot.repo import outbox
+from bot.vk.api import LimitedAPI
+from bot.vk.errors import VkUnavailable
+from bot.vk.gateway import VkGateway
+from bot.vk.ratelimit import RateLimiter
+from vkemu import Emulator
+
+GROUP_ID = 1000
+TOKEN = "emu-token"
+
+
+class World:
+    def __init__(self, emu: Emulator, db: Database, gateway: VkGateway) -> None:
+        self.emu = emu
+        self.db = db
+        self.gateway = gateway
+        self.clock = FixedClock(1_790_000_000)
+        self.effects = Effects(db, self.clock)
+        self.runners: list[ActionRunner] = []
+
+    def runner(self) -> ActionRunner:
+        runner = ActionRunner(self.db, self.gateway, self.clock, sleep=_no_sleep)
+        self.effects.on_recorded(runner.wake)
+        self.runners.append(runner)
+        return runner
+
+    async def statuses(self) -> list[tuple[str, str]]:
+        return [tuple(r) for r in await self.db.fetchall("SELECT kind, status FROM action ORDER BY id")]
+
+
+async def _no_sleep(_: float) -> None:
+    return None
+
+
+@pytest.fixture
+async def world(tmp_path: Path) -> AsyncIterator[World]:
+    emu = Emulator(group_id=GROUP_ID, token=TOKEN)
+    await emu.start()
+    db = await open_database(tmp_path / "bot.db")
+    api = LimitedAPI(TOKEN, api_url=emu.api_url, api_version="5.199", limiter=RateLimiter(20), sleep=_no_sleep)
+    w = World(emu, db, VkGateway(api, GROUP_ID))
+    try:
+        yield w
+    finally:
+        for runner in w.runners:
+            await runner.stop(grace=0)
+        await api.http_client.close()
+        await db.close()
+        await emu.stop()
+
+
+async def test_actions_recorded_before_a_restart_are_performed_by_the_next_run(world: World) -> None:
+    user = world.emu.add_user("Анна", "Иванова", allows_messages=True)
+    with unit("event-1"):
+        async with world.db.transaction():
+            await world.effects.send(user, "первое")
+            await world.effects.send(user, "второе")
+    # no runner yet (the process died after the commit): both wait in the outbox
+    assert await world.statuses() == [("send", "pending"), ("send", "pending")]
+    runner = world.runner()
+    await runner.start()
+    await asyncio.wait_for(runner.drained(), 5)
+    assert [m.text for m in world.emu.sent(user)] == ["первое", "второе"]  # in the order recorded
+    assert await world.statuses() == [("send", "done"), ("send", "done")]
+    assert await world.db.fetchval("SELECT COUNT(*) FROM action WHERE params != '{}'") == 0  # texts gone
+
+
+async def test_a_send_repeated_after_a_crash_reaches_the_person_once(world: World) -> None:
+    user = world.emu.add_user("Анна", "Иванова", allows_messages=True)
+    with unit("event-2"):
+        await world.effects.send(user, "ответ")
+    action = (await outbox.pending(world.db))[0]
+    runner = world.runner()
+    await runner._perform(action)  # performed, then the process died before marking it done
+    await runner.start()           # the next run performs it again: same random_id
+    await asyncio.wait_for(runner.drained(), 5)
+    assert [m.text for m in world.emu.sent(user)] == ["ответ"]
+    assert random_id_of(action) == random_id_of(action) and 0 < random_id_of(action) < 2**31
+
+
+async def test_re_running_a_handler_records_nothing_new(world: World) -> None:
+    user = world.emu.add_user("Анна", "Иванова", allows_messages=True)
+    for _ in range(2):  # the same event handled twice (the first run's marking was lost)
+        with unit("event-3"):
+            await world.effects.send(user, "ответ")
+            await world.effects.send(user, "и ещё")
+    assert await world.db.fetchval("SELECT COUNT(*) FROM action") == 2
+
+
+async def test_rights_lost_are_reported_and_the_action_ends(world: World) -> None:
+    owner = world.emu.add_user("Мария", "Классная", allows_messages=True)
+    peer = world.emu.create_chat("5А", owner, [], with_bot=True, bot_admin=False)
+    cmid = world.emu.user_message(peer, owner, "привет")
+    lost: list[int] = []
+
+    async def rights_lost(chat_id: int) -> None:
+        lost.append(chat_id)
+
+    runner = world.runner()
+    runner.on_rights_lost = rights_lost
+    await runner.start()
+    await world.effects.delete(peer, [cmid], chat_id=7)
+    await asyncio.wait_for(runner.drained(), 5)
+    assert lost == [7]
+    assert await world.statuses() == [(Kind.DELETE, "failed")]
+
+
+async def test_vk_unavailable_is_retried_without_losing_the_action(world: World, monkeypatch) -> None:
+    user = world.emu.add_user("Анна", "Иванова", allows_messages=True)
+    real_send = world.gateway.send
+    failures = [VkUnavailable(0, "messages.send", "ServerDisconnectedError")] * 2
+
+    async def flaky_send(*args, **kwargs):
+        if failures:
+            raise failures.pop()
+        return await real_send(*args, **kwargs)
+
+    monkeypatch.setattr(world.gateway, "send", flaky_send)
+    runner = world.runner()
+    await runner.start()
+    await world.effects.send(user, "дойдёт")
+    await asyncio.wait_for(runner.drained(), 5)
+    assert [m.text for m in world.emu.sent(user)] == ["дойдёт"]
+    assert tuple(await world.db.fetchone("SELECT status, attempts FROM action")) == ("done", 3)
+
+
+async def test_urgent_actions_overtake_bulk_ones(world: World, monkeypatch) -> None:
+    owner = world.emu.add_user("Мария", "Классная", allows_messages=True)
+    order: list[str] = []
+    real_perform = ActionRunner._perform
+
+    async def tracking(self: ActionRunner, action: outbox.Recorded) -> None:
+        order.append(Lane(action.lane).name)
+        await real_perform(self, action)
+
+    monkeypatch.setattr(ActionRunner, "_perform", tracking)
+    monkeypatch.setattr(runner_mod, "WORKERS", {Lane.URGENT: 1, Lane.NORMAL: 1, Lane.BULK: 1})
+    peers = [world.emu.create_chat(f"чат {i}", owner, [], with_bot=True, bot_admin=True) for i in range(30)]
+    async with world.db.transaction():
+        for peer in peers:
+            await world.effects.send(peer, "объявление", lane=Lane.BULK)
+        await world.effects.send(owner, "срочно", lane=Lane.URGENT)
+    runner = world.runner()
+    await runner.start()
+    await asyncio.wait_for(runner.drained(), 10)
+    assert order.index("URGENT") <= 1  # at most the one bulk action already running went first
