@@ -75,24 +75,46 @@ class Linking:
 
     async def redeem(self, vk_id: int, text: str, now: int) -> tuple[str, int | None]:
         """Link ``vk_id`` by a code; returns (answer, linked person id or None)."""
-        wrong = await self.db.fetchval(
-            "SELECT COUNT(*) FROM code_attempt WHERE vk_id = ? AND at > ?", (vk_id, now - HOUR)
-        )
-        if wrong >= MAX_WRONG_PER_HOUR:
-            return texts.CODE_THROTTLED, None
         canonical = codes.normalize_code(text)
         if canonical is None:
-            raise UserError(texts.CODE_BAD_FORMAT)
+            if await self._attempts(vk_id, now) >= MAX_WRONG_PER_HOUR:
+                return texts.CODE_THROTTLED, None
+            raise UserError(texts.CODE_BAD_FORMAT)  # a typo is not a guess
+        slot = await self._claim_attempt(vk_id, now)
+        if slot is None:
+            return texts.CODE_THROTTLED, None
+        attempt_id, earlier = slot
+        answer = await self._check(vk_id, canonical, now)
+        if answer is None:  # a wrong guess keeps its slot
+            left = MAX_WRONG_PER_HOUR - earlier - 1
+            return (texts.CODE_WRONG.format(left=left) if left > 0 else texts.CODE_THROTTLED), None
+        # a real code (even an expired one) was no guess: the slot is given back
+        await self.db.execute("DELETE FROM code_attempt WHERE rowid = ?", (attempt_id,))
+        return answer
+
+    async def _attempts(self, vk_id: int, now: int) -> int:
+        return await self.db.fetchval(
+            "SELECT COUNT(*) FROM code_attempt WHERE vk_id = ? AND at > ?", (vk_id, now - HOUR))
+
+    async def _claim_attempt(self, vk_id: int, now: int) -> tuple[int, int] | None:
+        """Take one of the hour's guess slots before the code is looked at: counting and
+        inserting in one write transaction, so a burst of guesses cannot all pass the count.
+        Returns (attempt row id, earlier attempts in the hour), or None when none is left."""
+        async with self.db.transaction():
+            used = await self._attempts(vk_id, now)
+            if used >= MAX_WRONG_PER_HOUR:
+                return None
+            return await self.db.execute("INSERT INTO code_attempt (vk_id, at) VALUES (?, ?)", (vk_id, now)), used
+
+    async def _check(self, vk_id: int, canonical: str, now: int) -> tuple[str, int | None] | None:
+        """The code itself, once a guess slot is held: (answer, linked person id or None), or
+        None for a wrong guess (no such code, or one another account used)."""
         digest = codes.hash_code(canonical, self.pepper)
         row = await self.db.fetchone(
             "SELECT id, person_id, expires_at, used_at, used_by_vk FROM join_code WHERE code_hash = ?", (digest,)
         )
         if row is None or (row["used_at"] is not None and row["used_by_vk"] != vk_id):
-            await self.db.execute("INSERT INTO code_attempt (vk_id, at) VALUES (?, ?)", (vk_id, now))
-            left = MAX_WRONG_PER_HOUR - wrong - 1
-            if left <= 0:
-                return texts.CODE_THROTTLED, None
-            return texts.CODE_WRONG.format(left=left), None
+            return None
         if row["used_at"] is not None:
             # This account already redeemed the code: answer again, but record nothing new
             # (a second «link» event would make chat membership act twice).
@@ -118,7 +140,7 @@ class Linking:
                 (now, vk_id, row["id"]),
             )
             if not claimed and row["used_by_vk"] != vk_id:
-                return texts.CODE_WRONG.format(left=MAX_WRONG_PER_HOUR - wrong - 1), None
+                return None  # another account took the code a moment ago
             await people_repo.link_vk(self.db, person.id, vk_id, now)
             await people_repo.record_event(self.db, org_id=person.home_org_id, kind="link", person_id=person.id,
                                            now=now, details={"by": "code"})
