@@ -48,13 +48,11 @@ def labeler(app: App) -> BotLabeler:
         cmd = parse_message(message, app.group_id, app.screen_name)
         if cmd is not None and cmd.explicit:
             return
-        # not `guarded`: a failure here must not answer in the chat on every message
-        try:
-            await moderation.on_message(Incoming(
-                peer_id=message.peer_id, vk_id=message.from_id, cmid=message.conversation_message_id or 0,
-                text=message.text or "", attachments=_kinds(message)), chat=await chat_of(message, app.db))
-        except Exception:
-            log.exception("moderation failed: peer=%s cmid=%s", message.peer_id, message.conversation_message_id)
+        # not `guarded`: nobody in the chat is answered about a failure here; it reaches the
+        # pipeline, which retries the event and at last parks it and tells the operators
+        await moderation.on_message(Incoming(
+            peer_id=message.peer_id, vk_id=message.from_id, cmid=message.conversation_message_id or 0,
+            text=message.text or "", attachments=_kinds(message)), chat=await chat_of(message, app.db))
 
     @bl.chat_message(CommandRule("warn", g, s))
     @guarded

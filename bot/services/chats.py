@@ -20,6 +20,7 @@ from bot.services.notify import Notifier
 from bot.services.orgs import Orgs
 from bot.vk.errors import VkCannotMessage, VkContactNotFound, VkError, VkNoChatRights
 from bot.vk.gateway import VkGateway
+from bot.vk.names import Names
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +41,7 @@ class Chats:
         self.access = access
         self.orgs = orgs
         self.clock = clock
+        self.names = Names(gateway)
 
     def now(self) -> int:
         return int(self.clock.now())
@@ -226,10 +228,4 @@ class Chats:
         return "\n".join(lines)
 
     async def vk_name(self, vk_id: int) -> str:
-        try:
-            users = await self.gateway.call("users.get", user_ids=vk_id)
-        except VkError:
-            return f"id{vk_id}"
-        if not users or users[0].get("deactivated"):
-            return f"id{vk_id}"  # a deleted or banned account has no name to show
-        return f"{users[0].get('first_name', '')} {users[0].get('last_name', '')}".strip()
+        return await self.names.name(vk_id)

@@ -1,0 +1,47 @@
+"""People's display names from VK, cached: a violation names its author in the public notice, the
+private warning and every moderator's alert — one ``users.get`` for all of them, not one each.
+
+Names live in memory only (never in the database or logs) and expire, so a renamed account is
+shown by its new name within hours.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+
+from bot.vk.errors import VkError
+from bot.vk.gateway import VkGateway
+
+TTL_S = 6 * 3600
+MAX_NAMES = 50_000
+
+
+class Names:
+    def __init__(self, gateway: VkGateway, *, monotonic: Callable[[], float] = time.monotonic) -> None:
+        self.gateway = gateway
+        self._monotonic = monotonic
+        self._cache: OrderedDict[int, tuple[str, float]] = OrderedDict()
+
+    async def name(self, vk_id: int) -> str:
+        now = self._monotonic()
+        cached = self._cache.get(vk_id)
+        if cached is not None and cached[1] > now:
+            self._cache.move_to_end(vk_id)
+            return cached[0]
+        try:
+            users = await self.gateway.call("users.get", user_ids=vk_id)
+        except VkError:
+            return f"id{vk_id}"  # not cached: VK may answer next time
+        if not users or users[0].get("deactivated"):
+            name = f"id{vk_id}"  # a deleted or banned account has no name to show
+        else:
+            name = f"{users[0].get('first_name', '')} {users[0].get('last_name', '')}".strip() or f"id{vk_id}"
+        self._cache[vk_id] = (name, now + TTL_S)
+        if len(self._cache) > MAX_NAMES:
+            self._cache.popitem(last=False)
+        return name
+
+    def forget(self, vk_id: int) -> None:
+        self._cache.pop(vk_id, None)
