@@ -20,8 +20,12 @@ INBOX_KEEP_SECONDS = 2 * 24 * 3600  # Callback API retries for about an hour; ke
 
 
 async def prune_inbox(app: Any) -> int:
+    """Settled events and actions older than two days go (their texts are already gone)."""
+    from bot.repo import outbox
+
     try:
-        return await inbox.prune(app.db, older_than=app.now() - INBOX_KEEP_SECONDS)
+        older_than = app.now() - INBOX_KEEP_SECONDS
+        return await inbox.prune(app.db, older_than=older_than) + await outbox.prune(app.db, older_than=older_than)
     except Exception:
         log.exception("prune_inbox failed")
         return 0
