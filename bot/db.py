@@ -73,9 +73,21 @@ class Database:
 
     @classmethod
     async def open(cls, path: str | Path) -> "Database":
+        import os
+
+        def owner_only(*names: str) -> None:
+            for name in names:  # the -wal and -shm files come and go with connections
+                with contextlib.suppress(FileNotFoundError):
+                    os.chmod(name, 0o600)
+
         path = str(path)
         if path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
+            # children's names and VK ids: readable by the bot's user only. SQLite gives the
+            # -wal and -shm files the database file's mode, so the file is made first with 0600
+            # (and an older world-readable one is tightened).
+            os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+            owner_only(path)
         conn = await aiosqlite.connect(path, isolation_level=None)
         conn.row_factory = aiosqlite.Row
         await conn.execute("PRAGMA journal_mode=WAL")
@@ -89,6 +101,7 @@ class Database:
             await reader.execute("PRAGMA query_only=ON")
             await reader.execute("PRAGMA foreign_keys=ON")
             await reader.execute("PRAGMA busy_timeout=5000")
+            owner_only(path, path + "-wal", path + "-shm")
         return cls(conn, path, reader)
 
     async def close(self) -> None:
