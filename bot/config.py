@@ -36,6 +36,7 @@ class VkSettings(_Table):
     api_version: str = API_VERSION
     mode: Literal["longpoll", "callback"] = "longpoll"
     rps_limit: int = Field(default=20, ge=1, le=20)
+    timeout_s: float = Field(default=10, gt=0)  # one VK API call; long poll uses wait + 10
 
     @field_validator("api_url")
     @classmethod
