@@ -87,6 +87,8 @@ def setup_control(app: web.Application, emu: Emulator) -> None:
         b["peer_id"], b["user_id"], b["cmid"], b["payload"])})
     post("fail", lambda b: emu.fail_next(b["method"], b["code"], b.get("times", 1), b.get("msg")))
     post("delay", lambda b: emu.delay_next(b["method"], b["seconds"], b.get("times", 1)))
+    post("http_fail", lambda b: emu.http_fail_next(b["method"], b.get("status", 500), b.get("times", 1)))
+    post("drop", lambda b: emu.drop_next(b["method"], b.get("times", 1)))
     post("longpoll_fail", lambda b: emu.longpoll_fail_next(b["failed"]))
     post("settings", lambda b: _settings(emu, b))
 

@@ -11,6 +11,8 @@ class FaultsMixin:
     def __init__(self) -> None:
         self._faults: dict[str, list[tuple[int, str]]] = {}
         self._delays: dict[str, list[float]] = {}
+        self._transport: dict[str, list[tuple[str, int]]] = {}  # HTTP-level faults, see http_fail_next
+        self.ascii_json = False  # True: answer with \\u escapes (a lone surrogate stays valid JSON)
         self._arrivals: dict[str, deque[float]] = {}
 
     # fault injection -------------------------------------------------------------------
@@ -22,6 +24,20 @@ class FaultsMixin:
     def delay_next(self, method: str, seconds: float, times: int = 1) -> None:
         """The next `times` calls of `method` are answered `seconds` later."""
         self._delays.setdefault(method, []).extend([float(seconds)] * times)
+
+    def http_fail_next(self, method: str, status: int = 500, times: int = 1) -> None:
+        """The next `times` HTTP requests to `method` (or "longpoll") get an HTML error page with
+        `status` instead of a JSON envelope; nothing is performed or recorded."""
+        self._transport.setdefault(method, []).extend([("status", int(status))] * times)
+
+    def drop_next(self, method: str, times: int = 1) -> None:
+        """The next `times` HTTP requests to `method` (or "longpoll") lose their connection
+        before any answer; nothing is performed or recorded."""
+        self._transport.setdefault(method, []).extend([("drop", 0)] * times)
+
+    def take_transport_fault(self, method: str) -> tuple[str, int] | None:
+        queue = self._transport.get(method)
+        return queue.pop(0) if queue else None
 
     def longpoll_fail_next(self, failed: int) -> None:
         """The next long poll request answers {"failed": N} (2 and 3 also revoke its key)."""
@@ -38,6 +54,7 @@ class FaultsMixin:
     def clear_faults(self) -> None:
         self._faults.clear()
         self._delays.clear()
+        self._transport.clear()
         self.longpoll.pending_failures.clear()
 
     # settings ------------------------------------------------------------------------

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
@@ -15,15 +14,32 @@ if TYPE_CHECKING:
     from .emulator import Emulator
 
 EMU_KEY = web.AppKey("emu", object)
-_dumps = partial(json.dumps, ensure_ascii=False)
 
 
 def emu_of(request: web.Request) -> Emulator:
     return request.app[EMU_KEY]  # type: ignore[return-value]
 
 
-def json_response(data: Any, status: int = 200) -> web.Response:
-    return web.json_response(data, status=status, dumps=_dumps)
+def json_response(data: Any, status: int = 200, *, ascii_only: bool = False) -> web.Response:
+    # a lone surrogate (a cut emoji) goes out as the bytes VK would send: not valid UTF-8
+    text = json.dumps(data, ensure_ascii=ascii_only)
+    return web.Response(body=text.encode("utf-8", "surrogatepass"), status=status,
+                        content_type="application/json")
+
+
+def transport_fault(emu: Emulator, request: web.Request, method: str) -> web.Response | None:
+    """An injected HTTP-level fault (see FaultsMixin.http_fail_next / drop_next), if any."""
+    fault = emu.take_transport_fault(method)
+    if fault is None:
+        return None
+    emu._notify()
+    kind, status = fault
+    if kind == "drop":
+        assert request.transport is not None
+        request.transport.close()  # the client sees the connection go away, no answer
+        return web.Response(status=500)
+    return web.Response(status=status, text=f"<html><body>{status} Bad Gateway</body></html>",
+                        content_type="text/html")
 
 
 async def _params(request: web.Request) -> dict[str, str]:
@@ -37,13 +53,20 @@ async def _params(request: web.Request) -> dict[str, str]:
 async def handle_method(request: web.Request) -> web.Response:
     emu = emu_of(request)
     emu.http_requests += 1
+    faulty = transport_fault(emu, request, request.match_info["name"])
+    if faulty is not None:
+        return faulty
     raw = await _params(request)
     token = raw.pop("access_token", None)
-    return json_response(await handle_request(emu, request.match_info["name"], raw, token))
+    return json_response(await handle_request(emu, request.match_info["name"], raw, token),
+                         ascii_only=emu.ascii_json)
 
 
 async def handle_longpoll(request: web.Request) -> web.Response:
     emu = emu_of(request)
+    faulty = transport_fault(emu, request, "longpoll")
+    if faulty is not None:
+        return faulty
     raw = await _params(request)
     if request.match_info["group_id"] != str(emu.group_id) or raw.get("act") != "a_check":
         return json_response({"failed": 2})
@@ -51,7 +74,7 @@ async def handle_longpoll(request: web.Request) -> web.Response:
         wait = float(raw.get("wait", "25"))
     except ValueError:
         wait = 25.0
-    return json_response(await emu.longpoll.check(raw.get("key"), raw.get("ts"), wait))
+    return json_response(await emu.longpoll.check(raw.get("key"), raw.get("ts"), wait), ascii_only=emu.ascii_json)
 
 
 async def handle_upload(request: web.Request) -> web.Response:
