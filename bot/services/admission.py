@@ -160,6 +160,42 @@ class Admission:
                 log.exception("quarantine expiry failed for chat %s", member.chat_id)
         return removed
 
+    async def settle_present(self, chat: Chat, member_id: int) -> str:
+        """Someone found in VK's member list rather than by a join (the chat was just bound, the
+        bot got its rights back, a weekly check): the decisions of ``on_join`` without the public
+        welcome or notice (whoever sweeps a whole chat sends its staff one summary instead).
+        Returns the decision: audience | staff | guest | removed | quarantine."""
+        verdict = await eligibility.judge(self.db, chat, member_id)
+        now = self.now()
+        current = await member_repo.get(self.db, chat.id, member_id)
+        if verdict.admit:
+            if current is None or current.state != "member":
+                await member_repo.upsert(self.db, chat_id=chat.id, vk_id=member_id, state="member", now=now,
+                                         person_id=verdict.person_id, credited_org_id=verdict.credited_org_id,
+                                         admitted_by=0)
+                await audit.write(self.db, action="admit", now=now, org_id=chat.org_id, chat_id=chat.id,
+                                  target_vk=member_id, reason=verdict.kind,
+                                  details={"person_id": verdict.person_id, "found_present": True})
+            return verdict.kind
+        if eligibility.preset_of(chat).on_unknown is OnUnknown.REMOVE:
+            await self.remove(chat, member_id, reason="not_on_roster", actor=0, lane=Lane.BULK)
+            return "removed"
+        if current is not None and current.state == "quarantine":
+            return "quarantine"  # already waiting for a moderator
+        await member_repo.upsert(self.db, chat_id=chat.id, vk_id=member_id, state="quarantine", now=now,
+                                 person_id=verdict.person_id)
+        await audit.write(self.db, action="quarantine", now=now, org_id=chat.org_id, chat_id=chat.id,
+                          target_vk=member_id, reason="not_on_roster", details={"found_present": True})
+        name = await self.chats.vk_name(member_id)
+        text = texts.ALERT_QUARANTINE_PRESENT.format(title=chat.title, name=name, vk_id=member_id)
+        assert chat.org_id is not None
+        await self.alerts.raise_alert(
+            kind="quarantine", org_id=chat.org_id, chat_id=chat.id, target_vk=member_id, text=text,
+            actions=[("admit", texts.BUTTON_ADMIT, "positive"), ("exclude", texts.BUTTON_EXCLUDE, "negative")],
+            details={"text": text}, extra_person_ids=(chat.leader_id,) if chat.leader_id else (),
+        )
+        return "quarantine"
+
 
 async def _open_alert(db: Database, chat_id: int, vk_id: int) -> Alert | None:
     from bot.repo import alerts as alert_repo
