@@ -227,6 +227,10 @@ CHAT_QUARANTINE = (
     "/код XXXX-XXXX (код выдаёт классный руководитель) — или дождитесь решения модератора."
 )
 ALERT_QUARANTINE = "Новый участник не из списков в «{title}»: {name} (vk.com/id{vk_id}). Допустить?"
+ALERT_QUARANTINE_PRESENT = (
+    "Участник не из списков уже был в беседе «{title}», когда бот начал её проверять: "
+    "{name} (vk.com/id{vk_id}). Допустить?"
+)
 BUTTON_ADMIT = "Допустить"
 BUTTON_EXCLUDE = "Исключить"
 ALERT_HANDLED = "\n\n✔ {action}: {who}"
@@ -290,6 +294,13 @@ CHAT_NOT_BOUND = "Беседа ещё не привязана к школе: /п
 CHAT_NOT_BOUND_RULES = "Беседа ещё не привязана к школе, правил пока нет. Ответственный: /привязать <тип> [класс]."
 LINK_RESET_SENT_PRIVATELY = "Ссылка-приглашение обновлена, новая отправлена вам в личные сообщения."
 RECONCILE_NAMES = "\nНе из списков: {names}"
+SWEEP_REPORT = "Бот проверил состав беседы «{title}» ({occasion}).\n{lines}"
+SWEEP_OCCASION_BOUND = "беседа привязана"
+SWEEP_OCCASION_RIGHTS = "права администратора вернулись"
+SWEEP_REMOVED = "Удалено из беседы (нет в списках школы для неё): {count}. {names}"
+SWEEP_QUARANTINED = "На карантине до решения модератора: {count}. {names}"
+SWEEP_MEMBERS = "Участников из списков школы: {count}."
+SWEEP_MORE = " и ещё {count}"
 CODES_SHEET_TITLE = "Коды {cls}"
 
 # -- chat type requests (/создать, /привязать) ---------------------------------------------------
