@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hashlib
+import heapq
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -30,10 +31,42 @@ log = logging.getLogger(__name__)
 
 WORKERS = {Lane.URGENT: 6, Lane.NORMAL: 4, Lane.BULK: 4}
 MAX_ATTEMPTS = 5
+MAX_DELETE = 100  # cmids per messages.delete
 RETRY_DELAYS = (0.5, 2.0, 5.0, 15.0)
 
 ChatHook = Callable[[int], Awaitable[None]]          # (chat_id)
 PeerHook = Callable[[int, int], Awaitable[None]]     # (peer_id, VK error code)
+
+
+class LaneQueue:
+    """Actions of one lane, oldest first; ``take`` also pulls companions out of the queue (the
+    other deletions in the same chat go out in one ``messages.delete``)."""
+
+    def __init__(self) -> None:
+        self._heap: list[tuple[int, Recorded]] = []
+        self._nonempty = asyncio.Event()
+
+    def put_nowait(self, action: Recorded) -> None:
+        heapq.heappush(self._heap, (action.id, action))
+        self._nonempty.set()
+
+    async def get(self) -> Recorded:
+        while not self._heap:
+            self._nonempty.clear()
+            await self._nonempty.wait()
+        return heapq.heappop(self._heap)[1]
+
+    def take(self, match: Callable[[Recorded], bool], limit: int) -> list[Recorded]:
+        taken = [item for item in self._heap if match(item[1])][:limit]
+        if taken:
+            ids = {item[0] for item in taken}
+            self._heap = [item for item in self._heap if item[0] not in ids]
+            heapq.heapify(self._heap)
+        return [item[1] for item in taken]
+
+
+def _batchable(action: Recorded) -> bool:
+    return action.kind == Kind.DELETE and action.params.get("gate") is None
 
 
 def random_id_of(action: Recorded) -> int:
@@ -55,7 +88,7 @@ class ActionRunner:
         self.on_sanction_failed: Callable[[int], Awaitable[None]] | None = None  # (violation_id)
         self._cancelled: set[int] = set()
         self._unsettled: dict[tuple[str, int], asyncio.Event] = {}  # (event_id, seq) of known actions
-        self._queues = {lane: asyncio.PriorityQueue[tuple[int, Recorded]]() for lane in Lane}
+        self._queues = {lane: LaneQueue() for lane in Lane}
         self._known: set[int] = set()
         self._last_id = 0
         self._wakeup = asyncio.Event()
@@ -126,7 +159,7 @@ class ActionRunner:
                 if action.id not in self._known:
                     self._known.add(action.id)
                     self._unsettled.setdefault((action.event_id, action.seq), asyncio.Event())
-                    self._queues[Lane(min(max(action.lane, 0), 2))].put_nowait((action.id, action))
+                    self._queues[Lane(min(max(action.lane, 0), 2))].put_nowait(action)
             if len(batch) < 1000:
                 return
 
@@ -139,7 +172,7 @@ class ActionRunner:
     async def _worker(self, lane: Lane) -> None:
         queue = self._queues[lane]
         while True:
-            _, action = await queue.get()
+            action = await queue.get()
             gate = action.params.get("gate")
             if gate is not None and (action.event_id, int(gate)) in self._unsettled:
                 await self._unsettled[(action.event_id, int(gate))].wait()
@@ -148,64 +181,84 @@ class ActionRunner:
                 self._settled(action)
                 await self._notify_idle()
                 continue
-            lock = self._peer_locks.setdefault(action.peer_id or 0, asyncio.Lock())
+            peer = action.peer_id or 0
+            lock = self._peer_locks.setdefault(peer, asyncio.Lock())
             try:
                 async with lock:
-                    await self._run(lane, action)
+                    batch = [action]
+                    if _batchable(action):
+                        room = MAX_DELETE - len(action.params["cmids"])
+                        batch += queue.take(
+                            lambda a: _batchable(a) and a.peer_id == action.peer_id
+                            and a.id not in self._cancelled, max(room, 0))
+                    await self._run(lane, batch)
             except asyncio.CancelledError:
                 raise
             except Exception:
                 log.exception("action %s (%s) could not be settled", action.id, action.kind)
             finally:
                 if not lock.locked() and not lock._waiters:  # type: ignore[attr-defined]
-                    self._peer_locks.pop(action.peer_id or 0, None)
+                    self._peer_locks.pop(peer, None)
             await self._notify_idle()
             if self.on_performed is not None:
                 await self.on_performed()
 
-    async def _run(self, lane: Lane, action: Recorded) -> None:
-        """Perform one action and record the outcome; follow-ups (rights lost, a sanction that
-        could not be carried out) run before the action counts as settled."""
+    async def _run(self, lane: Lane, batch: list[Recorded]) -> None:
+        """Perform an action (or the deletions of one chat together) and record the outcome;
+        follow-ups (rights lost, a sanction that could not be carried out) run before the action
+        counts as settled."""
         now = int(self.clock.now())
+        head = batch[0]
         try:
             with _vk_lane(lane):
-                await self._perform(action)
+                if len(batch) == 1:
+                    await self._perform(head)
+                else:
+                    cmids = [int(c) for a in batch for c in a.params["cmids"]]
+                    await self.gateway.delete_for_all(int(head.peer_id or 0), cmids[:MAX_DELETE])
         except VkUnavailable as exc:
-            await self._retry_later(action, exc)
+            for action in batch:
+                await self._retry_later(action, exc)
             return
         except VkNoChatRights as exc:
-            await outbox.mark_failed(self.db, action.id, now, exc.code)
-            try:
-                violation_id = action.params.get("violation_id")
-                if violation_id:
-                    # the sanction cannot be carried out: nothing else the decision implied happens
-                    # (no warning saying «deleted»), the strike is taken back, moderators decide
-                    for cancelled in await outbox.cancel_event(self.db, action.event_id, now, exc.code):
-                        if cancelled in self._known and cancelled != action.id:
-                            self._cancelled.add(cancelled)
-                    if self.on_sanction_failed is not None:
-                        await self.on_sanction_failed(int(violation_id))
-                chat_id = action.params.get("chat_id")
-                if chat_id and self.on_rights_lost is not None:
-                    await self.on_rights_lost(int(chat_id))
-            finally:
-                self._settled(action)
+            for action in batch:
+                await self._no_rights(action, exc.code, now)
             return
         except VkCannotMessage as exc:
-            await outbox.mark_failed(self.db, action.id, now, exc.code)
+            await outbox.mark_failed(self.db, head.id, now, exc.code)
             try:
-                if self.on_undeliverable is not None and action.peer_id:
-                    await self.on_undeliverable(action.peer_id, exc.code)
+                if self.on_undeliverable is not None and head.peer_id:
+                    await self.on_undeliverable(head.peer_id, exc.code)
             finally:
-                self._settled(action)
+                self._settled(head)
             return
         except VkError as exc:
-            log.warning("action %s (%s) refused by VK: %s %s", action.id, action.kind, exc.code, exc.method)
-            await self._fail(action, exc.code)
+            log.warning("action %s (%s) refused by VK: %s %s", head.id, head.kind, exc.code, exc.method)
+            for action in batch:
+                await self._fail(action, exc.code)
             return
-        await outbox.mark_done(self.db, action.id, now)
-        self._settled(action)
-        self.performed += 1
+        await outbox.mark_done(self.db, [a.id for a in batch], now)
+        for action in batch:
+            self._settled(action)
+        self.performed += len(batch)
+
+    async def _no_rights(self, action: Recorded, code: int, now: int) -> None:
+        await outbox.mark_failed(self.db, action.id, now, code)
+        try:
+            violation_id = action.params.get("violation_id")
+            if violation_id:
+                # the sanction cannot be carried out: nothing else the decision implied happens
+                # (no warning saying «deleted»), the strike is taken back, moderators decide
+                for cancelled in await outbox.cancel_event(self.db, action.event_id, now, code):
+                    if cancelled in self._known and cancelled != action.id:
+                        self._cancelled.add(cancelled)
+                if self.on_sanction_failed is not None:
+                    await self.on_sanction_failed(int(violation_id))
+            chat_id = action.params.get("chat_id")
+            if chat_id and self.on_rights_lost is not None:
+                await self.on_rights_lost(int(chat_id))
+        finally:
+            self._settled(action)
 
     def _settled(self, action: Recorded) -> None:
         self._known.discard(action.id)
@@ -231,7 +284,7 @@ class ActionRunner:
 
         async def later() -> None:
             await self._sleep(delay)
-            self._queues[Lane(min(max(action.lane, 0), 2))].put_nowait((action.id, retry))
+            self._queues[Lane(min(max(action.lane, 0), 2))].put_nowait(retry)
 
         task = asyncio.create_task(later())
         self._tasks.append(task)

@@ -43,10 +43,11 @@ async def pending(db: Database, *, after_id: int = 0, limit: int = 1000) -> list
     return [_row(r) for r in rows]
 
 
-async def mark_done(db: Database, action_id: int, now: int) -> None:
+async def mark_done(db: Database, action_ids: list[int], now: int) -> None:
     # texts are not kept once delivered
+    marks = ",".join("?" * len(action_ids))
     await db.execute("UPDATE action SET status = 'done', done_at = ?, attempts = attempts + 1, params = '{}'"
-                     " WHERE id = ?", (now, action_id))
+                     f" WHERE id IN ({marks})", (now, *action_ids))
 
 
 async def mark_failed(db: Database, action_id: int, now: int, code: int) -> None:

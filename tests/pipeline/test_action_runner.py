@@ -161,3 +161,21 @@ async def test_urgent_actions_overtake_bulk_ones(world: World, monkeypatch) -> N
     await runner.start()
     await asyncio.wait_for(runner.drained(), 10)
     assert order.index("URGENT") <= 1  # at most the one bulk action already running went first
+
+
+async def test_deletions_queued_for_one_chat_go_out_in_one_call(world: World) -> None:
+    owner = world.emu.add_user("Мария", "Классная", allows_messages=True)
+    kid = world.emu.add_user("Петя", "Иванов")
+    peer = world.emu.create_chat("5А", owner, [kid], with_bot=True, bot_admin=True)
+    cmids = [world.emu.user_message(peer, kid, f"сообщение {i}") for i in range(7)]
+    async with world.db.transaction():
+        for cmid in cmids:
+            with unit(f"event-{cmid}"):
+                await world.effects.delete(peer, [cmid], chat_id=1)
+    runner = world.runner()
+    await runner.start()
+    await asyncio.wait_for(runner.drained(), 5)
+    assert all(m.deleted_for_all for m in world.emu.history(peer) if m.cmid in cmids)
+    deletes = [c for c in world.emu.calls if c.method == "messages.delete"]
+    assert len(deletes) == 1
+    assert await world.statuses() == [(Kind.DELETE, "done")] * 7

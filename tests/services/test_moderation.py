@@ -267,6 +267,7 @@ async def test_alert_buttons_kick_and_mute(world: World) -> None:
                      for r in await world.app.db.fetchall("SELECT id FROM alert ORDER BY id")]
     moderator = world.school.vk["moderator"]
     assert await world.manual.on_alert(first, moderator, "kick") == t.ACTED["kick"]
+    await world.settle()
     assert world.school.vk["kid"] not in world.emu.chat(world.chat.peer_id).members
     assert await world.manual.on_alert(second, moderator, "mute") == t.ACTED["mute"].format(duration="1 час")
     assert await repo.muted_until(world.app.db, world.chat.id, world.school.vk["kid2"], world.app.now())
@@ -317,12 +318,14 @@ async def test_manual_commands(world: World) -> None:
     peer = world.chat.peer_id
     cmid = world.emu.user_message(peer, kid, "ерунда")
     assert await world.manual.warn(teacher, peer, kid, cmid, "ерунда", "флуд") == t.WARNED.format(count=1)
+    await world.settle()
     assert "предупреждение от модератора: флуд" in world.emu.sent(peer)[-1].text
     assert await world.manual.unwarn(teacher, peer, kid) == t.UNWARNED.format(count=0)
     assert await world.manual.unwarn(teacher, peer, kid) == t.NO_WARNINGS
     with pytest.raises(UserError, match="нет прав"):
         await world.manual.kick(await world.app.access.caller(world.school.vk["kid2"]), peer, kid)
     assert await world.manual.kick(teacher, peer, kid) == t.KICKED
+    await world.settle()
     assert kid not in world.emu.chat(peer).members
 
 
