@@ -141,6 +141,7 @@ async def create_app(settings: Settings, *, clock: Clock | None = None, db: Data
     app.extras["activity"] = ActivityCounter(db)
     if db.path != ":memory:":
         app.extras["report_db"] = await Database.open(db.path)
+    chats.names = runner.names  # one cache of names for the whole bot
     wire(app)
     return app
 
@@ -168,6 +169,18 @@ def wire(app: App) -> None:
             await app.services.membership.rights_lost(chat)
 
     app.runner.on_rights_lost = rights_lost
+
+    # members the bot never saw join (there before it was bound, or joined while it had no
+    # rights) are judged by Admission like newcomers
+    import functools
+
+    from bot import texts
+
+    membership = app.services.membership
+    membership.admission = app.services.admission
+    app.services.chats.on_bound = membership.admit_present
+    app.chat_life.on_rights_regained = functools.partial(membership.admit_present,
+                                                         occasion=texts.SWEEP_OCCASION_RIGHTS)
 
     from bot.moderation_setup import install as install_moderation
 

@@ -79,6 +79,18 @@ async def quarantined_before(db: Database, before: int) -> list[Member]:
     )
     return [Member(*row) for row in rows]
 
+async def of_chat(db: Database, chat_id: int) -> list[Member]:
+    """Every recorded member of a chat, whatever the state."""
+    rows = await db.fetchall(f"SELECT {_COLUMNS} FROM chat_member WHERE chat_id = ? ORDER BY vk_id", (chat_id,))
+    return [Member(*row) for row in rows]
+
+
+async def staff_vk_ids(db: Database, org_id: int) -> set[int]:
+    """VK accounts of the school's active staff (never removed by a membership check)."""
+    rows = await db.fetchall(
+        "SELECT vk_id FROM person WHERE home_org_id = ? AND kind = 'staff' AND status = 'active'"
+        " AND vk_id IS NOT NULL", (org_id,))
+    return {row[0] for row in rows}
 
 
 async def chats_of_vk(db: Database, vk_id: int, state: str = "member") -> list[int]:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from bot import texts
 from bot.clock import Clock
@@ -22,11 +24,16 @@ class ChatLife:
         self.gateway = gateway
         self.clock = clock
         self.notifier = notifier
+        # set by the app: admission applied to everyone in a bound chat once the bot can see its
+        # members again (Membership.admit_present): joins while it lacked rights went unchecked
+        self.on_rights_regained: Callable[[Chat], Awaitable[Any]] | None = None
 
     async def bot_added(self, peer_id: int, added_by: int) -> Chat:
         chat, _ = await chat_repo.ensure(self.db, peer_id, added_by=added_by, now=int(self.clock.now()))
         if await self.probe_admin(chat):
             await self.notifier.try_send(peer_id, texts.BOT_ADMIN_GRANTED)
+            if chat.bound:  # added back to a chat bound earlier
+                await self._regained(chat)
         else:
             await self.notifier.try_send(peer_id, texts.BOT_ADDED)
         return chat
@@ -50,7 +57,13 @@ class ChatLife:
         if is_admin and not was_admin:
             text = texts.BOT_ADMIN_GRANTED if not chat.bound else texts.BOT_ADMIN_RESTORED
             await self.notifier.try_send(chat.peer_id, text)
+            if chat.bound:
+                await self._regained(chat)
         return is_admin
+
+    async def _regained(self, chat: Chat) -> None:
+        if self.on_rights_regained is not None:
+            await self.on_rights_regained(chat)
 
     async def recheck_all(self) -> int:
         """Scheduler job: look at chats still waiting for admin rights. Never raises."""

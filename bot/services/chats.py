@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from bot import texts
 from bot.clock import Clock
@@ -41,6 +43,9 @@ class Chats:
         self.access = access
         self.orgs = orgs
         self.clock = clock
+        # set by the app: admission applied to everyone already in a chat once it is bound
+        # (Membership.admit_present; Admission is built after Chats, so it cannot be passed in)
+        self.on_bound: Callable[[Chat], Awaitable[Any]] | None = None
         self.names = Names(gateway)
 
     def now(self) -> int:
@@ -178,6 +183,9 @@ class Chats:
             log.info("could not retitle chat %s: %s", chat.id, exc.code)
         link = await self._apply_preset(chat, org, request, class_id, leader_id, title)
         await self._record_known_member(chat.id, caller.vk_id, admitted_by=caller.vk_id)
+        if self.on_bound is not None:
+            # people who were here before the bot are judged like newcomers (strangers do not stay)
+            await self.on_bound(chat)
         return texts.CHAT_BOUND.format(title=title, school=org.name, link=link)
 
     async def reset_link(self, caller: Caller, peer_id: int) -> str:
@@ -228,4 +236,5 @@ class Chats:
         return "\n".join(lines)
 
     async def vk_name(self, vk_id: int) -> str:
-        return await self.names.name(vk_id)
+        """The person's name in a text the bot will send (filled in when it is sent)."""
+        return self.names.placeholder(vk_id)

@@ -3,9 +3,11 @@ belong to and send them links to their new ones; a weekly check compares VK with
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import secrets
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from bot import texts
 from bot.clock import Clock
@@ -16,15 +18,44 @@ from bot.repo import chats as chat_repo
 from bot.repo import members as member_repo
 from bot.repo import people as people_repo
 from bot.repo import roles as role_repo
+from bot.pipeline.unit import current as current_unit
+from bot.pipeline.unit import unit
 from bot.repo.chats import Chat
 from bot.services import eligibility
+from bot.services.eligibility import Verdict
 from bot.services.notify import Notifier
 from bot.vk.errors import VkChatGone, VkError, VkNoChatRights, VkUnavailable, VkUserNotInChat
 from bot.vk.gateway import BatchCall, VkGateway, chat_id_of, new_random_id
 
+if TYPE_CHECKING:
+    from bot.services.admission import Admission
+
 log = logging.getLogger(__name__)
 
 CLAIM_SECONDS = 600  # a consumer that dies mid-way lets others retry after this
+# roster events after which a person may have to leave chats, including ones whose join the bot
+# never saw (they were there before the bot, or joined while it lacked rights): VK's lists are read
+LEAVING_KINDS = frozenset({"expel", "transfer", "mode", "graduate"})
+SUMMARY_NAMES = 20
+
+
+@dataclass
+class MemberDiff:
+    """VK's member list of a chat against the roster: every present person in exactly one group."""
+
+    eligible: dict[int, Verdict] = field(default_factory=dict)  # on the roster for this chat
+    kept: set[int] = field(default_factory=set)  # not eligible but never removed: staff, leader
+    vk_admins: set[int] = field(default_factory=set)  # not eligible, admins/owner of the VK chat
+    admitted: set[int] = field(default_factory=set)  # let in by a moderator earlier
+    quarantined: set[int] = field(default_factory=set)  # already waiting for a moderator
+    outsiders: set[int] = field(default_factory=set)  # nobody vouches for them
+    missing: set[int] = field(default_factory=set)  # eligible VK accounts not in the chat
+    gone: set[int] = field(default_factory=set)  # recorded as members, but VK no longer lists them
+
+    @property
+    def extra(self) -> set[int]:
+        """Present without a reason to be: what the weekly report lists."""
+        return self.outsiders | self.quarantined | self.vk_admins
 
 
 @dataclass
@@ -42,6 +73,9 @@ class Membership:
         self.notifier = notifier
         self.clock = clock
         self.batch = batch
+        # set by the app (Admission depends on Chats, which is built before it): every decision
+        # about people found in a chat goes through Admission
+        self.admission: Admission | None = None
 
     def now(self) -> int:
         return int(self.clock.now())
@@ -75,21 +109,41 @@ class Membership:
             ids += [p.id for p in await people_repo.parents(self.db, person.id)]
         return ids
 
-    async def _plan_person(self, person_id: int, plan: Plan) -> None:
+    async def _plan_person(self, person_id: int, plan: Plan, present: dict[int, set[int] | None] | None = None) -> None:
+        """``present``: VK's member lists read so far in this run (chat id -> vk ids), given when
+        the person may be in chats whose join the bot never saw (expelled, transferred)."""
         person = await people_repo.get(self.db, person_id)
         if person is None or person.vk_id is None:
             return
-        for chat_id in await member_repo.chats_of_vk(self.db, person.vk_id):
+        chat_ids = dict.fromkeys(await member_repo.chats_of_vk(self.db, person.vk_id))
+        if present is not None:
+            chat_ids.update(dict.fromkeys(await self._present_in(person.home_org_id, person.vk_id, present)))
+        for chat_id in chat_ids:
             chat = await chat_repo.get(self.db, chat_id)
             if chat is None or not chat.bound or chat.org_id != person.home_org_id:
                 continue
             if person.status != "active" or person.id not in await eligibility.eligible_ids(self.db, chat):
                 if not await self._still_eligible_otherwise(chat, person.vk_id, person.id):
-                    plan.removals.append((chat, person.vk_id))
+                    if (chat, person.vk_id) not in plan.removals:
+                        plan.removals.append((chat, person.vk_id))
         if person.status == "active":
             join = await self.chats_to_join(person.id)
             if join:
                 plan.links.setdefault(person.vk_id, []).extend(join)
+
+    async def _present_in(self, org_id: int, vk_id: int, present: dict[int, set[int] | None]) -> list[int]:
+        """Chats of the school where VK lists ``vk_id``; each chat's list is read once per run."""
+        found = []
+        for chat in await chat_repo.in_org(self.db, org_id):
+            if not chat.bot_is_admin:
+                continue
+            if chat.id not in present:
+                items = await self.present(chat)
+                present[chat.id] = None if items is None else {int(i["member_id"]) for i in items}
+            members = present[chat.id]
+            if members is not None and vk_id in members:
+                found.append(chat.id)
+        return found
 
     async def _still_eligible_otherwise(self, chat: Chat, vk_id: int, person_id: int) -> bool:
         """The same VK account may be eligible through another roster entry (a teacher who is a parent)."""
@@ -112,7 +166,8 @@ class Membership:
         if not events:
             return 0
         plan = Plan()
-        seen: set[int] = set()
+        seen: set[tuple[int, bool]] = set()
+        present: dict[int, set[int] | None] = {}  # VK's member lists, read once per run
         for event in events:
             if event["kind"] == "promote":
                 for chat in await self._class_chats(event["to_class_id"]):
@@ -122,10 +177,11 @@ class Membership:
                     plan.renames.append((chat, preset.title_for(cls=cls, subject=chat.subject, name=chat.subject,
                                                                 school=school or "")))
                 continue
+            lookup = present if event["kind"] in LEAVING_KINDS else None
             for person_id in await self._affected(event):
-                if person_id not in seen:
-                    seen.add(person_id)
-                    await self._plan_person(person_id, plan)
+                if (person_id, lookup is not None) not in seen:
+                    seen.add((person_id, lookup is not None))
+                    await self._plan_person(person_id, plan, lookup)
         failed_chats = await self._execute(plan)
         done_ids = [e["id"] for e in events if not await self._touches(e, failed_chats)]
         now = self.now()
@@ -250,24 +306,109 @@ class Membership:
                 vk_ids.append(vk_id)
         await self.notifier.to_people(vk_ids, texts.RIGHTS_LOST.format(title=chat.title))
 
+    # -- who is in a chat per VK --------------------------------------------------------
+
+    async def present(self, chat: Chat) -> list[dict[str, Any]] | None:
+        """VK's member list (read page by page); None when the bot has no rights there."""
+        try:
+            return await self.gateway.get_members(chat.peer_id)
+        except (VkNoChatRights, VkChatGone):
+            await self.rights_lost(chat)
+            return None
+
+    async def diff(self, chat: Chat, items: list[dict[str, Any]]) -> MemberDiff:
+        """Sort everyone VK lists in the chat against the roster (shared by the check on binding,
+        on regaining rights and the weekly report)."""
+        result = MemberDiff()
+        leader_vk = await self._vk_of(chat.leader_id)
+        school_staff = await member_repo.staff_vk_ids(self.db, chat.org_id or 0)
+        recorded = {m.vk_id: m for m in await member_repo.of_chat(self.db, chat.id)}
+        here: set[int] = set()
+        for item in items:
+            vk_id = int(item["member_id"])
+            if vk_id <= 0:
+                continue  # communities, this one included
+            here.add(vk_id)
+            verdict = await eligibility.judge(self.db, chat, vk_id)
+            member = recorded.get(vk_id)
+            if verdict.admit:
+                result.eligible[vk_id] = verdict
+            elif vk_id == leader_vk or vk_id in school_staff:
+                result.kept.add(vk_id)
+            elif item.get("is_admin") or item.get("is_owner"):
+                result.vk_admins.add(vk_id)
+            elif member is not None and member.state == "quarantine":
+                result.quarantined.add(vk_id)
+            elif member is not None and member.state == "member" and (member.admitted_by or 0) > 0:
+                result.admitted.add(vk_id)
+            else:
+                result.outsiders.add(vk_id)
+        expected = {v for v in [await self._vk_of(p) for p in await eligibility.eligible_ids(self.db, chat)] if v}
+        result.missing = expected - here
+        result.gone = {v for v, m in recorded.items() if m.state == "member" and v not in here}
+        return result
+
+    async def admit_present(self, chat: Chat, *, occasion: str = texts.SWEEP_OCCASION_BOUND) -> MemberDiff | None:
+        """Apply admission to everyone VK lists in the chat, not only to those whose join the bot
+        saw: eligible people are recorded as members, outsiders removed (students' and closed
+        chats) or quarantined with a moderator alert (parents' chats), people who are no longer
+        listed marked gone. Staff, the leader, admins of the VK chat and communities stay. The
+        chat's staff get one summary; nothing is announced in the chat. Returns the diff, or None
+        when the chat is not bound or the bot cannot read its members."""
+        fresh = await chat_repo.get(self.db, chat.id)
+        if self.admission is None or fresh is None or not fresh.bound:
+            return None
+        items = await self.present(fresh)
+        if items is None:
+            return None
+        now = self.now()
+        work = contextlib.nullcontext() if current_unit() is not None else unit(f"members:{fresh.id}:{now}")
+        with work:
+            async with self.db.transaction():
+                diff = await self.diff(fresh, items)
+                for vk_id in sorted(diff.eligible):
+                    await self.admission.settle_present(fresh, vk_id)
+                decided = {vk_id: await self.admission.settle_present(fresh, vk_id) for vk_id in sorted(diff.outsiders)}
+                for vk_id in diff.gone:
+                    await member_repo.set_state(self.db, fresh.id, vk_id, "left", now)
+                removed = [v for v, d in decided.items() if d == "removed"]
+                quarantined = [v for v, d in decided.items() if d == "quarantine"]
+                if removed or quarantined:
+                    await self._summary(fresh, occasion, removed, quarantined, len(diff.eligible))
+        return diff
+
+    async def _summary(self, chat: Chat, occasion: str, removed: list[int], quarantined: list[int],
+                       members: int) -> None:
+        lines = []
+        if removed:
+            lines.append(texts.SWEEP_REMOVED.format(count=len(removed), names=_names(removed)))
+        if quarantined:
+            lines.append(texts.SWEEP_QUARANTINED.format(count=len(quarantined), names=_names(quarantined)))
+        lines.append(texts.SWEEP_MEMBERS.format(count=members))
+        text = texts.SWEEP_REPORT.format(title=chat.title, occasion=occasion, lines="\n".join(lines))
+        await self.notifier.to_people(await self._responsible_vk(chat), text)
+
+    async def _responsible_vk(self, chat: Chat) -> list[int]:
+        """The chat's leader and the school's admins and chat-responsible staff."""
+        people = [chat.leader_id] if chat.leader_id else []
+        people += [g.person_id for g in await role_repo.active_in_org(self.db, chat.org_id or 0,
+                                                                      ("school_admin", "chat_responsible"))]
+        return [v for v in [await self._vk_of(p) for p in dict.fromkeys(people)] if v]
+
+    async def _vk_of(self, person_id: int | None) -> int | None:
+        if person_id is None:
+            return None
+        return await self.db.fetchval("SELECT vk_id FROM person WHERE id = ? AND status = 'active'", (person_id,))
+
     # -- weekly reconciliation ---------------------------------------------------------
 
     async def reconcile(self, chat: Chat) -> tuple[set[int], set[int]] | None:
         """Compare VK's member list with the roster; report, never kick. (extra, missing) vk ids."""
-        try:
-            items = await self.gateway.get_members(chat.peer_id)
-        except (VkNoChatRights, VkChatGone):
-            await self.rights_lost(chat)
+        items = await self.present(chat)
+        if items is None:
             return None
-        actual = {int(i["member_id"]) for i in items if int(i["member_id"]) > 0}
-        expected: set[int] = set()
-        for person_id in await eligibility.eligible_ids(self.db, chat):
-            vk_id = await self.db.fetchval("SELECT vk_id FROM person WHERE id = ?", (person_id,))
-            if vk_id:
-                expected.add(vk_id)
-        admitted = {m.vk_id for m in await member_repo.in_state(self.db, chat.id) if m.admitted_by}
-        extra = actual - expected - admitted
-        missing = expected - actual
+        diff = await self.diff(chat, items)
+        extra, missing = diff.extra, diff.missing
         if extra or missing:
             names = ", ".join(f"vk.com/id{v}" for v in sorted(extra)[:20])
             text = texts.RECONCILE_REPORT.format(title=chat.title, extra=len(extra), missing=len(missing),
@@ -289,3 +430,9 @@ class Membership:
             except Exception:
                 log.exception("reconciliation failed for chat %s", row[0])
         return count
+
+
+def _names(vk_ids: list[int]) -> str:
+    shown = ", ".join(f"vk.com/id{v}" for v in vk_ids[:SUMMARY_NAMES])
+    rest = len(vk_ids) - SUMMARY_NAMES
+    return shown + (texts.SWEEP_MORE.format(count=rest) if rest > 0 else "")
