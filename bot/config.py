@@ -11,7 +11,7 @@ import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator
+from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -46,12 +46,42 @@ class VkSettings(_Table):
         return value if value.endswith("/") else value + "/"
 
 
+MIN_CALLBACK_SECRET = 16  # a guessable secret lets anyone post events "from" an operator
+
+
 class CallbackSettings(_Table):
     host: str = "0.0.0.0"
     port: int = Field(default=8080, ge=1, le=65535)
     path: str = "/vk/callback"
+    health_path: str = "/healthz"
+    public_url: str | None = None  # the address VK posts to (behind the proxy); used by `check`
     secret: SecretStr | None = None
     confirmation: str = ""
+
+    @field_validator("path", "health_path")
+    @classmethod
+    def _absolute(cls, value: str) -> str:
+        if not value.startswith("/"):
+            raise ValueError("path must start with /")
+        return value
+
+    @field_validator("public_url")
+    @classmethod
+    def _url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("http://", "https://")):
+            raise ValueError("public_url must start with https:// (or http://)")
+        return value
+
+    def problem(self) -> ConfigError | None:
+        """Why callback mode must not start with these settings (it would accept anyone's events)."""
+        secret = self.secret.get_secret_value() if self.secret else ""
+        if len(secret.strip()) < MIN_CALLBACK_SECRET:
+            return ConfigError(texts.CONFIG_CALLBACK_SECRET.format(length=MIN_CALLBACK_SECRET))
+        if not self.confirmation.strip():
+            return ConfigError(texts.CONFIG_CALLBACK_CONFIRMATION)
+        if self.health_path == self.path:
+            return ConfigError(texts.CONFIG_CALLBACK_HEALTH_PATH)
+        return None
 
 
 class DbSettings(_Table):
@@ -112,6 +142,14 @@ class Settings(BaseSettings):
         if path is not None:
             sources.append(TomlConfigSettingsSource(settings_cls, toml_file=path))
         return tuple(sources)
+
+    @model_validator(mode="after")
+    def _callback_closed(self) -> Settings:
+        if self.vk.mode == "callback":
+            problem = self.callback.problem()
+            if problem is not None:
+                raise problem
+        return self
 
     @property
     def demo_mode(self) -> bool:

@@ -20,6 +20,18 @@ CONFIG_NEED_TOKEN = (
     "Без токена запускается только демо: python -m bot demo."
 )
 CONFIG_NEED_GROUP = "Ошибка конфигурации: не задан ключ «vk.group_id» — числовой id сообщества."
+CONFIG_CALLBACK_SECRET = (
+    "Ошибка конфигурации: для vk.mode = \"callback\" нужен ключ «callback.secret» не короче {length} символов "
+    "— тот же, что в Управление → Работа с API → Callback API → Секретный ключ. "
+    "Без него кто угодно сможет слать боту события от имени любого пользователя."
+)
+CONFIG_CALLBACK_CONFIRMATION = (
+    "Ошибка конфигурации: для vk.mode = \"callback\" нужен ключ «callback.confirmation» — строка, "
+    "которую должен вернуть сервер, из Управление → Работа с API → Callback API."
+)
+CONFIG_CALLBACK_HEALTH_PATH = (
+    "Ошибка конфигурации: ключ «callback.health_path» совпадает с callback.path; задайте другой путь."
+)
 DB_MIGRATION_FAILED = "Ошибка базы данных: миграция {name} не применилась ({error}). База оставлена как была."
 MIGRATE_DONE = "Миграции применены: {count}. База: {path}"
 MIGRATE_NOTHING = "База {path} уже в актуальном состоянии."

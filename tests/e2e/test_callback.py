@@ -11,10 +11,12 @@ from bot.app import create_app
 from bot.runtime import CallbackRunner
 from tests.e2e.conftest import GROUP_ID, BotHarness
 
+SECRET = "s3cret-s3cret-s3cret"  # callback mode refuses secrets shorter than 16 characters
+
 
 async def test_callback_confirms_checks_secret_and_dedupes(emu, tmp_path: Path) -> None:
     harness = BotHarness(emu, tmp_path / "cb.db", vk={"mode": "callback"},
-                         callback={"host": "127.0.0.1", "secret": "s3cret", "confirmation": "abc123"})
+                         callback={"host": "127.0.0.1", "secret": SECRET, "confirmation": "abc123"})
     app = await create_app(harness.settings())
     runner = CallbackRunner(app, port=0, grace=5)
     await runner.start()
@@ -28,11 +30,11 @@ async def test_callback_confirms_checks_secret_and_dedupes(emu, tmp_path: Path) 
                 assert resp.status == 200 and await resp.text() == "abc123"
             async with http.post(url, json={**event, "secret": "wrong"}) as resp:
                 assert resp.status == 403
-            async with http.post(url, json={**event, "secret": "s3cret"}) as resp:
+            async with http.post(url, json={**event, "secret": SECRET}) as resp:
                 assert resp.status == 200 and await resp.text() == "ok"
-            async with http.post(url, json={**event, "secret": "s3cret"}, headers={"X-Retry-Counter": "1"}) as resp:
+            async with http.post(url, json={**event, "secret": SECRET}, headers={"X-Retry-Counter": "1"}) as resp:
                 assert await resp.text() == "ok"
-            async with http.post(url, json={**event, "group_id": 1, "secret": "s3cret"}) as resp:
+            async with http.post(url, json={**event, "group_id": 1, "secret": SECRET}) as resp:
                 assert resp.status == 403
         await emu.wait_sent(user, contains=texts.HELP_HEADER_PRIVATE)
 

@@ -74,3 +74,60 @@ def test_every_subcommand_has_help(command: str) -> None:
         [sys.executable, "-m", "bot", command, "--help"], capture_output=True, text=True, timeout=60
     )
     assert result.returncode == 0 and "usage" in result.stdout
+
+
+STRONG_SECRET = "k3Jq9vXz2LmP8wRt"  # 16 characters
+
+
+@pytest.mark.parametrize(
+    ("callback", "key"),
+    [
+        ({"confirmation": "abc123"}, "callback.secret"),
+        ({"secret": "short-secret", "confirmation": "abc123"}, "callback.secret"),
+        ({"secret": "   " + "x" * 12 + "   ", "confirmation": "abc123"}, "callback.secret"),
+        ({"secret": STRONG_SECRET}, "callback.confirmation"),
+        ({"secret": STRONG_SECRET, "confirmation": "  "}, "callback.confirmation"),
+        ({"secret": STRONG_SECRET, "confirmation": "abc", "health_path": "/vk/callback"}, "callback.health_path"),
+    ],
+)
+def test_callback_mode_refused_without_secret_and_confirmation(callback: dict, key: str) -> None:
+    with pytest.raises(ConfigError) as info:
+        load_settings(None, vk={"mode": "callback"}, callback=callback)
+    assert f"«{key}»" in str(info.value)
+    assert STRONG_SECRET not in str(info.value)
+
+
+def test_callback_mode_with_secret_and_confirmation_loads() -> None:
+    settings = load_settings(None, vk={"mode": "callback"},
+                             callback={"secret": STRONG_SECRET, "confirmation": "abc123"})
+    assert settings.callback.health_path == "/healthz"
+    # long-poll mode does not need either
+    assert load_settings(None).callback.secret is None
+
+
+@pytest.mark.parametrize(
+    ("toml", "key"),
+    [
+        ('[callback]\nhealth_path = "healthz"\n', "callback.health_path"),
+        ('[callback]\npublic_url = "bot.example.ru/vk"\n', "callback.public_url"),
+    ],
+)
+def test_invalid_callback_keys_are_named(tmp_path, toml: str, key: str) -> None:
+    path = tmp_path / "c.toml"
+    path.write_text(toml, encoding="utf-8")
+    with pytest.raises(ConfigError) as info:
+        load_settings(path)
+    assert f"«{key}»" in str(info.value)
+
+
+def test_cli_run_in_open_callback_mode_exits_2_naming_the_key(tmp_path) -> None:
+    path = tmp_path / "c.toml"
+    path.write_text('[vk]\ntoken = "t"\ngroup_id = 1\nmode = "callback"\n[callback]\nconfirmation = "abc"\n',
+                    encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "run", "--config", str(path)],
+        capture_output=True, text=True, cwd=tmp_path, timeout=60,
+    )
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert "«callback.secret»" in result.stderr
