@@ -49,6 +49,14 @@ class VkTooLong(VkError):
     """914: message text is too long."""
 
 
+class VkFileTooLarge(VkError):
+    """A downloaded document is larger than the caller's ``limit`` (in bytes)."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(0, "download", f"larger than {limit} bytes")
+        self.limit = limit
+
+
 class VkBadRequest(VkError):
     """Anything else (100, 15, 7, ...): a bug or an unsupported call on our side."""
 

@@ -13,7 +13,7 @@ import aiohttp
 from vkbottle.exception_factory import VKAPIError
 
 from bot.vk.api import LimitedAPI
-from bot.vk.errors import VkError, VkUnavailable, error_for
+from bot.vk.errors import VkError, VkFileTooLarge, VkUnavailable, error_for
 
 log = logging.getLogger(__name__)
 
@@ -244,15 +244,26 @@ class VkGateway:
         doc = saved["doc"]
         return f"doc{doc['owner_id']}_{doc['id']}"
 
-    async def download(self, url: str, *, limit: int = 10 * 1024 * 1024) -> bytes:
-        async with aiohttp.ClientSession() as session:
-            async with session.get(url) as resp:
+    async def download(self, url: str, *, limit: int) -> bytes:
+        """The whole body of a document, at most ``limit`` bytes; a larger one raises
+        VkFileTooLarge (told by Content-Length before reading, or counted while reading)."""
+        chunks: list[bytes] = []
+        size = 0
+        try:
+            async with aiohttp.ClientSession() as session, session.get(url) as resp:
                 if resp.status != 200:
                     raise VkUnavailable(resp.status, "download", "bad status")
-                data = await resp.content.read(limit + 1)
-        if len(data) > limit:
-            raise VkError(0, "download", "file too large")
-        return data
+                if resp.content_length is not None and resp.content_length > limit:
+                    raise VkFileTooLarge(limit)
+                # iter_chunked waits for more data until the end of the body; read(n) does not
+                async for chunk in resp.content.iter_chunked(64 * 1024):
+                    size += len(chunk)
+                    if size > limit:
+                        raise VkFileTooLarge(limit)
+                    chunks.append(chunk)
+        except (aiohttp.ClientError, TimeoutError) as exc:  # incl. a body cut short of Content-Length
+            raise VkUnavailable(0, "download", type(exc).__name__) from None
+        return b"".join(chunks)
 
 
 def _pop_error(errors: list[dict[str, Any]], method: str) -> VkError:
