@@ -10,7 +10,8 @@ from bot.commands import Command
 from bot.domain.classes import parse_class
 from bot.errors import UserError
 from bot.services.roster import MAX_FILE_BYTES, ROSTER_EXTENSIONS, Reply
-from bot.vk.errors import VkError
+from bot.texts import roster as roster_texts
+from bot.vk.errors import VkError, VkFileTooLarge
 from handlers.admin import usage
 from handlers.replies import guarded, reply
 from handlers.rules import CommandRule
@@ -41,6 +42,8 @@ def labeler(app: App) -> BotLabeler:
             raise UserError(texts.IMPORT_BAD_EXT.format(name=doc.title))
         try:
             data = await app.gateway.download(doc.url, limit=MAX_FILE_BYTES)
+        except VkFileTooLarge as exc:
+            raise UserError(roster_texts.file_too_big(exc.limit)) from None
         except VkError:
             raise UserError(texts.IMPORT_DOWNLOAD_FAILED) from None
         answer = await app.services.roster.import_preview(caller, org, doc.title, data, app.now())

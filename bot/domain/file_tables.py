@@ -1,6 +1,9 @@
 """Bytes of a CSV or XLSX file → tables of text cells with the line numbers a person sees.
 
-Knows nothing about rosters: decoding, delimiter sniffing and openpyxl live here.
+Knows nothing about rosters: decoding, delimiter sniffing and openpyxl live here. Every size is
+bounded before it costs memory: the file, the rows, each cell, and an XLSX's unpacked size, which
+is read from the zip's directory before openpyxl opens anything (Python's zipfile never inflates
+a member past its declared size, so a lying directory cannot get round the check).
 """
 
 from __future__ import annotations
@@ -8,6 +11,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
@@ -17,7 +21,11 @@ from bot.texts import roster as texts
 from bot.domain.roster_types import ProblemKind
 
 MAX_ROWS = 20_000
-MAX_FILE_BYTES = 10 * 1024 * 1024
+MAX_FILE_BYTES = 2 * 1024 * 1024  # also the download limit: a whole school fits (20 000 rows of CSV)
+MAX_CELL_CHARS = 1_000  # no name, class or list of roles comes close
+# A real 20 000-row workbook unpacks to well under 10 MB; a 2 KB zip can claim gigabytes.
+MAX_XLSX_UNPACKED_BYTES = 32 * 1024 * 1024
+MAX_XLSX_MEMBERS = 1_000
 # A sheet formatted down to row 1 048 576 would otherwise be walked to the end; real rosters have
 # no thousand blank lines in a row.
 MAX_BLANK_RUN = 1_000
@@ -40,12 +48,16 @@ class RawTable:
 
 
 class TableReadError(Exception):
-    """The file cannot be read at all; carries the problem kind and the Russian message."""
+    """The file cannot be read at all; carries the problem kind, the Russian message and, when
+    one row is to blame, where it is."""
 
-    def __init__(self, kind: ProblemKind, message: str) -> None:
+    def __init__(self, kind: ProblemKind, message: str, *, line: int | None = None,
+                 sheet: str | None = None) -> None:
         super().__init__(message)
         self.kind = kind
         self.message = message
+        self.line = line
+        self.sheet = sheet
 
 
 def read_tables(data: bytes, filename: str = "") -> list[RawTable]:
@@ -87,9 +99,7 @@ def _decode(data: bytes) -> str:
         encodings = ("utf-16",)
     elif data.startswith(codecs.BOM_UTF8):
         encodings = ("utf-8-sig",)
-    elif b"\x00" in data:
-        raise TableReadError(ProblemKind.UNDECODABLE, texts.FILE_UNDECODABLE)
-    else:
+    else:  # a stray NUL is left to the row checks (they name its line); binary fails the ratio below
         encodings = ("utf-8", "cp1251")
     for encoding in encodings:
         try:
@@ -115,6 +125,11 @@ def _clean(value: str) -> str:
     return " ".join(value.replace("\xa0", " ").split())
 
 
+def _check_cells(cells: tuple[str, ...], line: int, sheet: str | None) -> None:
+    if any(len(c) > MAX_CELL_CHARS for c in cells):
+        raise TableReadError(ProblemKind.TOO_BIG, texts.cell_too_long(MAX_CELL_CHARS), line=line, sheet=sheet)
+
+
 def _read_csv(data: bytes) -> RawTable:
     text = _decode(data)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_sniff_delimiter(text))
@@ -125,6 +140,7 @@ def _read_csv(data: bytes) -> RawTable:
         for record in reader:
             line, next_line = next_line, reader.line_num + 1
             cells = tuple(_clean(c) for c in record)
+            _check_cells(cells, line, None)
             if any(cells):
                 rows.append(RawRow(line, cells))
                 budget.take(len(rows))
@@ -145,7 +161,19 @@ def _cell_text(value: object) -> str:
     return _clean(str(value))
 
 
+def _check_unpacked_size(data: bytes) -> None:
+    """Refuse a zip whose members would unpack past the limit, before anything is inflated."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, EOFError) as exc:
+        raise TableReadError(ProblemKind.NOT_XLSX, texts.FILE_NOT_XLSX) from exc
+    if len(members) > MAX_XLSX_MEMBERS or sum(m.file_size for m in members) > MAX_XLSX_UNPACKED_BYTES:
+        raise TableReadError(ProblemKind.TOO_BIG, texts.xlsx_too_big_unpacked(MAX_XLSX_UNPACKED_BYTES))
+
+
 def _read_xlsx(data: bytes) -> list[RawTable]:
+    _check_unpacked_size(data)
     # openpyxl raises a wide, undocumented range of exceptions (BadZipFile, KeyError, ValueError,
     # XML parse errors...) on files that are not workbooks; every one of them means the same to
     # the user, so each becomes a NOT_XLSX problem, never a crash.
@@ -170,6 +198,7 @@ def _read_sheet(ws, budget: _RowBudget) -> RawTable:
     blank_run = 0
     for number, values in enumerate(ws.iter_rows(values_only=True), start=1):
         cells = tuple(_cell_text(v) for v in values)
+        _check_cells(cells, number, ws.title)
         if not any(cells):
             blank_run += 1
             if blank_run >= MAX_BLANK_RUN:

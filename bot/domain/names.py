@@ -35,6 +35,13 @@ def _fix_lookalikes(text: str) -> str:
     return " ".join(w.translate(_LOOKALIKES) if _CYRILLIC.search(w) else w for w in text.split(" "))
 
 
+def has_control_chars(s: str | None) -> bool:
+    """A control character (NUL, ESC, C1...) or a lone surrogate: nothing a name may hold, and
+    what breaks exports later (openpyxl refuses such a cell). Whitespace controls (tab, line
+    breaks) are not counted: the tidy forms turn them into spaces."""
+    return any(unicodedata.category(ch) in ("Cc", "Cs") and not ch.isspace() for ch in s or "")
+
+
 def normalize_name(s: str | None) -> str:
     """The matching key: «Пётр  ИВАНОВ-Петров.» and «петр иванов - петров» give the same key."""
     text = _fix_lookalikes(_tidy(s, "NFKC"))

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from bot.texts import roster as texts
 from bot.domain.classes import ClassName, ClassNameError, parse_class
 from bot.domain.file_tables import RawRow, RawTable, TableReadError, read_tables
-from bot.domain.names import clean_display_name, normalize_name
+from bot.domain.names import clean_display_name, has_control_chars, normalize_name
 from bot.domain.roles import STAFF_FILE_ROLES, parse_roles
 from bot.domain.roster_headers import (
     NAME_COLUMNS, Col, kind_from_columns, kind_from_word, map_header, mode_from_text,
@@ -36,7 +36,7 @@ def parse_roster(data: bytes, filename: str = "") -> ParsedRoster:
     try:
         tables = read_tables(data, filename)
     except TableReadError as exc:
-        return ParsedRoster(problems=[Problem(None, None, exc.message, exc.kind)])
+        return ParsedRoster(problems=[Problem(exc.line, exc.sheet, exc.message, exc.kind)])
     reader = _RosterReader()
     for table in tables:
         reader.read_table(table)
@@ -103,7 +103,10 @@ class _RosterReader:
             self._problem(header, table.sheet, ProblemKind.BAD_HEADER, texts.bad_header(header.cells))
             return
         self.any_table_read = True
+        header = table.rows[index]
         for row in table.rows[index + 1:]:
+            if self._has_control_chars(row, header, cols, table.sheet):
+                continue
             get = _getter(row, cols)
             kind = default_kind
             if has_type and get(Col.TYPE):
@@ -115,6 +118,14 @@ class _RosterReader:
                 self._problem(row, table.sheet, ProblemKind.UNKNOWN_TYPE, texts.TYPE_MISSING)
                 continue
             {STUDENT: self._student, PARENT: self._parent, STAFF_MEMBER: self._staff}[kind](row, table.sheet, get)
+
+    def _has_control_chars(self, row: RawRow, header: RawRow, cols: dict[Col, int], sheet: str | None) -> bool:
+        """Refuse the row (never store such a name): the message names the column, not the value."""
+        for index in sorted(set(cols.values())):
+            if index < len(row.cells) and has_control_chars(row.cells[index]):
+                self._problem(row, sheet, ProblemKind.BAD_CHARACTERS, texts.control_characters(header.cells[index]))
+                return True
+        return False
 
     # -- one row of each kind ---------------------------------------------------------------
 

@@ -41,6 +41,7 @@ class ProblemKind(StrEnum):
     DUPLICATE = "duplicate"
     PARENT_WITHOUT_CHILD = "parent_without_child"
     UNKNOWN_ROLE = "unknown_role"
+    BAD_CHARACTERS = "bad_characters"  # control characters (NUL...) in a cell that is read
     FORBIDDEN_ROLE = "forbidden_role"
     # matching against the school (from plan_import)
     CHILD_NOT_FOUND = "child_not_found"

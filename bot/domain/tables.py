@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
@@ -30,6 +31,11 @@ def _text(value: Cell) -> str | int | float | date:
         return ""
     if isinstance(value, ClassName):
         return str(value)
+    if isinstance(value, str):
+        # a control character stored before imports refused them would make openpyxl raise
+        # (with the whole cell, a child's name, in the message): one bad name must not break
+        # every export of its class
+        return ILLEGAL_CHARACTERS_RE.sub("", value)
     return value
 
 
@@ -79,7 +85,7 @@ def to_xlsx(sheets: dict[str, tuple[Sequence[str], Rows]]) -> bytes:
     for name, (headers, rows) in sheets.items():
         ws = workbook.create_sheet(_sheet_title(name, used))
         widths = [len(str(h)) for h in headers]
-        ws.append(list(headers))
+        ws.append([_text(h) for h in headers])
         for cell in ws[1]:
             cell.font = bold
         for row in rows:

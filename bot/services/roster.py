@@ -3,6 +3,7 @@ home schooling, new-year promotion. Every change records a roster event for chat
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import logging
 from dataclasses import dataclass
@@ -10,12 +11,14 @@ from dataclasses import dataclass
 from bot import texts
 from bot.db import Database
 from bot.domain.classes import ClassName, looks_like_class, parse_class
-from bot.domain.names import clean_display_name, normalize_name
+from bot.domain import file_tables
+from bot.domain.names import clean_display_name, has_control_chars, normalize_name
 from bot.domain.promotion import plan_promotion
 from bot.domain.roster_file import parse_roster
 from bot.domain.roster_plan import format_preview, plan_import
+from bot.domain.roster_types import ParsedRoster
 from bot.errors import UserError
-from bot.domain.roster_ops import AddStaff, GrantRole, RevokeRole
+from bot.domain.roster_ops import AddStaff, GrantRole, ImportPlan, RevokeRole, RosterSnapshot
 from bot.services import eligibility
 from bot.repo import orgs as org_repo
 from bot.repo import pending as pending_repo
@@ -24,12 +27,18 @@ from bot.repo.orgs import Org
 from bot.repo.people import Person
 from bot.services.access import ROLE_NAMES_RU, Caller, may_grant
 from bot.services.orgs import Orgs
+from bot.texts import roster as roster_texts
 from bot.vk.keyboards import Button, inline
 
 log = logging.getLogger(__name__)
 
-MAX_FILE_BYTES = 5 * 1024 * 1024
+MAX_FILE_BYTES = file_tables.MAX_FILE_BYTES  # the download limit; parsing refuses larger too
 MAX_NAME = 120
+# Files parsed at once, each in a worker thread (bounded in size, see file_tables): two cores,
+# and a third school waits a moment rather than doubling the memory.
+MAX_PARSING = 2
+# Times an apply re-plans when the school changed between planning and its transaction.
+APPLY_ATTEMPTS = 3
 ROSTER_EXTENSIONS = ("csv", "xlsx", "txt")
 
 
@@ -61,10 +70,29 @@ def split_name_class(args: str, *, class_required: bool) -> tuple[str, ClassName
     return name, cls
 
 
+def _plan_and_preview(parsed: ParsedRoster, snapshot: RosterSnapshot) -> tuple[ImportPlan, str]:
+    plan = plan_import(parsed, snapshot)
+    return plan, format_preview(plan)
+
+
 class Roster:
     def __init__(self, db: Database, orgs: Orgs) -> None:
         self.db = db
         self.orgs = orgs
+        self._parsing = asyncio.Semaphore(MAX_PARSING)
+
+    # Parsing and planning are CPU work on up to 20 000 rows: they run in a worker thread, never
+    # on the event loop (every chat would wait), and never inside the write transaction.
+
+    async def _parse(self, data: bytes, filename: str) -> ParsedRoster:
+        async with self._parsing:
+            return await asyncio.to_thread(parse_roster, data, filename)
+
+    async def _plan(self, parsed: ParsedRoster, org_id: int) -> tuple[RosterSnapshot, ImportPlan, str]:
+        """The school as committed now, and the plan and preview of the file against it."""
+        snapshot = await people_repo.snapshot(self.db, org_id)
+        plan, preview = await asyncio.to_thread(_plan_and_preview, parsed, snapshot)
+        return snapshot, plan, preview
 
     async def org_for(self, caller: Caller, args: str) -> tuple[Org, str]:
         """Split an optional trailing «школа <код>» off the arguments and resolve the school."""
@@ -95,9 +123,8 @@ class Roster:
                          for role, names in names_by_role.items())
 
     async def import_preview(self, caller: Caller, org: Org, filename: str, data: bytes, now: int) -> Reply:
-        parsed = parse_roster(data, filename)
-        plan = plan_import(parsed, await people_repo.snapshot(self.db, org.id))
-        preview = format_preview(plan)
+        parsed = await self._parse(data, filename)
+        _, plan, preview = await self._plan(parsed, org.id)
         if not plan.ok:
             return Reply(f"{preview}\n\n{texts.IMPORT_HAS_PROBLEMS}")
         forbidden = await self.forbidden_roles(caller, org.id, plan)
@@ -112,33 +139,53 @@ class Roster:
         return Reply(f"{preview}\n\n{texts.IMPORT_CONFIRM}", confirm_keyboard(action_id))
 
     async def import_apply(self, caller: Caller, action: pending_repo.Pending, now: int) -> Reply:
+        """Plan again outside the transaction; apply in a short one only if the school is still
+        exactly what was planned against and the preview is still the one the user saw."""
         fresh = await pending_repo.get(self.db, action.id)
         if fresh is None or fresh.status != "open":
             return Reply(texts.PENDING_GONE)
-        data = base64.b64decode(action.payload["data"])
-        parsed = parse_roster(data, action.payload["filename"])
         assert action.org_id is not None
-        async with self.db.transaction():
-            plan = plan_import(parsed, await people_repo.snapshot(self.db, action.org_id))
-            preview = format_preview(plan)
+        parsed = await self._parse(base64.b64decode(action.payload["data"]), action.payload["filename"])
+        for _ in range(APPLY_ATTEMPTS):
+            snapshot, plan, preview = await self._plan(parsed, action.org_id)
             if not plan.ok or preview != action.payload["preview"]:
-                # The school changed since the preview: never apply what the user did not see.
-                await pending_repo.claim(self.db, action.id, "cancelled")
-                if not plan.ok or not plan.has_changes:
-                    return Reply(texts.IMPORT_STALE.format(preview=preview))
-                new_id = await pending_repo.create(
-                    self.db, kind="import", vk_id=caller.vk_id, org_id=action.org_id, now=now,
-                    payload={**action.payload, "preview": preview},
-                )
-                return Reply(texts.IMPORT_STALE.format(preview=preview), confirm_keyboard(new_id))
+                return await self._import_stale(caller, action, plan, preview, now)
             forbidden = await self.forbidden_roles(caller, action.org_id, plan)
             if forbidden:
                 await pending_repo.claim(self.db, action.id, "cancelled")
                 return Reply(f"{forbidden}\n{texts.IMPORT_HAS_PROBLEMS}")
+            applied = await self._apply_if_unchanged(caller, action, snapshot, plan, now)
+            if applied is not None:
+                return applied
+        return Reply(roster_texts.IMPORT_CHANGING)
+
+    async def _import_stale(self, caller: Caller, action: pending_repo.Pending, plan: ImportPlan, preview: str,
+                            now: int) -> Reply:
+        """The school changed since the preview: never apply what the user did not see."""
+        assert action.org_id is not None
+        async with self.db.transaction():
+            if not await pending_repo.claim(self.db, action.id, "cancelled"):
+                return Reply(texts.PENDING_GONE)
+            if not plan.ok or not plan.has_changes:
+                return Reply(texts.IMPORT_STALE.format(preview=preview))
+            new_id = await pending_repo.create(
+                self.db, kind="import", vk_id=caller.vk_id, org_id=action.org_id, now=now,
+                payload={**action.payload, "preview": preview},
+            )
+        return Reply(texts.IMPORT_STALE.format(preview=preview), confirm_keyboard(new_id))
+
+    async def _apply_if_unchanged(self, caller: Caller, action: pending_repo.Pending, snapshot: RosterSnapshot,
+                                  plan: ImportPlan, now: int) -> Reply | None:
+        """Apply in one short transaction; None if the school changed since ``snapshot``."""
+        assert action.org_id is not None
+        async with self.db.transaction():
+            if await people_repo.snapshot(self.db, action.org_id) != snapshot:
+                return None
             if not await pending_repo.claim(self.db, action.id, "applied"):
                 return Reply(texts.PENDING_GONE)
             await people_repo.apply_plan(self.db, action.org_id, plan, actor_vk=caller.vk_id, now=now)
             await eligibility.clear_stale_leaders(self.db, action.org_id)
+        preview = action.payload["preview"]
         summary = preview.split("\n")
         return Reply(texts.IMPORT_APPLIED.format(summary="; ".join(s.rstrip(".") for s in summary[:-1]) or "—"))
 
@@ -180,6 +227,8 @@ class Roster:
         org, rest = await self.org_for(caller, args)
         name, cls = split_name_class(rest, class_required=True)
         assert cls is not None
+        if has_control_chars(name):
+            raise UserError(roster_texts.NAME_CONTROL_CHARACTERS)
         display = clean_display_name(name)
         key = normalize_name(display)
         for person in await people_repo.find(self.db, org.id, key, kind="student"):

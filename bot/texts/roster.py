@@ -95,13 +95,52 @@ FILE_NOT_XLSX = (
 FILE_OLD_XLS = "Это старый формат Excel (.xls). Сохраните файл как «Книга Excel (.xlsx)» или как CSV."
 
 
+def size_words(n_bytes: int) -> str:
+    """«2 МБ», «1,5 МБ», «500 КБ»: a size limit as a person reads it."""
+    if n_bytes >= 1024 * 1024:
+        mb = round(n_bytes / (1024 * 1024), 1)
+        return f"{mb:g} МБ".replace(".", ",")
+    return f"{max(1, round(n_bytes / 1024))} КБ"
+
+
+def _number(n: int) -> str:
+    return f"{n:,}".replace(",", " ")
+
+
+# Splitting students by class is not a fix: students missing from a file that lists students are
+# expelled. Students, parents and staff in separate files are safe, and .xlsx is several times
+# smaller than the same table in CSV.
+_SPLIT_HINT = (
+    "Сохраните таблицу как «Книга Excel (.xlsx)» — так она в несколько раз меньше — или отправьте "
+    "учеников, родителей и сотрудников отдельными файлами. Учеников не делите по классам: ученики, "
+    "которых нет в файле, будут отчислены."
+)
+
+
 def file_too_big(limit_bytes: int) -> str:
-    return f"Файл слишком большой: больше {limit_bytes // (1024 * 1024)} МБ. Разделите его на части."
+    return f"Файл больше {size_words(limit_bytes)} — это предел для одной загрузки. {_SPLIT_HINT}"
 
 
 def file_too_many_rows(limit: int) -> str:
-    return (f"В файле больше {limit:,} строк — это предел для одной загрузки. "
-            "Разделите файл на части (например, по параллелям).").replace(",", " ")
+    return (f"В файле больше {_number(limit)} строк — это предел для одной загрузки. Отправьте учеников, "
+            "родителей и сотрудников отдельными файлами (учеников не делите по классам: ученики, которых "
+            "нет в файле, будут отчислены).")
+
+
+def xlsx_too_big_unpacked(limit_bytes: int) -> str:
+    return (f"Книга Excel в распакованном виде больше {size_words(limit_bytes)} — это предел для одной "
+            "загрузки. Удалите лишние листы, картинки и пустые отформатированные строки или сохраните "
+            "таблицу как CSV.")
+
+
+def cell_too_long(limit: int) -> str:
+    return (f"в ячейке больше {_number(limit)} знаков — столько не бывает ни в ФИО, ни в ролях. "
+            "Проверьте, не склеились ли строки, и сохраните таблицу заново.")
+
+
+def control_characters(column: str) -> str:
+    return (f"в столбце «{column}» есть невидимые служебные символы (например, нулевой байт) — "
+            "перепечатайте значение вручную или сохраните таблицу заново")
 
 
 def file_bad_csv(line: int) -> str:
@@ -163,6 +202,15 @@ def duplicate_parent(name: str, child: str, line: int, sheet: str | None) -> str
 def duplicate_staff(name: str, line: int, sheet: str | None) -> str:
     return (f"повтор: сотрудник «{name}» уже есть {_seen_at(line, sheet)}; "
             "если это один человек, перечислите все роли в одной строке")
+
+
+NAME_CONTROL_CHARACTERS = (
+    "В ФИО есть невидимые служебные символы (например, нулевой байт). Напечатайте ФИО заново вручную."
+)
+IMPORT_CHANGING = (
+    "Списки школы сейчас меняются (кто-то зачисляет или переводит учеников). Нажмите «Применить» "
+    "ещё раз через минуту."
+)
 
 
 # -- matching the file against the school ----------------------------------------------------
