@@ -26,6 +26,7 @@ from bot.repo import outbox
 from bot.repo.outbox import Recorded
 from bot.vk.errors import VkCannotMessage, VkError, VkNoChatRights, VkUnavailable, VkUserNotInChat
 from bot.vk.gateway import VkGateway
+from bot.vk.names import Names
 
 log = logging.getLogger(__name__)
 
@@ -82,6 +83,7 @@ class ActionRunner:
         self.gateway = gateway
         self.clock = clock
         self._sleep = sleep
+        self.names = Names(gateway)
         self.on_rights_lost: ChatHook | None = None
         self.on_undeliverable: PeerHook | None = None
         self.on_performed: Callable[[], Awaitable[None]] | None = None
@@ -295,7 +297,7 @@ class ActionRunner:
         peer = int(action.peer_id or 0)
         kind = action.kind
         if kind == Kind.SEND:
-            sent = await self.gateway.send(peer, p["text"], keyboard=p.get("keyboard"),
+            sent = await self.gateway.send(peer, await self.names.fill(p["text"]), keyboard=p.get("keyboard"),
                                            reply_to_cmid=p.get("reply_to"), attachment=p.get("attachment"),
                                            random_id=random_id_of(action))
             if p.get("alert_id"):
@@ -315,11 +317,12 @@ class ActionRunner:
         elif kind == Kind.RESTRICT:
             await self.gateway.restrict(peer, int(p["member_id"]), p.get("seconds"))
         elif kind == Kind.EDIT:
-            await self.gateway.edit(peer, int(p["cmid"]), p["text"], keyboard=p.get("keyboard"))
+            await self.gateway.edit(peer, int(p["cmid"]), await self.names.fill(p["text"]), keyboard=p.get("keyboard"))
         elif kind == Kind.PIN:
             await self.gateway.pin(peer, int(p["cmid"]))
         elif kind == Kind.ANSWER:
-            await self.gateway.answer_event(str(p["event_id"]), int(p["user_id"]), peer, p["text"])
+            await self.gateway.answer_event(str(p["event_id"]), int(p["user_id"]), peer,
+                                            await self.names.fill(p["text"]))
         else:
             raise VkError(0, kind, "unknown recorded action")
 

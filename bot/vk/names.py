@@ -7,6 +7,7 @@ shown by its new name within hours.
 
 from __future__ import annotations
 
+import re
 import time
 from collections import OrderedDict
 from collections.abc import Callable
@@ -14,6 +15,11 @@ from collections.abc import Callable
 from bot.vk.errors import VkError
 from bot.vk.gateway import VkGateway
 
+# A person's name inside a recorded text is a placeholder, filled in when the action is performed:
+# deciding never waits for VK (a join storm would otherwise hold the database for every name).
+# Private-use characters, so that nothing a person types can look like one.
+_OPEN, _CLOSE = "\ue000", "\ue001"
+PLACEHOLDER = re.compile(f"{_OPEN}name:(\\d+){_CLOSE}")
 TTL_S = 6 * 3600
 MAX_NAMES = 50_000
 
@@ -42,6 +48,17 @@ class Names:
         if len(self._cache) > MAX_NAMES:
             self._cache.popitem(last=False)
         return name
+
+    @staticmethod
+    def placeholder(vk_id: int) -> str:
+        return f"{_OPEN}name:{int(vk_id)}{_CLOSE}"
+
+    async def fill(self, text: str) -> str:
+        """Replace every placeholder with the person's name (one ``users.get`` per new person)."""
+        if _OPEN not in text:
+            return text
+        names = {vk_id: await self.name(int(vk_id)) for vk_id in set(PLACEHOLDER.findall(text))}
+        return PLACEHOLDER.sub(lambda m: names[m.group(1)], text).replace(_OPEN, "").replace(_CLOSE, "")
 
     def forget(self, vk_id: int) -> None:
         self._cache.pop(vk_id, None)
