@@ -90,6 +90,11 @@ def setup_control(app: web.Application, emu: Emulator) -> None:
     post("http_fail", lambda b: emu.http_fail_next(b["method"], b.get("status", 500), b.get("times", 1)))
     post("drop", lambda b: emu.drop_next(b["method"], b.get("times", 1)))
     post("longpoll_fail", lambda b: emu.longpoll_fail_next(b["failed"]))
+    post("hang", lambda b: emu.hang_next(b["method"], b["seconds"], b.get("times", 1)))
+    post("clear_faults", lambda b: emu.clear_faults())
+    post("raw_update", lambda b: {"event_id": emu.raw_update(b["type"], b["object"])["event_id"]})
+    post("message_bytes", lambda b: {"cmid": emu.user_message_bytes(
+        b["peer_id"], b["from_id"], base64.b64decode(b["text_b64"]))})
     post("settings", lambda b: _settings(emu, b))
 
     async def state(request: web.Request) -> web.Response:

@@ -1,7 +1,6 @@
 """Request pipeline: version/token/rate checks, fault injection, handler call, envelope."""
 from __future__ import annotations
 
-import asyncio
 import inspect
 from typing import TYPE_CHECKING, Any
 
@@ -70,7 +69,7 @@ async def invoke(emu: Emulator, method: str, raw: dict[str, str], token: str | N
     try:
         delay = emu.take_delay(method)
         if delay:
-            await asyncio.sleep(delay)
+            await emu.hang(delay)
         fault = emu.take_fault(method)
         if fault is not None:
             raise VKError(fault[0], fault[1])

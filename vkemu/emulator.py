@@ -65,10 +65,13 @@ class Emulator(ActorsMixin, FaultsMixin):
 
         self._runner, self.base_url = await start_server(self, host, port)
         self.longpoll.closed = False
+        self._stopping = asyncio.Event()
         return self.base_url
 
     async def stop(self) -> None:
         self.longpoll.close()
+        if self._stopping is not None:
+            self._stopping.set()  # injected hangs and delays end now, not after the shutdown timeout
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None

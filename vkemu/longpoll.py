@@ -62,9 +62,9 @@ class LongPoll:
         return self.enabled and bool(self.events.get(event_type))
 
     # events -------------------------------------------------------------------
-    def emit(self, event_type: str, obj: dict[str, Any]) -> dict[str, Any] | None:
-        """Record an event if long poll is on and the type is enabled; returns it or None."""
-        if not self.wants(event_type):
+    def emit(self, event_type: str, obj: dict[str, Any], *, force: bool = False) -> dict[str, Any] | None:
+        """Record an event if long poll is on and the type is enabled (or `force`); returns it or None."""
+        if not force and not self.wants(event_type):
             return None
         event = {
             "group_id": self.group_id,

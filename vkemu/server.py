@@ -1,6 +1,7 @@
 """aiohttp application: VK API endpoint, long poll server, upload server, file downloads."""
 from __future__ import annotations
 
+import codecs
 import json
 from typing import TYPE_CHECKING, Any
 
@@ -20,20 +21,38 @@ def emu_of(request: web.Request) -> Emulator:
     return request.app[EMU_KEY]  # type: ignore[return-value]
 
 
+def _raw_surrogates(exc: UnicodeError) -> tuple[bytes, int]:
+    """Encode error handler: a lone surrogate (a cut emoji) goes out as the bytes VK would send,
+    not valid UTF-8 (surrogatepass); U+DC80..U+DCFF are raw bytes 0x80..0xFF (surrogateescape,
+    see FaultsMixin.user_message_bytes)."""
+    assert isinstance(exc, UnicodeEncodeError)
+    out = bytearray()
+    for char in exc.object[exc.start:exc.end]:
+        point = ord(char)
+        out += bytes([point - 0xDC00]) if 0xDC80 <= point <= 0xDCFF else char.encode("utf-8", "surrogatepass")
+    return bytes(out), exc.end
+
+
+codecs.register_error("vkemu-raw", _raw_surrogates)
+
+
 def json_response(data: Any, status: int = 200, *, ascii_only: bool = False) -> web.Response:
-    # a lone surrogate (a cut emoji) goes out as the bytes VK would send: not valid UTF-8
     text = json.dumps(data, ensure_ascii=ascii_only)
-    return web.Response(body=text.encode("utf-8", "surrogatepass"), status=status,
+    return web.Response(body=text.encode("utf-8", "vkemu-raw"), status=status,
                         content_type="application/json")
 
 
-def transport_fault(emu: Emulator, request: web.Request, method: str) -> web.Response | None:
-    """An injected HTTP-level fault (see FaultsMixin.http_fail_next / drop_next), if any."""
+async def transport_fault(emu: Emulator, request: web.Request, method: str) -> web.Response | None:
+    """An injected HTTP-level fault (see FaultsMixin.http_fail_next / drop_next / hang_next)."""
     fault = emu.take_transport_fault(method)
     if fault is None:
         return None
     emu._notify()
-    kind, status = fault
+    kind, value = fault
+    if kind == "hang":
+        await emu.hang(value)
+        return None  # then answered as usual
+    status = int(value)
     if kind == "drop":
         assert request.transport is not None
         request.transport.close()  # the client sees the connection go away, no answer
@@ -53,7 +72,7 @@ async def _params(request: web.Request) -> dict[str, str]:
 async def handle_method(request: web.Request) -> web.Response:
     emu = emu_of(request)
     emu.http_requests += 1
-    faulty = transport_fault(emu, request, request.match_info["name"])
+    faulty = await transport_fault(emu, request, request.match_info["name"])
     if faulty is not None:
         return faulty
     raw = await _params(request)
@@ -64,7 +83,7 @@ async def handle_method(request: web.Request) -> web.Response:
 
 async def handle_longpoll(request: web.Request) -> web.Response:
     emu = emu_of(request)
-    faulty = transport_fault(emu, request, "longpoll")
+    faulty = await transport_fault(emu, request, "longpoll")
     if faulty is not None:
         return faulty
     raw = await _params(request)
