@@ -110,7 +110,26 @@ class Moderation:
         if await repo.muted_until(self.db, chat.id, incoming.vk_id, now) is not None:
             deleted = await self.executor.delete(chat, incoming.vk_id, [incoming.cmid], policy="mute",
                                                  reason="muted")
+            # a mute never swallows a signal about a child's wellbeing: it still reaches the staff
+            for decision in await self._decisions(chat, incoming, remember=False):
+                if decision.action is Action.PRIVATE_ALERT:
+                    await self._private_alert(chat, incoming, decision)
             return "muted" if deleted else "skipped"
+        decisions, context = await self._judge(chat, incoming)
+        if not decisions:
+            return "allowed"
+        author, settings, allowlist, flag = context
+        outcome = await self._act(chat, incoming, author.is_chat_staff, decisions, settings, allowlist, flag)
+        log.info("chat %s cmid %s author %s: %s", chat.id, incoming.cmid, incoming.vk_id, outcome)
+        return outcome
+
+    async def _decisions(self, chat: Chat, incoming: Incoming, *, remember: bool) -> list[Decision]:
+        return (await self._judge(chat, incoming, remember=remember))[0]
+
+    async def _judge(self, chat: Chat, incoming: Incoming, *, remember: bool = True) -> tuple[list[Decision], tuple]:
+        """The policies' decisions about one message (and what acting on them needs)."""
+        assert chat.type is not None
+        now = self.now()
         author = await self.authors.info(chat, incoming.vk_id)
         settings = await self.settings_for(chat)
         org = await org_repo.get(self.db, chat.org_id or 0)
@@ -126,13 +145,10 @@ class Moderation:
                            attachments=incoming.attachments)
         decisions = evaluate(msg, settings, history, allowlist=allowlist, school_domains=domains,
                              quiet_notice_given=flag is not None and await get_kv(self.db, flag) is not None)
-        await repo.remember(self.db, chat.id, incoming.vk_id, at=now, fingerprint=fingerprint(incoming.text),
-                            stickers=msg.stickers, forget_before=now - horizon)
-        if not decisions:
-            return "allowed"
-        outcome = await self._act(chat, incoming, author.is_chat_staff, decisions, settings, allowlist, flag)
-        log.info("chat %s cmid %s author %s: %s", chat.id, incoming.cmid, incoming.vk_id, outcome)
-        return outcome
+        if remember:
+            await repo.remember(self.db, chat.id, incoming.vk_id, at=now, fingerprint=fingerprint(incoming.text),
+                                stickers=msg.stickers, forget_before=now - horizon)
+        return decisions, (author, settings, allowlist, flag)
 
     async def _quiet_flag(self, chat: Chat, settings: ModerationSettings) -> str | None:
         quiet = settings.policies.get("quiet_hours")

@@ -380,3 +380,14 @@ def test_parse_term(value: str, seconds: int) -> None:
 def test_parse_term_rejects(value: str) -> None:
     with pytest.raises(ValueError):
         parse_term(value)
+
+
+async def test_a_mute_never_swallows_a_wellbeing_signal(world: World) -> None:
+    world.emu.restrictions_supported = False  # the soft mute: the bot deletes on arrival
+    teacher = await world.caller("teacher")
+    await world.manual.mute(teacher, world.chat.peer_id, world.school.vk["kid"], "2ч")
+    await world.settle()
+    cmid, outcome = await world.say("kid", "я больше не хочу жить")
+    assert outcome == "muted" and world.deleted(cmid)  # the mute still holds
+    for who in ("teacher", "psy"):  # and the signal still reaches the people who must know
+        assert "Конфиденциально" in world.emu.sent(world.school.vk[who])[-1].text
