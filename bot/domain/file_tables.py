@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -32,6 +33,9 @@ MAX_BLANK_RUN = 1_000
 
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .xls and other old Office files
+# OOXML writes characters XML cannot hold as «_x000D_» (Excel does, for line breaks in a cell);
+# openpyxl leaves them as text. «_x005F_» is an escaped underscore.
+_OOXML_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 _DELIMITERS = (";", "\t", ",")  # ties resolve in this order: «;» is what Russian Excel writes
 
 
@@ -107,8 +111,8 @@ def _decode(data: bytes) -> str:
         except UnicodeDecodeError:
             continue
         controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\r\n")
-        if controls * 100 > len(text):
-            break  # binary that happened to decode
+        if controls > 2 and controls * 100 > len(text):
+            break  # binary that happened to decode (a stray one is left to the row checks)
         return text
     raise TableReadError(ProblemKind.UNDECODABLE, texts.FILE_UNDECODABLE)
 
@@ -158,7 +162,7 @@ def _cell_text(value: object) -> str:
         return value.date().isoformat() if value.time() == time(0) else value.isoformat(" ")
     if isinstance(value, date):
         return value.isoformat()
-    return _clean(str(value))
+    return _clean(_OOXML_ESCAPE.sub(lambda m: chr(int(m[1], 16)), str(value)))
 
 
 def _check_unpacked_size(data: bytes) -> None:
