@@ -1,8 +1,12 @@
-"""``zavuch check``: ask VK whether the community is set up for the bot, in Russian."""
+"""``zavuch check``: ask VK whether the community is set up for the bot (long poll or the Callback
+API, by ``vk.mode``) and say in Russian exactly what to change."""
 
 from __future__ import annotations
 
+import hmac
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from bot import texts
 from bot.config import API_VERSION, Settings
@@ -56,21 +60,101 @@ async def run_checks(settings: Settings, gateway: VkGateway) -> list[CheckResult
     except VkError as exc:
         fail(texts.CHECK_BOTS, f"{exc.code}: {exc.vk_message}. {texts.CHECK_BOTS_FIX}")
 
+    if settings.vk.mode == "callback":
+        await _check_callback(settings, gateway, found, ok, fail)
+    else:
+        await _check_long_poll(gateway, found, ok, fail)
+    return results
+
+
+Report = Callable[..., None]
+
+
+async def _check_long_poll(gateway: VkGateway, found: int, ok: Report, fail: Report) -> None:
+    what = texts.CHECK_LP.format(version=API_VERSION)
     try:
         lp = await gateway.call("groups.getLongPollSettings", group_id=found)
     except VkError as exc:
-        fail(texts.CHECK_LP.format(version=API_VERSION), f"{exc.code}: {exc.vk_message}")
-        return results
-    what = texts.CHECK_LP.format(version=API_VERSION)
+        fail(what, f"{exc.code}: {exc.vk_message}")
+        return
     if not lp.get("is_enabled"):
         fail(what, texts.CHECK_LP_OFF)
     elif str(lp.get("api_version")) != API_VERSION:
         fail(what, texts.CHECK_LP_VERSION.format(found=lp.get("api_version"), version=API_VERSION))
     else:
-        events = lp.get("events", {})
-        missing = [name for name in REQUIRED_EVENTS if not events.get(name)]
+        missing = _missing_events(lp.get("events"))
         if missing:
             fail(what, texts.CHECK_LP_EVENTS.format(events=", ".join(missing)))
         else:
             ok(what)
-    return results
+
+
+def _missing_events(events: Any) -> list[str]:
+    events = events if isinstance(events, dict) else {}
+    return [name for name in REQUIRED_EVENTS if not events.get(name)]
+
+
+async def _check_callback(settings: Settings, gateway: VkGateway, found: int, ok: Report, fail: Report) -> None:
+    """The community's Callback API tab against our config: confirmation string, a server with
+    our public URL and our secret, confirmed by VK, sending the needed events in our version."""
+    cfg = settings.callback
+    try:
+        code = str((await gateway.call("groups.getCallbackConfirmationCode", group_id=found)).get("code", ""))
+        if code == cfg.confirmation:
+            ok(texts.CHECK_CB_CONFIRMATION)
+        else:
+            fail(texts.CHECK_CB_CONFIRMATION, texts.CHECK_CB_CONFIRMATION_FIX.format(code=code))
+    except VkError as exc:
+        fail(texts.CHECK_CB_CONFIRMATION, f"{exc.code}: {exc.vk_message}")
+
+    if not cfg.public_url:
+        fail(texts.CHECK_CB_SERVER_UNKNOWN, texts.CHECK_CB_NO_URL.format(path=cfg.path))
+        return
+    what = texts.CHECK_CB_SERVER.format(url=cfg.public_url)
+    try:
+        servers = (await gateway.call("groups.getCallbackServers", group_id=found)).get("items", [])
+    except VkError as exc:
+        fail(what, f"{exc.code}: {exc.vk_message}")
+        return
+    server = next((s for s in servers if _same_url(str(s.get("url", "")), cfg.public_url)), None)
+    if server is None:
+        known = ", ".join(str(s.get("url", "")) for s in servers)
+        fail(what, texts.CHECK_CB_NOT_FOUND.format(
+            url=cfg.public_url, known=texts.CHECK_CB_KNOWN.format(urls=known) if known else ""))
+        return
+    ok(what)
+    title = str(server.get("title", ""))
+    _check_server_secret(server, cfg.secret.get_secret_value() if cfg.secret else "", title, ok, fail)
+    status = str(server.get("status", ""))
+    if status == "ok":
+        ok(texts.CHECK_CB_CONFIRMED)
+    else:
+        fail(texts.CHECK_CB_CONFIRMED, texts.CHECK_CB_STATUS.get(status, texts.CHECK_CB_STATUS["failed"])
+             .format(status=status, title=title))
+
+    what = texts.CHECK_CB.format(version=API_VERSION)
+    try:
+        cb = await gateway.call("groups.getCallbackSettings", group_id=found, server_id=server.get("id"))
+    except VkError as exc:
+        fail(what, f"{exc.code}: {exc.vk_message}")
+        return
+    missing = _missing_events(cb.get("events"))
+    if str(cb.get("api_version")) != API_VERSION:
+        fail(what, texts.CHECK_CB_VERSION.format(found=cb.get("api_version"), version=API_VERSION, title=title))
+    elif missing:
+        fail(what, texts.CHECK_CB_EVENTS.format(events=", ".join(missing), title=title))
+    else:
+        ok(what)
+
+
+def _check_server_secret(server: dict[str, Any], secret: str, title: str, ok: Report, fail: Report) -> None:
+    # neither key is ever printed: only whether they match
+    theirs = str(server.get("secret_key") or "").encode("utf-8", "surrogatepass")
+    if theirs and hmac.compare_digest(theirs, secret.encode("utf-8")):
+        ok(texts.CHECK_CB_SECRET)
+    else:
+        fail(texts.CHECK_CB_SECRET, texts.CHECK_CB_SECRET_FIX.format(title=title))
+
+
+def _same_url(theirs: str, ours: str) -> bool:
+    return theirs.strip().rstrip("/") == ours.strip().rstrip("/")

@@ -60,6 +60,49 @@ CHECK_LP_VERSION = "версия Long Poll API {found}, нужна {version}. В
 CHECK_LP_EVENTS = (
     "не включены события: {events}. Отметьте их в Работа с API → Long Poll API → Типы событий."
 )
+CHECK_CB_CONFIRMATION = "Строка подтверждения совпадает с callback.confirmation"
+CHECK_CB_CONFIRMATION_FIX = (
+    "VK ждёт от сервера строку «{code}», а в callback.confirmation указана другая. "
+    "Впишите callback.confirmation = \"{code}\" (её же видно в Работа с API → Callback API)."
+)
+CHECK_CB_SERVER_UNKNOWN = "Сервер Callback API добавлен в сообщество"
+CHECK_CB_SERVER = "Сервер Callback API {url} добавлен в сообщество"
+CHECK_CB_NO_URL = (
+    "не задан callback.public_url. Впишите полный адрес, по которому VK будет слать события "
+    "(например https://bot.example.ru{path}), — тот же, что в Работа с API → Callback API → «Адрес»."
+)
+CHECK_CB_NOT_FOUND = (
+    "в сообществе нет сервера с адресом {url}{known}. Добавьте его: Управление → Работа с API → "
+    "Callback API → «Добавить сервер», адрес {url} (или исправьте callback.public_url)."
+)
+CHECK_CB_KNOWN = " (там указаны: {urls})"
+CHECK_CB_SECRET = "Секретный ключ сервера совпадает с callback.secret"
+CHECK_CB_SECRET_FIX = (
+    "ключ в VK не задан или не совпадает с callback.secret, и бот отклонит все события. Впишите тот же "
+    "ключ в Работа с API → Callback API → «Настройки сервера» (сервер «{title}») → «Секретный ключ» и сохраните."
+)
+CHECK_CB_CONFIRMED = "VK подтвердил адрес сервера"
+CHECK_CB_STATUS = {
+    "unconfigured": (
+        "адрес ещё не подтверждён. Запустите бота (python -m bot run) и нажмите «Подтвердить» "
+        "в Работа с API → Callback API → сервер «{title}»."
+    ),
+    "wait": "VK ещё проверяет адрес (статус wait). Запустите check ещё раз через минуту.",
+    "failed": (
+        "VK не смог подтвердить адрес (статус {status}). Проверьте, что бот запущен, адрес открывается "
+        "из интернета по HTTPS и callback.confirmation совпадает со строкой из Callback API; затем "
+        "нажмите «Подтвердить» в Работа с API → Callback API → сервер «{title}»."
+    ),
+}
+CHECK_CB = "Callback API: версия {version}, события message_new и message_event"
+CHECK_CB_VERSION = (
+    "версия API сервера {found}, нужна {version}. Выберите {version} в Работа с API → Callback API → "
+    "«Настройки сервера» (сервер «{title}») → «Версия API»."
+)
+CHECK_CB_EVENTS = (
+    "не включены события: {events}. Отметьте их в Работа с API → Callback API → "
+    "«Типы событий» (сервер «{title}»)."
+)
 CHECK_SUMMARY_OK = "Все проверки пройдены."
 CHECK_SUMMARY_FAIL = "Проверок не пройдено: {count}. Исправьте и запустите check ещё раз."
 
