@@ -198,3 +198,48 @@ async def test_school_card_shows_the_admin_with_the_order(emu, harness) -> None:
     # the operator may look at any school by its code
     answer = await say(emu, OPERATOR_VK, f"/школа {SCHOOL}")
     assert "приказ № 1 от 01.09.2026" in answer.text
+
+
+# -- issue 9 item 5: whole downloads, a stated limit ----------------------------------------------
+
+SURNAMES = ("Иванов", "Петров", "Сидоров", "Смирнов", "Кузнецов", "Попов", "Васильев", "Соколов", "Михайлов",
+            "Новиков", "Фёдоров", "Морозов", "Волков", "Алексеев", "Лебедев", "Семёнов", "Егоров", "Павлов",
+            "Козлов", "Степанов")
+FIRST_NAMES = ("Александр", "Максим", "Иван", "Артём", "Дмитрий", "Никита", "Михаил", "Даниил", "Егор", "Андрей",
+               "Илья", "Кирилл", "Марк", "Тимофей", "Роман")
+PATRONYMICS = ("Сергеевич", "Андреевич", "Алексеевич", "Дмитриевич", "Игоревич", "Олегович", "Павлович",
+               "Викторович", "Юрьевич", "Николаевич")
+
+
+def big_students_csv() -> bytes:
+    """3,000 distinct students in 33 classes: well over the ~100 KB that used to arrive cut."""
+    rows = ["ФИО;Класс;Режим"]
+    n = 0
+    for last in SURNAMES:
+        for first in FIRST_NAMES:
+            for middle in PATRONYMICS:
+                rows.append(f"{last} {first} {middle};{n % 11 + 1}{'АБВ'[n % 3]};очное")
+                n += 1
+    return ("\n".join(rows) + "\n").encode()
+
+
+async def test_a_3000_student_file_over_100_kb_is_downloaded_whole_and_previewed(emu, harness) -> None:
+    school = await set_up_school(emu, harness)
+    data = big_students_csv()
+    assert len(data) > 150 * 1024
+    answer = await say(emu, school.admin, "/импорт", attachments=csv_doc("shkola.csv", data), timeout=30)
+    assert "Ученики: новых 3000." in answer.text, answer.text
+    assert "отчисл" not in answer.text and texts.IMPORT_CONFIRM in answer.text
+
+
+async def test_a_file_over_the_limit_is_refused_with_the_limit_and_nothing_changes(emu, harness) -> None:
+    from bot.services.roster import MAX_FILE_BYTES
+
+    school = await set_up_school(emu, harness)
+    data = big_students_csv()
+    data += b"\n" * (MAX_FILE_BYTES + 1 - len(data))
+    answer = await say(emu, school.admin, "/импорт", attachments=csv_doc("shkola.csv", data))
+    assert answer.text.startswith("Файл больше 2 МБ"), answer.text
+    assert "отдельными файлами" in answer.text and answer.keyboard is None
+    assert (await people_repo.counts(harness.db, school.org.id))["student"] == 0
+    assert await harness.db.fetchval("SELECT COUNT(*) FROM pending_action") == 0
