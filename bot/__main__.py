@@ -124,22 +124,22 @@ async def _healthcheck(settings: Settings) -> int:
     from pathlib import Path
 
     from bot.db import Database
-    from bot.jobs import HEARTBEAT_KEY, HEARTBEAT_STALE_SECONDS
-    from bot.repo import inbox
+    from bot.health import check
 
     if not Path(settings.db.path).is_file():
         print("нет базы", settings.db.path, file=sys.stderr)
         return 1
-    db = await Database.open(settings.db.path)
     try:
-        beat = await inbox.get_kv(db, HEARTBEAT_KEY)
+        db = await Database.open(settings.db.path)
     except Exception as exc:
         print("база недоступна:", type(exc).__name__, file=sys.stderr)
         return 1
+    try:
+        health = await check(db, int(time.time()))
     finally:
         await db.close()
-    if beat is None or time.time() - float(beat) > HEARTBEAT_STALE_SECONDS:
-        print("бот давно не отмечался", file=sys.stderr)
+    if not health.ok:
+        print("unhealthy:", health.problem, file=sys.stderr)
         return 1
     print("ok")
     return 0

@@ -42,12 +42,33 @@ async def expire_pending(app: Any) -> int:
         return 0
 
 
+VK_PROBE_AFTER_SECONDS = 60  # a quiet bot makes no VK calls: ask VK something cheap instead
+
+
 async def heartbeat(app: Any) -> None:
+    """Write the heartbeat, then when VK last answered (see bot.health). Never raises."""
+    from bot.health import VK_OK_KEY
+    from bot.vk.lanes import Lane
+
     try:
         # liveness is about the real wall clock, not the (injectable) domain clock
         await inbox.set_kv(app.db, HEARTBEAT_KEY, str(int(time.time())))
     except Exception:
         log.exception("heartbeat failed")
+        return
+    api = getattr(app, "api", None)
+    if api is None:
+        return
+    try:
+        if api.last_success is None or time.time() - api.last_success > VK_PROBE_AFTER_SECONDS:
+            await api.request("groups.getById", {"group_id": app.group_id}, lane=Lane.BULK)
+    except Exception as exc:  # VK down: vk_last_ok stays old and the health check says so
+        log.warning("VK probe failed: %s", type(exc).__name__)
+    try:
+        if api.last_success is not None:
+            await inbox.set_kv(app.db, VK_OK_KEY, str(int(api.last_success)))
+    except Exception:
+        log.exception("heartbeat (vk_last_ok) failed")
 
 
 async def recheck_rights(app: Any) -> int:

@@ -5,6 +5,11 @@ response arrived. VK counts requests when they *arrive*, and a request arrives b
 response does, so the next request on that slot arrives at least ``period`` after the previous
 one whatever the network latency (counting from the start instead lets a slow request and a
 fast successor land within one second: VK then answers error 6).
+
+Slots are granted by lane (see ``bot.vk.lanes``): a freed slot goes to the oldest waiting
+URGENT request, then NORMAL, then BULK. BULK never takes the last ``reserve`` slots, so a
+deletion or an answer finds a slot at once even while a join storm keeps the limiter busy.
+Callers must not sleep (back off) while holding a slot: the slot is only for the request.
 """
 
 from __future__ import annotations
@@ -12,7 +17,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
+from collections import deque
 from collections.abc import AsyncIterator, Callable
+
+from bot.vk.lanes import Lane, current_lane
 
 
 class RateLimiter:
@@ -22,22 +30,90 @@ class RateLimiter:
         period: float = 1.0,
         *,
         margin: float = 0.05,
+        reserve: int | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.rate = rate
         self.period = period + margin
+        # slots BULK may not take: 4 of 20; never all of them, or BULK would starve forever
+        self.reserve = min(rate - 1, rate // 5 if reserve is None else reserve)
         self._clock = clock
-        self._slots = asyncio.Semaphore(rate)
+        self._free = rate
+        self._waiters: dict[Lane, deque[asyncio.Future[None]]] = {lane: deque() for lane in Lane}
+        self._idle_waiters: list[asyncio.Future[None]] = []
         self.in_flight = 0
         self.peak_in_flight = 0
 
+    # -- observation (tests, health) ----------------------------------------------------
+
+    @property
+    def available(self) -> int:
+        """Slots free right now (not in flight and not cooling down)."""
+        return self._free
+
+    def waiting(self, lane: Lane | None = None) -> int:
+        if lane is not None:
+            return sum(1 for f in self._waiters[lane] if not f.done())
+        return sum(self.waiting(each) for each in Lane)
+
+    async def wait_idle(self) -> None:
+        """Until every slot is free again (all requests answered and cooled down)."""
+        while self._free < self.rate:
+            fut = asyncio.get_running_loop().create_future()
+            self._idle_waiters.append(fut)
+            await fut
+
+    # -- the slot -----------------------------------------------------------------------
+
     @contextlib.asynccontextmanager
-    async def slot(self) -> AsyncIterator[None]:
-        await self._slots.acquire()
+    async def slot(self, lane: Lane | None = None) -> AsyncIterator[None]:
+        await self._acquire(current_lane.get() if lane is None else Lane(lane))
         self.in_flight += 1
         self.peak_in_flight = max(self.peak_in_flight, self.in_flight)
         try:
             yield
         finally:
             self.in_flight -= 1
-            asyncio.get_running_loop().call_later(self.period, self._slots.release)
+            asyncio.get_running_loop().call_later(self.period, self._release)
+
+    async def _acquire(self, lane: Lane) -> None:
+        ahead = any(self._waiters[other] for other in Lane if other <= lane)
+        if not ahead and self._may_take(lane):
+            self._free -= 1
+            return
+        fut: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._waiters[lane].append(fut)
+        try:
+            await fut
+        except asyncio.CancelledError:
+            if fut.done() and not fut.cancelled():  # granted, but the caller went away: give it back
+                self._free += 1
+                self._grant()
+            else:
+                with contextlib.suppress(ValueError):
+                    self._waiters[lane].remove(fut)
+            raise
+
+    def _may_take(self, lane: Lane) -> bool:
+        return self._free > (self.reserve if lane is Lane.BULK else 0)
+
+    def _grant(self) -> None:
+        for lane in Lane:
+            queue = self._waiters[lane]
+            while queue and self._may_take(lane):
+                fut = queue.popleft()
+                if fut.done():  # cancelled while waiting
+                    continue
+                self._free -= 1
+                fut.set_result(None)
+            if queue and any(not f.done() for f in queue):
+                return  # a higher lane still waits: lower lanes must not overtake it
+
+    def _release(self) -> None:
+        self._free += 1
+        self._grant()
+        if self._free >= self.rate:
+            waiters, self._idle_waiters = self._idle_waiters, []
+            for fut in waiters:
+                if not fut.done():
+                    fut.set_result(None)
