@@ -13,12 +13,14 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pytest
+
 from bot.db import Database, open_database
 from bot.domain.classes import parse_class
 from bot.repo import chats as chat_repo
 from bot.repo import people as people_repo
 from bot.repo.chats import Chat
-from tests.e2e.conftest import GROUP_ID, OPERATOR_VK, TOKEN
+from tests.e2e.conftest import GROUP_ID, OPERATOR_VK, TOKEN, BotHarness
 from tests.e2e.seed import School, add_staff, add_student, make_school
 from vkemu import Emulator
 
@@ -351,3 +353,150 @@ async def test_sigkill_mid_stream_decides_each_event_once(emu: Emulator, tmp_pat
         [(messages, joins)] = read_db(
             db_path, "SELECT SUM(messages), SUM(joins) FROM activity WHERE chat_id = ?", (room.chat.id,))
         assert (messages, joins) == (posted.messages(peer), len(posted.joins[peer])), room.cls
+
+
+# -- 2. VK faults, with the bot in-process ----------------------------------------------------
+
+
+@pytest.fixture
+async def world(emu: Emulator, harness: BotHarness) -> World:
+    return await seed_world(harness.db, emu, classes=("5А",), kids=len(FIRST), askers=2)
+
+
+async def help_answered(emu: Emulator, asker: int, timeout: float = 10.0) -> None:
+    mark = len(emu.sent(asker))
+    emu.user_message(asker, asker, "/помощь")
+    await emu.wait_sent(asker, contains="Команды", since=mark, timeout=timeout)
+
+
+async def offend(emu: Emulator, room: Room, kid: int, timeout: float = 10.0, text: str = RUDE) -> int:
+    """A violation in the room; returns once VK has deleted it."""
+    peer = room.chat.peer_id
+    cmid = emu.user_message(peer, kid, text)
+    await emu.wait_for(lambda: (peer, cmid) in deleted(emu), timeout=timeout)
+    return cmid
+
+
+async def nothing_lost(emu: Emulator, harness: BotHarness, world: World, *, parked: int = 0) -> None:
+    """Every event handled (all done, ``parked`` parked), every action performed; each violation
+    deleted once in effect, one strike each, and each question answered once."""
+    await harness.settled(timeout=15)
+    db = harness.db
+    statuses = dict(await db.fetchall("SELECT status, COUNT(*) FROM inbox GROUP BY status"))
+    assert statuses.get("pending", 0) == 0 and statuses.get("failed", 0) == parked, statuses
+    assert await db.fetchval("SELECT COUNT(*) FROM action WHERE status != 'done'") == 0, \
+        await db.fetchall("SELECT kind, status, error FROM action WHERE status != 'done'")
+    violations = [tuple(r) for r in
+                  await db.fetchall("SELECT c.peer_id, v.cmid FROM violation v JOIN chat c ON c.id = v.chat_id")]
+    assert sorted(violations) == sorted(set(violations)) and set(violations) == deleted(emu)
+    assert await db.fetchval("SELECT COUNT(*) FROM strike") == len(violations)
+    for asker in world.askers:
+        asked = sum(1 for m in emu.history(asker) if m.from_id == asker and m.text.startswith("/помощь"))
+        assert len(emu.sent(asker)) == asked, [m.text[:30] for m in emu.sent(asker)]
+
+
+async def test_vk_errors_6_9_10_on_delete_and_send(emu: Emulator, harness: BotHarness, world: World) -> None:
+    room, (asker, other) = world.rooms[0], world.askers
+    for code in (6, 10):
+        emu.fail_next("messages.delete", code, times=2)
+        emu.fail_next("messages.send", code, times=2)
+        await offend(emu, room, room.kids[code % 4])
+        await help_answered(emu, asker)
+    emu.fail_next("messages.send", 9)  # flood control: a longer back-off, then the answer
+    await help_answered(emu, other, timeout=15)
+    emu.fail_next("messages.delete", 9)
+    await offend(emu, room, room.kids[3], timeout=15)
+    await nothing_lost(emu, harness, world)
+    assert len([m for m in emu.sent(asker) if "Команды" in m.text]) == 2
+
+
+async def test_http_5xx_and_dropped_connections(emu: Emulator, harness: BotHarness, world: World) -> None:
+    room, (asker, _) = world.rooms[0], world.askers
+    emu.http_fail_next("messages.delete", 500, times=2)
+    emu.http_fail_next("messages.send", 502)
+    await offend(emu, room, room.kids[0])
+    await help_answered(emu, asker)
+    emu.drop_next("messages.delete")
+    emu.drop_next("messages.send", times=2)
+    await offend(emu, room, room.kids[1])
+    await help_answered(emu, asker)
+    await nothing_lost(emu, harness, world)
+    assert len([m for m in emu.sent(asker) if "Команды" in m.text]) == 2
+
+
+async def test_a_hang_past_the_timeout_is_retried(emu: Emulator, tmp_path: Path) -> None:
+    h = BotHarness(emu, tmp_path / "hang.db", vk={"timeout_s": 1})
+    await h.start()
+    try:
+        world = await seed_world(h.db, emu, classes=("5А",), kids=3, askers=1)
+        room = world.rooms[0]
+        emu.delay_next("messages.delete", 60)  # VK never answers this request in time
+        emu.delay_next("messages.send", 60)
+        await help_answered(emu, world.askers[0], timeout=6)
+        await offend(emu, room, room.kids[0], timeout=6)
+        await nothing_lost(emu, h, world)
+    finally:
+        await h.stop()
+
+
+async def test_long_poll_failed_1_2_3(emu: Emulator, harness: BotHarness, world: World) -> None:
+    room, (asker, _) = world.rooms[0], world.askers
+    for n, failed in enumerate((1, 2, 3)):
+        # what VK lost with a failure is lost: act only once the bot polls again after it
+        polls = emu.longpoll.requests  # the one waiting now
+        emu.longpoll_fail_next(failed)
+        await emu.wait_longpoll(since=polls + 1, timeout=5)
+        await offend(emu, room, room.kids[n])
+        await help_answered(emu, asker)
+    await nothing_lost(emu, harness, world)
+    assert len([m for m in emu.sent(asker) if "Команды" in m.text]) == 3
+
+
+async def test_lone_surrogates_in_events(emu: Emulator, harness: BotHarness, world: World) -> None:
+    room, (asker, _) = world.rooms[0], world.askers
+    peer = room.chat.peer_id
+    # as invalid UTF-8 bytes (a cut emoji), then as a \u escape that JSON decodes to a lone surrogate
+    for n, ascii_json in enumerate((False, True)):
+        emu.ascii_json = ascii_json
+        innocent = emu.user_message(peer, room.kids[4 + n], "смотрите что нашёл \ud83d")
+        await offend(emu, room, room.kids[n], text=RUDE + " \ud83d")
+        emu.user_message(asker, asker, "/помощь \udc00")
+        await help_answered(emu, asker)
+        assert (peer, innocent) not in deleted(emu)
+    await nothing_lost(emu, harness, world)
+    payloads = await harness.db.fetchall("SELECT payload FROM inbox WHERE status != 'done'")
+    assert payloads == []
+
+
+POISON = "этот текст роняет обработчик"
+
+
+async def test_poison_event_is_parked_and_reported(emu: Emulator, harness: BotHarness, world: World,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot.services.moderation import Moderation
+
+    real = Moderation.on_message
+
+    async def on_message(self, incoming, **kwargs):  # noqa: ANN001, ANN003
+        if incoming.text == POISON:
+            raise RuntimeError("a bug that fires on every attempt")
+        return await real(self, incoming, **kwargs)
+
+    monkeypatch.setattr(Moderation, "on_message", on_message)
+    room, (asker, _) = world.rooms[0], world.askers
+    peer = room.chat.peer_id
+    ops_mark = len(emu.sent(OPERATOR_VK))
+    emu.user_message(peer, room.kids[0], POISON)
+    # an update vkbottle cannot make a message of
+    emu.longpoll.emit("message_new", {"message": {"peer_id": peer, "from_id": "nobody", "date": "never"}})
+    # the same chat goes on: a violation right behind the poison is still deleted, and people answered
+    await offend(emu, room, room.kids[1])
+    await help_answered(emu, asker)
+    report = await emu.wait_sent(OPERATOR_VK, contains="не удалось обработать", since=ops_mark, timeout=10)
+    assert "message_new" in report.text
+    failed = await harness.db.fetchall("SELECT error, payload FROM inbox WHERE status = 'failed'")
+    assert failed and all(error and payload == "{}" for error, payload in failed), failed
+    await nothing_lost(emu, harness, world, parked=len(failed))
+    assert ("RuntimeError", "{}") in [tuple(row) for row in failed]
+    assert POISON not in str(await harness.db.fetchall("SELECT * FROM inbox"))
+    assert len(emu.sent(OPERATOR_VK)[ops_mark:]) == len(failed)  # one report per parked event
