@@ -28,6 +28,10 @@ from bot.repo import orgs as org_repo  # noqa: E402
 from bot.repo import people as people_repo  # noqa: E402
 from bot.repo import pending as pending_repo  # noqa: E402
 from bot.services.access import Access, Caller  # noqa: E402
+from bot.pipeline.effects import Effects  # noqa: E402
+from bot.pipeline.runner import ActionRunner  # noqa: E402
+from bot.services.admission import Admission  # noqa: E402
+from bot.services.alerts import Alerts  # noqa: E402
 from bot.services.membership import Membership  # noqa: E402
 from bot.services.notify import Notifier  # noqa: E402
 from bot.services.orgs import Orgs  # noqa: E402
@@ -91,13 +95,23 @@ async def scenario(students: int, *, batch: bool) -> dict[str, float]:
         await roster.new_year_apply(operator, await pending_repo.get(db, action_id), NOW)
 
         gateway = VkGateway(api, 1000)
-        membership = Membership(db, gateway, Notifier(db, gateway, Clock()), Clock(), batch=batch)
+        effects = Effects(db, Clock())
+        runner = ActionRunner(db, gateway, Clock())
+        runner.pack_bulk = batch
+        effects.on_recorded(runner.wake)
+        notifier = Notifier(db, gateway, Clock(), effects)
+        membership = Membership(db, gateway, notifier, Clock())
+        membership.admission = Admission(db, gateway, notifier, Alerts(db, notifier, Clock()), None,  # type: ignore[arg-type]
+                                         Clock(), 86400, effects)
         before_requests = emu.http_requests
         errors_before = sum(1 for c in emu.calls if c.error_code == 6)
         started = time.perf_counter()
+        await runner.start()
         while await membership.consume_events():
             pass
+        await runner.drained()  # the recorded removals, renames and notices performed
         elapsed = time.perf_counter() - started
+        await runner.stop()
         graduates_gone = sum(1 for chat in emu.chats.values() if chat.title.startswith("11") for _ in [0])
         return {
             "requests": emu.http_requests - before_requests,

@@ -231,7 +231,7 @@ class CallbackRunner(Runner):
         self.server = CallbackServer(
             db=app.db, clock=app.clock, group_id=app.group_id, path=cfg.path,
             secret=cfg.secret.get_secret_value() if cfg.secret else None, confirmation=cfg.confirmation,
-            handle=self.bot.dispatcher.put,
+            handle=self.bot.dispatcher.put, health_path=cfg.health_path,
         )
         self.port = port if port is not None else cfg.port
         self._stopped = asyncio.Event()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import collections
 import logging
+import traceback
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -106,12 +107,13 @@ class Dispatcher:
                 raise
             except Exception as exc:  # noqa: BLE001 - every failure is counted and, at last, parked
                 if attempt >= self.attempts:
-                    log.error("event %s parked after %d attempts: %s", _id(event), attempt, type(exc).__name__)
+                    log.error("event %s parked after %d attempts: %s at %s", _id(event), attempt,
+                              type(exc).__name__, _where(exc))
                     self.parked += 1
                     await self._park(event, exc, attempt)
                     return
-                log.warning("event %s failed (%s), attempt %d", _id(event), type(exc).__name__, attempt,
-                            exc_info=exc)
+                log.warning("event %s failed (%s at %s), attempt %d", _id(event), type(exc).__name__,
+                            _where(exc), attempt)
                 await self._sleep(self.retry_delays[min(attempt - 1, len(self.retry_delays) - 1)])
             else:
                 self.handled += 1
@@ -145,6 +147,12 @@ class Dispatcher:
                 task.cancel()
             if pending:
                 await asyncio.wait(pending, timeout=1)
+
+
+def _where(exc: BaseException) -> str:
+    """Where it failed, without the exception's message (it may quote a message or a name)."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    return " < ".join(f"{f.filename.rsplit('/', 1)[-1]}:{f.lineno} {f.name}" for f in reversed(frames[-4:]))
 
 
 def _id(event: Event) -> str:

@@ -38,6 +38,7 @@ class Kind:
     EDIT = "edit_message"
     PIN = "pin_message"
     ANSWER = "answer_button"
+    RETITLE = "retitle_chat"
 
 
 class Effects:
@@ -109,6 +110,10 @@ class Effects:
         if keyboard is not None:
             params["keyboard"] = keyboard
         await self._record(Kind.EDIT, peer_id, Lane.NORMAL, params)
+
+    async def retitle(self, peer_id: int, title: str, *, chat_id: int | None = None,
+                      lane: Lane = Lane.BULK) -> None:
+        await self._record(Kind.RETITLE, peer_id, lane, {"title": title, "chat_id": chat_id})
 
     async def pin(self, peer_id: int, cmid: int) -> None:
         await self._record(Kind.PIN, peer_id, Lane.NORMAL, {"cmid": cmid})

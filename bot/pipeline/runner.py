@@ -25,7 +25,8 @@ from bot.repo import alerts as alert_repo
 from bot.repo import outbox
 from bot.repo.outbox import Recorded
 from bot.vk.errors import VkCannotMessage, VkError, VkNoChatRights, VkUnavailable, VkUserNotInChat
-from bot.vk.gateway import VkGateway
+from bot.vk import calls
+from bot.vk.gateway import BatchCall, VkGateway
 from bot.vk.names import Names
 
 log = logging.getLogger(__name__)
@@ -33,6 +34,7 @@ log = logging.getLogger(__name__)
 WORKERS = {Lane.URGENT: 6, Lane.NORMAL: 4, Lane.BULK: 4}
 MAX_ATTEMPTS = 5
 MAX_DELETE = 100  # cmids per messages.delete
+EXECUTE_LIMIT = 25  # calls per execute
 RETRY_DELAYS = (0.5, 2.0, 5.0, 15.0)
 
 ChatHook = Callable[[int], Awaitable[None]]          # (chat_id)
@@ -70,6 +72,15 @@ def _batchable(action: Recorded) -> bool:
     return action.kind == Kind.DELETE and action.params.get("gate") is None
 
 
+def _packable(action: Recorded) -> bool:
+    """Bulk actions that can share one ``execute`` (no follow-up needs their answer)."""
+    if action.lane != Lane.BULK or action.params.get("gate") is not None:
+        return False
+    if action.kind == Kind.SEND:
+        return not any(action.params.get(k) for k in ("keyboard", "attachment", "reply_to", "alert_id", "pin"))
+    return action.kind in (Kind.REMOVE, Kind.RETITLE)
+
+
 def random_id_of(action: Recorded) -> int:
     """Stable per action: the same action sent twice is dropped by VK (non-zero, < 2^31 - 100)."""
     digest = hashlib.blake2b(f"{action.event_id}:{action.seq}".encode(), digest_size=4).digest()
@@ -84,6 +95,7 @@ class ActionRunner:
         self.clock = clock
         self._sleep = sleep
         self.names = Names(gateway)
+        self.pack_bulk = True  # bulk actions share execute requests (False: one request each)
         self.on_rights_lost: ChatHook | None = None
         self.on_undeliverable: PeerHook | None = None
         self.on_performed: Callable[[], Awaitable[None]] | None = None
@@ -183,6 +195,14 @@ class ActionRunner:
                 self._settled(action)
                 await self._notify_idle()
                 continue
+            if self.pack_bulk and _packable(action):
+                more = queue.take(lambda a: _packable(a) and a.id not in self._cancelled, EXECUTE_LIMIT - 1)
+                if more:
+                    await self._run_packed([action, *more])
+                    await self._notify_idle()
+                    if self.on_performed is not None:
+                        await self.on_performed()
+                    continue
             peer = action.peer_id or 0
             lock = self._peer_locks.setdefault(peer, asyncio.Lock())
             try:
@@ -243,6 +263,45 @@ class ActionRunner:
         for action in batch:
             self._settled(action)
         self.performed += len(batch)
+
+    async def _run_packed(self, pack: list[Recorded]) -> None:
+        """Bulk actions in one ``execute`` (up to 25 calls), each settled by its own result."""
+        try:
+            calls = [await self._call_of(a) for a in pack]
+            with _vk_lane(Lane.BULK):
+                results = await self.gateway.execute(calls)
+        except VkUnavailable as exc:
+            for action in pack:
+                await self._retry_later(action, exc)
+            return
+        except VkError as exc:  # execute itself refused: one call each
+            log.warning("execute refused (%s); performing %d actions one by one", exc.code, len(pack))
+            for action in pack:
+                await self._run(Lane.BULK, [action])
+            return
+        now = int(self.clock.now())
+        for action, result in zip(pack, results):
+            error = result.error
+            if result.ok or (action.kind == Kind.REMOVE and isinstance(error, VkUserNotInChat)):
+                await outbox.mark_done(self.db, [action.id], now)
+                self._settled(action)
+                self.performed += 1
+            elif isinstance(error, VkNoChatRights):
+                await self._no_rights(action, error.code, now)
+            else:
+                code = error.code if error is not None else 0
+                log.info("packed action %s (%s) refused: %s", action.id, action.kind, code)
+                await self._fail(action, code)
+                if isinstance(error, VkCannotMessage) and self.on_undeliverable is not None and action.peer_id:
+                    await self.on_undeliverable(action.peer_id, code)
+
+    async def _call_of(self, action: Recorded) -> BatchCall:
+        p, peer = action.params, int(action.peer_id or 0)
+        if action.kind == Kind.REMOVE:
+            return calls.remove_member(peer, int(p["member_id"]))
+        if action.kind == Kind.RETITLE:
+            return calls.retitle(peer, str(p["title"]))
+        return calls.send(peer, await self.names.fill(p["text"]), random_id_of(action))
 
     async def _no_rights(self, action: Recorded, code: int, now: int) -> None:
         await outbox.mark_failed(self.db, action.id, now, code)
@@ -320,6 +379,8 @@ class ActionRunner:
             await self.gateway.edit(peer, int(p["cmid"]), await self.names.fill(p["text"]), keyboard=p.get("keyboard"))
         elif kind == Kind.PIN:
             await self.gateway.pin(peer, int(p["cmid"]))
+        elif kind == Kind.RETITLE:
+            await self.gateway.edit_chat_title(peer, str(p["title"]))
         elif kind == Kind.ANSWER:
             await self.gateway.answer_event(str(p["event_id"]), int(p["user_id"]), peer,
                                             await self.names.fill(p["text"]))

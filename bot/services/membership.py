@@ -18,14 +18,15 @@ from bot.repo import chats as chat_repo
 from bot.repo import members as member_repo
 from bot.repo import people as people_repo
 from bot.repo import roles as role_repo
+from bot.pipeline.effects import Lane
 from bot.pipeline.unit import current as current_unit
 from bot.pipeline.unit import unit
 from bot.repo.chats import Chat
 from bot.services import eligibility
 from bot.services.eligibility import Verdict
 from bot.services.notify import Notifier
-from bot.vk.errors import VkChatGone, VkError, VkNoChatRights, VkUnavailable, VkUserNotInChat
-from bot.vk.gateway import BatchCall, VkGateway, chat_id_of, new_random_id
+from bot.vk.errors import VkChatGone, VkNoChatRights
+from bot.vk.gateway import VkGateway
 
 if TYPE_CHECKING:
     from bot.services.admission import Admission
@@ -66,13 +67,11 @@ class Plan:
 
 
 class Membership:
-    def __init__(self, db: Database, gateway: VkGateway, notifier: Notifier, clock: Clock, *,
-                 batch: bool = True) -> None:
+    def __init__(self, db: Database, gateway: VkGateway, notifier: Notifier, clock: Clock) -> None:
         self.db = db
         self.gateway = gateway
         self.notifier = notifier
         self.clock = clock
-        self.batch = batch
         # set by the app (Admission depends on Chats, which is built before it): every decision
         # about people found in a chat goes through Admission
         self.admission: Admission | None = None
@@ -182,26 +181,15 @@ class Membership:
                 if (person_id, lookup is not None) not in seen:
                     seen.add((person_id, lookup is not None))
                     await self._plan_person(person_id, plan, lookup)
-        failed_chats = await self._execute(plan)
-        done_ids = [e["id"] for e in events if not await self._touches(e, failed_chats)]
-        now = self.now()
-        await self.db.executemany("UPDATE roster_event SET consumed_at = ? WHERE id = ?",
-                                  [(now, event_id) for event_id in done_ids])
-        # the rest are released for the next run (the job retries them)
-        await self.db.execute("UPDATE roster_event SET claim_token = NULL, claimed_until = NULL"
-                              " WHERE claim_token = ? AND consumed_at IS NULL", (token,))
-        return len(done_ids)
-
-    async def _touches(self, event: dict, failed_chats: set[int]) -> bool:
-        if not failed_chats:
-            return False
-        for person_id in await self._affected(event):
-            person = await people_repo.get(self.db, person_id)
-            if person and person.vk_id and set(await member_repo.chats_of_vk(self.db, person.vk_id)) & failed_chats:
-                return True
-        if event["kind"] == "promote":
-            return any(c.id in failed_chats for c in await self._class_chats(event["to_class_id"]))
-        return False
+        # one transaction: the roster events consumed, the members' new states and the recorded
+        # removals, renames and notices; the action runner performs them (packed into execute)
+        with unit(f"roster:{token}"):
+            async with self.db.transaction():
+                await self._execute(plan)
+                now = self.now()
+                await self.db.executemany("UPDATE roster_event SET consumed_at = ?, claim_token = NULL,"
+                                          " claimed_until = NULL WHERE id = ?", [(now, e["id"]) for e in events])
+        return len(events)
 
     async def _class_chats(self, class_id: int | None) -> list[Chat]:
         if class_id is None:
@@ -209,77 +197,22 @@ class Membership:
         rows = await self.db.fetchall("SELECT id FROM chat WHERE class_id = ? AND status = 'active'", (class_id,))
         return [c for c in [await chat_repo.get(self.db, row[0]) for row in rows] if c is not None]
 
-    async def _execute(self, plan: Plan) -> set[int]:
-        """Carry out the plan within VK's limits; returns ids of chats where the bot lacks rights."""
-        failed: set[int] = set()
-        calls: list[BatchCall] = []
-        targets: list[tuple[Chat, int | str]] = []
+    async def _execute(self, plan: Plan) -> None:
+        """Record the plan: removals (a chat where the bot lost its rights is reported by the
+        action runner, and the next membership check finishes the job), renames, notices."""
+        assert self.admission is not None
         for chat, vk_id in plan.removals:
-            calls.append(BatchCall("messages.removeChatUser", {"chat_id": chat_id_of(chat.peer_id), "member_id": vk_id}))
-            targets.append((chat, vk_id))
+            await self.admission.remove(chat, vk_id, reason="roster", actor=0, lane=Lane.BULK)
+            await self.notifier.send(vk_id, texts.MOVE_REMOVED.format(title=chat.title, reason="изменились списки школы"),
+                                     lane=Lane.BULK)
         for chat, title in plan.renames:
             if title != chat.title:
-                calls.append(BatchCall("messages.editChat", {"chat_id": chat_id_of(chat.peer_id), "title": title}))
-                targets.append((chat, title))
-        results = await self._run(calls)
-        now = self.now()
-        notices: list[tuple[int, str]] = []
-        for (chat, target), (ok, error) in zip(targets, results):
-            if not ok and isinstance(error, VkNoChatRights | VkChatGone):
-                failed.add(chat.id)
-                await self.rights_lost(chat)
-                continue
-            if not ok and not isinstance(error, VkUserNotInChat):
-                failed.add(chat.id)
-                log.warning("membership call failed in chat %s: %s", chat.id, getattr(error, "code", error))
-                continue
-            if isinstance(target, int):
-                await member_repo.upsert(self.db, chat_id=chat.id, vk_id=target, state="removed", now=now)
-                await member_repo.set_state(self.db, chat.id, target, "removed", now)
-                await audit.write(self.db, action="remove", now=now, org_id=chat.org_id, chat_id=chat.id,
-                                  target_vk=target, reason="roster")
-                notices.append((target, texts.MOVE_REMOVED.format(title=chat.title, reason="изменились списки школы")))
-            else:
-                await chat_repo.set_title(self.db, chat.id, target)
+                await self.notifier.effects.retitle(chat.peer_id, title, chat_id=chat.id)
+                await chat_repo.set_title(self.db, chat.id, title)
         for vk_id, chats in plan.links.items():
             unique = {c.id: c for c in chats}.values()
             lines = "\n".join(texts.LINK_LINE.format(title=c.title, link=c.invite_link) for c in unique)
-            notices.append((vk_id, texts.LINKS_FOR_YOU.format(lines=lines)))
-        await self._notify(notices)
-        return failed
-
-    async def _notify(self, notices: list[tuple[int, str]]) -> None:
-        """Private notices; batched like the removals (a refusal to one person is not an error)."""
-        if not self.batch or len(notices) < 2:
-            for vk_id, text in notices:
-                await self.notifier.try_send(vk_id, text)
-            return
-        calls = [BatchCall("messages.send", {"peer_id": vk_id, "message": text, "random_id": new_random_id()})
-                 for vk_id, text in notices]
-        for (vk_id, _), (ok, error) in zip(notices, await self._run(calls)):
-            if not ok:
-                log.info("notice to %s not delivered: %s", vk_id, getattr(error, "code", error))
-
-    async def _run(self, calls: list[BatchCall]) -> list[tuple[bool, VkError | None]]:
-        if not calls:
-            return []
-        if self.batch and len(calls) > 1:
-            try:
-                return [(r.ok, r.error) for r in await self.gateway.execute(calls)]
-            except VkUnavailable:
-                raise
-            except VkError as exc:
-                log.warning("execute failed (%s); falling back to single calls", exc.code)
-        results: list[tuple[bool, VkError | None]] = []
-        for call in calls:
-            try:
-                await self.gateway.call(call.method, **call.params)
-                results.append((True, None))
-            except VkUnavailable:
-                raise
-            except VkError as exc:
-                results.append((False, exc))
-        return results
+            await self.notifier.send(vk_id, texts.LINKS_FOR_YOU.format(lines=lines))
 
     # -- rights -------------------------------------------------------------------------
 
