@@ -5,15 +5,22 @@ Handlers and jobs receive the ``App`` and use its services; nothing is global.
 
 from __future__ import annotations
 
+import functools
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
+
+from bot import texts
 
 from bot.clock import Clock
 from bot.config import Settings
 from bot.db import Database, open_database
 from bot.pipeline.effects import Effects
+from bot.moderation_setup import build_moderation
 from bot.pipeline.runner import ActionRunner
+from bot.repo import chats as chat_repo
+from bot.repo.alerts import Alert
 from bot.services.access import Access
 from bot.services.chat_life import ChatLife
 from bot.services.activity import ActivityCounter
@@ -22,6 +29,8 @@ from bot.services.alerts import Alerts
 from bot.services.chats import Chats
 from bot.services.linking import Linking
 from bot.services.membership import Membership
+from bot.services.moderation import Moderation
+from bot.services.moderation_manual import ManualModeration
 from bot.services.notify import Notifier
 from bot.services.orgs import Orgs
 from bot.services.roles import Roles
@@ -45,6 +54,20 @@ class Services:
     alerts: Alerts
 
 
+AlertHandler = Callable[[Alert, int, str], Awaitable[str]]  # (alert, moderator vk id, button) -> snackbar
+Job = tuple[str, Callable[[Any], Awaitable[Any]], dict[str, Any]]
+
+
+@dataclass
+class Hooks:
+    """How features react to each other, wired once in ``create_app``."""
+
+    on_linked: Callable[[int, int], Awaitable[None]]  # (vk_id, person_id): an account was linked
+    after_roster_change: Callable[[], Awaitable[Any]]  # roster events to apply to chats
+    alert_handlers: dict[str, AlertHandler]  # alert kind -> what its buttons do
+    jobs: list[Job] = field(default_factory=list)  # scheduled jobs features add
+
+
 @dataclass
 class App:
     settings: Settings
@@ -60,23 +83,22 @@ class App:
     services: Services
     effects: Effects
     runner: ActionRunner
-    extras: dict[str, Any] = field(default_factory=dict)
+    activity: ActivityCounter
+    moderation: Moderation
+    manual: ManualModeration
+    hooks: Hooks
+    # long report queries read through their own read-only connection: the message path's reads
+    # never queue behind them (the same database as ``db`` when it lives in memory)
+    report_db: Database
+    commands: set[str] = field(default_factory=set)  # the commands that have a handler (for /помощь)
 
     def now(self) -> int:
         return int(self.clock.now())
 
-    @property
-    def report_db(self) -> Database:
-        """Long report queries run on their own connection so the message path is not stalled."""
-        return self.extras.get("report_db", self.db)
-
     async def close(self) -> None:
-        counter = self.extras.get("activity")
-        if counter is not None:
-            await counter.flush()  # counts buffered since the last flush are not lost
-        report_db = self.extras.pop("report_db", None)
-        if report_db is not None:
-            await report_db.close()
+        await self.activity.flush()  # counts buffered by callers of ``record`` are not lost
+        if self.report_db is not self.db:
+            await self.report_db.close()
         await self.api.http_client.close()
         await self.db.close()
 
@@ -88,6 +110,7 @@ def make_api(settings: Settings) -> LimitedAPI:
         api_url=settings.vk.api_url,
         api_version=settings.vk.api_version,
         limiter=RateLimiter(settings.vk.rps_limit),
+        timeout=settings.vk.timeout_s,
     )
 
 
@@ -133,55 +156,44 @@ async def create_app(settings: Settings, *, clock: Clock | None = None, db: Data
         membership=membership,
         alerts=alerts,
     )
+    chats.names = runner.names  # one cache of names for the whole bot
+    chat_life = ChatLife(db, gateway, clock, notifier)
+    moderation, manual, moderation_jobs = build_moderation(db, access, gateway, notifier, services, clock)
+    runner.on_sanction_failed = moderation.sanction_failed
+
+    async def on_linked(vk_id: int, person_id: int) -> None:
+        await membership.send_links(vk_id, person_id)
+
+    hooks = Hooks(
+        on_linked=on_linked,
+        after_roster_change=membership.consume_events,
+        alert_handlers={"quarantine": admission.decide, "violation": manual.on_alert, "complaint": manual.on_alert},
+        jobs=moderation_jobs,
+    )
+    report_db = await db.side_reader()
     app = App(
         settings=settings, db=db, api=api, gateway=gateway, clock=clock, group_id=group_id,
-        screen_name=screen_name, access=access, notifier=notifier,
-        chat_life=ChatLife(db, gateway, clock, notifier), services=services, effects=effects, runner=runner,
+        screen_name=screen_name, access=access, notifier=notifier, chat_life=chat_life, services=services,
+        effects=effects, runner=runner, activity=ActivityCounter(db), moderation=moderation, manual=manual,
+        hooks=hooks, report_db=report_db,
     )
-    app.extras["activity"] = ActivityCounter(db)
-    if db.path != ":memory:":
-        app.extras["report_db"] = await Database.open(db.path)
-    chats.names = runner.names  # one cache of names for the whole bot
     wire(app)
     return app
 
 
 def wire(app: App) -> None:
-    """Connect features that react to each other (hooks and button routes)."""
-    from handlers.chats import alert_press
-
-    async def on_linked(vk_id: int, person_id: int) -> None:
-        await app.services.membership.send_links(vk_id, person_id)
-
-    async def after_roster_change() -> None:
-        await app.services.membership.consume_events()
-
-    app.extras["on_linked"] = on_linked
-    app.extras["after_roster_change"] = after_roster_change
-    app.extras["buttons"] = {"al": alert_press}
-    app.extras["alert_handlers"] = {"quarantine": app.services.admission.decide}
+    """Connect the services that react to each other's outcomes."""
 
     async def rights_lost(chat_id: int) -> None:
-        from bot.repo import chats as chat_repo
-
         chat = await chat_repo.get(app.db, chat_id)
         if chat is not None and chat.bot_is_admin:
             await app.services.membership.rights_lost(chat)
 
     app.runner.on_rights_lost = rights_lost
-
     # members the bot never saw join (there before it was bound, or joined while it had no
     # rights) are judged by Admission like newcomers
-    import functools
-
-    from bot import texts
-
     membership = app.services.membership
     membership.admission = app.services.admission
     app.services.chats.on_bound = membership.admit_present
     app.chat_life.on_rights_regained = functools.partial(membership.admit_present,
                                                          occasion=texts.SWEEP_OCCASION_RIGHTS)
-
-    from bot.moderation_setup import install as install_moderation
-
-    install_moderation(app)  # alert_handlers "violation"/"complaint", the evidence purge job

@@ -104,6 +104,18 @@ class Database:
             owner_only(path, path + "-wal", path + "-shm")
         return cls(conn, path, reader)
 
+    async def side_reader(self) -> "Database":
+        """The same database for long reads (reports) through a read connection of its own, so
+        the message path's reads never queue behind them; writes still go through this one
+        writer (its lock and transaction). Its ``close`` closes only that read connection."""
+        if self._reader is None:
+            return self
+        reader = await aiosqlite.connect(self.path, isolation_level=None)
+        reader.row_factory = aiosqlite.Row
+        await reader.execute("PRAGMA query_only=ON")
+        await reader.execute("PRAGMA busy_timeout=5000")
+        return _SideReader(self, reader)
+
     async def close(self) -> None:
         if self._reader is not None:
             await self._reader.close()
@@ -255,6 +267,43 @@ class Database:
             log.info("applied migration %04d_%s", migration.version, migration.name)
             applied.append(migration)
         return applied
+
+
+class _SideReader(Database):
+    def __init__(self, main: Database, reader: aiosqlite.Connection) -> None:  # noqa: D107
+        self._main = main
+        self._side = reader
+        self.path = main.path
+
+    def _read_conn(self) -> aiosqlite.Connection:
+        return self._main._conn if self._main.in_transaction() else self._side
+
+    def transaction(self):  # type: ignore[override]
+        return self._main.transaction()
+
+    def savepoint(self):  # type: ignore[override]
+        return self._main.savepoint()
+
+    def in_transaction(self) -> bool:
+        return self._main.in_transaction()
+
+    def after_commit(self, callback: Callable[[], None]) -> None:
+        self._main.after_commit(callback)
+
+    async def execute(self, sql: str, params: Any = ()) -> int:
+        return await self._main.execute(sql, params)
+
+    async def execute_insert_ignore(self, sql: str, params: Any = ()) -> int | None:
+        return await self._main.execute_insert_ignore(sql, params)
+
+    async def execute_rowcount(self, sql: str, params: Any = ()) -> int:
+        return await self._main.execute_rowcount(sql, params)
+
+    async def executemany(self, sql: str, rows: Any) -> None:
+        await self._main.executemany(sql, rows)
+
+    async def close(self) -> None:
+        await self._side.close()
 
 
 def split_sql(script: str) -> list[str]:

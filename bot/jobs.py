@@ -135,6 +135,6 @@ def build_scheduler(app: Any) -> AsyncIOScheduler:
         recheck_rights, "interval", seconds=app.settings.bot.rights_check_seconds, args=[app],
         id="recheck_rights", coalesce=True, max_instances=1,
     )
-    for name, func, trigger in app.extras.get("jobs", []):
+    for name, func, trigger in app.hooks.jobs:
         scheduler.add_job(func, args=[app], id=name, coalesce=True, max_instances=1, **trigger)
     return scheduler

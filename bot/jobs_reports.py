@@ -137,7 +137,7 @@ async def monthly_reports(app: Any) -> int:
 
 async def flush_activity(app: Any) -> int:
     """The scheduled flush of the activity counter (every few seconds, and on shutdown). Never raises."""
-    counter = app.extras.get("activity")
+    counter = app.activity
     if counter is None:
         return 0
     try:

@@ -1,34 +1,34 @@
-"""Assembling the moderation engine into an App: services, alert buttons, the purge job."""
+"""Assembling the moderation engine: services, alert buttons, the purge job."""
 
 from __future__ import annotations
 
 import logging
 from typing import Any
 
+from bot.clock import Clock
+from bot.db import Database
 from bot.repo import moderation as repo
+from bot.services.access import Access
 from bot.services.authors import Authors
 from bot.services.executor import Executor
 from bot.services.moderation import QUIET_FLAG, Moderation
 from bot.services.moderation_manual import ManualModeration
+from bot.services.notify import Notifier
+from bot.vk.gateway import VkGateway
 
 log = logging.getLogger(__name__)
 
 FLAG_KEEP_SECONDS = 7 * 86400  # a quiet period is over within days
 
 
-def install(app: Any) -> None:
-    """Called from ``bot.app.wire`` after the base routes are set."""
-    services = app.services
-    authors = Authors(app.db, app.access, services.chats)
-    executor = Executor(app.db, app.gateway, app.notifier, services.admission, authors, app.clock)
-    moderation = Moderation(app.db, executor, services.alerts, authors, services.chats, app.notifier, app.clock)
-    manual = ManualModeration(moderation)
-    app.extras["moderation"] = moderation
-    app.runner.on_sanction_failed = moderation.sanction_failed
-    app.extras["moderation_manual"] = manual
-    app.extras.setdefault("alert_handlers", {}).update({"violation": manual.on_alert, "complaint": manual.on_alert})
-    app.extras.setdefault("jobs", []).append(
-        ("purge_moderation_evidence", purge_evidence, {"trigger": "cron", "hour": 3, "minute": 30}))
+def build_moderation(db: Database, access: Access, gateway: VkGateway, notifier: Notifier, services: Any,
+                     clock: Clock) -> tuple[Moderation, ManualModeration, list[Any]]:
+    """The engine, the moderators' commands and buttons, and the evidence purge job."""
+    authors = Authors(db, access, services.chats)
+    executor = Executor(db, gateway, notifier, services.admission, authors, clock)
+    moderation = Moderation(db, executor, services.alerts, authors, services.chats, notifier, clock)
+    jobs = [("purge_moderation_evidence", purge_evidence, {"trigger": "cron", "hour": 3, "minute": 30})]
+    return moderation, ManualModeration(moderation), jobs
 
 
 async def purge_evidence(app: Any) -> int:

@@ -140,7 +140,7 @@ def build_bot(app: App) -> ZavuchBot:
     for feature in build_labelers(app):
         labeler.load(feature)
     # the commands that have a handler: help lists only these
-    app.extras["commands"] = {
+    app.commands |= {
         rule.key
         for handler in labeler.message_view.handlers
         for rule in getattr(handler, "rules", ())

@@ -27,7 +27,10 @@ async def answer_press(app: App, event: MessageEvent, snackbar: str, reply_: Rep
 
 
 def labeler(app: App) -> BotLabeler:
+    from handlers.chats import alert_press
+
     bl = BotLabeler()
+    routes = {"al": alert_press}  # payload "a" -> handler; "pa" (previews) is handled below
 
     @bl.raw_event(GroupEventType.MESSAGE_EVENT, dataclass=MessageEvent)
     @guarded
@@ -38,7 +41,7 @@ def labeler(app: App) -> BotLabeler:
             from handlers.chat_events import count
 
             await count(app, event.object.peer_id, event.object.user_id, "action", app.now())
-        handler = app.extras.get("buttons", {}).get(kind)
+        handler = routes.get(kind)
         if kind == "pa":
             await pending_press(app, event, payload)
         elif handler is not None:
@@ -95,6 +98,4 @@ async def pending_press(app: App, event: MessageEvent, payload: dict[str, Any]) 
     else:
         snack = texts.PENDING_DONE_SNACK
     await answer_press(app, event, snack, result)
-    hook = app.extras.get("after_roster_change")
-    if hook is not None:
-        await hook()
+    await app.hooks.after_roster_change()

@@ -41,7 +41,7 @@ def labeler(app: App) -> BotLabeler:
         if not chat.bot_is_admin:
             await app.chat_life.recheck(chat)
             chat = await chat_of(message, app.db, refresh=True)
-        await app.extras["activity"].count(chat, message.from_id, "message", timestamp(message.date))
+        await app.activity.count(chat, message.from_id, "message", timestamp(message.date))
 
     return bl
 
@@ -52,7 +52,7 @@ async def count(app: App, peer_id: int, vk_id: int, kind: str, at: float) -> Non
         return
     chat = await chat_repo.by_peer(app.db, peer_id)
     if chat is not None:
-        await app.extras["activity"].count(chat, vk_id, kind, at)
+        await app.activity.count(chat, vk_id, kind, at)
 
 
 def timestamp(value: object) -> float:

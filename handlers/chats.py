@@ -120,7 +120,7 @@ async def alert_press(app: App, event: MessageEvent, payload: dict[str, Any]) ->
         if chat is None or not await app.services.chats.is_chat_staff(caller, chat):
             await answer_press(app, event, texts.NOT_ALLOWED.format(what="решения по уведомлениям", hint="")[:90])
             return
-    handler = app.extras.get("alert_handlers", {}).get(alert.kind)
+    handler = app.hooks.alert_handlers.get(alert.kind)
     if handler is None:
         await answer_press(app, event, texts.PENDING_GONE)
         return

@@ -32,7 +32,7 @@ def fallback_labeler(app: App) -> BotLabeler:
     @bl.message(AnyCommandRule(app.group_id, app.screen_name))
     @guarded
     async def unknown(message: Message, app: App, cmd: Command) -> None:
-        if cmd.spec is not None and cmd.spec.key in app.extras.get("commands", set()):
+        if cmd.spec is not None and cmd.spec.key in app.commands:
             # A known command in the wrong place (e.g. /создать in a chat).
             where = texts.COMMAND_ONLY_PRIVATE if cmd.spec.where is Where.PRIVATE else texts.COMMAND_ONLY_CHAT
             await reply(app, message, where.format(command=cmd.spec.usage.split()[0]))
@@ -63,7 +63,7 @@ async def help_text(app: App, vk_id: int, peer_id: int) -> str:
             org_id = chat.org_id
             ancestors = await _ancestors(app, org_id)
     lines: list[str] = []
-    handled = app.extras.get("commands", set())
+    handled = app.commands
     chat_staff = False
     if in_chat and chat is not None and chat.bound:
         chat_staff = await app.services.chats.is_chat_staff(caller, chat)

@@ -38,8 +38,8 @@ def _replied(message: Message, key: str) -> Any:
 def labeler(app: App) -> BotLabeler:
     bl = BotLabeler()
     g, s = app.group_id, app.screen_name
-    moderation: Moderation = app.extras["moderation"]
-    manual: ManualModeration = app.extras["moderation_manual"]
+    moderation: Moderation = app.moderation
+    manual: ManualModeration = app.manual
 
     @bl.message(ChatMessageRule(), blocking=False)
     async def moderate(message: Message, app: App) -> None:

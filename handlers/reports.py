@@ -50,9 +50,6 @@ def labeler(app: App) -> BotLabeler:
         current = current_month(app.now(), org.timezone)
         if month > current:
             raise UserError(t.FUTURE_MONTH.format(month=month, current=current))
-        counter = app.extras.get("activity")
-        if counter is not None:
-            await counter.flush()  # a report of the current month includes the last few seconds too
         files = await prepare(app.report_db, org, month, app.now())
         await deliver(app.gateway, message.peer_id, files)
 

@@ -19,9 +19,7 @@ from handlers.rules import CommandRule
 
 async def send_reply(app: App, message: Message, answer: Reply) -> None:
     await reply(app, message, answer.text, keyboard=answer.keyboard, attachment=answer.attachment)
-    hook = app.extras.get("after_roster_change")
-    if hook is not None:
-        await hook()
+    await app.hooks.after_roster_change()
 
 
 def labeler(app: App) -> BotLabeler:
@@ -118,8 +116,7 @@ def labeler(app: App) -> BotLabeler:
             raise UserError(texts.CODE_BAD_FORMAT)
         answer, person_id = await app.services.linking.redeem(message.from_id, cmd.args, app.now())
         await reply(app, message, answer)
-        hook = app.extras.get("on_linked")
-        if person_id is not None and hook is not None:
-            await hook(message.from_id, person_id)
+        if person_id is not None:
+            await app.hooks.on_linked(message.from_id, person_id)
 
     return bl

@@ -21,6 +21,7 @@ from vkbottle.polling import BotPolling
 from bot.clock import Clock
 from bot.db import Database
 from bot.repo import inbox
+from bot.vk.errors import VkUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -95,7 +96,7 @@ class DbPolling(BotPolling):
                     yield {"ts": event["ts"], "updates": fresh}
             except asyncio.CancelledError:
                 raise
-            except (ClientConnectionError, asyncio.TimeoutError, VKAPIError[10]) as exc:
+            except (ClientConnectionError, asyncio.TimeoutError, VKAPIError[10], VkUnavailable) as exc:
                 retry = min(retry + 1, 60)
                 log.error("long poll request failed (%s), retry %d", type(exc).__name__, retry)
                 await asyncio.sleep(0.1 * retry)

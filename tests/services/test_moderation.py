@@ -48,11 +48,11 @@ class World:
 
     @property
     def mod(self) -> Moderation:
-        return self.app.extras["moderation"]
+        return self.app.moderation
 
     @property
     def manual(self) -> ManualModeration:
-        return self.app.extras["moderation_manual"]
+        return self.app.manual
 
     async def say(self, who: str, text: str, attachments: tuple[str, ...] = ()) -> tuple[int, str]:
         vk_id = self.school.vk[who]
