@@ -32,7 +32,7 @@ from bot.db import open_database  # noqa: E402
 from bot.repo import activity as activity_repo  # noqa: E402
 from bot.repo import chats as chat_repo  # noqa: E402
 from bot.repo import orgs as org_repo  # noqa: E402
-from bot.jobs_reports import prepare  # noqa: E402
+from bot.jobs.reports import prepare  # noqa: E402
 from bot.services.activity import ActivityCounter  # noqa: E402
 from bot.services.reports import build_coordinator_report  # noqa: E402
 

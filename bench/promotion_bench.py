@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.clock import Clock  # noqa: E402
+from bot.domain.clock import Clock  # noqa: E402
 from bot.db import open_database  # noqa: E402
 from bot.domain.classes import ClassName  # noqa: E402
 from bot.domain.names import normalize_name  # noqa: E402

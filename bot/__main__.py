@@ -47,7 +47,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return 2
-    from bot import logs
+    from bot.runtime import logs
 
     logs.setup(args.log_level)
     if args.command == "policy-check":
@@ -67,7 +67,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "demo" or (args.command == "run" and settings.demo_mode):
             if args.command == "run":
                 print("Токен VK не задан (vk.token) — запускаю демо на эмуляторе VK.")
-            from bot.demo import run_demo
+            from bot.runtime.demo import run_demo
 
             return asyncio.run(run_demo(quiet=getattr(args, "quiet", False)))
         if args.command == "run":
@@ -97,8 +97,8 @@ async def _migrate(settings: Settings) -> int:
 
 
 async def _check(settings: Settings) -> int:
-    from bot.app import make_api
-    from bot.preflight import run_checks
+    from bot.runtime.app import make_api
+    from bot.runtime.preflight import run_checks
     from bot.vk.gateway import VkGateway
 
     if settings.vk.token is None:
@@ -124,7 +124,7 @@ async def _healthcheck(settings: Settings) -> int:
     from pathlib import Path
 
     from bot.db import Database
-    from bot.health import check
+    from bot.runtime.health import check
 
     if not Path(settings.db.path).is_file():
         print("нет базы", settings.db.path, file=sys.stderr)
@@ -146,9 +146,9 @@ async def _healthcheck(settings: Settings) -> int:
 
 
 async def _run(settings: Settings) -> int:
-    from bot.app import create_app
+    from bot.runtime.app import create_app
     from bot.db import MigrationError
-    from bot.runtime import run_until_signal
+    from bot.runtime.runner import run_until_signal
     from bot.vk.errors import VkError
 
     try:

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from bot.texts import roster as texts
-from bot.errors import UserError
+from bot.domain.errors import UserError
 
 MIN_GRADE = 1
 MAX_GRADE = 11

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 from bot.texts import roster as texts
 from bot.domain.classes import MAX_GRADE, ClassName, promote
-from bot.errors import UserError
+from bot.domain.errors import UserError
 
 
 class PromotionError(UserError, ValueError):

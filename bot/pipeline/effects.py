@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from enum import IntEnum
 from typing import Any
 
-from bot.clock import Clock
+from bot.domain.clock import Clock
 from bot.db import Database
 from bot.pipeline import unit as units
 from bot.repo import outbox

@@ -18,7 +18,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from bot.clock import Clock
+from bot.domain.clock import Clock
 from bot.db import Database
 from bot.pipeline.effects import Kind, Lane
 from bot.repo import alerts as alert_repo

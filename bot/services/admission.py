@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 
 from bot import texts
-from bot.clock import Clock
+from bot.domain.clock import Clock
 from bot.db import Database
 from bot.domain.chat_types import OnUnknown
 from bot.repo import audit

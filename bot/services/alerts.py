@@ -6,7 +6,7 @@ import logging
 from typing import Any
 
 from bot import texts
-from bot.clock import Clock
+from bot.domain.clock import Clock
 from bot.db import Database
 from bot.repo import alerts as alert_repo
 from bot.repo import roles as role_repo

@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from bot import texts
-from bot.clock import Clock
+from bot.domain.clock import Clock
 from bot.db import Database
 from bot.repo import chats as chat_repo
 from bot.repo.chats import Chat

@@ -7,10 +7,10 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from bot import texts
-from bot.clock import Clock
+from bot.domain.clock import Clock
 from bot.db import Database
 from bot.domain.chat_types import ChatRequest, ChatRequestError, Needs, parse_chat_request
-from bot.errors import NotAllowed, UserError
+from bot.domain.errors import NotAllowed, UserError
 from bot.repo import chats as chat_repo
 from bot.repo import members as member_repo
 from bot.repo import people as people_repo

@@ -10,7 +10,7 @@ from bot.db import Database
 from bot.domain import codes
 from bot.domain.classes import ClassName
 from bot.domain.tables import CodeEntry, codes_sheet, to_csv, to_xlsx
-from bot.errors import UserError
+from bot.domain.errors import UserError
 from bot.repo import orgs as org_repo
 from bot.repo import people as people_repo
 from bot.repo.orgs import Org

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from bot import texts
-from bot.clock import Clock
+from bot.domain.clock import Clock
 from bot.db import Database
 from bot.domain.chat_types import PRESETS
 from bot.repo import audit

@@ -12,7 +12,7 @@ import logging
 from dataclasses import dataclass, replace
 
 from bot.texts import moderation as t
-from bot.clock import Clock
+from bot.domain.clock import Clock
 from bot.db import Database
 from bot.repo import audit
 from bot.repo import chats as chat_repo

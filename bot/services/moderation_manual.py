@@ -7,7 +7,7 @@ import re
 
 from bot import texts
 from bot.texts import moderation as t
-from bot.errors import UserError
+from bot.domain.errors import UserError
 from bot.repo import alerts as alert_repo
 from bot.repo import audit
 from bot.repo import chats as chat_repo

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 
-from bot.clock import Clock
+from bot.domain.clock import Clock
 from bot.db import Database
 from typing import Any
 

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot import texts
 from bot.db import Database
-from bot.errors import NotAllowed, UserError
+from bot.domain.errors import NotAllowed, UserError
 from bot.repo import orgs as org_repo
 from bot.repo import people as people_repo
 from bot.repo import roles as role_repo

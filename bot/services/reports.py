@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 
 from bot.texts import reports as t
 from bot.db import Database
-from bot.errors import UserError
+from bot.domain.errors import UserError
 from bot.repo import activity as repo
 from bot.repo import orgs as org_repo
 from bot.repo.orgs import Org

@@ -11,7 +11,7 @@ from bot.db import Database
 from bot.domain.classes import ClassName, looks_like_class, parse_class
 from bot.domain.names import clean_display_name, normalize_name
 from bot.domain.roles import parse_roles
-from bot.errors import NotAllowed, UserError
+from bot.domain.errors import NotAllowed, UserError
 from bot.services import eligibility
 from bot.repo import orgs as org_repo
 from bot.repo import people as people_repo

@@ -17,7 +17,7 @@ from bot.domain.promotion import plan_promotion
 from bot.domain.roster_file import parse_roster
 from bot.domain.roster_plan import format_preview, plan_import
 from bot.domain.roster_types import ParsedRoster
-from bot.errors import UserError
+from bot.domain.errors import UserError
 from bot.domain.roster_ops import AddStaff, GrantRole, ImportPlan, RevokeRole, RosterSnapshot
 from bot.services import eligibility
 from bot.repo import orgs as org_repo

@@ -3,7 +3,7 @@ event in the inbox (VK retries, so duplicates are dropped by event_id) and answe
 
 Everything in a request is outside input until the secret matches, and much of it after: a
 malformed request gets 400/403/413 and at most one escaped, length-capped log line, never a
-traceback. ``GET <health_path>`` answers 200 or 503 from ``bot.health.check`` and nothing more."""
+traceback. ``GET <health_path>`` answers 200 or 503 from ``bot.runtime.health.check`` and nothing more."""
 
 from __future__ import annotations
 
@@ -16,8 +16,8 @@ from typing import Any
 
 from aiohttp import web
 
-from bot import health
-from bot.clock import Clock
+from bot.runtime import health
+from bot.domain.clock import Clock
 from bot.db import Database
 from bot.repo import inbox
 

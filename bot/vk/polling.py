@@ -18,7 +18,7 @@ from aiohttp.client_exceptions import ClientConnectionError
 from vkbottle.exception_factory import VKAPIError
 from vkbottle.polling import BotPolling
 
-from bot.clock import Clock
+from bot.domain.clock import Clock
 from bot.db import Database
 from bot.repo import inbox
 from bot.vk.errors import VkUnavailable

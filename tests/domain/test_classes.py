@@ -1,7 +1,7 @@
 import pytest
 
 from bot.domain.classes import ClassName, ClassNameError, looks_like_class, parse_class, promote
-from bot.errors import UserError
+from bot.domain.errors import UserError
 
 
 @pytest.mark.parametrize(

@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
-from bot.app import App, create_app
-from bot.clock import Clock, ShiftedClock
+from bot.runtime.app import App, create_app
+from bot.domain.clock import Clock, ShiftedClock
 from bot.config import Settings, load_settings
-from bot.runtime import Runner
+from bot.runtime.runner import Runner
 from vkemu import Emulator
 
 DAYTIME = 1_794_992_400  # Wed 2026-11-18 12:00 Europe/Moscow

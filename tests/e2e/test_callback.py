@@ -7,8 +7,8 @@ from pathlib import Path
 import aiohttp
 
 from bot import texts
-from bot.app import create_app
-from bot.runtime import CallbackRunner
+from bot.runtime.app import create_app
+from bot.runtime.runner import CallbackRunner
 from tests.e2e.conftest import GROUP_ID, BotHarness
 
 SECRET = "s3cret-s3cret-s3cret"  # callback mode refuses secrets shorter than 16 characters

@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 
 from bot import texts
-from bot.app import make_api
+from bot.runtime.app import make_api
 from bot.config import API_VERSION, load_settings
-from bot.preflight import run_checks
+from bot.runtime.preflight import run_checks
 from bot.vk.gateway import VkGateway
 from tests.e2e.test_cli import _cli, _env
 from vkemu import Emulator

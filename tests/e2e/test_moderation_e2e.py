@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.texts import moderation as t
-from bot.clock import FixedClock
+from bot.domain.clock import FixedClock
 from bot.repo import chats as chat_repo
 from bot.repo import members as member_repo
 from bot.repo import moderation as mod_repo

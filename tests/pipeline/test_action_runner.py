@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.clock import FixedClock
+from bot.domain.clock import FixedClock
 from bot.db import Database, open_database
 from bot.pipeline import runner as runner_mod
 from bot.pipeline.effects import Effects, Kind, Lane

@@ -15,7 +15,7 @@ from bot import texts
 from bot.domain import codes
 from bot.domain.classes import ClassName
 from bot.domain.names import normalize_name
-from bot.errors import UserError
+from bot.domain.errors import UserError
 from bot.repo import people as people_repo
 from bot.services.linking import HOUR, MAX_WRONG_PER_HOUR
 from tests.services.conftest import NOW

@@ -15,13 +15,13 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.texts import moderation as t
-from bot.app import App, create_app
+from bot.runtime.app import App, create_app
 from bot.pipeline.unit import unit
-from bot.clock import FixedClock
+from bot.domain.clock import FixedClock
 from bot.config import load_settings
 from bot.domain.classes import parse_class
-from bot.errors import UserError
-from bot.moderation_setup import purge_evidence
+from bot.domain.errors import UserError
+from bot.runtime.moderation import purge_evidence
 from bot.repo import alerts as alert_repo
 from bot.repo import chats as chat_repo
 from bot.repo import moderation as repo

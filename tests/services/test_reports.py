@@ -15,10 +15,10 @@ from types import SimpleNamespace
 import pytest
 from openpyxl import load_workbook
 
-from bot.clock import FixedClock
+from bot.domain.clock import FixedClock
 from bot.config import Settings
 from bot.domain.classes import ClassName
-from bot.jobs_reports import monthly_reports, prepare
+from bot.jobs.reports import monthly_reports, prepare
 from bot.repo import activity as activity_repo
 from bot.repo import chats as chat_repo
 from bot.repo import people as people_repo
@@ -28,7 +28,7 @@ from bot.services.activity import ActivityCounter, pick_authors
 from bot.services.reports import (
     build_coordinator_report, build_school_report, parse_month, previous_month,
 )
-from bot.errors import UserError
+from bot.domain.errors import UserError
 from tests.services.conftest import NOW
 
 MONTH = "2026-09"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.errors import NotAllowed, UserError
+from bot.domain.errors import NotAllowed, UserError
 from bot.repo import pending as pending_repo
 from bot.repo import people as people_repo
 from tests.services.conftest import NOW
@@ -121,7 +121,7 @@ async def test_bad_class_name_is_explained(world) -> None:
 async def test_unanswered_preview_expires_and_drops_the_file(world) -> None:
     from types import SimpleNamespace
 
-    from bot.clock import FixedClock
+    from bot.domain.clock import FixedClock
     from bot.jobs import expire_pending
 
     admin = await world.staff(world.school_a, "school_admin", 10)

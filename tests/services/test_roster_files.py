@@ -14,7 +14,7 @@ import pytest
 from openpyxl import load_workbook
 
 from bot.domain.classes import ClassName
-from bot.errors import UserError
+from bot.domain.errors import UserError
 from bot.repo import pending as pending_repo
 from bot.repo import people as people_repo
 from bot.services import roster as roster_service

@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot import health
-from bot.clock import FixedClock
+from bot.runtime import health
+from bot.domain.clock import FixedClock
 from bot.repo import inbox
 from bot.vk.callback import CallbackServer, loggable
 

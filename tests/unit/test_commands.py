@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot import commands
+from bot.domain import commands
 
 GROUP = 1000
 

@@ -15,7 +15,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from bot.health import VK_OK_KEY, check
+from bot.runtime.health import VK_OK_KEY, check
 from bot.jobs import HEARTBEAT_KEY, heartbeat
 from bot.repo import inbox
 from bot.vk.api import LimitedAPI

@@ -10,11 +10,11 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from bot.app import create_app
-from bot.clock import ShiftedClock
+from bot.runtime.app import create_app
+from bot.domain.clock import ShiftedClock
 from bot.config import load_settings
 from bot.domain.samples import make_sample_csv
-from bot.runtime import Runner
+from bot.runtime.runner import Runner
 
 GROUP_ID = 1000
 TOKEN = "demo-token"

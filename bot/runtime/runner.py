@@ -16,7 +16,7 @@ from vkbottle.bot import BotLabeler
 from vkbottle.exception_factory import ErrorHandler
 
 from bot import texts
-from bot.app import App
+from bot.runtime.app import App
 from bot.jobs import build_scheduler
 from bot.pipeline import unit as units
 from bot.pipeline.dispatcher import Dispatcher, Event, peer_of

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from bot.clock import Clock
+from bot.domain.clock import Clock
 from bot.db import Database
 from bot.repo import moderation as repo
 from bot.services.access import Access

@@ -13,11 +13,11 @@ from typing import Any
 
 from bot import texts
 
-from bot.clock import Clock
+from bot.domain.clock import Clock
 from bot.config import Settings
 from bot.db import Database, open_database
 from bot.pipeline.effects import Effects
-from bot.moderation_setup import build_moderation
+from bot.runtime.moderation import build_moderation
 from bot.pipeline.runner import ActionRunner
 from bot.repo import chats as chat_repo
 from bot.repo.alerts import Alert

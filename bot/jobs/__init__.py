@@ -9,7 +9,7 @@ from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from bot.jobs_reports import flush_activity, monthly_reports
+from bot.jobs.reports import flush_activity, monthly_reports
 from bot.repo import inbox
 
 log = logging.getLogger(__name__)
@@ -46,8 +46,8 @@ VK_PROBE_AFTER_SECONDS = 60  # a quiet bot makes no VK calls: ask VK something c
 
 
 async def heartbeat(app: Any) -> None:
-    """Write the heartbeat, then when VK last answered (see bot.health). Never raises."""
-    from bot.health import VK_OK_KEY
+    """Write the heartbeat, then when VK last answered (see bot.runtime.health). Never raises."""
+    from bot.runtime.health import VK_OK_KEY
     from bot.vk.lanes import Lane
 
     try:
