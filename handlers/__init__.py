@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from vkbottle.bot import BotLabeler
 
-from bot.app import App
+from bot.runtime.app import App
 
 
 def build_labelers(app: App) -> list[BotLabeler]:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from vkbottle.bot import BotLabeler, Message
 
 from bot import texts
-from bot.app import App
-from bot.commands import BY_KEY, Command
-from bot.errors import UserError
+from bot.runtime.app import App
+from bot.domain.commands import BY_KEY, Command
+from bot.domain.errors import UserError
 from handlers.replies import guarded, reply
 from handlers.rules import CommandRule
 

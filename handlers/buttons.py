@@ -9,7 +9,7 @@ from vkbottle import GroupEventType
 from vkbottle.bot import BotLabeler, MessageEvent
 
 from bot import texts
-from bot.app import App
+from bot.runtime.app import App
 from bot.repo import pending as pending_repo
 from bot.repo import people as people_repo
 from bot.repo import orgs as org_repo

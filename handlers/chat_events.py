@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from vkbottle.bot import BotLabeler, Message
 
-from bot.app import App
+from bot.runtime.app import App
 from bot.repo import chats as chat_repo
 from handlers.replies import guarded
 from handlers.rules import ActionRule, ChatMessageRule, chat_of

@@ -8,9 +8,9 @@ from typing import Any
 from vkbottle.bot import BotLabeler, Message, MessageEvent
 
 from bot import texts
-from bot.app import App
-from bot.commands import Command
-from bot.errors import NotAllowed, UserError
+from bot.runtime.app import App
+from bot.domain.commands import Command
+from bot.domain.errors import NotAllowed, UserError
 from bot.domain.chat_types import PRESETS
 from bot.repo import alerts as alert_repo
 from bot.repo import chats as chat_repo

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from vkbottle.bot import BotLabeler, Message
 
-from bot import commands, texts
-from bot.app import App
-from bot.commands import Command, Where
+from bot import texts
+from bot.domain import commands
+from bot.runtime.app import App
+from bot.domain.commands import Command, Where
 from bot.repo import chats as chat_repo
 from bot.services import access
 from bot.vk.gateway import is_chat_peer

@@ -7,7 +7,7 @@ from typing import Any
 
 from vkbottle import BaseMiddleware
 
-from bot.app import App
+from bot.runtime.app import App
 
 log = logging.getLogger(__name__)
 

@@ -9,8 +9,8 @@ from typing import Any
 from vkbottle.bot import BotLabeler, Message
 
 from bot.texts import moderation as t
-from bot.app import App
-from bot.commands import Command
+from bot.runtime.app import App
+from bot.domain.commands import Command
 from bot.services.moderation import Incoming, Moderation
 from bot.services.moderation_manual import ManualModeration
 from handlers.admin import usage

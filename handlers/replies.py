@@ -9,7 +9,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from bot import texts
-from bot.errors import UserError
+from bot.domain.errors import UserError
 from bot.vk.errors import VkBadRequest, VkError, VkNoChatRights, VkUnavailable
 
 log = logging.getLogger(__name__)

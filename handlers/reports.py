@@ -7,10 +7,10 @@ import re
 from vkbottle.bot import BotLabeler, Message
 
 from bot.texts import reports as t
-from bot.app import App
-from bot.commands import Command
-from bot.errors import UserError
-from bot.jobs_reports import deliver, prepare
+from bot.runtime.app import App
+from bot.domain.commands import Command
+from bot.domain.errors import UserError
+from bot.jobs.reports import deliver, prepare
 from bot.services.reports import current_month, parse_month, previous_month
 from handlers.replies import guarded
 from handlers.rules import CommandRule

@@ -5,10 +5,10 @@ from __future__ import annotations
 from vkbottle.bot import BotLabeler, Message
 
 from bot import texts
-from bot.app import App
-from bot.commands import Command
+from bot.runtime.app import App
+from bot.domain.commands import Command
 from bot.domain.classes import parse_class
-from bot.errors import UserError
+from bot.domain.errors import UserError
 from bot.services.roster import MAX_FILE_BYTES, ROSTER_EXTENSIONS, Reply
 from bot.texts import roster as roster_texts
 from bot.vk.errors import VkError, VkFileTooLarge

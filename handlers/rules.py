@@ -7,7 +7,7 @@ from typing import Any
 from vkbottle.bot import Message
 from vkbottle.dispatch.rules import ABCRule
 
-from bot import commands
+from bot.domain import commands
 from bot.vk.gateway import is_chat_peer
 
 
