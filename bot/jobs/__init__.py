@@ -48,6 +48,7 @@ VK_PROBE_AFTER_SECONDS = 60  # a quiet bot makes no VK calls: ask VK something c
 async def heartbeat(app: Any) -> None:
     """Write the heartbeat, then when VK last answered (see bot.runtime.health). Never raises."""
     from bot.runtime.health import VK_OK_KEY
+    from bot.vk.community import community
     from bot.vk.lanes import Lane
 
     try:
@@ -61,7 +62,7 @@ async def heartbeat(app: Any) -> None:
         return
     try:
         if api.last_success is None or time.time() - api.last_success > VK_PROBE_AFTER_SECONDS:
-            await api.request("groups.getById", {"group_id": app.group_id}, lane=Lane.BULK)
+            await community(api, app.group_id, lane=Lane.BULK)
     except Exception as exc:  # VK down: vk_last_ok stays old and the health check says so
         log.warning("VK probe failed: %s", type(exc).__name__)
     try:

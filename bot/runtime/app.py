@@ -36,6 +36,7 @@ from bot.services.orgs import Orgs
 from bot.services.roles import Roles
 from bot.services.roster import Roster
 from bot.vk.api import LimitedAPI
+from bot.vk.community import community
 from bot.vk.gateway import VkGateway
 from bot.vk.ratelimit import RateLimiter
 
@@ -116,11 +117,8 @@ def make_api(settings: Settings) -> LimitedAPI:
 
 async def resolve_group(api: LimitedAPI, group_id: int | None) -> tuple[int, str | None]:
     """The community id and screen name, asking VK (the token tells whose it is)."""
-    params: dict[str, Any] = {"group_id": group_id} if group_id else {}
-    response = (await api.request("groups.getById", params))["response"]
-    groups = response.get("groups", response) if isinstance(response, dict) else response
-    first = groups[0]
-    return int(first["id"]), first.get("screen_name")
+    found = await community(api, group_id)
+    return found.id, found.screen_name
 
 
 async def create_app(settings: Settings, *, clock: Clock | None = None, db: Database | None = None) -> App:

@@ -6,10 +6,10 @@ from __future__ import annotations
 import hmac
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
-
 from bot import texts
 from bot.config import API_VERSION, Settings
+from bot.vk import community as vk_community
+from bot.vk.community import CallbackServer
 from bot.vk.errors import VkError
 from bot.vk.gateway import VkGateway
 
@@ -31,29 +31,28 @@ async def run_checks(settings: Settings, gateway: VkGateway) -> list[CheckResult
     def fail(what: str, why: str) -> None:
         results.append(CheckResult(False, texts.CHECK_FAIL.format(what=what, why=why)))
 
+    api = gateway.api
     try:
-        await gateway.call("groups.getTokenPermissions")
+        await vk_community.check_token(api)
         ok(texts.CHECK_TOKEN)
     except VkError as exc:
         fail(texts.CHECK_TOKEN, texts.CHECK_TOKEN_FIX.format(error=f"{exc.code}: {exc.vk_message}"))
         return results
 
     try:
-        response = await gateway.call("groups.getById", group_id=settings.vk.group_id)
-        groups = response.get("groups", []) if isinstance(response, dict) else response
-        found = int(groups[0]["id"])
+        group = await vk_community.community(api, settings.vk.group_id)
+        found = group.id
         if settings.vk.group_id and found != settings.vk.group_id:
             fail(texts.CHECK_GROUP, texts.CHECK_GROUP_FIX.format(group_id=settings.vk.group_id, found=found))
             return results
-        ok(f"{texts.CHECK_GROUP}: {groups[0].get('name', '')} (id {found})")
+        ok(f"{texts.CHECK_GROUP}: {group.name} (id {found})")
     except (VkError, IndexError, KeyError) as exc:
         fail(texts.CHECK_GROUP, str(exc))
         return results
 
     try:
-        group_settings = await gateway.call("groups.getSettings", group_id=found)
-        bots_on = bool(group_settings.get("bots_capabilities")) and bool(group_settings.get("bots_add_to_chat", 1))
-        if bots_on:
+        bots = await vk_community.bots_settings(api, found)
+        if bots.capabilities and bots.add_to_chat:
             ok(texts.CHECK_BOTS)
         else:
             fail(texts.CHECK_BOTS, texts.CHECK_BOTS_FIX)
@@ -73,25 +72,20 @@ Report = Callable[..., None]
 async def _check_long_poll(gateway: VkGateway, found: int, ok: Report, fail: Report) -> None:
     what = texts.CHECK_LP.format(version=API_VERSION)
     try:
-        lp = await gateway.call("groups.getLongPollSettings", group_id=found)
+        lp = await vk_community.long_poll_settings(gateway.api, found)
     except VkError as exc:
         fail(what, f"{exc.code}: {exc.vk_message}")
         return
-    if not lp.get("is_enabled"):
+    if not lp.enabled:
         fail(what, texts.CHECK_LP_OFF)
-    elif str(lp.get("api_version")) != API_VERSION:
-        fail(what, texts.CHECK_LP_VERSION.format(found=lp.get("api_version"), version=API_VERSION))
+    elif str(lp.api_version) != API_VERSION:
+        fail(what, texts.CHECK_LP_VERSION.format(found=lp.api_version, version=API_VERSION))
     else:
-        missing = _missing_events(lp.get("events"))
+        missing = lp.missing(REQUIRED_EVENTS)
         if missing:
             fail(what, texts.CHECK_LP_EVENTS.format(events=", ".join(missing)))
         else:
             ok(what)
-
-
-def _missing_events(events: Any) -> list[str]:
-    events = events if isinstance(events, dict) else {}
-    return [name for name in REQUIRED_EVENTS if not events.get(name)]
 
 
 async def _check_callback(settings: Settings, gateway: VkGateway, found: int, ok: Report, fail: Report) -> None:
@@ -99,7 +93,7 @@ async def _check_callback(settings: Settings, gateway: VkGateway, found: int, ok
     our public URL and our secret, confirmed by VK, sending the needed events in our version."""
     cfg = settings.callback
     try:
-        code = str((await gateway.call("groups.getCallbackConfirmationCode", group_id=found)).get("code", ""))
+        code = await vk_community.callback_confirmation_code(gateway.api, found)
         if code == cfg.confirmation:
             ok(texts.CHECK_CB_CONFIRMATION)
         else:
@@ -112,20 +106,20 @@ async def _check_callback(settings: Settings, gateway: VkGateway, found: int, ok
         return
     what = texts.CHECK_CB_SERVER.format(url=cfg.public_url)
     try:
-        servers = (await gateway.call("groups.getCallbackServers", group_id=found)).get("items", [])
+        servers = await vk_community.callback_servers(gateway.api, found)
     except VkError as exc:
         fail(what, f"{exc.code}: {exc.vk_message}")
         return
-    server = next((s for s in servers if _same_url(str(s.get("url", "")), cfg.public_url)), None)
+    server = next((s for s in servers if _same_url(s.url, cfg.public_url)), None)
     if server is None:
-        known = ", ".join(str(s.get("url", "")) for s in servers)
+        known = ", ".join(s.url for s in servers)
         fail(what, texts.CHECK_CB_NOT_FOUND.format(
             url=cfg.public_url, known=texts.CHECK_CB_KNOWN.format(urls=known) if known else ""))
         return
     ok(what)
-    title = str(server.get("title", ""))
+    title = server.title
     _check_server_secret(server, cfg.secret.get_secret_value() if cfg.secret else "", title, ok, fail)
-    status = str(server.get("status", ""))
+    status = server.status
     if status == "ok":
         ok(texts.CHECK_CB_CONFIRMED)
     else:
@@ -134,22 +128,22 @@ async def _check_callback(settings: Settings, gateway: VkGateway, found: int, ok
 
     what = texts.CHECK_CB.format(version=API_VERSION)
     try:
-        cb = await gateway.call("groups.getCallbackSettings", group_id=found, server_id=server.get("id"))
+        cb = await vk_community.callback_settings(gateway.api, found, server.id)
     except VkError as exc:
         fail(what, f"{exc.code}: {exc.vk_message}")
         return
-    missing = _missing_events(cb.get("events"))
-    if str(cb.get("api_version")) != API_VERSION:
-        fail(what, texts.CHECK_CB_VERSION.format(found=cb.get("api_version"), version=API_VERSION, title=title))
+    missing = cb.missing(REQUIRED_EVENTS)
+    if str(cb.api_version) != API_VERSION:
+        fail(what, texts.CHECK_CB_VERSION.format(found=cb.api_version, version=API_VERSION, title=title))
     elif missing:
         fail(what, texts.CHECK_CB_EVENTS.format(events=", ".join(missing), title=title))
     else:
         ok(what)
 
 
-def _check_server_secret(server: dict[str, Any], secret: str, title: str, ok: Report, fail: Report) -> None:
+def _check_server_secret(server: CallbackServer, secret: str, title: str, ok: Report, fail: Report) -> None:
     # neither key is ever printed: only whether they match
-    theirs = str(server.get("secret_key") or "").encode("utf-8", "surrogatepass")
+    theirs = server.secret_key.encode("utf-8", "surrogatepass")
     if theirs and hmac.compare_digest(theirs, secret.encode("utf-8")):
         ok(texts.CHECK_CB_SECRET)
     else:

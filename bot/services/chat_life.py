@@ -41,7 +41,7 @@ class ChatLife:
     async def probe_admin(self, chat: Chat) -> bool:
         """Ask VK whether the bot is an admin now; record the answer."""
         try:
-            await self.gateway.call("messages.getConversationMembers", peer_id=chat.peer_id, count=1)
+            await self.gateway.check_admin(chat.peer_id)
         except (VkNoChatRights, VkChatGone):
             if chat.bot_is_admin:
                 await chat_repo.set_admin(self.db, chat.id, False, now=int(self.clock.now()))

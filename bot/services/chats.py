@@ -170,7 +170,7 @@ class Chats:
             raise UserError(texts.CHAT_BIND_ALREADY.format(title=chat.title, school=org.name))
         org, request = await self._request(caller, args, "chat_bind")
         try:
-            await self.gateway.call("messages.getConversationMembers", peer_id=peer_id, count=1)
+            await self.gateway.check_admin(peer_id)
         except VkNoChatRights:
             raise UserError(texts.CHAT_BIND_NEED_ADMIN) from None
         await chat_repo.set_admin(self.db, chat.id, True, now=self.now())

@@ -179,16 +179,15 @@ class Roles:
         if key.lower().startswith("id") and key[2:].isdigit():
             key = key[2:]
         try:
-            response = await self.gateway.call("users.get", user_ids=key)
+            user = await self.gateway.get_user(key)
         except VkBadRequest as exc:  # 113: no such user or screen name
             if exc.code in (100, 113):
                 raise UserError(texts.ROLE_USER_NOT_FOUND.format(ref=ref)) from None
             raise
-        if not response or (response[0].get("deactivated") and not allow_deactivated):
+        if user is None or (user.deactivated and not allow_deactivated):
             # deleted or banned accounts get no roles (but theirs can still be taken away)
             raise UserError(texts.ROLE_USER_NOT_FOUND.format(ref=ref))
-        user = response[0]
-        return int(user["id"]), user.get("first_name", ""), user.get("last_name", "")
+        return user.id, user.first_name, user.last_name
 
     async def _person_for(self, org: Org, vk_id: int, vk_name: str, role: str, now: int) -> people_repo.Person:
         """The org's person with this VK id (staff first), created as staff if there is none."""

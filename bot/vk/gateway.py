@@ -14,6 +14,7 @@ from vkbottle.exception_factory import VKAPIError
 
 from bot.vk.api import LimitedAPI
 from bot.vk.errors import VkError, VkFileTooLarge, VkUnavailable, error_for
+from bot.vk.lanes import Lane
 
 log = logging.getLogger(__name__)
 
@@ -55,22 +56,36 @@ class BatchResult:
     error: VkError | None = None
 
 
+@dataclass(frozen=True)
+class VkUser:
+    id: int
+    first_name: str
+    last_name: str
+    deactivated: str | None  # "deleted" or "banned": an account with no one behind it
+
+
+async def call_api(api: LimitedAPI, method: str, params: dict[str, Any], *, lane: Lane | None = None) -> Any:
+    """One VK call, its errors mapped to ``bot.vk.errors``. Also for calls made before a gateway
+    exists (which community is ours is asked first)."""
+    clean = {k: _encode(v) for k, v in params.items() if v is not None}
+    try:
+        response = await (api.request(method, clean) if lane is None else api.request(method, clean, lane=lane))
+    except VKAPIError as exc:
+        raise error_for(exc.code, method, exc.error_msg) from None
+    except VkError:
+        raise
+    except (aiohttp.ClientError, TimeoutError) as exc:
+        raise VkUnavailable(0, method, type(exc).__name__) from None
+    return response["response"]
+
+
 class VkGateway:
     def __init__(self, api: LimitedAPI, group_id: int) -> None:
         self.api = api
         self.group_id = group_id
 
     async def call(self, method: str, **params: Any) -> Any:
-        clean = {k: _encode(v) for k, v in params.items() if v is not None}
-        try:
-            response = await self.api.request(method, clean)
-        except VKAPIError as exc:
-            raise error_for(exc.code, method, exc.error_msg) from None
-        except VkError:
-            raise
-        except (aiohttp.ClientError, TimeoutError) as exc:
-            raise VkUnavailable(0, method, type(exc).__name__) from None
-        return response["response"]
+        return await call_api(self.api, method, params)
 
     # -- messages ---------------------------------------------------------------------
 
@@ -139,6 +154,11 @@ class VkGateway:
         )
         return str(response["link"])
 
+    async def check_admin(self, peer_id: int) -> None:
+        """Raises VkNoChatRights (or VkChatGone) unless the bot is an admin of the chat: only an
+        admin may list its members."""
+        await self.call("messages.getConversationMembers", peer_id=peer_id, count=1)
+
     async def get_members(self, peer_id: int) -> list[dict[str, Any]]:
         items: list[dict[str, Any]] = []
         offset = 0
@@ -198,6 +218,17 @@ class VkGateway:
             return False
         failed = response.get("failed_member_ids", []) if isinstance(response, dict) else []
         return member_id not in failed
+
+    # -- users ------------------------------------------------------------------------
+
+    async def get_user(self, ref: int | str) -> VkUser | None:
+        """The account by id or screen name; None when VK returns nobody."""
+        users = await self.call("users.get", user_ids=ref)
+        if not users:
+            return None
+        user = users[0]
+        return VkUser(int(user["id"]), user.get("first_name", ""), user.get("last_name", ""),
+                      user.get("deactivated") or None)
 
     # -- batching ---------------------------------------------------------------------
 
