@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from bot import texts
 from bot.config import API_VERSION, Settings
 from bot.vk import community as vk_community
-from bot.vk.community import CallbackServer
+from bot.vk.community import CallbackServerInfo
 from bot.vk.errors import VkError
 from bot.vk.gateway import VkGateway
 
@@ -141,7 +141,8 @@ async def _check_callback(settings: Settings, gateway: VkGateway, found: int, ok
         ok(what)
 
 
-def _check_server_secret(server: CallbackServer, secret: str, title: str, ok: Report, fail: Report) -> None:
+def _check_server_secret(server: CallbackServerInfo, secret: str, title: str, ok: Report,
+                         fail: Report) -> None:
     # neither key is ever printed: only whether they match
     theirs = server.secret_key.encode("utf-8", "surrogatepass")
     if theirs and hmac.compare_digest(theirs, secret.encode("utf-8")):

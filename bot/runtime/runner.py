@@ -20,6 +20,7 @@ from bot.runtime.app import App
 from bot.jobs import build_scheduler
 from bot.pipeline import unit as units
 from bot.pipeline.dispatcher import Dispatcher, Event, peer_of
+from bot.pipeline.inbox import Inbox
 from bot.repo import inbox
 from bot.vk.polling import DbPolling
 
@@ -175,7 +176,7 @@ class Runner:
     def __init__(self, app: App, *, wait: int = 25, grace: float = 10.0) -> None:
         self.app = app
         self.bot = build_bot(app)
-        self.polling = DbPolling(app.api, app.group_id, app.db, app.clock, wait=wait)
+        self.polling = DbPolling(app.api, app.group_id, Inbox(app.db, app.clock), wait=wait)
         self.polling.peer_of = peer_of
         self.scheduler = build_scheduler(app)
         self.grace = grace
@@ -225,11 +226,15 @@ class CallbackRunner(Runner):
 
     def __init__(self, app: App, *, grace: float = 10.0, port: int | None = None) -> None:
         super().__init__(app, grace=grace)
+        from bot.runtime import health
         from bot.vk.callback import CallbackServer
+
+        async def verdict() -> health.Health:
+            return await health.check(app.db, int(app.clock.now()))
 
         cfg = app.settings.callback
         self.server = CallbackServer(
-            db=app.db, clock=app.clock, group_id=app.group_id, path=cfg.path,
+            inbox=Inbox(app.db, app.clock), health=verdict, group_id=app.group_id, path=cfg.path,
             secret=cfg.secret.get_secret_value() if cfg.secret else None, confirmation=cfg.confirmation,
             handle=self.bot.dispatcher.put, health_path=cfg.health_path,
         )

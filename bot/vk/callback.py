@@ -3,7 +3,8 @@ event in the inbox (VK retries, so duplicates are dropped by event_id) and answe
 
 Everything in a request is outside input until the secret matches, and much of it after: a
 malformed request gets 400/403/413 and at most one escaped, length-capped log line, never a
-traceback. ``GET <health_path>`` answers 200 or 503 from ``bot.runtime.health.check`` and nothing more."""
+traceback. ``GET <health_path>`` answers 200 or 503 from the ``health`` verdict it is given (the
+runtime's ``bot.runtime.health.check``) and nothing more."""
 
 from __future__ import annotations
 
@@ -16,10 +17,7 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.runtime import health
-from bot.domain.clock import Clock
-from bot.db import Database
-from bot.repo import inbox
+from bot.vk.events import EventInbox, Verdict
 
 log = logging.getLogger(__name__)
 
@@ -73,14 +71,15 @@ def _malformed(event: dict[str, Any]) -> str | None:
 
 
 class CallbackServer:
-    def __init__(self, *, db: Database, clock: Clock, group_id: int, path: str, secret: str | None,
+    def __init__(self, *, inbox: EventInbox, health: Callable[[], Awaitable[Verdict]], group_id: int,
+                 path: str, secret: str | None,
                  confirmation: str, handle: Callable[[dict[str, Any]], Awaitable[None]],
                  health_path: str | None = "/healthz", max_body: int = MAX_BODY) -> None:
         if not secret or not confirmation:
             # config validation refuses this first; the server never runs open whatever it is given
             raise ValueError("callback server needs a secret and a confirmation string")
-        self.db = db
-        self.clock = clock
+        self.inbox = inbox
+        self.health = health
         self.group_id = group_id
         self.path = path
         self.health_path = health_path
@@ -90,7 +89,7 @@ class CallbackServer:
         self.max_body = max_body
         self.tasks: set[asyncio.Task[Any]] = set()
         self._runner: web.AppRunner | None = None
-        self._last_health: health.Health | None = None
+        self._last_health: tuple[bool, str | None] | None = None
         self.port: int | None = None
 
     def app(self) -> web.Application:
@@ -140,7 +139,7 @@ class CallbackServer:
         return hmac.compare_digest(given.encode("utf-8", "surrogatepass"), self._secret)
 
     async def _accept(self, event: dict[str, Any], retry: str | None) -> None:
-        fresh = await inbox.accept_batch(self.db, [event], ts_key=None, ts=None, now=int(self.clock.now()))
+        fresh = await self.inbox.accept([event], ts_key=None, ts=None)
         if fresh:
             task = asyncio.create_task(self.handle(fresh[0]))
             self.tasks.add(task)
@@ -156,16 +155,17 @@ class CallbackServer:
 
     async def healthz(self, request: web.Request) -> web.Response:
         try:
-            verdict = await health.check(self.db, int(self.clock.now()))
+            verdict = await self.health()
+            state = (verdict.ok, verdict.problem)
         except (ValueError, TypeError) as exc:  # a garbled value in kv: unhealthy, not a crash
-            verdict = health.Health(False, f"health state unreadable: {type(exc).__name__}")
-        if verdict != self._last_health:  # log changes, not every probe of the load balancer
-            if verdict.ok:
+            state = (False, f"health state unreadable: {type(exc).__name__}")
+        if state != self._last_health:  # log changes, not every probe of the load balancer
+            if state[0]:
                 log.info("health: ok")
             else:
-                log.warning("health: %s", verdict.problem)
-            self._last_health = verdict
-        return _reply(200, "ok") if verdict.ok else _reply(503, "unavailable")
+                log.warning("health: %s", state[1])
+            self._last_health = state
+        return _reply(200, "ok") if state[0] else _reply(503, "unavailable")
 
     async def start(self, host: str, port: int) -> int:
         self._runner = web.AppRunner(self.app(), access_log=None)

@@ -29,7 +29,7 @@ class BotsSettings:
 class EventSettings:
     """The long poll's or one callback server's settings: API version and the events it sends."""
 
-    enabled: bool
+    enabled: bool  # the long poll is switched on (a callback server has no such switch: False)
     api_version: str | None
     events: frozenset[str]  # the names of the events switched on
 
@@ -38,7 +38,7 @@ class EventSettings:
 
 
 @dataclass(frozen=True)
-class CallbackServer:
+class CallbackServerInfo:
     id: int | None
     url: str
     title: str
@@ -74,10 +74,10 @@ async def callback_confirmation_code(api: LimitedAPI, group_id: int) -> str:
     return str(found.get("code", ""))
 
 
-async def callback_servers(api: LimitedAPI, group_id: int) -> list[CallbackServer]:
+async def callback_servers(api: LimitedAPI, group_id: int) -> list[CallbackServerInfo]:
     found = await call_api(api, "groups.getCallbackServers", {"group_id": group_id})
     return [
-        CallbackServer(
+        CallbackServerInfo(
             id=int(item["id"]) if item.get("id") is not None else None,
             url=str(item.get("url", "")),
             title=str(item.get("title", "")),

@@ -18,19 +18,16 @@ from aiohttp.client_exceptions import ClientConnectionError
 from vkbottle.exception_factory import VKAPIError
 from vkbottle.polling import BotPolling
 
-from bot.domain.clock import Clock
-from bot.db import Database
-from bot.repo import inbox
 from bot.vk.errors import VkUnavailable
+from bot.vk.events import EventInbox
 
 log = logging.getLogger(__name__)
 
 
 class DbPolling(BotPolling):
-    def __init__(self, api: Any, group_id: int, db: Database, clock: Clock, wait: int = 25) -> None:
+    def __init__(self, api: Any, group_id: int, inbox: EventInbox, wait: int = 25) -> None:
         super().__init__(api, group_id=group_id, wait=wait, skip_old_events=False)
-        self.db = db
-        self.clock = clock
+        self.inbox = inbox
         self.ts_key = f"longpoll_ts:{group_id}"
         self.idle = asyncio.Event()  # set while waiting on an empty poll (used by tests)
         self.peer_of: Any = None      # set by the runner: which queue an event belongs to
@@ -71,7 +68,7 @@ class DbPolling(BotPolling):
             try:
                 if not server:
                     server = await self.get_server()
-                    saved = await inbox.get_kv(self.db, self.ts_key)
+                    saved = await self.inbox.position(self.ts_key)
                     if saved is not None:
                         server["ts"] = saved
                 event = await self.get_event(server)
@@ -80,15 +77,15 @@ class DbPolling(BotPolling):
                         log.warning("long poll failed=%s: events may have been lost", event["failed"])
                     server = await self.handle_failed_event(server, event)
                     if server and event["failed"] in (1, 3):
-                        await inbox.set_kv(self.db, self.ts_key, str(server["ts"]))
+                        await self.inbox.save_position(self.ts_key, str(server["ts"]))
                     continue
                 if "ts" not in event:
                     server = {}
                     continue
                 updates = event.get("updates") or []
-                fresh = await inbox.accept_batch(
-                    self.db, updates if isinstance(updates, list) else [], ts_key=self.ts_key,
-                    ts=str(event["ts"]), now=int(self.clock.now()), peer_of=self.peer_of,
+                fresh = await self.inbox.accept(
+                    updates if isinstance(updates, list) else [], ts_key=self.ts_key,
+                    ts=str(event["ts"]), peer_of=self.peer_of,
                 )
                 server["ts"] = event["ts"]
                 retry = 0

@@ -13,6 +13,7 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from bot.runtime import health
 from bot.domain.clock import FixedClock
+from bot.pipeline.inbox import Inbox
 from bot.repo import inbox
 from bot.vk.callback import CallbackServer, loggable
 
@@ -26,10 +27,13 @@ class Harness:
         self.db = db
         self.clock = FixedClock(NOW)
         self.handled: list[dict[str, Any]] = []
-        self.server = CallbackServer(db=db, clock=self.clock, group_id=GROUP_ID, path="/vk/callback",
-                                     secret=SECRET, confirmation="c0nf1rm", handle=self._handle,
-                                     health_path="/healthz", max_body=64 * 1024)
+        self.server = CallbackServer(inbox=Inbox(db, self.clock), health=self._health, group_id=GROUP_ID,
+                                     path="/vk/callback", secret=SECRET, confirmation="c0nf1rm",
+                                     handle=self._handle, health_path="/healthz", max_body=64 * 1024)
         self.client: TestClient | None = None
+
+    async def _health(self) -> health.Health:
+        return await health.check(self.db, int(self.clock.now()))
 
     async def _handle(self, event: dict[str, Any]) -> None:
         self.handled.append(event)
@@ -71,7 +75,8 @@ def assert_no_errors(caplog: pytest.LogCaptureFixture) -> None:
 def test_server_never_runs_open(db) -> None:
     for secret, confirmation in ((None, "c"), ("", "c"), (SECRET, "")):
         with pytest.raises(ValueError):
-            CallbackServer(db=db, clock=FixedClock(NOW), group_id=GROUP_ID, path="/cb", secret=secret,
+            CallbackServer(inbox=Inbox(db, FixedClock(NOW)), health=lambda: health.check(db, NOW),
+                           group_id=GROUP_ID, path="/cb", secret=secret,
                            confirmation=confirmation, handle=lambda e: None)  # type: ignore[arg-type,return-value]
 
 
