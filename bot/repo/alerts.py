@@ -46,6 +46,10 @@ async def get(db: Database, alert_id: int) -> Alert | None:
     return _alert(row) if row else None
 
 
+async def handled_action(db: Database, alert_id: int) -> str | None:
+    return await db.fetchval("SELECT handled_action FROM alert WHERE id = ?", (alert_id,))
+
+
 async def claim(db: Database, alert_id: int, *, by_vk: int, action: str, now: int) -> bool:
     """Mark an open alert handled; exactly one moderator wins."""
     count = await db.execute_rowcount(

@@ -115,3 +115,18 @@ async def set_overrides(db: Database, chat_id: int, overrides: dict[str, Any]) -
 async def set_title(db: Database, chat_id: int, title: str) -> None:
     await db.execute("UPDATE chat SET title = ? WHERE id = ?", (title, chat_id))
 
+
+async def clear_leader(db: Database, chat_id: int) -> None:
+    await db.execute("UPDATE chat SET leader_id = NULL WHERE id = ?", (chat_id,))
+
+
+async def active_of_class(db: Database, class_id: int) -> list[Chat]:
+    rows = await db.fetchall(
+        f"SELECT {_COLUMNS} FROM chat WHERE class_id = ? AND status = 'active' ORDER BY id", (class_id,))
+    return [_chat(row) for row in rows]
+
+
+async def moderated_ids(db: Database) -> list[int]:
+    """Active chats where the bot is an admin."""
+    rows = await db.fetchall("SELECT id FROM chat WHERE status = 'active' AND bot_is_admin = 1")
+    return [row[0] for row in rows]

@@ -19,6 +19,10 @@ async def set_kv(db: Database, key: str, value: str) -> None:
     )
 
 
+async def delete_kv(db: Database, key: str) -> None:
+    await db.execute("DELETE FROM kv WHERE key = ?", (key,))
+
+
 def clean(value: Any) -> Any:
     """Any string VK may deliver, made storable: lone surrogates (a cut emoji) and other text
     that is not valid UTF-8 are replaced, so one odd character never stalls the inbox."""
@@ -92,6 +96,11 @@ async def pending(db: Database) -> list[dict[str, Any]]:
         "SELECT payload FROM inbox WHERE status = 'pending' ORDER BY received_at, rowid"
     )
     return [json.loads(row[0]) for row in rows]
+
+
+async def oldest_pending_at(db: Database) -> int | None:
+    """When the longest-waiting pending event arrived (None when nothing waits)."""
+    return await db.fetchval("SELECT MIN(received_at) FROM inbox WHERE status = 'pending'")
 
 
 async def prune(db: Database, *, older_than: int) -> int:

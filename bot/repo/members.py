@@ -96,3 +96,10 @@ async def staff_vk_ids(db: Database, org_id: int) -> set[int]:
 async def chats_of_vk(db: Database, vk_id: int, state: str = "member") -> list[int]:
     rows = await db.fetchall("SELECT chat_id FROM chat_member WHERE vk_id = ? AND state = ?", (vk_id, state))
     return [row[0] for row in rows]
+
+
+async def stale_count(db: Database, org_id: int) -> int:
+    """Members of the school's chats whose roster entry is no longer active."""
+    return await db.fetchval(
+        "SELECT COUNT(*) FROM chat_member m JOIN person p ON p.id = m.person_id JOIN chat c ON c.id = m.chat_id"
+        " WHERE c.org_id = ? AND m.state = 'member' AND p.status != 'active'", (org_id,))

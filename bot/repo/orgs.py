@@ -45,6 +45,10 @@ async def get(db: Database, org_id: int) -> Org | None:
     return _org(row) if row else None
 
 
+async def name_of(db: Database, org_id: int | None) -> str | None:
+    return await db.fetchval("SELECT name FROM org WHERE id = ?", (org_id,))
+
+
 async def by_code(db: Database, code: str) -> Org | None:
     row = await db.fetchone(f"SELECT {_COLUMNS} FROM org WHERE code = ?", (code.lower(),))
     return _org(row) if row else None

@@ -74,6 +74,23 @@ async def class_name_of(db: Database, class_id_: int) -> ClassName | None:
     return ClassName(row[0], row[1]) if row else None
 
 
+async def graduate_class(db: Database, class_id_: int) -> None:
+    await db.execute("UPDATE class_group SET status = 'graduated' WHERE id = ?", (class_id_,))
+
+
+async def rename_class(db: Database, class_id_: int, name: ClassName) -> None:
+    await db.execute("UPDATE class_group SET grade = ?, letter = ? WHERE id = ?", (name.grade, name.letter, class_id_))
+
+
+async def classes_without_teacher(db: Database, org_id: int) -> list[str]:
+    """Names («7Б») of the school's active classes that have no class teacher."""
+    rows = await db.fetchall(
+        "SELECT c.grade || c.letter FROM class_group c WHERE c.org_id = ? AND c.status = 'active'"
+        " AND NOT EXISTS (SELECT 1 FROM role_grant g WHERE g.class_id = c.id AND g.role = 'class_teacher'"
+        " AND g.revoked_at IS NULL) ORDER BY c.grade, c.letter", (org_id,))
+    return [row[0] for row in rows]
+
+
 # -- persons ------------------------------------------------------------------------------
 
 
@@ -107,6 +124,35 @@ async def find_prefix(db: Database, org_id: int, name_key: str, *, kind: str) ->
 async def by_vk(db: Database, vk_id: int) -> list[Person]:
     rows = await db.fetchall(_PERSON_SELECT + " WHERE p.vk_id = ? AND p.status = 'active'", (vk_id,))
     return [_person(row) for row in rows]
+
+
+async def vk_id_of(db: Database, person_id: int, *, active_only: bool = True) -> int | None:
+    """The person's VK account (None when unlinked, or not active while ``active_only``)."""
+    if active_only:
+        return await db.fetchval("SELECT vk_id FROM person WHERE id = ? AND status = 'active'", (person_id,))
+    return await db.fetchval("SELECT vk_id FROM person WHERE id = ?", (person_id,))
+
+
+async def id_in_org_by_vk(db: Database, org_id: int, vk_id: int) -> int | None:
+    """The school's active person with this VK account, a staff entry first."""
+    row = await db.fetchone(
+        "SELECT id FROM person WHERE vk_id = ? AND home_org_id = ? AND status = 'active' ORDER BY kind = 'staff' DESC",
+        (vk_id, org_id))
+    return row[0] if row else None
+
+
+async def other_with_vk(db: Database, org_id: int, kind: str, vk_id: int, except_id: int) -> int | None:
+    """Another entry of the same kind in the school already linked to this VK account."""
+    return await db.fetchval(
+        "SELECT id FROM person WHERE home_org_id = ? AND kind = ? AND vk_id = ? AND id != ?",
+        (org_id, kind, vk_id, except_id),
+    )
+
+
+async def active_staff_ids(db: Database, org_id: int | None) -> set[int]:
+    rows = await db.fetchall(
+        "SELECT id FROM person WHERE home_org_id = ? AND status = 'active' AND kind = 'staff'", (org_id,))
+    return {row[0] for row in rows}
 
 
 async def create(
@@ -180,6 +226,14 @@ async def students_of_class(db: Database, class_id_: int) -> list[Person]:
     return [_person(row) for row in rows]
 
 
+async def unlinked_counts(db: Database, org_id: int) -> dict[str, int]:
+    """Active persons without a VK account, by kind (kinds with none are absent)."""
+    rows = await db.fetchall(
+        "SELECT kind, COUNT(*) FROM person WHERE home_org_id = ? AND status = 'active' AND vk_id IS NULL"
+        " GROUP BY kind", (org_id,))
+    return {row[0]: row[1] for row in rows}
+
+
 async def counts(db: Database, org_id: int) -> dict[str, int]:
     rows = await db.fetchall(
         "SELECT kind, COUNT(*), SUM(vk_id IS NOT NULL) FROM person WHERE home_org_id = ? AND status = 'active'"
@@ -210,6 +264,24 @@ async def record_event(
         (org_id, person_id, kind, from_class, to_class, json.dumps(details or {}, ensure_ascii=False),
          actor_vk, now),
     )
+
+
+async def claim_events(db: Database, token: str, *, until: int, now: int, limit: int) -> list[dict[str, Any]]:
+    """Mark up to ``limit`` unconsumed events, unclaimed or whose claim lapsed, with ``token``;
+    returns every unconsumed event holding the token. Run it inside a transaction."""
+    await db.execute(
+        "UPDATE roster_event SET claim_token = ?, claimed_until = ? WHERE id IN ("
+        " SELECT id FROM roster_event WHERE consumed_at IS NULL"
+        " AND (claimed_until IS NULL OR claimed_until < ?) ORDER BY id LIMIT ?)",
+        (token, until, now, limit))
+    rows = await db.fetchall(
+        "SELECT * FROM roster_event WHERE claim_token = ? AND consumed_at IS NULL ORDER BY id", (token,))
+    return [dict(row) for row in rows]
+
+
+async def consume_events(db: Database, event_ids: list[int], now: int) -> None:
+    await db.executemany("UPDATE roster_event SET consumed_at = ?, claim_token = NULL,"
+                         " claimed_until = NULL WHERE id = ?", [(now, event_id) for event_id in event_ids])
 
 
 async def events(db: Database, org_id: int, *, pending_only: bool = False) -> list[dict[str, Any]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from bot.db import Database
 
@@ -19,6 +20,20 @@ class Grant:
     order_date: str | None
     granted_by: int | None
     granted_at: int
+
+
+class RoleScope(NamedTuple):
+    """What a grant lets a person lead or join: the role, and its class or subject if any."""
+    person_id: int
+    role: str
+    class_id: int | None
+    subject: str | None
+
+
+class ClassTeacher(NamedTuple):
+    person_id: int
+    vk_id: int | None
+    full_name: str
 
 
 _COLUMNS = "g.id, g.person_id, g.org_id, g.role, g.class_id, g.subject, g.order_no, g.order_date, g.granted_by, g.granted_at"
@@ -80,3 +95,33 @@ async def active_for_person(db: Database, person_id: int) -> list[Grant]:
         f"SELECT {_COLUMNS} FROM role_grant g WHERE g.person_id = ? AND g.revoked_at IS NULL", (person_id,)
     )
     return [Grant(*row) for row in rows]
+
+
+async def scopes_in_org(db: Database, org_id: int | None, roles: tuple[str, ...]) -> list[RoleScope]:
+    """Active grants of these roles in the org, held by active persons."""
+    marks = ",".join("?" * len(roles))
+    rows = await db.fetchall(
+        f"SELECT g.person_id, g.role, g.class_id, g.subject FROM role_grant g JOIN person p ON p.id = g.person_id"
+        f" WHERE g.org_id = ? AND g.revoked_at IS NULL AND p.status = 'active' AND g.role IN ({marks})",
+        (org_id, *roles),
+    )
+    return [RoleScope(*row) for row in rows]
+
+
+async def scopes_of_person(db: Database, person_id: int, org_id: int | None, roles: tuple[str, ...]) -> list[RoleScope]:
+    """The person's active grants of these roles in the org (none once the person is not active)."""
+    marks = ",".join("?" * len(roles))
+    rows = await db.fetchall(
+        f"SELECT g.person_id, g.role, g.class_id, g.subject FROM role_grant g JOIN person p ON p.id = g.person_id"
+        f" WHERE g.person_id = ? AND g.org_id = ? AND g.revoked_at IS NULL AND p.status = 'active'"
+        f" AND g.role IN ({marks})", (person_id, org_id, *roles))
+    return [RoleScope(*row) for row in rows]
+
+
+async def class_teacher(db: Database, org_id: int, class_id: int) -> ClassTeacher | None:
+    """The class's active class teacher (the latest grant)."""
+    row = await db.fetchone(
+        "SELECT p.id, p.vk_id, p.full_name FROM role_grant g JOIN person p ON p.id = g.person_id"
+        " WHERE g.org_id = ? AND g.role = 'class_teacher' AND g.class_id = ? AND g.revoked_at IS NULL"
+        " AND p.status = 'active' ORDER BY g.id DESC", (org_id, class_id))
+    return ClassTeacher(*row) if row else None

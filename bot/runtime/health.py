@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.db import Database
+from bot.repo import inbox
 
 HEARTBEAT_KEY = "heartbeat"          # unix seconds, written every minute by the heartbeat job
 VK_OK_KEY = "vk_last_ok"             # unix seconds of the last VK call that succeeded
@@ -23,9 +24,9 @@ class Health:
 
 async def check(db: Database, now: int) -> Health:
     try:
-        heartbeat = await db.fetchval("SELECT value FROM kv WHERE key = ?", (HEARTBEAT_KEY,))
-        vk_ok = await db.fetchval("SELECT value FROM kv WHERE key = ?", (VK_OK_KEY,))
-        oldest = await db.fetchval("SELECT MIN(received_at) FROM inbox WHERE status = 'pending'")
+        heartbeat = await inbox.get_kv(db, HEARTBEAT_KEY)
+        vk_ok = await inbox.get_kv(db, VK_OK_KEY)
+        oldest = await inbox.oldest_pending_at(db)
     except Exception as exc:  # the database itself is the problem
         return Health(False, f"database unreachable: {type(exc).__name__}")
     if heartbeat is None or now - int(heartbeat) > STALE_HEARTBEAT_S:

@@ -9,6 +9,7 @@ from bot import texts
 from bot.domain.clock import Clock
 from bot.db import Database
 from bot.domain.chat_types import OnUnknown
+from bot.repo import alerts as alert_repo
 from bot.repo import audit
 from bot.repo import chats as chat_repo
 from bot.repo import members as member_repo
@@ -130,7 +131,7 @@ class Admission:
         return action
 
     async def _handled_action(self, alert_id: int) -> str | None:
-        return await self.db.fetchval("SELECT handled_action FROM alert WHERE id = ?", (alert_id,))
+        return await alert_repo.handled_action(self.db, alert_id)
 
     async def expire_quarantine(self) -> int:
         """Job: unanswered quarantine turns into removal after the configured time. Never raises."""
@@ -198,6 +199,4 @@ class Admission:
 
 
 async def _open_alert(db: Database, chat_id: int, vk_id: int) -> Alert | None:
-    from bot.repo import alerts as alert_repo
-
     return await alert_repo.open_for(db, chat_id, "quarantine", vk_id)

@@ -9,6 +9,7 @@ from bot import texts
 from bot.domain.clock import Clock
 from bot.db import Database
 from bot.repo import alerts as alert_repo
+from bot.repo import people as people_repo
 from bot.repo import roles as role_repo
 from bot.repo.alerts import Alert
 from bot.services.notify import Notifier
@@ -30,8 +31,7 @@ class Alerts:
         person_ids = [g.person_id for g in grants] + list(extra_person_ids)
         vk_ids: list[int] = []
         for person_id in dict.fromkeys(person_ids):
-            vk_id = await self.db.fetchval(
-                "SELECT vk_id FROM person WHERE id = ? AND status = 'active'", (person_id,))
+            vk_id = await people_repo.vk_id_of(self.db, person_id)
             if vk_id:
                 vk_ids.append(vk_id)
         return list(dict.fromkeys(vk_ids))
@@ -68,7 +68,7 @@ class Alerts:
         from bot.repo import inbox
 
         if peer_id is None:
-            await self.db.execute("DELETE FROM kv WHERE key = ?", (f"alerts_peer:{org_id}",))
+            await inbox.delete_kv(self.db, f"alerts_peer:{org_id}")
         else:
             await inbox.set_kv(self.db, f"alerts_peer:{org_id}", str(peer_id))
 

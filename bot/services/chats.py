@@ -14,6 +14,7 @@ from bot.domain.errors import NotAllowed, UserError
 from bot.repo import chats as chat_repo
 from bot.repo import members as member_repo
 from bot.repo import people as people_repo
+from bot.repo import roles as role_repo
 from bot.repo.chats import Chat
 from bot.repo.orgs import Org
 from bot.services import eligibility
@@ -84,18 +85,12 @@ class Chats:
         if request.preset.needs is Needs.CLASS and request.cls is not None:
             class_id = await people_repo.class_id(self.db, org.id, request.cls)
             if class_id is not None:
-                row = await self.db.fetchone(
-                    "SELECT p.id, p.vk_id, p.full_name FROM role_grant g JOIN person p ON p.id = g.person_id"
-                    " WHERE g.org_id = ? AND g.role = 'class_teacher' AND g.class_id = ? AND g.revoked_at IS NULL"
-                    " AND p.status = 'active' ORDER BY g.id DESC", (org.id, class_id))
-                if row is not None:
-                    if row[1] is None:
-                        raise UserError(texts.CHAT_LEADER_NOT_LINKED.format(name=row[2]))
-                    return row[0], row[1]
-        row = await self.db.fetchone(
-            "SELECT id FROM person WHERE vk_id = ? AND home_org_id = ? AND status = 'active' ORDER BY kind = 'staff' DESC",
-            (caller.vk_id, org.id))
-        return (row[0] if row else None), caller.vk_id
+                teacher = await role_repo.class_teacher(self.db, org.id, class_id)
+                if teacher is not None:
+                    if teacher.vk_id is None:
+                        raise UserError(texts.CHAT_LEADER_NOT_LINKED.format(name=teacher.full_name))
+                    return teacher.person_id, teacher.vk_id
+        return await people_repo.id_in_org_by_vk(self.db, org.id, caller.vk_id), caller.vk_id
 
     async def _class_id(self, org: Org, request: ChatRequest) -> int | None:
         """The class must already be in the school's roster: a typo must not invent a class."""
@@ -208,8 +203,7 @@ class Chats:
         if await self.access.allowed(caller, "chat_moderate", chat.org_id):
             return True
         if chat.leader_id is not None:
-            leader_vk = await self.db.fetchval(
-                "SELECT vk_id FROM person WHERE id = ? AND status = 'active'", (chat.leader_id,))
+            leader_vk = await people_repo.vk_id_of(self.db, chat.leader_id)
             # the leader counts only while they still hold a role that leads this chat type
             return leader_vk == caller.vk_id and await eligibility.leader_valid(self.db, chat)
         return False

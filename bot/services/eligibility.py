@@ -5,44 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.db import Database
-from bot.domain.chat_types import PRESETS, Audience, ChatPreset
+from bot.domain.chat_types import PRESETS, ChatPreset
+from bot.repo import audience as audience_repo
+from bot.repo import chats as chat_repo
 from bot.repo import people as people_repo
+from bot.repo import roles as role_repo
 from bot.repo.chats import Chat
 from bot.repo.people import Person
-
-# SQL selecting person ids of a chat's audience; parameters: org_id, class_id (may be NULL)
-_AUDIENCE_SQL: dict[Audience, str] = {
-    Audience.PARENTS_OF_CLASS: (
-        "SELECT DISTINCT p.id FROM person p JOIN parent_child pc ON pc.parent_id = p.id"
-        " JOIN person c ON c.id = pc.child_id JOIN student s ON s.person_id = c.id"
-        " WHERE p.home_org_id = :org AND p.status = 'active' AND c.status = 'active' AND s.class_id = :cls"
-    ),
-    Audience.PARENTS_OF_SCHOOL: (
-        "SELECT DISTINCT p.id FROM person p JOIN parent_child pc ON pc.parent_id = p.id"
-        " JOIN person c ON c.id = pc.child_id"
-        " WHERE p.home_org_id = :org AND p.status = 'active' AND c.status = 'active'"
-    ),
-    Audience.STUDENTS_OF_CLASS: (
-        "SELECT p.id FROM person p JOIN student s ON s.person_id = p.id"
-        " WHERE p.home_org_id = :org AND p.status = 'active' AND s.class_id = :cls"
-    ),
-    Audience.ALL_STAFF: "SELECT p.id FROM person p WHERE p.home_org_id = :org AND p.status = 'active' AND p.kind = 'staff'",
-    Audience.ADMIN_TEAM: (
-        "SELECT DISTINCT g.person_id FROM role_grant g JOIN person p ON p.id = g.person_id"
-        " WHERE g.org_id = :org AND g.revoked_at IS NULL AND p.status = 'active'"
-        " AND g.role IN ('school_admin', 'admin_team')"
-    ),
-    Audience.HOMESCHOOL: (
-        "SELECT p.id FROM person p JOIN student s ON s.person_id = p.id"
-        " WHERE p.home_org_id = :org AND p.status = 'active' AND s.mode = 'homeschool'"
-        " AND (:cls IS NULL OR s.class_id = :cls)"
-    ),
-    Audience.STAFF_AND_GUESTS: "SELECT p.id FROM person p WHERE p.home_org_id = :org AND p.status = 'active' AND p.kind = 'staff'",
-    Audience.STUDENTS_AND_PARENTS: (
-        "SELECT p.id FROM person p WHERE p.home_org_id = :org AND p.status = 'active' AND p.kind IN ('student', 'parent')"
-    ),
-}
-
 
 @dataclass(frozen=True)
 class Verdict:
@@ -59,27 +28,16 @@ def preset_of(chat: Chat) -> ChatPreset:
 
 
 async def audience_ids(db: Database, chat: Chat) -> set[int]:
-    sql = _AUDIENCE_SQL[preset_of(chat).audience]
-    rows = await db.fetchall(sql, {"org": chat.org_id, "cls": chat.class_id})
-    return {row[0] for row in rows}
+    return await audience_repo.person_ids(db, preset_of(chat).audience, org_id=chat.org_id, class_id=chat.class_id)
 
 
 async def staff_ids(db: Database, chat: Chat) -> set[int]:
     """Staff of the chat's school admitted by the preset (besides the audience)."""
     preset = preset_of(chat)
     if "*" in preset.staff_roles:
-        rows = await db.fetchall(
-            "SELECT id FROM person WHERE home_org_id = ? AND status = 'active' AND kind = 'staff'", (chat.org_id,))
-        return {row[0] for row in rows}
-    roles = [r for r in preset.staff_roles]
-    marks = ",".join("?" * len(roles))
-    rows = await db.fetchall(
-        f"SELECT g.person_id, g.role, g.class_id, g.subject FROM role_grant g JOIN person p ON p.id = g.person_id"
-        f" WHERE g.org_id = ? AND g.revoked_at IS NULL AND p.status = 'active' AND g.role IN ({marks})",
-        (chat.org_id, *roles),
-    )
+        return await people_repo.active_staff_ids(db, chat.org_id)
     ids = set()
-    for person_id, role, class_id, subject in rows:
+    for person_id, role, class_id, subject in await role_repo.scopes_in_org(db, chat.org_id, preset.staff_roles):
         if role == "class_teacher" and chat.class_id is not None and class_id != chat.class_id:
             continue
         if role == "subject_teacher" and (chat.subject or "").casefold() != (subject or "").casefold():
@@ -99,12 +57,7 @@ async def leader_valid(db: Database, chat: Chat) -> bool:
     if chat.leader_id is None or chat.type is None:
         return False
     roles = tuple(preset_of(chat).leader_roles) + MANAGER_ROLES
-    marks = ",".join("?" * len(roles))
-    rows = await db.fetchall(
-        f"SELECT g.role, g.class_id, g.subject FROM role_grant g JOIN person p ON p.id = g.person_id"
-        f" WHERE g.person_id = ? AND g.org_id = ? AND g.revoked_at IS NULL AND p.status = 'active'"
-        f" AND g.role IN ({marks})", (chat.leader_id, chat.org_id, *roles))
-    for role, class_id, subject in rows:
+    for _, role, class_id, subject in await role_repo.scopes_of_person(db, chat.leader_id, chat.org_id, roles):
         if role == "class_teacher" and chat.class_id is not None and class_id != chat.class_id:
             continue
         if role == "subject_teacher" and (subject or "").casefold() != (chat.subject or "").casefold():
@@ -115,12 +68,10 @@ async def leader_valid(db: Database, chat: Chat) -> bool:
 
 async def clear_stale_leaders(db: Database, org_id: int) -> int:
     """After a revocation or an import: chats whose leader no longer may lead lose the leader."""
-    from bot.repo import chats as chat_repo
-
     cleared = 0
     for chat in await chat_repo.in_org(db, org_id):
         if chat.leader_id is not None and not await leader_valid(db, chat):
-            await db.execute("UPDATE chat SET leader_id = NULL WHERE id = ?", (chat.id,))
+            await chat_repo.clear_leader(db, chat.id)
             cleared += 1
     return cleared
 

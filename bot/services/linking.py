@@ -11,6 +11,7 @@ from bot.domain import codes
 from bot.domain.classes import ClassName
 from bot.domain.tables import CodeEntry, codes_sheet, to_csv, to_xlsx
 from bot.domain.errors import UserError
+from bot.repo import codes as code_repo
 from bot.repo import orgs as org_repo
 from bot.repo import people as people_repo
 from bot.repo.orgs import Org
@@ -50,11 +51,8 @@ class Linking:
                         continue
                     issued.add(person.id)
                     code = codes.new_code()
-                    await self.db.execute(
-                        "INSERT INTO join_code (person_id, code_hash, expires_at, created_by, created_at, class_id)"
-                        " VALUES (?, ?, ?, ?, ?, ?)",
-                        (person.id, codes.hash_code(code, self.pepper), now + self.ttl, actor_vk, now, class_id),
-                    )
+                    await code_repo.add(self.db, person_id=person.id, code_hash=codes.hash_code(code, self.pepper),
+                                        expires_at=now + self.ttl, created_by=actor_vk, now=now, class_id=class_id)
                     entries.append(CodeEntry(person.full_name, cls, kind, code, until, child, person.id))
         headers, rows = codes_sheet(entries)
         return entries, to_xlsx({texts.CODES_SHEET_TITLE.format(cls=cls): (headers, rows)}), to_csv(headers, rows)
@@ -62,16 +60,11 @@ class Linking:
     async def confirm_delivered(self, entries: list[CodeEntry]) -> None:
         """The printout reached the staff member: these people's older unused codes *of the same
         class's sheets* stop working (a sheet of another class, e.g. a sibling's, stays valid)."""
-        await self.db.executemany(
-            "DELETE FROM join_code WHERE person_id = ? AND used_at IS NULL AND code_hash != ?"
-            " AND class_id IS (SELECT class_id FROM join_code WHERE code_hash = ?)",
-            [(e.person_id, h, h) for e in entries for h in [codes.hash_code(e.code, self.pepper)]])
+        await code_repo.drop_older(self.db, [(e.person_id, codes.hash_code(e.code, self.pepper)) for e in entries])
 
     async def discard(self, entries: list[CodeEntry]) -> None:
         """Delivery failed: drop the new codes; the previous printout stays valid."""
-        await self.db.executemany(
-            "DELETE FROM join_code WHERE code_hash = ? AND used_at IS NULL",
-            [(codes.hash_code(e.code, self.pepper),) for e in entries])
+        await code_repo.drop_unused(self.db, [codes.hash_code(e.code, self.pepper) for e in entries])
 
     async def redeem(self, vk_id: int, text: str, now: int) -> tuple[str, int | None]:
         """Link ``vk_id`` by a code; returns (answer, linked person id or None)."""
@@ -89,12 +82,11 @@ class Linking:
             left = MAX_WRONG_PER_HOUR - earlier - 1
             return (texts.CODE_WRONG.format(left=left) if left > 0 else texts.CODE_THROTTLED), None
         # a real code (even an expired one) was no guess: the slot is given back
-        await self.db.execute("DELETE FROM code_attempt WHERE rowid = ?", (attempt_id,))
+        await code_repo.drop_attempt(self.db, attempt_id)
         return answer
 
     async def _attempts(self, vk_id: int, now: int) -> int:
-        return await self.db.fetchval(
-            "SELECT COUNT(*) FROM code_attempt WHERE vk_id = ? AND at > ?", (vk_id, now - HOUR))
+        return await code_repo.attempts_since(self.db, vk_id, now - HOUR)
 
     async def _claim_attempt(self, vk_id: int, now: int) -> tuple[int, int] | None:
         """Take one of the hour's guess slots before the code is looked at: counting and
@@ -104,42 +96,34 @@ class Linking:
             used = await self._attempts(vk_id, now)
             if used >= MAX_WRONG_PER_HOUR:
                 return None
-            return await self.db.execute("INSERT INTO code_attempt (vk_id, at) VALUES (?, ?)", (vk_id, now)), used
+            return await code_repo.add_attempt(self.db, vk_id, now), used
 
     async def _check(self, vk_id: int, canonical: str, now: int) -> tuple[str, int | None] | None:
         """The code itself, once a guess slot is held: (answer, linked person id or None), or
         None for a wrong guess (no such code, or one another account used)."""
         digest = codes.hash_code(canonical, self.pepper)
-        row = await self.db.fetchone(
-            "SELECT id, person_id, expires_at, used_at, used_by_vk FROM join_code WHERE code_hash = ?", (digest,)
-        )
-        if row is None or (row["used_at"] is not None and row["used_by_vk"] != vk_id):
+        row = await code_repo.by_hash(self.db, digest)
+        if row is None or (row.used_at is not None and row.used_by_vk != vk_id):
             return None
-        if row["used_at"] is not None:
+        if row.used_at is not None:
             # This account already redeemed the code: answer again, but record nothing new
             # (a second «link» event would make chat membership act twice).
-            person = await people_repo.get(self.db, row["person_id"])
+            person = await people_repo.get(self.db, row.person_id)
             if person is not None and person.status == "active" and person.vk_id == vk_id:
                 return await self._linked_answer(person), person.id
-        if row["expires_at"] <= now:
+        if row.expires_at <= now:
             return texts.CODE_EXPIRED, None
-        person = await people_repo.get(self.db, row["person_id"])
+        person = await people_repo.get(self.db, row.person_id)
         if person is None or person.status != "active":
             return texts.CODE_EXPIRED, None
         if person.vk_id is not None and person.vk_id != vk_id:
             return texts.CODE_ALREADY_OTHER, None
-        clash = await self.db.fetchval(
-            "SELECT id FROM person WHERE home_org_id = ? AND kind = ? AND vk_id = ? AND id != ?",
-            (person.home_org_id, person.kind, vk_id, person.id),
-        )
+        clash = await people_repo.other_with_vk(self.db, person.home_org_id, person.kind, vk_id, person.id)
         if clash:
             return texts.CODE_CONFLICT, None
         async with self.db.transaction():
-            claimed = await self.db.execute_rowcount(
-                "UPDATE join_code SET used_at = ?, used_by_vk = ? WHERE id = ? AND used_at IS NULL",
-                (now, vk_id, row["id"]),
-            )
-            if not claimed and row["used_by_vk"] != vk_id:
+            claimed = await code_repo.use(self.db, row.id, vk_id=vk_id, now=now)
+            if not claimed and row.used_by_vk != vk_id:
                 return None  # another account took the code a moment ago
             await people_repo.link_vk(self.db, person.id, vk_id, now)
             await people_repo.record_event(self.db, org_id=person.home_org_id, kind="link", person_id=person.id,

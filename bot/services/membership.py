@@ -16,6 +16,7 @@ from bot.domain.chat_types import PRESETS
 from bot.repo import audit
 from bot.repo import chats as chat_repo
 from bot.repo import members as member_repo
+from bot.repo import orgs as org_repo
 from bot.repo import people as people_repo
 from bot.repo import roles as role_repo
 from bot.pipeline.effects import Lane
@@ -155,13 +156,7 @@ class Membership:
         now = self.now()
         async with self.db.transaction():
             # claim first: a concurrent consumer (the job, another worker) skips claimed events
-            await self.db.execute(
-                "UPDATE roster_event SET claim_token = ?, claimed_until = ? WHERE id IN ("
-                " SELECT id FROM roster_event WHERE consumed_at IS NULL"
-                " AND (claimed_until IS NULL OR claimed_until < ?) ORDER BY id LIMIT ?)",
-                (token, now + CLAIM_SECONDS, now, limit))
-            events = [dict(row) for row in await self.db.fetchall(
-                "SELECT * FROM roster_event WHERE claim_token = ? AND consumed_at IS NULL ORDER BY id", (token,))]
+            events = await people_repo.claim_events(self.db, token, until=now + CLAIM_SECONDS, now=now, limit=limit)
         if not events:
             return 0
         plan = Plan()
@@ -172,7 +167,7 @@ class Membership:
                 for chat in await self._class_chats(event["to_class_id"]):
                     cls = await people_repo.class_name_of(self.db, chat.class_id or 0)
                     preset = PRESETS[chat.type or "students_class"]
-                    school = await self.db.fetchval("SELECT name FROM org WHERE id = ?", (chat.org_id,))
+                    school = await org_repo.name_of(self.db, chat.org_id)
                     plan.renames.append((chat, preset.title_for(cls=cls, subject=chat.subject, name=chat.subject,
                                                                 school=school or "")))
                 continue
@@ -187,15 +182,13 @@ class Membership:
             async with self.db.transaction():
                 await self._execute(plan)
                 now = self.now()
-                await self.db.executemany("UPDATE roster_event SET consumed_at = ?, claim_token = NULL,"
-                                          " claimed_until = NULL WHERE id = ?", [(now, e["id"]) for e in events])
+                await people_repo.consume_events(self.db, [e["id"] for e in events], now)
         return len(events)
 
     async def _class_chats(self, class_id: int | None) -> list[Chat]:
         if class_id is None:
             return []
-        rows = await self.db.fetchall("SELECT id FROM chat WHERE class_id = ? AND status = 'active'", (class_id,))
-        return [c for c in [await chat_repo.get(self.db, row[0]) for row in rows] if c is not None]
+        return await chat_repo.active_of_class(self.db, class_id)
 
     async def _execute(self, plan: Plan) -> None:
         """Record the plan: removals (a chat where the bot lost its rights is reported by the
@@ -234,7 +227,7 @@ class Membership:
                                                                           ("school_admin", "chat_responsible"))]
         vk_ids = []
         for person_id in dict.fromkeys(people):
-            vk_id = await self.db.fetchval("SELECT vk_id FROM person WHERE id = ?", (person_id,))
+            vk_id = await people_repo.vk_id_of(self.db, person_id, active_only=False)
             if vk_id:
                 vk_ids.append(vk_id)
         await self.notifier.to_people(vk_ids, texts.RIGHTS_LOST.format(title=chat.title))
@@ -331,7 +324,7 @@ class Membership:
     async def _vk_of(self, person_id: int | None) -> int | None:
         if person_id is None:
             return None
-        return await self.db.fetchval("SELECT vk_id FROM person WHERE id = ? AND status = 'active'", (person_id,))
+        return await people_repo.vk_id_of(self.db, person_id)
 
     # -- weekly reconciliation ---------------------------------------------------------
 
@@ -348,20 +341,20 @@ class Membership:
                                                  names=texts.RECONCILE_NAMES.format(names=names) if extra else "")
             people = [chat.leader_id] if chat.leader_id else []
             people += [g.person_id for g in await role_repo.active_in_org(self.db, chat.org_id or 0, ("school_admin",))]
-            vk_ids = [v for v in [await self.db.fetchval("SELECT vk_id FROM person WHERE id = ?", (p,))
+            vk_ids = [v for v in [await people_repo.vk_id_of(self.db, p, active_only=False)
                                   for p in dict.fromkeys(people)] if v]
             await self.notifier.to_people(vk_ids, text)
         return extra, missing
 
     async def reconcile_all(self) -> int:
         count = 0
-        for row in await self.db.fetchall("SELECT id FROM chat WHERE status = 'active' AND bot_is_admin = 1"):
-            chat = await chat_repo.get(self.db, row[0])
+        for chat_id in await chat_repo.moderated_ids(self.db):
+            chat = await chat_repo.get(self.db, chat_id)
             try:
                 if chat is not None and await self.reconcile(chat) is not None:
                     count += 1
             except Exception:
-                log.exception("reconciliation failed for chat %s", row[0])
+                log.exception("reconciliation failed for chat %s", chat_id)
         return count
 
 

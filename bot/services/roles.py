@@ -229,9 +229,7 @@ class Roles:
         for grant in await role_repo.active_for_person(self.db, person.id):
             if not may_grant(caller, grant.role, grant.org_id, ancestors if grant.org_id == org.id else []):
                 raise NotAllowed(texts.ROLE_NOT_GRANTABLE.format(role=ROLE_NAMES_RU[grant.role], org=org.name))
-        clash = await self.db.fetchval(
-            "SELECT id FROM person WHERE home_org_id = ? AND kind = ? AND vk_id = ? AND id != ?",
-            (org.id, person.kind, vk_id, person.id))
+        clash = await people_repo.other_with_vk(self.db, org.id, person.kind, vk_id, person.id)
         if clash:
             raise UserError(texts.CODE_CONFLICT)
         async with self.db.transaction():

@@ -345,7 +345,7 @@ class Roster:
             for old, new in plan_promotion([c for _, c in current], org.last_grade):
                 cid = ids[str(old)]
                 if new is None:
-                    await self.db.execute("UPDATE class_group SET status = 'graduated' WHERE id = ?", (cid,))
+                    await people_repo.graduate_class(self.db, cid)
                     for student in await people_repo.students_of_class(self.db, cid):
                         await people_repo.set_status(self.db, student.id, "graduated", now)
                         await people_repo.record_event(self.db, org_id=org_id, kind="graduate",
@@ -353,8 +353,7 @@ class Roster:
                                                        actor_vk=caller.vk_id, now=now)
                     graduated.append(str(old))
                 else:
-                    await self.db.execute("UPDATE class_group SET grade = ?, letter = ? WHERE id = ?",
-                                          (new.grade, new.letter, cid))
+                    await people_repo.rename_class(self.db, cid, new)
                     await people_repo.record_event(self.db, org_id=org_id, kind="promote", from_class=cid,
                                                    to_class=cid, actor_vk=caller.vk_id, now=now,
                                                    details={"from": str(old), "to": str(new)})

@@ -10,7 +10,9 @@ from bot import texts
 from bot.db import Database
 from bot.domain.calendar import first_working_day
 from bot.repo import inbox
+from bot.repo import members as member_repo
 from bot.repo import orgs as org_repo
+from bot.repo import people as people_repo
 from bot.repo import roles as role_repo
 from bot.repo.orgs import Org
 from bot.services.notify import Notifier
@@ -28,21 +30,14 @@ def is_due(org: Org, now_utc: datetime, hour: int) -> bool:
 
 async def discrepancies(db: Database, org_id: int) -> list[str]:
     lines: list[str] = []
-    unlinked = dict(await db.fetchall(
-        "SELECT kind, COUNT(*) FROM person WHERE home_org_id = ? AND status = 'active' AND vk_id IS NULL"
-        " GROUP BY kind", (org_id,)))
+    unlinked = await people_repo.unlinked_counts(db, org_id)
     if any(unlinked.values()):
         lines.append(texts.UPKEEP_UNLINKED.format(
             students=unlinked.get("student", 0), parents=unlinked.get("parent", 0), staff=unlinked.get("staff", 0)))
-    rows = await db.fetchall(
-        "SELECT c.grade || c.letter FROM class_group c WHERE c.org_id = ? AND c.status = 'active'"
-        " AND NOT EXISTS (SELECT 1 FROM role_grant g WHERE g.class_id = c.id AND g.role = 'class_teacher'"
-        " AND g.revoked_at IS NULL) ORDER BY c.grade, c.letter", (org_id,))
-    if rows:
-        lines.append(texts.UPKEEP_NO_TEACHER.format(classes=", ".join(row[0] for row in rows)))
-    stale = await db.fetchval(
-        "SELECT COUNT(*) FROM chat_member m JOIN person p ON p.id = m.person_id JOIN chat c ON c.id = m.chat_id"
-        " WHERE c.org_id = ? AND m.state = 'member' AND p.status != 'active'", (org_id,))
+    untaught = await people_repo.classes_without_teacher(db, org_id)
+    if untaught:
+        lines.append(texts.UPKEEP_NO_TEACHER.format(classes=", ".join(untaught)))
+    stale = await member_repo.stale_count(db, org_id)
     if stale:
         lines.append(texts.UPKEEP_STALE_MEMBERS.format(count=stale))
     return lines
@@ -52,7 +47,7 @@ async def recipients(db: Database, org_id: int) -> list[int]:
     grants = await role_repo.active_in_org(db, org_id, RECIPIENT_ROLES)
     ids = []
     for grant in grants:
-        vk_id = await db.fetchval("SELECT vk_id FROM person WHERE id = ? AND status = 'active'", (grant.person_id,))
+        vk_id = await people_repo.vk_id_of(db, grant.person_id)
         if vk_id:
             ids.append(vk_id)
     return list(dict.fromkeys(ids))

@@ -1,0 +1,71 @@
+"""One-time join codes handed out on paper, and the guesses made at them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from bot.db import Database
+
+
+@dataclass(frozen=True)
+class JoinCode:
+    id: int
+    person_id: int
+    expires_at: int
+    used_at: int | None
+    used_by_vk: int | None
+
+
+async def add(db: Database, *, person_id: int, code_hash: str, expires_at: int, created_by: int, now: int,
+              class_id: int) -> int:
+    return await db.execute(
+        "INSERT INTO join_code (person_id, code_hash, expires_at, created_by, created_at, class_id)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        (person_id, code_hash, expires_at, created_by, now, class_id),
+    )
+
+
+async def by_hash(db: Database, code_hash: str) -> JoinCode | None:
+    row = await db.fetchone(
+        "SELECT id, person_id, expires_at, used_at, used_by_vk FROM join_code WHERE code_hash = ?", (code_hash,)
+    )
+    return JoinCode(*row) if row else None
+
+
+async def drop_older(db: Database, kept: Iterable[tuple[int | None, str]]) -> None:
+    """For each (person id, hash of the code kept): the person's other unused codes of the kept
+    code's class stop working (a sheet of another class stays valid)."""
+    await db.executemany(
+        "DELETE FROM join_code WHERE person_id = ? AND used_at IS NULL AND code_hash != ?"
+        " AND class_id IS (SELECT class_id FROM join_code WHERE code_hash = ?)",
+        [(person_id, code_hash, code_hash) for person_id, code_hash in kept])
+
+
+async def drop_unused(db: Database, code_hashes: Iterable[str]) -> None:
+    await db.executemany(
+        "DELETE FROM join_code WHERE code_hash = ? AND used_at IS NULL", [(h,) for h in code_hashes])
+
+
+async def use(db: Database, code_id: int, *, vk_id: int, now: int) -> bool:
+    """Mark an unused code used by this account; False when it was already used."""
+    count = await db.execute_rowcount(
+        "UPDATE join_code SET used_at = ?, used_by_vk = ? WHERE id = ? AND used_at IS NULL",
+        (now, vk_id, code_id),
+    )
+    return bool(count)
+
+
+# -- guesses --------------------------------------------------------------------------------
+
+
+async def attempts_since(db: Database, vk_id: int, since: int) -> int:
+    return await db.fetchval("SELECT COUNT(*) FROM code_attempt WHERE vk_id = ? AND at > ?", (vk_id, since))
+
+
+async def add_attempt(db: Database, vk_id: int, at: int) -> int:
+    return await db.execute("INSERT INTO code_attempt (vk_id, at) VALUES (?, ?)", (vk_id, at))
+
+
+async def drop_attempt(db: Database, attempt_id: int) -> None:
+    await db.execute("DELETE FROM code_attempt WHERE rowid = ?", (attempt_id,))
