@@ -20,12 +20,15 @@ Source = tuple[str, str]  # (path relative to the repository, its text)
 
 VK_METHOD = re.compile(r"^(messages|users|groups|docs|execute|utils|photos|wall|polls)\.[a-zA-Z]+$")
 VK_ADAPTER = ("bot/vk/", "vkemu/")  # the adapter, and the emulator that plays VK
+# bench/ counts what the emulator received (``call.method == "messages.delete"``), as tests do: it
+# observes VK traffic from outside and is no caller of VK
+OBSERVERS = ("bench/",)
 
 
 def vk_method_names(sources: Iterable[Source]) -> list[str]:
     problems = []
     for path, text in sources:
-        if path.startswith(VK_ADAPTER):
+        if path.startswith(VK_ADAPTER + OBSERVERS):
             continue
         for node in ast.walk(ast.parse(text, path)):
             if isinstance(node, ast.Constant) and isinstance(node.value, str):
@@ -154,7 +157,7 @@ def test_a_vk_method_name_in_a_service_is_found_with_its_line() -> None:
 
 def test_vk_method_names_are_allowed_in_the_adapter_and_the_emulator() -> None:
     text = 'M = "messages.send"\n'
-    assert vk_method_names([("bot/vk/x.py", text), ("vkemu/x.py", text)]) == []
+    assert vk_method_names([("bot/vk/x.py", text), ("vkemu/x.py", text), ("bench/x.py", text)]) == []
     # prose that mentions a method is not a method name
     assert vk_method_names([("bot/services/x.py", 'T = "see users.get and messages.send"\n')]) == []
 
