@@ -30,10 +30,11 @@ def labeler(app: App) -> BotLabeler:
             await on_join(app, message, member_id)
 
     @bl.message(ChatMessageRule(), blocking=False)
-    @guarded
     async def notice_rights(message: Message, app: App) -> None:
         # A community bot sees every chat message only as a chat admin; so an ordinary message
         # (not a mention) from a chat we think we lack rights in means we were made admin.
+        # Not `guarded`: nobody in the chat is answered about a failure of this observer; it
+        # reaches the pipeline (retried, at last parked and reported to the operators).
         chat = await chat_of(message, app.db)
         if chat is None:
             await chat_repo.ensure(app.db, message.peer_id, added_by=None, now=app.now())
