@@ -51,6 +51,6 @@ def labeler(app: App) -> BotLabeler:
         if month > current:
             raise UserError(t.FUTURE_MONTH.format(month=month, current=current))
         files = await prepare(app.report_db, org, month, app.now())
-        await deliver(app.gateway, message.peer_id, files)
+        await deliver(app.gateway, app.effects, message.peer_id, files)
 
     return bl

@@ -18,6 +18,8 @@ from zoneinfo import ZoneInfo
 from bot.texts import reports as t
 from bot.db import Database
 from bot.repo import activity as activity_repo
+from bot.pipeline.effects import Effects
+from bot.pipeline.unit import unit
 from bot.repo import inbox
 from bot.repo import orgs as org_repo
 from bot.repo import people as people_repo
@@ -59,12 +61,20 @@ async def prepare(db: Database, org: Org, month: str, now: float) -> ReportFiles
     return ReportFiles(text, xlsx, csv, png, f"otchet-{org.code}-{month}")
 
 
-async def deliver(gateway: Any, peer_id: int, files: ReportFiles, *, intro: str | None = None) -> None:
-    """Upload the three files for ``peer_id`` and send the summary with them (VK errors propagate)."""
+async def upload(gateway: Any, peer_id: int, files: ReportFiles) -> str:
+    """Upload the three files for ``peer_id``; the attachment string (VK errors propagate).
+    An upload is not seen by anyone until the message that carries it is sent."""
     docs = [await gateway.upload_doc(peer_id, f"{files.basename}.{ext}", data)
             for ext, data in (("xlsx", files.xlsx), ("csv", files.csv), ("png", files.png))]
+    return ",".join(docs)
+
+
+async def deliver(gateway: Any, effects: Effects, peer_id: int, files: ReportFiles, *,
+                  intro: str | None = None) -> None:
+    """Upload the files and record the summary with them (sent by the action runner)."""
+    attachment = await upload(gateway, peer_id, files)
     text = f"{intro}\n{files.text}" if intro else files.text
-    await gateway.send(peer_id, text, attachment=",".join(docs))
+    await effects.send(peer_id, text, attachment=attachment)
 
 
 async def recipients(db: Database, org: Org) -> list[int]:
@@ -93,8 +103,9 @@ async def freeze_closed_months(db: Database, now: float) -> int:
     return frozen
 
 
-async def send_monthly(db: Database, gateway: Any, now: float, hour: int) -> int:
-    """Send last month's report to every org due now; returns how many orgs were sent."""
+async def send_monthly(db: Database, gateway: Any, effects: Effects, now: float, hour: int) -> int:
+    """Send last month's report to every org due now; returns how many orgs were sent. The
+    messages and the «sent» mark are recorded in one transaction: once per org and month."""
     now_utc = datetime.fromtimestamp(now, UTC)
     sent = 0
     for kind in ("school", "municipality", "region"):
@@ -107,14 +118,23 @@ async def send_monthly(db: Database, gateway: Any, now: float, hour: int) -> int
                 if await inbox.get_kv(db, key):
                     continue
                 people = await recipients(db, org)
-                if people:
-                    files = await prepare(db, org, previous_month(now, org.timezone), now)
-                    for vk_id in people:
-                        try:
-                            await deliver(gateway, vk_id, files, intro=t.MONTHLY_INTRO)
-                        except Exception as exc:  # one unreachable person must not stop the others
-                            log.warning("monthly report to %s (org %s) not delivered: %s", vk_id, org.id, exc)
-                await inbox.set_kv(db, key, str(int(now)))
+                uploaded: dict[int, str] = {}
+                files = await prepare(db, org, previous_month(now, org.timezone), now) if people else None
+                for vk_id in people:
+                    try:
+                        assert files is not None
+                        uploaded[vk_id] = await upload(gateway, vk_id, files)
+                    except Exception as exc:  # one unreachable person must not stop the others
+                        log.warning("monthly report to %s (org %s) not uploaded: %s", vk_id, org.id,
+                                    type(exc).__name__)
+                with unit(key):
+                    async with db.transaction():
+                        if await inbox.get_kv(db, key):
+                            continue  # another worker was faster
+                        for vk_id, attachment in uploaded.items():
+                            assert files is not None
+                            await effects.send(vk_id, f"{t.MONTHLY_INTRO}\n{files.text}", attachment=attachment)
+                        await inbox.set_kv(db, key, str(int(now)))
                 sent += 1
             except Exception:
                 log.exception("monthly report failed for org %s", org.id)
@@ -129,7 +149,8 @@ async def monthly_reports(app: Any) -> int:
     except Exception:
         log.exception("freezing last month's rosters failed")
     try:
-        return await send_monthly(getattr(app, "report_db", app.db), app.gateway, now, app.settings.reports.hour)
+        return await send_monthly(getattr(app, "report_db", app.db), app.gateway, app.effects, now,
+                                  app.settings.reports.hour)
     except Exception:
         log.exception("monthly_reports failed")
         return 0

@@ -11,6 +11,7 @@ from bot.domain.clock import Clock
 from bot.db import Database
 from bot.domain.chat_types import ChatRequest, ChatRequestError, Needs, parse_chat_request
 from bot.domain.errors import NotAllowed, UserError
+from bot.pipeline.effects import Lane
 from bot.repo import chats as chat_repo
 from bot.repo import members as member_repo
 from bot.repo import people as people_repo
@@ -172,10 +173,7 @@ class Chats:
         class_id = await self._class_id(org, request)
         leader_id, _ = await self._leader(caller, org, request)
         title = request.preset.title_for(cls=request.cls, subject=request.subject, name=request.name, school=org.name)
-        try:
-            await self.gateway.edit_chat_title(peer_id, title)
-        except VkError as exc:
-            log.info("could not retitle chat %s: %s", chat.id, exc.code)
+        await self.notifier.effects.retitle(peer_id, title, chat_id=chat.id, lane=Lane.NORMAL)
         link = await self._apply_preset(chat, org, request, class_id, leader_id, title)
         await self._record_known_member(chat.id, caller.vk_id, admitted_by=caller.vk_id)
         if self.on_bound is not None:

@@ -7,6 +7,8 @@ writes in B's class chat. Every figure asserted below is counted by hand in the 
 
 from __future__ import annotations
 
+import json
+
 import io
 from dataclasses import asdict
 from datetime import UTC, datetime
@@ -19,6 +21,7 @@ from bot.domain.clock import FixedClock
 from bot.config import Settings
 from bot.domain.classes import ClassName
 from bot.jobs.reports import monthly_reports, prepare
+from bot.pipeline.effects import Effects
 from bot.repo import activity as activity_repo
 from bot.repo import chats as chat_repo
 from bot.repo import people as people_repo
@@ -388,8 +391,12 @@ class FakeGateway:
         self.files.append((peer_id, filename))
         return f"doc-1_{len(self.files)}"
 
-    async def send(self, peer_id: int, text: str, **kwargs) -> None:
-        self.sent.append((peer_id, text, kwargs.get("attachment", "")))
+
+
+async def _recorded_sends(db) -> list[tuple[int, str, str]]:
+    """The messages the job recorded (the action runner sends them)."""
+    rows = await db.fetchall("SELECT peer_id, params FROM action WHERE kind = 'send' ORDER BY id")
+    return [(r[0], json.loads(r[1])["text"], json.loads(r[1]).get("attachment", "")) for r in rows]
 
 
 async def test_monthly_job_sends_on_first_working_day_once(scenario) -> None:
@@ -398,15 +405,17 @@ async def test_monthly_job_sends_on_first_working_day_once(scenario) -> None:
     gateway = FakeGateway()
     # Thu 1 Oct 2026, 10:05 in Moscow: A, the municipality and the region are due; B (17:05) is not
     clock = FixedClock(utc(2026, 10, 1, 7, 5))
-    app = SimpleNamespace(db=scenario.db, gateway=gateway, clock=clock,
+    app = SimpleNamespace(db=scenario.db, gateway=gateway, clock=clock, effects=Effects(scenario.db, clock),
                           settings=Settings(vk={"token": "x", "group_id": 1}))
     assert await monthly_reports(app) == 3
-    assert sorted(peer for peer, _, _ in gateway.sent) == [500, 700]
-    texts = {peer: text for peer, text, _ in gateway.sent}
+    sent = await _recorded_sends(scenario.db)
+    assert sorted(peer for peer, _, _ in sent) == [500, 700]
+    assert all(attachment.count("doc") == 3 for _, _, attachment in sent)
+    texts = {peer: text for peer, text, _ in sent}
     assert "Школа А (sch-a)" in texts[500] and "муниципалитет" in texts[700]
     assert [f for p, f in gateway.files if p == 500] == [
         "otchet-sch-a-2026-09.xlsx", "otchet-sch-a-2026-09.csv", "otchet-sch-a-2026-09.png"]
     assert await monthly_reports(app) == 0  # once per month
-    assert len(gateway.sent) == 2
+    assert len(await _recorded_sends(scenario.db)) == 2
     # rosters of every school were frozen as their September closed
     assert await activity_repo.frozen_orgs(scenario.db, MONTH) == {w.school_a.id, w.school_b.id}
