@@ -27,7 +27,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("run", parents=[common], help="запустить бота (без токена VK — демо)",
                    description="Запустить бота: long poll VK, планировщик, база. Без vk.token запускает демо.")
     sub.add_parser("check", parents=[common], help="проверить настройки сообщества VK",
-                   description="Проверить токен, сообщество, возможности ботов и Long Poll API; код 0, если всё в порядке.")
+                   description="Проверить токен, сообщество, возможности ботов и Long Poll API (в режиме callback — сервер Callback API, его адрес, версию и события); код 0, если всё в порядке.")
     sub.add_parser("migrate", parents=[common], help="применить миграции базы данных",
                    description="Применить недостающие миграции к базе из db.path.")
     demo = sub.add_parser("demo", parents=[common], help="показать работу бота на эмуляторе VK",
