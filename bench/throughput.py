@@ -108,22 +108,23 @@ async def zavuch(args: argparse.Namespace, students: int, tmp: Path) -> tuple[Ru
         await bot.settled(120)
         vk_calls = len(emu.calls) - calls0
         return (run, rss0, rss1, (after[0] - before[0], after[1] - before[1]),
-                hot_spots(profiler) if profiler else None, vk_calls)
+                hot_spots(profiler) + "\nand overall (libraries included):\n" + hot_spots(profiler, 25, False)
+                if profiler else None, vk_calls)
     finally:
         await bot.stop()
         await emu.stop()
 
 
-def hot_spots(profiler: cProfile.Profile, top: int = 15) -> str:
+def hot_spots(profiler: cProfile.Profile, top: int = 15, ours_only: bool = True) -> str:
     stats = pstats.Stats(profiler)
     ours = [(key, value) for key, value in stats.stats.items()  # type: ignore[attr-defined]
-            if any(f"{ROOT}/{pkg}/" in key[0] for pkg in ("bot", "handlers", "policies"))]
+            if not ours_only or any(f"{ROOT}/{pkg}/" in key[0] for pkg in ("bot", "handlers", "policies"))]
     ours.sort(key=lambda kv: kv[1][3], reverse=True)
     total = sum(v[2] for v in stats.stats.values())  # type: ignore[attr-defined]
     out = io.StringIO()
     out.write(f"  {'cum s':>7} {'own s':>7} {'calls':>8}  function (total profiled CPU {total:.2f} s)\n")
     for (path, line, name), (_, calls, own, cum, _) in ours[:top]:
-        where = path.replace(f"{ROOT}/", "")
+        where = path.replace(f"{ROOT}/", "").split("site-packages/")[-1]
         out.write(f"  {cum:7.2f} {own:7.2f} {calls:8d}  {where}:{line} {name}\n")
     return out.getvalue()
 
