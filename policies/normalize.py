@@ -176,9 +176,10 @@ def _spaced(seq: list[tuple[str, str] | None]) -> list[Token]:
     i, n = 0, len(seq)
     while i < n:
         j = i
-        while j < n and seq[j] is not None and len(seq[j][1]) <= _SHORT:
+        run: list[tuple[str, str]] = []
+        while j < n and (word := seq[j]) is not None and len(word[1]) <= _SHORT:
+            run.append(word)
             j += 1
-        run = seq[i:j]
         # shortest stretches first, so the evidence quotes no more than the spelled word
         spans = sorted(
             (

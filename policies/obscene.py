@@ -67,8 +67,14 @@ class _Matcher:
         found = [m for m in (self.head.match(form), inner) if m]
         if not found:
             return None
-        roots = [self.roots[int(m.lastgroup[1:].split("_")[0])] for m in found]
+        roots = [self.roots[_root_index(m)] for m in found]
         return min(roots, key=lambda r: r.tier)
+
+
+def _root_index(m: re.Match[str]) -> int:
+    """The root a match of _Matcher's patterns names: every alternative is a named group."""
+    assert m.lastgroup is not None
+    return int(m.lastgroup[1:].split("_")[0])
 
 
 _ALL = _Matcher(ROOTS)

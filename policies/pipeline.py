@@ -2,14 +2,17 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Callable
+from typing import Any, Callable
 
 from . import activity, caps, links, obscene, outsiders, personal_data, quiet_hours, wellbeing
 from .base import ACTION_WEIGHT, Action, AuthorHistory, Decision, MessageInput, Mode
 from .context import Context
 from .settings import ModerationSettings
 
-Check = Callable[[Context, object], list[Decision]]
+# Each check takes its own policy's settings class (ObsceneSettings, FloodSettings, ...):
+# the argument is Any because Callable is contravariant in it; CHECKS pairs each key with
+# the settings class default_settings() stores under that key.
+Check = Callable[[Context, Any], list[Decision]]
 
 # Order matters only for cost: cheap checks first; the result is sorted anyway.
 CHECKS: dict[str, Check] = {

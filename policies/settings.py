@@ -190,7 +190,8 @@ def apply_overrides(settings: ModerationSettings,
         current = policies[policy_id]
         if param:
             policies[policy_id] = _set_param(policy_id, current, param, value)
-        elif policy_id == "quiet_hours" and any(ch.isdigit() for ch in value):
+        elif (policy_id == "quiet_hours" and isinstance(current, QuietHoursSettings)
+              and any(ch.isdigit() for ch in value)):
             start, end = parse.parse_window(value)
             policies[policy_id] = replace(current, start=start, end=end, mode=Mode.ON)
         else:

@@ -33,6 +33,7 @@ from policies import (
 from bot.texts import policies as policy_texts
 from policies.base import Entry, fingerprint
 from policies.normalize import mask
+from policies.settings import QuietHoursSettings
 from policies.quiet_hours import period_start
 
 log = logging.getLogger(__name__)
@@ -84,7 +85,7 @@ class Moderation:
         settings = default_settings(chat.type or "")
         org = await org_repo.get(self.db, chat.org_id or 0)
         quiet = settings.policies.get("quiet_hours")
-        if org is not None and quiet is not None:
+        if org is not None and isinstance(quiet, QuietHoursSettings):
             policies = dict(settings.policies)
             policies["quiet_hours"] = replace(quiet, timezone=org.timezone)
             settings = replace(settings, policies=policies)
