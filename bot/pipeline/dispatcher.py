@@ -1,7 +1,9 @@
 """Events of one peer in order, one at a time; different peers in parallel up to a cap.
 
 ``put`` waits while too many events are queued (back-pressure: long polling stops fetching
-instead of memory growing). Each event is handled by ``handle``; an event that raises is retried
+instead of memory growing). One busy peer cannot hold everyone up: beyond ``per_peer`` events in
+memory, a peer's further events stay only on disk (they are already in the inbox) and are read
+back, in order, when its queue runs dry. Each event is handled by ``handle``; an event that raises is retried
 a few times in place (later events of the same peer wait — their decisions depend on it), then
 parked by ``park`` so that nothing else waits for it.
 """
@@ -41,13 +43,18 @@ class Dispatcher:
         park: Callable[[Event, BaseException, int], Awaitable[None]],
         *,
         max_active: int = 32,
-        max_queued: int = 1000,
+        max_queued: int = 5000,
+        per_peer: int = 100,
+        load_spilled: Callable[[int, int], Awaitable[list[Event]]] | None = None,
         attempts: int = 3,
         retry_delays: tuple[float, ...] = (0.05, 0.5),
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         self._handle = handle
         self._park = park
+        self.per_peer = per_peer
+        self._load_spilled = load_spilled  # (peer, limit) -> the peer's pending events on disk
+        self._spilled: dict[int, int] = {}  # peer -> events left on disk since the last read-back
         self._active = asyncio.Semaphore(max_active)
         self.max_queued = max_queued
         self.attempts = attempts
@@ -74,8 +81,13 @@ class Dispatcher:
     def put_nowait(self, event: Event) -> None:
         """Queue without waiting (replay of a previous run's events: they are already on disk)."""
         peer = peer_of(event)
-        self._queues.setdefault(peer, collections.deque()).append(event)
-        self._queued += 1
+        queue = self._queues.setdefault(peer, collections.deque())
+        on_disk = self._load_spilled is not None and bool(event.get("event_id"))
+        if on_disk and (peer in self._spilled or len(queue) >= self.per_peer):
+            self._spilled[peer] = self._spilled.get(peer, 0) + 1  # read back when its turn comes
+        else:
+            queue.append(event)
+            self._queued += 1
         if peer not in self._drains:
             self._drains[peer] = asyncio.create_task(self._drain(peer), name=f"peer-{peer}")
 
@@ -83,7 +95,10 @@ class Dispatcher:
         queue = self._queues[peer]
         try:
             async with self._active:
-                while queue:
+                while queue or peer in self._spilled:
+                    if not queue:
+                        await self._read_back(peer, queue)
+                        continue
                     event = queue[0]
                     try:
                         await self._one(event)
@@ -98,6 +113,19 @@ class Dispatcher:
             if queue:  # cancelled with events left: they stay pending in the inbox
                 self._queued -= len(queue)
                 self._queues.pop(peer, None)
+
+    async def _read_back(self, peer: int, queue: collections.deque[Event]) -> None:
+        """The peer's queue ran dry while events of it wait on disk: read the next ones back.
+        Everything earlier of this peer is handled, so what is pending on disk comes next."""
+        assert self._load_spilled is not None
+        seen = self._spilled.get(peer, 0)
+        events = await self._load_spilled(peer, self.per_peer)
+        if not events and self._spilled.get(peer, 0) == seen:
+            self._spilled.pop(peer, None)  # nothing left on disk and nothing new meanwhile
+            await self._signal()
+            return
+        queue.extend(events)
+        self._queued += len(events)
 
     async def _one(self, event: Event) -> None:
         for attempt in range(1, self.attempts + 1):
@@ -128,7 +156,7 @@ class Dispatcher:
     async def idle(self) -> None:
         """Return once nothing is queued or running."""
         async with self._progress:
-            await self._progress.wait_for(lambda: self._queued == 0)
+            await self._progress.wait_for(lambda: self._queued == 0 and not self._spilled)
 
     async def wait_progress(self) -> None:
         async with self._progress:

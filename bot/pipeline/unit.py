@@ -15,6 +15,7 @@ class Unit:
     seq: int = 0
     recorded: list[int] = field(default_factory=list)
     gate: int | None = None  # seq of the sanction's deletion the rest of the decision waits for
+    peer: int = 0  # the conversation the event came from (its person waits for the answer)
 
     def next_seq(self) -> int:
         self.seq += 1
@@ -29,10 +30,10 @@ def current() -> Unit | None:
 
 
 @contextlib.contextmanager
-def unit(event_id: str | None = None) -> Iterator[Unit]:
+def unit(event_id: str | None = None, *, peer: int = 0) -> Iterator[Unit]:
     """Handle one event (or one job run) as a unit; actions recorded inside are keyed by
     ``(event_id, seq)``, so a re-run after a crash records the same actions, not new ones."""
-    work = Unit(event_id or f"adhoc:{uuid.uuid4().hex}")
+    work = Unit(event_id or f"adhoc:{uuid.uuid4().hex}", peer=peer)
     token = _current.set(work)
     try:
         yield work

@@ -103,6 +103,14 @@ async def oldest_pending_at(db: Database) -> int | None:
     return await db.fetchval("SELECT MIN(received_at) FROM inbox WHERE status = 'pending'")
 
 
+async def pending_of_peer(db: Database, peer_id: int, limit: int) -> list[dict[str, Any]]:
+    """The next pending events of one conversation, in arrival order."""
+    rows = await db.fetchall(
+        "SELECT payload FROM inbox WHERE status = 'pending' AND peer_id = ? ORDER BY received_at, rowid LIMIT ?",
+        (peer_id, limit))
+    return [json.loads(row[0]) for row in rows]
+
+
 async def prune(db: Database, *, older_than: int) -> int:
     return await db.execute_rowcount(
         "DELETE FROM inbox WHERE status != 'pending' AND received_at < ?", (older_than,)

@@ -54,7 +54,9 @@ class ZavuchBot(Bot):
         super().__init__(api=app.api, error_handler=ErrorHandler(raise_exceptions=True), **kwargs)
         self.app = app
         self.progress = asyncio.Condition()  # notified after every handled event and performed action
-        self.dispatcher = Dispatcher(self.handle, self.park, attempts=MAX_EVENT_ATTEMPTS)
+        self.dispatcher = Dispatcher(
+            self.handle, self.park, attempts=MAX_EVENT_ATTEMPTS,
+            load_spilled=lambda peer, limit: inbox.pending_of_peer(app.db, peer, limit))
 
     @property
     def handled(self) -> int:
@@ -65,7 +67,7 @@ class ZavuchBot(Bot):
         event_id = str(event.get("event_id") or "") or f"noid:{uuid.uuid4().hex}"
         db = self.app.db
         try:
-            with units.unit(event_id):
+            with units.unit(event_id, peer=peer_of(event)):
                 if in_one_transaction(event):
                     async with db.transaction():
                         await self.router.route(event, self.app.api)

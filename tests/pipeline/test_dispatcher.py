@@ -49,6 +49,8 @@ class Recorder:
             self.seen.append((peer, event["object"]["message"]["text"]))
         finally:
             self.active -= 1
+            async with self.changed:
+                self.changed.notify_all()
 
     async def park(self, event: dict[str, Any], exc: BaseException, attempts: int) -> None:
         self.parked.append((event["event_id"], type(exc).__name__, attempts))
@@ -157,3 +159,38 @@ async def test_stop_keeps_queued_events_for_the_next_run(grace: float) -> None:
     await one_turn()
     await d.stop(grace)
     assert rec.seen == []  # nothing after the running one was started; they stay pending on disk
+
+
+async def test_a_busy_peer_keeps_a_window_in_memory_and_never_holds_others_up() -> None:
+    """Beyond ``per_peer`` events a peer's events wait on disk (the inbox) and are read back in
+    order; another peer's events are not queued behind them."""
+    rec = Recorder()
+    disk: list[dict[str, Any]] = []  # the inbox: what was accepted and is not handled yet
+
+    async def handle(event: dict[str, Any]) -> None:
+        await rec.handle(event)
+        disk.remove(event)  # marked done with its unit
+
+    async def load(peer: int, limit: int) -> list[dict[str, Any]]:
+        return [e for e in disk if peer_of(e) == peer][:limit]
+
+    d = Dispatcher(handle, rec.park, per_peer=3, max_queued=5, load_spilled=load)
+    rec.gates[1] = asyncio.Event()
+    for n in range(20):  # a join storm in chat 1
+        disk.append(msg(1, n))
+        await asyncio.wait_for(d.put(disk[-1]), 5)
+    assert d.queued <= 3  # the rest of the storm waits on disk, not in memory
+    for n in range(3):  # another chat's messages get in and are handled meanwhile
+        disk.append(msg(2, n))
+        await asyncio.wait_for(d.put(disk[-1]), 5)
+
+    async def other_chat_done() -> None:
+        async with rec.changed:
+            await rec.changed.wait_for(lambda: len([p for p, _ in rec.seen if p == 2]) == 3)
+
+    await asyncio.wait_for(other_chat_done(), 5)
+    assert not [p for p, _ in rec.seen if p == 1]  # chat 1 is still blocked
+    rec.gates[1].set()
+    await asyncio.wait_for(d.idle(), 5)
+    assert [text for p, text in rec.seen if p == 1] == list(range(20))  # all of it, in order
+    assert not disk
