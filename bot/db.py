@@ -278,10 +278,11 @@ class _SideReader(Database):
     def _read_conn(self) -> aiosqlite.Connection:
         return self._main._conn if self._main.in_transaction() else self._side
 
-    def transaction(self):  # type: ignore[override]
+    # The main connection's own context managers (the type asynccontextmanager gives them).
+    def transaction(self) -> contextlib._AsyncGeneratorContextManager[Database]:
         return self._main.transaction()
 
-    def savepoint(self):  # type: ignore[override]
+    def savepoint(self) -> contextlib._AsyncGeneratorContextManager[Database]:
         return self._main.savepoint()
 
     def in_transaction(self) -> bool:

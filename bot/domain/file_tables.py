@@ -100,7 +100,7 @@ class _RowBudget:
 def _decode(data: bytes) -> str:
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         # Excel's «Текст в Юникоде» export: UTF-16 with a BOM, tab-separated.
-        encodings = ("utf-16",)
+        encodings: tuple[str, ...] = ("utf-16",)
     elif data.startswith(codecs.BOM_UTF8):
         encodings = ("utf-8-sig",)
     else:  # a stray NUL is left to the row checks (they name its line); binary fails the ratio below

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import Literal
 
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
 _DASHES = str.maketrans(dict.fromkeys("‐‑‒–—―−", "-"))
@@ -23,7 +24,7 @@ _EDGE_PUNCT = " \t,;:!?\"«»“”„()[]{}<>/\\|-'"
 _PARTICLES = frozenset({"оглы", "кызы", "улы", "уулу", "угли", "ибн", "бин", "фон", "ван", "дер", "де", "ди", "да", "ла"})
 
 
-def _tidy(s: str | None, form: str) -> str:
+def _tidy(s: str | None, form: Literal["NFC", "NFKC"]) -> str:
     text = unicodedata.normalize(form, s or "").translate(_ZERO_WIDTH)
     text = text.translate(_DASHES).translate(_APOSTROPHES)
     text = " ".join(text.split())

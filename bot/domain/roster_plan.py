@@ -91,7 +91,8 @@ class _Planner:
         self.students_reconciled = False
         self.linked_parent_ids: set[int] = set()
         self._refs = 0
-        self.counts = {STUDENTS: defaultdict(int), PARENTS: defaultdict(int), STAFF: defaultdict(int)}
+        self.counts: dict[str, defaultdict[str, int]] = {
+            STUDENTS: defaultdict(int), PARENTS: defaultdict(int), STAFF: defaultdict(int)}
 
     def _new_ref(self) -> NewRef:
         self._refs += 1
@@ -183,8 +184,9 @@ class _Planner:
     def _parent(self, rows: list[ParentRow], person: CurrentPerson | None, students: dict[str, list[_Student]]) -> None:
         counts = self.counts[PARENTS]
         if person is None:
-            parent_ref: PersonRef = self._new_ref()
-            self._op(AddParent(parent_ref, rows[0].name, rows[0].name_key))
+            new_ref = self._new_ref()
+            parent_ref: PersonRef = new_ref
+            self._op(AddParent(new_ref, rows[0].name, rows[0].name_key))
             linked: frozenset[str] = frozenset()
             counts["added"] += 1
         else:
@@ -214,7 +216,7 @@ class _Planner:
                 return None
             candidates = in_class
         if not candidates:
-            self._problem(row, ProblemKind.CHILD_NOT_FOUND, texts.child_not_found(row.child_name, row.child_class and str(row.child_class)))
+            self._problem(row, ProblemKind.CHILD_NOT_FOUND, texts.child_not_found(row.child_name, None if row.child_class is None else str(row.child_class)))
             return None
         if len(candidates) > 1:
             classes = _class_list(s.class_name for s in candidates)

@@ -83,7 +83,9 @@ class _Student:
 
 
 def _students(rng: random.Random, n: int) -> tuple[list[_Student], list[str]]:
-    students, modes, seen = [], [], set()
+    students: list[_Student] = []
+    modes: list[str] = []
+    seen: set[tuple[str, ClassName]] = set()
     while len(students) < n:
         surname, (father, son, daughter) = rng.choice(_SURNAMES), rng.choice(_FATHERS)
         class_name = SAMPLE_CLASSES[rng.randrange(len(SAMPLE_CLASSES))]

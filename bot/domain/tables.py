@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -76,10 +76,10 @@ def _width(value: object) -> int:
     return max((len(line) for line in str(value).splitlines()), default=0)
 
 
-def to_xlsx(sheets: dict[str, tuple[Sequence[str], Rows]]) -> bytes:
+def to_xlsx(sheets: Mapping[str, tuple[Sequence[str], Rows]]) -> bytes:
     """One sheet per entry: bold header row, frozen under it, an autofilter and fitting widths."""
     workbook = Workbook()
-    workbook.remove(workbook.active)
+    workbook.remove(workbook.worksheets[0])  # the empty default sheet
     used: set[str] = set()
     bold = Font(bold=True)
     for name, (headers, rows) in sheets.items():
@@ -135,5 +135,5 @@ def _who(entry: CodeEntry) -> str:
 def codes_sheet(entries: Iterable[CodeEntry]) -> tuple[tuple[str, ...], list[list[Cell]]]:
     """Headers and rows (ФИО, класс, кто, код, действует до) sorted by class, then name."""
     ordered = sorted(entries, key=lambda e: (e.class_name is None, e.class_name or ClassName(1, "А"), e.name))
-    rows = [[e.name, e.class_name, _who(e), e.code, e.valid_until] for e in ordered]
+    rows: list[list[Cell]] = [[e.name, e.class_name, _who(e), e.code, e.valid_until] for e in ordered]
     return texts.CODES_HEADERS, rows

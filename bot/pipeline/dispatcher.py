@@ -28,7 +28,8 @@ def peer_of(event: Event) -> int:
     obj = event.get("object")
     if not isinstance(obj, dict):
         return 0
-    message = obj.get("message") if isinstance(obj.get("message"), dict) else obj
+    inner = obj.get("message")
+    message = inner if isinstance(inner, dict) else obj
     for key in ("peer_id", "user_id", "from_id"):
         value = message.get(key)
         if isinstance(value, int) and not isinstance(value, bool):

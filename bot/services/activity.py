@@ -207,6 +207,7 @@ def pick_authors(
             continue
         own = [c for c in candidates if c[1] == chat_org.get(chat_id)]
         staff = [c for c in candidates if c[2] == "staff"]
-        best = (own or staff or candidates or [None])[0]
+        pool = own or staff or candidates
+        best = pool[0] if pool else None
         out[(chat_id, vk)] = (best[0], best[1]) if best is not None else (None, None)
     return out

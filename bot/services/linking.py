@@ -43,7 +43,7 @@ class Linking:
         issued: set[int] = set()
         async with self.db.transaction():
             for student in await people_repo.students_of_class(self.db, class_id):
-                targets = [(student, "student", None)]
+                targets: list[tuple[people_repo.Person, str, str | None]] = [(student, "student", None)]
                 targets += [(parent, "parent", student.full_name)
                             for parent in await people_repo.parents(self.db, student.id)]
                 for person, kind, child in targets:

@@ -320,7 +320,8 @@ async def build_coordinator_report(db: Database, org_id: int, month: str, *, now
         totals.add(report)
         if org.kind == "region":
             parent = report.parent_id
-            row = munis.get(parent) or munis.setdefault(parent, AreaRow(parent, names.get(parent, ("?",))[0]))
+            title = names[parent][0] if parent is not None and parent in names else "?"
+            row = munis.get(parent) or munis.setdefault(parent, AreaRow(parent, title))
             row.add(report)
         outside += sum(f.messages for f in report.guests if f.org_id not in in_area)
         for day, by_type in report.daily.items():

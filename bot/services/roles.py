@@ -198,9 +198,9 @@ class Roles:
         name = clean_display_name(vk_name) or f"id{vk_id}"
         person_id = await people_repo.create(self.db, org_id=org.id, kind=kind, full_name=name,
                                              name_key=normalize_name(name), vk_id=vk_id, now=now)
-        person = await people_repo.get(self.db, person_id)
-        assert person is not None
-        return person
+        created = await people_repo.get(self.db, person_id)
+        assert created is not None
+        return created
 
     async def _link(self, caller: Caller, org: Org, vk_id: int, rest: str, now: int) -> str:
         words = rest.split()

@@ -44,6 +44,8 @@ class TransportError(Exception):
 
 
 class LimitedAPI(API):
+    http_client: AiohttpClient  # always our own (see __init__): _exchange uses its request()
+
     def __init__(
         self,
         token: str,

@@ -12,7 +12,7 @@ import asyncio
 import hmac
 import json
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
 from aiohttp import web
@@ -73,7 +73,7 @@ def _malformed(event: dict[str, Any]) -> str | None:
 class CallbackServer:
     def __init__(self, *, inbox: EventInbox, health: Callable[[], Awaitable[Verdict]], group_id: int,
                  path: str, secret: str | None,
-                 confirmation: str, handle: Callable[[dict[str, Any]], Awaitable[None]],
+                 confirmation: str, handle: Callable[[dict[str, Any]], Coroutine[Any, Any, None]],
                  health_path: str | None = "/healthz", max_body: int = MAX_BODY) -> None:
         if not secret or not confirmation:
             # config validation refuses this first; the server never runs open whatever it is given

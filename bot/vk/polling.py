@@ -60,7 +60,7 @@ class DbPolling(BotPolling):
             await self._session.close()
             self._session = None
 
-    async def listen(self) -> AsyncGenerator[dict[str, Any], None]:  # type: ignore[override]
+    async def listen(self) -> AsyncGenerator[dict[str, Any], None]:
         self._stop_event = asyncio.Event()
         retry = 0
         server: dict[str, Any] = {}
