@@ -41,7 +41,7 @@ def labeler(app: App) -> BotLabeler:
             from handlers.chat_events import count
 
             await count(app, event.object.peer_id, event.object.user_id, "action", app.now())
-        handler = routes.get(kind)
+        handler = routes.get(kind) if isinstance(kind, str) else None
         if kind == "pa":
             await pending_press(app, event, payload)
         elif handler is not None:

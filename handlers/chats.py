@@ -62,10 +62,9 @@ def labeler(app: App) -> BotLabeler:
         caller = await app.access.caller(message.from_id)
         answer = await app.services.chats.reset_link(caller, message.peer_id)
         # the new link goes privately to the one who asked; the chat learns only that it changed
-        if await app.notifier.try_send(message.from_id, answer) is None:
-            await reply(app, message, answer)
-        else:
-            await reply(app, message, texts.LINK_RESET_SENT_PRIVATELY)
+        # (never the link itself: a refused private message is reported by the action runner)
+        await app.notifier.try_send(message.from_id, answer)
+        await reply(app, message, texts.LINK_RESET_SENT_PRIVATELY)
 
     @bl.chat_message(CommandRule("alerts_here", g, s))
     @guarded

@@ -95,9 +95,8 @@ def labeler(app: App) -> BotLabeler:
         answer = await manual.complain(message.from_id, message.peer_id, message.conversation_message_id or 0,
                                        replied.from_id, replied.conversation_message_id, replied.text,
                                        comment=cmd.args.strip()[:300] or None)
-        # privately, so the chat does not learn who complained; in the chat only as a fallback
-        if await app.notifier.try_send(message.from_id, answer) is None:
-            await app.notifier.try_send(message.peer_id, answer)
+        # privately only, so the chat does not learn who complained
+        await app.notifier.try_send(message.from_id, answer)
 
     @bl.chat_message(CommandRule("policy", g, s))
     @guarded

@@ -38,6 +38,8 @@ def labeler(app: App) -> BotLabeler:
         ext = (doc.ext or doc.title.rsplit(".", 1)[-1]).lower()
         if ext not in ROSTER_EXTENSIONS:
             raise UserError(texts.IMPORT_BAD_EXT.format(name=doc.title))
+        if doc.url is None:  # VK omits it for a document the bot may not read
+            raise UserError(texts.IMPORT_DOWNLOAD_FAILED)
         try:
             data = await app.gateway.download(doc.url, limit=MAX_FILE_BYTES)
         except VkFileTooLarge as exc:

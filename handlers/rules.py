@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from vkbottle.bot import Message
 from vkbottle.dispatch.rules import ABCRule
@@ -14,7 +14,7 @@ from bot.vk.gateway import is_chat_peer
 def parse_message(message: Message, group_id: int, screen_name: str | None) -> commands.Command | None:
     cached = getattr(message, "_zavuch_cmd", _MISSING)
     if cached is not _MISSING:
-        return cached
+        return cast("commands.Command | None", cached)  # what this function stored below
     cmd = None
     if message.action is None and message.from_id > 0:
         cmd = commands.parse(
