@@ -139,7 +139,11 @@ class Dispatcher:
                     log.error("event %s parked after %d attempts: %s at %s", _id(event), attempt,
                               type(exc).__name__, _where(exc))
                     self.parked += 1
-                    await self._park(event, exc, attempt)
+                    try:
+                        await self._park(event, exc, attempt)
+                    except Exception as park_exc:  # noqa: BLE001 - the queue must go on
+                        log.error("parking event %s failed: %s at %s", _id(event), type(park_exc).__name__,
+                                  _where(park_exc))
                     return
                 log.warning("event %s failed (%s at %s), attempt %d", _id(event), type(exc).__name__,
                             _where(exc), attempt)

@@ -102,6 +102,7 @@ class ActionRunner:
         self.on_sanction_failed: Callable[[int], Awaitable[None]] | None = None  # (violation_id)
         self._cancelled: set[int] = set()
         self._unsettled: dict[tuple[str, int], asyncio.Event] = {}  # (event_id, seq) of known actions
+        self._gated: dict[tuple[str, int], list[Recorded]] = {}  # gate (event_id, seq) -> waiting
         self._queues = {lane: LaneQueue() for lane in Lane}
         self._known: set[int] = set()
         self._last_id = 0
@@ -173,9 +174,17 @@ class ActionRunner:
                 if action.id not in self._known:
                     self._known.add(action.id)
                     self._unsettled.setdefault((action.event_id, action.seq), asyncio.Event())
-                    self._queues[Lane(min(max(action.lane, 0), 2))].put_nowait(action)
+                    gate = action.params.get("gate")
+                    if gate is not None and (action.event_id, int(gate)) in self._unsettled:
+                        # waits aside (holding no worker) until the sanction's deletion settles
+                        self._gated.setdefault((action.event_id, int(gate)), []).append(action)
+                    else:
+                        self._enqueue(action)
             if len(batch) < 1000:
                 return
+
+    def _enqueue(self, action: Recorded) -> None:
+        self._queues[Lane(min(max(action.lane, 0), 2))].put_nowait(action)
 
     async def _notify_idle(self) -> None:
         async with self._idle:
@@ -187,9 +196,6 @@ class ActionRunner:
         queue = self._queues[lane]
         while True:
             action = await queue.get()
-            gate = action.params.get("gate")
-            if gate is not None and (action.event_id, int(gate)) in self._unsettled:
-                await self._unsettled[(action.event_id, int(gate))].wait()
             if action.id in self._cancelled:
                 self._cancelled.discard(action.id)
                 self._settled(action)
@@ -198,7 +204,13 @@ class ActionRunner:
             if self.pack_bulk and _packable(action):
                 more = queue.take(lambda a: _packable(a) and a.id not in self._cancelled, EXECUTE_LIMIT - 1)
                 if more:
-                    await self._run_packed([action, *more])
+                    try:
+                        await self._run_packed([action, *more])
+                    except asyncio.CancelledError:
+                        raise
+                    except Exception as exc:
+                        for each in (action, *more):
+                            await self._broken(each, exc)
                     await self._notify_idle()
                     if self.on_performed is not None:
                         await self.on_performed()
@@ -213,13 +225,15 @@ class ActionRunner:
                         batch += queue.take(
                             lambda a: _batchable(a) and a.peer_id == action.peer_id
                             and a.id not in self._cancelled, max(room, 0))
-                    await self._run(lane, batch)
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                log.exception("action %s (%s) could not be settled", action.id, action.kind)
+                    try:
+                        await self._run(lane, batch)
+                    except asyncio.CancelledError:
+                        raise
+                    except Exception as exc:
+                        for each in batch:
+                            await self._broken(each, exc)
             finally:
-                if not lock.locked() and not lock._waiters:  # type: ignore[attr-defined]
+                if not lock.locked() and not lock._waiters:
                     self._peer_locks.pop(peer, None)
             await self._notify_idle()
             if self.on_performed is not None:
@@ -244,7 +258,7 @@ class ActionRunner:
             return
         except VkNoChatRights as exc:
             for action in batch:
-                await self._no_rights(action, exc.code, now)
+                await self._refused(action, exc.code, now, rights_lost=True)
             return
         except VkCannotMessage as exc:
             await outbox.mark_failed(self.db, head.id, now, exc.code)
@@ -257,7 +271,7 @@ class ActionRunner:
         except VkError as exc:
             log.warning("action %s (%s) refused by VK: %s %s", head.id, head.kind, exc.code, exc.method)
             for action in batch:
-                await self._fail(action, exc.code)
+                await self._refused(action, exc.code, now, rights_lost=False)
             return
         await outbox.mark_done(self.db, [a.id for a in batch], now)
         for action in batch:
@@ -287,7 +301,7 @@ class ActionRunner:
                 self._settled(action)
                 self.performed += 1
             elif isinstance(error, VkNoChatRights):
-                await self._no_rights(action, error.code, now)
+                await self._refused(action, error.code, now, rights_lost=True)
             else:
                 code = error.code if error is not None else 0
                 log.info("packed action %s (%s) refused: %s", action.id, action.kind, code)
@@ -303,29 +317,45 @@ class ActionRunner:
             return calls.retitle(peer, str(p["title"]))
         return calls.send(peer, await self.names.fill(p["text"]), random_id_of(action))
 
-    async def _no_rights(self, action: Recorded, code: int, now: int) -> None:
-        await outbox.mark_failed(self.db, action.id, now, code)
+    async def _refused(self, action: Recorded, code: int, now: int, *, rights_lost: bool) -> None:
+        """VK will not do it. A sanction's deletion takes the whole decision with it: what the
+        event recorded and has not performed is cancelled (no warning saying «deleted»), the
+        strike taken back and moderators told — all in one transaction with the failure, so a
+        crash cannot leave half of it. Lost rights are reported to the chat's staff."""
+        violation_id = action.params.get("violation_id") if action.kind == Kind.DELETE else None
         try:
-            violation_id = action.params.get("violation_id")
-            if violation_id:
-                # the sanction cannot be carried out: nothing else the decision implied happens
-                # (no warning saying «deleted»), the strike is taken back, moderators decide
-                for cancelled in await outbox.cancel_event(self.db, action.event_id, now, code):
-                    if cancelled in self._known and cancelled != action.id:
-                        self._cancelled.add(cancelled)
-                if self.on_sanction_failed is not None:
-                    await self.on_sanction_failed(int(violation_id))
-            chat_id = action.params.get("chat_id")
-            if chat_id and self.on_rights_lost is not None:
-                await self.on_rights_lost(int(chat_id))
+            async with self.db.transaction():
+                await outbox.mark_failed(self.db, action.id, now, code)
+                if violation_id:
+                    for cancelled in await outbox.cancel_event(self.db, action.event_id, now, code):
+                        if cancelled in self._known and cancelled != action.id:
+                            self._cancelled.add(cancelled)
+                    if self.on_sanction_failed is not None:
+                        await self.on_sanction_failed(int(violation_id))
+                chat_id = action.params.get("chat_id")
+                if rights_lost and chat_id and self.on_rights_lost is not None:
+                    await self.on_rights_lost(int(chat_id))
         finally:
             self._settled(action)
 
     def _settled(self, action: Recorded) -> None:
         self._known.discard(action.id)
-        event = self._unsettled.pop((action.event_id, action.seq), None)
+        key = (action.event_id, action.seq)
+        event = self._unsettled.pop(key, None)
         if event is not None:
             event.set()
+        for waiting in self._gated.pop(key, []):
+            self._enqueue(waiting)  # cancelled ones are dropped by the worker
+
+    async def _broken(self, action: Recorded, exc: Exception) -> None:
+        """Our own failure (not VK's answer): the action ends as failed, logged where (never the
+        message), and never blocks what waits for it."""
+        log.error("action %s (%s) failed: %s", action.id, action.kind, type(exc).__name__)
+        if action.id in self._known:
+            try:
+                await outbox.mark_failed(self.db, action.id, int(self.clock.now()), -1)
+            finally:
+                self._settled(action)
 
     async def _fail(self, action: Recorded, code: int) -> None:
         await outbox.mark_failed(self.db, action.id, int(self.clock.now()), code)
@@ -335,7 +365,7 @@ class ActionRunner:
         attempts = action.attempts + 1
         if attempts >= MAX_ATTEMPTS:
             log.error("action %s (%s) given up after %d attempts: VK unavailable", action.id, action.kind, attempts)
-            await self._fail(action, exc.code or 0)
+            await self._refused(action, exc.code or 0, int(self.clock.now()), rights_lost=False)
             return
         await outbox.count_attempt(self.db, action.id)
         retry = Recorded(action.id, action.event_id, action.seq, action.lane, action.kind, action.peer_id,
@@ -345,11 +375,15 @@ class ActionRunner:
 
         async def later() -> None:
             await self._sleep(delay)
-            self._queues[Lane(min(max(action.lane, 0), 2))].put_nowait(retry)
+            self._enqueue(retry)
 
         task = asyncio.create_task(later())
         self._tasks.append(task)
-        task.add_done_callback(lambda t: t in self._tasks and self._tasks.remove(t))
+        task.add_done_callback(self._forget_task)
+
+    def _forget_task(self, task: asyncio.Task[Any]) -> None:
+        if task in self._tasks:
+            self._tasks.remove(task)
 
     async def _perform(self, action: Recorded) -> None:
         p = action.params

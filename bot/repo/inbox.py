@@ -27,6 +27,8 @@ def clean(value: Any) -> Any:
     """Any string VK may deliver, made storable: lone surrogates (a cut emoji) and other text
     that is not valid UTF-8 are replaced, so one odd character never stalls the inbox."""
     if isinstance(value, str):
+        if "\ue000" in value or "\ue001" in value:  # reserved for the bot's name placeholders
+            value = value.replace("\ue000", "").replace("\ue001", "")
         try:
             value.encode("utf-8")
             return value
@@ -64,6 +66,17 @@ async def accept_batch(
         if ts_key is not None and ts is not None:
             await set_kv(db, ts_key, str(ts))
     return fresh
+
+
+async def claim(db: Database, event_id: str, now: int) -> bool:
+    """Mark a pending event done (inside its unit's transaction); False if it was not pending."""
+    return bool(await db.execute_rowcount(
+        "UPDATE inbox SET status = 'done', done_at = ?, attempts = attempts + 1, payload = '{}'"
+        " WHERE event_id = ? AND status = 'pending'", (now, event_id)))
+
+
+async def is_pending(db: Database, event_id: str) -> bool:
+    return await db.fetchval("SELECT 1 FROM inbox WHERE event_id = ? AND status = 'pending'", (event_id,)) is not None
 
 
 async def mark_done(db: Database, event_id: str, now: int) -> None:

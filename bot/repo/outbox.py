@@ -71,3 +71,8 @@ async def cancel_event(db: Database, event_id: str, now: int, code: int) -> list
         await db.execute("UPDATE action SET status = 'failed', error = ?, done_at = ?, params = '{}'"
                          " WHERE event_id = ? AND status = 'pending'", (code, now, event_id))
     return [int(r[0]) for r in rows]
+
+
+async def recorded_for(db: Database, event_id: str) -> bool:
+    """Whether handling this event already recorded an action."""
+    return await db.fetchval("SELECT 1 FROM action WHERE event_id = ? LIMIT 1", (event_id,)) is not None

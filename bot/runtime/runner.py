@@ -21,7 +21,7 @@ from bot.jobs import build_scheduler
 from bot.pipeline import unit as units
 from bot.pipeline.dispatcher import Dispatcher, Event, peer_of
 from bot.pipeline.inbox import Inbox
-from bot.repo import inbox
+from bot.repo import inbox, outbox
 from bot.vk.polling import DbPolling
 
 log = logging.getLogger(__name__)
@@ -64,17 +64,28 @@ class ZavuchBot(Bot):
 
     async def handle(self, event: Event) -> None:
         """One event as one unit of work (see ``in_one_transaction``); marked done with it."""
+        stored = bool(event.get("event_id"))
         event_id = str(event.get("event_id") or "") or f"noid:{uuid.uuid4().hex}"
         db = self.app.db
         try:
             with units.unit(event_id, peer=peer_of(event)):
                 if in_one_transaction(event):
                     async with db.transaction():
+                        # claimed first, in the same transaction: an event that reached a queue
+                        # twice (read back from the inbox while also in flight) is decided once
+                        if stored and not await inbox.claim(db, event_id, self.app.now()):
+                            return
                         await self.router.route(event, self.app.api)
-                        await inbox.mark_done(db, event_id, self.app.now())
+                    return
+                if stored and not await inbox.is_pending(db, event_id):
+                    return
+                if stored and await outbox.recorded_for(db, event_id):
+                    # a private command that already acted (a crash or a failure came after):
+                    # it is never decided again — codes re-issued, files re-sent — only finished
+                    log.info("event %r already acted; not decided again", event_id[:64])
                 else:
                     await self.router.route(event, self.app.api)
-                    await inbox.mark_done(db, event_id, self.app.now())
+                await inbox.mark_done(db, event_id, self.app.now())
         finally:
             await self._progressed()
 
@@ -84,15 +95,17 @@ class ZavuchBot(Bot):
         event_id = str(event.get("event_id") or "")
         ref = uuid.uuid4().hex[:6]
         try:
-            if event_id:
-                await inbox.park(self.app.db, event_id, attempts=attempts, error=type(exc).__name__,
-                                 now=self.app.now())
+            # parked and reported in one transaction: nobody is left waiting without being told
             with units.unit(f"poison:{event_id or ref}"):
-                for operator in self.app.settings.bot.operators:
-                    await self.app.effects.send(operator, texts.POISON_EVENT.format(ref=ref, kind=_kind(event)))
-                peer = peer_of(event)
-                if 0 < peer < CHAT_PEER_BASE:
-                    await self.app.effects.send(peer, texts.INTERNAL_ERROR.format(ref=ref))
+                async with self.app.db.transaction():
+                    if event_id:
+                        await inbox.park(self.app.db, event_id, attempts=attempts, error=type(exc).__name__,
+                                         now=self.app.now())
+                    for operator in self.app.settings.bot.operators:
+                        await self.app.effects.send(operator, texts.POISON_EVENT.format(ref=ref, kind=_kind(event)))
+                    peer = peer_of(event)
+                    if 0 < peer < CHAT_PEER_BASE:
+                        await self.app.effects.send(peer, texts.INTERNAL_ERROR.format(ref=ref))
             log.error("event %r parked [%s]", event_id[:64], ref)
         finally:
             await self._progressed()

@@ -179,3 +179,59 @@ async def test_deletions_queued_for_one_chat_go_out_in_one_call(world: World) ->
     deletes = [c for c in world.emu.calls if c.method == "messages.delete"]
     assert len(deletes) == 1
     assert await world.statuses() == [(Kind.DELETE, "done")] * 7
+
+
+async def test_what_waits_for_a_retried_deletion_holds_no_worker(world: World, monkeypatch) -> None:
+    """Regression: gated follow-ups used to block workers while their sanction's deletion waited
+    for a retry; with more follow-ups than workers nothing could run the deletion again."""
+    owner = world.emu.add_user("Мария", "Классная", allows_messages=True)
+    kid = world.emu.add_user("Петя", "Иванов", allows_messages=True)
+    peer = world.emu.create_chat("5А", owner, [kid], with_bot=True, bot_admin=True)
+    cmid = world.emu.user_message(peer, kid, "плохое слово")
+    real_delete = world.gateway.delete_for_all
+    failures = [VkUnavailable(0, "messages.delete", "TimeoutError")]
+
+    async def flaky_delete(*args, **kwargs):
+        if failures:
+            raise failures.pop()
+        return await real_delete(*args, **kwargs)
+
+    monkeypatch.setattr(world.gateway, "delete_for_all", flaky_delete)
+    with unit("event-gate"):
+        async with world.db.transaction():
+            await world.effects.delete(peer, [cmid], chat_id=1, violation_id=1)
+            for _ in range(runner_mod.WORKERS[Lane.URGENT] + 3):  # more follow-ups than workers
+                await world.effects.send(owner, "оповещение", lane=Lane.URGENT)
+    runner = world.runner()
+    await runner.start()
+    await asyncio.wait_for(runner.drained(), 10)
+    assert next(m for m in world.emu.history(peer) if m.cmid == cmid).deleted_for_all
+    assert len(world.emu.sent(owner)) == runner_mod.WORKERS[Lane.URGENT] + 3
+
+
+async def test_a_refused_sanction_deletion_cancels_the_rest_of_its_decision(world: World) -> None:
+    """Not only lost rights: any final refusal (here 924) takes the decision's follow-ups with it
+    and calls the moderation back, in one transaction with the failure."""
+    owner = world.emu.add_user("Мария", "Классная", allows_messages=True)
+    kid = world.emu.add_user("Петя", "Иванов", allows_messages=True)
+    peer = world.emu.create_chat("5А", owner, [kid], with_bot=True, bot_admin=True)
+    cmid = world.emu.user_message(peer, kid, "плохое слово")
+    world.emu.fail_next("messages.delete", 924)
+    failed: list[int] = []
+
+    async def sanction_failed(violation_id: int) -> None:
+        assert world.db.in_transaction()  # with the failure and the cancellation
+        failed.append(violation_id)
+
+    runner = world.runner()
+    runner.on_sanction_failed = sanction_failed
+    with unit("event-924"):
+        async with world.db.transaction():
+            await world.effects.delete(peer, [cmid], chat_id=1, violation_id=5)
+            await world.effects.send(peer, "сообщение удалено, предупреждение")
+            await world.effects.send(kid, "вам предупреждение")
+    await runner.start()
+    await asyncio.wait_for(runner.drained(), 10)
+    assert failed == [5]
+    assert not world.emu.sent(peer) and not world.emu.sent(kid)  # nothing says «deleted»
+    assert await world.statuses() == [(Kind.DELETE, "failed"), (Kind.SEND, "failed"), (Kind.SEND, "failed")]
