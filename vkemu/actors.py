@@ -5,11 +5,12 @@ import json
 import secrets
 from typing import Any, Iterable
 
+from .host import EmulatorHost
 from .state import CHAT_PEER_BASE, CallbackPress, Chat, Conversation, Doc, Member, User, is_chat_peer
 from .vkobjects import dumps_payload
 
 
-class ActorsMixin:
+class ActorsMixin(EmulatorHost):
     # users -----------------------------------------------------------------------------
     def add_user(self, first_name: str, last_name: str, *, allows_messages: bool = False,
                  user_id: int | None = None, screen_name: str = "") -> int:

@@ -182,7 +182,7 @@ class Emulator(ActorsMixin, FaultsMixin):
             if not fut.done():
                 fut.set_result(None)
 
-    async def wait_for(self, predicate: Callable[[], T], timeout: float = 5.0) -> T:
+    async def wait_for(self, predicate: Callable[[], T | None], timeout: float = 5.0) -> T:
         """Re-evaluate `predicate` after every state change; return its first truthy value."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout

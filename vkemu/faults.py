@@ -6,9 +6,10 @@ from collections import deque
 from typing import Any
 
 from .errors import default_message
+from .host import EmulatorHost
 
 
-class FaultsMixin:
+class FaultsMixin(EmulatorHost):
     def __init__(self) -> None:
         self._faults: dict[str, list[tuple[int, str]]] = {}
         self._delays: dict[str, list[float]] = {}
@@ -63,12 +64,14 @@ class FaultsMixin:
     def raw_update(self, event_type: str, obj: dict[str, Any]) -> dict[str, Any]:
         """Deliver `obj` as a long poll update of `event_type` exactly as given (no state change,
         no checks, whatever the long poll settings); returns the update."""
-        return self.longpoll.emit(event_type, obj, force=True)  # type: ignore[return-value]
+        update = self.longpoll.emit(event_type, obj, force=True)
+        assert update is not None  # forced: always recorded
+        return update
 
     def user_message_bytes(self, peer_id: int, from_id: int, text: bytes, **kwargs: Any) -> int:
         """`user_message` whose text goes out as these exact bytes, valid UTF-8 or not (bytes that
         are not valid UTF-8 reach the wire unchanged; with `ascii_json` they are `\\udcXX`)."""
-        return self.user_message(peer_id, from_id, text.decode("utf-8", "surrogateescape"), **kwargs)  # type: ignore[attr-defined]
+        return self.user_message(peer_id, from_id, text.decode("utf-8", "surrogateescape"), **kwargs)
 
     def longpoll_fail_next(self, failed: int) -> None:
         """The next long poll request answers {"failed": N} (2 and 3 also revoke its key)."""

@@ -1,8 +1,9 @@
 """Parsing of request parameters the way VK reads them (everything arrives as strings)."""
 from __future__ import annotations
 
+import builtins
 import json
-from typing import Any
+from typing import Any, Literal, overload
 
 from .errors import VKError, param_error
 
@@ -17,6 +18,16 @@ class Params:
         value = self.raw.get(name)
         return value is not None and value != ""
 
+    # The methods below are named str/int/bool: in this class's later annotations those names
+    # are the methods, so the types are spelled builtins.str etc.
+    # A default or required=True gives a value, never None.
+    @overload
+    def str(self, name: str, default: str, *, required: bool = False) -> str: ...
+    @overload
+    def str(self, name: str, default: None = None, *, required: Literal[True]) -> str: ...
+    @overload
+    def str(self, name: str, default: str | None = None, *, required: bool = False) -> str | None: ...
+
     def str(self, name: str, default: str | None = None, *, required: bool = False) -> str | None:
         if not self.has(name):
             if required:
@@ -24,7 +35,15 @@ class Params:
             return default
         return self.raw[name]
 
-    def int(self, name: str, default: int | None = None, *, required: bool = False) -> int | None:
+    @overload
+    def int(self, name: builtins.str, default: int, *, required: bool = False) -> int: ...
+    @overload
+    def int(self, name: builtins.str, default: None = None, *, required: Literal[True]) -> int: ...
+    @overload
+    def int(self, name: builtins.str, default: int | None = None,
+            *, required: bool = False) -> int | None: ...
+
+    def int(self, name: builtins.str, default: int | None = None, *, required: bool = False) -> int | None:
         if not self.has(name):
             if required:
                 raise param_error(f"{name} is missing")
@@ -34,7 +53,7 @@ class Params:
         except ValueError:
             raise param_error(f"{name} not integer") from None
 
-    def bool(self, name: str, default: bool = False) -> bool:
+    def bool(self, name: builtins.str, default: builtins.bool = False) -> builtins.bool:
         if not self.has(name):
             return default
         value = str(self.raw[name]).strip().lower()
@@ -44,7 +63,8 @@ class Params:
             return False
         raise param_error(f"{name} should be 0 or 1")
 
-    def int_list(self, name: str, *, required: bool = False, limit: int | None = None) -> list[int]:
+    def int_list(self, name: builtins.str, *, required: builtins.bool = False,
+                 limit: builtins.int | None = None) -> list[builtins.int]:
         if not self.has(name):
             if required:
                 raise param_error(f"{name} is missing")
@@ -65,12 +85,12 @@ class Params:
             raise param_error(f"{name} is too long (max {limit})")
         return values
 
-    def str_list(self, name: str) -> list[str]:
+    def str_list(self, name: builtins.str) -> list[builtins.str]:
         if not self.has(name):
             return []
         return [x.strip() for x in str(self.raw[name]).split(",") if x.strip()]
 
-    def json(self, name: str, *, error_code: int = 100) -> Any:
+    def json(self, name: builtins.str, *, error_code: builtins.int = 100) -> Any:
         if not self.has(name):
             return None
         try:

@@ -1,11 +1,12 @@
 """aiohttp application: VK API endpoint, long poll server, upload server, file downloads."""
 from __future__ import annotations
 
+import asyncio
 import codecs
 import json
 from typing import TYPE_CHECKING, Any
 
-from aiohttp import web
+from aiohttp import BodyPartReader, web
 
 from .control import setup_control
 from .dispatch import handle_request
@@ -102,7 +103,7 @@ async def handle_upload(request: web.Request) -> web.Response:
     if request.content_type.startswith("multipart/"):
         reader = await request.multipart()
         async for part in reader:
-            if getattr(part, "name", None) == "file":
+            if isinstance(part, BodyPartReader) and part.name == "file":
                 filename = part.filename or "file"
                 content = await part.read(decode=False)
     if not content:
@@ -138,6 +139,7 @@ async def start_server(emu: Emulator, host: str, port: int) -> tuple[web.AppRunn
     await runner.setup()
     site = web.TCPSite(runner, host, port)
     await site.start()
-    sockets = site._server.sockets if site._server else []  # type: ignore[union-attr]
+    server = site._server  # typed AbstractServer; TCPSite makes an asyncio.Server
+    sockets = server.sockets if isinstance(server, asyncio.Server) else []
     actual = sockets[0].getsockname()[1] if sockets else port
     return runner, f"http://{host}:{actual}"

@@ -158,8 +158,9 @@ def pin(emu: Any, p: Params) -> dict:
     if msg.is_service:
         raise VKError(980)
     if isinstance(conv, Chat):
-        if conv.pinned_cmid is not None and conv.get(conv.pinned_cmid):
-            conv.get(conv.pinned_cmid).pinned = False
+        pinned = conv.get(conv.pinned_cmid) if conv.pinned_cmid is not None else None
+        if pinned is not None:
+            pinned.pinned = False
         conv.pinned_cmid = msg.cmid
         msg.pinned = True
         _service(emu, conv, {"type": "chat_pin_message", "member_id": conv.bot_id,

@@ -7,7 +7,7 @@ from typing import Any
 from ..errors import VKError, param_error
 from ..keyboard import validate_keyboard
 from ..params import Params
-from ..state import Conversation, Message, Snackbar, is_chat_peer
+from ..state import Chat, Conversation, Message, Snackbar, is_chat_peer
 from ..vkobjects import message_object
 from . import method
 from .common import DAY, chat_by_peer, conversation_for, target_message
@@ -46,9 +46,9 @@ def send(emu: Any, p: Params) -> Any:
     elif p.has("user_ids"):
         peers, as_list = p.int_list("user_ids", limit=100), True
     elif p.has("peer_id") or p.has("user_id"):
-        peers, as_list = [p.int("peer_id") or p.int("user_id")], False
+        peers, as_list = [p.int("peer_id") or p.int("user_id") or 0], False  # 0: nobody (error 901)
     elif p.has("chat_id"):
-        peers, as_list = [2_000_000_000 + p.int("chat_id")], False
+        peers, as_list = [2_000_000_000 + p.int("chat_id", required=True)], False
     else:
         raise param_error("you should specify peer_id, user_id, domain, chat_id or user_ids param")
     text = p.str("message", "") or ""
@@ -63,7 +63,7 @@ def send(emu: Any, p: Params) -> Any:
     if not as_list:
         msg = _send_one(emu, peers[0], text, random_id, forward, p.int("reply_to"), fields)
         return 0 if msg.in_chat else msg.id
-    result = []
+    result: list[dict[str, Any]] = []
     for peer in peers:
         try:
             msg = _send_one(emu, peer, text, random_id, forward, p.int("reply_to"), fields)
@@ -175,12 +175,12 @@ def delete(emu: Any, p: Params) -> list[dict]:
         by_id = {m.id: m for m in conv.history}
         targets = [(by_id[i].cmid if i in by_id else 0, by_id.get(i)) for i in ids]
     bot = -emu.group_id
-    if for_all and is_chat_peer(conv.peer_id) and not conv.bot_is_admin:
+    if for_all and isinstance(conv, Chat) and not conv.bot_is_admin:
         if any(m is not None and m.from_id != bot for _, m in targets):
             raise VKError(925)
     result = []
     for cmid, msg in targets:
-        item = {"peer_id": conv.peer_id, "conversation_message_id": cmid,
+        item: dict[str, Any] = {"peer_id": conv.peer_id, "conversation_message_id": cmid,
                 "message_id": 0 if (msg is None or msg.in_chat) else msg.id}
         error = _delete_one(emu, conv, msg, for_all)
         if error:
@@ -203,12 +203,12 @@ def _delete_one(emu: Any, conv: Conversation, msg: Message | None, for_all: bool
         return VKError(924)
     if msg.date < emu.now() - DAY:
         return VKError(924)
-    if is_chat_peer(conv.peer_id) and not own:
+    if isinstance(conv, Chat) and not own:
         author = conv.members.get(msg.from_id)
         if author is not None and author.is_owner and not conv.members[conv.bot_id].is_owner:
             return VKError(924)
     msg.deleted_for_all = True
-    if getattr(conv, "pinned_cmid", None) == msg.cmid:
+    if isinstance(conv, Chat) and conv.pinned_cmid == msg.cmid:
         conv.pinned_cmid = None
         msg.pinned = False
     emu.deleted.append(msg)
