@@ -9,7 +9,7 @@ from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from bot.jobs.reports import flush_activity, monthly_reports
+from bot.jobs.reports import monthly_reports
 from bot.repo import inbox
 
 log = logging.getLogger(__name__)
@@ -121,7 +121,6 @@ JOBS: list[tuple[str, Callable[[Any], Awaitable[Any]], dict[str, Any]]] = [
     # hourly: each school is due at its own local hour on the first working day of the month
     ("monthly_upkeep", monthly_upkeep, {"trigger": "cron", "minute": 1}),
     ("consume_roster_events", consume_roster_events, {"trigger": "interval", "minutes": 1}),
-    ("flush_activity", flush_activity, {"trigger": "interval", "seconds": 5}),
     ("monthly_reports", monthly_reports, {"trigger": "cron", "minute": 2}),
     ("expire_quarantine", expire_quarantine, {"trigger": "interval", "minutes": 5}),
     ("weekly_reconcile", weekly_reconcile, {"trigger": "cron", "day_of_week": "mon", "hour": 9}),

@@ -154,15 +154,3 @@ async def monthly_reports(app: Any) -> int:
     except Exception:
         log.exception("monthly_reports failed")
         return 0
-
-
-async def flush_activity(app: Any) -> int:
-    """The scheduled flush of the activity counter (every few seconds, and on shutdown). Never raises."""
-    counter = app.activity
-    if counter is None:
-        return 0
-    try:
-        return await counter.flush()
-    except Exception:
-        log.exception("activity flush failed; counts kept for the next flush")
-        return 0

@@ -66,10 +66,8 @@ class Effects:
             params["gate"] = work.gate  # performed only once the deletion went through
         elif kind == Kind.DELETE and params.get("violation_id"):
             work.gate = seq
-        action_id = await outbox.record(self.db, event_id=work.event_id, seq=seq, lane=int(lane),
-                                        kind=kind, peer_id=peer_id, params=params, now=int(self.clock.now()))
-        if action_id is not None:
-            work.recorded.append(action_id)
+        await outbox.record(self.db, event_id=work.event_id, seq=seq, lane=int(lane),
+                            kind=kind, peer_id=peer_id, params=params, now=int(self.clock.now()))
         self.db.after_commit(self._wake)
 
     async def send(self, peer_id: int, text: str, *, keyboard: str | None = None, reply_to_cmid: int | None = None,

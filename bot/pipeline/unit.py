@@ -6,14 +6,13 @@ import contextlib
 import uuid
 from collections.abc import Iterator
 from contextvars import ContextVar
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
 @dataclass
 class Unit:
     event_id: str
     seq: int = 0
-    recorded: list[int] = field(default_factory=list)
     gate: int | None = None  # seq of the sanction's deletion the rest of the decision waits for
     peer: int = 0  # the conversation the event came from (its person waits for the answer)
 

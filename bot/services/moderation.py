@@ -281,6 +281,9 @@ class Moderation:
         async with self.db.transaction():
             await repo.revoke_strikes(self.db, violation_id)
             await repo.clear_mute(self.db, chat.id, violation.vk_id)
+            await audit.write(self.db, action="delete_failed", now=self.now(), org_id=chat.org_id,
+                              chat_id=chat.id, actor_vk=BOT_ACTOR, target_vk=violation.vk_id,
+                              policy=violation.policy, details={"violation": violation_id})
             text = t.ALERT_VIOLATION.format(
                 title=chat.title, name=await self.chats.vk_name(violation.vk_id), vk_id=violation.vk_id,
                 policy=policy_texts.POLICY_TITLES.get(violation.policy, violation.policy),

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from bot import texts
 from bot.db import Database
 from bot.domain.calendar import first_working_day
+from bot.pipeline.unit import unit
 from bot.repo import inbox
 from bot.repo import members as member_repo
 from bot.repo import orgs as org_repo
@@ -67,8 +68,13 @@ async def monthly_upkeep(db: Database, notifier: Notifier, now: float, hour: int
                 continue
             lines = await discrepancies(db, org.id) or [texts.UPKEEP_ALL_GOOD]
             text = "\n".join([texts.UPKEEP_HEADER.format(org=org.name), *lines])
-            await notifier.to_people(await recipients(db, org.id), text)
-            await inbox.set_kv(db, key, str(int(now)))
+            # the reminders and the «sent» mark in one transaction: once per school and month
+            with unit(key):
+                async with db.transaction():
+                    if await inbox.get_kv(db, key):
+                        continue
+                    await notifier.to_people(await recipients(db, org.id), text)
+                    await inbox.set_kv(db, key, str(int(now)))
             sent += 1
         except Exception:
             log.exception("monthly upkeep failed for org %s", org.id)
