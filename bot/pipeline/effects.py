@@ -72,12 +72,13 @@ class Effects:
 
     async def send(self, peer_id: int, text: str, *, keyboard: str | None = None, reply_to_cmid: int | None = None,
                    attachment: str | None = None, lane: Lane | None = None, alert_id: int | None = None,
-                   pin: bool = False) -> None:
+                   pin: bool = False, fallback_org: int | None = None) -> None:
         """Send a message. ``alert_id``: remember the copy so that it can be edited when someone
-        acts on the alert; ``pin``: pin it once sent (chat rules)."""
+        acts on the alert; ``pin``: pin it once sent (chat rules); ``fallback_org``: a signal
+        someone must not miss — if VK will not deliver it, the school's responsible staff get it."""
         params: dict[str, Any] = {"text": text}
         for key, value in (("keyboard", keyboard), ("reply_to", reply_to_cmid), ("attachment", attachment),
-                           ("alert_id", alert_id), ("pin", pin or None)):
+                           ("alert_id", alert_id), ("pin", pin or None), ("fallback_org", fallback_org)):
             if value is not None:
                 params[key] = value
         await self._record(Kind.SEND, peer_id, lane if lane is not None else self._send_lane(peer_id), params)

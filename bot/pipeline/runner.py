@@ -38,7 +38,7 @@ EXECUTE_LIMIT = 25  # calls per execute
 RETRY_DELAYS = (0.5, 2.0, 5.0, 15.0)
 
 ChatHook = Callable[[int], Awaitable[None]]          # (chat_id)
-PeerHook = Callable[[int, int], Awaitable[None]]     # (peer_id, VK error code)
+UndeliveredHook = Callable[[Recorded], Awaitable[None]]  # a message VK would not deliver
 
 
 class LaneQueue:
@@ -97,7 +97,7 @@ class ActionRunner:
         self.names = Names(gateway)
         self.pack_bulk = True  # bulk actions share execute requests (False: one request each)
         self.on_rights_lost: ChatHook | None = None
-        self.on_undeliverable: PeerHook | None = None
+        self.on_undeliverable: UndeliveredHook | None = None
         self.on_performed: Callable[[], Awaitable[None]] | None = None
         self.on_sanction_failed: Callable[[int], Awaitable[None]] | None = None  # (violation_id)
         self._cancelled: set[int] = set()
@@ -264,7 +264,7 @@ class ActionRunner:
             await outbox.mark_failed(self.db, head.id, now, exc.code)
             try:
                 if self.on_undeliverable is not None and head.peer_id:
-                    await self.on_undeliverable(head.peer_id, exc.code)
+                    await self.on_undeliverable(head)
             finally:
                 self._settled(head)
             return
@@ -307,7 +307,7 @@ class ActionRunner:
                 log.info("packed action %s (%s) refused: %s", action.id, action.kind, code)
                 await self._fail(action, code)
                 if isinstance(error, VkCannotMessage) and self.on_undeliverable is not None and action.peer_id:
-                    await self.on_undeliverable(action.peer_id, code)
+                    await self.on_undeliverable(action)
 
     async def _call_of(self, action: Recorded) -> BatchCall:
         p, peer = action.params, int(action.peer_id or 0)

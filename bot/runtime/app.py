@@ -158,6 +158,7 @@ async def create_app(settings: Settings, *, clock: Clock | None = None, db: Data
     chat_life = ChatLife(db, gateway, clock, notifier)
     moderation, manual, moderation_jobs = build_moderation(db, access, gateway, notifier, services, clock)
     runner.on_sanction_failed = moderation.sanction_failed
+    runner.on_undeliverable = moderation.signal_undelivered
 
     async def on_linked(vk_id: int, person_id: int) -> None:
         await membership.send_links(vk_id, person_id)

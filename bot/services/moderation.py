@@ -19,7 +19,9 @@ from bot.repo import chats as chat_repo
 from bot.repo import moderation as repo
 from bot.repo import orgs as org_repo
 from bot.repo.audit import BOT_ACTOR
+from bot.pipeline.unit import unit
 from bot.repo.chats import Chat
+from bot.repo.outbox import Recorded
 from bot.repo.inbox import get_kv
 from bot.services.alerts import Alerts
 from bot.services.authors import Authors
@@ -296,6 +298,22 @@ class Moderation:
                 extra_person_ids=(chat.leader_id,) if chat.leader_id else ())
         log.info("violation %s: sanction not carried out (no rights)", violation_id)
 
+    async def signal_undelivered(self, action: Recorded) -> None:
+        """VK would not deliver a safety signal to one of its recipients (they never allowed the
+        community to message them): the school's responsible staff get it instead, told whom it
+        did not reach and the one step that fixes it."""
+        org_id = action.params.get("fallback_org")
+        text = action.params.get("text")
+        if not org_id or not text or not action.peer_id:
+            return
+        others = [vk for vk in await self.alerts.recipients(int(org_id)) if vk != action.peer_id]
+        note = t.SIGNAL_REROUTED.format(name=self.chats.names.placeholder(action.peer_id))
+        with unit(f"rerouted:{action.event_id}:{action.seq}"):
+            async with self.db.transaction():
+                for vk_id in others:
+                    await self.notifier.send(vk_id, f"{note}\n\n{text}")
+        log.warning("signal to %s undeliverable; rerouted to %d staff", action.peer_id, len(others))
+
     async def _private_alert(self, chat: Chat, incoming: Incoming, decision: Decision) -> None:
         """Wellbeing signals: privately to the class teacher and the school psychologist only."""
         violation_id = await repo.add_violation(
@@ -303,14 +321,17 @@ class Moderation:
             action=str(decision.action), severity=decision.severity, cmid=incoming.cmid,
             excerpt=decision.fragment, now=self.now())
         recipients = await repo.wellbeing_recipients(self.db, chat.org_id or 0, chat.class_id, chat.leader_id)
+        fallback = not recipients
+        if fallback:  # nobody linked for this class: the school's responsible staff, never nobody
+            recipients = await self.alerts.recipients(chat.org_id or 0)
         text = t.WELLBEING_ALERT.format(reason=decision.reason, title=chat.title,
                                         name=await self.chats.vk_name(incoming.vk_id), vk_id=incoming.vk_id,
                                         fragment=decision.fragment or "—")
-        missed = await self.notifier.to_people(recipients, text)
+        # a recipient VK will not deliver to is replaced by the school's responsible staff
+        await self.notifier.to_people(recipients, text, fallback_org=chat.org_id)
         await audit.write(self.db, action="private_alert", now=self.now(), org_id=chat.org_id, chat_id=chat.id,
                           actor_vk=BOT_ACTOR, target_vk=incoming.vk_id, policy=decision.policy,
-                          details={"violation": violation_id, "sent": len(recipients) - len(missed),
-                                   "missed": len(missed)})
+                          details={"violation": violation_id, "recipients": len(recipients), "fallback": fallback})
 
 
 def _horizon(settings: ModerationSettings) -> int:

@@ -391,3 +391,15 @@ async def test_a_mute_never_swallows_a_wellbeing_signal(world: World) -> None:
     assert outcome == "muted" and world.deleted(cmid)  # the mute still holds
     for who in ("teacher", "psy"):  # and the signal still reaches the people who must know
         assert "Конфиденциально" in world.emu.sent(world.school.vk[who])[-1].text
+
+
+async def test_a_signal_the_psychologist_cannot_receive_reaches_the_school_instead(world: World) -> None:
+    psy = world.school.vk["psy"]
+    world.emu.allow_messages(psy, False)  # never allowed the community to write
+    cmid, outcome = await world.say("kid", "я больше не хочу жить")
+    assert outcome == "private_alert"
+    assert "Конфиденциально" in world.emu.sent(world.school.vk["teacher"])[-1].text
+    rerouted = world.emu.sent(world.school.vk["moderator"])[-1].text  # never silently dropped
+    assert "не дошёл до Нина Психолог" in rerouted and "Конфиденциально" in rerouted
+    assert "написать боту" in rerouted  # the one step that fixes it
+    assert not world.emu.sent(world.chat.peer_id)  # still never public
