@@ -9,6 +9,7 @@ from typing import Any
 from bot import texts
 from bot.domain.clock import Clock
 from bot.db import Database
+from bot.pipeline.unit import unit
 from bot.repo import chats as chat_repo
 from bot.repo.chats import Chat
 from bot.services.notify import Notifier
@@ -70,7 +71,11 @@ class ChatLife:
         confirmed = 0
         for chat in await chat_repo.awaiting_rights(self.db):
             try:
-                confirmed += await self.recheck(chat)
+                # rights restored, the notice and the check of everyone present in one transaction:
+                # if VK fails half-way, the chat still waits for rights and the next run redoes it all
+                with unit(f"recheck:{chat.id}:{int(self.clock.now())}"):
+                    async with self.db.transaction():
+                        confirmed += await self.recheck(chat)
             except Exception:
                 log.exception("rights recheck failed for chat %s", chat.id)
         return confirmed
