@@ -72,20 +72,25 @@ class Admission:
             await self.remove(chat, member_id, reason="not_on_roster", actor=0, lane=Lane.BULK)
             await self.notifier.try_send(peer_id, texts.CHAT_REMOVED_UNKNOWN)
             return "removed"
-        await member_repo.upsert(self.db, chat_id=chat.id, vk_id=member_id, state="quarantine", now=now,
-                                 person_id=verdict.person_id)
-        await audit.write(self.db, action="quarantine", now=now, org_id=chat.org_id, chat_id=chat.id,
-                          target_vk=member_id, reason="not_on_roster")
         name = await self.chats.vk_name(member_id)
         await self.notifier.try_send(peer_id, texts.CHAT_QUARANTINE.format(name=name))
-        text = texts.ALERT_QUARANTINE.format(title=chat.title, name=name, vk_id=member_id)
+        await self._quarantine(chat, member_id, verdict.person_id, now, texts.ALERT_QUARANTINE)
+        return "quarantine"
+
+    async def _quarantine(self, chat: Chat, member_id: int, person_id: int | None, now: int, alert_text: str,
+                          **details: object) -> None:
+        """Record the quarantine and ask the moderators with «Допустить / Исключить»."""
+        await member_repo.upsert(self.db, chat_id=chat.id, vk_id=member_id, state="quarantine", now=now,
+                                 person_id=person_id)
+        await audit.write(self.db, action="quarantine", now=now, org_id=chat.org_id, chat_id=chat.id,
+                          target_vk=member_id, reason="not_on_roster", details=details or None)
+        text = alert_text.format(title=chat.title, name=await self.chats.vk_name(member_id), vk_id=member_id)
         assert chat.org_id is not None
         await self.alerts.raise_alert(
             kind="quarantine", org_id=chat.org_id, chat_id=chat.id, target_vk=member_id, text=text,
             actions=[("admit", texts.BUTTON_ADMIT, "positive"), ("exclude", texts.BUTTON_EXCLUDE, "negative")],
             details={"text": text}, extra_person_ids=(chat.leader_id,) if chat.leader_id else (),
         )
-        return "quarantine"
 
     async def on_leave(self, peer_id: int, member_id: int, *, by: int) -> None:
         """A member left (by == member) or a chat admin removed them (recorded with who)."""
@@ -184,18 +189,8 @@ class Admission:
             return "removed"
         if current is not None and current.state == "quarantine":
             return "quarantine"  # already waiting for a moderator
-        await member_repo.upsert(self.db, chat_id=chat.id, vk_id=member_id, state="quarantine", now=now,
-                                 person_id=verdict.person_id)
-        await audit.write(self.db, action="quarantine", now=now, org_id=chat.org_id, chat_id=chat.id,
-                          target_vk=member_id, reason="not_on_roster", details={"found_present": True})
-        name = await self.chats.vk_name(member_id)
-        text = texts.ALERT_QUARANTINE_PRESENT.format(title=chat.title, name=name, vk_id=member_id)
-        assert chat.org_id is not None
-        await self.alerts.raise_alert(
-            kind="quarantine", org_id=chat.org_id, chat_id=chat.id, target_vk=member_id, text=text,
-            actions=[("admit", texts.BUTTON_ADMIT, "positive"), ("exclude", texts.BUTTON_EXCLUDE, "negative")],
-            details={"text": text}, extra_person_ids=(chat.leader_id,) if chat.leader_id else (),
-        )
+        await self._quarantine(chat, member_id, verdict.person_id, now, texts.ALERT_QUARANTINE_PRESENT,
+                               found_present=True)
         return "quarantine"
 
 
