@@ -13,7 +13,6 @@ import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from bot.texts import reports as t
 from bot.db import Database
@@ -28,7 +27,7 @@ from bot.repo.orgs import Org
 from bot.services import report_render as render
 from bot.services.report_chart import daily_chart
 from bot.services.reports import build_coordinator_report, build_reports, build_school_report, previous_month
-from bot.services.upkeep import is_due
+from bot.services.upkeep import due_month_key
 
 log = logging.getLogger(__name__)
 
@@ -111,11 +110,8 @@ async def send_monthly(db: Database, gateway: Any, effects: Effects, now: float,
     for kind in ("school", "municipality", "region"):
         for org in await org_repo.all_of_kind(db, kind):
             try:
-                if not is_due(org, now_utc, hour):
-                    continue
-                local = now_utc.astimezone(ZoneInfo(org.timezone))
-                key = f"reports-sent:{org.id}:{local:%Y-%m}"
-                if await inbox.get_kv(db, key):
+                key = due_month_key(org, now_utc, hour, "reports-sent")
+                if key is None or await inbox.get_kv(db, key):
                     continue
                 people = await recipients(db, org)
                 uploaded: dict[int, str] = {}

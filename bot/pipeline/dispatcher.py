@@ -163,10 +163,6 @@ class Dispatcher:
         async with self._progress:
             await self._progress.wait_for(lambda: self._queued == 0 and not self._spilled)
 
-    async def wait_progress(self) -> None:
-        async with self._progress:
-            await self._progress.wait()
-
     async def stop(self, grace: float) -> None:
         """Let running events finish for ``grace`` seconds; queued ones stay pending on disk."""
         for queue in self._queues.values():

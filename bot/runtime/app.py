@@ -143,7 +143,6 @@ async def create_app(settings: Settings, *, clock: Clock | None = None, db: Data
     membership = Membership(db, gateway, notifier, clock)
     admission = Admission(db, gateway, notifier, alerts, chats, clock,
                           settings.moderation.quarantine_minutes * 60, effects)
-    admission.rights_lost = membership.rights_lost
     services = Services(
         orgs=orgs,
         roles=Roles(db, access, orgs, gateway),

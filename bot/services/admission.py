@@ -4,7 +4,6 @@ quarantine with a moderator alert. Every decision goes to the audit log with who
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
 
 from bot import texts
 from bot.domain.clock import Clock
@@ -39,7 +38,6 @@ class Admission:
         self.clock = clock
         self.quarantine_seconds = quarantine_seconds
         self.effects = effects
-        self.rights_lost: Callable[[Chat], Awaitable[None]] | None = None  # set by the app
 
     def now(self) -> int:
         return int(self.clock.now())

@@ -40,10 +40,6 @@ class Executor:
             return False
         return True
 
-    async def _rights_lost(self, chat: Chat) -> None:
-        if self.admission.rights_lost is not None:
-            await self.admission.rights_lost(chat)
-
     async def _audit(self, chat: Chat, action: str, vk_id: int, actor: int, policy: str | None,
                      reason: str | None, **details: object) -> None:
         await audit.write(self.db, action=action, now=self.now(), org_id=chat.org_id, chat_id=chat.id,

@@ -29,6 +29,13 @@ def is_due(org: Org, now_utc: datetime, hour: int) -> bool:
     return local.date() == first_working_day(local.year, local.month) and local.hour == hour
 
 
+def due_month_key(org: Org, now_utc: datetime, hour: int, prefix: str) -> str | None:
+    """The once-per-month mark of a monthly job for ``org`` if it is due now, else None."""
+    if not is_due(org, now_utc, hour):
+        return None
+    return f"{prefix}:{org.id}:{now_utc.astimezone(ZoneInfo(org.timezone)):%Y-%m}"
+
+
 async def discrepancies(db: Database, org_id: int) -> list[str]:
     lines: list[str] = []
     unlinked = await people_repo.unlinked_counts(db, org_id)
@@ -60,11 +67,8 @@ async def monthly_upkeep(db: Database, notifier: Notifier, now: float, hour: int
     sent = 0
     for org in await org_repo.all_of_kind(db, "school"):
         try:
-            if not is_due(org, now_utc, hour):
-                continue
-            local = now_utc.astimezone(ZoneInfo(org.timezone))
-            key = f"upkeep:{org.id}:{local:%Y-%m}"
-            if await inbox.get_kv(db, key):
+            key = due_month_key(org, now_utc, hour, "upkeep")
+            if key is None or await inbox.get_kv(db, key):
                 continue
             lines = await discrepancies(db, org.id) or [texts.UPKEEP_ALL_GOOD]
             text = "\n".join([texts.UPKEEP_HEADER.format(org=org.name), *lines])
