@@ -11,9 +11,8 @@ from vkbottle.bot import BotLabeler, MessageEvent
 from bot import texts
 from bot.runtime.app import App
 from bot.repo import pending as pending_repo
-from bot.repo import people as people_repo
-from bot.repo import orgs as org_repo
 from bot.services.roster import Reply
+from handlers.confirm import CONFIRMERS, cancelled_text
 from handlers.replies import guarded
 
 log = logging.getLogger(__name__)
@@ -65,32 +64,20 @@ async def pending_press(app: App, event: MessageEvent, payload: dict[str, Any]) 
     do = payload.get("do")
     if do == "cancel":
         if await pending_repo.claim(app.db, action.id, "cancelled"):
-            await answer_press(app, event, texts.IMPORT_CANCELLED, Reply(texts.IMPORT_CANCELLED))
+            text = cancelled_text(action)
+            await answer_press(app, event, text, Reply(text))
         else:
             await answer_press(app, event, texts.PENDING_GONE)
         return
-    # re-check the caller's rights at confirmation time: roles may have been revoked meanwhile
-    if action.org_id is not None and not await app.access.allowed(caller, "roster_manage", action.org_id):
-        await answer_press(app, event, texts.NOT_ALLOWED.format(what="это действие", hint=""))
-        return
-    roster = app.services.roster
-    if action.kind == "import" and do == "apply":
-        result = await roster.import_apply(caller, action, app.now())
-    elif action.kind == "new_year" and do == "apply":
-        result = await roster.new_year_apply(caller, action, app.now())
-    elif action.kind == "pick" and do == "pick":
-        person_id = int(payload.get("p", 0))
-        if person_id not in action.payload.get("candidates", []) or not await pending_repo.claim(
-                app.db, action.id, "applied"):
-            await answer_press(app, event, texts.PENDING_GONE)
-            return
-        person = await people_repo.get(app.db, person_id)
-        org = await org_repo.get(app.db, action.org_id) if action.org_id else None
-        assert person is not None and org is not None
-        result = await roster.run_op(caller, org, person, action.payload, app.now())
-    else:
+    entry = CONFIRMERS.get(action.kind)
+    if entry is None:
         await answer_press(app, event, texts.PENDING_GONE)
         return
+    # re-check the caller's rights at confirmation time: roles may have been revoked meanwhile
+    if action.org_id is not None and not await app.access.allowed(caller, entry.capability, action.org_id):
+        await answer_press(app, event, texts.NOT_ALLOWED.format(what="это действие", hint=""))
+        return
+    result = await entry.apply(app, caller, action, payload)
     if result.text == texts.PENDING_GONE:
         snack = texts.PENDING_GONE
     elif result.keyboard is not None:  # e.g. the roster changed since the preview: confirm again
@@ -98,4 +85,3 @@ async def pending_press(app: App, event: MessageEvent, payload: dict[str, Any]) 
     else:
         snack = texts.PENDING_DONE_SNACK
     await answer_press(app, event, snack, result)
-    await app.hooks.after_roster_change()

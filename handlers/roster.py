@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from vkbottle.bot import BotLabeler, Message
 
 from bot import texts
@@ -9,10 +11,16 @@ from bot.runtime.app import App
 from bot.domain.commands import Command
 from bot.domain.classes import parse_class
 from bot.domain.errors import UserError
+from bot.repo import orgs as org_repo
+from bot.repo import pending as pending_repo
+from bot.repo import people as people_repo
+from bot.repo.pending import Pending
+from bot.services.access import Caller
 from bot.services.roster import MAX_FILE_BYTES, ROSTER_EXTENSIONS, Reply
 from bot.texts import roster as roster_texts
 from bot.vk.errors import VkError, VkFileTooLarge
 from handlers.admin import usage
+from handlers.confirm import confirmer
 from handlers.replies import guarded, reply
 from handlers.rules import CommandRule
 
@@ -122,3 +130,39 @@ def labeler(app: App) -> BotLabeler:
             await app.hooks.on_linked(message.from_id, person_id)
 
     return bl
+
+
+# --- confirmations (see handlers/confirm.py) ---------------------------------------------------
+
+@confirmer("import", capability="roster_manage")
+async def apply_import(app: App, caller: Caller, action: Pending, payload: dict[str, Any]) -> Reply:
+    if payload.get("do") != "apply":
+        return Reply(texts.PENDING_GONE)
+    result = await app.services.roster.import_apply(caller, action, app.now())
+    await app.hooks.after_roster_change()
+    return result
+
+
+@confirmer("new_year", capability="roster_manage")
+async def apply_new_year(app: App, caller: Caller, action: Pending, payload: dict[str, Any]) -> Reply:
+    if payload.get("do") != "apply":
+        return Reply(texts.PENDING_GONE)
+    result = await app.services.roster.new_year_apply(caller, action, app.now())
+    await app.hooks.after_roster_change()
+    return result
+
+
+@confirmer("pick", capability="roster_manage")
+async def apply_pick(app: App, caller: Caller, action: Pending, payload: dict[str, Any]) -> Reply:
+    person_id = int(payload.get("p", 0))
+    if payload.get("do") != "pick" or person_id not in action.payload.get("candidates", []):
+        return Reply(texts.PENDING_GONE)
+    if not await pending_repo.claim(app.db, action.id, "applied"):
+        return Reply(texts.PENDING_GONE)
+    person = await people_repo.get(app.db, person_id)
+    org = await org_repo.get(app.db, action.org_id) if action.org_id else None
+    if person is None or org is None:
+        return Reply(texts.PENDING_GONE)
+    result = await app.services.roster.run_op(caller, org, person, action.payload, app.now())
+    await app.hooks.after_roster_change()
+    return result

@@ -1,0 +1,54 @@
+"""Confirmations of pending actions («Применить / Отменить», picks): one registry, one press handler.
+
+A feature that asks before acting creates a ``pending_action`` row (``bot.repo.pending.create``) whose
+payload carries ``"what"`` — a short Russian description of what would happen («перевод Ивановой Марии
+в 5Б») — and registers what applying it means::
+
+    @confirmer("transfer", capability="roster_manage")
+    async def apply_transfer(app, caller, action, payload) -> Reply: ...
+
+Cancelling is generic: the action is closed and the person is told what was cancelled.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from bot import texts
+from bot.repo import pending as pending_repo
+from bot.repo.pending import Pending
+from bot.runtime.app import App
+from bot.services.access import Caller
+from bot.services.roster import Reply
+
+Apply = Callable[[App, Caller, Pending, dict[str, Any]], Awaitable[Reply]]
+
+
+@dataclass(frozen=True)
+class Confirmer:
+    capability: str  # re-checked against the action's org at the moment of the press
+    apply: Apply
+
+
+CONFIRMERS: dict[str, Confirmer] = {}
+
+
+def confirmer(kind: str, *, capability: str) -> Callable[[Apply], Apply]:
+    def register(func: Apply) -> Apply:
+        if kind in CONFIRMERS and CONFIRMERS[kind].apply is not func:
+            raise RuntimeError(f"pending kind {kind!r} registered twice")
+        CONFIRMERS[kind] = Confirmer(capability, func)
+        return func
+
+    return register
+
+
+def cancelled_text(action: Pending) -> str:
+    what = action.payload.get("what")
+    if isinstance(what, str) and what:
+        return texts.PENDING_CANCELLED.format(what=what)
+    if action.kind == "import":
+        return texts.IMPORT_CANCELLED
+    return texts.PENDING_CANCELLED_GENERIC
