@@ -26,7 +26,7 @@ async def answer_press(app: App, event: MessageEvent, snackbar: str, reply_: Rep
 
 
 def labeler(app: App) -> BotLabeler:
-    from handlers.chats import alert_press
+    from handlers.console import alert_press
 
     bl = BotLabeler()
     routes = {"al": alert_press}  # payload "a" -> handler; "pa" (previews) is handled below

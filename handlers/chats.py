@@ -1,22 +1,18 @@
 """Chat commands and events: /создать, /чаты, /привязать, /правила, /сбросить ссылку, joins,
-leaves and the quarantine buttons."""
+leaves."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from vkbottle.bot import BotLabeler, Message, MessageEvent
+from vkbottle.bot import BotLabeler, Message
 
 from bot import texts
 from bot.runtime.app import App
 from bot.domain.commands import Command
 from bot.domain.errors import NotAllowed, UserError
 from bot.domain.chat_types import PRESETS
-from bot.repo import alerts as alert_repo
 from bot.repo import chats as chat_repo
 from bot.vk.gateway import is_chat_peer
 from handlers.admin import usage
-from handlers.buttons import answer_press
 from handlers.replies import guarded, reply
 from handlers.rules import ActionRule, CommandRule
 
@@ -105,22 +101,3 @@ def labeler(app: App) -> BotLabeler:
 async def on_join(app: App, message: Message, member_id: int) -> None:
     if is_chat_peer(message.peer_id) and member_id > 0:
         await app.services.admission.on_join(message.peer_id, member_id, message.from_id)
-
-
-async def alert_press(app: App, event: MessageEvent, payload: dict[str, Any]) -> None:
-    obj = event.object
-    alert = await alert_repo.get(app.db, int(payload.get("id", 0)))
-    if alert is None:
-        await answer_press(app, event, texts.PENDING_GONE)
-        return
-    caller = await app.access.caller(obj.user_id)
-    if alert.org_id is None or not await app.access.allowed(caller, "alerts_receive", alert.org_id):
-        chat = await chat_repo.get(app.db, alert.chat_id or 0)
-        if chat is None or not await app.services.chats.is_chat_staff(caller, chat):
-            await answer_press(app, event, texts.NOT_ALLOWED.format(what="решения по уведомлениям", hint="")[:90])
-            return
-    handler = app.hooks.alert_handlers.get(alert.kind)
-    if handler is None:
-        await answer_press(app, event, texts.PENDING_GONE)
-        return
-    await answer_press(app, event, await handler(alert, obj.user_id, str(payload.get("do", ""))))

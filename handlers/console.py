@@ -1,0 +1,32 @@
+"""The moderator console: decisions on moderation alerts by button (payload "a" = "al")."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from vkbottle.bot import MessageEvent
+
+from bot import texts
+from bot.repo import alerts as alert_repo
+from bot.repo import chats as chat_repo
+from bot.runtime.app import App
+from handlers.buttons import answer_press
+
+
+async def alert_press(app: App, event: MessageEvent, payload: dict[str, Any]) -> None:
+    obj = event.object
+    alert = await alert_repo.get(app.db, int(payload.get("id", 0)))
+    if alert is None:
+        await answer_press(app, event, texts.PENDING_GONE)
+        return
+    caller = await app.access.caller(obj.user_id)
+    if alert.org_id is None or not await app.access.allowed(caller, "alerts_receive", alert.org_id):
+        chat = await chat_repo.get(app.db, alert.chat_id or 0)
+        if chat is None or not await app.services.chats.is_chat_staff(caller, chat):
+            await answer_press(app, event, texts.NOT_ALLOWED.format(what="решения по уведомлениям", hint="")[:90])
+            return
+    handler = app.hooks.alert_handlers.get(alert.kind)
+    if handler is None:
+        await answer_press(app, event, texts.PENDING_GONE)
+        return
+    await answer_press(app, event, await handler(alert, obj.user_id, str(payload.get("do", ""))))
