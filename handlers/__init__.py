@@ -11,7 +11,7 @@ from bot.runtime.app import App
 
 
 def build_labelers(app: App) -> list[BotLabeler]:
-    from handlers import admin, buttons, chat_events, chats, common, moderation, reports, roster
+    from handlers import admin, buttons, chat_events, chats, common, linking, moderation, reports, roster
 
     return [
         # non-blocking observers of every chat message first (rights, counting, moderation)
@@ -20,6 +20,7 @@ def build_labelers(app: App) -> list[BotLabeler]:
         common.help_labeler(app),
         admin.labeler(app),
         roster.labeler(app),
+        linking.labeler(app),
         chats.labeler(app),
         buttons.labeler(app),
         reports.labeler(app),

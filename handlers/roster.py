@@ -1,4 +1,4 @@
-"""Roster commands in a private chat: import, moves, promotion, codes, and /код."""
+"""Roster commands in a private chat: import, moves, promotion (codes and /код: handlers/linking.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from vkbottle.bot import BotLabeler, Message
 from bot import texts
 from bot.runtime.app import App
 from bot.domain.commands import Command
-from bot.domain.classes import parse_class
 from bot.domain.errors import UserError
 from bot.repo import orgs as org_repo
 from bot.repo import pending as pending_repo
@@ -94,40 +93,6 @@ def labeler(app: App) -> BotLabeler:
     async def new_year(message: Message, app: App, cmd: Command) -> None:
         caller = await app.access.caller(message.from_id)
         await send_reply(app, message, await app.services.roster.new_year_preview(caller, cmd.args, app.now()))
-
-    @bl.private_message(CommandRule("codes", g, s))
-    @guarded
-    async def issue_codes(message: Message, app: App, cmd: Command) -> None:
-        caller = await app.access.caller(message.from_id)
-        org, rest = await app.services.roster.org_for(caller, cmd.args)
-        if not rest.strip():
-            raise usage("codes")
-        cls = parse_class(rest)
-        entries, xlsx, csv = await app.services.linking.issue_for_class(org, cls, actor_vk=caller.vk_id,
-                                                                         now=app.now())
-        if not entries:
-            await reply(app, message, texts.CODES_NONE.format(cls=cls))
-            return
-        try:
-            docs = [await app.gateway.upload_doc(message.peer_id, f"kody-{cls.grade}{cls.letter}.xlsx", xlsx),
-                    await app.gateway.upload_doc(message.peer_id, f"kody-{cls.grade}{cls.letter}.csv", csv)]
-            await reply(app, message, texts.CODES_READY.format(
-                cls=cls, count=len(entries), until=entries[0].valid_until.strftime("%d.%m.%Y")),
-                attachment=",".join(docs))
-        except BaseException:
-            await app.services.linking.discard(entries)  # the earlier printout keeps working
-            raise
-        await app.services.linking.confirm_delivered(entries)
-
-    @bl.private_message(CommandRule("code", g, s))
-    @guarded
-    async def redeem(message: Message, app: App, cmd: Command) -> None:
-        if not cmd.args.strip():
-            raise UserError(texts.CODE_BAD_FORMAT)
-        answer, person_id = await app.services.linking.redeem(message.from_id, cmd.args, app.now())
-        await reply(app, message, answer)
-        if person_id is not None:
-            await app.hooks.on_linked(message.from_id, person_id)
 
     return bl
 
