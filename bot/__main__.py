@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 from collections.abc import Sequence
 
 from bot import texts
 from bot.config import ConfigError, Settings, load_settings
+from bot.texts import setup as setup_texts
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -24,10 +26,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--config", help="путь к config.toml (иначе ZAVUCH_CONFIG)")
     parser.add_argument("--log-level", default="INFO", help="уровень журнала (INFO, DEBUG, ...)")
     sub = parser.add_subparsers(dest="command", metavar="команда")
-    sub.add_parser("run", parents=[common], help="запустить бота (без токена VK — демо)",
-                   description="Запустить бота: long poll VK, планировщик, база. Без vk.token запускает демо.")
+    sub.add_parser("run", parents=[common], help="запустить бота (без всякой конфигурации — демо)",
+                   description="Запустить бота: long poll VK, планировщик, база. Без конфигурации вовсе "
+                               "(нет --config, ZAVUCH_CONFIG и переменных ZAVUCH_…) запускает демо; "
+                               "конфигурация без vk.token — ошибка с кодом 2.")
     sub.add_parser("check", parents=[common], help="проверить настройки сообщества VK",
-                   description="Проверить токен, сообщество, возможности ботов и Long Poll API (в режиме callback — сервер Callback API, его адрес, версию и события); код 0, если всё в порядке.")
+                   description="Проверить секрет кодов привязки, токен и его права, сообщество, возможности ботов, Long Poll API (в режиме callback — сервер Callback API, его адрес, версию и события) и операторов; код 0, если всё в порядке.")
     sub.add_parser("migrate", parents=[common], help="применить миграции базы данных",
                    description="Применить недостающие миграции к базе из db.path.")
     demo = sub.add_parser("demo", parents=[common], help="показать работу бота на эмуляторе VK",
@@ -64,9 +68,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             return asyncio.run(_check(settings))
         if args.command == "healthcheck":
             return asyncio.run(_healthcheck(settings))
+        if args.command == "run" and settings.demo_mode:
+            if _configured(args.config):
+                # a configuration without a token is a mistake, not a wish to see the demo
+                source = args.config or os.environ.get("ZAVUCH_CONFIG")
+                print(setup_texts.RUN_NEED_TOKEN.format(
+                    source=setup_texts.RUN_NEED_TOKEN_SOURCE.format(path=source) if source else ""),
+                    file=sys.stderr)
+                return 2
+            print(setup_texts.DEMO_NO_CONFIG)
         if args.command == "demo" or (args.command == "run" and settings.demo_mode):
-            if args.command == "run":
-                print("Токен VK не задан (vk.token) — запускаю демо на эмуляторе VK.")
             from bot.runtime.demo import run_demo
 
             return asyncio.run(run_demo(quiet=getattr(args, "quiet", False)))
@@ -76,6 +87,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     parser.print_help()
     return 2
+
+
+def _configured(config: str | None) -> bool:
+    """Whether anyone configured this run: a config file or any ZAVUCH_* variable (Docker sets
+    ZAVUCH_DB__PATH). Only a run with no configuration at all plays the demo."""
+    return bool(config) or any(v for k, v in os.environ.items() if k.startswith("ZAVUCH_"))
 
 
 async def _migrate(settings: Settings) -> int:
@@ -149,8 +166,11 @@ async def _run(settings: Settings) -> int:
     from bot.runtime.app import create_app
     from bot.db import MigrationError
     from bot.runtime.runner import run_until_signal
+    from bot.runtime.preflight import pepper_is_default
     from bot.vk.errors import VkError
 
+    if pepper_is_default(settings):
+        print(setup_texts.PEPPER_DEFAULT_WARNING, file=sys.stderr)
     try:
         app = await create_app(settings)
     except MigrationError as exc:

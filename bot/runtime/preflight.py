@@ -7,13 +7,21 @@ import hmac
 from collections.abc import Callable
 from dataclasses import dataclass
 from bot import texts
-from bot.config import API_VERSION, Settings
+from bot.config import API_VERSION, BotSettings, Settings
+from bot.texts import setup as setup_texts
 from bot.vk import community as vk_community
 from bot.vk.community import CallbackServerInfo
 from bot.vk.errors import VkError
 from bot.vk.gateway import VkGateway
 
 REQUIRED_EVENTS = ("message_new", "message_event")
+REQUIRED_RIGHTS = ("messages", "manage", "docs")
+MIN_PEPPER = 16
+
+
+def pepper_is_default(settings: Settings) -> bool:
+    default = BotSettings.model_fields["code_pepper"].default.get_secret_value()
+    return settings.bot.code_pepper.get_secret_value() == default
 
 
 @dataclass(frozen=True)
@@ -31,13 +39,15 @@ async def run_checks(settings: Settings, gateway: VkGateway) -> list[CheckResult
     def fail(what: str, why: str) -> None:
         results.append(CheckResult(False, texts.CHECK_FAIL.format(what=what, why=why)))
 
+    _check_secrets(settings, ok, fail)
     api = gateway.api
     try:
-        await vk_community.check_token(api)
+        rights = await vk_community.check_token(api)
         ok(texts.CHECK_TOKEN)
     except VkError as exc:
         fail(texts.CHECK_TOKEN, texts.CHECK_TOKEN_FIX.format(error=f"{exc.code}: {exc.vk_message}"))
         return results
+    _check_rights(rights, ok, fail)
 
     try:
         group = await vk_community.community(api, settings.vk.group_id)
@@ -63,10 +73,54 @@ async def run_checks(settings: Settings, gateway: VkGateway) -> list[CheckResult
         await _check_callback(settings, gateway, found, ok, fail)
     else:
         await _check_long_poll(gateway, found, ok, fail)
+    await _check_operators(settings, gateway, ok, fail)
     return results
 
 
 Report = Callable[..., None]
+
+
+def _check_secrets(settings: Settings, ok: Report, fail: Report) -> None:
+    # the secret itself is never printed, only whether it is the default or too short
+    what = setup_texts.CHECK_PEPPER
+    if pepper_is_default(settings):
+        fail(what, setup_texts.CHECK_PEPPER_FIX)
+    elif len(settings.bot.code_pepper.get_secret_value().strip()) < MIN_PEPPER:
+        fail(what, setup_texts.CHECK_PEPPER_SHORT.format(length=MIN_PEPPER))
+    else:
+        ok(what)
+
+
+def _check_rights(rights: frozenset[str], ok: Report, fail: Report) -> None:
+    names = setup_texts.RIGHT_NAMES
+    missing = [names[r] for r in REQUIRED_RIGHTS if r not in rights]
+    if missing:
+        fail(texts.CHECK_TOKEN, setup_texts.CHECK_RIGHTS_FIX.format(
+            missing=", ".join(missing), all=", ".join(names[r] for r in REQUIRED_RIGHTS)))
+    else:
+        ok(setup_texts.CHECK_RIGHTS.format(rights=", ".join(names[r] for r in REQUIRED_RIGHTS)))
+
+
+async def _check_operators(settings: Settings, gateway: VkGateway, ok: Report, fail: Report) -> None:
+    what = setup_texts.CHECK_OPERATORS_WHAT
+    ids = list(dict.fromkeys(settings.bot.operators))
+    if not ids:
+        fail(what, setup_texts.CHECK_OPERATORS_NONE)
+        return
+    try:
+        found = await vk_community.accounts(gateway.api, ids)
+    except VkError as exc:
+        fail(what, f"{exc.code}: {exc.vk_message}")
+        return
+    unknown = [str(i) for i in ids if i not in found]
+    closed = [str(i) for i in ids if i in found and found[i].deactivated]
+    if unknown:
+        fail(what, setup_texts.CHECK_OPERATORS_UNKNOWN.format(ids=", ".join(unknown)))
+    elif closed:
+        fail(what, setup_texts.CHECK_OPERATORS_DEACTIVATED.format(ids=", ".join(closed)))
+    else:
+        ok(setup_texts.CHECK_OPERATORS.format(
+            names=", ".join(f"{found[i].name} (id{i})" for i in ids)))
 
 
 async def _check_long_poll(gateway: VkGateway, found: int, ok: Report, fail: Report) -> None:

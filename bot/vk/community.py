@@ -55,9 +55,32 @@ async def community(api: LimitedAPI, group_id: int | None, *, lane: Lane | None 
     return Community(int(first["id"]), str(first.get("name", "")), first.get("screen_name"))
 
 
-async def check_token(api: LimitedAPI) -> None:
-    """Raises a VkError unless VK accepts the token."""
-    await call_api(api, "groups.getTokenPermissions", {})
+async def check_token(api: LimitedAPI) -> frozenset[str]:
+    """The names of the token's rights («messages», «manage», «docs» ...); a VkError unless VK
+    accepts the token."""
+    found = await call_api(api, "groups.getTokenPermissions", {})
+    items = found.get("permissions", []) if isinstance(found, dict) else []
+    return frozenset(str(item.get("name")) for item in items if isinstance(item, dict))
+
+
+@dataclass(frozen=True)
+class Account:
+    id: int
+    name: str
+    deactivated: bool
+
+
+async def accounts(api: LimitedAPI, ids: Iterable[int]) -> dict[int, Account]:
+    """The VK accounts behind these ids (ids VK does not know are absent)."""
+    wanted = [str(i) for i in ids]
+    if not wanted:
+        return {}
+    found = await call_api(api, "users.get", {"user_ids": ",".join(wanted)})
+    return {
+        int(u["id"]): Account(int(u["id"]), f"{u.get('first_name', '')} {u.get('last_name', '')}".strip(),
+                              bool(u.get("deactivated")))
+        for u in found or []
+    }
 
 
 async def bots_settings(api: LimitedAPI, group_id: int) -> BotsSettings:

@@ -22,16 +22,64 @@ async def _cli(*args: str, env: dict[str, str] | None = None, cwd: Path | None =
     return proc.returncode or 0, out.decode(), err.decode()
 
 
+PEPPER = "0f4c2d9e8b7a6c5d4e3f2a1b"
+
+
 def _env(emu: Emulator, tmp_path: Path) -> dict[str, str]:
     return {"ZAVUCH_VK__TOKEN": "emu-token", "ZAVUCH_VK__GROUP_ID": "1000", "ZAVUCH_VK__API_URL": emu.api_url,
             "ZAVUCH_DB__PATH": str(tmp_path / "cli.db"), "ZAVUCH_CONFIG": ""}
 
 
+def _ready_env(emu: Emulator, tmp_path: Path) -> dict[str, str]:
+    """A fully set-up installation: an operator who exists in VK and a secret of our own."""
+    operator = emu.add_user("Ольга", "Операторова")
+    return _env(emu, tmp_path) | {"ZAVUCH_BOT__OPERATORS": f"[{operator}]", "ZAVUCH_BOT__CODE_PEPPER": PEPPER}
+
+
 async def test_check_passes_against_vkemu(emu, tmp_path) -> None:
-    code, out, err = await _cli("check", env=_env(emu, tmp_path))
+    code, out, err = await _cli("check", env=_ready_env(emu, tmp_path))
     assert code == 0, out + err
-    assert out.count("✔") == 4 and "✘" not in out
-    assert "emu-token" not in out + err
+    assert out.count("✔") == 7 and "✘" not in out
+    assert "Ольга Операторова" in out and "«Документы»" in out
+    assert "emu-token" not in out + err and PEPPER not in out + err
+
+
+async def test_check_names_missing_token_rights(emu, tmp_path) -> None:
+    emu.token_permissions = {"messages", "manage"}
+    code, out, _ = await _cli("check", env=_ready_env(emu, tmp_path))
+    assert code == 1
+    line = next(line for line in out.splitlines() if "нет прав" in line)
+    assert line.startswith("✘") and "«Документы»" in line and "«Сообщения сообщества»" not in line.split("Создайте")[0]
+    assert "Ключи доступа" in line
+
+
+async def test_check_refuses_default_secret_and_missing_operators(emu, tmp_path) -> None:
+    code, out, err = await _cli("check", env=_env(emu, tmp_path))
+    assert code == 1
+    lines = out.splitlines()
+    pepper = next(line for line in lines if "bot.code_pepper" in line)
+    assert pepper.startswith("✘") and "ZAVUCH_BOT__CODE_PEPPER" in pepper and "change-me" not in out + err
+    operators = next(line for line in lines if "bot.operators" in line)
+    assert operators.startswith("✘") and "ZAVUCH_BOT__OPERATORS" in operators and "vk.com/id" in operators
+
+
+async def test_check_names_operators_vk_does_not_know(emu, tmp_path) -> None:
+    gone = emu.add_user("Иван", "Ушедший")
+    emu.users[gone].deactivated = "deleted"
+    env = _ready_env(emu, tmp_path) | {"ZAVUCH_BOT__OPERATORS": "[987654321]"}
+    code, out, _ = await _cli("check", env=env)
+    assert code == 1 and "987654321" in next(line for line in out.splitlines() if "bot.operators" in line)
+    env["ZAVUCH_BOT__OPERATORS"] = f"[{gone}]"
+    code, out, _ = await _cli("check", env=env)
+    assert code == 1 and "удалены" in next(line for line in out.splitlines() if "bot.operators" in line)
+
+
+async def test_check_short_secret_is_refused(emu, tmp_path) -> None:
+    env = _ready_env(emu, tmp_path) | {"ZAVUCH_BOT__CODE_PEPPER": "pepper"}
+    code, out, _ = await _cli("check", env=env)
+    assert code == 1
+    assert next(line for line in out.splitlines() if "bot.code_pepper" in line).startswith("✘")
+    assert "pepper\n" not in out and " pepper" not in out
 
 
 async def test_check_fails_with_reason_when_long_poll_disabled(emu, tmp_path) -> None:
@@ -110,6 +158,7 @@ async def test_run_stops_cleanly_on_sigterm(emu, tmp_path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["cli.db", "cli.db-shm", "cli.db-wal"] or \
         sorted(p.name for p in tmp_path.iterdir()) == ["cli.db"]  # nothing else in the working directory
     assert "emu-token" not in out.decode() + err.decode()
+    assert "«bot.code_pepper» оставлен по умолчанию" in err.decode()  # the default secret is warned about
 
 
 def test_network_guard_blocks_non_loopback() -> None:
@@ -134,5 +183,29 @@ async def test_run_without_a_token_plays_the_demo(tmp_path) -> None:
     )
     out, err = await asyncio.wait_for(proc.communicate(), timeout=120)
     assert proc.returncode == 0, err.decode()[-2000:]
-    assert "запускаю демо" in out.decode() and "Демо завершено" in out.decode()
+    assert "Конфигурация не задана" in out.decode() and "запускаю демо" in out.decode() and "Демо завершено" in out.decode()
     assert list(tmp_path.iterdir()) == []
+
+
+async def test_run_with_a_config_file_but_no_token_exits_2_naming_the_key(tmp_path) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text('[bot]\noperators = [1]\n', encoding="utf-8")
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith("ZAVUCH_")}, "ZAVUCH_CONFIG": str(config)}
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run", cwd=tmp_path, env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await asyncio.wait_for(proc.communicate(), timeout=60)
+    assert proc.returncode == 2
+    assert "«vk.token»" in err.decode() and str(config) in err.decode()
+    assert "Traceback" not in err.decode() and "демо" not in out.decode()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["config.toml"]  # no database, no demo
+
+
+async def test_run_configured_by_environment_only_needs_a_token_too(tmp_path) -> None:
+    # the Docker image sets ZAVUCH_DB__PATH: a container started without the token must not play a demo
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith("ZAVUCH_")},
+           "ZAVUCH_DB__PATH": str(tmp_path / "z.db")}
+    code, out, err = await _cli("run", env=env, cwd=tmp_path)
+    assert code == 2 and "«vk.token»" in err and "ZAVUCH_VK__TOKEN" in err
+    assert "демо" not in out
