@@ -1,9 +1,13 @@
-"""Counting participation without slowing the message path.
+"""Counting participation.
 
-``record`` only adds to an in-memory aggregate keyed by (local day, chat, author); ``flush``
-resolves the credited org of each author and writes everything in one transaction. The buffer
-is a write-behind cache and nothing else reads it: with several workers each keeps its own and
-the upserts add up in the database (DESIGN §3).
+``count`` writes one count in the caller's transaction (the event that caused it): the raw
+``activity`` row (day x chat x author) and the report aggregates of migration 0008
+(``bot/repo/aggregates.py``), so reports never scan raw rows and never disagree with them.
+``uncount`` takes a count back in the same way: a message the moderation deletes (obscene,
+written while muted) never counts as participation — only messages that stayed count.
+
+``record`` + ``flush`` (bulk loading: benchmarks, imports of history) buffer in memory and write
+the same rows and aggregates in one transaction.
 """
 
 from __future__ import annotations
@@ -17,7 +21,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.db import Database
+from bot.pipeline.unit import current as current_unit
 from bot.repo import activity as repo
+from bot.repo import aggregates as agg
 from bot.repo.chats import Chat
 
 log = logging.getLogger(__name__)
@@ -57,6 +63,11 @@ class ActivityCounter:
         self._monotonic = monotonic
         self._buffer: dict[tuple[str, int, int], list[int]] = {}
         self._chat_org: dict[int, int] = {}
+        self._chat_type: dict[int, str | None] = {}
+        self._kinds: dict[int, str] = {}  # person id -> kind
+        # what the current event counted, so a deletion decided by the same event takes back
+        # exactly that count (same day row): (event id, chat id, vk id) -> day
+        self._counted: dict[tuple[str, int, int], str] = {}
         self._unzoned: list[tuple[int, int, int, int, float]] = []  # org tz not loaded yet
         self._zones: dict[int, DayCut] = {}
         self._authors: dict[tuple[int, int], tuple[Author, float]] = {}
@@ -75,6 +86,7 @@ class ActivityCounter:
         org_id = chat.org_id
         assert org_id is not None
         self._chat_org[chat.id] = org_id
+        self._chat_type[chat.id] = chat.type
         cut = self._zones.get(org_id)
         if cut is None:
             self._unzoned.append((chat.id, org_id, vk_id, field, at))
@@ -86,20 +98,57 @@ class ActivityCounter:
     async def count(self, chat: Chat, vk_id: int, kind: str, at: float) -> None:
         """Count one message / join / leave / action now, in the caller's transaction: counted
         with the event that caused it, so the numbers stay exact across crashes and replays."""
-        if not chat.bound or vk_id <= 0 or chat.org_id is None:
+        day = await self._day(chat, vk_id, at)
+        if day is None:
             return
+        unit = current_unit()
+        if unit is not None:
+            if len(self._counted) > 10_000:
+                self._counted.clear()
+            self._counted[(unit.event_id, chat.id, vk_id)] = day
+        await self._write(chat, vk_id, day, kind, 1)
+
+    async def uncount(self, chat: Chat, vk_id: int, at: float, kind: str = "message") -> None:
+        """Take back one count (a message deleted by the decision of the event that counted it,
+        in the same transaction): the same day row the count went to, else the day of ``at``."""
+        unit = current_unit()
+        day = self._counted.pop((unit.event_id, chat.id, vk_id), None) if unit is not None else None
+        day = day or await self._day(chat, vk_id, at)
+        if day is not None:
+            await self._write(chat, vk_id, day, kind, -1)
+
+    async def _day(self, chat: Chat, vk_id: int, at: float) -> str | None:
+        if not chat.bound or vk_id <= 0 or chat.org_id is None:
+            return None
         org_id = chat.org_id
         self._chat_org[chat.id] = org_id
+        self._chat_type[chat.id] = chat.type
         cut = self._zones.get(org_id)
         if cut is None:
             tz = (await repo.timezones(self.db, [org_id])).get(org_id)
             if tz is None:
-                return  # an org deleted meanwhile: nothing to credit the chat to
+                return None  # an org deleted meanwhile: nothing to credit the chat to
             cut = self._zones[org_id] = DayCut(ZoneInfo(tz))
+        return cut.day(at)
+
+    async def _write(self, chat: Chat, vk_id: int, day: str, kind: str, delta: int) -> None:
         author = (await self._resolve({(chat.id, vk_id)}))[(chat.id, vk_id)]
         counts = [0, 0, 0, 0]
-        counts[KINDS[kind]] = 1
-        await repo.upsert_one(self.db, (cut.day(at), chat.id, vk_id, *author, *counts))
+        counts[KINDS[kind]] = delta
+        async with self.db.transaction():
+            await repo.upsert_one(self.db, (day, chat.id, vk_id, *author, *counts))
+            await self._aggregate(day, chat.id, author, counts)
+
+    async def _aggregate(self, day: str, chat_id: int, author: Author, counts: list[int]) -> None:
+        chat_org = self._chat_org.get(chat_id)
+        if chat_org is None:
+            return
+        person_id, credited = author
+        messages, joins, leaves, actions = counts
+        await agg.add(self.db, day=day, chat_id=chat_id, chat_org_id=chat_org, chat_type=self._chat_type.get(chat_id),
+                      credited_org_id=credited, person_id=person_id,
+                      kind=self._kinds.get(person_id) if person_id is not None else None,
+                      messages=messages, actions=actions, joins=joins, leaves=leaves)
 
     def _add(self, key: tuple[str, int, int], field: int, count: int = 1) -> None:
         counts = self._buffer.get(key)
@@ -139,7 +188,10 @@ class ActivityCounter:
                     (day, chat_id, vk_id, *authors[(chat_id, vk_id)], *counts)
                     for (day, chat_id, vk_id), counts in buffer.items()
                 ]
-                await repo.upsert_many(self.db, rows)
+                async with self.db.transaction():
+                    await repo.upsert_many(self.db, rows)
+                    for (day, chat_id, vk_id), counts in buffer.items():
+                        await self._aggregate(day, chat_id, authors[(chat_id, vk_id)], counts)
             except BaseException:
                 for key, counts in buffer.items():
                     for field, count in enumerate(counts):
@@ -176,6 +228,11 @@ class ActivityCounter:
                 todo.append(pair)
         if todo:
             members, persons = await repo.authors(self.db, sorted({vk for _, vk in todo}))
+            for pid, _, _, kind in persons:
+                self._kinds[pid] = kind
+            for row in members:
+                if row[2] is not None and len(row) > 5 and row[5] is not None:
+                    self._kinds[row[2]] = row[5]
             fresh = pick_authors(todo, members, persons, self._chat_org)
             expires = now + self.cache_seconds
             for pair, author in fresh.items():
@@ -190,7 +247,7 @@ def pick_authors(
     """The credit rule: the person recorded for this chat member (or the org admission credited
     the member to); else the author's person in the chat's own org, a staff person of any org,
     any active person; else unknown (None, None)."""
-    by_member = {(chat_id, vk): (pid, home, credited) for chat_id, vk, pid, home, credited in members}
+    by_member = {(row[0], row[1]): (row[2], row[3], row[4]) for row in members}
     by_vk: dict[int, list[tuple]] = {}
     for pid, vk, home, kind in persons:
         by_vk.setdefault(vk, []).append((pid, home, kind))

@@ -1,0 +1,130 @@
+-- why: a region's month report and a coordinator's page over 1,500 schools and 60,000 chats must
+-- not scan the raw activity rows at request time. These tables are kept current in the same
+-- transaction as each count (bot/services/activity.py -> bot/repo/aggregates.py), and the roster
+-- side (people in chats, coverage per chat type, classes) is snapshotted per org and month
+-- (bot/services/report_people.py): refreshed while the month runs, frozen once it is over.
+-- Unknown ids are stored as 0 / '' (never NULL) so they can be part of a primary key.
+-- Backfilled below from the activity rows already stored.
+
+-- Activity by month x the chat's org x chat type x the org the author is credited to (0: unknown).
+CREATE TABLE agg_flow (
+    month           TEXT NOT NULL,
+    chat_org_id     INTEGER NOT NULL,
+    chat_type       TEXT NOT NULL,
+    credited_org_id INTEGER NOT NULL,
+    messages        INTEGER NOT NULL DEFAULT 0,
+    actions         INTEGER NOT NULL DEFAULT 0,
+    joins           INTEGER NOT NULL DEFAULT 0,
+    leaves          INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (month, chat_org_id, chat_type, credited_org_id)
+);
+CREATE INDEX agg_flow_credited ON agg_flow (month, credited_org_id);
+
+-- Activity by month x chat (its org kept for grouping).
+CREATE TABLE agg_chat (
+    month          TEXT NOT NULL,
+    chat_org_id    INTEGER NOT NULL,
+    chat_id        INTEGER NOT NULL,
+    messages       INTEGER NOT NULL DEFAULT 0,
+    actions        INTEGER NOT NULL DEFAULT 0,
+    guest_messages INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (month, chat_org_id, chat_id)
+);
+
+-- Messages by local day x the chat's org x chat type (the charts).
+CREATE TABLE agg_day (
+    chat_org_id INTEGER NOT NULL,
+    day         TEXT NOT NULL,
+    chat_type   TEXT NOT NULL,
+    messages    INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (chat_org_id, day, chat_type)
+);
+
+-- One row per person, month and credited org: who was active (messages that stayed + actions).
+CREATE TABLE agg_person (
+    month           TEXT NOT NULL,
+    credited_org_id INTEGER NOT NULL,
+    person_id       INTEGER NOT NULL,
+    kind            TEXT NOT NULL,
+    messages        INTEGER NOT NULL DEFAULT 0,
+    actions         INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (month, credited_org_id, person_id)
+);
+
+-- Active people per month, org and kind: +1 when a person's month becomes active, -1 when the
+-- only activity is taken back (a deleted message).
+CREATE TABLE agg_active (
+    month  TEXT NOT NULL,
+    org_id INTEGER NOT NULL,
+    kind   TEXT NOT NULL,
+    people INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (month, org_id, kind)
+);
+
+-- The roster side of an org's month (see report_people.py): people per kind ...
+CREATE TABLE agg_people (
+    month    TEXT NOT NULL,
+    org_id   INTEGER NOT NULL,
+    kind     TEXT NOT NULL,
+    roster   INTEGER NOT NULL DEFAULT 0,
+    linked   INTEGER NOT NULL DEFAULT 0,
+    in_chats INTEGER NOT NULL DEFAULT 0,
+    active   INTEGER NOT NULL DEFAULT 0,
+    silent   INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (month, org_id, kind)
+);
+
+-- ... coverage per chat type (people of the audience in such a chat vs the audience) ...
+CREATE TABLE agg_coverage (
+    month     TEXT NOT NULL,
+    org_id    INTEGER NOT NULL,
+    chat_type TEXT NOT NULL,
+    chats     INTEGER NOT NULL DEFAULT 0,
+    eligible  INTEGER NOT NULL DEFAULT 0,
+    in_chats  INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (month, org_id, chat_type)
+);
+
+-- ... and the org's chats and classes, with when the snapshot was taken (frozen: final = 1).
+CREATE TABLE agg_org (
+    month         TEXT NOT NULL,
+    org_id        INTEGER NOT NULL,
+    chats         INTEGER NOT NULL DEFAULT 0,
+    classes       INTEGER NOT NULL DEFAULT 0,
+    with_parents  INTEGER NOT NULL DEFAULT 0,
+    with_students INTEGER NOT NULL DEFAULT 0,
+    with_both     INTEGER NOT NULL DEFAULT 0,
+    taken_at      INTEGER NOT NULL,
+    final         INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (month, org_id)
+);
+
+-- finding every chat a person is in (people in chats of any school) without a scan
+CREATE INDEX chat_member_vk ON chat_member (vk_id, state);
+
+-- backfill from the stored activity rows
+INSERT INTO agg_flow (month, chat_org_id, chat_type, credited_org_id, messages, actions, joins, leaves)
+SELECT substr(a.day, 1, 7), c.org_id, COALESCE(c.type, ''), COALESCE(a.credited_org_id, 0),
+       SUM(a.messages), SUM(a.actions), SUM(a.joins), SUM(a.leaves)
+FROM activity a JOIN chat c ON c.id = a.chat_id WHERE c.org_id IS NOT NULL
+GROUP BY substr(a.day, 1, 7), c.org_id, COALESCE(c.type, ''), COALESCE(a.credited_org_id, 0);
+
+INSERT INTO agg_chat (month, chat_org_id, chat_id, messages, actions, guest_messages)
+SELECT substr(a.day, 1, 7), c.org_id, a.chat_id, SUM(a.messages), SUM(a.actions),
+       SUM(CASE WHEN COALESCE(a.credited_org_id, 0) = c.org_id THEN 0 ELSE a.messages END)
+FROM activity a JOIN chat c ON c.id = a.chat_id WHERE c.org_id IS NOT NULL
+GROUP BY substr(a.day, 1, 7), c.org_id, a.chat_id;
+
+INSERT INTO agg_day (chat_org_id, day, chat_type, messages)
+SELECT c.org_id, a.day, COALESCE(c.type, ''), SUM(a.messages)
+FROM activity a JOIN chat c ON c.id = a.chat_id WHERE c.org_id IS NOT NULL
+GROUP BY c.org_id, a.day, COALESCE(c.type, '');
+
+INSERT INTO agg_person (month, credited_org_id, person_id, kind, messages, actions)
+SELECT substr(a.day, 1, 7), a.credited_org_id, a.person_id, p.kind, SUM(a.messages), SUM(a.actions)
+FROM activity a JOIN person p ON p.id = a.person_id WHERE a.credited_org_id IS NOT NULL
+GROUP BY substr(a.day, 1, 7), a.credited_org_id, a.person_id, p.kind;
+
+INSERT INTO agg_active (month, org_id, kind, people)
+SELECT month, credited_org_id, kind, COUNT(*) FROM agg_person WHERE messages + actions > 0
+GROUP BY month, credited_org_id, kind;
