@@ -116,6 +116,38 @@ class ReportsSettings(_Table):
     hour: int = Field(default=10, ge=0, le=23)
 
 
+class WebSettings(_Table):
+    """The web cabinet. Off unless ``port`` is set; ``public_url`` is the address people open
+    (behind a reverse proxy with HTTPS), used in the sign-in links the bot sends."""
+
+    host: str = "127.0.0.1"
+    port: int | None = Field(default=None, ge=1, le=65535)
+    public_url: str | None = None
+    link_minutes: int = Field(default=10, ge=1, le=60)
+    session_hours: float = Field(default=8, gt=0, le=24 * 7)
+
+    @field_validator("public_url")
+    @classmethod
+    def _url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("http://", "https://")):
+            raise ValueError("public_url must start with https:// (or http://)")
+        return value.rstrip("/") if value else value
+
+    @property
+    def enabled(self) -> bool:
+        return self.port is not None
+
+    @property
+    def base_url(self) -> str:
+        """Where people open the cabinet: ``public_url``, else this host and port directly."""
+        return self.public_url or f"http://{self.host}:{self.port}"
+
+    @property
+    def secure(self) -> bool:
+        """Cookies only over HTTPS when people reach the cabinet over HTTPS."""
+        return bool(self.public_url and self.public_url.startswith("https://"))
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="ZAVUCH_", env_nested_delimiter="__", extra="forbid"
@@ -127,6 +159,7 @@ class Settings(BaseSettings):
     bot: BotSettings = BotSettings()
     moderation: ModerationSettings = ModerationSettings()
     reports: ReportsSettings = ReportsSettings()
+    web: WebSettings = WebSettings()
 
     @classmethod
     def settings_customise_sources(

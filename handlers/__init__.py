@@ -11,7 +11,7 @@ from bot.runtime.app import App
 
 
 def build_labelers(app: App) -> list[BotLabeler]:
-    from handlers import admin, buttons, chat_events, chats, common, linking, moderation, reports, roster
+    from handlers import admin, buttons, cabinet, chat_events, chats, common, linking, moderation, reports, roster
 
     return [
         # non-blocking observers of every chat message first (rights, counting, moderation)
@@ -24,5 +24,6 @@ def build_labelers(app: App) -> list[BotLabeler]:
         chats.labeler(app),
         buttons.labeler(app),
         reports.labeler(app),
+        cabinet.labeler(app),
         common.fallback_labeler(app),  # last: answers whatever no handler took
     ]

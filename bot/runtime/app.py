@@ -35,6 +35,7 @@ from bot.services.notify import Notifier
 from bot.services.orgs import Orgs
 from bot.services.roles import Roles
 from bot.services.roster import Roster
+from bot.services.web_auth import CabinetAuth
 from bot.vk.api import LimitedAPI
 from bot.vk.community import community
 from bot.vk.gateway import VkGateway
@@ -91,6 +92,7 @@ class App:
     # long report queries read through their own read-only connection: the message path's reads
     # never queue behind them (the same database as ``db`` when it lives in memory)
     report_db: Database
+    cabinet: CabinetAuth  # sign-in links and sessions of the web cabinet
     commands: set[str] = field(default_factory=set)  # the commands that have a handler (for /помощь)
 
     def now(self) -> int:
@@ -173,10 +175,16 @@ async def create_app(settings: Settings, *, clock: Clock | None = None, db: Data
         settings=settings, db=db, api=api, gateway=gateway, clock=clock, group_id=group_id,
         screen_name=screen_name, access=access, notifier=notifier, chat_life=chat_life, services=services,
         effects=effects, runner=runner, activity=ActivityCounter(db), moderation=moderation, manual=manual,
-        hooks=hooks, report_db=report_db,
+        hooks=hooks, report_db=report_db, cabinet=make_cabinet(settings, db, access, clock),
     )
     wire(app)
     return app
+
+
+def make_cabinet(settings: Settings, db: Database, access: Access, clock: Clock) -> CabinetAuth:
+    return CabinetAuth(db, access, clock, settings.bot.code_pepper.get_secret_value().encode(),
+                       link_seconds=settings.web.link_minutes * 60,
+                       session_seconds=int(settings.web.session_hours * 3600))
 
 
 def wire(app: App) -> None:

@@ -9,7 +9,7 @@ import contextlib
 import logging
 import signal
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from vkbottle import Bot
 from vkbottle.bot import BotLabeler
@@ -23,6 +23,9 @@ from bot.pipeline.dispatcher import Dispatcher, Event, peer_of
 from bot.pipeline.inbox import Inbox
 from bot.repo import inbox, outbox
 from bot.vk.polling import DbPolling
+
+if TYPE_CHECKING:
+    from bot.web.server import WebServer
 
 log = logging.getLogger(__name__)
 
@@ -197,6 +200,7 @@ class Runner:
         self.grace = grace
         self._task: asyncio.Task[Any] | None = None
         self.started = asyncio.Event()
+        self.web = _web_server(app)
 
     async def _begin(self) -> None:
         from bot.jobs import heartbeat
@@ -205,6 +209,8 @@ class Runner:
         await self.app.runner.start()       # first: finish what the previous run recorded
         await replay_pending(self.bot)
         self.scheduler.start()
+        if self.web is not None:  # the web cabinet, when [web] port is set
+            await self.web.start(self.app.settings.web.host, self.app.settings.web.port or 0)
 
     async def start(self) -> None:
         await self._begin()
@@ -230,10 +236,20 @@ class Runner:
         await self._finish()
 
     async def _finish(self) -> None:
+        if self.web is not None:
+            await self.web.stop()
         await self.bot.dispatcher.stop(self.grace)
         await self.app.runner.stop(grace=min(self.grace, 5.0))
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
+
+
+def _web_server(app: App) -> WebServer | None:
+    if not app.settings.web.enabled:
+        return None
+    from bot.web.server import WebServer
+
+    return WebServer(app)
 
 
 class CallbackRunner(Runner):

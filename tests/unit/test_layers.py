@@ -49,14 +49,17 @@ class Rule:
 
 RULES = (
     Rule(("policies", "bot.domain"),
-         ("bot.repo", "bot.services", "bot.vk", "bot.pipeline", "bot.runtime", "handlers",
+         ("bot.repo", "bot.services", "bot.vk", "bot.pipeline", "bot.runtime", "handlers", "bot.web",
           "vkbottle", "aiosqlite", "aiohttp")),
-    Rule(("bot.repo",), ("bot.services", "bot.vk", "bot.pipeline", "bot.runtime", "handlers", "vkbottle")),
-    Rule(("bot.services",), ("handlers", "bot.runtime", "vkbottle")),
-    Rule(("bot.vk",), ("bot.services", "bot.repo", "bot.pipeline", "bot.runtime", "handlers")),
-    Rule(("bot.pipeline",), ("handlers", "bot.services", "bot.runtime")),
+    Rule(("bot.repo",), ("bot.services", "bot.vk", "bot.pipeline", "bot.runtime", "handlers", "bot.web", "vkbottle")),
+    Rule(("bot.services",), ("handlers", "bot.runtime", "bot.web", "vkbottle")),
+    Rule(("bot.vk",), ("bot.services", "bot.repo", "bot.pipeline", "bot.runtime", "handlers", "bot.web")),
+    Rule(("bot.pipeline",), ("handlers", "bot.services", "bot.runtime", "bot.web")),
     # handlers see the composition only as the type of the container they are given
-    Rule(("handlers",), ("bot.runtime",), except_=("bot.runtime.app",)),
+    Rule(("handlers",), ("bot.runtime", "bot.web"), except_=("bot.runtime.app",)),
+    # the web cabinet is a presentation layer like handlers: it reads through services and the
+    # repo and never touches VK or the event pipeline
+    Rule(("bot.web",), ("bot.runtime", "handlers", "bot.vk", "bot.pipeline", "vkbottle"), except_=("bot.runtime.app",)),
 )
 
 # (importing module, imported module) -> why it is allowed for now. Keep this empty if you can.
@@ -182,6 +185,12 @@ ANSWERS = [
      "handlers/x.py:1: handlers.x imports bot.runtime.runner.run (handlers must not import bot.runtime)"),
     ("handlers/x.py", "from bot.runtime import health\n",
      "handlers/x.py:1: handlers.x imports bot.runtime.health (handlers must not import bot.runtime)"),
+    ("bot/web/x.py", "from bot.vk.gateway import VkGateway\n",
+     "bot/web/x.py:1: bot.web.x imports bot.vk.gateway.VkGateway (bot.web must not import bot.vk)"),
+    ("bot/web/x.py", "from handlers import common\n",
+     "bot/web/x.py:1: bot.web.x imports handlers.common (bot.web must not import handlers)"),
+    ("bot/services/x.py", "from bot.web import views\n",
+     "bot/services/x.py:1: bot.services.x imports bot.web.views (bot.services must not import bot.web)"),
 ]
 
 
@@ -196,6 +205,7 @@ def test_imports_along_the_layers_pass() -> None:
         ("bot/services/x.py", "from bot.repo import chats\nfrom bot.vk.gateway import VkGateway\nimport aiohttp\n"),
         ("policies/x.py", "from .base import Decision\nfrom bot.domain import clock\n"),
         ("bot/runtime/x.py", "from handlers import build\n"),  # the composition root may import anything
+        ("bot/web/x.py", "from bot.runtime.app import App\nfrom bot.services import reports\nfrom bot.repo import web\n"),
         ("bot/vk/x.py", "from bot.vk.errors import VkError\nfrom bot.domain.errors import UserError\n"),
     ]
     assert layer_violations(allowed) == []

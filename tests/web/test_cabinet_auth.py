@@ -1,0 +1,203 @@
+"""The cabinet's sign-in and access rules over plain HTTP (no browser): the link from /кабинет opens
+one session once; expired, reused, forged and other people's links and cookies are refused; the
+pages show what the person's roles allow; nothing secret reaches the log."""
+
+from __future__ import annotations
+
+import logging
+from urllib.parse import urlsplit
+
+import aiohttp
+import pytest
+
+from bot.repo import roles as role_repo
+from bot.texts import cabinet as t
+from bot.web.server import COOKIE
+from tests.web.conftest import MONTH, World
+
+
+def session() -> aiohttp.ClientSession:
+    return aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True))
+
+
+async def sign_in(client: aiohttp.ClientSession, link: str, **kwargs) -> aiohttp.ClientResponse:
+    """Open the link (a form, spends nothing) and press «Войти» (a POST with its token)."""
+    async with client.get(link) as form:
+        assert form.status == 200
+        assert t.LOGIN_BUTTON in await form.text()
+    token = urlsplit(link).path.rsplit("/", 1)[1]
+    base = f"{urlsplit(link).scheme}://{urlsplit(link).netloc}"
+    return await client.post(f"{base}/login", data={"token": token}, **kwargs)
+
+
+async def test_a_school_admin_signs_in_with_the_link_and_sees_the_school(world: World, caplog) -> None:
+    caplog.set_level(logging.DEBUG)
+    admin = world.school.vk["admin"]
+    link = await world.link_for(admin)
+    assert link.startswith(world.base + "/login/")
+    token = link.rsplit("/", 1)[1]
+    async with session() as client:
+        response = await sign_in(client, link, allow_redirects=False)
+        assert response.status == 303 and response.headers["Location"] == "/"
+        cookie = response.headers["Set-Cookie"]
+        assert f"{COOKIE}=" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+        assert "Secure" not in cookie  # the cabinet is reached over plain http here
+        async with client.get(world.base + "/") as home:  # one school: straight to its page
+            html = await home.text()
+            assert home.status == 200 and urlsplit(str(home.url)).path == f"/org/{world.school.org.id}"
+        assert "Школа № 12 (sch12)" in html and t.CHATS_BY_TYPE in html and t.OPEN_ALERTS in html
+        assert "5А" in html and "6Б" in html  # classes, with those not on the platform
+        assert "<svg" in html  # the monthly trend is drawn
+    # the token and the session never reach the log: ours at any level, anyone's at INFO and above
+    # (a library's DEBUG lines echo SQL parameters, the outbox's message texts among them)
+    logged = "\n".join(r.getMessage() for r in caplog.records
+                       if r.levelno >= logging.INFO or r.name.startswith(("bot", "handlers")))
+    assert token not in logged and cookie.split(";")[0].split("=", 1)[1] not in logged
+    assert "/login/{token}" in logged  # the route pattern is logged, not the path
+
+
+async def test_a_reused_link_is_refused(world: World) -> None:
+    link = await world.link_for(world.school.vk["admin"])
+    async with session() as client:
+        first = await sign_in(client, link, allow_redirects=False)
+        assert first.status == 303
+    async with session() as client:
+        again = await sign_in(client, link)
+        assert again.status == 403 and "уже использована" in await again.text()
+        assert COOKIE not in again.cookies
+
+
+async def test_an_expired_link_is_refused(world: World) -> None:
+    link = await world.link_for(world.school.vk["admin"])
+    world.harness.clock.offset += 11 * 60  # type: ignore[attr-defined]  # links live 10 minutes
+    async with session() as client:
+        response = await sign_in(client, link)
+        assert response.status == 403 and "истёк" in await response.text()
+
+
+async def test_a_parent_and_a_teacher_are_refused_politely_and_get_no_link(world: World) -> None:
+    answer = await world.say(world.school.vk["mom1"], "/кабинет")
+    assert answer.text == t.REFUSED_FAMILY and "/login/" not in answer.text
+    answer = await world.say(world.school.vk["teacher"], "/кабинет")
+    assert answer.text == t.REFUSED_STAFF and "/login/" not in answer.text
+
+
+async def test_another_schools_page_is_refused(world: World) -> None:
+    link = await world.link_for(world.school.vk["admin"])
+    async with session() as client:
+        await sign_in(client, link)
+        async with client.get(f"{world.base}/org/{world.other.org.id}") as page:
+            assert page.status == 403 and t.FORBIDDEN in await page.text()
+        async with client.get(f"{world.base}/org/{world.other.org.id}/summary.xlsx") as file:
+            assert file.status == 403
+        async with client.get(f"{world.base}/org/{world.muni.id}") as page:
+            assert page.status == 403  # the municipality is above the school admin
+        # this school's class through the other school's address: refused (and not found there)
+        async with client.get(f"{world.base}/org/{world.other.org.id}/class/{world.class_id}") as page:
+            assert page.status == 403
+
+
+async def test_a_forged_or_missing_cookie_is_refused(world: World) -> None:
+    url = f"{world.base}/org/{world.school.org.id}"
+    async with session() as client:
+        async with client.get(url) as page:
+            assert page.status == 401 and t.LOGIN_HOW in await page.text()
+        client.cookie_jar.update_cookies({COOKIE: "A" * 43})
+        async with client.get(url) as page:
+            assert page.status == 401
+        client.cookie_jar.update_cookies({COOKIE: "<script>alert(1)</script>"})
+        async with client.get(url) as page:
+            assert page.status == 401 and "<script>alert" not in await page.text()
+
+
+async def test_sign_out_and_session_expiry_end_the_session(world: World) -> None:
+    url = f"{world.base}/org/{world.school.org.id}"
+    async with session() as client:
+        await sign_in(client, await world.link_for(world.school.vk["admin"]))
+        cookie = next(c for c in client.cookie_jar if c.key == COOKIE).value
+        async with client.get(url) as page:
+            assert page.status == 200
+        async with client.post(f"{world.base}/logout") as out:
+            assert out.status == 200 and t.SIGNED_OUT in await out.text()
+    async with session() as client:  # the old cookie, kept by someone, no longer works
+        client.cookie_jar.update_cookies({COOKIE: cookie})
+        async with client.get(url) as page:
+            assert page.status == 401
+    async with session() as client:
+        await sign_in(client, await world.link_for(world.school.vk["admin"]))
+        async with client.get(url) as page:
+            assert page.status == 200
+        world.harness.clock.offset += 8 * 3600 + 60  # type: ignore[attr-defined]
+        async with client.get(url) as page:
+            assert page.status == 401
+
+
+async def test_a_revoked_role_closes_the_cabinet_at_once(world: World) -> None:
+    url = f"{world.base}/org/{world.school.org.id}"
+    async with session() as client:
+        await sign_in(client, await world.link_for(world.school.vk["admin"]))
+        async with client.get(url) as page:
+            assert page.status == 200
+        await role_repo.revoke(world.harness.db, person_id=world.school.person["admin"], org_id=world.school.org.id,
+                               role="school_admin", revoked_by=None, basis=None, now=1_795_000_000)
+        async with client.get(url) as page:
+            assert page.status == 403
+
+
+async def test_login_attempts_are_rate_limited_per_link(world: World) -> None:
+    async with session() as client:
+        statuses = []
+        for _ in range(7):
+            async with client.post(f"{world.base}/login", data={"token": "x" * 32}) as response:
+                statuses.append(response.status)
+        assert statuses[:5] == [403] * 5 and statuses[5:] == [429, 429]
+        # a real link still works: the limit was on that link (and this address is below its own)
+        response = await sign_in(client, await world.link_for(world.school.vk["admin"]), allow_redirects=False)
+        assert response.status == 303
+
+
+async def test_a_form_posted_from_another_site_is_refused(world: World) -> None:
+    link = await world.link_for(world.school.vk["admin"])
+    token = link.rsplit("/", 1)[1]
+    async with session() as client:
+        async with client.post(f"{world.base}/login", data={"token": token},
+                               headers={"Origin": "https://evil.example"}) as response:
+            assert response.status == 403
+        response = await sign_in(client, link, allow_redirects=False)  # not spent by the refused post
+        assert response.status == 303
+
+
+async def test_the_coordinator_drills_down_and_downloads(world: World) -> None:
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    async with session() as client:
+        await sign_in(client, await world.link_for(world.school.vk["coordinator"]))
+        async with client.get(f"{world.base}/org/{world.muni.id}?month={MONTH}") as page:
+            html = await page.text()
+            assert page.status == 200 and "Школа № 12" in html and "Школа № 5" in html
+            assert f'href="/org/{world.school.org.id}?month={MONTH}"' in html
+        async with client.get(f"{world.base}/org/{world.school.org.id}?month={MONTH}") as page:
+            html = await page.text()
+            assert page.status == 200 and t.OPEN_ALERTS not in html  # alerts are the school's own business
+        async with client.get(f"{world.base}/org/{world.school.org.id}/class/{world.class_id}") as page:
+            html = await page.text()
+            assert page.status == 200 and t.CLASS_PEOPLE_HIDDEN in html and "Второй Боря" not in html
+        async with client.get(f"{world.base}/org/{world.muni.id}/schools.xlsx?month={MONTH}") as file:
+            assert file.status == 200 and "attachment" in file.headers["Content-Disposition"]
+            book = load_workbook(BytesIO(await file.read()))
+        rows = list(book.worksheets[0].iter_rows(values_only=True))
+        assert rows[0][:2] == ("Место", "Школа")
+        assert {r[1] for r in rows[1:]} == {"Школа № 12", "Школа № 5"}
+        async with client.get(f"{world.base}/org/{world.region.id}") as page:
+            assert page.status == 403  # a municipal coordinator does not see the region
+
+
+@pytest.mark.parametrize("month", ["2026-13", "abc", "2099-01"])
+async def test_a_bad_month_shows_the_current_one_and_says_so(world: World, month: str) -> None:
+    async with session() as client:
+        await sign_in(client, await world.link_for(world.school.vk["admin"]))
+        async with client.get(f"{world.base}/org/{world.school.org.id}", params={"month": month}) as page:
+            html = await page.text()
+            assert page.status == 200 and "Месяц указан неверно" in html and "ноябрь 2026" in html
