@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from vkbottle.bot import BotLabeler, Message
 
 from bot import texts
 from bot.runtime.app import App
+from bot.domain import timezones
 from bot.domain.commands import BY_KEY, Command
 from bot.domain.errors import UserError
 from handlers.replies import guarded, reply
@@ -30,22 +33,28 @@ def labeler(app: App) -> BotLabeler:
             raise usage("org")
         caller = await app.access.caller(message.from_id)
         kind_word, code, tz = words[0], words[1], words[2]
-        parent = None
         rest = words[3:]
+        if timezones.resolve(tz) is None and len(words) > 4 and timezones.resolve(f"{tz} {words[3]}"):
+            tz, rest = f"{tz} {words[3]}", words[4:]  # a two-word city: «Нижний Новгород»
+        parent = None
         if texts.ORG_KINDS_RU.get(kind_word.casefold()) != "region":
+            if not rest:
+                raise usage("org")
             parent, rest = rest[0], rest[1:]
         org = await app.services.orgs.create(
             caller, kind_word=kind_word, code=code, tz=tz, parent_code=parent, name=" ".join(rest), now=app.now())
         parent_note = texts.ORG_PARENT_NOTE.format(parent=parent) if parent else ""
         await reply(app, message, texts.ORG_CREATED.format(
-            kind=texts.ORG_KIND_NAMES[org.kind], name=org.name, code=org.code, tz=org.timezone, parent=parent_note))
+            kind=texts.ORG_KIND_NAMES[org.kind], name=org.name, code=org.code, tz=timezones.describe(org.timezone, datetime.fromtimestamp(app.now(), UTC)),
+            parent=parent_note))
 
     @bl.private_message(CommandRule("school", g, s))
     @guarded
     async def school(message: Message, app: App, cmd: Command) -> None:
         caller = await app.access.caller(message.from_id)
         org = await app.services.orgs.resolve(caller, "school_view", cmd.args.strip() or None,
-                                              what=texts.WHAT_SCHOOL_VIEW)
+                                              what=texts.WHAT_SCHOOL_VIEW,
+                                              form=texts.ORG_FORM_BARE.format(command="/школа"))
         await reply(app, message, await app.services.orgs.card(org))
 
     @bl.private_message(CommandRule("role", g, s))

@@ -6,6 +6,7 @@ import re
 
 from vkbottle.bot import BotLabeler, Message
 
+from bot import texts
 from bot.texts import reports as t
 from bot.runtime.app import App
 from bot.domain.commands import Command
@@ -45,7 +46,8 @@ def labeler(app: App) -> BotLabeler:
     async def report(message: Message, app: App, cmd: Command) -> None:
         month, code = parse_args(cmd.args)
         caller = await app.access.caller(message.from_id)
-        org = await app.services.orgs.resolve(caller, "report_view", code, what=t.NOT_WHAT)
+        org = await app.services.orgs.resolve(caller, "report_view", code, what=t.NOT_WHAT,
+                                              form=texts.ORG_FORM_BARE.format(command="/отчёт"))
         month = month or previous_month(app.now(), org.timezone)
         current = current_month(app.now(), org.timezone)
         if month > current:

@@ -207,7 +207,8 @@ class Chats:
         return False
 
     async def overview(self, caller: Caller, args: str) -> str:
-        org = await self.orgs.resolve(caller, "school_view", args.strip() or None, what=texts.WHAT_CHATS_VIEW)
+        org = await self.orgs.resolve(caller, "school_view", args.strip() or None, what=texts.WHAT_CHATS_VIEW,
+                                      form=texts.ORG_FORM_BARE.format(command="/чаты"))
         chats = await chat_repo.in_org(self.db, org.id)
         lines = [texts.CHATS_HEADER.format(school=org.name)]
         for chat in chats:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import re
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot import texts
 from bot.db import Database
+from bot.domain import timezones
 from bot.domain.errors import NotAllowed, UserError
 from bot.repo import orgs as org_repo
 from bot.repo import people as people_repo
@@ -15,24 +15,17 @@ from bot.repo.orgs import Org
 from bot.services.access import ROLE_NAMES_RU, Access, Caller
 
 CODE_RE = re.compile(r"^[a-z0-9][a-z0-9-]{1,31}$")
-TZ_ALIASES = {
-    "мск": "Europe/Moscow", "калининград": "Europe/Kaliningrad", "клд": "Europe/Kaliningrad",
-    "самара": "Europe/Samara", "смр": "Europe/Samara", "екб": "Asia/Yekaterinburg",
-    "омск": "Asia/Omsk", "нск": "Asia/Novosibirsk", "крск": "Asia/Krasnoyarsk",
-    "иркутск": "Asia/Irkutsk", "якутск": "Asia/Yakutsk", "влд": "Asia/Vladivostok",
-    "магадан": "Asia/Magadan", "камчатка": "Asia/Kamchatka",
-}
 PARENT_KIND = {"municipality": ("region",), "school": ("municipality", "region"),
                "other": ("municipality", "region")}
+OPERATOR_CODES_SHOWN = 10
 RESPONSIBLE_ROLES = ("school_admin", "chat_responsible", "moderator", "psychologist", "advisor")
 
 
 def parse_timezone(raw: str) -> str:
-    name = TZ_ALIASES.get(raw.casefold(), raw)
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise UserError(texts.ORG_BAD_TZ.format(tz=raw)) from None
+    """A city, «МСК+2», «UTC+5» or an IANA name → the IANA name (see bot/domain/timezones.py)."""
+    name = timezones.resolve(raw)
+    if name is None:
+        raise UserError(texts.ORG_BAD_TZ.format(tz=raw))
     return name
 
 
@@ -77,8 +70,10 @@ class Orgs:
             timezone=timezone, created_by=caller.vk_id, now=now,
         )
 
-    async def resolve(self, caller: Caller, capability: str, code: str | None, *, what: str) -> Org:
-        """The organisation a command is about: named by code, or the caller's only one."""
+    async def resolve(self, caller: Caller, capability: str, code: str | None, *, what: str,
+                      form: str = texts.ORG_FORM_TRAILING) -> Org:
+        """The organisation a command is about: named by code, or the caller's only one.
+        ``form`` says how this command takes the code (the hint when it is missing)."""
         if code:
             org = await org_repo.by_code(self.db, code)
             if org is None:
@@ -87,18 +82,28 @@ class Orgs:
             ids = await self.access.home_orgs(caller, capability)
             if not ids:
                 if caller.is_operator:
-                    raise UserError(texts.ORG_WHICH.format(codes="—"))
+                    raise UserError(await self._operator_which(form))
                 # Roles elsewhere (a teacher, a parent) do not hold this capability anywhere:
                 # that is a refusal, not "you belong to no school".
                 raise NotAllowed(texts.NOT_ALLOWED.format(what=what, hint=texts.NOT_ALLOWED_HINT))
             if len(ids) > 1:
                 codes = [o.code for o in [await org_repo.get(self.db, i) for i in ids] if o]
-                raise UserError(texts.ORG_WHICH.format(codes=", ".join(codes)))
+                raise UserError(texts.ORG_WHICH.format(codes=", ".join(codes), form=form))
             org = await org_repo.get(self.db, ids[0])
             assert org is not None
         if not await self.access.allowed(caller, capability, org.id):
             raise NotAllowed(texts.NOT_ALLOWED.format(what=what, hint=texts.NOT_ALLOWED_HINT))
         return org
+
+    async def _operator_which(self, form: str) -> str:
+        """An operator holds no role in any organisation: ask for the code, naming some."""
+        schools = await org_repo.all_of_kind(self.db, "school")
+        if not schools:
+            return texts.ORG_OPERATOR_NONE
+        shown = ", ".join(f"{o.code} ({o.name})" for o in schools[:OPERATOR_CODES_SHOWN])
+        more = len(schools) - OPERATOR_CODES_SHOWN
+        return texts.ORG_OPERATOR_WHICH.format(
+            form=form, codes=shown + (texts.ORG_CODES_MORE.format(count=more) if more > 0 else ""))
 
     async def db_org(self, org_id: int) -> Org:
         org = await org_repo.get(self.db, org_id)
