@@ -41,6 +41,51 @@ def normalize_code(user_text: str | None) -> str | None:
     return format_code(text)
 
 
+# Free text: runs of letters and digits, and what may separate the parts of one code.
+_WORD = re.compile(r"[0-9A-Za-zА-Яа-яЁё]+")
+_GAP = re.compile(r"^[\s\-‐‑‒–—―−_.]{1,3}$")
+_GLUED = re.compile(r"^[\-‐‑‒–—―−_.]{1,3}$")  # joined without a space: one longer token
+_LATIN_OR_DIGIT = re.compile(r"[0-9A-Za-z]")
+MAX_PARTS = 4  # «DKDX W22N», «dk dx w2 2n»: a code typed in up to four pieces
+
+
+def find_codes(text: str | None) -> list[str]:
+    """The join codes a free-text message carries, canonical, in order: «мне дали код dkdx w22n»,
+    «DKDX-W22N.», «код: АВСD-ЕFGН» (Cyrillic look-alikes). A piece of the text counts as a code
+    when it normalizes to one *and* has a Latin letter or a digit — an ordinary Russian word of
+    eight look-alike letters («сметанка») is not a code; a message that is nothing but a code
+    is one even when typed wholly in Cyrillic."""
+    text = text or ""
+    whole = normalize_code(text)
+    if whole is not None:
+        return [whole]
+    words = list(_WORD.finditer(text))
+    found: list[str] = []
+    for start in range(len(words)):
+        for end in range(start, min(start + MAX_PARTS, len(words))):
+            if end > start and not _GAP.match(text[words[end - 1].end():words[end].start()]):
+                break
+            raw = text[words[start].start():words[end].end()]
+            if len(_SEPARATORS.sub("", raw)) > CODE_LENGTH:
+                break
+            before = text[words[start - 1].end():words[start].start()] if start > 0 else " "
+            after = text[words[end].end():words[end + 1].start()] if end + 1 < len(words) else " "
+            if _GLUED.match(before) or _GLUED.match(after):
+                continue  # a piece of something longer («ABCD-EFGH-J»)
+            code = normalize_code(raw)
+            if code is not None and _LATIN_OR_DIGIT.search(raw) and code not in found:
+                found.append(code)
+    return found
+
+
+def looks_like_code_attempt(text: str | None) -> bool:
+    """A message that is almost a code (one symbol short or too many, a 0 for an O): worth
+    answering with the code's format rather than with «не понимаю»."""
+    raw = _SEPARATORS.sub("", (text or "").strip())
+    return (CODE_LENGTH - 1 <= len(raw) <= CODE_LENGTH + 1 and raw.isalnum()
+            and any(ch.isdigit() for ch in raw) and any(ch.isalpha() for ch in raw))
+
+
 def hash_code(code: str, pepper: bytes) -> str:
     """HMAC-SHA256 (hex) of the canonical code; only this is stored."""
     canonical = normalize_code(code)

@@ -18,7 +18,8 @@ class JoinCode:
 
 
 async def add(db: Database, *, person_id: int, code_hash: str, expires_at: int, created_by: int, now: int,
-              class_id: int) -> int:
+              class_id: int | None) -> int:
+    """``class_id``: the class sheet the code was printed on (None: the staff sheet)."""
     return await db.execute(
         "INSERT INTO join_code (person_id, code_hash, expires_at, created_by, created_at, class_id)"
         " VALUES (?, ?, ?, ?, ?, ?)",
@@ -31,6 +32,19 @@ async def by_hash(db: Database, code_hash: str) -> JoinCode | None:
         "SELECT id, person_id, expires_at, used_at, used_by_vk FROM join_code WHERE code_hash = ?", (code_hash,)
     )
     return JoinCode(*row) if row else None
+
+
+async def holding_valid(db: Database, person_ids: Iterable[int], class_id: int | None, now: int) -> set[int]:
+    """Who of ``person_ids`` holds a code of this sheet (a class, or None: staff) that still works:
+    not redeemed and not expired. Printing the sheet again must not kill those codes."""
+    ids = list(dict.fromkeys(person_ids))
+    if not ids:
+        return set()
+    marks = ",".join("?" * len(ids))
+    rows = await db.fetchall(
+        f"SELECT DISTINCT person_id FROM join_code WHERE person_id IN ({marks}) AND used_at IS NULL"
+        " AND expires_at > ? AND class_id IS ?", (*ids, now, class_id))
+    return {int(row[0]) for row in rows}
 
 
 async def drop_older(db: Database, kept: Iterable[tuple[int | None, str]]) -> None:

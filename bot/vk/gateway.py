@@ -221,6 +221,12 @@ class VkGateway:
 
     # -- users ------------------------------------------------------------------------
 
+    async def messages_allowed(self, user_id: int) -> bool:
+        """Whether the person allowed the community to write to them (else sends fail with 901)."""
+        response = await self.call("messages.isMessagesFromGroupAllowed", group_id=self.group_id, user_id=user_id)
+        return bool(int(response.get("is_allowed", 0)))
+
+
     async def get_user(self, ref: int | str) -> VkUser | None:
         """The account by id or screen name; None when VK returns nobody."""
         users = await self.call("users.get", user_ids=ref)

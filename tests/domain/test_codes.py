@@ -76,3 +76,45 @@ def test_hashes_equal():
     assert hashes_equal("ab" * 32, "ab" * 32)
     assert not hashes_equal("ab" * 32, "ac" * 32)
     assert not hashes_equal("ab", "ab" * 32)
+
+
+# -- a code inside free text (issue 11: a message that looks like a code IS /код) -----------------
+
+from bot.domain.codes import find_codes, looks_like_code_attempt  # noqa: E402
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("DKDX-W22N", ["DKDX-W22N"]),
+        ("dkdx-w22n", ["DKDX-W22N"]),
+        ("dkdx w22n", ["DKDX-W22N"]),
+        ("DKDXW22N", ["DKDX-W22N"]),
+        ("мне дали код dkdx w22n", ["DKDX-W22N"]),
+        ("Здравствуйте! Мне дали код DKDX-W22N, что делать?", ["DKDX-W22N"]),
+        ("код: dk dx w2 2n.", ["DKDX-W22N"]),
+        ("вот код «DKDX—W22N»", ["DKDX-W22N"]),
+        ("АВСD-ЕFGН", ["ABCD-EFGH"]),  # the whole message, Cyrillic look-alikes
+        ("коды DKDX-W22N и K7QM-4RTD", ["DKDX-W22N", "K7QM-4RTD"]),
+        ("купила сметанка", []),  # eight Cyrillic look-alike letters are a word, not a code
+        ("привет, как дела?", []),
+        ("мой телефон 89161234567", []),
+        ("DKDX-W22", []),
+        ("DKDX-W22N0", []),  # one symbol too many
+        ("ABCD-EFGH-J", []),  # a piece of a longer token
+        ("ABCD-EFGH-JKLM-NPQR", []),
+        ("", []),
+        (None, []),
+    ],
+)
+def test_find_codes_in_free_text(text, found):
+    assert find_codes(text) == found
+
+
+@pytest.mark.parametrize(
+    ("text", "attempt"),
+    [("DKDX-W22", True), ("DKDX-W220", True), ("DK0X-W22N", True), ("DKDX-W22N7", True),
+     ("привет", False), ("спасибо большое", False), ("12345678", False), ("5А", False)],
+)
+def test_almost_a_code_is_told_the_format(text, attempt):
+    assert looks_like_code_attempt(text) is attempt

@@ -252,3 +252,19 @@ def get_by_cmid(emu: Any, p: Params) -> dict:
             continue
         items.append(message_object(emu, msg))
     return {"count": len(items), "items": items}
+
+
+@method("messages.isMessagesFromGroupAllowed")
+def is_messages_from_group_allowed(emu: Any, p: Params) -> dict:
+    """VK schema 5.199: ``group_id`` and ``user_id`` both required, each at least 1; the answer
+    is ``{"is_allowed": 0|1}``. A community token may ask only about its own community (15)."""
+    group_id = p.int("group_id", required=True)
+    user_id = p.int("user_id", required=True)
+    if group_id < 1:
+        raise param_error("group_id should be positive")
+    if user_id < 1:
+        raise param_error("user_id should be positive")
+    if group_id != emu.group_id:
+        raise VKError(15, "Access denied: no access to this group")
+    user = emu.users.get(user_id)
+    return {"is_allowed": int(user is not None and user.allows_messages and not user.deactivated)}
