@@ -196,6 +196,9 @@ def wire(app: App) -> None:
             await app.services.membership.rights_lost(chat)
 
     app.runner.on_rights_lost = rights_lost
+    # a message the moderation deletes (obscene, written while muted) is not participation: its
+    # count is taken back in the deciding transaction
+    app.moderation.uncount = app.activity.uncount
     # members the bot never saw join (there before it was bound, or joined while it had no
     # rights) are judged by Admission like newcomers
     membership = app.services.membership

@@ -9,6 +9,7 @@ judge any message. Logs carry ids, never texts or names.
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 
 from bot.texts import moderation as t
@@ -79,8 +80,16 @@ class Moderation:
         self.notifier = notifier
         self.clock = clock
 
+    # set by the composition (bot/runtime/app.py): takes a deleted message's count back in the
+    # deciding transaction, so only messages that stayed count as participation
+    uncount: Callable[[Chat, int, float], Awaitable[None]] | None = None
+
     def now(self) -> int:
         return int(self.clock.now())
+
+    async def _uncount(self, chat: Chat, incoming: Incoming) -> None:
+        if self.uncount is not None:
+            await self.uncount(chat, incoming.vk_id, self.clock.now())
 
     async def settings_for(self, chat: Chat) -> ModerationSettings:
         """The chat type's preset in the school's timezone, with the chat's overrides."""
@@ -113,6 +122,8 @@ class Moderation:
         if await repo.muted_until(self.db, chat.id, incoming.vk_id, now) is not None:
             deleted = await self.executor.delete(chat, incoming.vk_id, [incoming.cmid], policy="mute",
                                                  reason="muted")
+            if deleted:
+                await self._uncount(chat, incoming)
             # a mute never swallows a signal about a child's wellbeing: it still reaches the staff
             for decision in await self._decisions(chat, incoming, remember=False):
                 if decision.action is Action.PRIVATE_ALERT:
@@ -182,6 +193,8 @@ class Moderation:
                 now=self.now())
             deleted = await self.executor.delete(chat, incoming.vk_id, [incoming.cmid], policy=worst.policy,
                                                  reason=worst.reason, violation_id=violation_id)
+            if deleted:
+                await self._uncount(chat, incoming)
             if not deleted:
                 # no rights (the owners are told by rights_lost): sanction nothing, let people decide
                 done = "failed"
