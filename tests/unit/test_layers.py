@@ -1,4 +1,4 @@
-"""The layering of ``../shared/DESIGN.md`` §3, checked on the source (by ``ast``, not by reading
+"""The layering described in README «Устройство», checked on the source (by ``ast``, not by reading
 text): VK method names only in the VK adapter, and imports only along the layers. Each check is
 also shown to fail on a small synthetic module, so a check that silently matches nothing is caught.
 """
