@@ -25,6 +25,12 @@ async def alert_press(app: App, event: MessageEvent, payload: dict[str, Any]) ->
         if chat is None or not await app.services.chats.is_chat_staff(caller, chat):
             await answer_press(app, event, texts.NOT_ALLOWED.format(what="решения по уведомлениям", hint="")[:90])
             return
+    if alert.kind in ("violation", "complaint"):
+        press = await app.manual.press(alert, obj.user_id, payload)
+        await answer_press(app, event, press.snackbar[:90])
+        if press.text is not None:  # the next step of a dialog, to where the button was pressed
+            await app.notifier.send(obj.peer_id, press.text, keyboard=press.keyboard)
+        return
     handler = app.hooks.alert_handlers.get(alert.kind)
     if handler is None:
         await answer_press(app, event, texts.PENDING_GONE)

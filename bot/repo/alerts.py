@@ -60,6 +60,18 @@ async def claim(db: Database, alert_id: int, *, by_vk: int, action: str, now: in
     return count == 1
 
 
+async def reopen(db: Database, alert_id: int) -> bool:
+    """A decision undone: the alert is open again (exactly one undo wins)."""
+    return await db.execute_rowcount(
+        "UPDATE alert SET status = 'open', handled_by = NULL, handled_action = NULL, handled_at = NULL"
+        " WHERE id = ? AND status = 'handled'", (alert_id,)) == 1
+
+
+async def set_details(db: Database, alert_id: int, details: dict[str, Any]) -> None:
+    await db.execute("UPDATE alert SET details = ? WHERE id = ?",
+                     (json.dumps(details, ensure_ascii=False), alert_id))
+
+
 async def add_message(db: Database, alert_id: int, peer_id: int, cmid: int | None) -> None:
     await db.execute(
         "INSERT OR REPLACE INTO alert_message (alert_id, peer_id, cmid) VALUES (?, ?, ?)", (alert_id, peer_id, cmid)

@@ -130,15 +130,51 @@ async def prune_mutes(db: Database, now: int) -> int:
 
 # -- allow-list --------------------------------------------------------------------------
 
-async def allow_words(db: Database, org_id: int) -> frozenset[str]:
-    rows = await db.fetchall("SELECT word FROM allow_word WHERE org_id = ?", (org_id,))
+async def allow_words(db: Database, org_id: int, chat_id: int | None = None) -> frozenset[str]:
+    """Words allowed in the whole school, and (with ``chat_id``) those allowed in that chat only."""
+    rows = await db.fetchall("SELECT word FROM allow_word WHERE org_id = ? AND (chat_id IS NULL OR chat_id = ?)",
+                             (org_id, chat_id if chat_id is not None else -1))
     return frozenset(row[0] for row in rows)
 
 
-async def add_allow_word(db: Database, org_id: int, word: str, *, by_vk: int | None, now: int) -> bool:
+async def add_allow_word(db: Database, org_id: int, word: str, *, by_vk: int | None, now: int,
+                         chat_id: int | None = None) -> bool:
+    """Allow a word in one chat (``chat_id``) or the whole school (None); False if it already was."""
     return await db.execute_rowcount(
-        "INSERT INTO allow_word (org_id, word, added_by, added_at) VALUES (?, ?, ?, ?)"
-        " ON CONFLICT (org_id, word) DO NOTHING", (org_id, word, by_vk, now)) == 1
+        "INSERT INTO allow_word (org_id, chat_id, word, added_by, added_at) VALUES (?, ?, ?, ?, ?)"
+        " ON CONFLICT DO NOTHING", (org_id, chat_id, word, by_vk, now)) == 1
+
+
+async def remove_allow_word(db: Database, org_id: int, word: str, *, chat_id: int | None) -> bool:
+    return await db.execute_rowcount(
+        "DELETE FROM allow_word WHERE org_id = ? AND word = ? AND COALESCE(chat_id, 0) = ?",
+        (org_id, word, chat_id or 0)) == 1
+
+
+# -- one message, one sanction; an alert's card -------------------------------------------
+
+async def strikes_for_message(db: Database, chat_id: int, cmid: int | None, violation_id: int | None) -> int:
+    """Strikes in force given for this message (by any of its violations) or for this violation."""
+    return int(await db.fetchval(
+        "SELECT COUNT(*) FROM strike s JOIN violation v ON v.id = s.violation_id WHERE s.revoked_at IS NULL"
+        " AND (s.violation_id = ? OR (v.chat_id = ? AND v.cmid IS NOT NULL AND v.cmid = ?))",
+        (violation_id or -1, chat_id, cmid if cmid is not None else -1)) or 0)
+
+
+async def restore_strikes(db: Database, violation_id: int, revoked_at: int) -> int:
+    """Undo ``revoke_for_violation`` made at ``revoked_at`` (a moderator's decision undone)."""
+    return await db.execute_rowcount(
+        "UPDATE strike SET revoked_at = NULL WHERE violation_id = ? AND revoked_at = ?", (violation_id, revoked_at))
+
+
+async def history(db: Database, org_id: int, vk_id: int, *, since: int) -> tuple[int, int]:
+    """(strikes given since ``since`` in the school's chats and not taken back, mutes ever recorded)."""
+    strikes = await db.fetchval(
+        "SELECT COUNT(*) FROM strike s JOIN chat c ON c.id = s.chat_id WHERE c.org_id = ? AND s.vk_id = ?"
+        " AND s.created_at >= ? AND s.revoked_at IS NULL", (org_id, vk_id, since))
+    mutes = await db.fetchval(
+        "SELECT COUNT(*) FROM audit_log WHERE target_vk = ? AND action = 'mute' AND org_id = ?", (vk_id, org_id))
+    return int(strikes or 0), int(mutes or 0)
 
 
 # -- who hears of wellbeing signals -------------------------------------------------------

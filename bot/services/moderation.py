@@ -19,6 +19,7 @@ from bot.repo import audit
 from bot.repo import chats as chat_repo
 from bot.repo import moderation as repo
 from bot.repo import orgs as org_repo
+from bot.repo import people as people_repo
 from bot.repo.audit import BOT_ACTOR
 from bot.pipeline.unit import unit
 from bot.repo.chats import Chat
@@ -52,6 +53,26 @@ VIOLATION_ACTIONS = [
     ("mute", t.BUTTON_MUTE, "primary"), ("kick", t.BUTTON_KICK, "negative"),
     ("fp", t.BUTTON_FALSE, "positive"), ("ok", t.BUTTON_OK, "secondary"),
 ]
+BUTTON_OF = {do: (do, label, color) for do, label, color in VIOLATION_ACTIONS}
+BUTTON_OF["undo"] = ("undo", t.BUTTON_UNDO, "secondary")
+BUTTON_OF["unmute"] = ("unmute", t.BUTTON_UNMUTE, "primary")
+
+
+def initial_actions(done: str, word: bool = True) -> list[tuple[str, str, str]]:
+    """The buttons of a fresh alert: only what the bot has not already done to the message
+    (no «Предупредить» after the bot warned, «Снять мут» instead of «Замьютить» after it muted)."""
+    dos: list[str]
+    if done == "warn":
+        dos = ["mute", "kick", "fp", "ok"]
+    elif done == "mute":
+        dos = ["unmute", "kick", "fp", "ok"]
+    elif done == "kick":
+        dos = ["fp", "ok"]
+    elif done == "delete":
+        dos = ["warn", "mute", "kick", "fp", "ok"]
+    else:  # nothing done to the message (alert, shadow mode, no rights)
+        dos = ["del", "warn", "mute", "kick", "fp", "ok"]
+    return [BUTTON_OF[do] for do in dos]
 
 
 @dataclass(frozen=True)
@@ -147,7 +168,7 @@ class Moderation:
         author = await self.authors.info(chat, incoming.vk_id)
         settings = await self.settings_for(chat)
         org = await org_repo.get(self.db, chat.org_id or 0)
-        allowlist = await repo.allow_words(self.db, chat.org_id or 0)
+        allowlist = await repo.allow_words(self.db, chat.org_id or 0, chat.id)
         domains = frozenset({org.site_domain}) if org is not None and org.site_domain else frozenset()
         flag = await self._quiet_flag(chat, settings)
         horizon = _horizon(settings)
@@ -198,12 +219,12 @@ class Moderation:
             if not deleted:
                 # no rights (the owners are told by rights_lost): sanction nothing, let people decide
                 done = "failed"
-                await self._alert(chat, incoming, worst, violation_id, allowlist, t.DONE[done])
+                await self._alert(chat, incoming, worst, violation_id, allowlist, t.DONE[done], done)
             elif striking is not None:
                 done, seconds, alert = await self._escalate(chat, incoming.vk_id, striking, violation_id, settings)
                 if alert or striking.policy not in UNALERTED_POLICIES:
                     await self._alert(chat, incoming, striking, violation_id, allowlist,
-                                      t.DONE[done].format(duration=t.duration(seconds)))
+                                      t.DONE[done].format(duration=t.duration(seconds)), done)
             else:
                 if worst.notify_private:
                     await self.notifier.try_send(incoming.vk_id, worst.notify_private)
@@ -215,12 +236,12 @@ class Moderation:
                 outcome = "notice" if outcome == "allowed" else outcome
             elif decision.action is Action.ALERT and done != "failed":
                 await self._alert(chat, incoming, decision, None, allowlist,
-                                  t.DONE[done or "alert"].format(duration=""))
+                                  t.DONE[done or "alert"].format(duration=""), done or "alert")
                 outcome = "alert" if outcome == "allowed" else outcome
         shadow = [d for d in decisions if d.shadow and d.action in SANCTIONS | {Action.ALERT}
                   and d.policy != "quiet_hours"]
         if shadow and not sanctions:
-            await self._alert(chat, incoming, shadow[0], None, allowlist, t.DONE["shadow"])
+            await self._alert(chat, incoming, shadow[0], None, allowlist, t.DONE["shadow"], "shadow")
             outcome = "shadow" if outcome == "allowed" else outcome
         return outcome
 
@@ -267,21 +288,50 @@ class Moderation:
             await self.notifier.try_send(incoming.vk_id, decision.notify_private)
 
     async def _alert(self, chat: Chat, incoming: Incoming, decision: Decision, violation_id: int | None,
-                     allowlist: frozenset[str], done: str) -> int:
+                     allowlist: frozenset[str], done: str, done_key: str = "alert") -> int:
         token = None
         if decision.policy == "obscene":
             match = find_obscene(incoming.text, allowlist)
             token = match.token if match else None
         fragment = decision.masked or (mask(decision.fragment) if decision.fragment else "—")
-        text = t.ALERT_VIOLATION.format(
-            title=chat.title, name=await self.chats.vk_name(incoming.vk_id), vk_id=incoming.vk_id,
-            policy=policy_texts.POLICY_TITLES.get(decision.policy, decision.policy), reason=decision.reason,
-            fragment=fragment, done=done)
+        # personal data stays out of the card: the masked fragment is enough to decide
+        message = None if decision.policy == "personal_data" else incoming.text
+        return await self.raise_violation(chat, incoming.vk_id, policy=decision.policy, reason=decision.reason,
+                                          fragment=fragment, done=done, done_key=done_key, cmid=incoming.cmid,
+                                          message=message, token=token, violation_id=violation_id)
+
+    async def card(self, chat: Chat, vk_id: int, *, policy: str, reason: str, fragment: str, done: str,
+                   message: str | None) -> tuple[str, str]:
+        """The alert's text (private copies: with the message itself) and its copy for the
+        moderators' chat (without it): who (name, class), which rule, their recent history."""
+        klass = None
+        if chat.org_id is not None:
+            person_id = await people_repo.id_in_org_by_vk(self.db, chat.org_id, vk_id)
+            person = await people_repo.get(self.db, person_id) if person_id else None
+            klass = person.class_name if person else None
+        strikes, mutes = await repo.history(self.db, chat.org_id or 0, vk_id, since=self.now() - 30 * 86400)
+        values = dict(title=chat.title, name=await self.chats.vk_name(vk_id), vk_id=vk_id,
+                      klass=t.ALERT_CLASS.format(klass=klass) if klass else "",
+                      policy=policy_texts.POLICY_TITLES.get(policy, policy), reason=reason, fragment=fragment,
+                      history=t.ALERT_HISTORY.format(strikes=strikes, mutes=mutes), done=done)
+        shown = repo.excerpt_of(message, 700)
+        private = t.ALERT_VIOLATION.format(message=t.ALERT_MESSAGE.format(text=shown) if shown else "", **values)
+        return private, t.ALERT_VIOLATION.format(message="", **values)
+
+    async def raise_violation(self, chat: Chat, vk_id: int, *, policy: str, reason: str, fragment: str, done: str,
+                              done_key: str, cmid: int | None, message: str | None, token: str | None,
+                              violation_id: int | None) -> int:
+        """A violation alert to the school's moderators, with the buttons that make sense after
+        what the bot did (``done_key``: delete, warn, mute, kick, alert, shadow, failed)."""
+        private, room = await self.card(chat, vk_id, policy=policy, reason=reason, fragment=fragment, done=done,
+                                        message=message)
         assert chat.org_id is not None
+        actions = initial_actions(done_key, token is not None or policy == "obscene")
         return await self.alerts.raise_alert(
-            kind="violation", org_id=chat.org_id, chat_id=chat.id, target_vk=incoming.vk_id, text=text,
-            actions=VIOLATION_ACTIONS, violation_id=violation_id,
-            details={"text": text, "cmid": incoming.cmid, "token": token, "policy": decision.policy},
+            kind="violation", org_id=chat.org_id, chat_id=chat.id, target_vk=vk_id, text=private, room_text=room,
+            actions=actions, violation_id=violation_id,
+            details={"text": private, "room_text": room, "cmid": cmid, "token": token, "policy": policy,
+                     "done": done_key},
             extra_person_ids=(chat.leader_id,) if chat.leader_id else ())
 
     async def sanction_failed(self, violation_id: int) -> None:
@@ -299,16 +349,13 @@ class Moderation:
             await audit.write(self.db, action="delete_failed", now=self.now(), org_id=chat.org_id,
                               chat_id=chat.id, actor_vk=BOT_ACTOR, target_vk=violation.vk_id,
                               policy=violation.policy, details={"violation": violation_id})
-            text = t.ALERT_VIOLATION.format(
-                title=chat.title, name=await self.chats.vk_name(violation.vk_id), vk_id=violation.vk_id,
-                policy=policy_texts.POLICY_TITLES.get(violation.policy, violation.policy),
+            await self.raise_violation(
+                chat, violation.vk_id, policy=violation.policy,
                 reason=policy_texts.POLICY_TITLES.get(violation.policy, violation.policy),
-                fragment=mask(violation.excerpt) if violation.excerpt else "—", done=t.DONE["failed"])
-            await self.alerts.raise_alert(
-                kind="violation", org_id=chat.org_id, chat_id=chat.id, target_vk=violation.vk_id, text=text,
-                actions=VIOLATION_ACTIONS, violation_id=violation_id,
-                details={"text": text, "cmid": violation.cmid, "token": None, "policy": violation.policy},
-                extra_person_ids=(chat.leader_id,) if chat.leader_id else ())
+                fragment=mask(violation.excerpt) if violation.excerpt else "—", done=t.DONE["failed"],
+                done_key="failed", cmid=violation.cmid,
+                message=None if violation.policy == "personal_data" else violation.excerpt, token=None,
+                violation_id=violation_id)
         log.info("violation %s: sanction not carried out (no rights)", violation_id)
 
     async def signal_undelivered(self, action: Recorded) -> None:

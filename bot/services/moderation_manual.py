@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from typing import Any
 
 from bot import texts
 from bot.texts import moderation as t
@@ -16,7 +18,9 @@ from bot.repo.alerts import Alert
 from bot.repo.audit import BOT_ACTOR
 from bot.repo.chats import Chat
 from bot.services.access import Caller
-from bot.services.moderation import VIOLATION_ACTIONS, Moderation, mute_step_seconds
+from bot.services.alerts import buttons as alert_buttons
+from bot.services.moderation import BUTTON_OF, VIOLATION_ACTIONS, Moderation, initial_actions, mute_step_seconds
+from bot.vk.keyboards import Button, inline
 from policies import POLICY_NAMES, apply_overrides, default_settings, find_obscene
 from bot.texts import policies as policy_texts
 from policies.overrides import parse_mode, parse_window
@@ -55,12 +59,13 @@ class ManualModeration:
         return chat
 
     async def _warn(self, chat: Chat, target_vk: int, *, actor: int, reason: str | None, reply_to: int | None,
-                    evidence: str | None, violation_id: int | None) -> int:
+                    evidence: str | None, violation_id: int | None, cmid: int | None = None) -> tuple[int, int]:
+        """A strike for one message (``reply_to`` or ``cmid``); returns (strikes now, violation id)."""
         settings = await self.m.settings_for(chat)
         if violation_id is None:
             violation_id = await repo.add_violation(
                 self.db, org_id=chat.org_id, chat_id=chat.id, vk_id=target_vk, policy="manual", action="warn",
-                severity=1, cmid=reply_to, excerpt=evidence, now=self.now())
+                severity=1, cmid=reply_to or cmid, excerpt=evidence, now=self.now())
         count = 1 + await repo.add_strike(self.db, chat_id=chat.id, vk_id=target_vk, violation_id=violation_id,
                                           now=self.now(), ttl_seconds=settings.strike_ttl_days * 86400)
         name = await self.m.mention(target_vk)
@@ -68,7 +73,7 @@ class ManualModeration:
             chat, target_vk, actor=actor, policy="manual", reason=reason, reply_to=reply_to,
             public=t.WARN_PUBLIC_MANUAL.format(name=name, reason=f": {reason}" if reason else ""),
             private=self.m.warning_text(chat, reason or t.MANUAL_REASON, None, count, settings))
-        return count
+        return count, violation_id
 
     async def _mute(self, chat: Chat, target_vk: int, seconds: int, *, actor: int) -> bool:
         name = await self.m.mention(target_vk)
@@ -88,8 +93,10 @@ class ManualModeration:
                    text: str | None, reason: str) -> str:
         chat = await self._target_chat(caller, peer_id, target_vk)
         assert target_vk is not None
-        count = await self._warn(chat, target_vk, actor=caller.vk_id, reason=reason.strip() or None,
-                                 reply_to=cmid, evidence=text, violation_id=None)
+        if cmid and await repo.strikes_for_message(self.db, chat.id, cmid, None):
+            return t.ALREADY_WARNED  # one message, one warning
+        count, _ = await self._warn(chat, target_vk, actor=caller.vk_id, reason=reason.strip() or None,
+                                    reply_to=cmid, evidence=text, violation_id=None)
         return t.WARNED.format(count=count)
 
     async def unwarn(self, caller: Caller, peer_id: int, target_vk: int | None) -> str:
@@ -133,7 +140,7 @@ class ManualModeration:
         violation_id = await repo.add_violation(
             self.db, org_id=chat.org_id, chat_id=chat.id, vk_id=target_vk, policy="complaint", action="report",
             severity=1, cmid=target_cmid, excerpt=text, now=self.now())
-        allowlist = await repo.allow_words(self.db, chat.org_id)
+        allowlist = await repo.allow_words(self.db, chat.org_id, chat.id)
         match = find_obscene(text or "", allowlist)
         alert_text = t.ALERT_COMPLAINT.format(
             title=chat.title, by=await self.m.chats.vk_name(by_vk), name=await self.m.chats.vk_name(target_vk),
@@ -188,45 +195,205 @@ class ManualModeration:
     # -- moderators' buttons on violation alerts and complaints ---------------------------
 
     async def on_alert(self, alert: Alert, moderator_vk: int, do: str) -> str:
-        """A moderator pressed a button; returns the snackbar text."""
+        """A moderator pressed a button; returns the snackbar text (see ``press``)."""
+        return (await self.press(alert, moderator_vk, {"do": do})).snackbar
+
+    async def press(self, alert: Alert, moderator_vk: int, payload: dict[str, Any]) -> Press:
+        """A moderator pressed a button of an alert (or of its «Ложное срабатывание» dialog).
+        Decisions are taken once per alert, sanctions once per message and measure; after a
+        decision every copy of the alert is edited in place to say who decided what, with only
+        the buttons that still make sense (undo, «Снять мут»)."""
         chat = await chat_repo.get(self.db, alert.chat_id or 0)
         target = alert.target_vk
-        if chat is None or target is None or do not in t.ACTED:
-            return texts.PENDING_GONE
+        do = str(payload.get("do", ""))
+        if chat is None or target is None:
+            return Press(texts.PENDING_GONE)
+        if do == "undo":
+            return await self._undo(chat, alert, target, moderator_vk)
+        if do == "unmute" and alert.status != "open":
+            return await self._lift(chat, alert, target, moderator_vk)
+        if do not in t.ACTED and do not in ("fpx", "unmute"):
+            return Press(texts.PENDING_GONE)
+        if alert.status != "open":
+            return Press(texts.ALERT_ALREADY.format(action=alert.handled_action or ""))
+        if do in ("warn", "mute", "kick") and await self.m.authors.is_staff(chat, target):
+            return Press(t.STAFF_PROTECTED)
+        if do in ("fp", "fpx"):
+            return await self._false_positive(chat, alert, moderator_vk, payload)
         settings = await self.m.settings_for(chat)
         seconds = mute_step_seconds(settings.ladder)
-        if do in ("warn", "mute", "kick") and await self.m.authors.is_staff(chat, target):
-            return t.STAFF_PROTECTED
-        token = alert.details.get("token")
-        label = t.FP_NOTHING if do == "fp" and not token else t.ACTED[do].format(duration=t.duration(seconds))
-        who = await self.m.chats.vk_name(moderator_vk)
-        if not await self.m.alerts.settle(alert, by_vk=moderator_vk, action=label, who=who):
-            fresh = await alert_repo.get(self.db, alert.id)
-            return texts.ALERT_ALREADY.format(action=fresh.handled_action if fresh else "")
-        ok = True
         cmid = alert.details.get("cmid")
+        # one sanction per message and measure, whatever the buttons an old copy still shows
+        if do == "warn" and await repo.strikes_for_message(self.db, chat.id, cmid, alert.violation_id):
+            return Press(t.ALREADY_WARNED)
+        if do == "mute" and await repo.muted_until(self.db, chat.id, target, self.now()) is not None:
+            return Press(t.ALREADY_MUTED)
+        if do == "del" and alert.details.get("done") not in (None, "alert", "shadow", "failed"):
+            return Press(t.ALREADY_DELETED)
+        label = t.UNMUTE_SNACK if do == "unmute" else t.ACTED[do].format(duration=t.duration(seconds))
+        if not await alert_repo.claim(self.db, alert.id, by_vk=moderator_vk, action=label, now=self.now()):
+            fresh = await alert_repo.get(self.db, alert.id)
+            return Press(texts.ALERT_ALREADY.format(action=fresh.handled_action if fresh else ""))
+        ok = True
+        decision: dict[str, Any] = {"do": do, "by": moderator_vk, "at": self.now(), "label": label,
+                                    "violation": alert.violation_id}
         policy = alert.details.get("policy")
         if do == "del":
             ok = not cmid or await self.executor.delete(chat, target, [int(cmid)], actor=moderator_vk,
                                                         policy=policy, reason="moderator",
                                                         violation_id=alert.violation_id)
         elif do == "warn":
-            await self._warn(chat, target, actor=moderator_vk, reason=None, reply_to=None, evidence=None,
-                             violation_id=alert.violation_id)
+            _, decision["violation"] = await self._warn(
+                chat, target, actor=moderator_vk, reason=None, reply_to=None, evidence=None,
+                violation_id=alert.violation_id, cmid=cmid)
         elif do == "mute":
             ok = await self._mute(chat, target, seconds, actor=moderator_vk)
         elif do == "kick":
             ok = await self._kick(chat, target, actor=moderator_vk, policy=policy)
-        elif do == "fp":
-            await self._false_positive(chat, alert, moderator_vk, token)
-        return label if ok else t.ACT_FAILED
+        elif do == "unmute":
+            await self.executor.unmute(chat, target, actor=moderator_vk,
+                                       public=t.UNMUTE_PUBLIC.format(name=await self.m.mention(target)))
+        await self._decided(chat, alert, decision, t.DECIDED.format(action=label, who=await self._who(moderator_vk)))
+        return Press(label if ok else t.ACT_FAILED)
 
-    async def _false_positive(self, chat: Chat, alert: Alert, moderator_vk: int, token: str | None) -> None:
-        """The matched word stops firing in the whole school; the strike it earned is lifted."""
-        if token and chat.org_id is not None:
-            await repo.add_allow_word(self.db, chat.org_id, token, by_vk=moderator_vk, now=self.now())
+    async def _who(self, vk_id: int) -> str:
+        return await self.m.chats.vk_name(vk_id)
+
+    async def _decided(self, chat: Chat, alert: Alert, decision: dict[str, Any] | None, line: str) -> None:
+        """Remember the decision (or its absence) and redraw every copy with the new state."""
+        details = dict(alert.details)
+        details["log"] = [*details.get("log", []), line]
+        if decision is None:
+            details.pop("decision", None)
+        else:
+            details["decision"] = decision
+        await alert_repo.set_details(self.db, alert.id, details)
+        fresh = await alert_repo.get(self.db, alert.id)
+        assert fresh is not None
+        keyboard = alert_buttons(fresh.id, await self.state_actions(chat, fresh))
+        await self.m.alerts.redraw(fresh, "".join(details["log"]), keyboard)
+
+    async def state_actions(self, chat: Chat, alert: Alert) -> list[tuple[str, str, str]]:
+        """The buttons that make sense now: before a decision, what was not done yet; after it,
+        undo (when the decision can be undone) and «Снять мут» while a mute lasts."""
+        target = alert.target_vk or 0
+        muted = await repo.muted_until(self.db, chat.id, target, self.now()) is not None
+        if alert.status != "open":
+            decision = alert.details.get("decision") or {}
+            dos = ["undo"] if decision.get("do") in UNDOABLE else []
+            if muted:
+                dos.append("unmute")
+            return [BUTTON_OF[do] for do in dos]
+        warned = await repo.strikes_for_message(self.db, chat.id, alert.details.get("cmid"), alert.violation_id)
+        actions = []
+        for do, label, color in initial_actions(str(alert.details.get("done") or "alert")):
+            if do == "warn" and warned:
+                continue
+            if do in ("mute", "unmute"):
+                do, label, color = BUTTON_OF["unmute" if muted else "mute"]
+            actions.append((do, label, color))
+        return list(dict.fromkeys(actions))
+
+    async def _lift(self, chat: Chat, alert: Alert, target: int, moderator_vk: int) -> Press:
+        """«Снять мут» after a decision: the mute ends, the decision stands."""
+        lifted = await self.executor.unmute(chat, target, actor=moderator_vk,
+                                            public=t.UNMUTE_PUBLIC.format(name=await self.m.mention(target)))
+        if not lifted:
+            return Press(t.NOT_MUTED)
+        await self._decided(chat, alert, alert.details.get("decision"),
+                            t.UNMUTED_NOTE.format(who=await self._who(moderator_vk)))
+        return Press(t.UNMUTE_SNACK)
+
+    async def _undo(self, chat: Chat, alert: Alert, target: int, moderator_vk: int) -> Press:
+        """Reverse the decision: the strike taken back, the mute lifted, the allowed word checked
+        again (and what it took back restored); audited; the alert is open again."""
+        decision = alert.details.get("decision")
+        if alert.status == "open" or not decision or decision.get("do") not in UNDOABLE:
+            return Press(t.NOTHING_TO_UNDO)
+        if not await alert_repo.reopen(self.db, alert.id):
+            return Press(t.NOTHING_TO_UNDO)
+        do, now = decision["do"], self.now()
+        if do == "warn" and decision.get("violation"):
+            await repo.revoke_for_violation(self.db, int(decision["violation"]), now)
+        elif do == "mute":
+            await self.executor.unmute(chat, target, actor=moderator_vk,
+                                       public=t.UNMUTE_PUBLIC.format(name=await self.m.mention(target)))
+        elif do == "fp":
+            if decision.get("word") and chat.org_id is not None:
+                await repo.remove_allow_word(self.db, chat.org_id, decision["word"],
+                                             chat_id=chat.id if decision.get("scope") == "c" else None)
+            if alert.violation_id is not None:
+                await repo.restore_strikes(self.db, alert.violation_id, int(decision["at"]))
+            until = decision.get("unmuted")
+            if until and int(until) > now:
+                await self.executor.mute(chat, target, int(until) - now, public=None, private=None,
+                                         actor=moderator_vk, policy="manual", reason="undo")
+        await audit.write(self.db, action="undo", now=now, org_id=chat.org_id, chat_id=chat.id, actor_vk=moderator_vk,
+                          target_vk=target, policy=alert.details.get("policy"),
+                          details={"alert": alert.id, "undone": do, "violation": decision.get("violation")})
+        fresh = await alert_repo.get(self.db, alert.id)
+        assert fresh is not None
+        label = str(decision.get("label") or t.ACTED.get(do, do))
+        await self._decided(chat, fresh, None, t.UNDONE.format(action=label, who=await self._who(moderator_vk)))
+        return Press(t.UNDONE_SNACK.format(action=label))
+
+    async def _false_positive(self, chat: Chat, alert: Alert, moderator_vk: int, payload: dict[str, Any]) -> Press:
+        """«Ложное срабатывание»: asks where the word is allowed (this message only, this chat, the
+        whole school), then confirms; only the confirmation acts."""
+        token = alert.details.get("token")
+        word = str(token) if token else ""
+        scope = str(payload.get("s", ""))
+        if scope not in t.FP_ACTED or (scope != "m" and not word):
+            scopes = ("m", "c", "s") if word else ("m",)
+            rows = [[Button(t.BUTTON_SCOPE[s], {"a": "al", "id": alert.id, "do": "fp", "s": s},
+                            "positive" if s == "m" else "primary")] for s in scopes]
+            rows.append([Button(t.BUTTON_CANCEL, {"a": "al", "id": alert.id, "do": "fpx", "s": "m"}, "secondary")])
+            text = (t.FP_SCOPE_ASK.format(title=chat.title, word=word) if word
+                    else t.FP_SCOPE_ASK_NO_WORD.format(title=chat.title))
+            return Press(t.FP_ASKED_SNACK, text, inline(rows))
+        what = t.FP_WHAT[scope].format(word=word)
+        if payload.get("do") == "fpx":
+            return Press(t.FP_CANCELLED.format(what=what)[:90], t.FP_CANCELLED.format(what=what))
+        if not payload.get("y"):
+            rows = [[Button(t.BUTTON_ALLOW if scope != "m" else t.BUTTON_RESTORE,
+                            {"a": "al", "id": alert.id, "do": "fp", "s": scope, "y": 1}, "positive"),
+                     Button(t.BUTTON_CANCEL, {"a": "al", "id": alert.id, "do": "fpx", "s": scope}, "secondary")]]
+            return Press(t.FP_CONFIRM_SNACK, t.FP_CONFIRM[scope].format(word=word, title=chat.title), inline(rows))
+        label = t.FP_ACTED[scope]
+        if not await alert_repo.claim(self.db, alert.id, by_vk=moderator_vk, action=label, now=self.now()):
+            fresh = await alert_repo.get(self.db, alert.id)
+            return Press(texts.ALERT_ALREADY.format(action=fresh.handled_action if fresh else ""))
+        now = self.now()
+        decision: dict[str, Any] = {"do": "fp", "by": moderator_vk, "at": now, "label": label, "scope": scope,
+                                    "violation": alert.violation_id}
+        if scope != "m" and chat.org_id is not None:
+            if await repo.add_allow_word(self.db, chat.org_id, word, by_vk=moderator_vk, now=now,
+                                         chat_id=chat.id if scope == "c" else None):
+                decision["word"] = word  # undo removes only what this decision added
         if alert.violation_id is not None:
-            await repo.revoke_for_violation(self.db, alert.violation_id, self.now())
-        await audit.write(self.db, action="false_positive", now=self.now(), org_id=chat.org_id, chat_id=chat.id,
+            await repo.revoke_for_violation(self.db, alert.violation_id, now)
+        target = alert.target_vk or 0
+        until = await repo.muted_until(self.db, chat.id, target, now)
+        if until is not None and alert.details.get("done") == "mute":  # the bot's mute for this message
+            await self.executor.unmute(chat, target, actor=moderator_vk,
+                                       public=t.UNMUTE_PUBLIC.format(name=await self.m.mention(target)))
+            decision["unmuted"] = until
+        await audit.write(self.db, action="false_positive", now=now, org_id=chat.org_id, chat_id=chat.id,
                           actor_vk=moderator_vk, target_vk=alert.target_vk, policy=alert.details.get("policy"),
-                          details={"violation": alert.violation_id, "allow_word": bool(token)})
+                          details={"violation": alert.violation_id, "allow_word": scope != "m" and bool(word),
+                                   "scope": {"m": "message", "c": "chat", "s": "school"}[scope]})
+        await self._decided(chat, alert, decision, t.DECIDED.format(action=label, who=await self._who(moderator_vk)))
+        return Press(label)
+
+
+UNDOABLE = frozenset({"warn", "mute", "fp", "ok"})
+
+
+@dataclass(frozen=True)
+class Press:
+    """What a press on an alert did: the snackbar, and a message with buttons for the one who
+    pressed (the «Ложное срабатывание» dialog), if any."""
+
+    snackbar: str
+    text: str | None = None
+    keyboard: str | None = None

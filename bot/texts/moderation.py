@@ -7,7 +7,7 @@ WARN_PUBLIC = "{name}, сообщение удалено: {reason}. Это пр�
 WARN_PUBLIC_MANUAL = "{name}, предупреждение от модератора{reason}. Подробности — в личных сообщениях."
 MUTE_PUBLIC = "{name}, вам временно запрещено писать в беседе: на {duration}."
 UNMUTE_PUBLIC = "{name}, вы снова можете писать в беседе."
-KICK_PUBLIC = "{name} исключён(а) из беседы по правилам беседы."
+KICK_PUBLIC = "{name}: исключение из беседы по правилам беседы."
 
 # Private details for the author
 WARN_PRIVATE = ("Предупреждение в беседе «{title}»: {reason}.\n{details}"
@@ -22,8 +22,12 @@ MUTE_PRIVATE = ("В беседе «{title}» вам запрещено писа�
 MANUAL_REASON = "решение модератора"
 
 # Moderator alerts
-ALERT_VIOLATION = ("⚠ Нарушение в «{title}»\nАвтор: {name} (vk.com/id{vk_id})\n"
-                   "Правило: {policy} — {reason}\nФрагмент: {fragment}\nСделано: {done}")
+ALERT_VIOLATION = ("⚠ Нарушение в «{title}»\nАвтор: {name}{klass} (vk.com/id{vk_id})\n"
+                   "Правило: {policy} — {reason}\nФрагмент: {fragment}\n{message}{history}Сделано: {done}")
+ALERT_CLASS = ", {klass}"
+# the offending message itself: in private copies of the alert only (never the moderators' chat)
+ALERT_MESSAGE = "Сообщение: «{text}»\n"
+ALERT_HISTORY = "За 30 дней: предупреждений — {strikes}, мутов всего — {mutes}\n"
 ALERT_COMPLAINT = ("📣 Жалоба в «{title}» от {by}\nНа: {name} (vk.com/id{vk_id})\n"
                    "Сообщение: «{excerpt}»")
 DONE = {
@@ -48,14 +52,54 @@ BUTTON_MUTE = "Замьютить"
 BUTTON_KICK = "Исключить"
 BUTTON_FALSE = "Ложное срабатывание"
 BUTTON_OK = "Ок"
+BUTTON_UNDO = "Отменить решение"
+BUTTON_UNMUTE = "Снять мут"
+BUTTON_SCOPE = {"m": "Только это сообщение", "c": "В этой беседе", "s": "Во всей школе"}
+BUTTON_ALLOW = "Да, разрешить"
+BUTTON_RESTORE = "Да, снять"
+BUTTON_CANCEL = "Отмена"
+
+# The alert after a decision: edited in place, with who decided what
+DECIDED = "\n\n✔ Решение: {action} — {who}"
+UNDONE = "\n\n↩ Решение «{action}» отменено — {who}"
+UNMUTED_NOTE = "\n\n🔈 Мут снят — {who}"
+UNDONE_SNACK = "Решение отменено: {action}"
+NOTHING_TO_UNDO = "Отменять нечего: решение уже отменено."
+ALREADY_WARNED = "За это сообщение предупреждение уже есть."
+ALREADY_MUTED = "Участник уже в муте."
+ALREADY_DELETED = "Сообщение уже удалено."
+UNMUTE_SNACK = "Мут снят."
+
+# «Ложное срабатывание»: the scope is asked, then confirmed
+FP_SCOPE_ASK = ("Ложное срабатывание в «{title}», слово «{word}». Где его больше не удалять?\n"
+                "• Только это сообщение — предупреждение снимается, слово проверяется как раньше.\n"
+                "• В этой беседе — только в «{title}».\n"
+                "• Во всей школе — во всех беседах школы.")
+FP_SCOPE_ASK_NO_WORD = "Ложное срабатывание в «{title}»: снять всё, что бот сделал за это сообщение?"
+FP_CONFIRM = {
+    "m": "Снять предупреждение (и мут за него) за это сообщение в «{title}»? Слово «{word}» будет проверяться как раньше.",
+    "c": "Разрешить слово «{word}» в беседе «{title}»? Предупреждение за это сообщение будет снято; "
+         "в других беседах школы слово будет удаляться как раньше.",
+    "s": "Разрешить слово «{word}» во всех беседах школы? Предупреждение за это сообщение будет снято.",
+}
+FP_CANCELLED = "Отменено: {what}."
+FP_WHAT = {"m": "снятие предупреждения за сообщение", "c": "разрешение слова «{word}» в беседе",
+           "s": "разрешение слова «{word}» во всей школе"}
+FP_ASKED_SNACK = "Выберите, где разрешить слово."
+FP_CONFIRM_SNACK = "Подтвердите решение."
+FP_ACTED = {
+    "m": "ложное срабатывание: предупреждение за сообщение снято",
+    "c": "ложное срабатывание: слово разрешено в этой беседе",
+    "s": "ложное срабатывание: слово разрешено во всей школе",
+}
 
 # What a moderator's press did (shown in the snackbar and appended to every copy of the alert)
 ACTED = {
     "del": "сообщение удалено",
     "warn": "предупреждение выдано",
     "mute": "запрет писать на {duration}",
-    "kick": "исключён(а) из беседы",
-    "fp": "ложное срабатывание: слово разрешено в школе",
+    "kick": "исключение из беседы",
+    "fp": "ложное срабатывание",
     "ok": "принято к сведению",
 }
 ACT_FAILED = "не удалось: у бота нет прав в беседе"

@@ -172,21 +172,85 @@ async def test_staff_member_is_never_sanctioned(emu, harness) -> None:
     assert await mod_repo.muted_until(harness.db, chat.id, co, harness.app.now()) is None
 
 
-async def test_false_positive_stops_the_word_in_that_school(emu, harness) -> None:
+def _labels(message) -> list[str]:
+    return [b["action"]["label"] for row in (message.keyboard or {}).get("buttons", []) for b in row]
+
+
+async def _press(emu: Emulator, harness: BotHarness, who: int, message, label: str) -> str:
+    """Press a button of a message the bot sent privately; returns the snackbar."""
+    count = len(emu.snackbars)
+    emu.press_button(who, who, message.cmid, _button(message, label))
+    await emu.wait_for(lambda: len(emu.snackbars) > count)
+    await harness.settled()
+    return emu.snackbars[count].event_data["text"]
+
+
+def _current(emu: Emulator, peer: int, message):
+    return next(m for m in emu.history(peer) if m.cmid == message.cmid)
+
+
+async def test_moderator_console_decide_undo_and_allow_a_word_in_one_chat_only(emu, harness) -> None:
+    """The moderator's path by buttons only: an alert is decided (mute), undone, then the word is
+    allow-listed for this chat only after choosing the scope and confirming; another chat of the
+    same school still moderates the word."""
+    emu.restrictions_supported = False
     school, chat = await _world(emu, harness)
     kid, mod, peer = school.vk["kid"], school.vk["moderator"], chat.peer_id
     mod_mark = len(emu.sent(mod))
     first = emu.user_message(peer, kid, RUDE)
     alert = await emu.wait_sent(mod, contains="Нарушение", since=mod_mark)
     await emu.wait_for(lambda: _deleted(emu, peer, first))
-    emu.press_button(mod, mod, alert.cmid, _button(alert, t.BUTTON_FALSE))
-    await emu.wait_for(lambda: emu.snackbars)
-    assert emu.snackbars[-1].event_data["text"] == t.ACTED["fp"]
-    assert await mod_repo.allow_words(harness.db, school.org.id) == {"дебил"}
+    await harness.settled()
+    assert "Сообщение: «ну ты и дебил»" in alert.text and "Петя Иванов, 5А" in alert.text
+    assert t.BUTTON_WARN not in _labels(alert)  # the bot already warned: no second strike offered
+
+    # decide: mute; the alert is edited in place with who decided and only undo / «Снять мут»
+    snack = await _press(emu, harness, mod, alert, t.BUTTON_MUTE)
+    assert snack == "запрет писать на 1 час"
+    assert await mod_repo.muted_until(harness.db, chat.id, kid, harness.app.now())
+    edited = _current(emu, mod, alert)
+    assert "Решение: запрет писать на 1 час — Игорь Модеров" in edited.text
+    assert _labels(edited) == [t.BUTTON_UNDO, t.BUTTON_UNMUTE]
+
+    # undo: the mute is lifted, the alert open again with its buttons
+    snack = await _press(emu, harness, mod, edited, t.BUTTON_UNDO)
+    assert snack.startswith("Решение отменено")
+    assert await mod_repo.muted_until(harness.db, chat.id, kid, harness.app.now()) is None
+    edited = _current(emu, mod, alert)
+    assert "отменено — Игорь Модеров" in edited.text and t.BUTTON_FALSE in _labels(edited)
+
+    # «Ложное срабатывание» asks where, then confirms; only then the word is allowed, in this chat
+    mark = len(emu.sent(mod))
+    assert await _press(emu, harness, mod, edited, t.BUTTON_FALSE) == t.FP_ASKED_SNACK
+    ask = await emu.wait_sent(mod, since=mark)
+    assert _labels(ask) == [t.BUTTON_SCOPE["m"], t.BUTTON_SCOPE["c"], t.BUTTON_SCOPE["s"], t.BUTTON_CANCEL]
+    assert not await mod_repo.allow_words(harness.db, school.org.id, chat.id)
+    mark = len(emu.sent(mod))
+    await _press(emu, harness, mod, ask, t.BUTTON_SCOPE["c"])
+    confirm = await emu.wait_sent(mod, since=mark)
+    assert "в беседе «5А — ученики»" in confirm.text
+    assert not await mod_repo.allow_words(harness.db, school.org.id, chat.id)
+    assert await _press(emu, harness, mod, confirm, t.BUTTON_ALLOW) == t.FP_ACTED["c"]
+    assert await mod_repo.allow_words(harness.db, school.org.id, chat.id) == {"дебил"}
+    assert await mod_repo.allow_words(harness.db, school.org.id) == frozenset()  # not the school
     assert await mod_repo.active_strikes(harness.db, chat.id, kid, harness.app.now()) == 0
+    assert _labels(_current(emu, mod, alert)) == [t.BUTTON_UNDO]
+
     again = await _say(emu, harness, peer, school.vk["kid2"], "Дебил — это персонаж из книги")
     assert not _deleted(emu, peer, again)
-    assert len([m for m in emu.sent(mod) if "Нарушение" in m.text]) == 1
+
+    # another chat of the school still moderates the word
+    admin = school.vk["admin"]
+    mark = len(emu.sent(admin))
+    emu.user_message(admin, admin, "/создать предмет математика 5А")
+    answer = await emu.wait_sent(admin, since=mark, timeout=10)
+    assert "создана" in answer.text, answer.text
+    other = next(c for c in await chat_repo.in_org(harness.db, school.org.id) if c.id != chat.id)
+    emu.join_by_link(other.peer_id, school.vk["kid2"])
+    await harness.wait_until(lambda: member_repo.get(harness.db, other.id, school.vk["kid2"]))
+    await harness.settled()
+    there = emu.user_message(other.peer_id, school.vk["kid2"], RUDE)
+    await emu.wait_for(lambda: _deleted(emu, other.peer_id, there))
 
 
 async def test_manual_commands_in_chat(emu, harness) -> None:

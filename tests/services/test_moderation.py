@@ -140,8 +140,12 @@ async def test_obscene_message_is_deleted_warned_and_alerted(world: World) -> No
     assert "Активных предупреждений: 1" in private and "30 дней" in private
     alert = _alerts_to(world, "moderator")[-1]
     labels = [b["action"]["label"] for row in alert.keyboard["buttons"] for b in row]
-    assert labels == [t.BUTTON_DELETE, t.BUTTON_WARN, t.BUTTON_MUTE, t.BUTTON_KICK, t.BUTTON_FALSE, t.BUTTON_OK]
-    assert "п****ц" in alert.text and "пиздец" not in alert.text
+    # the bot already deleted and warned: only what it has not done is offered
+    assert labels == [t.BUTTON_MUTE, t.BUTTON_KICK, t.BUTTON_FALSE, t.BUTTON_OK]
+    assert "п****ц" in alert.text
+    # enough to decide: the message itself (privately), who with their class, their history
+    assert "Сообщение: «это пиздец»" in alert.text and "Петя Иванов, 5А" in alert.text
+    assert "За 30 дней: предупреждений — 1, мутов всего — 0" in alert.text
     assert _alerts_to(world, "teacher")  # the chat's leader hears too
     assert await world.strikes("kid") == 1
     row = await world.app.db.fetchone("SELECT policy, cmid, excerpt FROM violation")
@@ -248,7 +252,11 @@ async def test_false_positive_allows_the_word_in_that_school_only(world: World) 
     alert = await world.app.db.fetchone("SELECT id FROM alert WHERE kind = 'violation'")
     record = await alert_repo.get(world.app.db, alert[0])
     moderator = world.school.vk["moderator"]
-    assert await world.manual.on_alert(record, moderator, "fp") == t.ACTED["fp"]
+    press = await world.manual.press(record, moderator, {"do": "fp"})  # asks where
+    assert press.text and t.BUTTON_SCOPE["s"] in press.keyboard and await world.strikes("kid") == 1
+    press = await world.manual.press(record, moderator, {"do": "fp", "s": "s"})  # asks to confirm
+    assert "во всех беседах школы" in press.text and await world.strikes("kid") == 1
+    assert (await world.manual.press(record, moderator, {"do": "fp", "s": "s", "y": 1})).snackbar == t.FP_ACTED["s"]
     assert await world.strikes("kid") == 0  # the strike it earned is lifted
     assert "Уже решено" in await world.manual.on_alert(record, world.school.vk["teacher"], "kick")
     assert world.school.vk["kid"] in world.emu.chat(world.chat.peer_id).members
@@ -403,3 +411,102 @@ async def test_a_signal_the_psychologist_cannot_receive_reaches_the_school_inste
     assert "не дошёл до Нина Психолог" in rerouted and "Конфиденциально" in rerouted
     assert "написать боту" in rerouted  # the one step that fixes it
     assert not world.emu.sent(world.chat.peer_id)  # still never public
+
+
+async def _alert_of(world: World, kind: str = "violation"):
+    row = await world.app.db.fetchone("SELECT id FROM alert WHERE kind = ? ORDER BY id DESC", (kind,))
+    return await alert_repo.get(world.app.db, row[0])
+
+
+async def test_warn_on_an_alert_the_bot_already_warned_for_gives_no_second_strike(world: World) -> None:
+    await world.say("kid", RUDE)  # the bot deleted and warned: 1 strike
+    record = await _alert_of(world)
+    moderator = world.school.vk["moderator"]
+    assert (await world.manual.press(record, moderator, {"do": "warn"})).snackbar == t.ALREADY_WARNED
+    assert await world.strikes("kid") == 1
+    assert (await alert_repo.get(world.app.db, record.id)).status == "open"  # nothing decided
+    # nor by hand: /пред in reply to the same message
+    cmid = await world.app.db.fetchval("SELECT cmid FROM violation")
+    teacher = await world.caller("teacher")
+    assert await world.manual.warn(teacher, world.chat.peer_id, world.school.vk["kid"], cmid, RUDE, "") \
+        == t.ALREADY_WARNED
+    assert await world.strikes("kid") == 1
+
+
+async def test_a_decision_redraws_the_alert_and_undo_reverses_it(world: World) -> None:
+    world.emu.restrictions_supported = False
+    await world.say("kid", RUDE)
+    record = await _alert_of(world)
+    moderator, kid = world.school.vk["moderator"], world.school.vk["kid"]
+    assert (await world.manual.press(record, moderator, {"do": "mute"})).snackbar.startswith("запрет писать")
+    await world.settle()
+    assert await repo.muted_until(world.app.db, world.chat.id, kid, world.app.now())
+    copy = _alerts_to(world, "moderator")[-1]
+    edited = next(m for m in world.emu.history(moderator) if m.cmid == copy.cmid)
+    assert "Решение: запрет писать на 1 час — Игорь Модеров" in edited.text
+    labels = [b["action"]["label"] for row in edited.keyboard["buttons"] for b in row]
+    assert labels == [t.BUTTON_UNDO, t.BUTTON_UNMUTE]  # only what still makes sense
+    # a stale copy's «Замьютить» decides nothing twice
+    fresh = await alert_repo.get(world.app.db, record.id)
+    assert "Уже решено" in (await world.manual.press(fresh, moderator, {"do": "kick"})).snackbar
+    assert (await world.manual.press(fresh, moderator, {"do": "undo"})).snackbar.startswith("Решение отменено")
+    await world.settle()
+    assert await repo.muted_until(world.app.db, world.chat.id, kid, world.app.now()) is None
+    fresh = await alert_repo.get(world.app.db, record.id)
+    assert fresh.status == "open" and "decision" not in fresh.details
+    edited = next(m for m in world.emu.history(moderator) if m.cmid == copy.cmid)
+    assert "отменено — Игорь Модеров" in edited.text
+    labels = [b["action"]["label"] for row in edited.keyboard["buttons"] for b in row]
+    assert labels == [t.BUTTON_MUTE, t.BUTTON_KICK, t.BUTTON_FALSE, t.BUTTON_OK]
+    assert (await world.manual.press(fresh, moderator, {"do": "undo"})).snackbar == t.NOTHING_TO_UNDO
+    undo = await world.app.db.fetchone("SELECT actor_vk, target_vk FROM audit_log WHERE action = 'undo'")
+    assert tuple(undo) == (moderator, kid)
+
+
+async def test_undo_of_a_warning_takes_the_strike_back(world: World) -> None:
+    await chat_repo.set_overrides(world.app.db, world.chat.id, {"obscene": "тихо"})
+    await world.refresh()
+    cmid, outcome = await world.say("kid", RUDE)  # shadow mode: only an alert, no strike
+    assert outcome == "shadow" and not world.deleted(cmid)
+    record = await _alert_of(world)
+    moderator = world.school.vk["moderator"]
+    before = await world.strikes("kid")
+    await world.manual.press(record, moderator, {"do": "warn"})
+    assert await world.strikes("kid") == before + 1
+    again = await world.manual.press(await alert_repo.get(world.app.db, record.id), moderator, {"do": "undo"})
+    assert again.snackbar.startswith("Решение отменено")
+    assert await world.strikes("kid") == before
+
+
+async def test_false_positive_for_one_chat_keeps_the_word_checked_elsewhere(world: World) -> None:
+    await world.say("kid", RUDE)
+    record = await _alert_of(world)
+    moderator = world.school.vk["moderator"]
+    press = await world.manual.press(record, moderator, {"do": "fp", "s": "c", "y": 1})
+    assert press.snackbar == t.FP_ACTED["c"]
+    assert await world.strikes("kid") == 0
+    assert (await world.say("kid2", "сам ты дебил"))[1] == "allowed"
+    first = world.chat
+    # another chat of the same school still moderates it
+    members = [world.school.vk[k] for k in ("kid", "kid2")]
+    peer = world.emu.create_chat("5А — проекты", world.school.vk["teacher"], members, with_bot=True, bot_admin=True)
+    chat, _ = await chat_repo.ensure(world.app.db, peer, added_by=world.school.vk["teacher"], now=world.app.now())
+    await chat_repo.bind(world.app.db, chat.id, org_id=world.school.org.id, type_="students_class",
+                         class_id=first.class_id, subject=None, title="5А — проекты",
+                         leader_id=world.school.person["teacher"])
+    await chat_repo.set_admin(world.app.db, chat.id, True, now=world.app.now())
+    world.chat = await chat_repo.get(world.app.db, chat.id)
+    assert (await world.say("kid2", RUDE))[1] == "warn"
+    # undo: the word is checked again in the first chat, the strike restored
+    world.chat = first
+    await world.manual.press(await alert_repo.get(world.app.db, record.id), moderator, {"do": "undo"})
+    assert await world.strikes("kid") == 1
+    assert (await world.say("kid2", "сам ты дебил"))[1] != "allowed"
+
+
+async def test_false_positive_can_be_cancelled_and_says_what(world: World) -> None:
+    await world.say("kid", RUDE)
+    record = await _alert_of(world)
+    press = await world.manual.press(record, world.school.vk["moderator"], {"do": "fpx", "s": "s"})
+    assert press.text == "Отменено: разрешение слова «дебил» во всей школе."
+    assert await world.strikes("kid") == 1 and not await repo.allow_words(world.app.db, world.school.org.id)
