@@ -46,13 +46,17 @@ def labeler(app: App) -> BotLabeler:
         # commands addressed to the bot are not chat messages to moderate: retrying /правила must
         # never count as repeats or flood
         cmd = parse_message(message, app.group_id, app.screen_name)
+        incoming = Incoming(
+            peer_id=message.peer_id, vk_id=message.from_id, cmid=message.conversation_message_id or 0,
+            text=message.text or "", attachments=_kinds(message))
         if cmd is not None and cmd.explicit:
+            # a command is not moderated, but a safety signal in it («/жалоба мне не хочется жить»)
+            # still reaches the people who must know
+            await moderation.signals(incoming, chat=await chat_of(message, app.db))
             return
         # not `guarded`: nobody in the chat is answered about a failure here; it reaches the
         # pipeline, which retries the event and at last parks it and tells the operators
-        await moderation.on_message(Incoming(
-            peer_id=message.peer_id, vk_id=message.from_id, cmid=message.conversation_message_id or 0,
-            text=message.text or "", attachments=_kinds(message)), chat=await chat_of(message, app.db))
+        await moderation.on_message(incoming, chat=await chat_of(message, app.db))
 
     @bl.chat_message(CommandRule("warn", g, s))
     @guarded

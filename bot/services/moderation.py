@@ -137,8 +137,11 @@ class Moderation:
         the record the message path already read, if any."""
         if chat is None:
             chat = await chat_repo.by_peer(self.db, incoming.peer_id)
-        if chat is None or not chat.bound or not chat.bot_is_admin or chat.type is None:
+        if chat is None or not chat.bound or chat.type is None:
             return "skipped"
+        if not chat.bot_is_admin:
+            # nothing can be sanctioned without rights, but a signal about a child still goes out
+            return "private_alert" if await self.signals(incoming, chat=chat) else "skipped"
         now = self.now()
         if await repo.muted_until(self.db, chat.id, incoming.vk_id, now) is not None:
             deleted = await self.executor.delete(chat, incoming.vk_id, [incoming.cmid], policy="mute",
@@ -146,9 +149,7 @@ class Moderation:
             if deleted:
                 await self._uncount(chat, incoming)
             # a mute never swallows a signal about a child's wellbeing: it still reaches the staff
-            for decision in await self._decisions(chat, incoming, remember=False):
-                if decision.action is Action.PRIVATE_ALERT:
-                    await self._private_alert(chat, incoming, decision)
+            await self.signals(incoming, chat=chat)
             return "muted" if deleted else "skipped"
         decisions, context = await self._judge(chat, incoming)
         if not decisions:
@@ -158,8 +159,21 @@ class Moderation:
         log.info("chat %s cmid %s author %s: %s", chat.id, incoming.cmid, incoming.vk_id, outcome)
         return outcome
 
-    async def _decisions(self, chat: Chat, incoming: Incoming, *, remember: bool) -> list[Decision]:
-        return (await self._judge(chat, incoming, remember=remember))[0]
+    async def signals(self, incoming: Incoming, *, chat: Chat | None = None) -> int:
+        """Only the safety signals (self-harm, bullying) of a message that is not moderated as
+        usual — its author is muted, it is a command (/жалоба with a comment), the bot has no
+        rights: whatever else happens to the message, the signal reaches the class teacher and
+        the psychologist. Returns how many signals were sent."""
+        if chat is None:
+            chat = await chat_repo.by_peer(self.db, incoming.peer_id)
+        if chat is None or not chat.bound or chat.type is None or chat.org_id is None:
+            return 0
+        sent = 0
+        for decision in (await self._judge(chat, incoming, remember=False))[0]:
+            if decision.action is Action.PRIVATE_ALERT:
+                await self._private_alert(chat, incoming, decision)
+                sent += 1
+        return sent
 
     async def _judge(self, chat: Chat, incoming: Incoming, *, remember: bool = True) -> tuple[list[Decision], tuple]:
         """The policies' decisions about one message (and what acting on them needs)."""

@@ -21,7 +21,7 @@ from bot.services.access import Caller
 from bot.services.alerts import buttons as alert_buttons
 from bot.services.moderation import BUTTON_OF, VIOLATION_ACTIONS, Moderation, initial_actions, mute_step_seconds
 from bot.vk.keyboards import Button, inline
-from policies import POLICY_NAMES, apply_overrides, default_settings, find_obscene
+from policies import POLICY_NAMES, Mode, apply_overrides, default_settings, find_obscene
 from bot.texts import policies as policy_texts
 from policies.overrides import parse_mode, parse_window
 
@@ -175,6 +175,9 @@ class ManualModeration:
         chat = await self.m.chats.require_moderator(caller, peer_id)
         key = name.strip().lower()
         key = POLICY_NAMES.get(key, key)
+        if key == "wellbeing" and default_settings(chat.type or "").mode("wellbeing") is not Mode.OFF \
+                and parse_mode(mode) is not Mode.ON:
+            raise UserError(t.WELLBEING_ALWAYS_ON)  # a child's safety signal is never switched off
         await self._save_override(chat, key, mode.strip().lower(), caller.vk_id)
         return t.POLICY_SET.format(name=policy_texts.POLICY_TITLES.get(key, key),
                                    mode=t.POLICY_MODES[str(parse_mode(mode))])

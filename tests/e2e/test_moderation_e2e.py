@@ -270,3 +270,20 @@ async def test_manual_commands_in_chat(emu, harness) -> None:
     assert (await chat_repo.get(harness.db, chat.id)).overrides == {"obscene": "тихо"}
     emu.user_message(peer, teacher, "/кик", reply_to_cmid=target)
     await emu.wait_for(lambda: kid not in emu.chat(peer).members)
+
+
+async def test_a_muted_students_signal_still_reaches_the_class_teacher(emu, harness) -> None:
+    emu.restrictions_supported = False  # the soft mute: the bot deletes what the student writes
+    school, chat = await _world(emu, harness)
+    peer, kid, teacher = chat.peer_id, school.vk["kid"], school.vk["teacher"]
+    target = await _say(emu, harness, peer, kid, "ничего не буду делать")
+    mark = len(emu.sent(peer))
+    emu.user_message(peer, teacher, "/мут 2ч", reply_to_cmid=target)
+    await harness.wait_until(lambda: mod_repo.muted_until(harness.db, chat.id, kid, harness.app.now()))
+    await harness.settled()
+    teacher_mark = len(emu.sent(teacher))
+    cmid = emu.user_message(peer, kid, "я больше не хочу жить")
+    await emu.wait_for(lambda: _deleted(emu, peer, cmid))  # the mute holds
+    signal = await emu.wait_sent(teacher, contains="Конфиденциально", since=teacher_mark)
+    assert "я больше не хочу жить" not in [m.text for m in emu.sent(peer)[mark:]]  # never public
+    assert "Петя Иванов" in signal.text

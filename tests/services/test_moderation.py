@@ -510,3 +510,32 @@ async def test_false_positive_can_be_cancelled_and_says_what(world: World) -> No
     press = await world.manual.press(record, world.school.vk["moderator"], {"do": "fpx", "s": "s"})
     assert press.text == "Отменено: разрешение слова «дебил» во всей школе."
     assert await world.strikes("kid") == 1 and not await repo.allow_words(world.app.db, world.school.org.id)
+
+
+async def test_a_signal_reaches_the_staff_even_where_the_bot_lost_its_rights(world: World) -> None:
+    await chat_repo.set_admin(world.app.db, world.chat.id, False, now=world.app.now())
+    await world.refresh()
+    cmid, outcome = await world.say("kid", "я больше не хочу жить")
+    assert outcome == "private_alert"
+    for who in ("teacher", "psy"):
+        assert "Конфиденциально" in world.emu.sent(world.school.vk[who])[-1].text
+    assert (await world.say("kid", RUDE))[1] == "skipped"  # nothing else is done without rights
+
+
+async def test_a_signal_in_a_command_is_not_swallowed(world: World) -> None:
+    cmid = world.emu.user_message(world.chat.peer_id, world.school.vk["kid"], "/жалоба меня травят, не хочу жить")
+    with unit(f"test:{cmid}"):
+        async with world.app.db.transaction():
+            sent = await world.mod.signals(Incoming(world.chat.peer_id, world.school.vk["kid"], cmid,
+                                                    "/жалоба меня травят, не хочу жить"))
+    await world.settle()
+    assert sent == 1
+    assert "Конфиденциально" in world.emu.sent(world.school.vk["psy"])[-1].text
+
+
+async def test_wellbeing_signals_cannot_be_switched_off_in_a_childrens_chat(world: World) -> None:
+    teacher = await world.caller("teacher")
+    for mode in ("выкл", "тихо"):
+        with pytest.raises(UserError, match="не выключаются"):
+            await world.manual.set_policy(teacher, world.chat.peer_id, "травля", mode)
+    assert (await world.refresh()).overrides == {}
