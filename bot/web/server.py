@@ -20,11 +20,10 @@ from aiohttp import web
 
 from bot.domain.errors import UserError
 from bot.repo import orgs as org_repo
-from bot.repo import web as web_repo
 from bot.repo.orgs import Org
 from bot.runtime.app import App
 from bot.services.access import CAPABILITIES, Caller
-from bot.services.reports import current_month, parse_month
+from bot.services.report_months import current_month, parse_month
 from bot.services.web_auth import Opened, Refusal, may_use
 from bot.texts import cabinet as t
 from bot.web import views
@@ -217,18 +216,18 @@ class WebServer:
         org = await self._org(request, caller)
         month, problem = self._month(request, org)
         db, now = self.app.report_db, self.app.now()
-        if "class_id" in request.match_info:
-            class_id = int(request.match_info["class_id"])
-            found = await web_repo.class_of_org(db, org.id, class_id)
-            if found is None:
-                raise web.HTTPNotFound()
-            page = await views.class_page(db, org, class_id, f"{found[0]}{found[1]}", month,
-                                          show_names=await self.app.access.allowed(caller, "roster_manage", org.id))
-        elif org.kind in AREA_KINDS:
-            page = await views.area_page(db, org, month, now=now)
-        else:
-            alerts = await self.app.access.allowed(caller, "alerts_receive", org.id)
-            page = await views.school_page(db, org, month, show_moderation=alerts, now=now)
+        names = await self.app.access.allowed(caller, "roster_manage", org.id)
+        try:
+            if "class_id" in request.match_info:
+                page = await views.class_page(db, org, int(request.match_info["class_id"]), month, show_names=names,
+                                              now=now)
+            elif org.kind in AREA_KINDS:
+                page = await views.area_page(db, org, month, now=now)
+            else:
+                alerts = await self.app.access.allowed(caller, "alerts_receive", org.id)
+                page = await views.school_page(db, org, month, show_moderation=alerts, show_names=names, now=now)
+        except LookupError:  # a class of another school, or gone
+            raise web.HTTPNotFound() from None
         return page, caller, problem
 
     async def org_page(self, request: web.Request) -> web.StreamResponse:

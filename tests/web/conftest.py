@@ -20,6 +20,7 @@ from bot.repo import chats as chat_repo
 from bot.repo import members as member_repo
 from bot.repo import orgs as org_repo
 from bot.repo import people as people_repo
+from bot.repo import reach as reach_repo
 from bot.domain.classes import parse_class
 from tests.e2e.conftest import GROUP_ID, OPERATOR_VK, TOKEN, BotHarness
 from tests.e2e.seed import School, add_staff, add_student, make_school
@@ -111,6 +112,8 @@ async def seed(harness: BotHarness, emu: Emulator, base: str) -> World:
                            target_vk=school.vk["mom1"], policy="obscene")
     await alert_repo.create(db, kind="violation", now=int(at(7, 10)), org_id=school.org.id, chat_id=chat.id,
                             target_vk=school.vk["mom1"])
+    # VK refused a private message to the class teacher once: the bot cannot reach her
+    await reach_repo.mark(db, school.vk["teacher"], now=now, source="send")
     world = World(harness, emu, base, region, muni, school, other, class_id)
     world.school.vk["coordinator"] = coordinator
     return world

@@ -47,6 +47,7 @@ async def test_a_school_admin_signs_in_with_the_link_and_sees_the_school(world: 
             assert home.status == 200 and urlsplit(str(home.url)).path == f"/org/{world.school.org.id}"
         assert "Школа № 12 (sch12)" in html and t.CHATS_BY_TYPE in html and t.OPEN_ALERTS in html
         assert "5А" in html and "6Б" in html  # classes, with those not on the platform
+        assert "Классная Мария" in html  # the staff member VK will not deliver to, by name
         assert "<svg" in html  # the monthly trend is drawn
     # the token and the session never reach the log: ours at any level, anyone's at INFO and above
     # (a library's DEBUG lines echo SQL parameters, the outbox's message texts among them)
@@ -181,6 +182,7 @@ async def test_the_coordinator_drills_down_and_downloads(world: World) -> None:
         async with client.get(f"{world.base}/org/{world.school.org.id}?month={MONTH}") as page:
             html = await page.text()
             assert page.status == 200 and t.OPEN_ALERTS not in html  # alerts are the school's own business
+            assert t.STAFF_UNREACHABLE_COUNT.format(count=1) in html and "Классная Мария" not in html
         async with client.get(f"{world.base}/org/{world.school.org.id}/class/{world.class_id}") as page:
             html = await page.text()
             assert page.status == 200 and t.CLASS_PEOPLE_HIDDEN in html and "Второй Боря" not in html

@@ -62,13 +62,20 @@ async def test_sign_in_with_the_link_from_the_bot_and_see_the_school(world: Worl
     await page.get_by_role("button", name=t.LOGIN_BUTTON).click()
     await page.wait_for_url(f"**/org/{world.school.org.id}")
     assert await page.locator("h1").inner_text() == "Школа № 12 (sch12)"
-    for title in (t.SCHOOL_SUMMARY, t.CHATS_BY_TYPE, t.CLASSES_WITHOUT_CHATS, t.NOT_ON_PLATFORM, t.OPEN_ALERTS,
-                  t.MODERATION_LOG, t.TREND):
+    for title in (t.SCHOOL_SUMMARY, t.MESSAGES, t.CHATS_BY_TYPE, t.CLASSES_WITHOUT_CHATS, t.NOT_ON_PLATFORM,
+                  t.UNREACHABLE_STAFF, t.GUESTS, t.OPEN_ALERTS, t.MODERATION_LOG, t.TREND):
         assert await page.get_by_role("heading", name=title).count() == 1, title
-    # the parents' chat of 5А: three members, the mother and the class teacher among those due
-    chats = page.locator('table[data-key="chats"] tbody tr')
-    assert await chats.count() == 1
-    assert await chats.first.locator("td").all_inner_texts() == ["родители класса", "1", "3", "3", "2", "67%"]
+    # by hand: students Аня (linked), Боря and Вера (not); Анна, the mother, in the chat and writing;
+    # the admin and the class teacher, who is in the chat and wrote once
+    people = page.locator('table[data-key="people"] tbody tr')
+    assert await people.nth(0).locator("td").all_inner_texts() == ["Ученики", "3", "2", "1", "0", "1", "0", "0"]
+    assert await people.nth(3).locator("td").all_inner_texts() == ["Итого", "6", "2", "4", "2", "2", "2", "0"]
+    # the parents' chat of 5А is for the one parent of the school, who is in it
+    coverage = page.locator('table[data-key="coverage"] tbody tr', has_text="родители класса")
+    assert await coverage.locator("td").all_inner_texts() == ["родители класса", "1", "1", "1", "100%"]
+    # the teacher of school 5 wrote once in it: a guest, credited to school 5
+    guests = page.locator('table[data-key="guests"] tbody tr')
+    assert await guests.all_inner_texts() == ["Школа № 5\t1\t1\t0"]
     assert await page.locator("#trend svg").count() == 1
     cookies = {c["name"]: c for c in await context.cookies()}
     assert cookies[COOKIE]["httpOnly"] and cookies[COOKIE]["sameSite"] == "Lax"
@@ -92,8 +99,10 @@ async def test_the_coordinator_drills_down_from_the_municipality_to_a_class(worl
     assert await page.locator("h1").inner_text() == "Казань"
     ranked = page.locator('table[data-key="schools"] tbody tr')
     assert await ranked.count() == 2
-    # ranked by coverage, then activity: school 12 has a parents' chat of 5А, school 5 nothing
-    assert (await ranked.nth(0).locator("td").all_inner_texts())[:2] == ["1", "Школа № 12"]
+    # ranked by people in chats over the roster: school 5 has 1 of 2 (its teacher, a guest in
+    # school 12's chat), school 12 has 2 of 6
+    assert (await ranked.nth(0).locator("td").all_inner_texts())[:5] == ["1", "Школа № 5", "2", "0", "50%"]
+    assert (await ranked.nth(1).locator("td").all_inner_texts())[:5] == ["2", "Школа № 12", "6", "2", "33%"]
     await shot(page, "municipality")
     await page.get_by_role("link", name="Школа № 12").click()
     await page.wait_for_url(f"**/org/{world.school.org.id}?month={MONTH}")
@@ -123,15 +132,16 @@ async def test_download_an_xlsx_and_read_it_back(world: World, browser: Browser,
     book = load_workbook(BytesIO(target.read_bytes()))
     rows = list(book.worksheets[0].iter_rows(values_only=True))
     assert rows == [
-        ("Класс", "Учеников", "Из них нет на платформе", "Родителей", "Из них нет на платформе"),
-        ("5А", 2, 1, 1, 0),
-        ("6Б", 1, 1, 0, 0),
+        ("Класс", "Учеников", "Учеников нет на платформе", "Учеников в беседах", "Родителей",
+         "Родителей нет на платформе", "Родителей в беседах", "Беседа родителей", "Беседа учеников"),
+        ("5А", 2, 1, 0, 1, 0, 1, "да", "нет"),
+        ("6Б", 1, 1, 0, 0, 0, 0, "нет", "нет"),
     ]
     # the same table as CSV (what Russian Excel opens: BOM and «;»)
     async with page.expect_download() as waiting:
         await page.locator("#classes").get_by_role("link", name="CSV").click()
     csv = Path(await (await waiting.value).path()).read_bytes().decode("utf-8")
-    assert csv.startswith("\ufeffКласс;Учеников") and "5А;2;1;1;0" in csv
+    assert csv.startswith("\ufeffКласс;Учеников") and "5А;2;1;0;1;0;1;да;нет" in csv
     await context.close()
 
 
