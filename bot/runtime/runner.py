@@ -201,6 +201,11 @@ class Runner:
         self._task: asyncio.Task[Any] | None = None
         self.started = asyncio.Event()
         self.web = _web_server(app)
+        if self.web is not None:
+            from bot.services.web_auth import PRUNE_JOB
+
+            name, func, trigger = PRUNE_JOB
+            self.scheduler.add_job(func, args=[app], id=name, coalesce=True, max_instances=1, **trigger)
 
     async def _begin(self) -> None:
         from bot.jobs import heartbeat

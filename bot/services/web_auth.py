@@ -11,14 +11,18 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import secrets
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 from bot.db import Database
 from bot.domain.clock import Clock
 from bot.repo import web as repo
 from bot.services.access import Access, Caller, allowed_somewhere
+
+log = logging.getLogger(__name__)
 
 CAPABILITY = "report_view"  # the cabinet shows reports: whoever may ask /отчёт somewhere
 ATTEMPT_WINDOW = 10 * 60
@@ -124,3 +128,14 @@ class CabinetAuth:
 def _plausible(secret: str) -> bool:
     """URL-safe base64 of a sane length: anything else is not ours and is not even looked up."""
     return 16 <= len(secret) <= 64 and all(c.isascii() and (c.isalnum() or c in "-_") for c in secret)
+
+
+async def prune_job(app: Any) -> None:
+    """Job: drop spent and expired sign-in links and ended sessions (never raises out)."""
+    try:
+        await app.cabinet.prune()
+    except Exception:
+        log.exception("pruning the cabinet's links and sessions failed")
+
+
+PRUNE_JOB = ("prune_cabinet_sessions", prune_job, {"trigger": "cron", "hour": 4, "minute": 10})

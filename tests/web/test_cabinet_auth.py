@@ -203,3 +203,78 @@ async def test_a_bad_month_shows_the_current_one_and_says_so(world: World, month
         async with client.get(f"{world.base}/org/{world.school.org.id}", params={"month": month}) as page:
             html = await page.text()
             assert page.status == 200 and "Месяц указан неверно" in html and "ноябрь 2026" in html
+
+
+async def test_login_attempts_are_rate_limited_per_address(world: World) -> None:
+    async with session() as client:
+        statuses = []
+        for n in range(22):  # a different made-up link each time: only the address is over its limit
+            async with client.post(f"{world.base}/login", data={"token": f"{n:02d}" + "y" * 30},
+                                   headers={"X-Real-IP": "203.0.113.7"}) as response:
+                statuses.append(response.status)
+        assert statuses[:20] == [403] * 20 and statuses[20:] == [429, 429]
+        # another address (the proxy in front says so) is not held back
+        link = await world.link_for(world.school.vk["admin"])
+        token = link.rsplit("/", 1)[1]
+        async with client.post(f"{world.base}/login", data={"token": token}, allow_redirects=False,
+                               headers={"X-Real-IP": "198.51.100.9"}) as response:
+            assert response.status == 303
+
+
+async def test_the_operator_drills_down_from_the_region(world: World) -> None:
+    async with session() as client:
+        await sign_in(client, await world.link_for(1))  # OPERATOR_VK, from [bot] operators
+        async with client.get(world.base + "/") as home:
+            html = await home.text()
+            assert home.status == 200 and f'href="/org/{world.region.id}"' in html
+        async with client.get(f"{world.base}/org/{world.region.id}?month={MONTH}") as page:
+            html = await page.text()
+            assert page.status == 200 and t.AREA_MUNICIPALITIES in html
+            assert f'<a href="/org/{world.muni.id}?month={MONTH}">Казань</a>' in html
+        async with client.get(f"{world.base}/org/{world.region.id}/municipalities.csv?month={MONTH}") as file:
+            text = (await file.read()).decode("utf-8")
+            # by hand: 2 schools, 8 people on the lists, 2 students not on the platform, 3 in chats
+            # (the mother, the class teacher, the guest teacher), 3 active, 4 messages credited
+            assert text.splitlines()[1] == "Казань;2;8;2;38%;38%;4"
+
+
+async def test_the_session_cookie_is_secure_behind_https(emu, tmp_path) -> None:
+    from tests.e2e.conftest import BotHarness
+    from tests.web.conftest import free_port, seed
+
+    port = free_port()
+    harness = BotHarness(emu, tmp_path / "bot.db",
+                         web={"host": "127.0.0.1", "port": port, "public_url": "https://cabinet.example.ru/"})
+    await harness.start()
+    try:
+        world = await seed(harness, emu, f"http://127.0.0.1:{port}")
+        link = await world.link_for(world.school.vk["admin"])
+        assert link.startswith("https://cabinet.example.ru/login/")  # the address people open
+        async with session() as client:
+            async with client.post(f"{world.base}/login", data={"token": link.rsplit("/", 1)[1]},
+                                   allow_redirects=False) as response:
+                assert response.status == 303
+                cookie = response.headers["Set-Cookie"]
+        assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    finally:
+        await harness.stop()
+
+
+async def test_spent_links_and_ended_sessions_are_pruned(world: World) -> None:
+    from bot.services.web_auth import prune_job
+
+    async with session() as client:
+        await sign_in(client, await world.link_for(world.school.vk["admin"]))
+        await client.post(f"{world.base}/logout")
+    await world.link_for(world.school.vk["admin"])  # issued, never used
+    db = world.harness.db
+
+    async def rows() -> tuple[int, int]:
+        return (await db.fetchval("SELECT COUNT(*) FROM web_login_token"),
+                await db.fetchval("SELECT COUNT(*) FROM web_session"))
+
+    await prune_job(world.harness.app)
+    assert await rows() == (2, 1)  # nothing is a day past its end yet
+    world.harness.clock.offset += 2 * 86400  # type: ignore[attr-defined]
+    await prune_job(world.harness.app)
+    assert await rows() == (0, 0)
