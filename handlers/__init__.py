@@ -15,6 +15,7 @@ def build_labelers(app: App) -> list[BotLabeler]:
 
     return [
         # non-blocking observers of every chat message first (rights, counting, moderation)
+        linking.observer_labeler(app),  # who wrote privately is reachable; codes posted in chats
         chat_events.labeler(app),
         moderation.labeler(app),
         common.help_labeler(app),

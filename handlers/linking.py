@@ -1,17 +1,97 @@
-"""Linking accounts to the roster: /коды (print codes for a class) and /код (redeem one)."""
+"""Linking accounts to the roster and closing the admission loop.
+
+Private: /коды <класс> | сотрудники [заново] (print codes as slips), /код (redeem), a message that
+looks like a code (the same as /код), /ссылки (one's chat links again). In a chat: /допустить всех
+(everyone waiting, after a confirmation naming them), and a posted code is deleted. Observers:
+anyone who writes privately (or allows the community's messages) is reachable again.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
+from vkbottle import GroupEventType
 from vkbottle.bot import BotLabeler, Message
+from vkbottle.dispatch.rules import ABCRule
 
 from bot import texts
-from bot.runtime.app import App
+from bot.domain import codes
+from bot.domain.classes import ClassName, parse_class
 from bot.domain.commands import Command
-from bot.domain.classes import parse_class
 from bot.domain.errors import UserError
+from bot.repo import chats as chat_repo
+from bot.repo import orgs as org_repo
+from bot.repo import pending as pending_repo
+from bot.repo.orgs import Org
+from bot.repo.pending import Pending
+from bot.runtime.app import App
+from bot.services.access import Caller
+from bot.services.linking import Printout, names_list
+from bot.services.reach import community_ref
+from bot.services.roster import Reply, confirm_keyboard
+from bot.texts import admission as t
+from bot.vk.gateway import is_chat_peer
 from handlers.admin import usage
+from handlers.confirm import confirmer
 from handlers.replies import guarded, reply
-from handlers.rules import CommandRule
+from handlers.rules import ChatMessageRule, CommandRule, chat_of, parse_message
+
+
+class CodeLikeRule(ABCRule[Message]):
+    """A private message that is no command but carries a code (or almost one): it is /код."""
+
+    def __init__(self, group_id: int, screen_name: str | None) -> None:
+        self.group_id = group_id
+        self.screen_name = screen_name
+
+    async def check(self, event: Message) -> dict[str, Any] | bool:
+        if is_chat_peer(event.peer_id) or event.from_id <= 0 or event.action is not None:
+            return False
+        cmd = parse_message(event, self.group_id, self.screen_name)
+        if cmd is None or cmd.spec is not None or cmd.explicit:
+            return False
+        text = event.text or ""
+        return bool(codes.find_codes(text) or codes.looks_like_code_attempt(text))
+
+
+class CodeInChatRule(ABCRule[Message]):
+    """A chat message that may carry a code (checked against the stored codes by the service)."""
+
+    async def check(self, event: Message) -> bool:
+        return bool(codes.find_codes(event.text or ""))
+
+
+class PrivateFromPerson(ABCRule[Message]):
+    async def check(self, event: Message) -> bool:
+        return not is_chat_peer(event.peer_id) and event.from_id > 0
+
+
+def observer_labeler(app: App) -> BotLabeler:
+    """Loaded first (non-blocking): reachability, and codes posted in chats."""
+    bl = BotLabeler()
+
+    @bl.message(PrivateFromPerson(), blocking=False)
+    async def wrote(message: Message, app: App) -> None:
+        await app.services.reach.wrote(message.from_id)
+
+    @bl.raw_event(GroupEventType.MESSAGE_ALLOW, dict)
+    async def allowed(event: dict[str, Any], app: App) -> None:
+        await app.services.reach.wrote(int((event.get("object") or {}).get("user_id") or 0))
+
+    @bl.raw_event(GroupEventType.MESSAGE_DENY, dict)
+    async def denied(event: dict[str, Any], app: App) -> None:
+        await app.services.reach.denied(int((event.get("object") or {}).get("user_id") or 0))
+
+    @bl.message(ChatMessageRule(), CodeInChatRule(), blocking=False)
+    async def code_in_chat(message: Message, app: App) -> None:
+        # not `guarded`: a failure here reaches the pipeline (retried, at last parked and reported)
+        chat = await chat_of(message, app.db)
+        if chat is None:
+            return
+        await app.services.linking.hide_posted_code(chat, message.from_id, message.conversation_message_id or 0,
+                                                    message.text or "", app.now())
+
+    return bl
 
 
 def labeler(app: App) -> BotLabeler:
@@ -23,33 +103,139 @@ def labeler(app: App) -> BotLabeler:
     async def issue_codes(message: Message, app: App, cmd: Command) -> None:
         caller = await app.access.caller(message.from_id)
         org, rest = await app.services.roster.org_for(caller, cmd.args)
-        if not rest.strip():
+        words = rest.split()
+        reissue = any(w.casefold() in t.REISSUE_WORDS for w in words)
+        words = [w for w in words if w.casefold() not in t.REISSUE_WORDS]
+        if not words:
             raise usage("codes")
-        cls = parse_class(rest)
-        entries, xlsx, csv = await app.services.linking.issue_for_class(org, cls, actor_vk=caller.vk_id,
-                                                                         now=app.now())
-        if not entries:
-            await reply(app, message, texts.CODES_NONE.format(cls=cls))
-            return
-        try:
-            docs = [await app.gateway.upload_doc(message.peer_id, f"kody-{cls.grade}{cls.letter}.xlsx", xlsx),
-                    await app.gateway.upload_doc(message.peer_id, f"kody-{cls.grade}{cls.letter}.csv", csv)]
-            await reply(app, message, texts.CODES_READY.format(
-                cls=cls, count=len(entries), until=entries[0].valid_until.strftime("%d.%m.%Y")),
-                attachment=",".join(docs))
-        except BaseException:
-            await app.services.linking.discard(entries)  # the earlier printout keeps working
-            raise
-        await app.services.linking.confirm_delivered(entries)
+        cls = _sheet(words)
+        if reissue:
+            holders = await app.services.linking.holders(org, cls, app.now())
+            if holders:
+                await _ask_reissue(app, message, caller, org, cls, holders)
+                return
+        printout = await app.services.linking.issue(org, cls, actor_vk=caller.vk_id, now=app.now(),
+                                                    community=community_ref(app.group_id, app.screen_name),
+                                                    reissue=reissue)
+        answer = await deliver(app, message.peer_id, org, printout, arg=" ".join(words))
+        await reply(app, message, answer.text, attachment=answer.attachment)
 
     @bl.private_message(CommandRule("code", g, s))
     @guarded
     async def redeem(message: Message, app: App, cmd: Command) -> None:
         if not cmd.args.strip():
             raise UserError(texts.CODE_BAD_FORMAT)
-        answer, person_id = await app.services.linking.redeem(message.from_id, cmd.args, app.now())
+        answer, _ = await app.services.linking.redeem(message.from_id, cmd.args, app.now())
         await reply(app, message, answer)
-        if person_id is not None:
-            await app.hooks.on_linked(message.from_id, person_id)
+
+    @bl.private_message(CodeLikeRule(g, s))
+    @guarded
+    async def bare_code(message: Message, app: App) -> None:
+        # «DKDX-W22N», «мне дали код dkdx w22n»: the same as /код
+        answer, _ = await app.services.linking.redeem(message.from_id, message.text or "", app.now())
+        await reply(app, message, answer)
+
+    @bl.private_message(CommandRule("links", g, s))
+    @guarded
+    async def my_links(message: Message, app: App, cmd: Command) -> None:
+        await reply(app, message, await app.services.linking.my_links(message.from_id))
+
+    @bl.chat_message(CommandRule("admit_all", g, s))
+    @guarded
+    async def admit_all(message: Message, app: App, cmd: Command) -> None:
+        chat = await chat_of(message, app.db)
+        if chat is None or not chat.bound:
+            raise UserError(texts.CHAT_NOT_BOUND)
+        caller = await app.access.caller(message.from_id)
+        if not await app.services.chats.is_chat_staff(caller, chat):
+            raise UserError(texts.NOT_ALLOWED.format(what="допуск участников", hint=""))
+        waiting = await app.services.admission.waiting(chat)
+        if not waiting:
+            await reply(app, message, t.ADMIT_ALL_NONE.format(title=chat.title))
+            return
+        action_id = await pending_repo.create(
+            app.db, kind="admit_all", vk_id=caller.vk_id, org_id=chat.org_id, now=app.now(), ttl=3600,
+            payload={"what": t.ADMIT_ALL_WHAT.format(title=chat.title, count=len(waiting)), "chat": chat.id,
+                     "vk": [m.vk_id for m in waiting]})
+        lines = await app.services.admission.waiting_lines(chat, waiting)
+        await reply(app, message, t.ADMIT_ALL_ASK.format(title=chat.title, count=len(waiting), names=lines),
+                    keyboard=confirm_keyboard(action_id))
 
     return bl
+
+
+def _sheet(words: list[str]) -> ClassName | None:
+    """The sheet asked for: a class, or None for the school's staff («сотрудники»)."""
+    if len(words) == 1 and words[0].casefold() in t.STAFF_WORDS:
+        return None
+    return parse_class(" ".join(words))
+
+
+async def deliver(app: App, peer_id: int, org: Org, printout: Printout, *, arg: str) -> Reply:
+    """Upload the slips and the list; the older codes these replace stop working only once the
+    new sheet reached the admin (a failed upload keeps the earlier printout valid)."""
+    linking = app.services.linking
+    if not printout.entries:
+        if printout.kept:
+            return Reply(t.CODES_ALL_HOLD.format(count=len(printout.kept), names=names_list(printout.kept), arg=arg))
+        if printout.group == t.STAFF_GROUP:
+            return Reply(t.CODES_STAFF_NONE.format(org=org.name))
+        return Reply(texts.CODES_NONE.format(cls=printout.group))
+    stem = "kody-sotrudniki" if printout.group == t.STAFF_GROUP else f"kody-{printout.group}"
+    try:
+        docs = [await app.gateway.upload_doc(peer_id, f"{stem}.xlsx", printout.xlsx),
+                await app.gateway.upload_doc(peer_id, f"{stem}.csv", printout.csv)]
+    except BaseException:
+        await linking.discard(printout.entries)  # the earlier printout keeps working
+        raise
+    await linking.confirm_delivered(printout.entries)
+    text = t.CODES_READY.format(group=printout.group, count=len(printout.entries),
+                                until=printout.entries[0].valid_until.strftime("%d.%m.%Y"))
+    if printout.kept:
+        text += "\n" + t.CODES_KEPT.format(count=len(printout.kept), names=names_list(printout.kept), arg=arg)
+    return Reply(text, attachment=",".join(docs))
+
+
+async def _ask_reissue(app: App, message: Message, caller: Caller, org: Org, cls: ClassName | None,
+                       holders: list[str]) -> None:
+    group = str(cls) if cls is not None else t.STAFF_GROUP
+    names = names_list(holders)
+    action_id = await pending_repo.create(
+        app.db, kind="codes_reissue", vk_id=caller.vk_id, org_id=org.id, now=app.now(), ttl=3600,
+        payload={"what": t.REISSUE_WHAT.format(group=group, names=names), "cls": str(cls) if cls else None})
+    await reply(app, message, t.REISSUE_ASK.format(group=group, count=len(holders), names=names),
+                keyboard=confirm_keyboard(action_id))
+
+
+# --- confirmations (see handlers/confirm.py) ---------------------------------------------------
+
+@confirmer("codes_reissue", capability="roster_manage")
+async def apply_reissue(app: App, caller: Caller, action: Pending, payload: dict[str, Any]) -> Reply:
+    if payload.get("do") != "apply":
+        return Reply(texts.PENDING_GONE)
+    cls_text = action.payload.get("cls")
+    org = await org_repo.get(app.db, action.org_id or 0)
+    if org is None or not await pending_repo.claim(app.db, action.id, "applied"):
+        return Reply(texts.PENDING_GONE)
+    cls = parse_class(cls_text) if cls_text else None
+    printout = await app.services.linking.issue(org, cls, actor_vk=caller.vk_id, now=app.now(),
+                                                community=community_ref(app.group_id, app.screen_name),
+                                                reissue=True)
+    return await deliver(app, caller.vk_id, org, printout, arg=cls_text or t.STAFF_WORDS[0])
+
+
+@confirmer("admit_all", capability="everyone")  # the chat's staff, re-checked below
+async def apply_admit_all(app: App, caller: Caller, action: Pending, payload: dict[str, Any]) -> Reply:
+    if payload.get("do") != "apply":
+        return Reply(texts.PENDING_GONE)
+    chat = await chat_repo.get(app.db, int(action.payload.get("chat", 0)))
+    if chat is None or not await app.services.chats.is_chat_staff(caller, chat):
+        return Reply(texts.PENDING_GONE)
+    vk_ids = [int(v) for v in action.payload.get("vk", [])]
+    if not await pending_repo.claim(app.db, action.id, "applied"):
+        return Reply(texts.PENDING_GONE)
+    admitted = await app.services.admission.admit_all(chat, vk_ids, caller.vk_id)
+    if not admitted:
+        return Reply(t.ADMIT_ALL_GONE)
+    names = "\n".join([t.WAITING_LINE.format(name=await app.services.chats.vk_name(v), known="") for v in admitted])
+    return Reply(t.ADMIT_ALL_DONE.format(title=chat.title, count=len(admitted), names=names))

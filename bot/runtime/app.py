@@ -21,6 +21,7 @@ from bot.runtime.moderation import build_moderation
 from bot.pipeline.runner import ActionRunner
 from bot.repo import chats as chat_repo
 from bot.repo.alerts import Alert
+from bot.repo.outbox import Recorded
 from bot.services.access import Access
 from bot.services.chat_life import ChatLife
 from bot.services.activity import ActivityCounter
@@ -33,6 +34,7 @@ from bot.services.moderation import Moderation
 from bot.services.moderation_manual import ManualModeration
 from bot.services.notify import Notifier
 from bot.services.orgs import Orgs
+from bot.services.reach import Reach, community_ref
 from bot.services.roles import Roles
 from bot.services.roster import Roster
 from bot.services.web_auth import CabinetAuth
@@ -54,6 +56,7 @@ class Services:
     admission: Admission
     membership: Membership
     alerts: Alerts
+    reach: Reach  # who cannot receive the bot's private messages
 
 
 AlertHandler = Callable[[Alert, int, str], Awaitable[str]]  # (alert, moderator vk id, button) -> snackbar
@@ -64,7 +67,6 @@ Job = tuple[str, Callable[[Any], Awaitable[Any]], dict[str, Any]]
 class Hooks:
     """How features react to each other, wired once in ``create_app``."""
 
-    on_linked: Callable[[int, int], Awaitable[None]]  # (vk_id, person_id): an account was linked
     after_roster_change: Callable[[], Awaitable[Any]]  # roster events to apply to chats
     alert_handlers: dict[str, AlertHandler]  # alert kind -> what its buttons do
     jobs: list[Job] = field(default_factory=list)  # scheduled jobs features add
@@ -145,27 +147,31 @@ async def create_app(settings: Settings, *, clock: Clock | None = None, db: Data
     membership = Membership(db, gateway, notifier, clock)
     admission = Admission(db, gateway, notifier, alerts, chats, clock,
                           settings.moderation.quarantine_minutes * 60, effects)
+    reach = Reach(db, gateway, clock)
     services = Services(
         orgs=orgs,
-        roles=Roles(db, access, orgs, gateway),
+        roles=Roles(db, access, orgs, gateway, reach=reach, community=community_ref(group_id, screen_name)),
         roster=Roster(db, orgs),
-        linking=Linking(db, settings.bot.code_pepper.get_secret_value().encode(), settings.bot.code_ttl_days),
+        linking=Linking(db, settings.bot.code_pepper.get_secret_value().encode(), settings.bot.code_ttl_days,
+                        admission=admission, notifier=notifier),
         chats=chats,
         admission=admission,
         membership=membership,
         alerts=alerts,
+        reach=reach,
     )
     chats.names = runner.names  # one cache of names for the whole bot
     chat_life = ChatLife(db, gateway, clock, notifier)
     moderation, manual, moderation_jobs = build_moderation(db, access, gateway, notifier, services, clock)
     runner.on_sanction_failed = moderation.sanction_failed
-    runner.on_undeliverable = moderation.signal_undelivered
 
-    async def on_linked(vk_id: int, person_id: int) -> None:
-        await membership.send_links(vk_id, person_id)
+    async def undeliverable(action: Recorded) -> None:
+        await reach.undeliverable(action)  # the school is told who cannot be reached
+        await moderation.signal_undelivered(action)
+
+    runner.on_undeliverable = undeliverable
 
     hooks = Hooks(
-        on_linked=on_linked,
         after_roster_change=membership.consume_events,
         alert_handlers={"quarantine": admission.decide, "violation": manual.on_alert, "complaint": manual.on_alert},
         jobs=moderation_jobs,

@@ -14,8 +14,12 @@ from bot.repo import audit
 from bot.repo import chats as chat_repo
 from bot.repo import members as member_repo
 from bot.repo import orgs as org_repo
+from bot.repo import people as people_repo
 from bot.repo.alerts import Alert
 from bot.repo.chats import Chat
+from bot.repo.members import Member
+from bot.domain import gender
+from bot.texts import admission as t
 from bot.services import eligibility
 from bot.services.alerts import Alerts
 from bot.services.chats import Chats
@@ -117,7 +121,8 @@ class Admission:
         chat = await chat_repo.get(self.db, alert.chat_id or 0)
         if chat is None or alert.target_vk is None:
             return texts.PENDING_GONE
-        action = texts.ACTION_ADMITTED if do == "admit" else texts.ACTION_EXCLUDED
+        target = await self.chats.vk_name(alert.target_vk)
+        action = texts.admitted(target) if do == "admit" else texts.excluded(target)
         who = await self.chats.vk_name(moderator_vk)
         if not await self.alerts.settle(alert, by_vk=moderator_vk, action=action, who=who):
             fresh = await self._handled_action(alert.id)
@@ -133,6 +138,75 @@ class Admission:
         else:
             await self.remove(chat, alert.target_vk, reason="moderator", actor=moderator_vk)
         return action
+
+    # -- the loop closed by a code -------------------------------------------------------------
+
+    async def admit_linked(self, vk_id: int, now: int) -> list[Chat]:
+        """A code was just redeemed (call inside its transaction): in every chat where this account
+        waits in quarantine and now belongs, it is let in — membership and audit recorded, the
+        moderators' alert closed with the outcome («✔ допущена: привязалась по коду», buttons
+        gone), a welcome in the chat. Returns those chats."""
+        admitted: list[Chat] = []
+        for chat_id in await member_repo.chats_of_vk(self.db, vk_id, "quarantine"):
+            chat = await chat_repo.get(self.db, chat_id)
+            if chat is None or not chat.bound:
+                continue
+            verdict = await eligibility.judge(self.db, chat, vk_id)
+            if not verdict.admit:
+                continue  # linked, but not someone this chat is for: the moderators still decide
+            if not await member_repo.transition(self.db, chat.id, vk_id, from_state="quarantine",
+                                                to_state="member", now=now):
+                continue
+            await member_repo.upsert(self.db, chat_id=chat.id, vk_id=vk_id, state="member", now=now,
+                                     person_id=verdict.person_id, credited_org_id=verdict.credited_org_id,
+                                     admitted_by=0)
+            await audit.write(self.db, action="admit", now=now, org_id=chat.org_id, chat_id=chat.id,
+                              target_vk=vk_id, reason="code",
+                              details={"person_id": verdict.person_id, "after": "quarantine"})
+            action, how = t.alert_outcome(gender.female(verdict.person_name))
+            alert = await _open_alert(self.db, chat.id, vk_id)
+            if alert is not None:  # every copy edited: the outcome, no buttons
+                await self.alerts.settle(alert, by_vk=0, action=action, who=how,
+                                         suffix=t.ALERT_CLOSED_BY_CODE.format(action=action.capitalize(), how=how))
+            await self.notifier.try_send(chat.peer_id, texts.CHAT_WELCOME.format(name=await self.chats.vk_name(vk_id)))
+            admitted.append(chat)
+        return admitted
+
+    # -- approving everyone waiting ------------------------------------------------------------
+
+    async def waiting(self, chat: Chat) -> list[Member]:
+        """Who waits in quarantine in this chat, longest first."""
+        return await member_repo.in_state(self.db, chat.id, "quarantine")
+
+    async def waiting_lines(self, chat: Chat, members: list[Member]) -> str:
+        """One line per waiting person: the VK name, and who they are on the roster if known."""
+        lines = []
+        for member in members:
+            person = await people_repo.get(self.db, member.person_id) if member.person_id else None
+            known = t.WAITING_KNOWN.format(person=person.full_name) if person is not None else ""
+            lines.append(t.WAITING_LINE.format(name=await self.chats.vk_name(member.vk_id), known=known))
+        return "\n".join(lines)
+
+    async def admit_all(self, chat: Chat, vk_ids: list[int], moderator_vk: int) -> list[int]:
+        """A moderator confirmed admitting everyone listed who still waits (each once: a person
+        decided meanwhile is skipped); their alerts closed with who decided. Returns the admitted."""
+        now = self.now()
+        who = await self.chats.vk_name(moderator_vk)
+        admitted: list[int] = []
+        for vk_id in vk_ids:
+            if not await member_repo.transition(self.db, chat.id, vk_id, from_state="quarantine", to_state="member",
+                                                now=now, by=moderator_vk):
+                continue
+            await audit.write(self.db, action="admit", now=now, org_id=chat.org_id, chat_id=chat.id,
+                              actor_vk=moderator_vk, target_vk=vk_id, reason="moderator_all")
+            alert = await _open_alert(self.db, chat.id, vk_id)
+            if alert is not None:
+                await self.alerts.settle(alert, by_vk=moderator_vk, action=t.ADMIT_ALL_ACTION, who=who)
+            admitted.append(vk_id)
+        if admitted:
+            names = ", ".join([await self.chats.vk_name(v) for v in admitted])
+            await self.notifier.try_send(chat.peer_id, texts.CHAT_WELCOME.format(name=names))
+        return admitted
 
     async def _handled_action(self, alert_id: int) -> str | None:
         return await alert_repo.handled_action(self.db, alert_id)
@@ -156,10 +230,10 @@ class Admission:
                             continue  # admitted (or gone) since the list was read
                         alert = await _open_alert(self.db, chat.id, member.vk_id)
                         if alert is not None and not await self.alerts.settle(
-                                alert, by_vk=0, action=texts.ACTION_EXCLUDED, who="истёк срок"):
+                                alert, by_vk=0, action=texts.excluded(name), who="истёк срок"):
                             continue
                         await self.remove(chat, member.vk_id, reason="quarantine_expired", actor=0)
-                        await self.notifier.try_send(chat.peer_id, texts.QUARANTINE_EXPIRED.format(name=name))
+                        await self.notifier.try_send(chat.peer_id, texts.quarantine_expired(name))
                 removed += 1
             except Exception:
                 log.exception("quarantine expiry failed for chat %s", member.chat_id)

@@ -1,74 +1,171 @@
-"""Linking VK accounts to roster entries with one-time codes handed out on paper."""
+"""Linking VK accounts to roster entries with one-time codes handed out on paper.
+
+The admission loop closes here: redeeming a code links the account, ends every quarantine the
+person waits in (the moderators' alerts closed with the outcome), and answers with the links of
+exactly the chats the person is not in yet — once (the «link» roster event is recorded already
+consumed, so the membership job does not send the links a second time).
+"""
 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from bot import texts
 from bot.db import Database
 from bot.domain import codes
 from bot.domain.classes import ClassName
-from bot.domain.tables import CodeEntry, codes_sheet, to_csv, to_xlsx
+from bot.domain.code_slips import SlipContext, slips_xlsx
 from bot.domain.errors import UserError
+from bot.domain.tables import CodeEntry, codes_sheet, to_csv
+from bot.repo import audit
+from bot.repo import chats as chat_repo
 from bot.repo import codes as code_repo
+from bot.repo import members as member_repo
 from bot.repo import orgs as org_repo
 from bot.repo import people as people_repo
+from bot.repo import reach as reach_repo
+from bot.repo.chats import Chat
 from bot.repo.orgs import Org
+from bot.services import eligibility
+from bot.texts import admission as t
+from bot.vk.names import Names
+
+if TYPE_CHECKING:
+    from bot.services.admission import Admission
+    from bot.services.notify import Notifier
 
 log = logging.getLogger(__name__)
 
 MAX_WRONG_PER_HOUR = 5
 HOUR = 3600
+MAX_NAMES_SHOWN = 30
+
+
+@dataclass(frozen=True)
+class Printout:
+    """A sheet of new codes (XLSX slips + CSV list), and who was left out because the code
+    they already hold still works."""
+
+    group: str  # «5А» or «сотрудников»
+    entries: list[CodeEntry]
+    xlsx: bytes
+    csv: bytes
+    kept: list[str] = field(default_factory=list)  # names of people holding a valid code (not reprinted)
+
+
+@dataclass(frozen=True)
+class Links:
+    to_join: list[Chat]
+    already_in: list[Chat]
 
 
 class Linking:
-    def __init__(self, db: Database, pepper: bytes, code_ttl_days: int) -> None:
+    def __init__(self, db: Database, pepper: bytes, code_ttl_days: int, *,
+                 admission: Admission | None = None, notifier: Notifier | None = None) -> None:
         self.db = db
         self.pepper = pepper
         self.ttl = code_ttl_days * 24 * 3600
+        # ends quarantines when a code is redeemed (absent in tests of codes alone)
+        self.admission = admission
+        self.notifier = notifier  # hides codes posted in chats
 
-    async def issue_for_class(self, org: Org, cls: ClassName, *, actor_vk: int, now: int) -> tuple[list[CodeEntry], bytes, bytes]:
-        """New codes for every unlinked student of the class and their unlinked parents.
+    # -- printing -------------------------------------------------------------------------
 
-        Earlier unused codes keep working until ``confirm_delivered`` (only the newest printout
-        is valid once it reached the staff member); ``discard`` drops a printout that never did.
-        Returns the entries, an XLSX and a CSV.
-        """
+    async def class_targets(self, org: Org, cls: ClassName) -> tuple[int, list[tuple[people_repo.Person, str, str | None]]]:
+        """(class id, [(person, kind, child's name)]): every unlinked student of the class and
+        their unlinked parents, each once."""
         class_id = await people_repo.class_id(self.db, org.id, cls)
         if class_id is None:
             raise UserError(texts.CODES_CLASS_NOT_FOUND.format(org=org.name, cls=cls))
+        targets: list[tuple[people_repo.Person, str, str | None]] = []
+        seen: set[int] = set()
+        for student in await people_repo.students_of_class(self.db, class_id):
+            family: list[tuple[people_repo.Person, str, str | None]] = [(student, "student", None)]
+            family += [(parent, "parent", student.full_name) for parent in await people_repo.parents(self.db, student.id)]
+            for person, kind, child in family:
+                if person.vk_id is None and person.id not in seen:
+                    seen.add(person.id)
+                    targets.append((person, kind, child))
+        return class_id, targets
+
+    async def staff_targets(self, org: Org) -> list[tuple[people_repo.Person, str, str | None]]:
+        """Every active staff member of the school who has not linked VK yet."""
+        found = []
+        for person_id in sorted(await people_repo.active_staff_ids(self.db, org.id)):
+            person = await people_repo.get(self.db, person_id)
+            if person is not None and person.vk_id is None:
+                found.append((person, "staff", None))
+        return sorted(found, key=lambda item: item[0].full_name)
+
+    async def holders(self, org: Org, cls: ClassName | None, now: int) -> list[str]:
+        """Names of the people of a sheet (a class, or None: staff) whose printed code still
+        works — a re-issue would stop it."""
+        class_id, targets = await self._targets(org, cls)
+        holding = await code_repo.holding_valid(self.db, [p.id for p, _, _ in targets], class_id, now)
+        return [p.full_name for p, _, _ in targets if p.id in holding]
+
+    async def _targets(self, org: Org, cls: ClassName | None) -> tuple[int | None, list[tuple[people_repo.Person, str, str | None]]]:
+        if cls is None:
+            return None, await self.staff_targets(org)
+        return await self.class_targets(org, cls)
+
+    async def issue(self, org: Org, cls: ClassName | None, *, actor_vk: int, now: int, community: str,
+                    reissue: bool = False) -> Printout:
+        """New codes for a class sheet (``cls``) or the staff sheet (None).
+
+        Without ``reissue`` only people holding no working code of this sheet get one: codes
+        already handed out on paper keep working. With ``reissue`` (after the admin confirmed,
+        told whose codes stop working) everyone unlinked gets a new code; the older ones stop
+        working once the new sheet reached the admin (``confirm_delivered``); ``discard`` drops a
+        sheet that never did.
+        """
+        class_id, targets = await self._targets(org, cls)
         until = datetime.fromtimestamp(now + self.ttl, UTC).date()
         entries: list[CodeEntry] = []
-        issued: set[int] = set()
+        kept: list[str] = []
         async with self.db.transaction():
-            for student in await people_repo.students_of_class(self.db, class_id):
-                targets: list[tuple[people_repo.Person, str, str | None]] = [(student, "student", None)]
-                targets += [(parent, "parent", student.full_name)
-                            for parent in await people_repo.parents(self.db, student.id)]
-                for person, kind, child in targets:
-                    if person.vk_id is not None or person.id in issued:
-                        continue
-                    issued.add(person.id)
-                    code = codes.new_code()
-                    await code_repo.add(self.db, person_id=person.id, code_hash=codes.hash_code(code, self.pepper),
-                                        expires_at=now + self.ttl, created_by=actor_vk, now=now, class_id=class_id)
-                    entries.append(CodeEntry(person.full_name, cls, kind, code, until, child, person.id))
+            holding = set() if reissue else await code_repo.holding_valid(
+                self.db, [p.id for p, _, _ in targets], class_id, now)
+            for person, kind, child in targets:
+                if person.id in holding:
+                    kept.append(person.full_name)
+                    continue
+                code = codes.new_code()
+                await code_repo.add(self.db, person_id=person.id, code_hash=codes.hash_code(code, self.pepper),
+                                    expires_at=now + self.ttl, created_by=actor_vk, now=now, class_id=class_id)
+                entries.append(CodeEntry(person.full_name, cls if kind != "staff" else None, kind, code, until,
+                                         child, person.id))
+        group = str(cls) if cls is not None else t.STAFF_GROUP
+        title = texts.CODES_SHEET_TITLE.format(cls=cls) if cls is not None else t.CODES_SHEET_STAFF
         headers, rows = codes_sheet(entries)
-        return entries, to_xlsx({texts.CODES_SHEET_TITLE.format(cls=cls): (headers, rows)}), to_csv(headers, rows)
+        xlsx = slips_xlsx(entries, SlipContext(org.name, community), title) if entries else b""
+        return Printout(group, entries, xlsx, to_csv(headers, rows), kept)
+
+    async def issue_for_class(self, org: Org, cls: ClassName, *, actor_vk: int, now: int,
+                              community: str = "школы") -> tuple[list[CodeEntry], bytes, bytes]:
+        """The class sheet (``issue`` without re-issue): entries, XLSX, CSV."""
+        printout = await self.issue(org, cls, actor_vk=actor_vk, now=now, community=community)
+        return printout.entries, printout.xlsx, printout.csv
 
     async def confirm_delivered(self, entries: list[CodeEntry]) -> None:
         """The printout reached the staff member: these people's older unused codes *of the same
-        class's sheets* stop working (a sheet of another class, e.g. a sibling's, stays valid)."""
+        sheet* stop working (a sheet of another class, e.g. a sibling's, stays valid)."""
         await code_repo.drop_older(self.db, [(e.person_id, codes.hash_code(e.code, self.pepper)) for e in entries])
 
     async def discard(self, entries: list[CodeEntry]) -> None:
         """Delivery failed: drop the new codes; the previous printout stays valid."""
         await code_repo.drop_unused(self.db, [codes.hash_code(e.code, self.pepper) for e in entries])
 
+    # -- redeeming ------------------------------------------------------------------------
+
     async def redeem(self, vk_id: int, text: str, now: int) -> tuple[str, int | None]:
-        """Link ``vk_id`` by a code; returns (answer, linked person id or None)."""
-        canonical = codes.normalize_code(text)
+        """Link ``vk_id`` by a code; returns (answer, linked person id or None). ``text`` is what
+        the person wrote: the code alone, «/код …», or a sentence with the code in it."""
+        found = codes.find_codes(text)
+        canonical = found[0] if found else None
         if canonical is None:
             if await self._attempts(vk_id, now) >= MAX_WRONG_PER_HOUR:
                 return texts.CODE_THROTTLED, None
@@ -106,11 +203,12 @@ class Linking:
         if row is None or (row.used_at is not None and row.used_by_vk != vk_id):
             return None
         if row.used_at is not None:
-            # This account already redeemed the code: answer again, but record nothing new
-            # (a second «link» event would make chat membership act twice).
+            # This account already redeemed the code: answer again (the links it still lacks,
+            # any wait still open ended), but record no second «link» event.
             person = await people_repo.get(self.db, row.person_id)
             if person is not None and person.status == "active" and person.vk_id == vk_id:
-                return await self._linked_answer(person), person.id
+                async with self.db.transaction():
+                    return await self._after_link(person, vk_id, now), person.id
         if row.expires_at <= now:
             return texts.CODE_EXPIRED, None
         person = await people_repo.get(self.db, row.person_id)
@@ -126,9 +224,23 @@ class Linking:
             if not claimed and row.used_by_vk != vk_id:
                 return None  # another account took the code a moment ago
             await people_repo.link_vk(self.db, person.id, vk_id, now)
-            await people_repo.record_event(self.db, org_id=person.home_org_id, kind="link", person_id=person.id,
-                                           now=now, details={"by": "code"})
-        return await self._linked_answer(person), person.id
+            # the event is history (reports, audit): the links go out with this answer, so it is
+            # recorded consumed — the membership job must not send them a second time
+            event_id = await people_repo.record_event(self.db, org_id=person.home_org_id, kind="link",
+                                                      person_id=person.id, now=now, details={"by": "code"})
+            await people_repo.consume_events(self.db, [event_id], now)
+            linked = await people_repo.get(self.db, person.id)
+            assert linked is not None
+            return await self._after_link(linked, vk_id, now), person.id
+
+    async def _after_link(self, person: people_repo.Person, vk_id: int, now: int) -> str:
+        """Inside the linking transaction: every wait ended, and the answer with the links."""
+        admitted = await self.admission.admit_linked(vk_id, now) if self.admission is not None else []
+        parts = [await self._linked_answer(person)]
+        if admitted:
+            parts.append(t.WAIT_ENDED.format(titles=", ".join(f"«{c.title}»" for c in admitted)))
+        parts.append(links_text(await self.links_for(vk_id), announce_empty=False))
+        return "\n\n".join(p for p in parts if p)
 
     async def _linked_answer(self, person: people_repo.Person) -> str:
         org = await org_repo.get(self.db, person.home_org_id)
@@ -142,3 +254,73 @@ class Linking:
         if person.kind == "student":
             return texts.CODE_LINKED_STUDENT.format(cls=person.class_name or "—")
         return texts.CODE_LINKED_STAFF
+
+    # -- a code posted in a chat ------------------------------------------------------------
+
+    async def hide_posted_code(self, chat: Chat, vk_id: int, cmid: int, text: str, now: int) -> bool:
+        """A chat message carrying a join code that still works: the message is deleted (a
+        recorded action), the code is *not* redeemed in public, and the author is told privately
+        to send it to the bot there. Returns True when the message carried such a code.
+
+        The code stays valid: it is gone from the chat within seconds, it was most likely its
+        owner who posted it, and killing it would leave the family without a working paper slip.
+        Should someone else have redeemed it meanwhile, the owner gets «уже привязан к другому
+        аккаунту» and the school re-issues (/коды … заново)."""
+        live = False
+        for code in codes.find_codes(text):
+            row = await code_repo.by_hash(self.db, codes.hash_code(code, self.pepper))
+            live = live or (row is not None and row.used_at is None and row.expires_at > now)
+        if not live or self.notifier is None:
+            return False
+        await self.notifier.effects.delete(chat.peer_id, [cmid], chat_id=chat.id)
+        await audit.write(self.db, action="delete", now=now, org_id=chat.org_id, chat_id=chat.id,
+                          target_vk=vk_id, reason="join_code_in_chat")
+        await self.notifier.send(vk_id, t.CODE_POSTED_PRIVATE.format(title=chat.title))
+        if await reach_repo.is_unreachable(self.db, vk_id):
+            # the private word will not arrive: say it in the chat, without the code
+            await self.notifier.send(chat.peer_id, t.CODE_POSTED_PUBLIC.format(
+                name=Names.placeholder(vk_id)))
+        return True
+
+    # -- links ----------------------------------------------------------------------------
+
+    async def links_for(self, vk_id: int) -> Links:
+        """The chats this account belongs in (every school it is linked in) that have an invite
+        link: those it is not in yet, and those it already is in."""
+        member_of = set(await member_repo.chats_of_vk(self.db, vk_id))
+        to_join: dict[int, Chat] = {}
+        already: dict[int, Chat] = {}
+        for person in await people_repo.by_vk(self.db, vk_id):
+            if person.status != "active":
+                continue
+            chats = [c for c in await chat_repo.in_org(self.db, person.home_org_id) if c.bound]
+            for chat in await eligibility.chats_for(self.db, person, chats):
+                if chat.id in member_of:
+                    already[chat.id] = chat
+                elif chat.invite_link:
+                    to_join[chat.id] = chat
+        return Links([c for i, c in to_join.items() if i not in already], list(already.values()))
+
+    async def my_links(self, vk_id: int) -> str:
+        """/ссылки: the links again, at any time."""
+        if not [p for p in await people_repo.by_vk(self.db, vk_id) if p.status == "active"]:
+            return t.LINKS_NOT_LINKED
+        return links_text(await self.links_for(vk_id), announce_empty=True)
+
+
+def links_text(links: Links, *, announce_empty: bool) -> str:
+    parts = []
+    if links.to_join:
+        lines = "\n".join(t.LINK_LINE.format(title=c.title, link=c.invite_link) for c in links.to_join)
+        parts.append(t.LINKS_HEADER.format(lines=lines))
+    if links.already_in:
+        parts.append(t.LINKS_ALREADY_IN.format(titles=", ".join(f"«{c.title}»" for c in links.already_in)))
+    if not links.to_join and announce_empty:
+        parts.append(t.LINKS_NOTHING_NEW)
+    return "\n".join(parts)
+
+
+def names_list(names: list[str]) -> str:
+    shown = ", ".join(names[:MAX_NAMES_SHOWN])
+    rest = len(names) - MAX_NAMES_SHOWN
+    return shown + (f" и ещё {rest}" if rest > 0 else "")

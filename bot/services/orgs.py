@@ -10,6 +10,8 @@ from bot.domain import timezones
 from bot.domain.errors import NotAllowed, UserError
 from bot.repo import orgs as org_repo
 from bot.repo import people as people_repo
+from bot.repo import reach as reach_repo
+from bot.texts import admission as admission_texts
 from bot.repo import roles as role_repo
 from bot.repo.orgs import Org
 from bot.services.access import ROLE_NAMES_RU, Access, Caller
@@ -121,9 +123,19 @@ class Orgs:
                 role=ROLE_NAMES_RU.get(grant.role, grant.role), name=person.full_name if person else "?",
                 order=order))
         counts = await people_repo.counts(self.db, org.id)
-        return texts.SCHOOL_CARD.format(
+        card = texts.SCHOOL_CARD.format(
             name=org.name, code=org.code, tz=org.timezone,
             staff="\n".join(lines) or texts.SCHOOL_NO_STAFF, classes=counts["classes"],
             student=counts["student"], parent=counts["parent"], staff_count=counts["staff"],
             linked=counts["linked"],
         )
+        return card + "\n" + await unreachable_line(self.db, org.id, admission_texts.SCHOOL_UNREACHABLE,
+                                                    admission_texts.SCHOOL_ALL_REACHABLE)
+
+
+async def unreachable_line(db: Database, org_id: int, template: str, all_good: str = "") -> str:
+    """Staff of the school the bot cannot write to, with the one step that fixes it."""
+    staff = await reach_repo.unreachable_staff(db, org_id)
+    if not staff:
+        return all_good
+    return template.format(count=len(staff), names=", ".join(name for _, name, _ in staff))

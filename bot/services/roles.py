@@ -19,6 +19,9 @@ from bot.repo import roles as role_repo
 from bot.repo.orgs import Org
 from bot.services.access import ROLE_BY_RU, ROLE_NAMES_RU, Access, Caller, may_grant
 from bot.services.orgs import Orgs
+from bot.domain import gender
+from bot.services.reach import Reach
+from bot.texts import admission as admission_texts
 from bot.vk.errors import VkBadRequest
 from bot.vk.gateway import VkGateway
 
@@ -84,11 +87,14 @@ ROLE_ORG_KINDS: dict[str, tuple[str, ...]] = {
 
 
 class Roles:
-    def __init__(self, db: Database, access: Access, orgs: Orgs, gateway: VkGateway) -> None:
+    def __init__(self, db: Database, access: Access, orgs: Orgs, gateway: VkGateway, *,
+                 reach: Reach | None = None, community: str = "") -> None:
         self.db = db
         self.access = access
         self.orgs = orgs
         self.gateway = gateway
+        self.reach = reach  # asked whether the new role holder can receive the bot's messages
+        self.community = community
 
     async def handle(self, caller: Caller, args: str, now: int) -> str:
         cmd = parse_role_command(args)
@@ -126,8 +132,9 @@ class Roles:
             if created is None:
                 return texts.ROLE_ALREADY.format(name=person.full_name, role=ROLE_NAMES_RU[role], extra=extra,
                                                  org=org.name)
-            return texts.ROLE_GRANTED.format(role=ROLE_NAMES_RU[role], extra=extra, name=person.full_name,
-                                             vk_id=vk_id, org=org.name, order=order)
+            granted = texts.ROLE_GRANTED.format(role=ROLE_NAMES_RU[role], extra=extra, name=person.full_name,
+                                                vk_id=vk_id, org=org.name, order=order)
+            return granted + await self._reach_note(person, vk_id)
         basis = f"приказ № {cmd.order_no} от {cmd.order_date}" if cmd.order_no else None
         count = await role_repo.revoke(self.db, person_id=person.id, org_id=org.id, role=role,
                                        revoked_by=caller.vk_id, basis=basis, now=now)
@@ -136,6 +143,14 @@ class Roles:
         if not count:
             return texts.ROLE_NOT_HELD.format(name=person.full_name, role=ROLE_NAMES_RU[role], org=org.name)
         return texts.ROLE_REVOKED.format(role=ROLE_NAMES_RU[role], name=person.full_name, org=org.name, order=order)
+
+    async def _reach_note(self, person: people_repo.Person, vk_id: int) -> str:
+        """A role is useless to someone the bot cannot write to (alerts, reminders, signals about
+        children): say so to the admin giving it, with the one step that fixes it."""
+        if self.reach is None or person.kind != "staff" or await self.reach.check(vk_id) is not False:
+            return ""
+        return "\n\n" + admission_texts.role_unreachable(person.full_name, gender.female(person.full_name),
+                                                          self.community)
 
     def _role_spec(self, cmd: RoleCommand) -> tuple[ClassName | None, str | None, str]:
         phrase = cmd.role_words.strip()
@@ -221,7 +236,7 @@ class Roles:
             raise UserError(texts.ROLE_LINK_AMBIGUOUS.format(org=org.name, name=name, options=options))
         person = found[0]
         if person.vk_id == vk_id:
-            return texts.ROLE_LINKED.format(name=person.full_name, org=org.name, vk_id=vk_id)
+            return texts.role_linked(person.full_name, org.name, vk_id)
         if person.vk_id is not None:
             # re-pointing someone's entry at another account would hand over their roles and chats
             raise UserError(texts.ROLE_LINK_TAKEN.format(name=person.full_name))
@@ -236,4 +251,4 @@ class Roles:
             await people_repo.link_vk(self.db, person.id, vk_id, now)
             await people_repo.record_event(self.db, org_id=org.id, kind="link", person_id=person.id, now=now,
                                            details={"by": "staff"})
-        return texts.ROLE_LINKED.format(name=person.full_name, org=org.name, vk_id=vk_id)
+        return texts.role_linked(person.full_name, org.name, vk_id)

@@ -17,6 +17,8 @@ from bot.repo import people as people_repo
 from bot.repo import roles as role_repo
 from bot.repo.orgs import Org
 from bot.services.notify import Notifier
+from bot.services.orgs import unreachable_line
+from bot.texts import admission as admission_texts
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +50,9 @@ async def discrepancies(db: Database, org_id: int) -> list[str]:
     stale = await member_repo.stale_count(db, org_id)
     if stale:
         lines.append(texts.UPKEEP_STALE_MEMBERS.format(count=stale))
+    unreachable = await unreachable_line(db, org_id, admission_texts.UPKEEP_UNREACHABLE)
+    if unreachable:
+        lines.append(unreachable)
     return lines
 
 

@@ -249,7 +249,7 @@ async def test_linked_person_gets_links_of_exactly_their_chats(emu, harness) -> 
         (parent_id, code_domain.hash_code(code, b"test-pepper"), 2**40, NOW))
     mother = emu.add_user("Ирина", "Сидорова")
     emu.user_message(mother, mother, f"/код {code}")
-    links = await emu.wait_sent(mother, contains="Ваши беседы")
+    links = await emu.wait_sent(mother, contains="Ссылки на ваши беседы")
     chats = {c.title: c for c in await chat_repo.in_org(harness.db, a.org.id)}
     assert chats["5А — родители"].invite_link in links.text
     assert chats["5Б — родители"].invite_link not in links.text

@@ -18,6 +18,7 @@ from bot.domain.names import normalize_name
 from bot.domain.errors import UserError
 from bot.repo import people as people_repo
 from bot.services.linking import HOUR, MAX_WRONG_PER_HOUR
+from bot.texts import admission as t_admission
 from tests.services.conftest import NOW
 
 CLASS_5A = ClassName(5, "А")
@@ -85,7 +86,17 @@ async def test_issue_gives_one_code_per_unlinked_student_and_parent(world, class
     assert all(codes.normalize_code(e.code) == e.code for e in entries)
     assert len({e.code for e in entries}) == len(entries)
 
-    sheet = load_workbook(io.BytesIO(xlsx)).active
+    book = load_workbook(io.BytesIO(xlsx))
+    # the first sheet is what gets printed: one cut-out slip per person, with the two steps
+    slips = [row[0] for row in book.worksheets[0].iter_rows(values_only=True)]
+    assert book.worksheets[0].title == "Листки"
+    for entry in entries:
+        at = slips.index(f"Код: {entry.code}")
+        assert entry.name in slips[at - 1]
+        assert "напишите этот код сообществу" in slips[at + 1].casefold()
+        assert "ссылки на ваши беседы" in slips[at + 2]
+    assert slips.count(t_admission.SLIP_CUT) == len(entries) - 1
+    sheet = book.worksheets[1]
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0] == texts_headers()
     assert len(rows) == 1 + len(entries)
@@ -122,7 +133,9 @@ async def test_redeem_links_the_person_and_records_a_roster_event(world, class_5
     assert "Иванов Пётр Сергеевич" in answer and "Иванова Мария Сергеевна" in answer  # both children named
     assert (await people_repo.get(world.db, class_5a.elena)).vk_id == 555
     events = [e for e in await people_repo.events(world.db, world.school_a.id) if e["kind"] == "link"]
-    assert [(e["person_id"], e["consumed_at"]) for e in events] == [(class_5a.elena, None)]
+    # recorded already consumed: the answer carries the links, the membership job must not send
+    # them a second time (issue 11: «anyone who links … gets their links twice»)
+    assert [(e["person_id"], e["consumed_at"]) for e in events] == [(class_5a.elena, NOW + 60)]
     row = await world.db.fetchone("SELECT used_at, used_by_vk FROM join_code WHERE person_id = ?",
                                   (class_5a.elena,))
     assert (row["used_at"], row["used_by_vk"]) == (NOW + 60, 555)
@@ -170,18 +183,70 @@ async def test_code_expires(world, class_5a) -> None:
     assert person_id == class_5a.petr
 
 
-async def test_new_printout_replaces_unused_codes(world, class_5a) -> None:
+async def test_printing_again_does_not_kill_codes_handed_out(world, class_5a) -> None:
+    """Issue 11: «/коды 5А again silently kills codes already handed out on paper»."""
     old, _, _ = await _issue(world)
-    new, _, _ = await _issue(world, NOW + DAY)
+    # a pupil enrolled since then: only she gets a code; the others' papers keep working
+    newcomer = await _student(world, "Смирнова Ольга Игоревна", CLASS_5A)
+    printout = await world.linking.issue(world.school_a, CLASS_5A, actor_vk=STAFF_VK, now=NOW + DAY, community="x")
+    await world.linking.confirm_delivered(printout.entries)
+    assert [e.person_id for e in printout.entries] == [newcomer]
+    assert sorted(printout.kept) == sorted(old)
+    _, person_id = await world.linking.redeem(555, old["Иванов Пётр Сергеевич"], NOW + DAY)
+    assert person_id == class_5a.petr
+    # once everyone holds a working code, a reprint prints nobody and names who holds one
+    again = await world.linking.issue(world.school_a, CLASS_5A, actor_vk=STAFF_VK, now=NOW + DAY, community="x")
+    assert again.entries == [] and "Иванов Пётр Сергеевич" not in again.kept  # linked meanwhile
+    assert "Смирнова Ольга Игоревна" in again.kept
+
+
+async def test_reissue_replaces_unused_codes_and_names_their_holders(world, class_5a) -> None:
+    old, _, _ = await _issue(world)
+    assert sorted(await world.linking.holders(world.school_a, CLASS_5A, NOW + DAY)) == sorted(old)
+    printout = await world.linking.issue(world.school_a, CLASS_5A, actor_vk=STAFF_VK, now=NOW + DAY, community="x",
+                                         reissue=True)
+    await world.linking.confirm_delivered(printout.entries)
+    new = {e.name: e.code for e in printout.entries}
+    assert sorted(new) == sorted(old)
     answer, person_id = await world.linking.redeem(555, old["Иванов Пётр Сергеевич"], NOW + DAY)
     assert person_id is None and answer.startswith("Такого кода нет")
     _, person_id = await world.linking.redeem(555, new["Иванов Пётр Сергеевич"], NOW + DAY)
     assert person_id == class_5a.petr
 
 
+async def test_expired_codes_are_printed_again_without_asking(world, class_5a) -> None:
+    old, _, _ = await _issue(world)
+    assert await world.linking.holders(world.school_a, CLASS_5A, NOW + TTL) == []  # nobody to ask about
+    printout = await world.linking.issue(world.school_a, CLASS_5A, actor_vk=STAFF_VK, now=NOW + TTL, community="x")
+    assert sorted(e.name for e in printout.entries) == sorted(old) and printout.kept == []
+
+
+async def test_staff_get_codes_too(world, class_5a) -> None:
+    """Issue 11: chat creation waits for a class teacher to link, but staff had no codes."""
+    from bot.repo import roles as role_repo
+
+    teacher = await people_repo.create(world.db, org_id=world.school_a.id, kind="staff",
+                                       full_name="Классная Мария Ивановна", name_key="классная мария ивановна",
+                                       vk_id=None, now=NOW)
+    class_id = await people_repo.class_id(world.db, world.school_a.id, CLASS_5A)
+    await role_repo.grant(world.db, person_id=teacher, org_id=world.school_a.id, role="class_teacher",
+                          class_id=class_id, granted_by=None, now=NOW)
+    await world.staff(world.school_a, "school_admin", 4242, "Завуч Анна Петровна")  # linked: no code
+    printout = await world.linking.issue(world.school_a, None, actor_vk=STAFF_VK, now=NOW, community="vk.me/zavuch")
+    await world.linking.confirm_delivered(printout.entries)
+    assert [(e.name, e.kind, e.class_name) for e in printout.entries] == [("Классная Мария Ивановна", "staff", None)]
+    slips = [row[0] for row in load_workbook(io.BytesIO(printout.xlsx)).worksheets[0].iter_rows(values_only=True)]
+    assert "vk.me/zavuch" in slips[3]
+    answer, person_id = await world.linking.redeem(700, printout.entries[0].code, NOW + 1)
+    assert person_id == teacher and "сотрудник" in answer
+    # a class sheet and the staff sheet are separate: printing 5А does not touch her (now used) code
+    assert (await world.linking.issue(world.school_a, None, actor_vk=STAFF_VK, now=NOW + 2, community="x")).entries == []
+
+
 async def test_undelivered_printout_is_discarded_and_the_old_one_keeps_working(world, class_5a) -> None:
     old, _, _ = await _issue(world)
-    entries, _, _ = await world.linking.issue_for_class(world.school_a, CLASS_5A, actor_vk=STAFF_VK, now=NOW + DAY)
+    entries = (await world.linking.issue(world.school_a, CLASS_5A, actor_vk=STAFF_VK, now=NOW + DAY, community="x",
+                                         reissue=True)).entries
     await world.linking.discard(entries)  # the upload to VK failed
     lost = {e.name: e.code for e in entries}["Иванов Пётр Сергеевич"]
     answer, person_id = await world.linking.redeem(556, lost, NOW + DAY)
