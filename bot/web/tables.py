@@ -16,6 +16,7 @@ class Table:
     rows: list[list[Cell]] = field(default_factory=list)
     links: dict[int, str] = field(default_factory=dict)  # row index -> page its ``link_col`` cell opens
     link_col: int = 0
+    shown: int = 200  # rows on the page (a region has 1,500 schools); the files have them all
     empty: str = ""  # said instead of an empty table
 
     def xlsx(self) -> bytes:
