@@ -94,6 +94,7 @@ CREATE TABLE agg_org (
     with_parents  INTEGER NOT NULL DEFAULT 0,
     with_students INTEGER NOT NULL DEFAULT 0,
     with_both     INTEGER NOT NULL DEFAULT 0,
+    chat_ids      TEXT NOT NULL DEFAULT '',  -- the org's active chats then, comma-separated
     taken_at      INTEGER NOT NULL,
     final         INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (month, org_id)

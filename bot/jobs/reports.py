@@ -16,7 +16,6 @@ from typing import Any
 
 from bot.texts import reports as t
 from bot.db import Database
-from bot.repo import activity as activity_repo
 from bot.pipeline.effects import Effects
 from bot.pipeline.unit import unit
 from bot.repo import inbox
@@ -24,9 +23,11 @@ from bot.repo import orgs as org_repo
 from bot.repo import people as people_repo
 from bot.repo import roles as role_repo
 from bot.repo.orgs import Org
+from bot.repo import aggregates as agg_repo
 from bot.services import report_render as render
+from bot.services import report_views as views
 from bot.services.report_chart import daily_chart
-from bot.services.reports import build_coordinator_report, build_reports, build_school_report, previous_month
+from bot.services.report_months import current_month, month_ru, period_ru, previous_month
 from bot.services.upkeep import due_month_key
 
 log = logging.getLogger(__name__)
@@ -46,14 +47,16 @@ class ReportFiles:
 
 async def prepare(db: Database, org: Org, month: str, now: float) -> ReportFiles:
     """The report of ``org`` (a school or other org, a municipality or a region) for ``month``."""
+    period = period_ru(month, org.timezone)
     if org.kind in COORDINATOR_ROLE:
-        area = await build_coordinator_report(db, org.id, month, now=now)
-        text, sheets, daily = render.area_summary(area), render.area_sheets(area), area.daily
+        area = await views.territory_schools(db, org.id, month, now=now)
+        text, sheets, daily = render.area_summary(area, period), render.area_sheets(area, period), area.daily
     else:
-        report = await build_school_report(db, org.id, month, now=now)
-        labels = await activity_repo.person_labels(db, report.roster_part.silent_members)
-        text, sheets, daily = render.school_summary(report), render.school_sheets(report, labels), report.daily
-    title = t.CHART_TITLE.format(name=org.name, month=render.month_ru(month))
+        report = await views.school_overview(db, org.id, month, now=now)
+        labels = await agg_repo.person_labels(db, report.silent_ids)
+        text = render.school_summary(report, period)
+        sheets, daily = render.school_sheets(report, period, labels), report.daily
+    title = t.CHART_TITLE.format(name=org.name, month=month_ru(month))
     # rendering is CPU work: keep the event loop (and the message path) free meanwhile
     xlsx, csv, png = await asyncio.to_thread(
         lambda: (render.to_xlsx(sheets), render.to_csv(sheets), daily_chart(daily, month, title)))
@@ -87,19 +90,19 @@ async def recipients(db: Database, org: Org) -> list[int]:
 
 
 async def freeze_closed_months(db: Database, now: float) -> int:
-    """Take the roster snapshot of last month for every school that has none yet."""
-    schools = await org_repo.all_of_kind(db, "school")
+    """Store the final roster snapshot of last month for every school and other org that has none
+    yet, and refresh this month's running snapshot (what coordinators' pages read): hourly."""
+    orgs = [*await org_repo.all_of_kind(db, "school"), *await org_repo.all_of_kind(db, "other")]
     by_month: dict[str, list[Org]] = {}
-    for org in schools:
+    for org in orgs:
         by_month.setdefault(previous_month(now, org.timezone), []).append(org)
-    frozen = 0
-    for month, orgs in by_month.items():
-        done = await activity_repo.frozen_orgs(db, month)
-        todo = [o for o in orgs if o.id not in done]
-        if todo:
-            await build_reports(db, todo, month, now=now)
-            frozen += len(todo)
-    return frozen
+        by_month.setdefault(current_month(now, org.timezone), []).append(org)
+    taken = 0
+    for month, members in by_month.items():
+        before = {o.id for o in members}
+        snaps = await views.snapshots(db, members, month, now, max_age=views.STALE_SECONDS / 2)
+        taken += sum(1 for oid, s in snaps.items() if oid in before and s.taken_at == int(now))
+    return taken
 
 
 async def send_monthly(db: Database, gateway: Any, effects: Effects, now: float, hour: int) -> int:

@@ -159,11 +159,11 @@ async def active_persons(db: Database, org_ids: Sequence[int], month: str) -> li
 
 
 async def org_rows(db: Database, org_ids: Sequence[int], months: Sequence[str]) -> list[tuple]:
-    """(month, org, chats, classes, with_parents, with_students, with_both, taken_at, final)."""
+    """(month, org, chats, classes, with_parents, with_students, with_both, taken_at, final, chat_ids)."""
     out: list[tuple] = []
     for part in _chunks(org_ids):
         out += [tuple(r) for r in await db.fetchall(
-            "SELECT month, org_id, chats, classes, with_parents, with_students, with_both, taken_at, final"
+            "SELECT month, org_id, chats, classes, with_parents, with_students, with_both, taken_at, final, chat_ids"
             f" FROM agg_org WHERE month IN ({_marks(months)}) AND org_id IN ({_marks(part)})", (*months, *part))]
     return out
 
@@ -189,7 +189,7 @@ async def coverage_rows(db: Database, org_ids: Sequence[int], months: Sequence[s
 
 
 async def store_snapshot(db: Database, month: str, org_id: int, org_row: Sequence[int], people: Iterable[tuple],
-                         coverage: Iterable[tuple], *, taken_at: int, final: bool) -> bool:
+                         coverage: Iterable[tuple], *, chat_ids: Sequence[int], taken_at: int, final: bool) -> bool:
     """Replace the org's roster snapshot of ``month`` unless a final one is stored; False if it was."""
     async with db.transaction():
         frozen = await db.fetchval("SELECT final FROM agg_org WHERE month = ? AND org_id = ?", (month, org_id))
@@ -199,8 +199,9 @@ async def store_snapshot(db: Database, month: str, org_id: int, org_row: Sequenc
         await db.execute("DELETE FROM agg_coverage WHERE month = ? AND org_id = ?", (month, org_id))
         await db.execute("DELETE FROM agg_org WHERE month = ? AND org_id = ?", (month, org_id))
         await db.execute(
-            "INSERT INTO agg_org (month, org_id, chats, classes, with_parents, with_students, with_both, taken_at,"
-            " final) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", (month, org_id, *org_row, taken_at, int(final)))
+            "INSERT INTO agg_org (month, org_id, chats, classes, with_parents, with_students, with_both, chat_ids,"
+            " taken_at, final) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (month, org_id, *org_row, ",".join(map(str, chat_ids)), taken_at, int(final)))
         await db.executemany(
             "INSERT INTO agg_people (month, org_id, kind, roster, linked, in_chats, active, silent)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", [(month, org_id, *row) for row in people])
@@ -265,6 +266,15 @@ async def org_chats(db: Database, org_ids: Sequence[int]) -> list[tuple]:
             "SELECT id, org_id, type, class_id, title FROM chat"
             f" WHERE org_id IN ({_marks(part)}) AND status = 'active' ORDER BY id", part)]
     return out
+
+
+async def chats_by_id(db: Database, chat_ids: Sequence[int]) -> list[tuple]:
+    """Chats whatever their status now: (id, org_id, type, class_id, title), by id."""
+    out: list[tuple] = []
+    for part in _chunks(chat_ids):
+        out += [tuple(r) for r in await db.fetchall(
+            f"SELECT id, org_id, type, class_id, title FROM chat WHERE id IN ({_marks(part)})", part)]
+    return sorted(out)
 
 
 async def org_classes(db: Database, org_ids: Sequence[int]) -> list[tuple]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 
 from bot.texts import reports as t
-from bot.services.reports import month_days
+from bot.services.report_months import month_days
 
 # one fixed colour per chat type, so charts of different months and schools compare at a glance
 COLOURS = {
@@ -26,7 +26,7 @@ def daily_chart(daily: dict[str, dict[str, int]], month: str, title: str) -> byt
 
     first, after = month_days(month)
     days = [first.replace(day=d) for d in range(1, (after - first).days + 1)]
-    types = [k for k in COLOURS if any(k in by_type for by_type in daily.values())]
+    types = [k for k in COLOURS if any(by_type.get(k) for by_type in daily.values())]
     figure = Figure(figsize=(10, 4.5), dpi=100)
     FigureCanvasAgg(figure)
     ax = figure.add_subplot()
@@ -44,6 +44,9 @@ def daily_chart(daily: dict[str, dict[str, int]], month: str, title: str) -> byt
     ax.grid(axis="y", alpha=0.3)
     if types:
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
+    else:  # an empty chart says so, rather than looking like a broken one
+        ax.set_ylim(0, 1)
+        ax.text(0.5, 0.5, t.NO_DATA, transform=ax.transAxes, ha="center", va="center", fontsize=20, color="#7f7f7f")
     figure.tight_layout()
     out = io.BytesIO()
     figure.savefig(out, format="png")

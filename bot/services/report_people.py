@@ -120,6 +120,7 @@ class Snapshot:
     coverage: list[TypeCoverage]
     taken_at: int
     final: bool
+    chat_ids: list[int] = field(default_factory=list)  # the org's active chats when taken
     classes: list[ClassLine] = field(default_factory=list)  # only when computed (not read back)
     silent_ids: list[int] = field(default_factory=list)  # only when computed
 
@@ -184,8 +185,10 @@ async def compute(db: Database, org_ids: Sequence[int], month: str, *, now: int,
     orgs = {o: OrgChats() for o in ids}
     chat_count: dict[int, dict[str, int]] = {o: defaultdict(int) for o in ids}
     class_types: dict[int, set[str]] = defaultdict(set)
-    for _, org_id, type_, class_id, _ in await agg.org_chats(db, ids):
+    chat_ids: dict[int, list[int]] = defaultdict(list)
+    for chat_id, org_id, type_, class_id, _ in await agg.org_chats(db, ids):
         orgs[org_id].chats += 1
+        chat_ids[org_id].append(chat_id)
         chat_count[org_id][type_ or ""] += 1
         if class_id is not None and type_ in (PARENT_CHAT, STUDENT_CHAT):
             class_types[class_id].add(type_)
@@ -241,7 +244,7 @@ async def compute(db: Database, org_ids: Sequence[int], month: str, *, now: int,
                 coverage.append(TypeCoverage(type_, chats, e[0], e[1]))
         people = {k: People(*v) for k, v in counts[org_id].items()}
         out[org_id] = Snapshot(org_id, month, orgs[org_id], people, coverage, now, final.get(org_id, False),
-                               silent_ids=sorted(silent[org_id]))
+                               chat_ids=chat_ids[org_id], silent_ids=sorted(silent[org_id]))
     for class_id, org_id, grade, letter in class_rows:
         types = class_types.get(class_id, set())
         pc = per_class[class_id]
@@ -256,15 +259,16 @@ async def store(db: Database, snapshots: Sequence[Snapshot]) -> None:
         await agg.store_snapshot(
             db, s.month, s.org_id, (o.chats, o.classes, o.with_parents, o.with_students, o.with_both),
             [(k, p.roster, p.linked, p.in_chats, p.active, p.silent) for k, p in s.people.items()],
-            [(c.chat_type, c.chats, c.eligible, c.in_chats) for c in s.coverage], taken_at=s.taken_at, final=s.final)
+            [(c.chat_type, c.chats, c.eligible, c.in_chats) for c in s.coverage], chat_ids=s.chat_ids,
+            taken_at=s.taken_at, final=s.final)
 
 
 async def load(db: Database, org_ids: Sequence[int], months: Sequence[str]) -> dict[tuple[str, int], Snapshot]:
     """Stored snapshots by (month, org)."""
     out: dict[tuple[str, int], Snapshot] = {}
-    for month, org_id, chats, classes, wp, ws, wb, taken_at, final in await agg.org_rows(db, org_ids, months):
+    for month, org_id, chats, classes, wp, ws, wb, taken_at, final, ids in await agg.org_rows(db, org_ids, months):
         out[(month, org_id)] = Snapshot(org_id, month, OrgChats(chats, classes, wp, ws, wb), {}, [], taken_at,
-                                        bool(final))
+                                        bool(final), chat_ids=[int(i) for i in ids.split(",") if i])
     for month, org_id, kind, *figures in await agg.people_rows(db, org_ids, months):
         snap = out.get((month, org_id))
         if snap is not None:

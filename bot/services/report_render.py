@@ -1,172 +1,269 @@
-"""A report as the user sees it: a short Russian summary, the full tables (XLSX, CSV), a chart."""
+"""A report as the user sees it: a short Russian summary, the full tables (XLSX, CSV), a chart.
+
+Everything is rendered from the same ``report_views`` results, so the summary, the files and
+the web cabinet cannot disagree; every figure's meaning is in ``t.GLOSSARY`` (sheet «Пояснения»).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
-from bot.texts import reports as t
 from bot.domain import tables
-from bot.services.reports import AreaRow, CoordinatorReport, Flow, SchoolReport
+from bot.services.report_months import month_ru
+from bot.services.report_people import KINDS, People
+from bot.services.report_views import AreaTotals, ClassLine, Flow, SchoolOverview, SchoolRow, TerritoryView
+from bot.texts import reports as t
 
-Sheets = dict[str, tuple[Sequence[str], list[list]]]
+Sheets = dict[str, tuple[Sequence[str], list[list[Any]]]]
 AREA_LINES = 12  # schools or municipalities listed in the chat message; the rest are in the file
 
+__all__ = ["area_sheets", "area_summary", "glossary_rows", "help_text", "month_ru", "school_sheets",
+           "school_summary", "to_csv", "to_xlsx"]
 
-def month_ru(month: str) -> str:
-    return f"{t.MONTHS_RU[int(month[5:]) - 1]} {month[:4]}"
+
+def percent(share: float | None) -> str:
+    return "—" if share is None else f"{round(share * 100)}%"
 
 
-def percent(share: float) -> str:
-    return f"{round(share * 100)}%"
+def pct(share: float | None) -> int | None:
+    return None if share is None else round(share * 100)
 
 
 def _flows(flows: list[Flow]) -> str:
     return "; ".join(t.FLOW_ITEM.format(name=f.org_name, people=f.people, messages=f.messages) for f in flows)
 
 
-def _by_count(counts: dict[str, int]) -> list[tuple[str, int]]:
-    return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+def help_text() -> str:
+    return t.HELP.format(items="\n".join(t.HELP_ITEM.format(label=label, text=text)
+                                         for label, text in t.GLOSSARY.values()))
 
 
-def school_summary(r: SchoolReport) -> str:
-    part = r.roster_part
-    by_type = _by_count(r.chats_by_type)
-    types = ", ".join(f"{t.CHAT_TYPES_RU.get(k, k)} — {v}" for k, v in by_type)
-    lines = [t.SCHOOL_HEADER.format(month=month_ru(r.month), name=r.name, code=r.code)]
+def glossary_rows() -> list[list[Any]]:
+    return [[label, text] for label, text in t.GLOSSARY.values()]
+
+
+def _type_ru(type_: str) -> str:
+    return t.CHAT_TYPES_RU.get(type_, type_)
+
+
+def _missing(c: ClassLine) -> str:
+    if not c.has_parents_chat and not c.has_students_chat:
+        return t.CLASS_MISSING["both"]
+    return t.CLASS_MISSING["parents" if not c.has_parents_chat else "students"]
+
+
+def _moderation_line(r: SchoolOverview) -> str:
+    m = r.moderation
+    if not m.by_policy and not m.by_measure:
+        return t.NO_MODERATION
+    policies = ", ".join(f"{name} — {n}" for name, n in m.policies_ru())
+    measures = ", ".join(f"{name} — {n}" for name, n in m.measures_ru()) or t.NO_MEASURES
+    return t.MODERATION_LINE.format(total=m.violations, policies=f" ({policies})" if policies else "",
+                                    measures=measures)
+
+
+def school_summary(r: SchoolOverview, period: str) -> str:
+    lines = [t.SCHOOL_HEADER.format(month=r.period, name=r.name, code=r.code), t.PERIOD_LINE.format(period=period)]
     if not r.final:
         lines.append(t.NOT_FINAL)
+    lines.append(t.PEOPLE_HEAD)
+    for kind in KINDS:
+        p = r.people.get(kind, People())
+        lines.append(t.PEOPLE_LINE.format(kind=t.KINDS_RU[kind], roster=p.roster, not_on_platform=p.not_on_platform,
+                                          linked=p.linked, in_chats=p.in_chats, active=p.active, silent=p.silent))
+    by_class = [t.NOT_ON_PLATFORM_ITEM.format(label=c.label, parts=", ".join(
+        part for part in (t.NOP_STUDENTS.format(n=c.students_not_on_platform) if c.students_not_on_platform else "",
+                          t.NOP_PARENTS.format(n=c.parents_not_on_platform) if c.parents_not_on_platform else "")
+        if part)) for c in r.not_on_platform_by_class]
+    lines.append(t.NOT_ON_PLATFORM_LINE.format(
+        count=r.total.not_on_platform,
+        by_class=t.NOT_ON_PLATFORM_CLASSES.format(items="; ".join(by_class[:15])) if by_class else ""))
+    if r.coverage:
+        lines.append(t.COVERAGE_LINE.format(items="; ".join(
+            t.COVERAGE_ITEM.format(type=_type_ru(c.chat_type), in_chats=c.in_chats, eligible=c.eligible,
+                                   share=f" ({percent(c.share)})" if c.share is not None else "")
+            + (t.NO_CHATS_OF_TYPE if not c.chats else "") for c in r.coverage)))
+    types = ", ".join(f"{_type_ru(k)} — {v}" for k, v in r.chats_by_type.items())
+    lines.append(t.CHATS_LINE.format(total=r.org.chats, types=f" ({types})" if types else "", both=r.org.with_both,
+                                     classes=r.org.classes))
+    if r.classes_without_chats:
+        lines.append(t.CLASSES_WITHOUT_LINE.format(items="; ".join(
+            f"{c.label} — {_missing(c)}" for c in r.classes_without_chats[:20])))
     lines += [
-        t.SCHOOL_CHATS.format(total=len(part.chats), types=f" ({types})" if types else ""),
-        t.SCHOOL_COVERAGE.format(covered=part.covered, classes=part.classes, share=percent(r.coverage)),
-    ]
-    for kind in ("student", "parent", "staff"):
-        line = r.roster.get(kind)
-        if line is not None and line.total:
-            lines.append(t.SCHOOL_ROSTER.format(kind=t.KINDS_RU[kind].capitalize(), total=line.total,
-                                                linked=line.linked, in_chats=line.in_chats, never=line.never_joined))
-    lines += [
-        t.SCHOOL_ACTIVE.format(**r.active),
-        t.SCHOOL_MESSAGES.format(total=r.messages_in_chats, own=r.own_messages, guests=r.guest_messages,
-                                 unknown=r.unknown_messages),
-        t.SCHOOL_CREDITED.format(credited=r.credited_messages, away=r.away_messages),
+        t.MESSAGES_LINE.format(total=r.messages_in_chats, own=r.own_messages, guests=r.guest_messages,
+                               unknown=r.unknown_messages, actions=r.actions_in_chats),
+        t.CREDITED_LINE.format(credited=r.credited_messages, away=r.away_messages),
     ]
     if r.away:
-        lines.append(t.SCHOOL_AWAY.format(items=_flows(r.away)))
+        lines.append(t.AWAY_LINE.format(items=_flows(r.away)))
     if r.guests:
-        lines.append(t.SCHOOL_GUESTS.format(items=_flows(r.guests)))
-    lines.append(t.SCHOOL_SILENT.format(chats=len(r.silent_chats), members=len(part.silent_members)))
-    if r.silent_chats:
-        lines.append(t.SCHOOL_SILENT_CHATS.format(titles=", ".join(f"«{c.title}»" for c in r.silent_chats[:10])))
-    if r.violations:
-        policies = ", ".join(f"{t.POLICIES_RU.get(k, k)} — {v}" for k, v in _by_count(r.violations_by_policy))
-        actions = ", ".join(f"{t.ACTIONS_RU.get(k, k)} — {v}" for k, v in _by_count(r.violations_by_action))
-        lines.append(t.SCHOOL_MODERATION.format(total=r.violations, policies=f" ({policies})", actions=actions))
-    else:
-        lines.append(t.SCHOOL_NO_VIOLATIONS)
+        lines.append(t.GUESTS_LINE.format(items=_flows(r.guests)))
+    silent = r.silent_chats
+    titles = (": " + ", ".join(f"«{c.title}»" for c in silent[:10])) if silent else ""
+    lines.append(t.SILENT_CHATS_LINE.format(count=len(silent), titles=titles))
+    lines.append(_moderation_line(r))
     lines.append(t.FILES_NOTE)
     return "\n".join(lines)
 
 
-def area_summary(r: CoordinatorReport) -> str:
+def _area_line(rank: str, name: str, row: SchoolRow | AreaTotals, delta: int | None) -> str:
+    sign = "+" if delta is not None and delta >= 0 else ""
+    return t.AREA_ROW.format(rank=rank, name=name, coverage=percent(row.coverage), activity=percent(row.activity),
+                             credited=row.credited_messages,
+                             delta=t.AREA_DELTA.format(sign=sign, delta=delta) if delta is not None else "")
+
+
+def area_summary(r: TerritoryView, period: str) -> str:
     tot = r.totals
-    lines = [t.AREA_HEADER.format(month=month_ru(r.month), name=r.name, code=r.code, kind=t.AREA_KIND[r.kind])]
+    p = tot.total
+    lines = [t.AREA_HEADER.format(month=r.period, name=r.name, code=r.code, kind=t.AREA_KIND[r.kind]),
+             t.PERIOD_LINE.format(period=period)]
     if not r.final:
         lines.append(t.NOT_FINAL)
     lines += [
-        t.AREA_TOTALS.format(schools=tot.schools, chats=tot.chats, share=percent(tot.coverage), **tot.active),
+        t.AREA_PEOPLE.format(schools=tot.schools, chats=tot.org.chats, roster=p.roster,
+                             not_on_platform=p.not_on_platform, linked=p.linked, in_chats=p.in_chats,
+                             coverage=percent(tot.coverage), active=p.active, activity=percent(tot.activity),
+                             silent=p.silent),
         t.AREA_MESSAGES.format(total=tot.messages_in_chats, credited=tot.credited_messages, outside=r.outside_messages),
     ]
-    rows: list[AreaRow] = r.municipalities if r.kind == "region" else [_row_of(s) for s in r.schools]
-    lines.append(t.AREA_MUNIS_HEADER if r.kind == "region" else t.AREA_SCHOOLS_HEADER)
-    ordered = sorted(rows, key=lambda row: (-row.credited_messages, row.name))
-    for row in ordered[:AREA_LINES]:
-        lines.append(t.AREA_ROW.format(name=row.name, credited=row.credited_messages, in_chats=row.messages_in_chats,
-                                       share=percent(row.coverage), silent=row.silent_chats))
-    if len(ordered) > AREA_LINES:
-        lines.append(t.AREA_MORE.format(count=len(ordered) - AREA_LINES))
+    if tot.coverage_by_type:
+        lines.append(t.COVERAGE_LINE.format(items="; ".join(
+            t.COVERAGE_ITEM.format(type=_type_ru(c.chat_type), in_chats=c.in_chats, eligible=c.eligible,
+                                   share=f" ({percent(c.share)})" if c.share is not None else "")
+            for c in tot.coverage_by_type)))
+    if r.kind == "region":
+        lines.append(t.AREA_MUNIS_HEADER)
+        for m in r.municipalities[:AREA_LINES]:
+            lines.append(_area_line("• ", m.name, m, None))
+        if len(r.municipalities) > AREA_LINES:
+            lines.append(t.AREA_MORE.format(count=len(r.municipalities) - AREA_LINES))
+    lines.append(t.AREA_SCHOOLS_HEADER)
+    for s in r.schools[:AREA_LINES]:
+        lines.append(_area_line(f"{s.rank}. ", s.name, s, s.messages_delta))
+    if len(r.schools) > AREA_LINES:
+        lines.append(t.AREA_MORE.format(count=len(r.schools) - AREA_LINES))
     lines.append(t.FILES_NOTE)
     return "\n".join(lines)
-
-
-def _row_of(report: SchoolReport) -> AreaRow:
-    row = AreaRow(report.org_id, report.name)
-    row.add(report)
-    return row
 
 
 # -- tables -----------------------------------------------------------------------------------
 
 
-def _summary_rows(r: SchoolReport) -> list[list]:
-    part = r.roster_part
-    values = {
-        "month": r.month, "final": t.YES if r.final else t.NO, "chats": len(part.chats), "classes": part.classes,
-        "with_parents": part.with_parents, "with_students": part.with_students, "covered": part.covered,
-        "coverage": round(r.coverage * 100), "messages_in_chats": r.messages_in_chats,
-        "own_messages": r.own_messages, "guest_messages": r.guest_messages, "unknown_messages": r.unknown_messages,
-        "actions_in_chats": r.actions_in_chats, "credited_messages": r.credited_messages,
-        "away_messages": r.away_messages, "credited_actions": r.credited_actions,
-        "silent_chats": len(r.silent_chats), "silent_members": len(part.silent_members), "violations": r.violations,
-    }
-    rows = [[t.METRICS[k], v] for k, v in values.items()]
-    for type_, count in sorted(r.chats_by_type.items()):
-        rows.append([f"{t.METRICS['chats']}: {t.CHAT_TYPES_RU.get(type_, type_)}", count])
-    for kind, line in r.roster.items():
-        for what, label in t.ROSTER_WHAT.items():
-            rows.append([t.ROSTER_METRIC.format(kind=t.KINDS_RU.get(kind, kind), what=label), getattr(line, what)])
-    for kind, count in r.active.items():
-        rows.append([t.ACTIVE_METRIC.format(kind=t.KINDS_RU.get(kind, kind)), count])
+def _people_rows(people: dict[str, People]) -> list[list[Any]]:
+    rows = []
+    for kind in KINDS:
+        p = people.get(kind, People())
+        rows.append([t.KINDS_RU[kind], p.roster, p.not_on_platform, p.linked, p.in_chats, p.linked_not_in_chats,
+                     p.active, p.silent])
+    tot = People()
+    for p in people.values():
+        tot = tot + p
+    rows.append([t.TOTAL_ROW, tot.roster, tot.not_on_platform, tot.linked, tot.in_chats, tot.linked_not_in_chats,
+                 tot.active, tot.silent])
     return rows
 
 
-def _daily_sheet(daily: dict[str, dict[str, int]]) -> tuple[list[str], list[list]]:
+def _summary_rows(r: SchoolOverview, period: str) -> list[list[Any]]:
+    g = t.GLOSSARY
+    tot = r.total
+    rows: list[list[Any]] = [
+        [t.METRIC_LABELS["month"], r.month], [t.METRIC_LABELS["period"], period],
+        [t.METRIC_LABELS["final"], t.YES if r.final else t.NO],
+        [g["roster"][0], tot.roster], [g["not_on_platform"][0], tot.not_on_platform], [g["linked"][0], tot.linked],
+        [g["in_chats"][0], tot.in_chats], [g["linked_not_in_chats"][0], tot.linked_not_in_chats],
+        [g["active"][0], tot.active], [g["silent"][0], tot.silent],
+        [g["coverage"][0] + ", %", pct(tot.in_chats / tot.roster if tot.roster else None)],
+        [g["activity"][0] + ", %", pct(tot.active / tot.roster if tot.roster else None)],
+    ]
+    for kind in KINDS:
+        p = r.people.get(kind, People())
+        for key in ("roster", "not_on_platform", "linked", "in_chats", "active", "silent"):
+            rows.append([t.PEOPLE_METRIC.format(kind=t.KINDS_RU[kind], what=g[key][0].lower()), getattr(p, key)])
+    rows += [
+        [t.METRIC_LABELS["chats"], r.org.chats], [t.METRIC_LABELS["classes"], r.org.classes],
+        [g["classes_with_both"][0], r.org.with_both],
+        [g["messages_in_chats"][0], r.messages_in_chats], ["  " + g["own_messages"][0], r.own_messages],
+        ["  " + g["guest_messages"][0], r.guest_messages], ["  " + g["unknown_messages"][0], r.unknown_messages],
+        [g["actions"][0], r.actions_in_chats],
+        [g["credited_messages"][0], r.credited_messages], ["  " + g["away_messages"][0], r.away_messages],
+        [g["silent_chats"][0], len(r.silent_chats)],
+        [g["violations"][0], r.moderation.violations],
+    ]
+    for c in r.coverage:
+        rows.append([f"{g['coverage_type'][0]}: {_type_ru(c.chat_type)}, %", pct(c.share)])
+    return rows
+
+
+def _daily_sheet(daily: dict[str, dict[str, int]]) -> tuple[list[str], list[list[Any]]]:
     types = sorted({k for by_type in daily.values() for k in by_type})
-    head = [t.HEAD_DAY, *(t.CHAT_TYPES_RU.get(k, k) for k in types)]
+    head = [t.HEAD_DAY, *(_type_ru(k) for k in types)]
     return head, [[day, *(daily[day].get(k, 0) for k in types)] for day in sorted(daily)]
 
 
-def _flow_rows(flows: list[Flow]) -> list[list]:
+def _flow_rows(flows: list[Flow]) -> list[list[Any]]:
     return [[f.org_name, f.people, f.messages, f.actions] for f in flows]
 
 
-def school_sheets(r: SchoolReport, labels: dict[int, tuple[str, str, str | None]]) -> Sheets:
+def _coverage_rows(coverage: Sequence[Any]) -> list[list[Any]]:
+    return [[_type_ru(c.chat_type), c.chats, c.eligible, c.in_chats, pct(c.share)] for c in coverage]
+
+
+def school_sheets(r: SchoolOverview, period: str, labels: dict[int, tuple[str, str, str | None]]) -> Sheets:
     """``labels``: person id -> (name, kind, class) for the silent members (from the repo)."""
-    chats = [[c.title, t.CHAT_TYPES_RU.get(c.type or "other", c.type), c.messages, c.actions, c.guest_messages,
-              t.YES if c.messages == 0 else t.NO] for c in r.chats]
+    chats = [[c.title, _type_ru(c.type), c.messages, c.actions, c.guest_messages, t.YES if c.silent else t.NO]
+             for c in r.chats]
     silent = [[labels.get(p, ("?", "", None))[0], t.KIND_ONE_RU.get(labels.get(p, ("", "", None))[1], ""),
-               labels.get(p, ("", "", None))[2]] for p in r.roster_part.silent_members]
-    moderation = ([[t.MOD_POLICY, t.POLICIES_RU.get(k, k), v] for k, v in sorted(r.violations_by_policy.items())]
-                  + [[t.MOD_ACTION, t.ACTIONS_RU.get(k, k), v] for k, v in sorted(r.violations_by_action.items())]
-                  + [[t.MOD_AUDIT, t.ACTIONS_RU.get(k, k), v] for k, v in sorted(r.audit_by_action.items())])
+               labels.get(p, ("", "", None))[2]] for p in r.silent_ids]
+    classes = [[c.label, c.students, c.students_not_on_platform, c.students_in_chats, c.parents,
+                c.parents_not_on_platform, c.parents_in_chats, t.YES if c.has_parents_chat else t.NO,
+                t.YES if c.has_students_chat else t.NO] for c in r.classes]
+    moderation = ([[t.MOD_POLICY, name, n] for name, n in r.moderation.policies_ru()]
+                  + [[t.MOD_MEASURE, name, n] for name, n in r.moderation.measures_ru()])
     return {
-        t.SHEET_SUMMARY: (t.HEAD_METRIC, _summary_rows(r)),
+        t.SHEET_SUMMARY: (t.HEAD_METRIC, _summary_rows(r, period)),
+        t.SHEET_PEOPLE: (t.HEAD_PEOPLE, _people_rows(r.people)),
+        t.SHEET_COVERAGE: (t.HEAD_COVERAGE, _coverage_rows(r.coverage)),
+        t.SHEET_CLASSES: (t.HEAD_CLASSES, classes),
         t.SHEET_CHATS: (t.HEAD_CHATS, chats),
         t.SHEET_DAILY: _daily_sheet(r.daily),
         t.SHEET_AWAY: (t.HEAD_FLOW, _flow_rows(r.away)),
         t.SHEET_GUESTS: (t.HEAD_FLOW, _flow_rows(r.guests)),
         t.SHEET_SILENT: (t.HEAD_SILENT, silent),
         t.SHEET_MODERATION: (t.HEAD_MODERATION, moderation),
+        t.SHEET_GLOSSARY: (t.GLOSSARY_HEAD, glossary_rows()),
     }
 
 
-def _area_row(row: AreaRow, parent: str) -> list:
-    ro = row.roster
-    return [row.name, parent, row.schools, row.chats, row.classes, row.covered, round(row.coverage * 100),
-            ro["student"].total, ro["student"].linked, ro["parent"].total, ro["parent"].linked,
-            ro["staff"].total, ro["staff"].linked, row.active["student"], row.active["parent"], row.active["staff"],
-            row.messages_in_chats, row.own_messages, row.guest_messages, row.unknown_messages,
-            row.credited_messages, row.away_messages, row.silent_chats, row.silent_members, row.violations]
+def _area_row(rank: Any, name: str, municipality: str, row: SchoolRow | AreaTotals) -> list[Any]:
+    p = row.total
+    by = {k: row.people.get(k, People()) for k in KINDS}
+    schools = row.schools if isinstance(row, AreaTotals) else 1
+    prev = row.prev_credited_messages if isinstance(row, SchoolRow) else None
+    delta = row.messages_delta if isinstance(row, SchoolRow) else None
+    return [rank, name, municipality, schools, row.org.chats, row.org.classes, row.org.with_both,
+            p.roster, p.not_on_platform, p.linked, p.in_chats, pct(row.coverage), p.active, pct(row.activity),
+            p.silent, by["student"].roster, by["student"].not_on_platform, by["student"].in_chats,
+            by["parent"].roster, by["parent"].not_on_platform, by["parent"].in_chats,
+            by["staff"].roster, by["staff"].not_on_platform, by["staff"].in_chats,
+            row.messages_in_chats, row.guest_messages, row.unknown_messages, row.credited_messages,
+            row.away_messages, prev, delta, row.silent_chats, row.violations]
 
 
-def area_sheets(r: CoordinatorReport) -> Sheets:
-    muni_names = {m.org_id: m.name for m in r.municipalities}
-    schools = [_area_row(_row_of(s), muni_names.get(s.parent_id, "")) for s in r.schools]
-    total = _area_row(r.totals, "")
-    total[0] = t.TOTAL_ROW
+def area_sheets(r: TerritoryView, period: str) -> Sheets:
+    schools = [_area_row(s.rank, s.name, s.municipality, s) for s in r.schools]
+    total = _area_row("", t.TOTAL_ROW, "", r.totals)
     sheets: Sheets = {t.SHEET_SCHOOLS: (t.HEAD_AREA, schools + [total])}
     if r.kind == "region":
-        sheets[t.SHEET_MUNIS] = (t.HEAD_AREA, [_area_row(m, r.name) for m in r.municipalities] + [total])
+        sheets[t.SHEET_MUNIS] = (t.HEAD_AREA, [_area_row("", m.name, m.name, m) for m in r.municipalities]
+                                 + [total])
+    sheets[t.SHEET_COVERAGE] = (t.HEAD_COVERAGE, _coverage_rows(r.totals.coverage_by_type))
     sheets[t.SHEET_DAILY] = _daily_sheet(r.daily)
+    sheets[t.SHEET_SUMMARY] = (t.HEAD_METRIC, [[t.METRIC_LABELS["month"], r.month],
+                                               [t.METRIC_LABELS["period"], period],
+                                               [t.METRIC_LABELS["final"], t.YES if r.final else t.NO]])
+    sheets[t.SHEET_GLOSSARY] = (t.GLOSSARY_HEAD, glossary_rows())
     return sheets
 
 
@@ -177,7 +274,7 @@ def to_xlsx(sheets: Sheets) -> bytes:
 def to_csv(sheets: Sheets) -> bytes:
     """Every table in one CSV, one after another: a title line, the header, rows, an empty line."""
     width = max(len(head) for head, _ in sheets.values())
-    rows: list[list] = []
+    rows: list[list[Any]] = []
     for name, (head, body) in sheets.items():
         rows += [[name], list(head), *body, []]
     first = rows.pop(0)

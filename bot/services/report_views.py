@@ -129,7 +129,7 @@ class SchoolOverview:
     moderation: ModerationFigures
     daily: dict[str, dict[str, int]]  # ISO day -> chat type -> messages in this org's chats
     trend: list[MonthPoint]  # oldest first, ending with ``month``
-    silent_ids: list[int]  # person ids: in chats, not active (empty for a frozen past month)
+    silent_ids: list[int]  # person ids: in chats, not active (a closed month: by today's membership)
 
     @property
     def total(self) -> People:
@@ -302,7 +302,8 @@ async def snapshots(db: Database, orgs: list[Org], month: str, now: float, *, ma
     todo: list[Org] = []
     for org in orgs:
         snap = stored.get((month, org.id))
-        if snap is not None and (snap.final or (max_age is not None and now - snap.taken_at < max_age)):
+        fresh_enough = max_age is not None and now - snap.taken_at < max_age if snap is not None else False
+        if snap is not None and (snap.final or (fresh_enough and not _final(org, month, now))):
             out[org.id] = snap
         else:
             todo.append(org)
@@ -371,10 +372,13 @@ async def school_overview(db: Database, org_id: int, month: str, *, now: float |
         raise LookupError(f"no org {org_id}")
     final = _final(org, month, now)
     snap = (await snapshots(db, [org], month, now, max_age=None))[org.id]
-    classes = snap.classes
-    if not classes:  # a stored (frozen) snapshot keeps no class lines: as the roster is now
-        classes = (await rp.compute(db, [org.id], month, now=int(now)))[org.id].classes
-    chat_rows = await agg.org_chats(db, [org.id])
+    classes, silent_ids = snap.classes, snap.silent_ids
+    if not classes and not silent_ids:
+        # a stored (frozen) snapshot keeps counts only: class lines and the names of silent
+        # members are read as the roster is now (against the month's stored activity)
+        live = (await rp.compute(db, [org.id], month, now=int(now)))[org.id]
+        classes, silent_ids = live.classes, live.silent_ids
+    chat_rows = await agg.chats_by_id(db, snap.chat_ids)  # the chats as the month ended (or now)
     by_chat = {chat_id: (m, a, g) for _, chat_id, m, a, g in await agg.chats(db, [org.id], month)}
     chats = [ChatLine(cid, type_ or "", title, *by_chat.get(cid, (0, 0, 0))) for cid, _, type_, _, title in chat_rows]
     in_chats, credited = await _flows(db, [org.id], month)
@@ -415,7 +419,7 @@ async def school_overview(db: Database, org_id: int, month: str, *, now: float |
         snap.people, snap.coverage, classes, chats, messages, own, guest, unknown, actions, credited_messages,
         credited_actions, sum(v[0] for v in away.values()),
         guest_flows, away_flows, moderation, await _daily(db, [org.id], month), await _trend(db, [org.id], month),
-        [] if snap.final and not snap.silent_ids else snap.silent_ids)
+        silent_ids)
 
 
 async def _flow_people(db: Database, org_id: int, month: str) -> tuple[dict[int, int], dict[int, int]]:

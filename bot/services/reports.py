@@ -1,4 +1,6 @@
-"""Monthly participation reports: a school's, and the coordinators' (municipality, region).
+"""LEGACY participation reports over the raw activity rows (kept importable for the web cabinet
+until it moves to ``report_views``). The chat summary, XLSX, CSV and chart are built from
+``bot.services.report_views`` (pre-aggregated tables, the figures of ``t.GLOSSARY``).
 
 Activity figures read only the stored ``activity`` rows, whose credited org was frozen when
 they were written; roster figures of a closed month come from a frozen snapshot
@@ -11,58 +13,20 @@ writes in school A's chat is in B's ``credited_messages`` (and B's ``away``) and
 
 from __future__ import annotations
 
-import re
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from bot.texts import reports as t
 from bot.db import Database
-from bot.domain.errors import UserError
 from bot.repo import activity as repo
 from bot.repo import orgs as org_repo
 from bot.repo.orgs import Org
 from bot.services.report_roster import KINDS, RosterLine, RosterPart, load_or_compute
 
-MONTH_RE = re.compile(r"^(\d{4})-(\d{1,2})$")
-
-
-# -- months ---------------------------------------------------------------------------------
-
-
-def parse_month(text: str) -> str:
-    """«2026-09» (also «2026-9») -> "2026-09"; anything else is a UserError with the right form."""
-    match = MONTH_RE.match(text.strip())
-    if not match or not 1 <= int(match[2]) <= 12 or int(match[1]) < 2000:
-        raise UserError(t.BAD_MONTH.format(text=text.strip()))
-    return f"{int(match[1]):04d}-{int(match[2]):02d}"
-
-
-def current_month(now: float, tz: str) -> str:
-    local = datetime.fromtimestamp(now, ZoneInfo(tz))
-    return f"{local.year:04d}-{local.month:02d}"
-
-
-def previous_month(now: float, tz: str) -> str:
-    local = datetime.fromtimestamp(now, ZoneInfo(tz))
-    year, month = (local.year - 1, 12) if local.month == 1 else (local.year, local.month - 1)
-    return f"{year:04d}-{month:02d}"
-
-
-def month_days(month: str) -> tuple[date, date]:
-    """First day of the month and first day of the next one."""
-    year, mon = int(month[:4]), int(month[5:])
-    return date(year, mon, 1), date(year + mon // 12, mon % 12 + 1, 1)
-
-
-def month_bounds(month: str, tz: str) -> tuple[int, int]:
-    """[start, end) of the month in unix seconds, cut at local midnight in ``tz``."""
-    first, after = month_days(month)
-    zone = ZoneInfo(tz)
-    return (int(datetime(first.year, first.month, 1, tzinfo=zone).timestamp()),
-            int(datetime(after.year, after.month, 1, tzinfo=zone).timestamp()))
+from bot.services.report_months import (  # noqa: F401  (re-exported: the month helpers live there)
+    current_month, month_bounds, month_days, parse_month, previous_month,
+)
 
 
 # -- the report -------------------------------------------------------------------------------

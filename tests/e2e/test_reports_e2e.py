@@ -1,5 +1,7 @@
-"""Issue 6 through vkemu with the real bot: /отчёт answers with the summary and the XLSX, CSV and
-PNG attachments; a bad month gets the right form; people without the role are refused."""
+"""Issues 6 and 13 through vkemu with the real bot: /отчёт answers with the summary and the XLSX,
+CSV and PNG attachments; a month in words («за сентябрь», «прошлый месяц») is understood and the
+period always stated; «/отчёт помощь» explains the figures; a bad month gets the right form;
+people without the role are refused."""
 
 from __future__ import annotations
 
@@ -50,16 +52,20 @@ async def test_report_command_returns_summary_and_files(emu, harness) -> None:
     coordinator = emu.add_user("Олег", "Координаторов", allows_messages=True)
     await seed(harness, admin, coordinator)
 
-    answer = await say(emu, admin, "/отчёт 2026-09")
+    answer = await say(emu, admin, "/отчёт за сентябрь 2026")
     assert answer.text.startswith("Отчёт об активности за сентябрь 2026 — Школа № 12 (sch12)"), answer.text
-    assert "Сообщений в беседах школы: 4 (своих 3, гостей из других организаций 0, неизвестных 1)" in answer.text
+    assert "Период: сентябрь 2026 (с 1 по 30 сентября 2026 года, время Europe/Moscow)." in answer.text
+    assert ("Сообщений в беседах школы (осталось после модерации): 4 (своих 3, гостей 0, неизвестных 1)"
+            in answer.text)
+    assert "• сотрудники: 1 / 0 / 1 / 0 / 1 / 0" in answer.text  # the admin wrote but is in no chat now
     docs = answer.attachment.split(",")
     assert len(docs) == 3
     titles = [emu.find_doc(d).title for d in docs]
     assert titles == ["otchet-sch12-2026-09.xlsx", "otchet-sch12-2026-09.csv", "otchet-sch12-2026-09.png"]
     book = load_workbook(io.BytesIO(emu.doc_bytes(docs[0])))
     summary = {row[0]: row[1] for row in book["Сводка"].iter_rows(min_row=2, values_only=True)}
-    assert summary["Сообщений в беседах школы"] == 4 and summary["Засчитано сообщений"] == 3
+    assert summary["Сообщений в беседах"] == 4 and summary["Засчитано сообщений"] == 3
+    assert "Пояснения" in book.sheetnames
     assert "Коллектив;коллектив;4;0;1;нет" in emu.doc_bytes(docs[1]).decode("utf-8")
     assert emu.doc_bytes(docs[2]).startswith(b"\x89PNG")
 
@@ -77,5 +83,10 @@ async def test_report_command_errors_answer_in_russian(emu, harness) -> None:
     stranger = emu.add_user("Пётр", "Родителев", allows_messages=True)
     answer = await say(emu, stranger, "/отчёт 2026-09")
     assert "нет прав" in answer.text and not answer.attachment
-    answer = await say(emu, admin, "/отчёт")  # the previous calendar month by default
-    assert answer.text.startswith("Отчёт об активности за ") and len(answer.attachment.split(",")) == 3
+    answer = await say(emu, admin, "/отчёт")  # the previous calendar month by default, and it says so
+    assert answer.text.startswith("Месяц не назван — отчёт за прошлый месяц") and len(answer.attachment.split(",")) == 3
+    assert "Период: " in answer.text
+    answer = await say(emu, admin, "/отчёт за сентябрь кот")
+    assert "Не понял «кот»" in answer.text and "/отчёт за октябрь" in answer.text
+    answer = await say(emu, admin, "/отчёт помощь")
+    assert "Нет на платформе — " in answer.text and "Молчат — " in answer.text and not answer.attachment

@@ -1,8 +1,10 @@
-"""Issue 6: participation counting and monthly reports, against hand-computed figures.
+"""Issues 6 and 13: participation counting and monthly reports, against hand-computed figures.
 
-The scenario (September 2026): school A (Moscow) and school B (Vladivostok) in one municipality.
-A teacher of B (TB) writes in A's `methodical` chat, next to an unknown guest; A's teacher (Ta)
-writes in B's class chat. Every figure asserted below is counted by hand in the comments.
+The scenario (September 2026): school A (Moscow) and school B (Vladivostok) in one municipality
+of one region. A teacher of B (TB) writes in A's `methodical` chat, next to an unknown guest; A's
+teacher (Ta) writes in B's class chat; another teacher of B (TB2) is only in A's methodical chat
+(in chats, though in none of B's). S3 of A was never linked (not on the platform). Every figure
+asserted below is counted by hand in the comments.
 """
 
 from __future__ import annotations
@@ -10,7 +12,6 @@ from __future__ import annotations
 import json
 
 import io
-from dataclasses import asdict
 from datetime import UTC, datetime
 from types import SimpleNamespace
 
@@ -28,9 +29,8 @@ from bot.repo import people as people_repo
 from bot.repo import roles as role_repo
 from bot.services import report_render as render
 from bot.services.activity import ActivityCounter, pick_authors
-from bot.services.reports import (
-    build_coordinator_report, build_school_report, parse_month, previous_month,
-)
+from bot.services import report_views as views
+from bot.services.report_months import parse_month, parse_period, period_ru, previous_month
 from bot.domain.errors import UserError
 from tests.services.conftest import NOW
 
@@ -89,6 +89,10 @@ class Scenario:
         await self.person("P2", w.school_a, "parent", 522)
         await self.person("P3", w.school_a, "parent", 523)  # linked, never joined a chat
         await self.person("TB", w.school_b, "staff", 601)
+        await self.person("TB2", w.school_b, "staff", 602)  # only in A's methodical chat
+        for parent, child in (("P1", "S1"), ("P2", "S3"), ("P3", "S2")):
+            await db.execute("INSERT INTO parent_child (parent_id, child_id) VALUES (?, ?)",
+                             (self.p[parent], self.p[child]))
         await self.person("SB1", w.school_b, "student", 611, b7a)
         await self.chat("c1", 2_000_000_001, w.school_a, "parents_class", a5a, "5А родители")
         await self.chat("c2", 2_000_000_002, w.school_a, "students_class", a5a, "5А ученики")
@@ -97,7 +101,7 @@ class Scenario:
         await self.chat("c5", 2_000_000_005, w.school_a, "admin_open", None, "Коллектив")
         await self.chat("d1", 2_000_000_006, w.school_b, "students_class", b7a, "7А ученики")
         for chat, vk, person in [("c1", 521, "P1"), ("c1", 501, "Ta"), ("c2", 511, "S1"), ("c2", 512, "S2"),
-                                 ("c2", 501, "Ta"), ("c4", 501, "Ta"), ("c4", 601, "TB"), ("c4", 900, None),
+                                 ("c2", 501, "Ta"), ("c4", 501, "Ta"), ("c4", 601, "TB"), ("c4", 900, None), ("c4", 602, "TB2"),
                                  ("c5", 500, "Adm"), ("c5", 501, "Ta"), ("d1", 611, "SB1"), ("d1", 601, "TB"),
                                  ("d1", 501, "Ta")]:
             await self.member(chat, vk, person)
@@ -135,8 +139,14 @@ class Scenario:
             await self.db.execute(
                 "INSERT INTO violation (org_id, chat_id, vk_id, policy, action, created_at) VALUES (?, ?, ?, ?, ?, ?)",
                 (a, self.c["c1"].id, 521, policy, "delete", int(at)))
-        await self.db.execute("INSERT INTO audit_log (org_id, action, created_at) VALUES (?, 'kick', ?)",
-                              (a, int(utc(2026, 9, 8))))
+        # the measures: 3 deletions, a warning, a mute, a removal, 2 quarantines, an admission (and
+        # a warning in October, not September's)
+        for action, at in [("delete", utc(2026, 9, 5)), ("delete", utc(2026, 9, 6)), ("delete", utc(2026, 9, 7)),
+                           ("warn", utc(2026, 9, 5)), ("mute", utc(2026, 9, 6)), ("remove", utc(2026, 9, 8)),
+                           ("quarantine", utc(2026, 9, 9)), ("quarantine", utc(2026, 9, 9)),
+                           ("admit", utc(2026, 9, 9)), ("warn", utc(2026, 10, 2))]:
+            await self.db.execute("INSERT INTO audit_log (org_id, action, created_at) VALUES (?, ?, ?)",
+                                  (a, action, int(at)))
 
 
 @pytest.fixture
@@ -170,104 +180,160 @@ async def test_credit_is_frozen_per_author(scenario) -> None:
     assert rows[(c["d1"].id, 501)] == w.school_a.id  # A's teacher in B's chat -> A
 
 
+# People: (roster, linked, in chats, active, silent). Active = a message that stayed or an action
+# (vote, button) in September; joins and leaves are not activity.
 EXPECTED_A = {
-    "chats_by_type": {"parents_class": 2, "students_class": 1, "methodical": 1, "admin_open": 1},
-    "classes": 2, "with_parents": 2, "with_students": 1, "covered": 1, "coverage": 0.5,
-    "roster": {"student": (3, 2, 2, 0), "parent": (3, 3, 1, 1), "staff": (2, 2, 2, 0)},
-    "active": {"student": 2, "parent": 2, "staff": 1},  # S1, S2; P1, P2 (join/leave); Ta
+    "people": {
+        "student": (3, 2, 2, 2, 0),  # S1, S2 linked, in 5А's chat, wrote; S3 never linked
+        "parent": (3, 3, 1, 1, 0),  # P1 in c1 and wrote; P2 left c3 (joined and left: not active); P3 never joined
+        "staff": (2, 2, 2, 1, 1),  # Ta wrote; Adm in «Коллектив», silent
+    },
+    "not_on_platform": 1,  # S3
+    "org": (5, 2, 2, 1, 1),  # chats, classes, with parents' chat, with students' chat, with both
+    "coverage": [  # (type, chats, audience, of it in such a chat of A)
+        ("parents_school", 0, 3, 0),  # no such chat: 3 parents uncovered
+        ("parents_class", 2, 3, 1),  # P1 (S1, 5А) in 5А's chat; P2 left 5Б's; P3 (S2, 5А) not in
+        ("students_class", 1, 3, 2),  # S1, S2 in 5А's; S3 (5Б) has no chat
+        ("admin_open", 1, 2, 2),
+        ("methodical", 1, 2, 1),  # Ta (TB, TB2 are B's)
+    ],
+    "classes": [("5А", 2, 2, 2, 2, 2, 1, True, True), ("5Б", 1, 0, 0, 1, 1, 0, True, False)],
     "messages_in_chats": 14,  # c1 3+1, c2 2+1, c4 4+2+1
-    "own_messages": 8, "guest_messages": 4, "unknown_messages": 2, "actions_in_chats": 3,
+    "own_messages": 8, "guest_messages": 4, "unknown_messages": 2, "actions_in_chats": 1,  # S1's vote
     "credited_messages": 10,  # P1 3, Ta 1+1+2, S1 2, S2 1
-    "credited_actions": 3, "away_messages": 2,
+    "credited_actions": 1, "away_messages": 2,
     "away": [("Школа Б", 1, 2, 0)],
     "guests": [("Школа Б", 1, 4, 0), ("неизвестные (не в списках)", 1, 2, 0)],
     "silent_chats": ["5Б родители", "Коллектив"],
-    "silent_members": ["Adm"],  # a member of «Коллектив» who never wrote
-    "violations_by_policy": {"obscene": 2, "links": 1}, "violations_by_action": {"delete": 3},
-    "audit_by_action": {"kick": 1},
+    "silent_people": ["Adm"],
+    "by_policy": {"obscene": 2, "links": 1},
+    "by_measure": {"delete": 3, "warn": 1, "mute": 1, "remove": 1, "quarantine": 2, "admit": 1},
 }
 EXPECTED_B = {
-    "chats_by_type": {"students_class": 1}, "classes": 1, "with_parents": 0, "with_students": 1, "covered": 0,
-    "coverage": 0.0, "roster": {"student": (1, 1, 1, 0), "parent": (0, 0, 0, 0), "staff": (1, 1, 1, 0)},
-    "active": {"student": 1, "parent": 0, "staff": 1},
+    "people": {
+        "student": (1, 1, 1, 1, 0),
+        "parent": (0, 0, 0, 0, 0),
+        "staff": (2, 2, 2, 1, 1),  # TB wrote; TB2 is in chats (A's methodical chat only) and silent
+    },
+    "not_on_platform": 0,
+    "org": (1, 1, 0, 1, 0),
+    "coverage": [("students_class", 1, 1, 1), ("admin_open", 0, 2, 0)],
+    "classes": [("7А", 1, 1, 1, 0, 0, 0, False, True)],
     "messages_in_chats": 8,  # SB1 5, TB 1 (Sep 1 local), Ta 2
     "own_messages": 6, "guest_messages": 2, "unknown_messages": 0, "actions_in_chats": 0,
     "credited_messages": 10,  # SB1 5, TB 1 here + 4 in A's methodical chat
     "credited_actions": 0, "away_messages": 4,
     "away": [("Школа А", 1, 4, 0)], "guests": [("Школа А", 1, 2, 0)],
-    "silent_chats": [], "silent_members": [],
-    "violations_by_policy": {}, "violations_by_action": {}, "audit_by_action": {},
+    "silent_chats": [], "silent_people": ["TB2"],
+    "by_policy": {}, "by_measure": {},
 }
 
 
-def figures(report, scenario) -> dict:
+def figures(r: views.SchoolOverview, scenario) -> dict:
     names = {pid: key for key, pid in scenario.p.items()}
-    part = report.roster_part
     return {
-        "chats_by_type": report.chats_by_type, "classes": part.classes, "with_parents": part.with_parents,
-        "with_students": part.with_students, "covered": part.covered, "coverage": report.coverage,
-        "roster": {k: (v.total, v.linked, v.in_chats, v.never_joined) for k, v in report.roster.items()},
-        "active": report.active, "messages_in_chats": report.messages_in_chats, "own_messages": report.own_messages,
-        "guest_messages": report.guest_messages, "unknown_messages": report.unknown_messages,
-        "actions_in_chats": report.actions_in_chats, "credited_messages": report.credited_messages,
-        "credited_actions": report.credited_actions, "away_messages": report.away_messages,
-        "away": [(f.org_name, f.people, f.messages, f.actions) for f in report.away],
-        "guests": [(f.org_name, f.people, f.messages, f.actions) for f in report.guests],
-        "silent_chats": [c.title for c in report.silent_chats],
-        "silent_members": [names[p] for p in part.silent_members],
-        "violations_by_policy": report.violations_by_policy, "violations_by_action": report.violations_by_action,
-        "audit_by_action": report.audit_by_action,
+        "people": {k: (p.roster, p.linked, p.in_chats, p.active, p.silent) for k, p in r.people.items()},
+        "not_on_platform": r.total.not_on_platform,
+        "org": (r.org.chats, r.org.classes, r.org.with_parents, r.org.with_students, r.org.with_both),
+        "coverage": [(c.chat_type, c.chats, c.eligible, c.in_chats) for c in r.coverage],
+        "classes": [(c.label, c.students, c.students_linked, c.students_in_chats, c.parents, c.parents_linked,
+                     c.parents_in_chats, c.has_parents_chat, c.has_students_chat) for c in r.classes],
+        "messages_in_chats": r.messages_in_chats, "own_messages": r.own_messages,
+        "guest_messages": r.guest_messages, "unknown_messages": r.unknown_messages,
+        "actions_in_chats": r.actions_in_chats, "credited_messages": r.credited_messages,
+        "credited_actions": r.credited_actions, "away_messages": r.away_messages,
+        "away": [(f.org_name, f.people, f.messages, f.actions) for f in r.away],
+        "guests": [(f.org_name, f.people, f.messages, f.actions) for f in r.guests],
+        "silent_chats": [c.title for c in r.silent_chats],
+        "silent_people": [names[p] for p in r.silent_ids],
+        "by_policy": r.moderation.by_policy, "by_measure": r.moderation.by_measure,
     }
 
 
-async def test_school_reports_match_hand_computed(scenario) -> None:
-    a = await build_school_report(scenario.db, scenario.w.school_a.id, MONTH, now=OCT_5)
-    b = await build_school_report(scenario.db, scenario.w.school_b.id, MONTH, now=OCT_5)
+PERIOD = "сентябрь 2026 (с 1 по 30 сентября 2026 года, время Europe/Moscow)"
+
+
+async def test_school_figures_match_hand_computed(scenario) -> None:
+    a = await views.school_overview(scenario.db, scenario.w.school_a.id, MONTH, now=OCT_5)
+    b = await views.school_overview(scenario.db, scenario.w.school_b.id, MONTH, now=OCT_5)
     assert figures(a, scenario) == EXPECTED_A
     assert figures(b, scenario) == EXPECTED_B
-    assert a.final and b.final
+    assert a.final and b.final and a.municipality == "Город"
     assert a.daily == {"2026-09-01": {"parents_class": 4, "students_class": 1}, "2026-09-02": {"students_class": 2},
                        "2026-09-10": {"methodical": 7}}
-    text = render.school_summary(a)
-    assert "сентябрь 2026" in text and "Охват классов: 1 из 2 (50%)" in text
-    assert "Нарушения: 3 (мат — 2, ссылки — 1); меры: удаление — 3" in text
-    assert "Гости в наших беседах (засчитаны им): Школа Б — 1 чел., 4 сообщ." in text
+    assert [c.label for c in a.classes_without_chats] == ["5Б"]
+    assert [c.label for c in a.not_on_platform_by_class] == ["5Б"]  # S3
+    text = render.school_summary(a, period_ru(MONTH, "Europe/Moscow"))
+    assert f"Период: {PERIOD}." in text
+    assert "• ученики: 3 / 1 / 2 / 2 / 2 / 0" in text
+    assert "• родители: 3 / 0 / 3 / 1 / 1 / 0" in text and "• сотрудники: 2 / 0 / 2 / 2 / 1 / 1" in text
+    assert "Нет на платформе всего: 1 — по классам: 5Б (учеников 1)" in text
+    assert "родители класса — 1 из 3 (33%)" in text and "родители школы — 0 из 3 (0%) (бесед нет)" in text
+    assert "Классы с обеими беседами: 1 из 2" in text and "Классы без бесед: 5Б — нет беседы учеников" in text
+    assert ("Модерация: нарушений 3 (мат — 2, ссылки — 1); меры: удаление сообщения — 3, предупреждение — 1, "
+            "запрет писать (мут) — 1, исключение из беседы — 1, карантин для новичка — 2, допуск в беседу — 1") in text
+    assert "Гости в наших беседах (засчитаны их организациям): Школа Б — 1 чел., 4 сообщ." in text
     assert "Засчитано школе: 10 сообщ., из них в беседах других организаций — 2" in text
+    for wrong in ("admit", "quarantine", "remove", "Охват классов"):
+        assert wrong not in text
+
+
+MUNI_PEOPLE = {"student": (4, 3, 3, 3, 0), "parent": (3, 3, 1, 1, 0), "staff": (4, 4, 4, 2, 2)}
 
 
 async def test_municipality_and_region_add_credits_once(scenario) -> None:
     w = scenario.w
-    muni = await build_coordinator_report(scenario.db, w.muni.id, MONTH, now=OCT_5)
-    assert [s.name for s in muni.schools] == ["Школа А", "Школа Б"]
-    t = muni.totals
-    assert (t.schools, t.chats, t.classes, t.covered) == (2, 6, 3, 1)
-    assert t.messages_in_chats == 22 and t.credited_messages == 20 and muni.outside_messages == 2
+    muni = await views.territory_schools(scenario.db, w.muni.id, MONTH, now=OCT_5)
+    # ranked by people coverage: B 3 of 3 in chats (100%), A 5 of 8 (62.5%)
+    assert [(s.rank, s.name, s.municipality) for s in muni.schools] == [(1, "Школа Б", "Город"), (2, "Школа А", "Город")]
+    assert [round(s.coverage * 100) for s in muni.schools] == [100, 62]  # 5 of 8: 62.5 rounds to even
+    tot = muni.totals
+    assert {k: (p.roster, p.linked, p.in_chats, p.active, p.silent) for k, p in tot.people.items()} == MUNI_PEOPLE
+    assert tot.total.not_on_platform == 1 and round(tot.coverage * 100) == 73 and round(tot.activity * 100) == 55
+    assert (tot.schools, tot.org.chats, tot.org.classes, tot.org.with_both) == (2, 6, 3, 1)
+    assert tot.messages_in_chats == 22 and tot.credited_messages == 20 and muni.outside_messages == 2
     # every message in the area's chats is credited to exactly one school, or comes from outside
-    # (all "away" activity here is in the area: each school's guests are the other's away)
-    assert t.credited_messages == t.own_messages + t.away_messages == 14 + 6
-    assert t.own_messages + t.guest_messages + t.unknown_messages == t.messages_in_chats
-    assert t.credited_messages + muni.outside_messages == t.messages_in_chats
-    assert t.active == {"student": 3, "parent": 2, "staff": 2}
-    assert t.silent_chats == 2 and t.silent_members == 1 and t.violations == 3
+    assert tot.credited_messages + muni.outside_messages == tot.messages_in_chats
+    assert tot.silent_chats == 2 and tot.violations == 3
+    assert [(s.name, s.prev_credited_messages, s.messages_delta) for s in muni.schools] == [
+        ("Школа Б", 0, 10), ("Школа А", 0, 10)]
     assert muni.municipalities == []
+    students = next(c for c in tot.coverage_by_type if c.chat_type == "students_class")
+    assert (students.chats, students.eligible, students.in_chats) == (2, 4, 3)
 
-    region = await build_coordinator_report(scenario.db, w.region.id, MONTH, now=OCT_5)
+    region = await views.territory_schools(scenario.db, w.region.id, MONTH, now=OCT_5)
     assert [(m.name, m.schools, m.credited_messages, m.messages_in_chats) for m in region.municipalities] == [
         ("Город", 2, 20, 22)]
-    assert asdict(region.totals) | {"org_id": 0, "name": ""} == asdict(muni.totals) | {"org_id": 0, "name": ""}
-    assert "регион" in render.area_summary(region) and "Город: сообщ. 20" in render.area_summary(region)
+    assert region.totals.people == muni.totals.people
+    text = render.area_summary(region, period_ru(MONTH, "Europe/Moscow"))
+    assert "регион" in text and "• Город: охват 73%, активность 55%, сообщ. 20" in text
+    assert "1. Школа Б: охват 100%, активность 67%, сообщ. 10 (+10)" in text
+    assert ("Люди: в списке 11, нет на платформе 1, привязаны 10, в беседах 8 (охват 73%), активны 6 "
+            "(активность 55%), молчат 2.") in text
+    assert [(n.name, n.kind, n.schools) for n in await views.territory_children(scenario.db, w.region.id)] == [
+        ("Город", "municipality", 2)]
+    assert [n.name for n in await views.territory_children(scenario.db, w.muni.id)] == ["Школа А", "Школа Б"]
 
 
-async def test_xlsx_opens_back_with_the_same_figures(scenario) -> None:
+async def test_xlsx_and_csv_open_back_with_the_same_figures(scenario) -> None:
     files = await prepare(scenario.db, scenario.w.school_a, MONTH, OCT_5)
     book = load_workbook(io.BytesIO(files.xlsx))
-    assert book.sheetnames == ["Сводка", "Беседы", "По дням", "В чужих беседах", "Гости",
-                               "Молчащие участники", "Модерация"]
+    assert book.sheetnames == ["Сводка", "Люди", "Охват по типам бесед", "Классы", "Беседы", "По дням",
+                               "В чужих беседах", "Гости", "Молчащие участники", "Модерация", "Пояснения"]
     summary = {row[0]: row[1] for row in book["Сводка"].iter_rows(min_row=2, values_only=True)}
-    assert summary["Сообщений в беседах школы"] == 14 and summary["Засчитано сообщений"] == 10
+    assert summary["Период"] == PERIOD and summary["Месяц закрыт (цифры окончательные)"] == "да"
+    assert summary["Сообщений в беседах"] == 14 and summary["Засчитано сообщений"] == 10
     assert summary["  из них гостей"] == 4 and summary["  из них неизвестных"] == 2
-    assert summary["Охват классов, %"] == 50 and summary["Молчащих бесед"] == 2
-    assert summary["родители: ни разу не вступали"] == 1 and summary["Активных: сотрудники"] == 1
+    assert summary["Нет на платформе"] == 1 and summary["В беседах"] == 5 and summary["Молчат"] == 1
+    assert summary["Охват людей, %"] == 62 and summary["Беседы без сообщений"] == 2  # 5 of 8
+    assert summary["ученики: нет на платформе"] == 1 and summary["сотрудники: активны"] == 1
+    assert summary["Классы с обеими беседами"] == 1
+    assert list(book["Люди"].iter_rows(min_row=2, values_only=True)) == [
+        ("ученики", 3, 1, 2, 2, 0, 2, 0), ("родители", 3, 0, 3, 1, 2, 1, 0), ("сотрудники", 2, 0, 2, 2, 0, 1, 1),
+        ("Итого", 8, 1, 7, 5, 2, 4, 1)]
+    assert ("родители класса", 2, 3, 1, 33) in list(book["Охват по типам бесед"].iter_rows(values_only=True))
+    assert list(book["Классы"].iter_rows(min_row=2, values_only=True)) == [
+        ("5А", 2, 0, 2, 2, 0, 1, "да", "да"), ("5Б", 1, 1, 0, 1, 0, 0, "да", "нет")]
     chats = list(book["Беседы"].iter_rows(min_row=2, values_only=True))
     assert ("МО математики", "МО", 7, 0, 6, "нет") in chats and ("Коллектив", "коллектив", 0, 0, 0, "да") in chats
     assert list(book["Гости"].iter_rows(min_row=2, values_only=True)) == [
@@ -275,23 +341,42 @@ async def test_xlsx_opens_back_with_the_same_figures(scenario) -> None:
     assert list(book["В чужих беседах"].iter_rows(min_row=2, values_only=True)) == [("Школа Б", 1, 2, 0)]
     assert list(book["Молчащие участники"].iter_rows(min_row=2, values_only=True)) == [
         ("Adm Тестовый", "сотрудник", None)]
+    moderation = list(book["Модерация"].iter_rows(min_row=2, values_only=True))
+    assert ("меры", "карантин для новичка", 2) in moderation and ("меры", "допуск в беседу", 1) in moderation
+    assert ("нарушения по правилам", "мат", 2) in moderation
+    assert not {"admit", "quarantine", "remove", "delete", "warn", "mute"} & {row[1] for row in moderation}
+    glossary = {row[0] for row in book["Пояснения"].iter_rows(min_row=2, values_only=True)}
+    assert {"Нет на платформе", "Активны", "Молчат", "Охват по типу бесед", "Меры"} <= glossary
     daily = list(book["По дням"].iter_rows(values_only=True))
     assert daily[0] == ("День", "МО", "родители класса", "ученики класса")
     assert daily[1] == ("2026-09-01", 0, 4, 1)
     assert files.png.startswith(b"\x89PNG") and files.csv.startswith("\ufeff".encode())
-    assert "МО математики;МО;7;0;6;нет" in files.csv.decode("utf-8")
+    csv = files.csv.decode("utf-8")
+    assert "МО математики;МО;7;0;6;нет" in csv and "ученики;3;1;2;2;0;2;0" in csv
+    assert files.text.startswith("Отчёт об активности за сентябрь 2026 — Школа А (sch-a)")
 
-    area = await prepare(scenario.db, scenario.w.muni, MONTH, OCT_5)
-    rows = list(load_workbook(io.BytesIO(area.xlsx))["Школы"].iter_rows(min_row=2, values_only=True))
-    assert [(r[0], r[3], r[16], r[20], r[21]) for r in rows] == [
-        ("Школа А", 5, 14, 10, 2), ("Школа Б", 1, 8, 10, 4), ("Итого", 6, 22, 20, 6)]
+    area = await prepare(scenario.db, scenario.w.region, MONTH, OCT_5)
+    book = load_workbook(io.BytesIO(area.xlsx))
+    head = [c.value for c in book["Школы"][1]]
+    rows = list(book["Школы"].iter_rows(min_row=2, values_only=True))
+    col = {name: i for i, name in enumerate(head)}
+    assert [(r[col["Организация"]], r[col["Муниципалитет"]], r[col["Бесед"]], r[col["Нет на платформе"]],
+             r[col["Сообщений в беседах"]], r[col["Засчитано сообщений"]], r[col["Из них в чужих беседах"]])
+            for r in rows] == [
+        ("Школа Б", "Город", 1, 0, 8, 10, 4), ("Школа А", "Город", 5, 1, 14, 10, 2), ("Итого", None, 6, 1, 22, 20, 6)]
+    assert "Муниципалитеты" in book.sheetnames and "Пояснения" in book.sheetnames
 
 
 async def test_past_month_gives_the_same_numbers_after_a_person_moves(scenario) -> None:
     w, db = scenario.w, scenario.db
-    first = {o.id: figures(await build_school_report(db, o.id, MONTH, now=OCT_5), scenario)
-             for o in (w.school_a, w.school_b)}
-    muni_first = asdict((await build_coordinator_report(db, w.muni.id, MONTH, now=OCT_5)).totals)
+
+    def stable(r: views.SchoolOverview) -> dict:
+        f = figures(r, scenario)
+        del f["classes"], f["silent_people"]  # read as the roster is now
+        return f
+
+    first = {o.id: stable(await views.school_overview(db, o.id, MONTH, now=OCT_5)) for o in (w.school_a, w.school_b)}
+    muni_first = (await views.territory_schools(db, w.muni.id, MONTH, now=OCT_5)).totals
     # Ta moves to school B, leaves A's chats, S3 gets linked, a chat is archived; October goes on
     await db.execute("UPDATE person SET home_org_id = ? WHERE id = ?", (w.school_b.id, scenario.p["Ta"]))
     await db.execute("UPDATE chat_member SET state = 'left' WHERE vk_id = 501 AND chat_id != ?",
@@ -302,20 +387,35 @@ async def test_past_month_gives_the_same_numbers_after_a_person_moves(scenario) 
     counter.record(scenario.c["d1"], 501, "message", utc(2026, 10, 10, 3))
     await counter.flush()
     later = OCT_5 + 40 * 86400
-    again = {o.id: figures(await build_school_report(db, o.id, MONTH, now=later), scenario)
-             for o in (w.school_a, w.school_b)}
-    assert again == first
-    assert asdict((await build_coordinator_report(db, w.muni.id, MONTH, now=later)).totals) == muni_first
+    again = {o.id: stable(await views.school_overview(db, o.id, MONTH, now=later)) for o in (w.school_a, w.school_b)}
+    for org_id in first:
+        for key in first[org_id]:
+            assert again[org_id][key] == first[org_id][key], (org_id, key)
+    assert (await views.territory_schools(db, w.muni.id, MONTH, now=later)).totals == muni_first
     # October's credit follows the move
     assert await db.fetchval("SELECT credited_org_id FROM activity WHERE day = '2026-10-10'") == w.school_b.id
 
 
-async def test_open_month_is_live_and_not_frozen(scenario) -> None:
+async def test_open_month_is_live_and_not_final(scenario) -> None:
     mid = utc(2026, 9, 20)
-    report = await build_school_report(scenario.db, scenario.w.school_a.id, MONTH, now=mid)
-    assert not report.final and report.roster_part.taken_at is None
-    assert await activity_repo.frozen_orgs(scenario.db, MONTH) == set()
-    assert "предварительные" in render.school_summary(report)
+    report = await views.school_overview(scenario.db, scenario.w.school_a.id, MONTH, now=mid)
+    assert not report.final
+    assert not await scenario.db.fetchval("SELECT final FROM agg_org WHERE month = ? AND org_id = ?",
+                                          (MONTH, scenario.w.school_a.id))
+    assert "предварительные" in render.school_summary(report, PERIOD)
+
+
+async def test_aggregates_equal_the_raw_rows(scenario) -> None:
+    """The per-message upserts give exactly what grouping the raw rows gives (the backfill's SQL)."""
+    db = scenario.db
+    raw = {tuple(r) for r in await db.fetchall(
+        "SELECT substr(a.day, 1, 7), c.org_id, COALESCE(c.type, ''), COALESCE(a.credited_org_id, 0),"
+        " SUM(a.messages), SUM(a.actions), SUM(a.joins), SUM(a.leaves) FROM activity a JOIN chat c ON c.id = a.chat_id"
+        " GROUP BY 1, 2, 3, 4")}
+    assert {tuple(r) for r in await db.fetchall("SELECT * FROM agg_flow")} == raw
+    active = {tuple(r) for r in await db.fetchall("SELECT month, org_id, kind, people FROM agg_active WHERE people > 0")}
+    assert (MONTH, scenario.w.school_a.id, "parent", 1) in active  # P1; P2 only joined and left
+    assert (MONTH, scenario.w.school_a.id, "student", 2) in active
 
 
 async def test_counter_aggregates_and_flushes_one_row_per_day_chat_author(world) -> None:
@@ -374,12 +474,20 @@ def test_credit_rule_prefers_member_person_then_own_org_then_staff() -> None:
 
 
 def test_month_parsing() -> None:
-    assert parse_month("2026-9") == "2026-09"
+    assert parse_month("2026-9") == "2026-09" and parse_month("09.2026") == "2026-09"
     with pytest.raises(UserError) as err:
-        parse_month("09.2026")
-    assert "ГГГГ-ММ" in err.value.message
+        parse_month("2026-13")
+    assert "/отчёт за октябрь" in err.value.message
     assert previous_month(utc(2026, 1, 15), "Europe/Moscow") == "2025-12"
     assert previous_month(utc(2026, 9, 30, 23), "Asia/Vladivostok") == "2026-09"  # Oct 1 there
+    now, tz = utc(2026, 11, 20, 12), "Europe/Moscow"
+    for words, month in [("за октябрь", "2026-10"), ("октябрь 2026", "2026-10"), ("в октябре 2025 года", "2025-10"),
+                         ("прошлый месяц", "2026-10"), ("этот месяц", "2026-11"), ("2026-10", "2026-10"),
+                         ("декабрь", "2025-12"), ("за май", "2026-05"), ("март", "2026-03"), ("", None)]:
+        assert parse_period(words.split(), now, tz) == (month, []), words
+    assert parse_period("за октябрь sch12".split(), now, tz) == ("2026-10", ["sch12"])
+    with pytest.raises(UserError):
+        parse_period("октябрь ноябрь".split(), now, tz)
 
 
 class FakeGateway:
@@ -417,5 +525,7 @@ async def test_monthly_job_sends_on_first_working_day_once(scenario) -> None:
         "otchet-sch-a-2026-09.xlsx", "otchet-sch-a-2026-09.csv", "otchet-sch-a-2026-09.png"]
     assert await monthly_reports(app) == 0  # once per month
     assert len(await _recorded_sends(scenario.db)) == 2
-    # rosters of every school were frozen as their September closed
-    assert await activity_repo.frozen_orgs(scenario.db, MONTH) == {w.school_a.id, w.school_b.id}
+    # the roster side of every school was stored final as its September closed
+    finals = {r[0] for r in await scenario.db.fetchall("SELECT org_id FROM agg_org WHERE month = ? AND final = 1",
+                                                       (MONTH,))}
+    assert finals == {w.school_a.id, w.school_b.id}
