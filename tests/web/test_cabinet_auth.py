@@ -278,3 +278,33 @@ async def test_spent_links_and_ended_sessions_are_pruned(world: World) -> None:
     world.harness.clock.offset += 2 * 86400  # type: ignore[attr-defined]
     await prune_job(world.harness.app)
     assert await rows() == (0, 0)
+
+
+async def test_without_a_web_section_the_bot_says_the_cabinet_is_off(emu, tmp_path) -> None:
+    from tests.e2e.conftest import BotHarness
+    from tests.web.conftest import seed
+
+    harness = BotHarness(emu, tmp_path / "bot.db")
+    await harness.start()
+    try:
+        assert harness.runner is not None and harness.runner.web is None
+        world = await seed(harness, emu, "http://unused")
+        answer = await world.say(world.school.vk["admin"], "/кабинет")
+        assert answer.text == t.DISABLED
+        answer = await world.say(world.school.vk["mom1"], "/кабинет")  # the family's answer does not change
+        assert answer.text == t.REFUSED_FAMILY
+    finally:
+        await harness.stop()
+
+
+async def test_unknown_addresses_get_a_russian_not_found_page(world: World) -> None:
+    async with session() as client:
+        async with client.get(f"{world.base}/org/999999") as page:
+            assert page.status == 401  # signed out: nothing is said about what exists
+        await sign_in(client, await world.link_for(1))  # the operator may see any org
+        for path in ("/nope", "/org/999999", "/org/abc", f"/org/{world.school.org.id}/class/999999",
+                     f"/org/{world.school.org.id}/nope.xlsx"):
+            async with client.get(world.base + path) as page:
+                assert page.status == 404 and t.NOT_FOUND in await page.text(), path
+        async with client.get(world.base + "/logout") as page:
+            assert page.status == 405  # signing out is a POST (a link cannot sign anyone out)
