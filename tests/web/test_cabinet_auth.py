@@ -49,6 +49,12 @@ async def test_a_school_admin_signs_in_with_the_link_and_sees_the_school(world: 
         assert "5А" in html and "6Б" in html  # classes, with those not on the platform
         assert "Классная Мария" in html  # the staff member VK will not deliver to, by name
         assert "<svg" in html  # the monthly trend is drawn
+        # the class page names who is not on the platform, for the school's own admin
+        async with client.get(f"{world.base}/org/{world.school.org.id}/class/{world.class_id}") as page:
+            html = await page.text()
+            assert page.status == 200 and t.CLASS_PEOPLE_HIDDEN not in html
+            assert "<td>Второй Боря</td><td>ученик</td><td>нет</td>" in html
+            assert "<td>Первая Анна</td><td>родитель</td><td>да</td><td>да</td><td>да</td>" in html
     # the token and the session never reach the log: ours at any level, anyone's at INFO and above
     # (a library's DEBUG lines echo SQL parameters, the outbox's message texts among them)
     logged = "\n".join(r.getMessage() for r in caplog.records
