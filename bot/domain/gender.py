@@ -1,22 +1,16 @@
 """A person's grammatical gender from a Russian full name, for texts that must agree with it
-(«допущена», «привязался»). Only the patronymic is trusted; without one the gender is unknown and
-texts use a neutral wording (never «(а)»)."""
+(«допущена», «привязался»). The patronymic decides; without one, first names and surname endings
+(bot/domain/names.py ``gender_of``); when still unsure, texts use a neutral wording (never «(а)»)."""
 
 from __future__ import annotations
 
-_FEMALE_ENDINGS = ("вна", "чна", "кызы", "гызы")
-_MALE_ENDINGS = ("вич", "ьич", "ич", "оглы", "улы", "уулу")
+from bot.domain.names import gender_of
 
 
 def female(full_name: str | None) -> bool | None:
-    """True / False by the patronymic («Иванова Мария Петровна» → True); None when unknown."""
-    words = (full_name or "").replace("ё", "е").casefold().split()
-    for word in reversed(words[2:] if len(words) >= 3 else []):
-        if word.endswith(_FEMALE_ENDINGS):
-            return True
-        if word.endswith(_MALE_ENDINGS):
-            return False
-    return None
+    """True / False («Иванова Мария Петровна», «Вера Петрова» → True); None when unknown."""
+    found = gender_of(full_name)
+    return None if found is None else found == "f"
 
 
 def pick(is_female: bool | None, male: str, female_: str, neutral: str) -> str:

@@ -95,3 +95,77 @@ def split_fio(s: str | None) -> tuple[str, str, str | None]:
         return words[0], "", None
     middle = " ".join(words[2:]) or None
     return words[0], words[1], middle
+
+
+# -- grammatical gender -------------------------------------------------------------------------
+# Texts about a person agree with their gender («допущена», «Попросите её»). The patronymic decides
+# («-вна», «кызы» / «-вич», «оглы»); without one, first names and surname endings («-ова», «-ская» /
+# «-ов», «-ский») do, the strongest evidence first; conflicting or no evidence gives None, and the
+# text uses a neutral wording.
+
+Gender = Literal["f", "m"]
+
+_PATRONYMIC_F = ("вна", "чна", "кызы", "гызы", "қызы")
+_PATRONYMIC_M = ("вич", "ьич", "ич", "оглы", "улы", "уулу", "угли")
+_SURNAME_F = ("ова", "ева", "ёва", "ина", "ына", "ская", "цкая", "ая", "яя")
+_SURNAME_M = ("ов", "ев", "ёв", "ин", "ын", "ский", "цкий", "ской", "цкой", "ый", "ий", "ой")
+_FIRST_F = frozenset((
+    "анна мария дарья алиса полина анастасия екатерина виктория софья софия варвара ксения вероника "
+    "александра арина василиса ева милана ульяна таисия елизавета злата валерия диана кира алена "
+    "елена ольга наталья наталия татьяна ирина светлана юлия марина людмила галина надежда евгения "
+    "кристина вера оксана любовь нина лидия зинаида тамара валентина раиса маргарита лариса инна "
+    "жанна эльвира алина карина ангелина яна эвелина майя лилия регина камила амина айгуль гульнара "
+    "нинель эсфирь рахиль ассоль дина лейла асель"
+).split())
+_FIRST_M = frozenset((
+    "александр максим иван артем дмитрий никита михаил даниил егор андрей илья алексей кирилл матвей "
+    "роман сергей владимир тимофей ярослав федор марк лев глеб степан павел николай денис арсений "
+    "богдан макар тимур виктор константин антон игорь олег юрий евгений вадим петр григорий "
+    "станислав василий владислав вячеслав геннадий анатолий борис леонид аркадий эдуард руслан "
+    "рустам ринат айдар ильдар марат фома лука савва кузьма данила гаврила миша гриша паша ваня "
+    "петя коля вова дима сережа алеша леша федя костя митя юра толя гоша"
+).split())
+_FIRST_EITHER = frozenset("саша женя валя шура слава сева ася".split())
+
+
+def _word_gender(word: str) -> tuple[int, Gender] | None:
+    """(strength, gender) of one name word: 3 a known first name or a surname suffix, 2 a first
+    name's «-а/-я», 1 a bare consonant (mostly men's first names)."""
+    if word in _FIRST_EITHER or word.endswith(("ых", "их", "ко")):  # «Черных», «Шевченко»: either
+        return None
+    if word in _FIRST_F:
+        return 3, "f"
+    if word in _FIRST_M:
+        return 3, "m"
+    if len(word) > 3 and word.endswith(_SURNAME_F):
+        return 3, "f"
+    if len(word) > 3 and word.endswith(_SURNAME_M):
+        return 3, "m"
+    if word.endswith(("а", "я")):
+        return 2, "f"
+    if word[-1:].isalpha() and word[-1] not in "аеёиоуыэюяьй":
+        return 1, "m"
+    return None
+
+
+def gender_of(full_name: str | None) -> Gender | None:
+    """«Иванова Мария Петровна», «Вера Петрова», «Шевчук Иван» → "f" / "f" / "m"; None if unsure."""
+    words = [w for w in normalize_name(full_name).split(" ") if w]
+    for word in reversed(words[2:]):  # the patronymic, or «Рашид кызы»
+        if word.endswith(_PATRONYMIC_F):
+            return "f"
+        if word.endswith(_PATRONYMIC_M):
+            return "m"
+    if not words:
+        return None
+    if len(words) == 1:  # a lone word is a first name or a surname: only the sure cases
+        found = _word_gender(words[0])
+        return found[1] if found and found[0] == 3 else None
+    votes = [v for v in (_word_gender(w) for w in words[:2]) if v is not None]
+    if not votes:
+        return None
+    top = max(strength for strength, _ in votes)
+    if top == 1 and len(votes) < 2:  # one bare consonant («Саша Ким») is not enough
+        return None
+    genders = {g for strength, g in votes if strength == top}
+    return genders.pop() if len(genders) == 1 else None

@@ -121,7 +121,7 @@ class Admission:
         chat = await chat_repo.get(self.db, alert.chat_id or 0)
         if chat is None or alert.target_vk is None:
             return texts.PENDING_GONE
-        target = await self.chats.vk_name(alert.target_vk)
+        target = self.chats.known_name(alert.target_vk)  # shown in the alert: usually known
         action = texts.admitted(target) if do == "admit" else texts.excluded(target)
         who = await self.chats.vk_name(moderator_vk)
         if not await self.alerts.settle(alert, by_vk=moderator_vk, action=action, who=who):
@@ -230,10 +230,10 @@ class Admission:
                             continue  # admitted (or gone) since the list was read
                         alert = await _open_alert(self.db, chat.id, member.vk_id)
                         if alert is not None and not await self.alerts.settle(
-                                alert, by_vk=0, action=texts.excluded(name), who="истёк срок"):
+                                alert, by_vk=0, action=texts.excluded(self.chats.known_name(member.vk_id)), who="истёк срок"):
                             continue
                         await self.remove(chat, member.vk_id, reason="quarantine_expired", actor=0)
-                        await self.notifier.try_send(chat.peer_id, texts.quarantine_expired(name))
+                        await self.notifier.try_send(chat.peer_id, texts.quarantine_expired(name, self.chats.known_name(member.vk_id)))
                 removed += 1
             except Exception:
                 log.exception("quarantine expiry failed for chat %s", member.chat_id)

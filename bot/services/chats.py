@@ -89,7 +89,7 @@ class Chats:
                 teacher = await role_repo.class_teacher(self.db, org.id, class_id)
                 if teacher is not None:
                     if teacher.vk_id is None:
-                        raise UserError(texts.CHAT_LEADER_NOT_LINKED.format(name=teacher.full_name))
+                        raise UserError(texts.leader_not_linked(teacher.full_name))
                     return teacher.person_id, teacher.vk_id
         return await people_repo.id_in_org_by_vk(self.db, org.id, caller.vk_id), caller.vk_id
 
@@ -127,7 +127,7 @@ class Chats:
             peer_id, added = await self.gateway.create_chat(sorted({leader_vk, caller.vk_id}), title)
         except (VkCannotMessage, VkContactNotFound):
             name = await self.vk_name(leader_vk)
-            raise UserError(texts.CHAT_LEADER_CANNOT_BE_ADDED.format(name=name)) from None
+            raise UserError(texts.leader_cannot_be_added(name, await self._full_name(leader_id))) from None
         chat, _ = await chat_repo.ensure(self.db, peer_id, added_by=caller.vk_id, now=self.now())
         await chat_repo.set_admin(self.db, chat.id, True, now=self.now())
         link = await self._apply_preset(chat, org, request, class_id, leader_id, title)
@@ -138,7 +138,7 @@ class Chats:
             title=title, link=link,
             share=texts.CHAT_LINK_SHARE if request.preset.link_shareable else texts.CHAT_LINK_PRIVATE)
         if leader_vk not in added:
-            answer += "\n" + texts.CHAT_LEADER_CANNOT_BE_ADDED.format(name=await self.vk_name(leader_vk))
+            answer += "\n" + texts.leader_cannot_be_added(await self.vk_name(leader_vk), await self._full_name(leader_id))
         return answer
 
     async def _record_known_member(self, chat_id: int, vk_id: int, *, admitted_by: int | None) -> None:
@@ -231,3 +231,12 @@ class Chats:
     async def vk_name(self, vk_id: int) -> str:
         """The person's name in a text the bot will send (filled in when it is sent)."""
         return self.names.placeholder(vk_id)
+
+    async def _full_name(self, person_id: int | None) -> str | None:
+        person = await people_repo.get(self.db, person_id) if person_id else None
+        return person.full_name if person else None
+
+    def known_name(self, vk_id: int) -> str | None:
+        """The person's VK name if the bot showed it recently (no VK call): what words that agree
+        with the person's gender are chosen by; None when unknown (a neutral wording then)."""
+        return self.names.cached(vk_id)

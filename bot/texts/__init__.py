@@ -8,7 +8,29 @@ reviewed and changed in one place:
 - ``reports``: participation reports.
 
 Code and identifiers are English; only these strings are Russian.
+
+A text about a person agrees with their gender: ``gendered`` picks the form, and the functions
+below (``enrolled``, ``role_linked`` ...) build such texts. Never «(а)» forms.
 """
+
+from __future__ import annotations
+
+from bot.domain.names import Gender, gender_of
+
+
+def gendered(who: str | bool | None, masc: str, fem: str, neutral: str | None = None) -> str:
+    """The form that agrees with the person. ``who`` is a full name («Иванова Мария Петровна»,
+    «Вера Петрова»), or whether the person is female (True / False / None = unknown). When the
+    gender is unknown: ``neutral`` if given, else ``masc`` (the generic form)."""
+    found: Gender | None
+    if isinstance(who, bool):
+        found = "f" if who else "m"
+    else:
+        found = gender_of(who)
+    if found is None:
+        return masc if neutral is None else neutral
+    return fem if found == "f" else masc
+
 
 # -- configuration and CLI -------------------------------------------------------------
 CONFIG_NOT_FOUND = "Ошибка конфигурации: файл {path} не найден. Укажите путь в --config или ZAVUCH_CONFIG."
@@ -201,7 +223,17 @@ ROLE_LINK_TAKEN = (
     "если аккаунт сменился, пусть человек получит новый код (/коды) или обратитесь к администратору платформы."
 )
 ROLE_IMPORT_FORBIDDEN = "Вы не можете выдавать или снимать роль «{role}» ({names}) — это делает администратор школы."
-ROLE_LINKED = "Готово: {name} из списков «{org}» привязан(а) к vk.com/id{vk_id}."
+ROLE_LINKED = "Готово: {name} из списков «{org}» {linked} к vk.com/id{vk_id}."
+
+
+ROLE_LINKED_NEUTRAL = "Готово: запись «{name}» из списков «{org}» привязана к vk.com/id{vk_id}."
+
+
+def role_linked(name: str, org: str, vk_id: int) -> str:
+    linked = gendered(name, "привязан", "привязана", "")
+    if not linked:
+        return ROLE_LINKED_NEUTRAL.format(name=name, org=org, vk_id=vk_id)
+    return ROLE_LINKED.format(name=name, org=org, vk_id=vk_id, linked=linked)
 ROLE_LINK_NOT_FOUND = "В списках «{org}» нет «{name}». Проверьте ФИО или загрузите списки (/импорт)."
 ROLE_LINK_AMBIGUOUS = "В списках «{org}» несколько человек с именем «{name}»: {options}. Добавьте класс."
 
@@ -230,10 +262,16 @@ PENDING_RECHECK_SNACK = "Данные изменились — проверьт�
 ROSTER_NEED_NAME_CLASS = "Укажите ФИО и класс."
 ROSTER_STUDENT_NOT_FOUND = "В «{org}» нет ученика «{name}»{cls}. Проверьте ФИО (как в списках) и класс."
 ROSTER_PICK = "В «{org}» несколько учеников «{name}». Кого вы имели в виду?"
-ROSTER_ENROLLED = "Зачислен(а): {name}, {cls}. Коды привязки для класса: /коды {cls}"
+ROSTER_ENROLLED = "Зачисление: {name}, {cls}. Коды привязки для класса: /коды {cls}"
+ROSTER_ENROLLED_AS = "{done}: {name}, {cls}. Коды привязки для класса: /коды {cls}"
 ROSTER_ALREADY_ENROLLED = "{name} уже учится в {cls}."
-ROSTER_EXPELLED = "Отчислен(а): {name} ({cls}). Из бесед класса ученик и родители будут удалены."
-ROSTER_TRANSFERRED = "Переведён(а): {name}, {old} → {new}. Беседы обновятся: старые уберём, ссылки на новые отправим."
+
+
+def enrolled(name: str, cls: str) -> str:
+    done = gendered(name, "Зачислен", "Зачислена", "")
+    return (ROSTER_ENROLLED_AS if done else ROSTER_ENROLLED).format(done=done, name=name, cls=cls)
+
+
 ROSTER_SAME_CLASS = "{name} уже в {cls} — переводить некуда."
 ROSTER_MODE_SET = "{name}: {mode}."
 ROSTER_MODE_SAME = "{name}: уже {mode}."
@@ -275,11 +313,30 @@ UPKEEP_ALL_GOOD = "• Расхождений не найдено — спаси
 # -- chats -------------------------------------------------------------------------------------
 CHAT_NOT_ALLOWED = "Создавать и привязывать беседу «{type}» могут: {roles}."
 CHAT_NO_LEADER = "У {cls} не назначен классный руководитель. Назначьте: /роль выдать классный руководитель <VK> {cls}"
-CHAT_LEADER_NOT_LINKED = "Ведущий беседы ({name}) ещё не привязал VK. Попросите его написать боту /код или выдайте роль с его VK через /роль."
+CHAT_LEADER_NOT_LINKED = (
+    "{leader} беседы ({name}) ещё не {linked} VK. Попросите {whom} написать боту /код или выдайте роль "
+    "с {whose} VK через /роль."
+)
+
+
+def leader_not_linked(name: str) -> str:
+    return CHAT_LEADER_NOT_LINKED.format(
+        name=name, leader=gendered(name, "Ведущий", "Ведущая"), linked=gendered(name, "привязал", "привязала"),
+        whom=gendered(name, "его", "её"), whose=gendered(name, "его", "её"))
 CHAT_LEADER_CANNOT_BE_ADDED = (
-    "VK не дал добавить {name} в беседу: человек не разрешил сообществу писать ему. Попросите его "
+    "VK не дал добавить {name} в беседу: {who} не {allowed} сообществу писать {to_whom}. Попросите {whom} "
     "открыть сообщество и написать любое сообщение (или нажать «Разрешить сообщения»), затем повторите команду."
 )
+
+
+def leader_cannot_be_added(name: str, known: str | None = None) -> str:
+    """``name`` as shown (a placeholder filled when sent), ``known`` the roster's full name."""
+    g = known or name
+    return CHAT_LEADER_CANNOT_BE_ADDED.format(
+        name=name, who=gendered(g, "он", "она", "человек"), allowed=gendered(g, "разрешил", "разрешила"),
+        to_whom=gendered(g, "ему", "ей"), whom=gendered(g, "его", "её"))
+
+
 CHAT_CREATED = "Беседа «{title}» создана. Ссылка-приглашение: {link}\n{share}"
 CHAT_LINK_SHARE = "Ссылку можно рассылать участникам — я проверю каждого вошедшего по спискам."
 CHAT_LINK_PRIVATE = "Ссылку не публикуйте: участники получат её от бота лично после привязки кода."
@@ -307,9 +364,23 @@ BUTTON_ADMIT = "Допустить"
 BUTTON_EXCLUDE = "Исключить"
 ALERT_HANDLED = "\n\n✔ {action}: {who}"
 ALERT_ALREADY = "Уже решено: {action}"
-ACTION_ADMITTED = "допущен"
-ACTION_EXCLUDED = "исключён"
-QUARANTINE_EXPIRED = "{name} удалён: модератор не подтвердил участие вовремя."
+QUARANTINE_EXPIRED = "{name} {removed}: модератор не подтвердил участие вовремя."
+
+
+def admitted(name: str | None) -> str:
+    """The alert's outcome and the moderator's snackbar: «допущена» about Вера."""
+    return gendered(name, "допущен", "допущена", "допуск")
+
+
+def excluded(name: str | None) -> str:
+    return gendered(name, "исключён", "исключена", "исключение")
+
+
+def quarantine_expired(name: str, known: str | None = None) -> str:
+    """``name`` as shown (may be a placeholder filled when sent), ``known`` the name if known now,
+    for the gender; unknown: «Участник … удалён» agrees with the noun."""
+    removed = gendered(known or name, "удалён", "удалена", "")
+    return QUARANTINE_EXPIRED.format(name=name if removed else f"Участник {name}", removed=removed or "удалён")
 LINKS_FOR_YOU = "Ваши беседы:\n{lines}"
 LINK_LINE = "• {title}: {link}"
 LINK_RESET = "Старая ссылка больше не работает. Новая: {link}"

@@ -49,6 +49,12 @@ class Names:
             self._cache.popitem(last=False)
         return name
 
+    def cached(self, vk_id: int) -> str | None:
+        """The name if it is already known (shown recently), without asking VK: for the words
+        that must agree with it («допущена»), decided when VK must not be waited for."""
+        cached = self._cache.get(vk_id)
+        return cached[0] if cached is not None and cached[1] > self._monotonic() else None
+
     @staticmethod
     def placeholder(vk_id: int) -> str:
         return f"{_OPEN}name:{int(vk_id)}{_CLOSE}"

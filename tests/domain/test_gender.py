@@ -7,9 +7,10 @@ from bot.domain.gender import female, pick
     ("name", "expected"),
     [("Иванова Мария Петровна", True), ("Иванов Пётр Сергеевич", False), ("Кузьмина Анна Ильинична", True),
      ("Петров Глеб Ильич", False), ("Алиева Лейла Рашид кызы", True), ("Мамедов Эльчин Рашид оглы", False),
-     ("Иванова Мария", None), ("Никита", None), ("", None), (None, None)],
+     ("Иванова Мария", True), ("Вера Петрова", True), ("Петров Никита", False), ("Саша Ким", None),
+     ("Черных Саша", None), ("", None), (None, None)],
 )
-def test_gender_comes_from_the_patronymic_only(name, expected):
+def test_gender_comes_from_the_patronymic_then_the_name(name, expected):
     assert female(name) is expected
 
 

@@ -23,3 +23,52 @@ def test_place(line, sheet, text):
 def test_lower_first():
     assert lower_first("Не понял") == "не понял"
     assert lower_first("") == ""
+
+
+# -- grammar by gender ------------------------------------------------------------------------------
+
+from bot import texts  # noqa: E402
+from bot.domain.names import gender_of  # noqa: E402
+
+
+@pytest.mark.parametrize(
+    ("name", "gender"),
+    [("Иванова Мария Петровна", "f"), ("Иванов Пётр Сергеевич", "m"), ("Кузьмина Анна Ильинична", "f"),
+     ("Алиева Лейла Рашид кызы", "f"), ("Мамедов Эльчин Рашид оглы", "m"),
+     # no patronymic (VK names, short roster rows): first names and surname endings
+     ("Вера Петрова", "f"), ("Петрова Вера", "f"), ("Шевчук Мария", "f"), ("Шевчук Иван", "m"),
+     ("Никита Ким", "m"), ("Толстая Ольга", "f"), ("Троицкий Лев", "m"), ("Данелия Георгий", "m"),
+     ("Незнакомый Человек", "m"),
+     # unsure: nothing is guessed
+     ("Саша Ким", None), ("Женя Черных", None), ("Черных Седых", None), ("Ким", None), ("", None), (None, None)],
+)
+def test_gender_of(name, gender):
+    assert gender_of(name) == gender
+
+
+def test_gendered_helper():
+    assert texts.gendered("Вера Петрова", "допущен", "допущена") == "допущена"
+    assert texts.gendered("Пётр Родителев", "допущен", "допущена") == "допущен"
+    assert texts.gendered(True, "он", "она") == "она" and texts.gendered(False, "он", "она") == "он"
+    assert texts.gendered("Саша Ким", "допущен", "допущена", "допуск") == "допуск"
+    assert texts.gendered(None, "допущен", "допущена") == "допущен"  # the generic form
+
+
+def test_person_texts_agree_with_the_person():
+    assert texts.admitted("Вера Петрова") == "допущена" and texts.admitted("Пётр Родителев") == "допущен"
+    assert texts.excluded("Вера Петрова") == "исключена" and texts.admitted(None) == "допуск"
+    woman = texts.leader_not_linked("Сидорова Анна Павловна")
+    assert woman.startswith("Ведущая беседы") and "не привязала" in woman and "Попросите её" in woman
+    assert "его" not in woman
+    man = texts.leader_not_linked("Сидоров Павел Иванович")
+    assert man.startswith("Ведущий беседы") and "не привязал VK" in man and "Попросите его" in man
+    assert "Попросите её" in texts.leader_cannot_be_added("\ue000name:5\ue001", "Сидорова Анна Павловна")
+    unknown = texts.leader_cannot_be_added("\ue000name:5\ue001")
+    assert "человек не разрешил сообществу писать ему. Попросите его" in unknown  # agrees with «человек»
+    assert texts.enrolled("Иванова Мария", "5А").startswith("Зачислена: Иванова Мария, 5А")
+    assert texts.enrolled("Иванов Пётр", "5А").startswith("Зачислен: Иванов Пётр, 5А")
+    assert texts.role_linked("Иванова Мария Петровна", "Школа", 5).startswith("Готово: Иванова Мария Петровна из")
+    assert "привязана к vk.com/id5" in texts.role_linked("Иванова Мария Петровна", "Школа", 5)
+    assert texts.role_linked("Ким Саша", "Школа", 5).startswith("Готово: запись «Ким Саша»")
+    assert texts.quarantine_expired("Вера Петрова").startswith("Вера Петрова удалена:")
+    assert texts.quarantine_expired("\ue000name:5\ue001").startswith("Участник \ue000name:5\ue001 удалён:")
