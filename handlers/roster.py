@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from vkbottle.bot import BotLabeler, Message
+from vkbottle.dispatch.rules import ABCRule
 
 from bot import texts
 from bot.runtime.app import App
@@ -13,20 +15,68 @@ from bot.domain.errors import UserError
 from bot.repo import orgs as org_repo
 from bot.repo import pending as pending_repo
 from bot.repo import people as people_repo
+from bot.domain.roster_template import template_csv, template_xlsx
+from bot.repo.orgs import Org
 from bot.repo.pending import Pending
-from bot.services.access import Caller
+from bot.services.access import Caller, allowed_somewhere
 from bot.services.roster import MAX_FILE_BYTES, ROSTER_EXTENSIONS, Reply
+from bot.texts import confirm as ct
 from bot.texts import roster as roster_texts
+from bot.vk.gateway import is_chat_peer
 from bot.vk.errors import VkError, VkFileTooLarge
 from handlers.admin import usage
 from handlers.confirm import confirmer
 from handlers.replies import guarded, reply
-from handlers.rules import CommandRule
+from handlers.rules import CommandRule, parse_message
 
 
 async def send_reply(app: App, message: Message, answer: Reply) -> None:
-    await reply(app, message, answer.text, keyboard=answer.keyboard, attachment=answer.attachment)
+    attachment = await upload_files(app, message.peer_id, answer)
+    await reply(app, message, answer.text, keyboard=answer.keyboard, attachment=attachment)
     await app.hooks.after_roster_change()
+
+
+async def upload_files(app: App, peer_id: int, answer: Reply) -> str | None:
+    """The reply's documents uploaded for ``peer_id``, joined with its own attachment."""
+    docs = [await app.gateway.upload_doc(peer_id, name, content) for name, content in answer.files]
+    return ",".join([a for a in (answer.attachment, *docs) if a]) or None
+
+
+def _extension(doc: Any) -> str:
+    return (doc.ext or doc.title.rsplit(".", 1)[-1]).lower()
+
+
+async def preview_doc(app: App, message: Message, caller: Caller, org: Org, doc: Any) -> None:
+    """Download a roster file sent by the caller and answer with the import preview."""
+    if _extension(doc) not in ROSTER_EXTENSIONS:
+        raise UserError(texts.IMPORT_BAD_EXT.format(name=doc.title))
+    if doc.url is None:  # VK omits it for a document the bot may not read
+        raise UserError(texts.IMPORT_DOWNLOAD_FAILED)
+    try:
+        data = await app.gateway.download(doc.url, limit=MAX_FILE_BYTES)
+    except VkFileTooLarge as exc:
+        raise UserError(roster_texts.file_too_big(exc.limit)) from None
+    except VkError:
+        raise UserError(texts.IMPORT_DOWNLOAD_FAILED) from None
+    answer = await app.services.roster.import_preview(caller, org, doc.title, data, app.now())
+    await send_reply(app, message, answer)
+
+
+class LoneFileRule(ABCRule[Message]):
+    """A private message with a document and no command: a file sent without /импорт."""
+
+    def __init__(self, group_id: int, screen_name: str | None) -> None:
+        self.group_id = group_id
+        self.screen_name = screen_name
+
+    async def check(self, event: Message) -> dict[str, Any] | bool:
+        docs = [a.doc for a in (event.attachments or []) if a.doc is not None]
+        if not docs or is_chat_peer(event.peer_id):
+            return False
+        cmd = parse_message(event, self.group_id, self.screen_name)
+        if cmd is not None and (cmd.spec is not None or cmd.explicit):
+            return False  # a command with a file: its own handler answers
+        return {"doc": docs[0]}
 
 
 def labeler(app: App) -> BotLabeler:
@@ -40,21 +90,25 @@ def labeler(app: App) -> BotLabeler:
         org, _ = await app.services.roster.org_for(caller, cmd.args)
         docs = [a.doc for a in (message.attachments or []) if a.doc is not None]
         if not docs:
-            raise UserError(texts.IMPORT_NEED_FILE)
-        doc = docs[0]
-        ext = (doc.ext or doc.title.rsplit(".", 1)[-1]).lower()
-        if ext not in ROSTER_EXTENSIONS:
-            raise UserError(texts.IMPORT_BAD_EXT.format(name=doc.title))
-        if doc.url is None:  # VK omits it for a document the bot may not read
-            raise UserError(texts.IMPORT_DOWNLOAD_FAILED)
-        try:
-            data = await app.gateway.download(doc.url, limit=MAX_FILE_BYTES)
-        except VkFileTooLarge as exc:
-            raise UserError(roster_texts.file_too_big(exc.limit)) from None
-        except VkError:
-            raise UserError(texts.IMPORT_DOWNLOAD_FAILED) from None
-        answer = await app.services.roster.import_preview(caller, org, doc.title, data, app.now())
-        await send_reply(app, message, answer)
+            templates = Reply(ct.IMPORT_TEMPLATES, files=((ct.TEMPLATE_XLSX, template_xlsx()),
+                                                          (ct.TEMPLATE_CSV, template_csv())))
+            await reply(app, message, templates.text, attachment=await upload_files(app, message.peer_id, templates))
+            return
+        await preview_doc(app, message, caller, org, docs[0])
+
+    @bl.private_message(LoneFileRule(g, s))
+    @guarded
+    async def lone_file(message: Message, app: App, doc: Any) -> None:
+        """A spreadsheet sent alone by someone who keeps a school's lists is an import."""
+        if _extension(doc) not in ROSTER_EXTENSIONS:
+            await reply(app, message, ct.FILE_NOT_SPREADSHEET.format(name=doc.title))
+            return
+        caller = await app.access.caller(message.from_id)
+        if not allowed_somewhere(caller, "roster_manage"):
+            await reply(app, message, ct.FILE_NOT_FOR_YOU)
+            return
+        org, _ = await app.services.roster.org_for(caller, message.text or "")
+        await preview_doc(app, message, caller, org, doc)
 
     async def simple(message: Message, app: App, cmd: Command, key: str, method) -> None:
         caller = await app.access.caller(message.from_id)
@@ -101,9 +155,9 @@ def labeler(app: App) -> BotLabeler:
 
 @confirmer("import", capability="roster_manage")
 async def apply_import(app: App, caller: Caller, action: Pending, payload: dict[str, Any]) -> Reply:
-    if payload.get("do") != "apply":
+    if payload.get("do") not in ("apply", "scoped"):
         return Reply(texts.PENDING_GONE)
-    result = await app.services.roster.import_apply(caller, action, app.now())
+    result = await app.services.roster.import_apply(caller, action, app.now(), scoped=payload.get("do") == "scoped")
     await app.hooks.after_roster_change()
     return result
 
@@ -113,6 +167,24 @@ async def apply_new_year(app: App, caller: Caller, action: Pending, payload: dic
     if payload.get("do") != "apply":
         return Reply(texts.PENDING_GONE)
     result = await app.services.roster.new_year_apply(caller, action, app.now())
+    await app.hooks.after_roster_change()
+    return result
+
+
+@confirmer("expel", capability="roster_manage")
+async def apply_expel(app: App, caller: Caller, action: Pending, payload: dict[str, Any]) -> Reply:
+    if payload.get("do") != "apply":
+        return Reply(texts.PENDING_GONE)
+    result = await app.services.roster.expel_apply(caller, action, app.now())
+    await app.hooks.after_roster_change()
+    return result
+
+
+@confirmer("transfer", capability="roster_manage")
+async def apply_transfer(app: App, caller: Caller, action: Pending, payload: dict[str, Any]) -> Reply:
+    if payload.get("do") != "apply":
+        return Reply(texts.PENDING_GONE)
+    result = await app.services.roster.transfer_apply(caller, action, app.now())
     await app.hooks.after_roster_change()
     return result
 
@@ -130,4 +202,5 @@ async def apply_pick(app: App, caller: Caller, action: Pending, payload: dict[st
         return Reply(texts.PENDING_GONE)
     result = await app.services.roster.run_op(caller, org, person, action.payload, app.now())
     await app.hooks.after_roster_change()
-    return result
+    # an expulsion or a transfer of the one picked is a question of its own, not a change yet
+    return replace(result, snack=ct.PICKED_SNACK) if result.keyboard is not None else result

@@ -29,7 +29,8 @@ from bot.domain.roster_types import (
 )
 
 __all__ = [
-    "CurrentPerson", "ImportPlan", "RosterSnapshot", "apply_to_snapshot", "format_preview", "plan_import",
+    "CurrentPerson", "ImportPlan", "RosterSnapshot", "apply_to_snapshot", "file_classes", "format_preview",
+    "outside_classes", "plan_import",
 ]
 
 # Roles an import may take away from a listed staff member. The school admin role is only ever
@@ -43,12 +44,16 @@ MASS_EXPEL_MIN = 5
 
 def plan_import(
     parsed: ParsedRoster, current: RosterSnapshot, *, scope: Iterable[str] = ALL_SCOPES,
+    only_file_classes: bool = False,
 ) -> ImportPlan:
-    """``scope`` limits which kinds («students», «parents», «staff») are reconciled."""
+    """``scope`` limits which kinds («students», «parents», «staff») are reconciled.
+    ``only_file_classes``: students of classes the file does not list are left as they are
+    (nobody outside those classes is expelled); a student listed in the file is still matched
+    wherever they are now (a move into a listed class)."""
     scope = frozenset(scope)
     if not scope <= ALL_SCOPES:
         raise ValueError(f"unknown scope {sorted(scope - ALL_SCOPES)}")
-    planner = _Planner(current)
+    planner = _Planner(current, file_classes(parsed) if only_file_classes else None)
     planner.students(parsed.students if STUDENTS in scope else [])
     if PARENTS in scope:
         planner.parents(parsed.parents)
@@ -81,9 +86,23 @@ def _role_order(spec: RoleSpec) -> tuple[str, str, str]:
     return spec.role, str(spec.class_name or ""), spec.subject or ""
 
 
+def file_classes(parsed: ParsedRoster) -> frozenset[ClassName]:
+    """The classes the file's students are in."""
+    return frozenset(row.class_name for row in parsed.students if row.class_name is not None)
+
+
+def outside_classes(parsed: ParsedRoster, current: RosterSnapshot) -> list[CurrentPerson]:
+    """Students of the school in classes the file does not list (when it lists students)."""
+    listed = file_classes(parsed)
+    if not listed:
+        return []
+    return [p for p in current.of_kind(STUDENT) if p.class_name not in listed]
+
+
 class _Planner:
-    def __init__(self, current: RosterSnapshot) -> None:
+    def __init__(self, current: RosterSnapshot, keep_outside: frozenset[ClassName] | None = None) -> None:
         self.current = current
+        self.keep_outside = keep_outside  # expel only students of these classes (None: anyone)
         self.problems: list[Problem] = []
         self.warnings: list[str] = []
         self.ops: dict[type, list[Operation]] = defaultdict(list)
@@ -144,7 +163,8 @@ class _Planner:
             self.result_students.append(_Student(ref, row.name_key, row.class_name))
             self.counts[STUDENTS]["added"] += 1
         for person in persons_left:
-            if self.students_reconciled:
+            outside = self.keep_outside is not None and person.class_name not in self.keep_outside
+            if self.students_reconciled and not outside:
                 self._op(ExpelStudent(person.person_id, person.display_name, person.class_name))
                 self.counts[STUDENTS]["expelled"] += 1
             else:

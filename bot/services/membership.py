@@ -4,6 +4,7 @@ belong to and send them links to their new ones; a weekly check compares VK with
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 import secrets
 from dataclasses import dataclass, field
@@ -26,6 +27,7 @@ from bot.repo.chats import Chat
 from bot.services import eligibility
 from bot.services.eligibility import Verdict
 from bot.services.notify import Notifier
+from bot.texts import confirm as ct
 from bot.vk.errors import VkChatGone, VkNoChatRights
 from bot.vk.gateway import VkGateway
 
@@ -65,6 +67,7 @@ class Plan:
     removals: list[tuple[Chat, int]] = field(default_factory=list)  # (chat, vk_id)
     links: dict[int, list[Chat]] = field(default_factory=dict)  # vk_id -> chats to join
     renames: list[tuple[Chat, str]] = field(default_factory=list)
+    reasons: dict[int, list[str]] = field(default_factory=dict)  # vk_id -> what changed, in plain words
 
 
 class Membership:
@@ -172,6 +175,8 @@ class Membership:
                                                                 school=school or "")))
                 continue
             lookup = present if event["kind"] in LEAVING_KINDS else None
+            if lookup is not None:
+                await self._reasons(event, plan)
             for person_id in await self._affected(event):
                 if (person_id, lookup is not None) not in seen:
                     seen.add((person_id, lookup is not None))
@@ -185,6 +190,36 @@ class Membership:
                 await people_repo.consume_events(self.db, [e["id"] for e in events], now)
         return len(events)
 
+    async def _reasons(self, event: dict, plan: Plan) -> None:
+        """What happened, for the child and each parent: the first line of their notice."""
+        child = await people_repo.get(self.db, event["person_id"]) if event["person_id"] else None
+        if child is None or child.kind != "student":
+            return
+        school = await org_repo.name_of(self.db, event["org_id"]) or ""
+        old = await people_repo.class_name_of(self.db, event["from_class_id"]) if event["from_class_id"] else None
+        new = await people_repo.class_name_of(self.db, event["to_class_id"]) if event["to_class_id"] else None
+        for person_id in await self._affected(event):
+            person = await people_repo.get(self.db, person_id)
+            if person is None or person.vk_id is None:
+                continue
+            own = person_id == child.id
+            kind = event["kind"]
+            if kind == "transfer" and new is not None:
+                text = (ct.notice_transfer_self(_str(old), str(new)) if own
+                        else ct.notice_transfer_parent(child.full_name, _str(old), str(new)))
+            elif kind == "expel":
+                text = ct.notice_expel_self(school) if own else ct.notice_expel_parent(child.full_name, school)
+            elif kind == "graduate":
+                text = ct.notice_graduate(child.full_name, school)
+            elif kind == "mode":
+                mode = json.loads(event.get("details") or "{}").get("to")
+                text = ct.notice_mode(child.full_name, texts.MODE_NAMES.get(mode, "")) if mode else ct.NOTICE_FALLBACK
+            else:
+                continue
+            reasons = plan.reasons.setdefault(person.vk_id, [])
+            if text not in reasons:
+                reasons.append(text)
+
     async def _class_chats(self, class_id: int | None) -> list[Chat]:
         if class_id is None:
             return []
@@ -194,18 +229,28 @@ class Membership:
         """Record the plan: removals (a chat where the bot lost its rights is reported by the
         action runner, and the next membership check finishes the job), renames, notices."""
         assert self.admission is not None
+        left: dict[int, list[Chat]] = {}
         for chat, vk_id in plan.removals:
             await self.admission.remove(chat, vk_id, reason="roster", actor=0, lane=Lane.BULK)
-            await self.notifier.send(vk_id, texts.MOVE_REMOVED.format(title=chat.title, reason="изменились списки школы"),
-                                     lane=Lane.BULK)
+            left.setdefault(vk_id, []).append(chat)
         for chat, title in plan.renames:
             if title != chat.title:
                 await self.notifier.effects.retitle(chat.peer_id, title, chat_id=chat.id)
                 await chat_repo.set_title(self.db, chat.id, title)
-        for vk_id, chats in plan.links.items():
-            unique = {c.id: c for c in chats}.values()
-            lines = "\n".join(texts.LINK_LINE.format(title=c.title, link=c.invite_link) for c in unique)
-            await self.notifier.send(vk_id, texts.LINKS_FOR_YOU.format(lines=lines))
+        # one notice per person: what changed, which chats they left, the links of their new ones
+        for vk_id in dict.fromkeys([*left, *plan.links]):
+            joins = list({c.id: c for c in plan.links.get(vk_id, [])}.values())
+            lines = "\n".join(texts.LINK_LINE.format(title=c.title, link=c.invite_link) for c in joins)
+            reasons = plan.reasons.get(vk_id, [])
+            if not reasons and vk_id not in left:
+                await self.notifier.send(vk_id, texts.LINKS_FOR_YOU.format(lines=lines))
+                continue
+            parts = [" ".join(reasons) or ct.NOTICE_FALLBACK]
+            if vk_id in left:
+                parts.append(ct.notice_left([c.title for c in left[vk_id]]))
+            if joins:
+                parts.append(ct.NOTICE_JOIN.format(lines=lines))
+            await self.notifier.send(vk_id, "\n".join(parts), lane=Lane.BULK if not joins else Lane.NORMAL)
 
     # -- rights -------------------------------------------------------------------------
 
@@ -356,6 +401,10 @@ class Membership:
             except Exception:
                 log.exception("reconciliation failed for chat %s", chat_id)
         return count
+
+
+def _str(value: object | None) -> str | None:
+    return None if value is None else str(value)
 
 
 def _names(vk_ids: list[int]) -> str:

@@ -15,11 +15,12 @@ from bot.domain import file_tables
 from bot.domain.names import clean_display_name, has_control_chars, normalize_name
 from bot.domain.promotion import plan_promotion
 from bot.domain.roster_file import parse_roster
-from bot.domain.roster_plan import format_preview, plan_import
+from bot.domain.roster_plan import file_classes, format_preview, outside_classes, plan_import
+from bot.domain.roster_preview import count_lines, expelled_names
 from bot.domain.roster_types import ParsedRoster
 from bot.domain.errors import UserError
-from bot.domain.roster_ops import AddStaff, GrantRole, ImportPlan, RevokeRole, RosterSnapshot
-from bot.services import eligibility
+from bot.domain.roster_ops import AddStaff, ExpelStudent, GrantRole, ImportPlan, RevokeRole, RosterSnapshot
+from bot.services import eligibility, roster_effects
 from bot.repo import orgs as org_repo
 from bot.repo import pending as pending_repo
 from bot.repo import people as people_repo
@@ -27,6 +28,7 @@ from bot.repo.orgs import Org
 from bot.repo.people import Person
 from bot.services.access import ROLE_NAMES_RU, Caller, may_grant
 from bot.services.orgs import Orgs
+from bot.texts import confirm as ct
 from bot.texts import roster as roster_texts
 from bot.vk.keyboards import Button, inline
 
@@ -47,6 +49,16 @@ class Reply:
     text: str
     keyboard: str | None = None
     attachment: str | None = None
+    snack: str | None = None  # after a button press: the snackbar, when not the default
+    files: tuple[tuple[str, bytes], ...] = ()  # documents the handler uploads and attaches
+
+
+def question_keyboard(action_id: int, label: str, color: str = "negative") -> str:
+    """One button that does what the question says, and «Отменить»."""
+    return inline([[
+        Button(label, {"a": "pa", "id": action_id, "do": "apply"}, color),
+        Button(texts.BUTTON_CANCEL, {"a": "pa", "id": action_id, "do": "cancel"}),
+    ]])
 
 
 def confirm_keyboard(action_id: int) -> str:
@@ -70,9 +82,23 @@ def split_name_class(args: str, *, class_required: bool) -> tuple[str, ClassName
     return name, cls
 
 
-def _plan_and_preview(parsed: ParsedRoster, snapshot: RosterSnapshot) -> tuple[ImportPlan, str]:
-    plan = plan_import(parsed, snapshot)
+def _plan_and_preview(parsed: ParsedRoster, snapshot: RosterSnapshot,
+                      only_file_classes: bool = False) -> tuple[ImportPlan, str]:
+    plan = plan_import(parsed, snapshot, only_file_classes=only_file_classes)
     return plan, format_preview(plan)
+
+
+def _summary(plan: ImportPlan) -> str:
+    """«Ученики: новых 4; Родители: новых 2» — what was applied, from the plan's counts."""
+    return "; ".join(line.rstrip(".") for line in count_lines(plan)) or "—"
+
+
+def _names_csv(names: list[str]) -> bytes:
+    rows = [";".join(ct.EXPELLED_FILE_HEADERS)]
+    for entry in names:
+        name, _, cls = entry.rpartition(" (")
+        rows.append(f"{name};{cls.rstrip(')')}")
+    return ("\n".join(rows) + "\n").encode("utf-8-sig")
 
 
 class Roster:
@@ -88,10 +114,11 @@ class Roster:
         async with self._parsing:
             return await asyncio.to_thread(parse_roster, data, filename)
 
-    async def _plan(self, parsed: ParsedRoster, org_id: int) -> tuple[RosterSnapshot, ImportPlan, str]:
+    async def _plan(self, parsed: ParsedRoster, org_id: int, *,
+                    only_file_classes: bool = False) -> tuple[RosterSnapshot, ImportPlan, str]:
         """The school as committed now, and the plan and preview of the file against it."""
         snapshot = await people_repo.snapshot(self.db, org_id)
-        plan, preview = await asyncio.to_thread(_plan_and_preview, parsed, snapshot)
+        plan, preview = await asyncio.to_thread(_plan_and_preview, parsed, snapshot, only_file_classes)
         return snapshot, plan, preview
 
     async def org_for(self, caller: Caller, args: str) -> tuple[Org, str]:
@@ -132,47 +159,84 @@ class Roster:
             return Reply(f"{preview}\n\n{forbidden}\n{texts.IMPORT_HAS_PROBLEMS}")
         if not plan.has_changes:
             return Reply(preview)
-        action_id = await pending_repo.create(
-            self.db, kind="import", vk_id=caller.vk_id, org_id=org.id, now=now,
-            payload={"filename": filename, "data": base64.b64encode(data).decode(), "preview": preview},
-        )
-        return Reply(f"{preview}\n\n{texts.IMPORT_CONFIRM}", confirm_keyboard(action_id))
+        payload = {"filename": filename, "data": base64.b64encode(data).decode(),
+                   "what": ct.what_import(filename)}
+        return await self._offer(caller, org.id, parsed, plan, preview, payload, now)
 
-    async def import_apply(self, caller: Caller, action: pending_repo.Pending, now: int) -> Reply:
+    async def _offer(self, caller: Caller, org_id: int, parsed: ParsedRoster, plan: ImportPlan, preview: str,
+                     payload: dict, now: int, *, prefix: str = "") -> Reply:
+        """The question before applying: what the file changes, by name whom it expels; when the
+        file lists only some classes and applying it whole would expel the others, applying only
+        the file's classes comes first and the whole file is a red button saying what it does."""
+        scoped_plan, scoped_preview = None, None
+        outside = {p.person_id for p in outside_classes(parsed, await people_repo.snapshot(self.db, org_id))}
+        if any(isinstance(op, ExpelStudent) and op.person_id in outside for op in plan.operations):
+            _, scoped_plan, scoped_preview = await self._plan(parsed, org_id, only_file_classes=True)
+            if not scoped_plan.ok or await self.forbidden_roles(caller, org_id, scoped_plan):
+                scoped_plan, scoped_preview = None, None
+        expelled = expelled_names(plan)
+        files: tuple[tuple[str, bytes], ...] = ()
+        if len(expelled) > roster_texts.PREVIEW_NAMES_SHOWN:
+            files = ((ct.EXPELLED_FILE_NAME, _names_csv(expelled)),)
+        action_id = await pending_repo.create(
+            self.db, kind="import", vk_id=caller.vk_id, org_id=org_id, now=now,
+            payload={**payload, "preview": preview, "scoped_preview": scoped_preview},
+        )
+        full_label = ct.button_full(len(expelled)) if expelled else texts.BUTTON_APPLY
+        full = Button(full_label, {"a": "pa", "id": action_id, "do": "apply"}, "negative" if expelled else "positive")
+        cancel = Button(texts.BUTTON_CANCEL, {"a": "pa", "id": action_id, "do": "cancel"})
+        if scoped_plan is None or scoped_preview is None:
+            tail = ct.import_expelled(expelled, attached=True) + "\n" if len(expelled) > roster_texts.PREVIEW_NAMES_SHOWN else ""
+            return Reply(f"{prefix}{preview}\n\n{tail}{texts.IMPORT_CONFIRM}", inline([[full, cancel]]), files=files)
+        classes = sorted(str(c) for c in file_classes(parsed))
+        rows = [[full], [cancel]]
+        if scoped_plan.has_changes:
+            rows.insert(0, [Button(ct.BUTTON_SCOPED, {"a": "pa", "id": action_id, "do": "scoped"}, "positive")])
+        text = (f"{prefix}{ct.import_outside_classes(classes, len(outside))}\n\n"
+                f"{ct.SCOPED_TITLE}\n{scoped_preview}\n\n{ct.FULL_TITLE}\n{preview}\n\n{ct.IMPORT_CONFIRM_SCOPED}")
+        return Reply(text, inline(rows), files=files)
+
+    async def import_apply(self, caller: Caller, action: pending_repo.Pending, now: int, *,
+                           scoped: bool = False) -> Reply:
         """Plan again outside the transaction; apply in a short one only if the school is still
-        exactly what was planned against and the preview is still the one the user saw."""
+        exactly what was planned against and the preview is still the one the user saw.
+        ``scoped``: only the classes of the file (nobody outside them is expelled)."""
         fresh = await pending_repo.get(self.db, action.id)
         if fresh is None or fresh.status != "open":
             return Reply(texts.PENDING_GONE)
         assert action.org_id is not None
+        seen = action.payload.get("scoped_preview" if scoped else "preview")
+        if seen is None:
+            return Reply(texts.PENDING_GONE)
         parsed = await self._parse(base64.b64decode(action.payload["data"]), action.payload["filename"])
         for _ in range(APPLY_ATTEMPTS):
-            snapshot, plan, preview = await self._plan(parsed, action.org_id)
-            if not plan.ok or preview != action.payload["preview"]:
-                return await self._import_stale(caller, action, plan, preview, now)
+            snapshot, plan, preview = await self._plan(parsed, action.org_id, only_file_classes=scoped)
+            if not plan.ok or preview != seen:
+                return await self._import_stale(caller, action, parsed, now)
             forbidden = await self.forbidden_roles(caller, action.org_id, plan)
             if forbidden:
                 await pending_repo.claim(self.db, action.id, "cancelled")
                 return Reply(f"{forbidden}\n{texts.IMPORT_HAS_PROBLEMS}")
             applied = await self._apply_if_unchanged(caller, action, snapshot, plan, now)
             if applied is not None:
+                if scoped:
+                    classes = ", ".join(sorted(str(c) for c in file_classes(parsed)))
+                    return Reply(ct.IMPORT_SCOPED_APPLIED.format(classes=classes, summary=_summary(plan)))
                 return applied
         return Reply(roster_texts.IMPORT_CHANGING)
 
-    async def _import_stale(self, caller: Caller, action: pending_repo.Pending, plan: ImportPlan, preview: str,
+    async def _import_stale(self, caller: Caller, action: pending_repo.Pending, parsed: ParsedRoster,
                             now: int) -> Reply:
         """The school changed since the preview: never apply what the user did not see."""
         assert action.org_id is not None
-        async with self.db.transaction():
-            if not await pending_repo.claim(self.db, action.id, "cancelled"):
-                return Reply(texts.PENDING_GONE)
-            if not plan.ok or not plan.has_changes:
-                return Reply(texts.IMPORT_STALE.format(preview=preview))
-            new_id = await pending_repo.create(
-                self.db, kind="import", vk_id=caller.vk_id, org_id=action.org_id, now=now,
-                payload={**action.payload, "preview": preview},
-            )
-        return Reply(texts.IMPORT_STALE.format(preview=preview), confirm_keyboard(new_id))
+        _, plan, preview = await self._plan(parsed, action.org_id)
+        if not await pending_repo.claim(self.db, action.id, "cancelled"):
+            return Reply(texts.PENDING_GONE)
+        if not plan.ok or not plan.has_changes:
+            return Reply(texts.IMPORT_STALE.format(preview=preview))
+        payload = {k: action.payload[k] for k in ("filename", "data", "what") if k in action.payload}
+        return await self._offer(caller, action.org_id, parsed, plan, preview, payload, now,
+                                 prefix=ct.IMPORT_STALE_PREFIX)
 
     async def _apply_if_unchanged(self, caller: Caller, action: pending_repo.Pending, snapshot: RosterSnapshot,
                                   plan: ImportPlan, now: int) -> Reply | None:
@@ -185,9 +249,7 @@ class Roster:
                 return Reply(texts.PENDING_GONE)
             await people_repo.apply_plan(self.db, action.org_id, plan, actor_vk=caller.vk_id, now=now)
             await eligibility.clear_stale_leaders(self.db, action.org_id)
-        preview = action.payload["preview"]
-        summary = preview.split("\n")
-        return Reply(texts.IMPORT_APPLIED.format(summary="; ".join(s.rstrip(".") for s in summary[:-1]) or "—"))
+        return Reply(texts.IMPORT_APPLIED.format(summary=_summary(plan)))
 
     # -- single moves -------------------------------------------------------------------
 
@@ -205,7 +267,7 @@ class Roster:
             return found[0]
         action_id = await pending_repo.create(
             self.db, kind="pick", vk_id=caller.vk_id, org_id=org.id, now=now,
-            payload={**op, "candidates": [p.id for p in found]},
+            payload={**op, "candidates": [p.id for p in found], "what": ct.what_pick(op["op"], name)},
         )
         # VK allows an inline keyboard 6 rows: five people and «Отменить»; more means add the class
         rows = [[Button(f"{p.full_name}, {p.class_name or '—'}", {"a": "pa", "id": action_id, "do": "pick", "p": p.id})]
@@ -214,11 +276,12 @@ class Roster:
         return Reply(texts.ROSTER_PICK.format(org=org.name, name=name), inline(rows))
 
     async def run_op(self, caller: Caller, org: Org, person: Person, op: dict, now: int) -> Reply:
+        """A person was picked: expulsions and transfers still ask (naming whom they touch)."""
         kind = op["op"]
         if kind == "expel":
-            return await self._expel(caller, org, person, now)
+            return await self._ask_expel(caller, org, person, now)
         if kind == "transfer":
-            return await self._transfer(caller, org, person, parse_class(op["to"]), now)
+            return await self._ask_transfer(caller, org, person, parse_class(op["to"]), now)
         if kind == "mode":
             return await self._mode(caller, org, person, op["mode"], now)
         raise ValueError(kind)
@@ -244,7 +307,10 @@ class Roster:
             await people_repo.record_event(self.db, org_id=org.id, kind="enrol", person_id=person_id,
                                            to_class=class_id, actor_vk=caller.vk_id, now=now)
         note = texts.ENROL_NEW_CLASS.format(cls=cls) if new_class else ""
-        return Reply(texts.ROSTER_ENROLLED.format(name=display, cls=cls) + note)
+        return Reply(texts.enrolled(display, str(cls)) + note)
+
+    # An expulsion or a transfer removes the child and the parents from chats at once: both are
+    # asked first, naming the people and the chats, and applied only if nothing changed since.
 
     async def expel(self, caller: Caller, args: str, now: int) -> Reply:
         org, rest = await self.org_for(caller, args)
@@ -252,40 +318,91 @@ class Roster:
         found = await self._pick_student(caller, org, name, cls, {"op": "expel"}, now)
         if isinstance(found, Reply):
             return found
-        if normalize_name(name) != found.name_key:
-            # a partial name matched one student: a destructive action gets a confirmation
-            action_id = await pending_repo.create(self.db, kind="pick", vk_id=caller.vk_id, org_id=org.id, now=now,
-                                                  payload={"op": "expel", "candidates": [found.id]})
-            keyboard = inline([[Button(texts.BUTTON_EXPEL, {"a": "pa", "id": action_id, "do": "pick", "p": found.id},
-                                       "negative"),
-                                Button(texts.BUTTON_CANCEL, {"a": "pa", "id": action_id, "do": "cancel"})]])
-            return Reply(texts.EXPEL_CONFIRM.format(name=found.full_name, cls=found.class_name or "—"), keyboard)
-        return await self._expel(caller, org, found, now)
+        return await self._ask_expel(caller, org, found, now)
 
-    async def _expel(self, caller: Caller, org: Org, person: Person, now: int) -> Reply:
+    async def _ask_expel(self, caller: Caller, org: Org, person: Person, now: int) -> Reply:
+        async def change() -> None:
+            await people_repo.set_status(self.db, person.id, "expelled", now)
+
+        affected = await roster_effects.chat_changes(self.db, person, change)
+        action_id = await pending_repo.create(
+            self.db, kind="expel", vk_id=caller.vk_id, org_id=org.id, now=now,
+            payload={"p": person.id, "class_id": person.class_id,
+                     "what": ct.what_expel(person.full_name, person.class_name)},
+        )
+        text = ct.expel_question(person.full_name, person.class_name, [a.line() for a in affected])
+        return Reply(text, question_keyboard(action_id, ct.BUTTON_EXPEL))
+
+    async def _unchanged_student(self, action: pending_repo.Pending) -> tuple[Org, Person] | Reply:
+        fresh = await pending_repo.get(self.db, action.id)
+        if fresh is None or fresh.status != "open" or action.org_id is None:
+            return Reply(texts.PENDING_GONE)
+        person = await people_repo.get(self.db, int(action.payload["p"]))
+        if person is None or person.status != "active" or person.class_id != action.payload.get("class_id"):
+            await pending_repo.claim(self.db, action.id, "cancelled")
+            return Reply(ct.CHANGED_SINCE)
+        return await self.orgs.db_org(action.org_id), person
+
+    async def expel_apply(self, caller: Caller, action: pending_repo.Pending, now: int) -> Reply:
+        found = await self._unchanged_student(action)
+        if isinstance(found, Reply):
+            return found
+        org, person = found
         async with self.db.transaction():
+            if not await pending_repo.claim(self.db, action.id, "applied"):
+                return Reply(texts.PENDING_GONE)
             await people_repo.set_status(self.db, person.id, "expelled", now)
             await people_repo.record_event(self.db, org_id=org.id, kind="expel", person_id=person.id,
                                            from_class=person.class_id, actor_vk=caller.vk_id, now=now)
-        return Reply(texts.ROSTER_EXPELLED.format(name=person.full_name, cls=person.class_name or "—"))
+        return Reply(ct.expelled(person.full_name, person.class_name))
 
     async def transfer(self, caller: Caller, args: str, now: int) -> Reply:
         org, rest = await self.org_for(caller, args)
         name, cls = split_name_class(rest, class_required=True)
         assert cls is not None
         found = await self._pick_student(caller, org, name, None, {"op": "transfer", "to": str(cls)}, now)
-        return found if isinstance(found, Reply) else await self._transfer(caller, org, found, cls, now)
+        return found if isinstance(found, Reply) else await self._ask_transfer(caller, org, found, cls, now)
 
-    async def _transfer(self, caller: Caller, org: Org, person: Person, cls: ClassName, now: int) -> Reply:
+    async def _ask_transfer(self, caller: Caller, org: Org, person: Person, cls: ClassName, now: int) -> Reply:
         if person.class_name == str(cls):
             return Reply(texts.ROSTER_SAME_CLASS.format(name=person.full_name, cls=cls))
+        new_class = await people_repo.class_id(self.db, org.id, cls) is None
+
+        async def change() -> None:
+            await people_repo.set_class(self.db, person.id, await people_repo.ensure_class(self.db, org.id, cls, now),
+                                        now)
+
+        affected = await roster_effects.chat_changes(self.db, person, change)
+        action_id = await pending_repo.create(
+            self.db, kind="transfer", vk_id=caller.vk_id, org_id=org.id, now=now,
+            payload={"p": person.id, "class_id": person.class_id, "to": str(cls), "new_class": new_class,
+                     "what": ct.what_transfer(person.full_name, person.class_name, str(cls))},
+        )
+        text = ct.transfer_question(person.full_name, person.class_name, str(cls), [a.line() for a in affected])
+        if new_class:
+            existing = [str(c) for _, c in await people_repo.classes(self.db, org.id)]
+            text = ct.transfer_new_class(str(cls), org.name, existing) + text
+        label = ct.button_transfer(str(cls), new_class=new_class)
+        return Reply(text, question_keyboard(action_id, label, "negative" if new_class else "primary"))
+
+    async def transfer_apply(self, caller: Caller, action: pending_repo.Pending, now: int) -> Reply:
+        found = await self._unchanged_student(action)
+        if isinstance(found, Reply):
+            return found
+        org, person = found
+        cls = parse_class(action.payload["to"])
         async with self.db.transaction():
+            if not action.payload.get("new_class") and await people_repo.class_id(self.db, org.id, cls) is None:
+                await pending_repo.claim(self.db, action.id, "cancelled")
+                return Reply(ct.CHANGED_SINCE)  # the class went away (a new year) meanwhile
+            if not await pending_repo.claim(self.db, action.id, "applied"):
+                return Reply(texts.PENDING_GONE)
             new_id = await people_repo.ensure_class(self.db, org.id, cls, now)
             await people_repo.set_class(self.db, person.id, new_id, now)
             await people_repo.record_event(self.db, org_id=org.id, kind="transfer", person_id=person.id,
                                            from_class=person.class_id, to_class=new_id, actor_vk=caller.vk_id,
                                            now=now)
-        return Reply(texts.ROSTER_TRANSFERRED.format(name=person.full_name, old=person.class_name or "—", new=cls))
+        return Reply(ct.transferred(person.full_name, person.class_name, str(cls)))
 
     async def homeschool(self, caller: Caller, args: str, now: int) -> Reply:
         org, rest = await self.org_for(caller, args)
@@ -322,7 +439,8 @@ class Roster:
         lines = [texts.NEWYEAR_LINE.format(old=old, new=new, count=sizes[str(old)]) for old, new in pairs if new]
         graduates = ", ".join(str(old) for old, new in pairs if new is None) or "—"
         action_id = await pending_repo.create(self.db, kind="new_year", vk_id=caller.vk_id, org_id=org.id,
-                                              payload={"classes": [str(c) for _, c in current]}, now=now)
+                                              payload={"classes": [str(c) for _, c in current],
+                                                       "what": ct.WHAT_NEW_YEAR}, now=now)
         text = texts.NEWYEAR_PREVIEW.format(org=org.name, lines="\n".join(lines) or "—", graduates=graduates)
         return Reply(f"{text}\n\n{texts.IMPORT_CONFIRM}", confirm_keyboard(action_id))
 

@@ -269,6 +269,15 @@ PREVIEW_COUNT_LABELS = (
 )
 PREVIEW_NO_CHANGES = "Изменений нет: список совпадает с тем, что уже есть."
 PREVIEW_OK = "Ошибок нет, можно применять."
+PREVIEW_OK_WITH_WARNINGS = "Ошибок в файле нет, но сначала прочитайте предупреждения выше."
+PREVIEW_NAMES_SHOWN = 20
+
+
+def preview_expelled(names: list[str]) -> str:
+    """«Будут отчислены (3): Иванов Пётр (5А), …» — every name up to a limit, then a count."""
+    shown = ", ".join(names[:PREVIEW_NAMES_SHOWN])
+    rest = len(names) - PREVIEW_NAMES_SHOWN
+    return f"Будут отчислены ({len(names)}): {shown}" + (f" и ещё {rest}" if rest > 0 else "") + "."
 
 
 def preview_problems_title(n: int) -> str:

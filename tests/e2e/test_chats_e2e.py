@@ -9,6 +9,7 @@ from bot import texts
 from bot.repo import chats as chat_repo
 from bot.repo import members as member_repo
 from bot.repo import orgs as org_repo
+from tests.e2e.presses import press
 from tests.e2e.seed import NOW, add_staff, add_student, make_school
 
 
@@ -179,8 +180,13 @@ async def test_transfer_moves_student_and_parent_between_class_chats(emu, harnes
     await harness.wait_until(lambda: member_repo.get(harness.db, old.id, a.vk["mom"]))
     mom = a.vk["mom"]
     mark = len(emu.sent(mom))
-    await _create(emu, harness, admin, "/перевести Иванов Петя 5Б")
-    await emu.wait_sent(mom, contains=new.invite_link, since=mark)
+    question = await _create(emu, harness, admin, "/перевести Иванов Петя 5Б")
+    assert "удалю из «5А — родители»; пришлю ссылку в «5Б — родители»" in question.text, question.text
+    await press(emu, admin, question, "Перевести в 5Б", contains="Готово")
+    notice = await emu.wait_sent(mom, contains=new.invite_link, since=mark)
+    # the parent is told in plain words: which class, which chat they left, the new link
+    assert notice.text.startswith("Иванов Петя теперь учится в 5Б (раньше — 5А).\n"), notice.text
+    assert "Я удалил вас из беседы «5А — родители»." in notice.text
     await emu.wait_for(lambda: mom not in emu.chat(old.peer_id).members)
 
     async def removed() -> bool:
@@ -204,8 +210,9 @@ async def test_losing_admin_rights_is_reported_and_retried(emu, harness) -> None
     # the owner (the community) cannot lose rights in vkemu, so make VK refuse removals
     emu.fail_next("messages.removeChatUser", 925, times=100)
     emu.fail_next("execute", 925, times=100)
+    question = await _create(emu, harness, admin, "/отчислить Иванов Петя")
     mark = len(emu.sent(admin))
-    await _create(emu, harness, admin, "/отчислить Иванов Петя")
+    await press(emu, admin, question, "Отчислить", contains="Готово")
     await emu.wait_sent(admin, contains="потерял права", since=mark)
     fresh = await chat_repo.get(harness.db, chat.id)
     assert not fresh.bot_is_admin and fresh.rights_lost_at is not None

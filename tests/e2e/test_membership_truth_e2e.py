@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from bot import texts
 from bot.repo import chats as chat_repo
+from tests.e2e.presses import pending_of
 from bot.repo import members as member_repo
 from bot.repo import people as people_repo
 from tests.e2e.seed import NOW, add_student
@@ -137,7 +138,8 @@ async def test_expel_after_binding_removes_a_student_whose_join_was_never_seen(e
     await harness.db.execute("UPDATE roster_event SET consumed_at = 1")
 
     caller = await harness.app.access.caller(a.vk["admin"])
-    await harness.app.services.roster.expel(caller, "Сидоров Вася", 0)
+    question = await harness.app.services.roster.expel(caller, "Сидоров Вася", 0)
+    await harness.app.services.roster.expel_apply(caller, await pending_of(harness, question), 0)
     assert await harness.app.services.membership.consume_events() == 1
 
     await emu.wait_for(lambda: kid2 not in emu.chat(peer).members)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.repo import chats as chat_repo
+from tests.e2e.presses import pending_of
 from bot.repo import roles as role_repo
 from tests.e2e.seed import add_staff, make_school
 from tests.e2e.test_chats_e2e import _create, _world
@@ -87,7 +88,8 @@ async def test_concurrent_consumers_act_on_each_roster_event_once(emu, harness) 
     await harness.wait_until(lambda: member_repo.get(harness.db, chat.id, a.vk["mom"]))
     await harness.db.execute("UPDATE roster_event SET consumed_at = 1")
     caller = await harness.app.access.caller(admin)
-    await harness.app.services.roster.expel(caller, "Иванов Петя", 0)
+    question = await harness.app.services.roster.expel(caller, "Иванов Петя", 0)
+    await harness.app.services.roster.expel_apply(caller, await pending_of(harness, question), 0)
     membership = harness.app.services.membership
     mark = len(emu.sent(a.vk["mom"]))
     counts = await asyncio.gather(membership.consume_events(), membership.consume_events())

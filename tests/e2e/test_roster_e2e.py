@@ -19,6 +19,7 @@ from bot.repo import people as people_repo
 from bot.repo import roles as role_repo
 from bot.services.access import ROLE_NAMES_RU
 from tests.e2e.conftest import OPERATOR_VK
+from tests.e2e.presses import press
 from vkemu import Emulator
 
 ROSTER = Path(__file__).resolve().parents[1] / "fixtures" / "roster"
@@ -121,8 +122,11 @@ async def test_transfer_codes_and_a_parent_linking_by_code(emu, harness) -> None
     await import_clean(emu, harness, school)
     db = harness.db
 
-    # /перевести moves the student and records the event chat membership will follow
-    answer = await say(emu, school.admin, "/перевести Иванова Мария 7А")
+    # /перевести to a class the school does not have: said so, with the classes it has, and asked
+    question = await say(emu, school.admin, "/перевести Иванова Мария 7А")
+    assert question.text.startswith("В «Школа № 12» нет класса 7А (есть: 5А, 7Б, 11В)"), question.text
+    assert "Иванова Елена Петровна (родитель, VK не привязан" in question.text
+    answer = await press(emu, school.admin, question, "Создать 7А и перевести")
     assert "7Б → 7А" in answer.text, answer.text
     [maria] = await people_repo.find_prefix(db, school.org.id, "иванова мария", kind="student")
     assert maria.class_name == "7А"

@@ -76,12 +76,16 @@ async def test_clean_import_applied_then_reimport_changes_nothing(world) -> None
 async def test_transfer_records_event_and_moves_class(world) -> None:
     admin = await world.staff(world.school_a, "school_admin", 10)
     await world.roster.enrol(admin, "Иванова Мария Петровна 5А", NOW)
+    await world.roster.enrol(admin, "Кто-то Другой 5Б", NOW)  # class 5Б exists
     reply = await world.roster.transfer(admin, "иванова мария 5б", NOW)
-    assert "5А → 5Б" in reply.text
+    assert "5А → 5Б" in reply.text and reply.keyboard is not None  # asked first (issue 11)
+    action_id = json.loads(json.loads(reply.keyboard)["buttons"][0][0]["action"]["payload"])["id"]
+    result = await world.roster.transfer_apply(admin, await pending_repo.get(world.db, action_id), NOW)
+    assert "5А → 5Б" in result.text
     [student] = await people_repo.find_prefix(world.db, world.school_a.id, "иванова мария", kind="student")
     assert student.class_name == "5Б"
     events = [e["kind"] for e in await people_repo.events(world.db, world.school_a.id, pending_only=True)]
-    assert events == ["enrol", "transfer"]
+    assert events == ["enrol", "enrol", "transfer"]
 
 
 async def test_ambiguous_name_is_asked_not_guessed(world) -> None:
