@@ -52,3 +52,37 @@ async def test_an_operator_is_asked_for_the_code_in_the_form_the_command_takes(e
     assert "/отчёт <код>" in answer.text, answer.text
     answer = await say(emu, OPERATOR_VK, "/школа sch12")
     assert answer.text.startswith("Школа № 12 (код sch12"), answer.text
+
+
+async def test_a_woman_let_in_is_admitted_in_the_feminine(emu, harness) -> None:
+    """«допущен» for Вера: the alert's outcome and the moderator's snackbar agree with her."""
+    import json
+
+    from bot.repo import chats as chat_repo
+    from bot.repo import members as member_repo
+    from tests.e2e.test_chats_e2e import _create, _world
+
+    a, _ = await _world(emu, harness)
+    await _create(emu, harness, a.vk["admin"], "/создать родители 5А")
+    chat = (await chat_repo.in_org(harness.db, a.org.id))[0]
+    mod = a.vk["moderator"]
+    for first, last, label, said in (("Вера", "Незнакомова", "Допустить", "допущена"),
+                                     ("Пётр", "Чужой", "Исключить", "исключён")):
+        stranger = emu.add_user(first, last)
+        mark = len(emu.sent(mod))
+        emu.join_by_link(chat.peer_id, stranger)
+        alert = await emu.wait_sent(mod, contains=f"{first} {last}", since=mark)
+        button = next(b for row in alert.keyboard["buttons"] for b in row if b["action"]["label"] == label)
+        snacks = len(emu.snackbars)
+        emu.press_button(mod, mod, alert.cmid, json.loads(button["action"]["payload"]))
+        await emu.wait_for(lambda: emu.snackbars[snacks:])
+        assert emu.snackbars[snacks].event_data["text"] == said
+        await emu.wait_for(lambda: next(m for m in emu.history(mod) if m.cmid == alert.cmid).edits)
+        edited = next(m for m in emu.history(mod) if m.cmid == alert.cmid)
+        assert f"✔ {said}:" in edited.text, edited.text
+
+        async def decided(vk_id=stranger):
+            m = await member_repo.get(harness.db, chat.id, vk_id)
+            return m is not None and m.state in ("member", "removed")
+
+        await harness.wait_until(decided)
