@@ -150,7 +150,8 @@ async def create_app(settings: Settings, *, clock: Clock | None = None, db: Data
     reach = Reach(db, gateway, clock)
     services = Services(
         orgs=orgs,
-        roles=Roles(db, access, orgs, gateway, reach=reach, community=community_ref(group_id, screen_name)),
+        roles=Roles(db, access, orgs, gateway, reach=reach, community=community_ref(group_id, screen_name),
+                    admission=admission),
         roster=Roster(db, orgs),
         linking=Linking(db, settings.bot.code_pepper.get_secret_value().encode(), settings.bot.code_ttl_days,
                         admission=admission, notifier=notifier),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from bot import texts
 from bot.db import Database
@@ -21,6 +22,9 @@ from bot.services.access import ROLE_BY_RU, ROLE_NAMES_RU, Access, Caller, may_g
 from bot.services.orgs import Orgs
 from bot.domain import gender
 from bot.services.reach import Reach
+
+if TYPE_CHECKING:
+    from bot.services.admission import Admission
 from bot.texts import admission as admission_texts
 from bot.vk.errors import VkBadRequest
 from bot.vk.gateway import VkGateway
@@ -88,13 +92,14 @@ ROLE_ORG_KINDS: dict[str, tuple[str, ...]] = {
 
 class Roles:
     def __init__(self, db: Database, access: Access, orgs: Orgs, gateway: VkGateway, *,
-                 reach: Reach | None = None, community: str = "") -> None:
+                 reach: Reach | None = None, community: str = "", admission: Admission | None = None) -> None:
         self.db = db
         self.access = access
         self.orgs = orgs
         self.gateway = gateway
         self.reach = reach  # asked whether the new role holder can receive the bot's messages
         self.community = community
+        self.admission = admission  # a person linked by staff waits in no quarantine either
 
     async def handle(self, caller: Caller, args: str, now: int) -> str:
         cmd = parse_role_command(args)
@@ -251,4 +256,6 @@ class Roles:
             await people_repo.link_vk(self.db, person.id, vk_id, now)
             await people_repo.record_event(self.db, org_id=org.id, kind="link", person_id=person.id, now=now,
                                            details={"by": "staff"})
+            if self.admission is not None:
+                await self.admission.admit_linked(vk_id, now)
         return texts.role_linked(person.full_name, org.name, vk_id)

@@ -311,3 +311,22 @@ async def test_staff_the_bot_cannot_reach_are_named_until_they_write(emu, harnes
     await harness.wait_until(lambda: _reachable(harness, silent))
     card = await _say(emu, admin, "/школа", contains="Списки:")
     assert "Не получают сообщения бота (1): Доступная Роза" in card.text, card.text
+
+
+async def test_linking_by_staff_ends_the_wait_too(emu, harness) -> None:
+    a = await _world(emu, harness)
+    admin = a.vk["admin"]
+    await _say(emu, admin, "/создать родители 5А")
+    chat5 = await _chat(harness, a, "5А — родители")
+    anna = emu.add_user("Анна", "Петрова")
+    emu.join_by_link(chat5.peer_id, anna)
+    await harness.wait_until(lambda: _quarantined(harness, chat5.id, anna))
+    answer = await _say(emu, admin, f"/роль связать vk.com/id{anna} Петрова Анна", contains="привязан")
+    assert MOTHER in answer.text
+    await harness.wait_until(lambda: _member(harness, chat5.id, anna))
+    assert await harness.db.fetchval("SELECT status FROM alert WHERE kind = 'quarantine' AND target_vk = ?",
+                                     (anna,)) == "handled"
+
+
+async def _member(harness, chat_id: int, vk_id: int) -> bool:
+    return await _state(harness, chat_id, vk_id) == "member"
