@@ -110,6 +110,8 @@ class BotSettings(_Table):
 class ModerationSettings(_Table):
     evidence_retention_days: int = Field(default=30, ge=1)
     quarantine_minutes: int = Field(default=24 * 60, ge=1)
+    # a command and the bot's answer in a children's chat are removed: the answer after this long
+    command_cleanup_seconds: int = Field(default=60, ge=1, le=86400)
 
 
 class ReportsSettings(_Table):

@@ -10,7 +10,12 @@ from bot import texts
 from bot.repo import alerts as alert_repo
 from bot.repo import chats as chat_repo
 from bot.runtime.app import App
+from bot.repo.pending import Pending
+from bot.services.access import Caller
+from bot.services.moderation_manual import PICK_KIND
+from bot.services.roster import Reply
 from handlers.buttons import answer_press
+from handlers.confirm import confirmer
 
 
 async def alert_press(app: App, event: MessageEvent, payload: dict[str, Any]) -> None:
@@ -36,3 +41,10 @@ async def alert_press(app: App, event: MessageEvent, payload: dict[str, Any]) ->
         await answer_press(app, event, texts.PENDING_GONE)
         return
     await answer_press(app, event, await handler(alert, obj.user_id, str(payload.get("do", ""))))
+
+
+@confirmer(PICK_KIND, capability="chat_moderate")
+async def apply_pick(app: App, caller: Caller, action: Pending, payload: dict[str, Any]) -> Reply:
+    """«/размут Петров» fitted several people: the one picked gets the command (the caller's
+    rights are checked in that person's chat)."""
+    return Reply(await app.manual.picked(caller, action, int(payload.get("i", -1))))

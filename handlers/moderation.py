@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+import functools
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from vkbottle.bot import BotLabeler, Message
@@ -11,6 +13,10 @@ from vkbottle.bot import BotLabeler, Message
 from bot.texts import moderation as t
 from bot.runtime.app import App
 from bot.domain.commands import Command
+from bot.domain.errors import UserError
+from bot.pipeline.effects import Lane
+from bot.vk.gateway import is_chat_peer
+from policies.settings import STRICT_TYPES as CHILDREN_CHATS
 from bot.services.moderation import Incoming, Moderation
 from bot.services.moderation_manual import ManualModeration
 from handlers.admin import usage
@@ -33,6 +39,38 @@ def _replied(message: Message, key: str) -> Any:
     if replied is None:
         raise usage(key, t.NEED_REPLY)
     return replied
+
+
+async def answer(app: App, message: Message, text: str, *, keyboard: str | None = None) -> None:
+    """Answer a command. In a children's chat nothing of moderation stays on show: the command
+    message is deleted at once and the answer after ``moderation.command_cleanup_seconds`` (a
+    delayed deletion the action runner performs, surviving restarts). Elsewhere: a reply."""
+    chat = await chat_of(message, app.db) if is_chat_peer(message.peer_id) else None
+    if chat is None or chat.type not in CHILDREN_CHATS:
+        await reply(app, message, text, keyboard=keyboard)
+        return
+    if message.conversation_message_id:
+        await app.effects.delete(message.peer_id, [message.conversation_message_id], chat_id=chat.id,
+                                 lane=Lane.NORMAL)
+    await app.notifier.send(message.peer_id, text, keyboard=keyboard,
+                            delete_after=app.settings.moderation.command_cleanup_seconds)
+
+
+def cleaned(func: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
+    """Under ``guarded``: a refusal (bad input, no rights) is answered like any answer, so in a
+    children's chat it is cleaned up too; its writes are undone first."""
+
+    @functools.wraps(func)
+    async def wrapper(message: Message, *args: Any, **kwargs: Any) -> Any:
+        app: App = kwargs["app"]
+        try:
+            async with app.db.savepoint():
+                return await func(message, *args, **kwargs)
+        except UserError as exc:
+            await answer(app, message, exc.message)
+        return None
+
+    return wrapper
 
 
 def labeler(app: App) -> BotLabeler:
@@ -58,65 +96,83 @@ def labeler(app: App) -> BotLabeler:
         # pipeline, which retries the event and at last parks it and tells the operators
         await moderation.on_message(incoming, chat=await chat_of(message, app.db))
 
-    @bl.chat_message(CommandRule("warn", g, s))
-    @guarded
-    async def warn(message: Message, app: App, cmd: Command) -> None:
-        replied = _replied(message, "warn")
-        caller = await app.access.caller(message.from_id)
-        await reply(app, message, await manual.warn(caller, message.peer_id, replied.from_id,
-                                                    replied.conversation_message_id, replied.text,
-                                                    cmd.args[:200]))  # a reason, not an essay
+    def staff_command(key: str) -> None:
+        """/пред, /снять пред, /мут, /размут, /кик: in reply to a member's message, or by name or
+        @mention («/размут Петров», «/пред @id123 причина») in a chat or privately; several people
+        fitting the name get buttons to pick."""
 
-    @bl.chat_message(CommandRule("mute", g, s))
-    @guarded
-    async def mute(message: Message, app: App, cmd: Command) -> None:
-        replied = _replied(message, "mute")
-        caller = await app.access.caller(message.from_id)
-        try:
-            answer = await manual.mute(caller, message.peer_id, replied.from_id, cmd.args)
-        except ValueError as exc:
-            raise usage("mute", str(exc)) from None
-        await reply(app, message, answer)
-
-    def on_reply(key: str, action) -> None:  # noqa: ANN001
-        """A staff command answered to a message that needs nothing but its author."""
-
-        @bl.chat_message(CommandRule(key, g, s))
+        @bl.message(CommandRule(key, g, s))
         @guarded
+        @cleaned
         async def handler(message: Message, app: App, cmd: Command) -> None:
-            replied = _replied(message, key)
             caller = await app.access.caller(message.from_id)
-            await reply(app, message, await action(caller, message.peer_id, replied.from_id))
+            in_chat = is_chat_peer(message.peer_id)
+            replied = message.reply_message if in_chat else None
+            if replied is not None:
+                await answer(app, message, await by_reply(key, caller, message, replied, cmd.args))
+                return
+            if not cmd.args.strip():
+                raise usage(key, t.NEED_TARGET)
+            targets, rest, who = await manual.resolve(caller, cmd.args,
+                                                      peer_id=message.peer_id if in_chat else None)
+            if len(targets) == 1:
+                await answer(app, message, await manual.run(caller, key, targets[0], rest, private=not in_chat))
+                return
+            text, keyboard = await manual.pick(caller, key, targets, rest, who)
+            await answer(app, message, text, keyboard=keyboard)
 
-    on_reply("unwarn", manual.unwarn)
-    on_reply("unmute", manual.unmute)
-    on_reply("kick", manual.kick)
+    async def by_reply(key: str, caller: Any, message: Message, replied: Any, args: str) -> str:
+        target = replied.from_id
+        if key == "warn":
+            return await manual.warn(caller, message.peer_id, target, replied.conversation_message_id,
+                                     replied.text, args[:200])  # a reason, not an essay
+        if key == "mute":
+            try:
+                return await manual.mute(caller, message.peer_id, target, args)
+            except ValueError as exc:
+                raise usage("mute", str(exc)) from None
+        action = {"unwarn": manual.unwarn, "unmute": manual.unmute, "kick": manual.kick}[key]
+        return str(await action(caller, message.peer_id, target))
+
+    for key in ("warn", "unwarn", "mute", "unmute", "kick"):
+        staff_command(key)
 
     @bl.chat_message(CommandRule("complain", g, s))
     @guarded
     async def complain(message: Message, app: App, cmd: Command) -> None:
-        replied = _replied(message, "complain")
-        answer = await manual.complain(message.from_id, message.peer_id, message.conversation_message_id or 0,
-                                       replied.from_id, replied.conversation_message_id, replied.text,
-                                       comment=cmd.args.strip()[:300] or None)
-        # privately only, so the chat does not learn who complained
-        await app.notifier.try_send(message.from_id, answer)
+        """The /жалоба message is removed at once and every answer goes privately: the chat never
+        learns who complained."""
+        try:
+            async with app.db.savepoint():
+                replied = _replied(message, "complain")
+                answer_ = await manual.complain(
+                    message.from_id, message.peer_id, message.conversation_message_id or 0, replied.from_id,
+                    replied.conversation_message_id, replied.text, comment=cmd.args.strip()[:300] or None)
+        except UserError as exc:
+            chat = await chat_of(message, app.db)
+            if message.conversation_message_id:
+                await app.effects.delete(message.peer_id, [message.conversation_message_id],
+                                         chat_id=chat.id if chat is not None else None)
+            answer_ = exc.message
+        await app.notifier.try_send(message.from_id, answer_)
 
     @bl.chat_message(CommandRule("policy", g, s))
     @guarded
+    @cleaned
     async def policy(message: Message, app: App, cmd: Command) -> None:
         words = cmd.args.split()
         if len(words) < 2:
             raise usage("policy")
         caller = await app.access.caller(message.from_id)
-        await reply(app, message, await manual.set_policy(caller, message.peer_id, " ".join(words[:-1]), words[-1]))
+        await answer(app, message, await manual.set_policy(caller, message.peer_id, " ".join(words[:-1]), words[-1]))
 
     @bl.chat_message(CommandRule("quiet", g, s))
     @guarded
+    @cleaned
     async def quiet(message: Message, app: App, cmd: Command) -> None:
         if not cmd.args.strip():
             raise usage("quiet")
         caller = await app.access.caller(message.from_id)
-        await reply(app, message, await manual.set_quiet(caller, message.peer_id, cmd.args))
+        await answer(app, message, await manual.set_quiet(caller, message.peer_id, cmd.args))
 
     return bl

@@ -72,13 +72,16 @@ class Effects:
 
     async def send(self, peer_id: int, text: str, *, keyboard: str | None = None, reply_to_cmid: int | None = None,
                    attachment: str | None = None, lane: Lane | None = None, alert_id: int | None = None,
-                   pin: bool = False, fallback_org: int | None = None) -> None:
+                   pin: bool = False, fallback_org: int | None = None, delete_after: int | None = None) -> None:
         """Send a message. ``alert_id``: remember the copy so that it can be edited when someone
         acts on the alert; ``pin``: pin it once sent (chat rules); ``fallback_org``: a signal
-        someone must not miss — if VK will not deliver it, the school's responsible staff get it."""
+        someone must not miss — if VK will not deliver it, the school's responsible staff get it;
+        ``delete_after``: seconds after which the message is deleted again (a command's answer in
+        a children's chat) — a delayed deletion recorded once the message is sent."""
         params: dict[str, Any] = {"text": text}
         for key, value in (("keyboard", keyboard), ("reply_to", reply_to_cmid), ("attachment", attachment),
-                           ("alert_id", alert_id), ("pin", pin or None), ("fallback_org", fallback_org)):
+                           ("alert_id", alert_id), ("pin", pin or None), ("fallback_org", fallback_org),
+                           ("delete_after", delete_after)):
             if value is not None:
                 params[key] = value
         await self._record(Kind.SEND, peer_id, lane if lane is not None else self._send_lane(peer_id), params)
@@ -91,12 +94,16 @@ class Effects:
         return Lane.URGENT if private_reply else Lane.NORMAL
 
     async def delete(self, peer_id: int, cmids: Sequence[int], *, chat_id: int | None = None,
-                     violation_id: int | None = None, lane: Lane = Lane.URGENT) -> None:
+                     violation_id: int | None = None, lane: Lane = Lane.URGENT,
+                     not_before: int | None = None) -> None:
         """Delete messages for everybody. With ``violation_id``, the rest of the decision depends on
-        it: if VK refuses, what the same event recorded is cancelled and the strike taken back."""
+        it: if VK refuses, what the same event recorded is cancelled and the strike taken back.
+        ``not_before``: a delayed deletion (POSIX time), held aside by the runner until then."""
         params: dict[str, Any] = {"cmids": [int(c) for c in cmids], "chat_id": chat_id}
         if violation_id is not None:
             params["violation_id"] = violation_id
+        if not_before is not None:
+            params["not_before"] = int(not_before)
         await self._record(Kind.DELETE, peer_id, lane, params)
 
     async def remove_member(self, peer_id: int, member_id: int, *, chat_id: int | None = None,

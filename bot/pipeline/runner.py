@@ -77,7 +77,8 @@ def _packable(action: Recorded) -> bool:
     if action.lane != Lane.BULK or action.params.get("gate") is not None:
         return False
     if action.kind == Kind.SEND:
-        return not any(action.params.get(k) for k in ("keyboard", "attachment", "reply_to", "alert_id", "pin"))
+        return not any(action.params.get(k) for k in ("keyboard", "attachment", "reply_to", "alert_id", "pin",
+                                                      "delete_after"))
     return action.kind in (Kind.REMOVE, Kind.RETITLE)
 
 
@@ -112,17 +113,23 @@ class ActionRunner:
         self._tasks: list[asyncio.Task[Any]] = []
         self._idle = asyncio.Condition()
         self.performed = 0
+        # delayed actions (params["not_before"]): held aside, not counted as backlog, until due
+        self._delayed: list[tuple[int, int, Recorded]] = []
+        self._delayed_ids: set[int] = set()
+        self._delay_wake = asyncio.Event()
 
     # -- lifecycle ----------------------------------------------------------------------
 
     def wake(self) -> None:
         self._wakeup.set()
+        self._delay_wake.set()  # the clock may have moved (tests advance it, then wake)
 
     async def start(self) -> None:
         if self._tasks:
             return
         await self._load()
         self._tasks.append(asyncio.create_task(self._loader(), name="actions-loader"))
+        self._tasks.append(asyncio.create_task(self._timer(), name="actions-delayed"))
         for lane, count in WORKERS.items():
             for index in range(count):
                 self._tasks.append(asyncio.create_task(self._worker(lane), name=f"actions-{lane.name}-{index}"))
@@ -169,8 +176,16 @@ class ActionRunner:
     async def _load(self) -> None:
         while True:
             batch = await outbox.pending(self.db, after_id=self._last_id)
+            now = self.clock.now()
             for action in batch:
                 self._last_id = max(self._last_id, action.id)
+                not_before = action.params.get("not_before")
+                if not_before is not None and int(not_before) > now:
+                    if action.id not in self._delayed_ids:
+                        self._delayed_ids.add(action.id)
+                        heapq.heappush(self._delayed, (int(not_before), action.id, action))
+                        self._delay_wake.set()
+                    continue
                 if action.id not in self._known:
                     self._known.add(action.id)
                     self._unsettled.setdefault((action.event_id, action.seq), asyncio.Event())
@@ -182,6 +197,37 @@ class ActionRunner:
                         self._enqueue(action)
             if len(batch) < 1000:
                 return
+
+    async def _timer(self) -> None:
+        """Release delayed actions once due (checked at least every second while any wait)."""
+        while True:
+            self._delay_wake.clear()
+            if self._release_due():
+                await self._notify_idle()
+            timeout = None
+            if self._delayed:
+                timeout = min(1.0, max(0.05, self._delayed[0][0] - self.clock.now()))
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(self._delay_wake.wait(), timeout)
+
+    def _release_due(self) -> int:
+        now = self.clock.now()
+        released = 0
+        while self._delayed and self._delayed[0][0] <= now:
+            _, action_id, action = heapq.heappop(self._delayed)
+            self._delayed_ids.discard(action_id)
+            if action_id in self._known:
+                continue
+            self._known.add(action_id)
+            self._unsettled.setdefault((action.event_id, action.seq), asyncio.Event())
+            self._enqueue(action)
+            released += 1
+        return released
+
+    @property
+    def delayed(self) -> int:
+        """Delayed actions not yet due."""
+        return len(self._delayed)
 
     def _enqueue(self, action: Recorded) -> None:
         self._queues[Lane(min(max(action.lane, 0), 2))].put_nowait(action)
@@ -395,6 +441,14 @@ class ActionRunner:
                                            random_id=random_id_of(action))
             if p.get("alert_id"):
                 await alert_repo.add_message(self.db, int(p["alert_id"]), peer, sent.cmid)
+            if p.get("delete_after") and sent.cmid:
+                # the message is removed again later: a delayed deletion, recorded like any action
+                await outbox.record(self.db, event_id=f"{action.event_id}/cleanup", seq=action.seq,
+                                    lane=int(Lane.BULK), kind=Kind.DELETE, peer_id=peer,
+                                    params={"cmids": [sent.cmid], "chat_id": None,
+                                            "not_before": int(self.clock.now()) + int(p["delete_after"])},
+                                    now=int(self.clock.now()))
+                self._wakeup.set()
             if p.get("pin") and sent.cmid:
                 try:
                     await self.gateway.pin(peer, sent.cmid)

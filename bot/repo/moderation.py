@@ -230,3 +230,33 @@ async def claim_flag(db: Database, key: str, value: int) -> bool:
 async def prune_flags(db: Database, prefix: str, before: int) -> int:
     return await db.execute_rowcount(
         "DELETE FROM kv WHERE key LIKE ? AND CAST(value AS INTEGER) < ?", (prefix + "%", before))
+
+
+# -- actions by name or @mention ------------------------------------------------------------
+
+async def candidates(db: Database, *, chat_id: int | None, vk_id: int | None, name_word: str | None,
+                     now: int) -> list[tuple[int, int, str | None]]:
+    """(chat id, VK id, full name or None) of people present in a chat (or muted there) — in one
+    chat or in any — with this VK id or with a name containing ``name_word`` (a normalised key)."""
+    where: list[str] = []
+    params: list[object] = []
+    if chat_id is not None:
+        where.append("x.chat_id = ?")
+        params.append(chat_id)
+    if vk_id is not None:
+        where.append("x.vk_id = ?")
+        params.append(vk_id)
+    if name_word is not None:
+        where.append("p.name_key LIKE ? ESCAPE '\\'")
+        params.append("%" + name_word.replace("%", "\\%").replace("_", "\\_") + "%")
+    rows = await db.fetchall(
+        "SELECT DISTINCT x.chat_id, x.vk_id, p.full_name FROM ("
+        " SELECT chat_id, vk_id FROM chat_member WHERE state IN ('member', 'quarantine')"
+        " UNION SELECT chat_id, vk_id FROM mute WHERE until > ?) x"
+        " LEFT JOIN person p ON p.vk_id = x.vk_id AND p.status = 'active'"
+        + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY x.chat_id, x.vk_id LIMIT 200",
+        (now, *params))
+    found: dict[tuple[int, int], str | None] = {}
+    for row in rows:
+        found.setdefault((int(row[0]), int(row[1])), row[2])
+    return [(chat, vk, name) for (chat, vk), name in found.items()]

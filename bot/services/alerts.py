@@ -41,16 +41,18 @@ class Alerts:
         self, *, kind: str, org_id: int, chat_id: int | None, target_vk: int | None, text: str,
         actions: list[tuple[str, str, str]], details: dict[str, Any] | None = None,
         violation_id: int | None = None, extra_person_ids: tuple[int, ...] = (), room_text: str | None = None,
+        exclude: tuple[int, ...] = (),
     ) -> int:
         """Create the alert and post it privately to each moderator. ``actions``: (do, label, color).
         ``room_text``: the copy for the moderators' chat, if it must say less than private ones
-        (the offending message is shown in private messages only)."""
+        (the offending message is shown in private messages only); ``exclude``: people who must
+        not get it (the person a complaint is about, should they be staff)."""
         alert_id = await alert_repo.create(
             self.db, kind=kind, now=int(self.clock.now()), org_id=org_id, chat_id=chat_id, target_vk=target_vk,
             violation_id=violation_id, details=details,
         )
         keyboard = buttons(alert_id, actions)
-        targets = await self.recipients(org_id, extra_person_ids)
+        targets = [vk for vk in await self.recipients(org_id, extra_person_ids) if vk not in exclude]
         for peer_id in targets:
             # each copy is remembered once sent, so that it can be edited when someone acts
             await self.notifier.send(peer_id, text, keyboard=keyboard, alert_id=alert_id)

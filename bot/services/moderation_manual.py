@@ -14,6 +14,9 @@ from bot.repo import alerts as alert_repo
 from bot.repo import audit
 from bot.repo import chats as chat_repo
 from bot.repo import moderation as repo
+from bot.repo import pending as pending_repo
+from bot.repo.pending import Pending
+from bot.domain.names import normalize_name
 from bot.repo.alerts import Alert
 from bot.repo.audit import BOT_ACTOR
 from bot.repo.chats import Chat
@@ -147,16 +150,112 @@ class ManualModeration:
             vk_id=target_vk, excerpt=repo.excerpt_of(text) or "—")
         if comment:
             alert_text += t.COMPLAINT_COMMENT.format(comment=comment)
+        # the moderators' chat learns neither who complained nor the message (private copies only)
+        room_text = t.ALERT_COMPLAINT_ROOM.format(title=chat.title, name=await self.m.chats.vk_name(target_vk),
+                                                  vk_id=target_vk)
         await self.m.alerts.raise_alert(
             kind="complaint", org_id=chat.org_id, chat_id=chat.id, target_vk=target_vk, text=alert_text,
-            actions=VIOLATION_ACTIONS, violation_id=violation_id,
-            details={"text": alert_text, "cmid": target_cmid, "token": match.token if match else None,
-                     "policy": "complaint"},
-            extra_person_ids=(chat.leader_id,) if chat.leader_id else ())
+            room_text=room_text, actions=VIOLATION_ACTIONS, violation_id=violation_id,
+            details={"text": alert_text, "room_text": room_text, "cmid": target_cmid,
+                     "token": match.token if match else None, "policy": "complaint"},
+            extra_person_ids=(chat.leader_id,) if chat.leader_id else (), exclude=(target_vk,))
         await audit.write(self.db, action="complaint", now=self.now(), org_id=chat.org_id, chat_id=chat.id,
                           actor_vk=by_vk, target_vk=target_vk, details={"violation": violation_id})
         await self.executor.delete(chat, by_vk, [cmid], actor=BOT_ACTOR, policy="complaint", reason="anonymity")
         return t.COMPLAINT_SENT
+
+    # -- actions by name or @mention ---------------------------------------------------------
+
+    async def resolve(self, caller: Caller, args: str, *, peer_id: int | None) -> tuple[list[Target], str, str]:
+        """Whom «Петров», «Петров Петя», «@id123» or «[id123|Петя]» (the first words of ``args``)
+        means: people present (or muted) in this chat (``peer_id``), or — privately — in every
+        chat where the caller may moderate; the caller's rights are checked in each target's
+        chat. Returns (targets, the rest of the arguments, the words naming the person)."""
+        words = args.split()
+        if not words:
+            raise UserError(t.NEED_TARGET)
+        chat_id = None
+        if peer_id is not None:
+            chat_id = (await self.m.chats.require_moderator(caller, peer_id)).id
+        now = self.now()
+        rows: list[tuple[int, int, str | None]] = []
+        rest, who = words, words[0]
+        mention = _MENTION.match(words[0])
+        if mention:
+            vk_id = int(next(g for g in mention.groups() if g))
+            rows = await repo.candidates(self.db, chat_id=chat_id, vk_id=vk_id, name_word=None, now=now)
+            rest = words[1:]
+        else:
+            for n in range(min(3, len(words)), 0, -1):
+                keys = normalize_name(" ".join(words[:n])).split()
+                if not keys:
+                    continue
+                found = [r for r in await repo.candidates(self.db, chat_id=chat_id, vk_id=None,
+                                                          name_word=keys[0], now=now)
+                         if r[2] and _named(r[2], keys)]
+                if found:
+                    rows, rest, who = found, words[n:], " ".join(words[:n])
+                    break
+        targets: list[Target] = []
+        allowed: dict[int, bool] = {}
+        for row_chat, vk_id, name in rows:
+            chat = await chat_repo.get(self.db, row_chat)
+            if chat is None or not chat.bound:
+                continue
+            if row_chat not in allowed:
+                allowed[row_chat] = await self.m.chats.is_chat_staff(caller, chat)
+            if allowed[row_chat]:
+                targets.append(Target(chat, vk_id, name or await self.m.chats.vk_name(vk_id)))
+        if not targets:
+            if rows:
+                raise UserError(t.TARGET_NOT_YOURS.format(who=who))
+            where = t.WHERE_THIS_CHAT if peer_id is not None else t.WHERE_MY_CHATS
+            raise UserError(t.TARGET_NOT_FOUND.format(who=who, where=where))
+        return targets, " ".join(rest), who
+
+    async def run(self, caller: Caller, command: str, target: Target, rest: str, *, private: bool) -> str:
+        """One moderation command on a resolved target (its chat's rights are checked again)."""
+        peer, vk_id = target.chat.peer_id, target.vk_id
+        if command == "warn":
+            answer = await self.warn(caller, peer, vk_id, None, None, rest[:200])
+        elif command == "unwarn":
+            answer = await self.unwarn(caller, peer, vk_id)
+        elif command == "mute":
+            try:
+                answer = await self.mute(caller, peer, vk_id, rest)
+            except ValueError as exc:
+                raise UserError(f"{exc}\n{t.MUTE_BY_NAME_USAGE}") from None
+        elif command == "unmute":
+            answer = await self.unmute(caller, peer, vk_id)
+        elif command == "kick":
+            answer = await self.kick(caller, peer, vk_id)
+        else:
+            raise UserError(texts.PENDING_GONE)
+        return t.ON_TARGET.format(name=target.name, title=target.chat.title, answer=answer) if private else answer
+
+    async def pick(self, caller: Caller, command: str, targets: list[Target], rest: str, who: str) -> tuple[str, str]:
+        """Several people fit the name: a question with one button per (person, chat)."""
+        what = t.PICK_WHAT[command]
+        action_id = await pending_repo.create(
+            self.db, kind=PICK_KIND, vk_id=caller.vk_id, org_id=None, now=self.now(), ttl=3600,
+            payload={"what": t.PICK_PENDING_WHAT.format(what=what, who=who), "cmd": command, "rest": rest,
+                     "options": [[x.chat.id, x.vk_id, x.name] for x in targets[:8]]})
+        rows = [[Button(f"{x.name} — {x.chat.title}", {"a": "pa", "id": action_id, "do": "pick", "i": i}, "primary")]
+                for i, x in enumerate(targets[:8])]
+        rows.append([Button(t.BUTTON_CANCEL, {"a": "pa", "id": action_id, "do": "cancel"}, "secondary")])
+        return t.PICK_TARGET.format(who=who, what=what), inline(rows)
+
+    async def picked(self, caller: Caller, action: Pending, index: int) -> str:
+        """The button of ``pick`` pressed: the command runs on that person in that chat."""
+        options = action.payload.get("options") or []
+        if not 0 <= index < len(options) or not await pending_repo.claim(self.db, action.id, "applied"):
+            return texts.PENDING_GONE
+        chat_id, vk_id, name = options[index]
+        chat = await chat_repo.get(self.db, int(chat_id))
+        if chat is None:
+            return texts.PENDING_GONE
+        return await self.run(caller, str(action.payload.get("cmd")), Target(chat, int(vk_id), str(name)),
+                              str(action.payload.get("rest") or ""), private=True)
 
     # -- chat overrides --------------------------------------------------------------------
 
@@ -390,6 +489,21 @@ class ManualModeration:
 
 
 UNDOABLE = frozenset({"warn", "mute", "fp", "ok"})
+PICK_KIND = "moderation_target"
+_MENTION = re.compile(r"^(?:\[id(\d+)\|[^\]]*\]|@?id(\d+)|(?:https?://)?(?:m\.)?vk\.com/id(\d+)/?)$", re.IGNORECASE)
+
+
+def _named(full_name: str, keys: list[str]) -> bool:
+    """Every typed word starts one of the person's name words («петр» fits «Петров Пётр»)."""
+    words = normalize_name(full_name).split()
+    return all(any(w.startswith(k) for w in words) for k in keys)
+
+
+@dataclass(frozen=True)
+class Target:
+    chat: Chat
+    vk_id: int
+    name: str
 
 
 @dataclass(frozen=True)

@@ -260,7 +260,7 @@ async def test_manual_commands_in_chat(emu, harness) -> None:
     mark = len(emu.sent(peer))
     emu.user_message(peer, teacher, "/мут завтра", reply_to_cmid=target)
     answer = await emu.wait_sent(peer, since=mark)
-    assert "Неверный срок" in answer.text and "/мут 1ч" in answer.text
+    assert "Неверный срок" in answer.text and "/мут Петров 1ч" in answer.text
     emu.user_message(peer, teacher, "/пред грубость", reply_to_cmid=target)
     await emu.wait_sent(peer, contains=t.WARNED.format(count=1), since=mark)
     emu.user_message(peer, school.vk["kid2"], "/кик", reply_to_cmid=target)
@@ -287,3 +287,95 @@ async def test_a_muted_students_signal_still_reaches_the_class_teacher(emu, harn
     signal = await emu.wait_sent(teacher, contains="Конфиденциально", since=teacher_mark)
     assert "я больше не хочу жить" not in [m.text for m in emu.sent(peer)[mark:]]  # never public
     assert "Петя Иванов" in signal.text
+
+
+async def test_unmute_by_name_from_private_messages(emu, harness) -> None:
+    emu.restrictions_supported = False
+    school, chat = await _world(emu, harness)
+    peer, kid, mod = chat.peer_id, school.vk["kid"], school.vk["moderator"]
+    target = await _say(emu, harness, peer, kid, "ничего не буду делать")
+    emu.user_message(peer, school.vk["teacher"], "/мут 2ч", reply_to_cmid=target)
+    await harness.wait_until(lambda: mod_repo.muted_until(harness.db, chat.id, kid, harness.app.now()))
+    await harness.settled()
+    mark = len(emu.sent(mod))
+    emu.user_message(mod, mod, "/размут Иванов")
+    answer = await emu.wait_sent(mod, since=mark)
+    assert answer.text == f"Иванов Петя, «5А — ученики»: {t.UNMUTED}"
+    assert await mod_repo.muted_until(harness.db, chat.id, kid, harness.app.now()) is None
+    # by @mention too; nobody muted any more
+    mark = len(emu.sent(mod))
+    emu.user_message(mod, mod, f"/размут @id{kid}")
+    answer = await emu.wait_sent(mod, since=mark)
+    assert t.NOT_MUTED in answer.text
+    # an unknown name is a clear answer
+    mark = len(emu.sent(mod))
+    emu.user_message(mod, mod, "/размут Несуществующий")
+    answer = await emu.wait_sent(mod, since=mark)
+    assert "Не нашёл «Несуществующий»" in answer.text and "@id" in answer.text
+
+
+async def test_ambiguous_name_gets_buttons_and_rights_are_checked_in_the_targets_school(emu, harness) -> None:
+    emu.restrictions_supported = False
+    school, chat = await _world(emu, harness)
+    db, peer, mod = harness.db, chat.peer_id, school.vk["moderator"]
+    twin = await add_student(db, emu, school, "twin", "Павел", "Иванов", "5А")
+    emu.join_by_link(peer, twin)
+    await harness.wait_until(lambda: member_repo.get(db, chat.id, twin))
+    await harness.settled()
+    mark = len(emu.sent(mod))
+    emu.user_message(mod, mod, "/мут Иванов 30м")
+    pick = await emu.wait_sent(mod, since=mark)
+    assert "несколько человек" in pick.text
+    labels = _labels(pick)
+    assert "Иванов Петя — 5А — ученики" in labels and "Иванов Павел — 5А — ученики" in labels
+    await _press(emu, harness, mod, pick, "Иванов Павел — 5А — ученики")
+    assert await mod_repo.muted_until(db, chat.id, twin, harness.app.now())
+    assert await mod_repo.muted_until(db, chat.id, school.vk["kid"], harness.app.now()) is None
+    # a moderator of another school cannot act on these children by name
+    other = await make_school(db, emu, "sch-b", "Школа № 2", None)
+    stranger = await add_staff(db, emu, other, "moderator", "Олег", "Чужой", [("moderator", None)])
+    mark = len(emu.sent(stranger))
+    emu.user_message(stranger, stranger, "/размут Иванов Павел")
+    answer = await emu.wait_sent(stranger, since=mark)
+    assert "нет прав модератора" in answer.text
+    assert await mod_repo.muted_until(db, chat.id, twin, harness.app.now())
+
+
+async def test_commands_and_answers_in_a_childrens_chat_are_cleaned_up(emu, harness, clock) -> None:
+    school, chat = await _world(emu, harness)
+    peer, kid, teacher = chat.peer_id, school.vk["kid"], school.vk["teacher"]
+    await _say(emu, harness, peer, kid, "ничего не буду делать")
+    mark = len(emu.sent(peer))
+    command = emu.user_message(peer, teacher, "/пред Иванов грубость")
+    answer = await emu.wait_sent(peer, contains=t.WARNED.format(count=1), since=mark)
+    await harness.settled()
+    assert _deleted(emu, peer, command)  # the command goes at once
+    assert not _deleted(emu, peer, answer.cmid)  # the answer stays a moment to be read
+    mistake = emu.user_message(peer, teacher, "/мут")  # a usage answer is cleaned up just the same
+    usage_answer = await emu.wait_sent(peer, contains="/мут", since=mark + 1)
+    await harness.settled()
+    assert _deleted(emu, peer, mistake)
+    clock.advance(61)
+    assert harness.app is not None
+    harness.app.runner.wake()
+    await emu.wait_for(lambda: _deleted(emu, peer, answer.cmid) and _deleted(emu, peer, usage_answer.cmid))
+
+
+async def test_complaint_is_private_and_never_names_the_complainant(emu, harness) -> None:
+    school, chat = await _world(emu, harness)
+    peer, kid, kid2, mod = chat.peer_id, school.vk["kid"], school.vk["kid2"], school.vk["moderator"]
+    target = await _say(emu, harness, peer, kid, "вы все неудачники")
+    mark, kid_mark, mod_mark = len(emu.sent(peer)), len(emu.sent(kid)), len(emu.sent(mod))
+    command = emu.user_message(peer, kid2, "/жалоба", reply_to_cmid=target)
+    thanks = await emu.wait_sent(kid2, contains=t.COMPLAINT_SENT)
+    alert = await emu.wait_sent(mod, contains="Жалоба", since=mod_mark)
+    await harness.settled()
+    assert _deleted(emu, peer, command) and not emu.sent(peer)[mark:]  # nothing public
+    assert "вы все неудачники" in alert.text and "Вася Сидоров" in alert.text
+    assert not [m for m in emu.sent(kid)[kid_mark:] if "Сидоров" in m.text or "Жалоба" in m.text]
+    assert thanks.peer_id == kid2
+    # a complaint without a reply: the explanation goes privately, the command is removed
+    wrong = emu.user_message(peer, kid2, "/жалоба")
+    await emu.wait_sent(kid2, contains=t.NEED_REPLY, since=len(emu.sent(kid2)) - 1)
+    await harness.settled()
+    assert _deleted(emu, peer, wrong) and not emu.sent(peer)[mark:]

@@ -235,3 +235,48 @@ async def test_a_refused_sanction_deletion_cancels_the_rest_of_its_decision(worl
     assert failed == [5]
     assert not world.emu.sent(peer) and not world.emu.sent(kid)  # nothing says «deleted»
     assert await world.statuses() == [(Kind.DELETE, "failed"), (Kind.SEND, "failed"), (Kind.SEND, "failed")]
+
+
+async def test_a_delayed_deletion_waits_aside_until_due_and_survives_a_restart(world: World) -> None:
+    owner = world.emu.add_user("Мария", "Классная", allows_messages=True)
+    kid = world.emu.add_user("Петя", "Иванов")
+    peer = world.emu.create_chat("5А", owner, [kid], with_bot=True, bot_admin=True)
+    with unit("event-answer"):
+        async with world.db.transaction():
+            await world.effects.send(peer, "ответ на команду", delete_after=60)
+    runner = world.runner()
+    await runner.start()
+    await asyncio.wait_for(runner.drained(), 5)  # the delayed deletion is not a backlog to wait for
+    answer = world.emu.sent(peer)[-1]
+    assert runner.delayed == 1 and not answer.deleted_for_all
+    assert await world.statuses() == [(Kind.SEND, "done"), (Kind.DELETE, "pending")]
+    # a restart before it is due: the next run holds it aside again
+    await runner.stop(grace=0)
+    runner = world.runner()
+    await runner.start()
+    await asyncio.wait_for(runner.drained(), 5)
+    assert runner.delayed == 1 and not answer.deleted_for_all
+    world.clock.advance(61)
+    runner.wake()
+
+    def deleted() -> bool:
+        return next(m for m in world.emu.history(peer) if m.cmid == answer.cmid).deleted_for_all
+
+    await world.emu.wait_for(deleted, timeout=5)
+    await asyncio.wait_for(runner.drained(), 5)
+    assert runner.delayed == 0
+    assert await world.statuses() == [(Kind.SEND, "done"), (Kind.DELETE, "done")]
+
+
+async def test_a_delete_with_not_before_in_the_past_runs_at_once(world: World) -> None:
+    owner = world.emu.add_user("Мария", "Классная", allows_messages=True)
+    kid = world.emu.add_user("Петя", "Иванов")
+    peer = world.emu.create_chat("5А", owner, [kid], with_bot=True, bot_admin=True)
+    cmid = world.emu.user_message(peer, kid, "команда")
+    with unit("event-past"):
+        async with world.db.transaction():
+            await world.effects.delete(peer, [cmid], not_before=int(world.clock.now()) - 1)
+    runner = world.runner()
+    await runner.start()
+    await asyncio.wait_for(runner.drained(), 5)
+    assert next(m for m in world.emu.history(peer) if m.cmid == cmid).deleted_for_all

@@ -539,3 +539,20 @@ async def test_wellbeing_signals_cannot_be_switched_off_in_a_childrens_chat(worl
         with pytest.raises(UserError, match="не выключаются"):
             await world.manual.set_policy(teacher, world.chat.peer_id, "травля", mode)
     assert (await world.refresh()).overrides == {}
+
+
+async def test_a_complaint_about_staff_never_reaches_them_nor_names_the_complainant_in_the_room(world: World) -> None:
+    kid2, peer, teacher = world.school.vk["kid2"], world.chat.peer_id, world.school.vk["teacher"]
+    room = world.emu.create_chat("Модераторы", world.school.vk["moderator"], [teacher], with_bot=True,
+                                 bot_admin=True)
+    await world.app.services.alerts.set_moderators_chat(world.school.org.id, room)
+    target = world.emu.user_message(peer, teacher, "сдайте телефоны")
+    command = world.emu.user_message(peer, kid2, "/жалоба")
+    with unit(f"test:{command}"):
+        async with world.app.db.transaction():
+            await world.manual.complain(kid2, peer, command, teacher, target, "сдайте телефоны")
+    await world.settle()
+    assert not [m for m in world.emu.sent(teacher) if "Жалоба" in m.text]  # the leader is the one reported
+    assert "Вася Сидоров" in _alerts_to(world, "moderator")[-1].text  # moderators know, privately
+    posted = [m.text for m in world.emu.sent(room) if "Жалоба" in m.text]
+    assert posted and "Сидоров" not in posted[0] and "сдайте телефоны" not in posted[0]
