@@ -7,6 +7,7 @@ matplotlib is imported here only (it costs ~0.3 s and tens of MB), through the o
 from __future__ import annotations
 
 import io
+from typing import Any
 
 from bot.texts import reports as t
 from bot.services.report_months import month_days
@@ -20,6 +21,14 @@ COLOURS = {
 
 
 def daily_chart(daily: dict[str, dict[str, int]], month: str, title: str) -> bytes:
+    figure = chart_figure(daily, month, title)
+    out = io.BytesIO()
+    figure.savefig(out, format="png")
+    return out.getvalue()
+
+
+def chart_figure(daily: dict[str, dict[str, int]], month: str, title: str) -> Any:
+    """The matplotlib Figure (tests read its texts and bars)."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
     from matplotlib.ticker import MaxNLocator
@@ -48,6 +57,4 @@ def daily_chart(daily: dict[str, dict[str, int]], month: str, title: str) -> byt
         ax.set_ylim(0, 1)
         ax.text(0.5, 0.5, t.NO_DATA, transform=ax.transAxes, ha="center", va="center", fontsize=20, color="#7f7f7f")
     figure.tight_layout()
-    out = io.BytesIO()
-    figure.savefig(out, format="png")
-    return out.getvalue()
+    return figure
