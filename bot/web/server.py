@@ -233,7 +233,7 @@ class WebServer:
     async def org_page(self, request: web.Request) -> web.StreamResponse:
         page, _, problem = await self._page(request)
         return self._render(200, "org.html", page=page, problem=problem, signed_in=True,
-                            base=request.path, month_label=views.month_label(page.month))
+                            base=request.path, month_label=views.month_label(page.month), glossary=views.GLOSSARY)
 
     async def class_page(self, request: web.Request) -> web.StreamResponse:
         return await self.org_page(request)

@@ -18,12 +18,20 @@ class Table:
     link_col: int = 0
     shown: int = 200  # rows on the page (a region has 1,500 schools); the files have them all
     empty: str = ""  # said instead of an empty table
+    sheets: list[Table] = field(default_factory=list)  # a workbook of several tables (no rows of its own)
 
     def xlsx(self) -> bytes:
-        return to_xlsx({self.title: (self.headers, self.rows)})
+        parts = self.sheets or [self]
+        return to_xlsx({part.title: (part.headers, part.rows) for part in parts})
 
     def csv(self) -> bytes:
-        return to_csv(self.headers, self.rows)
+        """One table; a workbook of several is its tables one after another, a title line before each."""
+        if not self.sheets:
+            return to_csv(self.headers, self.rows)
+        rows: list[list[Cell]] = []
+        for part in self.sheets:
+            rows += [[part.title], list(part.headers), *part.rows, []]
+        return to_csv([self.title], rows)
 
 
 _UNSAFE = re.compile(r"[^a-z0-9-]+")

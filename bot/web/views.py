@@ -17,12 +17,14 @@ from bot.repo import reach as reach_repo
 from bot.repo import web as web_repo
 from bot.repo.orgs import Org
 from bot.services import report_views as rv
-from bot.services.report_months import month_bounds, month_ru
+from bot.services.report_months import month_bounds, month_days, month_ru, period_ru
 from bot.texts import cabinet as t
 from bot.texts import reports as rt
 from bot.web.svg import bar_chart
 from bot.web.tables import Table
 
+ALL = "all"  # the download of every table of a page at once
+GLOSSARY = list(rt.GLOSSARY.values())  # (label, what it means): shown under every page
 ALERT_KINDS_RU = {"quarantine": "новичок на карантине", "violation": "нарушение", "complaint": "жалоба"}
 
 
@@ -43,8 +45,23 @@ class Page:
     sections: list[Section] = field(default_factory=list)
     heading: str = ""
 
+    @property
+    def period(self) -> str:
+        return period_ru(self.month, self.org.timezone)
+
     def table(self, key: str) -> Table | None:
+        if key == ALL:
+            return self.everything()
         return next((s.table for s in self.sections if s.table is not None and s.table.key == key), None)
+
+    def tables(self) -> list[Table]:
+        return [s.table for s in self.sections if s.table is not None]
+
+    def everything(self) -> Table:
+        """Every table of the page, one sheet each, and the glossary (the «all» download)."""
+        glossary = Table("glossary", rt.SHEET_GLOSSARY, list(rt.GLOSSARY_HEAD),
+                         [[label, text] for label, text in rt.GLOSSARY.values()])
+        return Table(ALL, self.heading, [], sheets=[*self.tables(), glossary])
 
 
 def month_label(month: str) -> str:
@@ -108,6 +125,13 @@ def _trend(points: list[rv.MonthPoint]) -> Section:
     return Section(t.TREND, table, chart)
 
 
+def _daily_chart(daily: dict[str, dict[str, int]], month: str) -> Markup:
+    first, after = month_days(month)
+    days = [first.fromordinal(n) for n in range(first.toordinal(), after.toordinal())]
+    values = [sum(daily.get(day.isoformat(), {}).values()) for day in days]
+    return bar_chart(t.DAILY_CHART.format(month=month_ru(month)), [str(day.day) for day in days], values)
+
+
 # -- a school ------------------------------------------------------------------------------------
 
 
@@ -116,7 +140,7 @@ async def school_page(db: Database, org: Org, month: str, *, show_moderation: bo
     view = await rv.school_overview(db, org.id, month, now=now)
     page = Page(org, month, view.final, await crumbs_of(db, org), heading=f"{view.name} ({view.code})")
     page.sections.append(Section(t.SCHOOL_SUMMARY, _people("people", t.SCHOOL_SUMMARY, view.people)))
-    page.sections.append(Section(t.MESSAGES, _messages(view)))
+    page.sections.append(Section(t.MESSAGES, _messages(view), _daily_chart(view.daily, month)))
     page.sections.append(Section(t.CHATS_BY_TYPE, _coverage(view.coverage)))
     page.sections.append(Section(t.CLASSES_WITHOUT_CHATS, _classes_without_chats(org, view)))
     page.sections.append(Section(t.NOT_ON_PLATFORM, _classes(org, view)))
@@ -229,6 +253,7 @@ async def area_page(db: Database, org: Org, month: str, *, now: float) -> Page:
     if org.kind == "region":
         page.sections.append(Section(t.AREA_MUNICIPALITIES, _municipalities(view)))
     page.sections.append(Section(t.AREA_SCHOOLS, _schools(view)))
+    page.sections.append(Section(t.DAILY, chart=_daily_chart(view.daily, month)))
     page.sections.append(Section(t.AREA_GUESTS, _credited_home(view)))
     page.sections.append(Section(t.CHATS_BY_TYPE, _coverage(view.totals.coverage_by_type)))
     page.sections.append(_trend(view.trend))

@@ -314,3 +314,30 @@ async def test_unknown_addresses_get_a_russian_not_found_page(world: World) -> N
                 assert page.status == 404 and t.NOT_FOUND in await page.text(), path
         async with client.get(world.base + "/logout") as page:
             assert page.status == 405  # signing out is a POST (a link cannot sign anyone out)
+
+
+async def test_the_whole_page_downloads_as_one_workbook_with_the_glossary(world: World) -> None:
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from bot.texts import reports as rt
+
+    async with session() as client:
+        await sign_in(client, await world.link_for(world.school.vk["admin"]))
+        async with client.get(f"{world.base}/org/{world.school.org.id}?month={MONTH}") as page:
+            html = await page.text()
+            assert "Период: ноябрь 2026 (с 1 по 30 ноября 2026 года, время Europe/Moscow)." in html
+            assert t.GLOSSARY in html and rt.GLOSSARY["not_on_platform"][1] in html
+            assert "Сообщений по дням, ноябрь 2026" in html  # the daily chart
+        async with client.get(f"{world.base}/org/{world.school.org.id}/all.xlsx?month={MONTH}") as file:
+            assert file.status == 200
+            assert file.headers["Content-Disposition"] == f'attachment; filename="kabinet-sch12-all-{MONTH}.xlsx"'
+            book = load_workbook(BytesIO(await file.read()))
+        assert book.sheetnames[0] == t.SCHOOL_SUMMARY and book.sheetnames[-1] == rt.SHEET_GLOSSARY
+        assert t.OPEN_ALERTS[:31] in book.sheetnames
+        people = list(book[t.SCHOOL_SUMMARY].iter_rows(values_only=True))
+        assert people[-1] == ("Итого", 6, 2, 4, 2, 2, 2, 0)
+        async with client.get(f"{world.base}/org/{world.school.org.id}/all.csv?month={MONTH}") as file:
+            text = (await file.read()).decode("utf-8")
+        assert "Итого;6;2;4;2;2;2;0" in text and rt.SHEET_GLOSSARY in text

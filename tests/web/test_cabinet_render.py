@@ -19,7 +19,7 @@ ORG = Org(7, "school", "sch12", "Школа № 12", None, "Europe/Moscow", 11, 
 def render(page: Page) -> str:
     env = jinja2.Environment(loader=jinja2.PackageLoader("bot.web", "templates"), autoescape=True)
     return env.get_template("org.html").render(t=t, page=page, problem=None, signed_in=True, base="/org/7",
-                                               month_label="ноябрь 2026")
+                                               month_label="ноябрь 2026", glossary=[("Охват", "<доля>")])
 
 
 def test_a_long_table_is_cut_on_the_page_and_whole_in_the_files() -> None:
