@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import sys
 import tempfile
 from pathlib import Path
@@ -20,6 +21,8 @@ GROUP_ID = 1000
 TOKEN = "demo-token"
 OPERATOR = 1
 DEMO_START = 1_794_992_400  # Wed 2026-11-18 12:00 Europe/Moscow
+CHAT_WORD = {"nom": "беседа", "acc": "беседу", "loc": "беседе"}
+MENTION = re.compile(r"\[(?:id|club)\d+\|([^\]]*)\]")
 
 
 class Transcript:
@@ -35,13 +38,16 @@ class Transcript:
     def title(self, text: str) -> None:
         self.say(f"\n=== {text} ===")
 
-    def who(self, peer_id: int) -> str:
+    def who(self, peer_id: int, case: str = "nom") -> str:
+        """A person, or a chat in the case the sentence needs: «→ беседа «…»», «входит в беседу
+        «…»», «пишет в беседе «…»»."""
         if peer_id > 2_000_000_000:
-            return f"беседа «{self.emu.chat(peer_id).title}»"
+            return f"{CHAT_WORD[case]} «{self.emu.chat(peer_id).title}»"
         return self.names.get(peer_id, f"id{peer_id}")
 
     def bot_said(self, message: Any) -> None:
-        text = message.text.replace("\n", "\n      ")
+        # a mention «[id5|Пётр Родителев]» shows in VK as the name, a link to the page
+        text = MENTION.sub(r"\1", message.text).replace("\n", "\n      ")
         extra = ""
         if message.keyboard:
             labels = [b["action"]["label"] for row in message.keyboard.get("buttons", []) for b in row]
@@ -55,7 +61,7 @@ class Transcript:
         answer_peer = answer_peer or peer_id
         mark = len(self.emu.sent(answer_peer))
         note = f" [файл {attachments[0]['title']}]" if attachments else ""
-        where = "" if peer_id == user_id else f" в {self.who(peer_id)}"
+        where = "" if peer_id == user_id else f" в {self.who(peer_id, 'loc')}"
         self.say(f"👤 {self.names.get(user_id, user_id)}{where}: {text}{note}")
         self.emu.user_message(peer_id, user_id, text, attachments=attachments)
         return await self.await_bot(answer_peer, mark, expect)
@@ -125,12 +131,12 @@ async def run_demo(*, quiet: bool = False) -> int:
         t.title("Беседа класса: бота добавили и назначили администратором")
         peer = emu.create_chat("5А — родители", admin)
         mark = len(emu.sent(peer))
-        t.say(f"👤 {t.names[admin]} добавляет бота в {t.who(peer)}")
+        t.say(f"👤 {t.names[admin]} добавляет бота в {t.who(peer, 'acc')}")
         emu.add_bot_to_chat(peer, admin)
         await t.await_bot(peer, mark, "администратором")
         t.say(f"👤 {t.names[admin]} назначает бота администратором беседы")
         emu.set_bot_admin(peer, True)
-        await t.act(peer, admin, "Добрый вечер! Собрание в четверг в 18:00.", expect="права администратора")
+        await t.act(peer, admin, "Добрый день! Собрание в четверг в 18:00.", expect="права администратора")
 
         t.title("Родитель пишет боту впервые")
         await t.act(parent, parent, "/помощь", expect="Команды")
@@ -141,7 +147,7 @@ async def run_demo(*, quiet: bool = False) -> int:
         chat_peer = max(emu.chats)
         link = created.text.split("Ссылка-приглашение: ")[1].split()[0]
         mark_chat, mark_admin = len(emu.sent(chat_peer)), len(emu.sent(admin))
-        t.say(f"👤 {t.names[parent]} входит в {t.who(chat_peer)} по ссылке {link}")
+        t.say(f"👤 {t.names[parent]} входит в {t.who(chat_peer, 'acc')} по ссылке {link}")
         emu.join_by_link(chat_peer, parent, link=link)
         await t.await_bot(chat_peer, mark_chat, "/код")
         alert = await t.await_bot(admin, mark_admin, "не из списков")

@@ -105,6 +105,10 @@ async def test_demo_prints_a_transcript_and_exits_0(tmp_path) -> None:
     code, out, err = await _cli("demo", cwd=tmp_path)
     assert code == 0, err[-2000:]
     assert "🤖" in out and "👤" in out and "Демо завершено" in out
+    # the narration is grammatical: a chat in the case the sentence needs, mentions shown as names
+    assert "в беседа «" not in out and "в беседу «5А — родители»" in out and "в беседе «" in out
+    assert not re.search(r"\[id\d+\|", out) and "(а)" not in out
+    assert "Добрый вечер" not in out  # the demo runs at noon
     assert not (tmp_path / ".vkbottle").exists()  # nothing written into the working directory
     assert list(tmp_path.iterdir()) == []
 
