@@ -11,6 +11,7 @@ from bot.domain.commands import Command, Where
 from bot.repo import chats as chat_repo
 from bot.services import access
 from bot.vk.gateway import is_chat_peer
+from handlers.moderation import answer as answer_command
 from handlers.replies import guarded, reply
 from handlers.rules import AnyCommandRule, CommandRule
 
@@ -21,7 +22,8 @@ def help_labeler(app: App) -> BotLabeler:
     @bl.message(CommandRule("help", app.group_id, app.screen_name))
     @guarded
     async def help_command(message: Message, app: App, cmd: Command) -> None:
-        await reply(app, message, await help_text(app, message.from_id, message.peer_id))
+        # in a children's chat the help (moderation commands included) does not stay on show
+        await answer_command(app, message, await help_text(app, message.from_id, message.peer_id))
 
     return bl
 
@@ -36,7 +38,7 @@ def fallback_labeler(app: App) -> BotLabeler:
         if cmd.spec is not None and cmd.spec.key in app.commands:
             # A known command in the wrong place (e.g. /создать in a chat).
             where = texts.COMMAND_ONLY_PRIVATE if cmd.spec.where is Where.PRIVATE else texts.COMMAND_ONLY_CHAT
-            await reply(app, message, where.format(command=cmd.spec.usage.split()[0]))
+            await answer_command(app, message, where.format(command=cmd.spec.usage.split()[0]))
             return
         if not cmd.explicit:
             has_file = any(a.doc is not None for a in (message.attachments or []))
@@ -47,7 +49,7 @@ def fallback_labeler(app: App) -> BotLabeler:
             return
         guess = commands.suggest(cmd.word) if cmd.spec is None else None
         suggestion = texts.UNKNOWN_SUGGEST.format(suggestion="/" + guess) if guess else ""
-        await reply(app, message, texts.UNKNOWN_COMMAND.format(command=cmd.word, suggestion=suggestion))
+        await answer_command(app, message, texts.UNKNOWN_COMMAND.format(command=cmd.word, suggestion=suggestion))
 
     return bl
 

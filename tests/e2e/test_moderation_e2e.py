@@ -379,3 +379,17 @@ async def test_complaint_is_private_and_never_names_the_complainant(emu, harness
     await emu.wait_sent(kid2, contains=t.NEED_REPLY, since=len(emu.sent(kid2)) - 1)
     await harness.settled()
     assert _deleted(emu, peer, wrong) and not emu.sent(peer)[mark:]
+
+
+async def test_help_in_a_childrens_chat_is_cleaned_up(emu, harness, clock) -> None:
+    school, chat = await _world(emu, harness)
+    peer, teacher = chat.peer_id, school.vk["teacher"]
+    mark = len(emu.sent(peer))
+    command = emu.user_message(peer, teacher, "/помощь")
+    help_ = await emu.wait_sent(peer, contains="/размут", since=mark)  # the staff's commands listed
+    await harness.settled()
+    assert _deleted(emu, peer, command) and not _deleted(emu, peer, help_.cmid)
+    clock.advance(61)
+    assert harness.app is not None
+    harness.app.runner.wake()
+    await emu.wait_for(lambda: _deleted(emu, peer, help_.cmid))
