@@ -85,7 +85,7 @@ async def test_create_parents_chat_and_admission(emu, harness) -> None:
     final = (await member_repo.get(harness.db, chat.id, stranger)).state
     assert (winner[1], final) in (("допущен", "member"), ("исключён", "removed"))
     assert (stranger in emu.chat(chat.peer_id).members) == (final == "member")
-    audit = await harness.db.fetchall("SELECT action, actor_vk FROM audit_log WHERE chat_id = ? AND target_vk = ?",
+    audit = await harness.db.fetchall("SELECT action, actor_vk FROM audit_log WHERE chat_id = ? AND target_vk = ? ORDER BY id",
                                       (chat.id, stranger))
     assert [tuple(r) for r in audit] == [("quarantine", 0), ("admit" if final == "member" else "remove", winner[0])]
     # every copy of the alert now says who acted, and has no buttons left

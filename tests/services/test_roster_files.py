@@ -113,5 +113,5 @@ async def test_codes_for_a_class_with_a_nul_stored_earlier_still_work(world):
                                      name_key="иванов петр", class_id_=class_id, mode="regular", now=NOW)
     entries, xlsx, csv = await world.linking.issue_for_class(world.school_a, ClassName(5, "А"), actor_vk=10, now=NOW)
     assert len(entries) == 1
-    names = [r[0] for r in load_workbook(io.BytesIO(xlsx)).active.iter_rows(min_row=2, values_only=True)]
+    names = [r[0] for r in load_workbook(io.BytesIO(xlsx)).worksheets[1].iter_rows(min_row=2, values_only=True)]
     assert names == ["ИвановПётр"] and b"\x00" not in csv
