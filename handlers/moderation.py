@@ -90,7 +90,7 @@ def labeler(app: App) -> BotLabeler:
         if cmd is not None and cmd.explicit:
             # a command is not moderated, but a safety signal in it («/жалоба мне не хочется жить»)
             # still reaches the people who must know
-            await moderation.signals(incoming, chat=await chat_of(message, app.db))
+            await moderation.signals(incoming, chat=await chat_of(message, app.db), command=True)
             return
         # not `guarded`: nobody in the chat is answered about a failure here; it reaches the
         # pipeline, which retries the event and at last parks it and tells the operators

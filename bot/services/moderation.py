@@ -159,14 +159,17 @@ class Moderation:
         log.info("chat %s cmid %s author %s: %s", chat.id, incoming.cmid, incoming.vk_id, outcome)
         return outcome
 
-    async def signals(self, incoming: Incoming, *, chat: Chat | None = None) -> int:
+    async def signals(self, incoming: Incoming, *, chat: Chat | None = None, command: bool = False) -> int:
         """Only the safety signals (self-harm, bullying) of a message that is not moderated as
         usual — its author is muted, it is a command (/жалоба with a comment), the bot has no
         rights: whatever else happens to the message, the signal reaches the class teacher and
-        the psychologist. Returns how many signals were sent."""
+        the psychologist. Returns how many signals were sent. ``command``: the staff's commands
+        are skipped (a reason quoting what a child was told is not a signal about its author)."""
         if chat is None:
             chat = await chat_repo.by_peer(self.db, incoming.peer_id)
         if chat is None or not chat.bound or chat.type is None or chat.org_id is None:
+            return 0
+        if command and await self.authors.is_staff(chat, incoming.vk_id):
             return 0
         sent = 0
         for decision in (await self._judge(chat, incoming, remember=False))[0]:

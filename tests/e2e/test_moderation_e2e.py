@@ -393,3 +393,14 @@ async def test_help_in_a_childrens_chat_is_cleaned_up(emu, harness, clock) -> No
     assert harness.app is not None
     harness.app.runner.wake()
     await emu.wait_for(lambda: _deleted(emu, peer, help_.cmid))
+
+
+async def test_a_signal_in_a_students_command_reaches_the_class_teacher(emu, harness) -> None:
+    school, chat = await _world(emu, harness)
+    peer, kid, kid2, teacher = chat.peer_id, school.vk["kid"], school.vk["kid2"], school.vk["teacher"]
+    target = await _say(emu, harness, peer, kid2, "ты никто")
+    mark = len(emu.sent(teacher))
+    command = emu.user_message(peer, kid, "/жалоба меня травят, не хочу жить", reply_to_cmid=target)
+    signal = await emu.wait_sent(teacher, contains="Конфиденциально", since=mark)
+    await harness.settled()
+    assert "Петя Иванов" in signal.text and _deleted(emu, peer, command)

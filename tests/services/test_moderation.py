@@ -527,10 +527,17 @@ async def test_a_signal_in_a_command_is_not_swallowed(world: World) -> None:
     with unit(f"test:{cmid}"):
         async with world.app.db.transaction():
             sent = await world.mod.signals(Incoming(world.chat.peer_id, world.school.vk["kid"], cmid,
-                                                    "/жалоба меня травят, не хочу жить"))
+                                                    "/жалоба меня травят, не хочу жить"), command=True)
     await world.settle()
     assert sent == 1
     assert "Конфиденциально" in world.emu.sent(world.school.vk["psy"])[-1].text
+    # a teacher's command quoting what a child was told is not a signal about the teacher
+    text = "/пред Иванов за «убей себя»"
+    cmid = world.emu.user_message(world.chat.peer_id, world.school.vk["teacher"], text)
+    with unit(f"test:{cmid}"):
+        async with world.app.db.transaction():
+            assert await world.mod.signals(Incoming(world.chat.peer_id, world.school.vk["teacher"], cmid, text),
+                                           command=True) == 0
 
 
 async def test_wellbeing_signals_cannot_be_switched_off_in_a_childrens_chat(world: World) -> None:
