@@ -41,7 +41,3 @@ def file_name(org_code: str, key: str, month: str, ext: str) -> str:
     """ASCII file name (no personal data): ``kabinet-sch12-classes-2026-10.xlsx``."""
     code = _UNSAFE.sub("-", org_code.lower()).strip("-") or "org"
     return f"kabinet-{code}-{key}-{month}.{ext}"
-
-
-def percent(part: int, whole: int) -> str:
-    return f"{round(100 * part / whole)}%" if whole else "—"
