@@ -1,8 +1,37 @@
-"""Personal data posted to a shared chat: phones, e-mails, SNILS, passports, bank cards.
+"""Personal data posted to a shared chat: phones, e-mails and the Russian personal identifiers.
 
-Numbers in school chats are mostly dates, times, sums, grades, page and school numbers, so every
-kind is checked by shape and, where one exists, by its checksum (SNILS, Luhn) or by plausible
-parts (a passport series holds a region code and the year of the form's issue).
+Numbers in school chats are mostly dates, times, sums, grades, page, lesson, order and school
+numbers, so an identifier is flagged only when its shape, its check digits and, where they are
+weak, the words around it all agree. The same digits with a wrong check digit are never reported
+as that identifier (a typo'd card is not a card, and a random number passes a mod-10 check one
+time in ten, so the shape and context rules below keep such luck rare).
+
+- **Bank card**: 13–19 digits, Luhn check, first digit 2–6 (Mir, Visa, Mastercard, Maestro, JCB,
+  UnionPay; 1, 7, 8, 9 and 0 are not payment cards), written as one run or in groups of four
+  (Amex 4-6-5 and Diners 4-6-4 too).
+- **SNILS**: 11 digits with the SNILS checksum (numbers up to 001-001-998 carry none and are
+  ignored), written «ddd-ddd-ddd dd» / «ddddddddd dd», or as one run next to the word «СНИЛС».
+- **INN**: 12 digits (a person's INN) with both check digits valid, written as one run or next to
+  «ИНН»; 10 digits (an organisation's INN: not personal, but a person's number in the wrong
+  length is usually a mistyped document) only next to «ИНН» and with no sign of an organisation
+  around it («КПП», «ООО», «школа», …). Payment requisites (КПП, БИК, ОГРН, р/с …) are never
+  personal data.
+- **OMS policy** (the 16-digit single-format number): its check digit (FFOMS order 79 of 2011:
+  the digits at odd places from the right, as a number, doubled; the digits at even places
+  written before it; the digit sum subtracted from the next multiple of ten — which is Luhn's
+  sum, so a card and a policy cannot be told apart by the check digit). Next to «полис» / «ОМС»
+  it is a policy; alone, one that does not start like a payment card (2–6) is a policy.
+- **Passport**: series and number, 10 digits whose series is plausible (the first two digits are
+  an OKATO region code, the next two a form year 97–30). Flagged when written the way a passport
+  is («dd dd dddddd» or «dddd dddddd»), or as one run of ten digits next to «паспорт» / «серия»
+  / «выдан», or named («серия 4510 номер 654321»). Ten bare digits are a mobile number or
+  something else, never a passport.
+- **Phone**: a Russian mobile or landline number (10 or 11 digits, 8/+7 optional), not toll-free
+  «8-800», not in a passport or SNILS shape; any number written with «+» and 11–13 digits.
+- **E-mail**: an address with a domain.
+
+Numbers next to words that name another kind of number («заказ», «трек», «накладная», «лицевой
+счёт», «квитанция», «договор», …) are not personal identifiers.
 """
 from __future__ import annotations
 
@@ -28,12 +57,42 @@ _PASSPORT_NAMED = re.compile(
     r"сери[яи]\s*(\d{2}\s?\d{2})\s*[,;]?\s*(?:номер|ном\.|№|н\.)?\s*(\d{6})(?!\d)", re.IGNORECASE
 )
 _KEYWORDS = {
-    # an organisation's requisites, not a person's data
-    "requisites": re.compile(r"инн|кпп|бик|огрн|окпо|р/с|к/с|сч[её]т", re.IGNORECASE),
+    # an organisation's payment requisites: nothing near them is a person's data
+    "requisites": re.compile(
+        r"кпп|бик|огрн|окпо|октмо|оквэд|р/с|к/с|расч[её]тн|корр\.?\s*сч", re.IGNORECASE
+    ),
+    # other kinds of long numbers: not a personal identifier
+    "other_number": re.compile(
+        r"(?<![а-яё])(?:заказ|трек|отслеж|накладн|посылк|отправлени|квитанц|транзакц|артикул"
+        r"|штрих|лицев\w*\s+сч[её]т|уин|чек|билет|купон|промокод|серийн|imei|инвентарн)",
+        re.IGNORECASE,
+    ),
+    "organisation": re.compile(
+        r"кпп|ооо|оао|зао|пао|\bао\b|\bип\b|мбоу|гбоу|маоу|моу|школ|гимнази|лице[йя]|организац"
+        r"|учреждени|получател|компани|фирм|магазин|банк|фонд|юр\.?\s*лиц",
+        re.IGNORECASE,
+    ),
     "passport": re.compile(r"паспорт|серия|серии|выдан", re.IGNORECASE),
     "snils": re.compile(r"снилс", re.IGNORECASE),
+    "inn": re.compile(r"(?<![а-яё])инн(?![а-яё])", re.IGNORECASE),
+    "oms": re.compile(r"полис|(?<![а-яё])омс(?![а-яё])|медицинск\w*\s+страх", re.IGNORECASE),
 }
 _NEAR = 40  # characters around a number searched for a keyword
+
+# First two digits of a passport series: OKATO codes of the regions.
+_REGIONS = frozenset({
+    1, 3, 4, 5, 7, 8, 10, 11, 12, 14, 15, 17, 18, 19, 20, 22, 24, 25, 26, 27, 28, 29, 30, 32, 33,
+    34, 35, 36, 37, 38, 40, 41, 42, 44, 45, 46, 47, 49, 50, 52, 53, 54, 56, 57, 58, 60, 61, 63,
+    64, 65, 66, 67, 68, 69, 70, 71, 73, 75, 76, 77, 78, 79, 80, 81, 82, 83, 84, 85, 86, 87, 88,
+    89, 90, 91, 92, 93, 94, 95, 96, 97, 98, 99,
+})
+_CARD_SHAPES = ([4, 4, 4, 4], [4, 4, 4, 4, 3], [4, 4, 4, 4, 2], [4, 4, 4, 4, 1], [4, 4, 4, 1],
+                [4, 6, 5], [4, 6, 4])
+_PASSPORT_SHAPES = ([2, 2, 6], [4, 6])
+_SNILS_SHAPES = ([3, 3, 3, 2], [9, 2])
+_INN10_WEIGHTS = (2, 4, 10, 3, 5, 9, 4, 6, 8)
+_INN11_WEIGHTS = (7, 2, 4, 10, 3, 5, 9, 4, 6, 8)
+_INN12_WEIGHTS = (3, 7, 2, 4, 10, 3, 5, 9, 4, 6, 8)
 
 
 @dataclass(frozen=True)
@@ -60,44 +119,95 @@ def snils_ok(digits: str) -> bool:
     return check == int(digits[9:])
 
 
-def _passport_series_ok(digits: str) -> bool:
+def _inn_digit(digits: str, weights: tuple[int, ...]) -> int:
+    return sum(w * int(ch) for w, ch in zip(weights, digits)) % 11 % 10
+
+
+def inn_ok(digits: str) -> bool:
+    """Check digits of an INN: one for 10 digits (organisations), two for 12 (people)."""
+    if len(digits) == 10:
+        return _inn_digit(digits, _INN10_WEIGHTS) == int(digits[9])
+    if len(digits) == 12:
+        return (_inn_digit(digits, _INN11_WEIGHTS) == int(digits[10])
+                and _inn_digit(digits, _INN12_WEIGHTS) == int(digits[11]))
+    return False
+
+
+def oms_ok(digits: str) -> bool:
+    """Check digit (the 16th) of a single-format OMS policy number."""
+    if len(digits) != 16 or len(set(digits)) == 1:
+        return False
+    body = digits[:15]
+    odd = body[14::-2]  # places 1, 3, 5, … counted from the right
+    even = body[13::-2]  # places 2, 4, …
+    total = sum(int(ch) for ch in even) + sum(int(ch) for ch in str(int(odd) * 2))
+    return (10 - total % 10) % 10 == int(digits[15])
+
+
+def passport_series_ok(digits: str) -> bool:
     region, year = int(digits[:2]), int(digits[2:4])
-    return region > 0 and (year >= 97 or year <= 30)
+    return region in _REGIONS and (year >= 97 or year <= 30)
 
 
 def _near(text: str, start: int, end: int, kind: str) -> bool:
     return bool(_KEYWORDS[kind].search(text, max(0, start - _NEAR), end + _NEAR))
 
 
+def _identifier(text: str, m: re.Match[str], digits: str, groups: list[int]) -> str | None:
+    """The personal identifier these digits are, judged by check digits, shape and context."""
+    n = len(digits)
+    single = len(groups) == 1
+
+    def near(kind: str) -> bool:
+        return _near(text, m.start(), m.end(), kind)
+
+    if n == 16 and near("oms"):
+        return "oms" if oms_ok(digits) and (single or groups == [4, 4, 4, 4]) else None
+    if (13 <= n <= 19 and digits[0] in "23456" and luhn_ok(digits)
+            and (single or groups in _CARD_SHAPES)):
+        return "card"
+    if n == 16 and oms_ok(digits) and (single or groups == [4, 4, 4, 4]):
+        return "oms"
+    if n == 12 and inn_ok(digits) and (single or near("inn")):
+        return "inn"
+    if n == 11 and snils_ok(digits) and (groups in _SNILS_SHAPES or (single and near("snils"))):
+        return "snils"
+    if n == 10 and near("inn") and inn_ok(digits) and not near("organisation"):
+        return "inn"
+    if n == 10 and passport_series_ok(digits) and (
+        groups in _PASSPORT_SHAPES or (single and near("passport"))
+    ):
+        return "passport"
+    return None
+
+
+def _phone(raw: str, digits: str, groups: list[int]) -> bool:
+    n = len(digits)
+    if raw.startswith("+") and digits[0] != "7":
+        return 11 <= n <= 13  # a foreign number: +375 29 123-45-67
+    if groups in _PASSPORT_SHAPES or groups in _SNILS_SHAPES:
+        return False
+    if n == 10 and len(groups) == 1 and not digits.startswith("9"):
+        return False  # ten bare digits are a mobile number or something else (an INN)
+    national = digits[1:] if n == 11 and digits[0] in "78" else digits if n == 10 else ""
+    # toll-free lines belong to organisations
+    return national[:1] in ("3", "4", "8", "9") and not national.startswith("800")
+
+
 def _classify(text: str, m: re.Match[str]) -> str | None:
     raw = m.group()
-    groups = [len(g) for g in _GROUPS.findall(raw)]
-    digits = "".join(_GROUPS.findall(raw))
+    parts = _GROUPS.findall(raw)
+    groups = [len(g) for g in parts]
     if any(n < 2 for n in groups[1:]):
         return None  # «5 4 5 5 3 …» — grades, not a number
     if _near(text, m.start(), m.end(), "requisites"):
         return None
-    n = len(digits)
-    if 13 <= n <= 19 and luhn_ok(digits) and (len(groups) == 1 or max(groups[:-1]) <= 6):
-        return "card"
-    if n == 11 and snils_ok(digits) and (
-        groups[:4] == [3, 3, 3, 2] or groups == [9, 2] or _near(text, m.start(), m.end(), "snils")
-    ):
-        return "snils"
-    if n == 10 and _passport_series_ok(digits) and (
-        groups in ([2, 2, 6], [4, 6]) or _near(text, m.start(), m.end(), "passport")
-    ):
-        return "passport"
-    national = digits[1:] if n == 11 and digits[0] in "78" else digits if n == 10 else ""
-    if n == 10 and len(groups) == 1 and not digits.startswith("9"):
-        return None  # ten bare digits are a mobile number or something else (an INN)
-    if (
-        national[:1] in ("3", "4", "8", "9")
-        and not national.startswith("800")  # toll-free lines belong to organisations
-        and groups not in ([2, 2, 6], [4, 6])
-    ):
-        return "phone"
-    return None
+    digits = "".join(parts)
+    if not raw.startswith("+") and not _near(text, m.start(), m.end(), "other_number"):
+        kind = _identifier(text, m, digits, groups)
+        if kind:
+            return kind
+    return "phone" if _phone(raw, digits, groups) else None
 
 
 def find_personal_data(text: str) -> Found | None:
@@ -105,7 +215,7 @@ def find_personal_data(text: str) -> Found | None:
     if m:
         return Found("email", m.group())
     m = _PASSPORT_NAMED.search(text)
-    if m and _passport_series_ok(m.group(1).replace(" ", "")):
+    if m and passport_series_ok(m.group(1).replace(" ", "")):
         return Found("passport", m.group())
     for m in _DIGIT_RUN.finditer(text):
         kind = _classify(text, m)
@@ -128,5 +238,6 @@ def check(ctx: Context, settings: PersonalDataSettings) -> list[Decision]:
         fragment=hidden,  # evidence must not keep the data itself
         masked=hidden,
         strike=False,  # a leak is a mistake to undo, not misbehaviour to punish
-        notify_private=texts.PD_PRIVATE.format(kind=kind),
+        notify_private=texts.PD_PRIVATE.format(
+            kind=kind, risk=texts.PD_RISK.get(found.kind, texts.PD_RISK_DEFAULT)),
     )]

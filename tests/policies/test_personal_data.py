@@ -2,7 +2,9 @@ import pytest
 
 from policies.base import Action, AuthorHistory
 from policies.context import Context
-from policies.personal_data import check, find_personal_data, luhn_ok, snils_ok
+from policies.personal_data import (
+    check, find_personal_data, inn_ok, luhn_ok, oms_ok, passport_series_ok, snils_ok,
+)
 from policies.settings import PersonalDataSettings
 
 from tests.policies.builders import message
@@ -28,6 +30,22 @@ FOUND = [
     ("Паспорт 4608567890", "passport"),
     ("карта 4276 3801 2345 6787", "card"),
     ("2200159876543214", "card"),
+    ("карта 5536913712345673", "card"),
+    ("ИНН 500100732259", "inn"),
+    ("мой инн: 770712345633", "inn"),
+    ("500100732259", "inn"),  # twelve digits with both check digits right: a person's INN
+    ("ИНН сына 3906 9876 5473", "inn"),
+    ("ИНН 7707083893", "inn"),  # ten digits only next to «ИНН»
+    ("полис ОМС 5001234567890127", "oms"),
+    ("номер полиса: 3909 8765 4321 0982", "oms"),
+    ("7700001234567895", "oms"),  # not a card's first digit
+    ("Омс 7800112233445568", "oms"),
+    ("СНИЛС ребёнка 12345678964", "snils"),
+    ("987-654-321 83", "snils"),
+    ("234567890 99", "snils"),
+    ("номер паспорта 4608567890", "passport"),
+    ("серия 45 09 номер 123456", "passport"),
+    ("+375 29 123-45-67", "phone"),
 ]
 
 NOT_FOUND = [
@@ -48,6 +66,36 @@ NOT_FOUND = [
     "Паспорт 4550 123456",  # no form was issued in '50
     "набор детей 2015-2017 г.р.",
     "мой телеграм @masha",
+    # the same digits as the identifiers above with a wrong check digit
+    "ИНН 500100732258",
+    "500100732258",
+    "ИНН 7707083894",
+    "полис ОМС 5001234567890128",
+    "7700001234567896",
+    "карта 5536913712345674",
+    "СНИЛС ребёнка 12345678965",
+    "987-654-321 84",
+    # right check digits, but a shape or a context that says it is something else
+    "ИНН школы 7707083893",  # ten digits are an organisation's
+    "Получатель МБОУ СОШ № 5, ИНН 3906123455",
+    "ИНН 3906123455, КПП 390601001, БИК 042748001",
+    "номер заказа 500100732259",
+    "трек-номер посылки 7700001234567895",
+    "лицевой счёт 4276380123456787",
+    "12345678964",  # a SNILS checksum, but eleven bare digits with no word «СНИЛС»
+    "7707083893",  # an INN checksum, but ten bare digits with no word «ИНН»
+    "4608567890",  # a plausible passport, but no word «паспорт»
+    "5001 0073 2259",  # grouped twelve digits without «ИНН»
+    "Паспорт 0209 123456",  # 02 is no region's code
+    "стр. 112-118 120-125 130-135",  # page ranges: eighteen digits, Luhn by chance or not
+    "упражнения 345 346 347 348",
+    "урок 12345, кабинет 204",
+    "сдаём 1 500 000 руб. на ремонт",
+    "код класса 5А-2024, код 7777-8888",
+    "олимпиада 2024-2025, этапы 12.10-25.11",
+    "итого: 12 500 000 рублей",
+    "накладная 1234 5678 9012 3456",
+    "горячая линия +7 800 200-01-22",
 ]
 
 
@@ -61,6 +109,33 @@ def test_finds(text, kind):
 @pytest.mark.parametrize("text", NOT_FOUND)
 def test_ignores_school_numbers(text):
     assert find_personal_data(text) is None
+
+
+def test_identifier_checks():
+    assert inn_ok("7707083893") and not inn_ok("7707083894")
+    assert inn_ok("500100732259") and not inn_ok("500100732250")
+    assert not inn_ok("50010073225")
+    assert oms_ok("5001234567890127") and not oms_ok("5001234567890128")
+    assert not oms_ok("0000000000000000")
+    # the FFOMS check digit is Luhn's sum written differently
+    for number in ("7700001234567895", "3909876543210982", "6600123456789016"):
+        assert oms_ok(number) == luhn_ok(number)
+    assert passport_series_ok("4509") and not passport_series_ok("0209")
+    assert not passport_series_ok("4550")  # no form was issued in '50
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("СНИЛС 112-233-445 95", "номер СНИЛС"),
+    ("ИНН 500100732259", "ИНН"),
+    ("полис ОМС 5001234567890127", "номер полиса ОМС"),
+    ("карта 4276 3801 2345 6787", "номер банковской карты"),
+    ("паспорт 45 09 123456", "серия и номер паспорта"),
+])
+def test_warning_names_the_kind_found(text, kind):
+    [decision] = check(Context(message(text), AuthorHistory()), PersonalDataSettings())
+    assert decision.reason == f"Персональные данные в общем чате ({kind})"
+    assert f"в нём {kind}." in decision.notify_private
+    assert text.split()[-1] not in decision.notify_private + decision.fragment
 
 
 def test_checksums():
