@@ -3,6 +3,8 @@ leaves."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from vkbottle.bot import BotLabeler, Message
 
 from bot import texts
@@ -11,8 +13,12 @@ from bot.domain.commands import Command
 from bot.domain.errors import NotAllowed, UserError
 from bot.domain.chat_types import PRESETS
 from bot.repo import chats as chat_repo
+from bot.repo.pending import Pending
+from bot.services.access import Caller
+from bot.services.roster import Reply
 from bot.vk.gateway import is_chat_peer
 from handlers.admin import usage
+from handlers.confirm import confirmer
 from handlers.replies import guarded, reply
 from handlers.rules import ActionRule, CommandRule
 
@@ -27,7 +33,8 @@ def labeler(app: App) -> BotLabeler:
         if not cmd.args.strip():
             raise usage("create")
         caller = await app.access.caller(message.from_id)
-        await reply(app, message, await app.services.chats.create(caller, cmd.args))
+        answer = await app.services.chats.create_or_ask(caller, cmd.args)
+        await reply(app, message, answer.text, keyboard=answer.keyboard)
 
     @bl.private_message(CommandRule("chats", g, s))
     @guarded
@@ -96,6 +103,14 @@ def labeler(app: App) -> BotLabeler:
             await count(app, message.peer_id, member_id, "leave", timestamp(message.date))
 
     return bl
+
+
+@confirmer("create_chat", capability="chat_create")
+async def create_chosen(app: App, caller: Caller, action: Pending, payload: dict[str, Any]) -> Reply:
+    """A class (or «Для всей школы») chosen for /создать родители."""
+    if payload.get("do") != "apply" or not isinstance(payload.get("c"), str):
+        return Reply(texts.PENDING_GONE)
+    return await app.services.chats.create_chosen(caller, action, payload["c"])
 
 
 async def on_join(app: App, message: Message, member_id: int) -> None:

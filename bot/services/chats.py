@@ -13,20 +13,29 @@ from bot.domain.chat_types import ChatRequest, ChatRequestError, Needs, parse_ch
 from bot.domain.errors import NotAllowed, UserError
 from bot.pipeline.effects import Lane
 from bot.repo import chats as chat_repo
+from bot.repo import orgs as org_repo
+from bot.repo import pending as pending_repo
 from bot.repo import members as member_repo
 from bot.repo import people as people_repo
 from bot.repo import roles as role_repo
 from bot.repo.chats import Chat
 from bot.repo.orgs import Org
+from bot.repo.pending import Pending
 from bot.services import eligibility
 from bot.services.access import ROLE_NAMES_RU, SCHOOL_MANAGERS, Access, Caller
 from bot.services.notify import Notifier
 from bot.services.orgs import Orgs
+from bot.services.roster import Reply
+from bot.texts import confirm as ct
 from bot.vk.errors import VkCannotMessage, VkContactNotFound, VkError, VkNoChatRights
 from bot.vk.gateway import VkGateway
+from bot.vk.keyboards import Button, inline
 from bot.vk.names import Names
 
 log = logging.getLogger(__name__)
+
+MAX_CLASS_BUTTONS = 8  # VK: at most 10 buttons inline; «Для всей школы» and «Отменить» take two
+CLASS_BUTTONS_PER_ROW = 4
 
 
 def split_school(args: str) -> tuple[str, str | None]:
@@ -109,6 +118,40 @@ class Chats:
                 return chat
         return None
 
+    async def create_or_ask(self, caller: Caller, args: str) -> Reply:
+        """«/создать родители» without a class would make a chat of every parent of the school:
+        ask which class (buttons from the roster) or to confirm the school-wide chat explicitly."""
+        org, request = await self._request(caller, args, "chat_create")
+        if request.preset.type != "parents_school":
+            return Reply(await self.create(caller, args))
+        existing = await self._existing(org, request, None)
+        if existing is not None and existing.invite_link:
+            return Reply(texts.CHAT_EXISTS.format(title=existing.title, link=existing.invite_link))
+        classes = [str(c) for _, c in await people_repo.classes(self.db, org.id)]
+        have = {c.class_id for c in await chat_repo.in_org(self.db, org.id) if c.type == "parents_class"}
+        by_name = {str(c): cid for cid, c in await people_repo.classes(self.db, org.id)}
+        # classes without a parents' chat first: those are the ones likely meant
+        ordered = sorted(classes, key=lambda c: by_name[c] in have)
+        shown = ordered[:MAX_CLASS_BUTTONS]
+        action_id = await pending_repo.create(
+            self.db, kind="create_chat", vk_id=caller.vk_id, org_id=org.id, now=self.now(),
+            payload={"code": org.code, "classes": shown, "what": ct.WHAT_SCHOOL_PARENTS_CHAT},
+        )
+        rows = [[Button(ct.button_class_chat(c), {"a": "pa", "id": action_id, "do": "apply", "c": c}, "primary")
+                 for c in shown[i:i + CLASS_BUTTONS_PER_ROW]] for i in range(0, len(shown), CLASS_BUTTONS_PER_ROW)]
+        rows.append([Button(ct.BUTTON_WHOLE_SCHOOL, {"a": "pa", "id": action_id, "do": "apply", "c": ""})])
+        rows.append([Button(texts.BUTTON_CANCEL, {"a": "pa", "id": action_id, "do": "cancel"}, "negative")])
+        return Reply(ct.ask_parents_class(org.name, len(ordered) > len(shown)), inline(rows))
+
+    async def create_chosen(self, caller: Caller, action: Pending, choice: str) -> Reply:
+        """A button of ``create_or_ask``: the class's parents' chat, or the school-wide one."""
+        if choice and choice not in action.payload.get("classes", []):
+            return Reply(texts.PENDING_GONE)
+        if not await pending_repo.claim(self.db, action.id, "applied"):
+            return Reply(texts.PENDING_GONE)
+        school = f" школа {action.payload['code']}"
+        return Reply(await self.create(caller, (f"родители {choice}" if choice else "родители") + school))
+
     async def create(self, caller: Caller, args: str) -> str:
         org, request = await self._request(caller, args, "chat_create")
         class_id = await self._class_id(org, request)
@@ -171,15 +214,39 @@ class Chats:
             raise UserError(texts.CHAT_BIND_NEED_ADMIN) from None
         await chat_repo.set_admin(self.db, chat.id, True, now=self.now())
         class_id = await self._class_id(org, request)
-        leader_id, _ = await self._leader(caller, org, request)
         title = request.preset.title_for(cls=request.cls, subject=request.subject, name=request.name, school=org.name)
+        existing = await self._existing(org, request, class_id)
+        if existing is not None and existing.id != chat.id:
+            # two «5А — родители» would mean two links, a split class and lists listing it twice
+            raise UserError(ct.bind_duplicate(existing.title))
+        leader_id, _ = await self._leader(caller, org, request)
         await self.notifier.effects.retitle(peer_id, title, chat_id=chat.id, lane=Lane.NORMAL)
         link = await self._apply_preset(chat, org, request, class_id, leader_id, title)
         await self._record_known_member(chat.id, caller.vk_id, admitted_by=caller.vk_id)
+        answer = texts.CHAT_BOUND.format(title=title, school=org.name, link=link)
+        if chat.title and chat.title != title:
+            answer += "\n" + ct.BOUND_RENAMED.format(old=chat.title)
         if self.on_bound is not None:
             # people who were here before the bot are judged like newcomers (strangers do not stay)
-            await self.on_bound(chat)
-        return texts.CHAT_BOUND.format(title=title, school=org.name, link=link)
+            diff = await self.on_bound(chat)
+            unknown = await self._unknown_report(chat, diff)
+            if unknown:
+                await self.notifier.try_send(caller.vk_id, ct.bound_unknown_private(title, unknown))
+                answer += "\n" + ct.bound_unknown(len(unknown))
+        return answer
+
+    async def _unknown_report(self, chat: Chat, diff: Any) -> list[str]:
+        """One line per person VK lists in the chat whom the roster does not know, with what
+        happened to them (removed, waiting for a moderator, kept as an admin of the VK chat)."""
+        if diff is None:
+            return []
+        lines = []
+        for vk_id in sorted(diff.outsiders | diff.quarantined):
+            member = await member_repo.get(self.db, chat.id, vk_id)
+            state = member.state if member is not None else None
+            lines.append(ct.unknown_line(vk_id, ct.OUTCOME_REMOVED if state == "removed" else ct.OUTCOME_QUARANTINE))
+        lines += [ct.unknown_line(vk_id, ct.OUTCOME_KEPT) for vk_id in sorted(diff.vk_admins)]
+        return lines
 
     async def reset_link(self, caller: Caller, peer_id: int) -> str:
         chat = await self.require_moderator(caller, peer_id)
@@ -209,6 +276,8 @@ class Chats:
     async def overview(self, caller: Caller, args: str) -> str:
         org = await self.orgs.resolve(caller, "school_view", args.strip() or None, what=texts.WHAT_CHATS_VIEW,
                                       form=texts.ORG_FORM_BARE.format(command="/чаты"))
+        if org.kind != "school":
+            return await self._territory(org)
         chats = await chat_repo.in_org(self.db, org.id)
         lines = [texts.CHATS_HEADER.format(school=org.name)]
         for chat in chats:
@@ -226,6 +295,17 @@ class Chats:
         if classes:
             lines.append(texts.CHATS_MISSING.format(parents=", ".join(no_parents) or "—",
                                                     students=", ".join(no_students) or "—"))
+        return "\n".join(lines)
+
+    async def _territory(self, org: Org) -> str:
+        """A coordinator's /чаты: the territory's schools with their chat counts."""
+        schools = await org_repo.descendants(self.db, org.id, "school")
+        if not schools:
+            return ct.TERRITORY_NONE.format(name=org.name)
+        lines = [ct.territory_header(org.name)]
+        for school in schools:
+            lines.append(ct.territory_line(school.name, school.code, len(await chat_repo.in_org(self.db, school.id))))
+        lines.append(ct.TERRITORY_HINT)
         return "\n".join(lines)
 
     async def vk_name(self, vk_id: int) -> str:

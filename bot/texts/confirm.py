@@ -41,7 +41,7 @@ def what_pick(op: str, name: str) -> str:
 
 
 WHAT_NEW_YEAR = "переход на новый учебный год"
-WHAT_SCHOOL_PARENTS_CHAT = "создание общешкольной беседы родителей"
+WHAT_SCHOOL_PARENTS_CHAT = "создание беседы родителей"
 
 
 # -- who is affected ------------------------------------------------------------------------
@@ -214,11 +214,10 @@ def button_class_chat(cls: str) -> str:
     return f"Родители {cls}"
 
 
-def bind_duplicate(title: str, existing: str, link: str | None) -> str:
-    where = f": {link}" if link else ""
-    return (f"Беседа «{title}» у школы уже есть{where} — вторую такую же привязать нельзя (участники "
-            f"получали бы две ссылки). Пользуйтесь ею; если она больше не нужна, напишите администратору "
-            f"платформы. Сейчас привязана: «{existing}».")
+def bind_duplicate(existing: str) -> str:
+    return (f"У школы уже есть беседа «{existing}» — вторую такую же привязать нельзя: людям пришли бы две "
+            "ссылки, а в списках беседа значилась бы дважды. Пользуйтесь той беседой (ссылка — в /чаты у "
+            "администратора школы) или привяжите эту к другому типу или классу.")
 
 
 def bound_unknown(count: int) -> str:
