@@ -58,7 +58,7 @@ class CodeInChatRule(ABCRule[Message]):
     """A chat message that may carry a code (checked against the stored codes by the service)."""
 
     async def check(self, event: Message) -> bool:
-        return bool(codes.find_codes(event.text or ""))
+        return bool(codes.find_codes(event.text or "", lenient=True))
 
 
 class PrivateFromPerson(ABCRule[Message]):
@@ -102,10 +102,11 @@ def labeler(app: App) -> BotLabeler:
     @guarded
     async def issue_codes(message: Message, app: App, cmd: Command) -> None:
         caller = await app.access.caller(message.from_id)
-        org, rest = await app.services.roster.org_for(caller, cmd.args)
+        given = cmd.args.split()
+        reissue = any(w.casefold() in t.REISSUE_WORDS for w in given)
+        org, rest = await app.services.roster.org_for(
+            caller, " ".join(w for w in given if w.casefold() not in t.REISSUE_WORDS))
         words = rest.split()
-        reissue = any(w.casefold() in t.REISSUE_WORDS for w in words)
-        words = [w for w in words if w.casefold() not in t.REISSUE_WORDS]
         if not words:
             raise usage("codes")
         cls = _sheet(words)

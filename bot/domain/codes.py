@@ -49,13 +49,21 @@ _LATIN_OR_DIGIT = re.compile(r"[0-9A-Za-z]")
 MAX_PARTS = 4  # «DKDX W22N», «dk dx w2 2n»: a code typed in up to four pieces
 
 
-def find_codes(text: str | None) -> list[str]:
+_DIGIT = re.compile(r"[0-9]")
+_SAYS_CODE = re.compile(r"код|code", re.IGNORECASE)
+
+
+def find_codes(text: str | None, *, lenient: bool = False) -> list[str]:
     """The join codes a free-text message carries, canonical, in order: «мне дали код dkdx w22n»,
-    «DKDX-W22N.», «код: АВСD-ЕFGН» (Cyrillic look-alikes). A piece of the text counts as a code
-    when it normalizes to one *and* has a Latin letter or a digit — an ordinary Russian word of
-    eight look-alike letters («сметанка») is not a code; a message that is nothing but a code
-    is one even when typed wholly in Cyrillic."""
+    «DKDX-W22N.», «код: АВСD-ЕFGН» (Cyrillic look-alikes).
+
+    A message that is nothing but a code is one, even typed wholly in Cyrillic. Inside a sentence
+    a piece counts when it normalizes to a code and has a digit, or the message speaks of a code
+    («код», «code») and the piece has a Latin letter: «сметанка» (eight look-alike letters) and
+    «напишите в WhatsApp» are not codes. ``lenient``: a Latin letter or a digit is enough (for a
+    search whose every hit is checked against the stored codes, e.g. codes posted in chats)."""
     text = text or ""
+    needs = _LATIN_OR_DIGIT if lenient or _SAYS_CODE.search(text) else _DIGIT
     whole = normalize_code(text)
     if whole is not None:
         return [whole]
@@ -73,7 +81,7 @@ def find_codes(text: str | None) -> list[str]:
             if _GLUED.match(before) or _GLUED.match(after):
                 continue  # a piece of something longer («ABCD-EFGH-J»)
             code = normalize_code(raw)
-            if code is not None and _LATIN_OR_DIGIT.search(raw) and code not in found:
+            if code is not None and needs.search(raw) and code not in found:
                 found.append(code)
     return found
 

@@ -267,7 +267,7 @@ class Linking:
         Should someone else have redeemed it meanwhile, the owner gets «уже привязан к другому
         аккаунту» and the school re-issues (/коды … заново)."""
         live = False
-        for code in codes.find_codes(text):
+        for code in codes.find_codes(text, lenient=True):
             row = await code_repo.by_hash(self.db, codes.hash_code(code, self.pepper))
             live = live or (row is not None and row.used_at is None and row.expires_at > now)
         if not live or self.notifier is None:

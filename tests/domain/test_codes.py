@@ -97,6 +97,9 @@ from bot.domain.codes import find_codes, looks_like_code_attempt  # noqa: E402
         ("АВСD-ЕFGН", ["ABCD-EFGH"]),  # the whole message, Cyrillic look-alikes
         ("коды DKDX-W22N и K7QM-4RTD", ["DKDX-W22N", "K7QM-4RTD"]),
         ("купила сметанка", []),  # eight Cyrillic look-alike letters are a word, not a code
+        ("напишите мне в WhatsApp", []),  # a Latin word of code letters, no digit, no «код»
+        ("мой код WHATSAPP", ["WHAT-SAPP"]),  # … unless the message speaks of a code
+        ("вот DKDX-W22N", ["DKDX-W22N"]),  # a digit is enough
         ("привет, как дела?", []),
         ("мой телефон 89161234567", []),
         ("DKDX-W22", []),
@@ -109,6 +112,12 @@ from bot.domain.codes import find_codes, looks_like_code_attempt  # noqa: E402
 )
 def test_find_codes_in_free_text(text, found):
     assert find_codes(text) == found
+
+
+def test_lenient_search_takes_any_latin_piece_for_a_lookup():
+    assert find_codes("напишите мне в WhatsApp") == []
+    assert find_codes("напишите мне в WhatsApp", lenient=True) == ["WHAT-SAPP"]
+    assert find_codes("купила сметанка", lenient=True) == []
 
 
 @pytest.mark.parametrize(
