@@ -73,7 +73,7 @@ async def run_checks(settings: Settings, gateway: VkGateway) -> list[CheckResult
         await _check_callback(settings, gateway, found, ok, fail)
     else:
         await _check_long_poll(gateway, found, ok, fail)
-    await _check_operators(settings, gateway, ok, fail)
+    await _check_operators(settings, VkGateway(gateway.api, found), ok, fail)
     return results
 
 
@@ -119,8 +119,16 @@ async def _check_operators(settings: Settings, gateway: VkGateway, ok: Report, f
     elif closed:
         fail(what, setup_texts.CHECK_OPERATORS_DEACTIVATED.format(ids=", ".join(closed)))
     else:
-        ok(setup_texts.CHECK_OPERATORS.format(
-            names=", ".join(f"{found[i].name} (id{i})" for i in ids)))
+        names = {i: f"{found[i].name} (id{i})" for i in ids}
+        try:  # operators are told of failures privately: the community must be allowed to write
+            deaf = [names[i] for i in ids if not await gateway.messages_allowed(i)]
+        except VkError as exc:
+            fail(what, f"{exc.code}: {exc.vk_message}")
+            return
+        if deaf:
+            fail(what, setup_texts.CHECK_OPERATORS_DEAF.format(names=", ".join(deaf)))
+        else:
+            ok(setup_texts.CHECK_OPERATORS.format(names=", ".join(names.values())))
 
 
 async def _check_long_poll(gateway: VkGateway, found: int, ok: Report, fail: Report) -> None:

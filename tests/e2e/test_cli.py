@@ -32,7 +32,7 @@ def _env(emu: Emulator, tmp_path: Path) -> dict[str, str]:
 
 def _ready_env(emu: Emulator, tmp_path: Path) -> dict[str, str]:
     """A fully set-up installation: an operator who exists in VK and a secret of our own."""
-    operator = emu.add_user("Ольга", "Операторова")
+    operator = emu.add_user("Ольга", "Операторова", allows_messages=True)
     return _env(emu, tmp_path) | {"ZAVUCH_BOT__OPERATORS": f"[{operator}]", "ZAVUCH_BOT__CODE_PEPPER": PEPPER}
 
 
@@ -72,6 +72,16 @@ async def test_check_names_operators_vk_does_not_know(emu, tmp_path) -> None:
     env["ZAVUCH_BOT__OPERATORS"] = f"[{gone}]"
     code, out, _ = await _cli("check", env=env)
     assert code == 1 and "удалены" in next(line for line in out.splitlines() if "bot.operators" in line)
+
+
+async def test_check_names_operators_the_community_cannot_write_to(emu, tmp_path) -> None:
+    env = _ready_env(emu, tmp_path)
+    deaf = emu.add_user("Игорь", "Глухов")
+    env["ZAVUCH_BOT__OPERATORS"] = env["ZAVUCH_BOT__OPERATORS"].rstrip("]") + f", {deaf}]"
+    code, out, _ = await _cli("check", env=env)
+    line = next(line for line in out.splitlines() if "bot.operators" in line)
+    assert code == 1 and line.startswith("✘") and "Игорь Глухов" in line and "Ольга" not in line
+    assert "Разрешить сообщения" in line
 
 
 async def test_check_short_secret_is_refused(emu, tmp_path) -> None:
