@@ -107,13 +107,14 @@ def _number(n: int) -> str:
     return f"{n:,}".replace(",", " ")
 
 
-# Splitting students by class is not a fix: students missing from a file that lists students are
-# expelled. Students, parents and staff in separate files are safe, and .xlsx is several times
-# smaller than the same table in CSV.
+# Splitting students by class is a last resort: with «Только классы из файла» nobody outside a
+# file's classes is expelled, but a student who moved between two files' classes would be expelled
+# by one and enrolled anew by the other. Students, parents and staff in separate files are safe,
+# and .xlsx is several times smaller than the same table in CSV.
 _SPLIT_HINT = (
     "Сохраните таблицу как «Книга Excel (.xlsx)» — так она в несколько раз меньше — или отправьте "
-    "учеников, родителей и сотрудников отдельными файлами. Учеников не делите по классам: ученики, "
-    "которых нет в файле, будут отчислены."
+    "учеников, родителей и сотрудников отдельными файлами. Учеников лучше не делить по классам: "
+    "ученика, перешедшего из класса одного файла в класс другого, бот отчислит и зачислит заново."
 )
 
 
@@ -123,8 +124,8 @@ def file_too_big(limit_bytes: int) -> str:
 
 def file_too_many_rows(limit: int) -> str:
     return (f"В файле больше {_number(limit)} строк — это предел для одной загрузки. Отправьте учеников, "
-            "родителей и сотрудников отдельными файлами (учеников не делите по классам: ученики, которых "
-            "нет в файле, будут отчислены).")
+            "родителей и сотрудников отдельными файлами (учеников лучше не делить по классам: ученика, "
+            "перешедшего из класса одного файла в класс другого, бот отчислит и зачислит заново).")
 
 
 def xlsx_too_big_unpacked(limit_bytes: int) -> str:
