@@ -103,7 +103,8 @@ class Roles:
 
     async def handle(self, caller: Caller, args: str, now: int) -> str:
         cmd = parse_role_command(args)
-        org = await self.orgs.resolve(caller, "role_manage", cmd.org_code, what=texts.WHAT_ROLES)
+        org = await self.orgs.resolve(caller, "role_manage", cmd.org_code, what=texts.WHAT_ROLES,
+                                      form=texts.ORG_FORM_ROLE)
         vk_id, first, last = await self._resolve_user(cmd.vk_ref, allow_deactivated=cmd.action == "revoke")
         if cmd.action == "link":
             return await self._link(caller, org, vk_id, cmd.rest, now)

@@ -52,6 +52,14 @@ async def test_an_operator_is_asked_for_the_code_in_the_form_the_command_takes(e
     assert "/отчёт <код>" in answer.text, answer.text
     answer = await say(emu, OPERATOR_VK, "/школа sch12")
     assert answer.text.startswith("Школа № 12 (код sch12"), answer.text
+    # /роль takes the code at the end, «школа <код>» or, for a coordinator, «орг <код>»
+    coordinator = emu.add_user("Нина", "Координаторова")
+    answer = await say(emu, OPERATOR_VK, f"/роль выдать муниципальный координатор vk.com/id{coordinator}")
+    assert "«орг <код>»" in answer.text and "«школа <код>»" in answer.text, answer.text
+    answer = await say(emu, OPERATOR_VK, f"/роль выдать муниципальный координатор vk.com/id{coordinator} школа sch12")
+    assert "«орг <код>»" in answer.text, answer.text
+    answer = await say(emu, OPERATOR_VK, f"/роль выдать региональный координатор vk.com/id{coordinator} орг r16")
+    assert "выдана" in answer.text, answer.text
 
 
 async def test_a_woman_let_in_is_admitted_in_the_feminine(emu, harness) -> None:
