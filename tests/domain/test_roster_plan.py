@@ -160,6 +160,29 @@ def test_expulsion_only_when_the_file_lists_students():
     assert plan_import(with_students, db, scope={"parents", "staff"}).operations == ()
 
 
+def test_only_file_classes_expels_nobody_outside_them_but_still_matches_moves_into_them():
+    db = school(student(1, "Иванов Пётр", "5А"), student(2, "Ушедший Иван", "5А"), student(3, "Петров Глеб", "6А"),
+                student(4, "Сидоров Олег", "7Б"))
+    file = csv("ФИО;Класс\nИванов Пётр;5А\nСидоров Олег;5А\n")
+    full = plan_import(file, db)
+    assert {op.person_id for op in ops_of(full, ExpelStudent)} == {2, 3}
+    scoped = plan_import(file, db, only_file_classes=True)
+    assert ops_of(scoped, ExpelStudent) == [ExpelStudent(2, "Ушедший Иван", A5)]  # 6А is not the file's
+    assert ops_of(scoped, MoveStudent) == [MoveStudent(4, "Сидоров Олег", B7, A5)]
+    assert_idempotent(file, db, only_file_classes=True)
+
+
+def test_preview_names_who_is_expelled_and_no_all_clear_after_a_warning():
+    db = school(*(student(i, f"Ученик Номер{chr(0x430 + i)}", "5А") for i in range(25)))
+    preview = format_preview(plan_import(csv("ФИО;Класс\nНовый Ученик;6А\n"), db))
+    assert "Будут отчислены (25): Ученик Номера (5А), Ученик Номерб (5А)" in preview
+    assert "и ещё 5." in preview
+    assert "Ошибок нет, можно применять." not in preview
+    assert preview.endswith("Ошибок в файле нет, но сначала прочитайте предупреждения выше.")
+    assert format_preview(plan_import(csv("ФИО;Класс\nНовый Ученик;6А\n"), school())).endswith(
+        "Ошибок нет, можно применять.")
+
+
 def test_unknown_scope_is_a_programming_error():
     with pytest.raises(ValueError):
         plan_import(csv("ФИО;Класс\nИванов Пётр;5А\n"), RosterSnapshot(), scope={"pupils"})
