@@ -84,6 +84,34 @@ class Transcript:
         return await self.await_bot(peer_id, mark, expect)
 
 
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+async def _open_cabinet(text: str) -> str:
+    """Open the link from the bot's answer as a browser would (the form, then «Войти»)."""
+    import re
+
+    import aiohttp
+
+    link = re.search(r"http://\S+/login/([\w-]+)", text)
+    if link is None:
+        raise RuntimeError("no sign-in link in the answer")
+    base = link.group(0).rsplit("/login/", 1)[0]
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as client:
+        async with client.get(link.group(0)) as form:
+            form.raise_for_status()
+        async with client.post(f"{base}/login", data={"token": link.group(1)}) as page:
+            page.raise_for_status()
+            html = await page.text()
+    heading = re.search(r"<h1>(.*?)</h1>", html)
+    return f"кабинет открыт: страница «{heading.group(1) if heading else '?'}» ({page.url.path})"
+
+
 async def run_demo(*, quiet: bool = False) -> int:
     from vkemu import Emulator
 
@@ -96,7 +124,8 @@ async def run_demo(*, quiet: bool = False) -> int:
     try:
         settings = load_settings(None, vk={"token": TOKEN, "group_id": GROUP_ID, "api_url": emu.api_url},
                                  db={"path": str(Path(tmp.name) / "demo.db")},
-                                 bot={"operators": [OPERATOR], "code_pepper": "demo"})
+                                 bot={"operators": [OPERATOR], "code_pepper": "demo"},
+                                 web={"host": "127.0.0.1", "port": _free_port()})
         # a weekday noon in Moscow, time flowing from there: the transcript does not depend on the hour
         app = await create_app(settings, clock=ShiftedClock(DEMO_START))
         runner = Runner(app, wait=1, grace=5)
@@ -165,6 +194,10 @@ async def run_demo(*, quiet: bool = False) -> int:
 
         t.title("Отчёт об активности за месяц")
         await t.act(admin, admin, "/отчёт 2026-11", expect="Отчёт об активности")
+
+        t.title("Веб-кабинет: вход по ссылке из бота")
+        answer = await t.act(admin, admin, "/кабинет", expect="/login/")
+        t.say(f"  🌐 {await _open_cabinet(answer.text)}")
 
         t.say("\nДемо завершено: все шаги получили ответ.")
         return 0
