@@ -174,12 +174,13 @@ async def test_transfer_moves_student_and_parent_between_class_chats(emu, harnes
     admin = a.vk["admin"]
     await _create(emu, harness, admin, "/создать родители 5А")
     await _create(emu, harness, admin, "/создать родители 5Б")
+    await _create(emu, harness, admin, "/создать ученики 5Б")
     chats = {c.title: c for c in await chat_repo.in_org(harness.db, a.org.id)}
     old, new = chats["5А — родители"], chats["5Б — родители"]
     emu.join_by_link(old.peer_id, a.vk["mom"])
     await harness.wait_until(lambda: member_repo.get(harness.db, old.id, a.vk["mom"]))
-    mom = a.vk["mom"]
-    mark = len(emu.sent(mom))
+    mom, kid = a.vk["mom"], a.vk["kid"]
+    mark, kid_mark = len(emu.sent(mom)), len(emu.sent(kid))
     question = await _create(emu, harness, admin, "/перевести Иванов Петя 5Б")
     assert "удалю из «5А — родители»; пришлю ссылку в «5Б — родители»" in question.text, question.text
     await press(emu, admin, question, "Перевести в 5Б", contains="Готово")
@@ -187,6 +188,10 @@ async def test_transfer_moves_student_and_parent_between_class_chats(emu, harnes
     # the parent is told in plain words: which class, which chat they left, the new link
     assert notice.text.startswith("Иванов Петя теперь учится в 5Б (раньше — 5А).\n"), notice.text
     assert "Я удалил вас из беседы «5А — родители»." in notice.text
+    # the child too: the new class and the link of the class's students' chat
+    students = chats["5Б — ученики"]
+    to_kid = await emu.wait_sent(kid, contains=students.invite_link, since=kid_mark)
+    assert to_kid.text.startswith("Вас перевели в 5Б (из 5А).\nНовые беседы — вступите по ссылкам:"), to_kid.text
     await emu.wait_for(lambda: mom not in emu.chat(old.peer_id).members)
 
     async def removed() -> bool:
