@@ -150,17 +150,8 @@ def labeler(app: App) -> BotLabeler:
         caller = await app.access.caller(message.from_id)
         if not await app.services.chats.is_chat_staff(caller, chat):
             raise UserError(texts.NOT_ALLOWED.format(what="допуск участников", hint=""))
-        waiting = await app.services.admission.waiting(chat)
-        if not waiting:
-            await reply(app, message, t.ADMIT_ALL_NONE.format(title=chat.title))
-            return
-        action_id = await pending_repo.create(
-            app.db, kind="admit_all", vk_id=caller.vk_id, org_id=chat.org_id, now=app.now(), ttl=3600,
-            payload={"what": t.ADMIT_ALL_WHAT.format(title=chat.title, count=len(waiting)), "chat": chat.id,
-                     "vk": [m.vk_id for m in waiting]})
-        lines = await app.services.admission.waiting_lines(chat, waiting)
-        await reply(app, message, t.ADMIT_ALL_ASK.format(title=chat.title, count=len(waiting), names=lines),
-                    keyboard=confirm_keyboard(action_id))
+        question, keyboard = await app.services.admission.admit_all_question(chat, caller.vk_id)
+        await reply(app, message, question, keyboard=keyboard)
 
     return bl
 

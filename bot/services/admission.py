@@ -14,12 +14,14 @@ from bot.repo import audit
 from bot.repo import chats as chat_repo
 from bot.repo import members as member_repo
 from bot.repo import orgs as org_repo
+from bot.repo import pending as pending_repo
 from bot.repo import people as people_repo
 from bot.repo.alerts import Alert
 from bot.repo.chats import Chat
 from bot.repo.members import Member
 from bot.domain import gender
 from bot.texts import admission as t
+from bot.vk.keyboards import Button, inline
 from bot.services import eligibility
 from bot.services.alerts import Alerts
 from bot.services.chats import Chats
@@ -90,7 +92,8 @@ class Admission:
         assert chat.org_id is not None
         await self.alerts.raise_alert(
             kind="quarantine", org_id=chat.org_id, chat_id=chat.id, target_vk=member_id, text=text,
-            actions=[("admit", texts.BUTTON_ADMIT, "positive"), ("exclude", texts.BUTTON_EXCLUDE, "negative")],
+            actions=[("admit", texts.BUTTON_ADMIT, "positive"), ("exclude", texts.BUTTON_EXCLUDE, "negative"),
+                     ("admit_all", t.BUTTON_ADMIT_ALL, "secondary")],
             details={"text": text}, extra_person_ids=(chat.leader_id,) if chat.leader_id else (),
         )
 
@@ -121,7 +124,13 @@ class Admission:
         chat = await chat_repo.get(self.db, alert.chat_id or 0)
         if chat is None or alert.target_vk is None:
             return texts.PENDING_GONE
-        target = self.chats.known_name(alert.target_vk)  # shown in the alert: usually known
+        if do == "admit_all":  # asks first, privately, naming everyone waiting; this alert stays open
+            question, keyboard = await self.admit_all_question(chat, moderator_vk)
+            if keyboard is None:
+                return question[:90]
+            await self.notifier.send(moderator_vk, question, keyboard=keyboard)
+            return t.ADMIT_ALL_ASKED
+        target = self.chats.known_female(alert.target_vk)  # shown in the alert: usually known
         action = texts.admitted(target) if do == "admit" else texts.excluded(target)
         who = await self.chats.vk_name(moderator_vk)
         if not await self.alerts.settle(alert, by_vk=moderator_vk, action=action, who=who):
@@ -178,6 +187,21 @@ class Admission:
         """Who waits in quarantine in this chat, longest first."""
         return await member_repo.in_state(self.db, chat.id, "quarantine")
 
+    async def admit_all_question(self, chat: Chat, moderator_vk: int) -> tuple[str, str | None]:
+        """The confirmation of admitting everyone waiting, naming them (a pending action, the
+        «Применить / Отменить» buttons); without a keyboard when nobody waits."""
+        waiting = await self.waiting(chat)
+        if not waiting:
+            return t.ADMIT_ALL_NONE.format(title=chat.title), None
+        action_id = await pending_repo.create(
+            self.db, kind="admit_all", vk_id=moderator_vk, org_id=chat.org_id, now=self.now(), ttl=3600,
+            payload={"what": t.ADMIT_ALL_WHAT.format(title=chat.title, count=len(waiting)), "chat": chat.id,
+                     "vk": [m.vk_id for m in waiting]})
+        keyboard = inline([[Button(texts.BUTTON_APPLY, {"a": "pa", "id": action_id, "do": "apply"}, "positive"),
+                            Button(texts.BUTTON_CANCEL, {"a": "pa", "id": action_id, "do": "cancel"}, "negative")]])
+        lines = await self.waiting_lines(chat, waiting)
+        return t.ADMIT_ALL_ASK.format(title=chat.title, count=len(waiting), names=lines), keyboard
+
     async def waiting_lines(self, chat: Chat, members: list[Member]) -> str:
         """One line per waiting person: the VK name, and who they are on the roster if known."""
         lines = []
@@ -230,10 +254,10 @@ class Admission:
                             continue  # admitted (or gone) since the list was read
                         alert = await _open_alert(self.db, chat.id, member.vk_id)
                         if alert is not None and not await self.alerts.settle(
-                                alert, by_vk=0, action=texts.excluded(self.chats.known_name(member.vk_id)), who="истёк срок"):
+                                alert, by_vk=0, action=texts.excluded(self.chats.known_female(member.vk_id)), who="истёк срок"):
                             continue
                         await self.remove(chat, member.vk_id, reason="quarantine_expired", actor=0)
-                        await self.notifier.try_send(chat.peer_id, texts.quarantine_expired(name, self.chats.known_name(member.vk_id)))
+                        await self.notifier.try_send(chat.peer_id, texts.quarantine_expired(name, self.chats.known_female(member.vk_id)))
                 removed += 1
             except Exception:
                 log.exception("quarantine expiry failed for chat %s", member.chat_id)

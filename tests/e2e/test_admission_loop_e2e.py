@@ -330,3 +330,31 @@ async def test_linking_by_staff_ends_the_wait_too(emu, harness) -> None:
 
 async def _member(harness, chat_id: int, vk_id: int) -> bool:
     return await _state(harness, chat_id, vk_id) == "member"
+
+
+async def test_everyone_waiting_admitted_from_the_alert_button(emu, harness) -> None:
+    a = await _world(emu, harness)
+    admin, mod = a.vk["admin"], a.vk["moderator"]
+    await _say(emu, admin, "/создать родители 5А")
+    chat5 = await _chat(harness, a, "5А — родители")
+    guests = [emu.add_user("Гостья", f"Вторая{i}") for i in range(3)]
+    for guest in guests:
+        emu.join_by_link(chat5.peer_id, guest)
+    for guest in guests:
+        await harness.wait_until(lambda: _quarantined(harness, chat5.id, guest))
+    await harness.settled()
+    alert = next(m for m in emu.sent(mod) if "Вторая0" in m.text and m.keyboard)
+    mark = len(emu.sent(mod))
+    emu.press_button(mod, mod, alert.cmid, _button(alert, "Допустить всех ожидающих"))
+    ask = await emu.wait_sent(mod, contains="Допустить всех", since=mark)
+    assert all(f"Гостья Вторая{i}" in ask.text for i in range(3)) and "(3)" in ask.text, ask.text
+    assert {await _state(harness, chat5.id, g) for g in guests} == {"quarantine"}  # nothing before the answer
+    emu.press_button(mod, mod, ask.cmid, _button(ask, texts.BUTTON_APPLY))
+    await emu.wait_sent(mod, contains="Допущены", since=mark)
+    assert {await _state(harness, chat5.id, g) for g in guests} == {"member"}
+    await harness.settled()
+    # every guest's alert now says who decided, without buttons
+    await emu.wait_for(lambda: len([m for m in emu.history(mod) if "не из списков" in m.text and m.edits]) == 3)
+    for message in [m for m in emu.history(mod) if "не из списков" in m.text]:
+        assert "допуск всех ожидающих" in message.text and not message.keyboard, message.text
+    assert await harness.db.fetchval("SELECT COUNT(*) FROM alert WHERE kind = 'quarantine' AND status = 'open'") == 0

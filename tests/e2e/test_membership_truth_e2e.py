@@ -74,7 +74,7 @@ async def test_binding_a_parents_chat_quarantines_a_stranger_with_an_alert(emu, 
     alert = await emu.wait_sent(moderator, contains="уже был в беседе", since=mod_mark)
     assert f"vk.com/id{stranger}" in alert.text
     labels = {b["action"]["label"] for row in alert.keyboard["buttons"] for b in row}
-    assert labels == {texts.BUTTON_ADMIT, texts.BUTTON_EXCLUDE}
+    assert labels == {texts.BUTTON_ADMIT, texts.BUTTON_EXCLUDE, "Допустить всех ожидающих"}
     assert stranger in emu.chat(peer).members  # quarantined, not removed
     assert await _state(harness, chat.id, stranger) == "quarantine"
     assert await _state(harness, chat.id, mom) == "member"
