@@ -1,8 +1,9 @@
 """Undo the usual disguises of a word before it is matched against roots.
 
-Layers, in order: Unicode compatibility forms and invisible characters; letters split by dots,
-dashes or spaces («б.л.я», «х у й»); Latin, Greek and digit look-alikes inside Cyrillic words;
-transliteration of all-Latin words («blyat»); repeated letters. Every token keeps its raw fragment
+Layers, in order: Unicode compatibility forms and invisible characters; letters drawn with
+several symbols («}|{» ж, «|/|» и, «}{» х, «III» ш, «bI» ы, «JI» л); letters split by dots,
+dashes, stars or spaces («б.л.я», «х*у*й», «х у й»); Latin, Greek, digit and symbol look-alikes
+inside Cyrillic words; transliteration of all-Latin words («blyat»); repeated letters. Every token keeps its raw fragment
 so a decision can quote the evidence, and a word may yield several candidate spellings (forms)
 because a look-alike is ambiguous («h» is «н» to the eye and «х» in transliteration).
 """
@@ -30,22 +31,66 @@ _VISUAL = str.maketrans({
     "ν": "v", "η": "н", "π": "п", "μ": "м", "ι": "и",
     "0": "о", "1": "и", "3": "з", "4": "ч", "6": "б", "9": "я",
     "@": "а", "$": "с", "€": "е", "#": MASK, "%": MASK,
-    "ё": "е",
+    "ё": "е", "і": "и", "ї": "и", "ø": "о", "©": "с", "®": "р", "¥": "у", "¢": "с",
 })
+
+
+def _accented(table: dict[str, str]) -> dict[str, str]:
+    """Accented Latin letters («ë», «á», «ü») read as their plain letter would be."""
+    extra = {}
+    for code in range(0xC0, 0x180):
+        ch = chr(code)
+        base = unicodedata.normalize("NFKD", ch)[0].lower()
+        if ch.isalpha() and len(ch.lower()) == 1 and "a" <= base <= "z" and base in table:
+            extra[ch.lower()] = table[base]
+    return extra
+
+
+_VISUAL.update(str.maketrans(_accented({chr(k): v for k, v in _VISUAL.items()
+                                        if isinstance(v, str)})))
 # What is left Latin after _VISUAL (letters with no Cyrillic twin) is transliterated.
 _TRANSLIT_ONE = str.maketrans({
     "a": "а", "b": "б", "c": "ц", "d": "д", "e": "е", "f": "ф", "g": "г", "h": "х", "i": "и",
     "j": "й", "k": "к", "l": "л", "m": "м", "n": "н", "o": "о", "p": "п", "q": "к", "r": "р",
     "s": "с", "t": "т", "u": "у", "v": "в", "w": "в", "x": "х", "z": "з",
     "0": "о", "1": "и", "3": "з", "4": "ч", "6": "б", "9": "я",
-    "@": "а", "$": "с", "€": "е", "#": MASK, "%": MASK, "ё": "е",
+    "@": "а", "$": "с", "€": "е", "#": MASK, "%": MASK, "ё": "е", "і": "и", "ї": "и",
+    "ø": "о", "©": "с", "®": "р", "¥": "у", "¢": "с",
 })
+_TRANSLIT_ONE.update(str.maketrans(_accented({chr(k): v for k, v in _TRANSLIT_ONE.items()
+                                               if isinstance(v, str)})))
 _DIGRAPHS = {
     "shch": "щ", "sch": "щ", "sh": "ш", "ch": "ч", "zh": "ж", "kh": "х", "ts": "ц",
     "ya": "я", "ja": "я", "yu": "ю", "ju": "ю", "yo": "е", "jo": "е", "ye": "е", "je": "е",
 }
 _TRANSLIT_UNIT = re.compile("|".join(sorted(_DIGRAPHS, key=len, reverse=True)) + "|y")
 _VOWELS = set("aeiouауоыиэяюеё")
+
+# One letter drawn with several symbols. Matched on the lowercase word, longest first, only in
+# words that are not plain letters (so the table costs nothing on ordinary text).
+_SYMBOL_GLYPHS = {
+    "}|{": "ж", ">|<": "ж", "]|[": "ж", ")|(": "ж", "}i{": "ж", ">i<": "ж", "}l{": "ж",
+    "|\\/|": "м", "/\\/\\": "м", "|v|": "м",
+    "i/i": "и", "|_|_|": "ш", "|||": "ш", "ll|": "ш", "|/|": "и", "|\\|": "и", "/|/": "и", "|_|": "у",
+    "|-|": "н", "}-{": "н", "]-[": "н",
+    "}{": "х", "><": "х", ")(": "х", "][": "х",
+    "|<": "к", "|{": "к", "/\\": "л", "()": "о", "[]": "о", "|3": "в", "|>": "р",
+    "|-o": "ю", "|-0": "ю", "b|": "ы", "ь|": "ы", "ъ|": "ы",
+}
+_SYMBOL_GLYPH = re.compile("|".join(re.escape(g) for g in sorted(_SYMBOL_GLYPHS, key=len,
+                                                                    reverse=True)))
+_GLYPH_HINT = re.compile(r"[|}{><\])(\[/]")
+# Letters drawn with Latin (or Ukrainian) letters, read only in words that mix scripts: in an
+# all-Latin word «bl» is «бл» («blyat»), next to Cyrillic «bI» is «ы» («6bIдло»).
+_LETTER_GLYPHS = {
+    "iii": "ш", "lll": "ш", "lli": "ш", "bi": "ы", "bl": "ы", "ьi": "ы", "ъi": "ы",
+    "ьl": "ы", "ьі": "ы", "bі": "ы", "ji": "л", "jl": "л", "io": "ю",
+}
+_LETTER_GLYPH = re.compile("|".join(re.escape(g) for g in sorted(_LETTER_GLYPHS, key=len,
+                                                                  reverse=True)))
+_EDGE_PUNCTUATION = ".,!?;:«»\"'…"
+_LATIN_GLYPH = re.compile("iii|lll|ji|jl")  # the glyphs read in all-Latin words too
+_MASK_SEPARATED = re.compile(r"[^*](?:\*+[^*])+")  # «х*у*й»: stars between single letters
 
 # Symbols that stand for a letter inside a word: kept in the core, mapped by the tables above.
 _LETTERLIKE = set("@$€*#%")
@@ -95,9 +140,12 @@ def _finish(spelling: str) -> tuple[str, ...]:
         return ()
     long_collapsed = _RUN_LONG.sub(r"\1", core)
     all_collapsed = _RUN_ANY.sub(r"\1", core)
-    if all_collapsed == long_collapsed:
-        return (long_collapsed,)
-    return (long_collapsed, all_collapsed)
+    forms: tuple[str, ...] = (
+        (long_collapsed,) if all_collapsed == long_collapsed else (long_collapsed, all_collapsed)
+    )
+    if MASK in core and _MASK_SEPARATED.fullmatch(long_collapsed):
+        forms += (_RUN_ANY.sub(r"\1", long_collapsed.replace(MASK, "")),)
+    return forms
 
 
 @lru_cache(maxsize=16384)  # chat vocabulary is small and repetitive
@@ -107,13 +155,27 @@ def spellings(core: str) -> tuple[tuple[str, ...], str | None]:
     has_cyr = any("а" <= ch <= "я" or ch == "ё" for ch in core)
     has_lat = any("a" <= ch <= "z" for ch in core)
     if not has_cyr and not has_lat:
+        if "і" in core or "ї" in core:  # Ukrainian letters standing for «и»
+            return _finish(core.translate(_VISUAL)), None
         return (), None
+    variants: list[str] = []
+    if has_cyr:
+        glyphs = _LETTER_GLYPH.sub(lambda m: _LETTER_GLYPHS[m.group()], core)
+        if glyphs != core:  # «IIIлюха», «6bIдло», «бJIядь»: read first, the letters after
+            variants.append(glyphs.translate(_VISUAL).translate(_TRANSLIT_ONE))
+        if "3" in core:  # «3» is «з» to the eye and «е» in leet: «у3бок»
+            variants.append(core.replace("3", "е"))
     if has_cyr and not has_lat:
-        return _finish(core.translate(_VISUAL)), None
+        return tuple(dict.fromkeys(f for v in variants + [core.translate(_VISUAL)]
+                                   for f in _finish(v))), None
     core = _RUN_LONG.sub(r"\1", core)  # «blyaaat»: before digraphs are read
-    variants = [core.translate(_VISUAL).translate(_TRANSLIT_ONE), _translit_latin(core)]
+    variants += [core.translate(_VISUAL).translate(_TRANSLIT_ONE), _translit_latin(core)]
     if not has_cyr:
         variants.reverse()  # a Latin word is more likely transliterated than drawn
+        # «JIox», «IIIluha»; «bl» only with digits around («6bIdlo»), never in «blyat»
+        table = _LETTER_GLYPH if any(ch.isdigit() for ch in core) else _LATIN_GLYPH
+        if (sub := table.sub(lambda m: _LETTER_GLYPHS[m.group()], core)) != core:
+            variants.append(sub.translate(_VISUAL).translate(_TRANSLIT_ONE))
     forms: list[str] = []
     for variant in variants:
         for form in _finish(variant):
@@ -202,6 +264,20 @@ def _spaced(seq: list[tuple[str, str] | None]) -> list[Token]:
     return found
 
 
+def _undraw(word: str) -> tuple[str, str, str] | None:
+    """A word with letters drawn by symbols («}|{опа», «п|/|здец»): its raw fragment, its core
+    and its text with the glyphs read as letters; None when no glyph is in it."""
+    read = _SYMBOL_GLYPH.sub(lambda m: _SYMBOL_GLYPHS[m.group()], word.lower())
+    if read == word.lower():
+        return None
+    start, end = _trim(read)
+    if start == end:
+        return None
+    core = _core_of(read[start:end])
+    raw = word.strip(_EDGE_PUNCTUATION) or word
+    return raw, core, read[start:end]
+
+
 def tokens(text: str, *, cleaned: bool = False) -> list[Token]:
     """Tokens of a text: each word (joined across inner dots and dashes), the pieces of such a
     word, and words spelled with spaces between letters («х у й»). Links are skipped."""
@@ -211,13 +287,16 @@ def tokens(text: str, *, cleaned: bool = False) -> list[Token]:
         word = m.group()
         plain = word.isalpha()
         if plain:  # the common case: nothing to trim, join or split
-            raw, core = word, word.lower()
+            raw = read = word
+            core = word.lower()
         elif "://" in word or word.lower().startswith("www."):
             seq.append(None)
             continue
+        elif _GLYPH_HINT.search(word) and (drawn := _undraw(word)) is not None:
+            raw, core, read = drawn
         else:
             start, end = _trim(word)
-            raw = word[start:end]
+            raw = read = word[start:end]
             core = _core_of(raw)
         token = _token(raw, core) if core else None
         if token is None:
@@ -228,7 +307,7 @@ def tokens(text: str, *, cleaned: bool = False) -> list[Token]:
         seq.append((raw, core) if spelled else None)
         if plain:
             continue
-        pieces = _pieces(raw)
+        pieces = _pieces(read)
         if len(pieces) > 1:
             for piece in pieces:
                 extra = _token(raw, piece, whole=False, piece=True) if len(piece) > 1 else None

@@ -59,3 +59,19 @@ def test_words_keep_one_letter_words_for_phrases():
 
 def test_allow_key_normalises_any_spelling():
     assert allow_key("  Ебург! ") == allow_key("ЕБУРГ") == "ебург"
+
+
+@pytest.mark.parametrize("text, form", [
+    ("}|{опа", "жопа"), ("п|/|ще", "пище"), ("}{ор", "хор"), ("IIIкола", "школа"),
+    ("LLIкола", "школа"), ("6bIк", "бык"), ("JIес", "лес"), ("лë", "ле"),
+])
+def test_glyphs_read_as_one_letter_and_raw_keeps_the_original(text, form):
+    [token] = [t for t in tokens(text) if t.whole]
+    assert form in token.forms
+    assert token.raw == text
+
+
+def test_plain_words_skip_glyph_tables():
+    # «bl» is «ы» only next to Cyrillic: an all-Latin word is transliterated as before
+    assert spellings("blyat")[0][0] == "блят"
+    assert "ы" not in "".join(spellings("blin")[0])
