@@ -9,6 +9,7 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
+from bot.domain.classes import parse_class
 from bot.domain.roster_file import parse_roster
 from bot.repo import chats as chat_repo
 from bot.repo import members as member_repo
@@ -102,3 +103,21 @@ async def test_import_without_a_file_sends_the_templates(emu, harness) -> None:
     # filled in (the example marks removed), the template is a valid roster file
     filled = parse_roster(emu.doc_bytes(csv).replace("пример: ".encode(), b""), "t.csv")
     assert not filled.problems and len(filled.students) == 2
+
+
+async def test_a_picked_namesake_is_asked_about_before_the_transfer(emu, harness) -> None:
+    from tests.e2e.seed import add_student
+
+    a, _ = await _world(emu, harness)
+    admin = a.vk["admin"]
+    await add_student(harness.db, emu, a, "kid6", "Петя", "Иванов", "6Б")
+    pick = await say(emu, admin, "/перевести Иванов Петя 7А")
+    assert labels(pick) == ["Иванов Петя, 5А", "Иванов Петя, 6Б", "Отменить"], pick.text
+    question = await press(emu, admin, pick, "Иванов Петя, 6Б")
+    await emu.wait_for(lambda: emu.snackbars)
+    assert emu.snackbars[-1].event_data["text"] == ct.PICKED_SNACK
+    assert "нет класса 7А" in question.text and "Перевести: Иванов Петя, 6Б → 7А?" in question.text
+    assert (await people_repo.get(harness.db, a.person["kid6"])).class_name == "6Б"
+    cancelled = await press(emu, admin, question, "Отменить")
+    assert cancelled.text == "Отменено: перевод ученика Иванов Петя (6Б → 7А). Ничего не изменилось."
+    assert await people_repo.class_id(harness.db, a.org.id, parse_class("7А")) is None
