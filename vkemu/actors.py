@@ -13,7 +13,7 @@ from .vkobjects import dumps_payload
 class ActorsMixin(EmulatorHost):
     # users -----------------------------------------------------------------------------
     def add_user(self, first_name: str, last_name: str, *, allows_messages: bool = False,
-                 user_id: int | None = None, screen_name: str = "") -> int:
+                 user_id: int | None = None, screen_name: str = "", sex: int = 0) -> int:
         if user_id is None:
             while self._next_user_id in self.users:
                 self._next_user_id += 1
@@ -21,7 +21,7 @@ class ActorsMixin(EmulatorHost):
             self._next_user_id += 1
         if user_id <= 0 or user_id >= CHAT_PEER_BASE or user_id in self.users:
             raise ValueError(f"bad or duplicate user id {user_id}")
-        self.users[user_id] = User(user_id, first_name, last_name, allows_messages, screen_name)
+        self.users[user_id] = User(user_id, first_name, last_name, allows_messages, screen_name, sex=sex)
         self._notify()
         return user_id
 

@@ -19,6 +19,7 @@ class User:
     allows_messages: bool = False
     screen_name: str = ""
     deactivated: str | None = None  # "deleted" | "banned", as VK reports closed accounts
+    sex: int = 0  # as users.get reports it with fields=sex: 1 female, 2 male, 0 not given
 
 
 @dataclass

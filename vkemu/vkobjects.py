@@ -104,7 +104,7 @@ def user_object(user: User, fields: list[str]) -> dict[str, Any]:
     if "screen_name" in fields:
         obj["screen_name"] = user.screen_name or f"id{user.id}"
     if "sex" in fields:
-        obj["sex"] = 0
+        obj["sex"] = user.sex
     if "photo_50" in fields:
         obj["photo_50"] = "https://vk.com/images/camera_50.png"
     if "domain" in fields:

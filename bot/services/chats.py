@@ -316,7 +316,7 @@ class Chats:
         person = await people_repo.get(self.db, person_id) if person_id else None
         return person.full_name if person else None
 
-    def known_name(self, vk_id: int) -> str | None:
-        """The person's VK name if the bot showed it recently (no VK call): what words that agree
-        with the person's gender are chosen by; None when unknown (a neutral wording then)."""
-        return self.names.cached(vk_id)
+    def known_female(self, vk_id: int) -> bool | None:
+        """Whether the person is a woman, as far as the bot knows without asking VK (their name
+        was shown recently): words that agree are chosen by it; None: a neutral wording."""
+        return self.names.female(vk_id)

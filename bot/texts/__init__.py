@@ -366,19 +366,19 @@ ALERT_ALREADY = "Уже решено: {action}"
 QUARANTINE_EXPIRED = "{name} {removed}: модератор не подтвердил участие вовремя."
 
 
-def admitted(name: str | None) -> str:
+def admitted(who: str | bool | None) -> str:
     """The alert's outcome and the moderator's snackbar: «допущена» about Вера."""
-    return gendered(name, "допущен", "допущена", "допуск")
+    return gendered(who, "допущен", "допущена", "допуск")
 
 
-def excluded(name: str | None) -> str:
-    return gendered(name, "исключён", "исключена", "исключение")
+def excluded(who: str | bool | None) -> str:
+    return gendered(who, "исключён", "исключена", "исключение")
 
 
-def quarantine_expired(name: str, known: str | None = None) -> str:
-    """``name`` as shown (may be a placeholder filled when sent), ``known`` the name if known now,
-    for the gender; unknown: «Участник … удалён» agrees with the noun."""
-    removed = gendered(known or name, "удалён", "удалена", "")
+def quarantine_expired(name: str, known: str | bool | None = None) -> str:
+    """``name`` as shown (may be a placeholder filled when sent), ``known`` the name or whether
+    the person is a woman, if known now; unknown: «Участник … удалён» agrees with the noun."""
+    removed = gendered(name if known is None else known, "удалён", "удалена", "")
     return QUARANTINE_EXPIRED.format(name=name if removed else f"Участник {name}", removed=removed or "удалён")
 LINKS_FOR_YOU = "Ваши беседы:\n{lines}"
 LINK_LINE = "• {title}: {link}"

@@ -74,9 +74,11 @@ async def test_a_woman_let_in_is_admitted_in_the_feminine(emu, harness) -> None:
     await _create(emu, harness, a.vk["admin"], "/создать родители 5А")
     chat = (await chat_repo.in_org(harness.db, a.org.id))[0]
     mod = a.vk["moderator"]
-    for first, last, label, said in (("Вера", "Незнакомова", "Допустить", "допущена"),
-                                     ("Пётр", "Чужой", "Исключить", "исключён")):
-        stranger = emu.add_user(first, last)
+    # the name tells (Вера Незнакомова, Пётр Чужой), or only VK's «sex» does (Саша Ким)
+    for first, last, sex, label, said in (("Вера", "Незнакомова", 0, "Допустить", "допущена"),
+                                          ("Пётр", "Чужой", 0, "Исключить", "исключён"),
+                                          ("Саша", "Ким", 1, "Допустить", "допущена")):
+        stranger = emu.add_user(first, last, sex=sex)
         mark = len(emu.sent(mod))
         emu.join_by_link(chat.peer_id, stranger)
         alert = await emu.wait_sent(mod, contains=f"{first} {last}", since=mark)
