@@ -236,9 +236,9 @@ def unknown_line(vk_id: int, outcome: str) -> str:
     return f"• vk.com/id{vk_id} — {outcome}"
 
 
-OUTCOME_REMOVED = "удалён из беседы (в беседах учеников и закрытых — только люди из списков)"
+OUTCOME_REMOVED = "удаление из беседы (в беседах учеников и закрытых — только люди из списков)"
 OUTCOME_QUARANTINE = "ждёт решения модератора (оповещение отправлено)"
-OUTCOME_KEPT = "оставлен (администратор беседы в VK)"
+OUTCOME_KEPT = "остаётся: администратор беседы в VK"
 
 
 def territory_header(name: str) -> str:
