@@ -224,9 +224,12 @@ async def apply_admit_all(app: App, caller: Caller, action: Pending, payload: di
     if chat is None or not await app.services.chats.is_chat_staff(caller, chat):
         return Reply(texts.PENDING_GONE)
     vk_ids = [int(v) for v in action.payload.get("vk", [])]
-    if not await pending_repo.claim(app.db, action.id, "applied"):
-        return Reply(texts.PENDING_GONE)
-    admitted = await app.services.admission.admit_all(chat, vk_ids, caller.vk_id)
+    # one decision: the confirmation used, everyone let in, their alerts closed (a press from
+    # private messages is not otherwise one transaction)
+    async with app.db.transaction():
+        if not await pending_repo.claim(app.db, action.id, "applied"):
+            return Reply(texts.PENDING_GONE)
+        admitted = await app.services.admission.admit_all(chat, vk_ids, caller.vk_id)
     if not admitted:
         return Reply(t.ADMIT_ALL_GONE)
     names = "\n".join([t.WAITING_LINE.format(name=await app.services.chats.vk_name(v), known="") for v in admitted])

@@ -311,6 +311,11 @@ async def test_staff_the_bot_cannot_reach_are_named_until_they_write(emu, harnes
     await harness.wait_until(lambda: _reachable(harness, silent))
     card = await _say(emu, admin, "/школа", contains="Списки:")
     assert "Не получают сообщения бота (1): Доступная Роза" in card.text, card.text
+    # she allows the community's messages with the button (VK sends message_allow)
+    emu.allow_messages(reachable, True)
+    await harness.wait_until(lambda: _reachable(harness, reachable))
+    card = await _say(emu, admin, "/школа", contains="Списки:")
+    assert "Не получают" not in card.text and "Бот может писать всем сотрудникам" in card.text, card.text
 
 
 async def test_linking_by_staff_ends_the_wait_too(emu, harness) -> None:
