@@ -113,8 +113,8 @@ def labeler(app: App) -> BotLabeler:
                 return
             if not cmd.args.strip():
                 raise usage(key, t.NEED_TARGET)
-            targets, rest, who = await manual.resolve(caller, cmd.args,
-                                                      peer_id=message.peer_id if in_chat else None)
+            targets, rest, who = await manual.resolve(caller, cmd.args, peer_id=message.peer_id if in_chat else None,
+                                                      prefer_muted=key == "unmute")
             if len(targets) == 1:
                 await answer(app, message, await manual.run(caller, key, targets[0], rest, private=not in_chat))
                 return

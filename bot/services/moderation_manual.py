@@ -166,11 +166,13 @@ class ManualModeration:
 
     # -- actions by name or @mention ---------------------------------------------------------
 
-    async def resolve(self, caller: Caller, args: str, *, peer_id: int | None) -> tuple[list[Target], str, str]:
+    async def resolve(self, caller: Caller, args: str, *, peer_id: int | None,
+                      prefer_muted: bool = False) -> tuple[list[Target], str, str]:
         """Whom «Петров», «Петров Петя», «@id123» or «[id123|Петя]» (the first words of ``args``)
         means: people present (or muted) in this chat (``peer_id``), or — privately — in every
         chat where the caller may moderate; the caller's rights are checked in each target's
-        chat. Returns (targets, the rest of the arguments, the words naming the person)."""
+        chat. With ``prefer_muted`` (/размут) only those muted count when some are. Returns
+        (targets, the rest of the arguments, the words naming the person)."""
         words = args.split()
         if not words:
             raise UserError(t.NEED_TARGET)
@@ -206,6 +208,9 @@ class ManualModeration:
                 allowed[row_chat] = await self.m.chats.is_chat_staff(caller, chat)
             if allowed[row_chat]:
                 targets.append(Target(chat, vk_id, name or await self.m.chats.vk_name(vk_id)))
+        if prefer_muted:
+            muted = [x for x in targets if await repo.muted_until(self.db, x.chat.id, x.vk_id, now) is not None]
+            targets = muted or targets
         if not targets:
             if rows:
                 raise UserError(t.TARGET_NOT_YOURS.format(who=who))
@@ -305,6 +310,7 @@ class ManualModeration:
         Decisions are taken once per alert, sanctions once per message and measure; after a
         decision every copy of the alert is edited in place to say who decided what, with only
         the buttons that still make sense (undo, «Снять мут»)."""
+        alert = await alert_repo.get(self.db, alert.id) or alert  # its state now, not when it was read
         chat = await chat_repo.get(self.db, alert.chat_id or 0)
         target = alert.target_vk
         do = str(payload.get("do", ""))
@@ -314,12 +320,20 @@ class ManualModeration:
             return await self._undo(chat, alert, target, moderator_vk)
         if do == "unmute" and alert.status != "open":
             return await self._lift(chat, alert, target, moderator_vk)
-        if do not in t.ACTED and do not in ("fpx", "unmute"):
+        if do not in t.ACTED and do not in ("fpx", "unmute", "kickx"):
             return Press(texts.PENDING_GONE)
         if alert.status != "open":
             return Press(texts.ALERT_ALREADY.format(action=alert.handled_action or ""))
         if do in ("warn", "mute", "kick") and await self.m.authors.is_staff(chat, target):
             return Press(t.STAFF_PROTECTED)
+        if do == "kickx":
+            return Press(t.KICK_CANCELLED, t.KICK_CANCELLED)
+        if do == "kick" and not payload.get("y"):
+            # removing a child cannot be undone by a button: asked first (a phone is easy to mis-tap)
+            rows = [[Button(t.BUTTON_KICK_CONFIRM, {"a": "al", "id": alert.id, "do": "kick", "y": 1}, "negative"),
+                     Button(t.BUTTON_CANCEL, {"a": "al", "id": alert.id, "do": "kickx"}, "secondary")]]
+            text = t.KICK_CONFIRM.format(name=await self.m.chats.vk_name(target), title=chat.title)
+            return Press(t.FP_CONFIRM_SNACK, text, inline(rows))
         if do in ("fp", "fpx"):
             return await self._false_positive(chat, alert, moderator_vk, payload)
         settings = await self.m.settings_for(chat)

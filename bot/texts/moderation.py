@@ -60,6 +60,10 @@ BUTTON_SCOPE = {"m": "Только это сообщение", "c": "В этой
 BUTTON_ALLOW = "Да, разрешить"
 BUTTON_RESTORE = "Да, снять"
 BUTTON_CANCEL = "Отмена"
+BUTTON_KICK_CONFIRM = "Да, исключить"
+KICK_CONFIRM = ("Исключить из «{title}»: {name}? Кнопкой это не отменить — вернуть в беседу можно только "
+                "пригласив по ссылке.")
+KICK_CANCELLED = "Отменено: исключение из беседы."
 
 # The alert after a decision: edited in place, with who decided what
 DECIDED = "\n\n✔ Решение: {action} — {who}"

@@ -102,11 +102,20 @@ async def test_obscene_message_deleted_warned_alerted_and_kick_button(emu, harne
 
     # the school admin got the same alert; both press «Исключить» at once: exactly one acts
     admin_alert = await emu.wait_sent(admin, contains="Нарушение")
+    await harness.settled()
+    marks = len(emu.sent(mod)), len(emu.sent(admin))
     emu.press_button(mod, mod, alert.cmid, _button(alert, t.BUTTON_KICK))
     emu.press_button(admin, admin, admin_alert.cmid, _button(admin_alert, t.BUTTON_KICK))
+    # removing a child is asked first; both confirm at once
+    asks = [await emu.wait_sent(who, contains="Кнопкой это не отменить", since=mark)
+            for who, mark in ((mod, marks[0]), (admin, marks[1]))]
+    assert kid in emu.chat(chat.peer_id).members
+    count = len(emu.snackbars)
+    emu.press_button(mod, mod, asks[0].cmid, _button(asks[0], t.BUTTON_KICK_CONFIRM))
+    emu.press_button(admin, admin, asks[1].cmid, _button(asks[1], t.BUTTON_KICK_CONFIRM))
     await emu.wait_for(lambda: kid not in emu.chat(chat.peer_id).members)
-    await emu.wait_for(lambda: len(emu.snackbars) >= 2)
-    answers = sorted(s.event_data["text"] for s in emu.snackbars)
+    await emu.wait_for(lambda: len(emu.snackbars) >= count + 2)
+    answers = sorted(s.event_data["text"] for s in emu.snackbars[count:])
     assert answers == sorted([t.ACTED["kick"], "Уже решено: " + t.ACTED["kick"]]), answers
     assert (await member_repo.get(harness.db, chat.id, kid)).state == "removed"
     removals = await harness.db.fetchval("SELECT COUNT(*) FROM audit_log WHERE action = 'remove'")
@@ -331,6 +340,12 @@ async def test_ambiguous_name_gets_buttons_and_rights_are_checked_in_the_targets
     await _press(emu, harness, mod, pick, "Иванов Павел — 5А — ученики")
     assert await mod_repo.muted_until(db, chat.id, twin, harness.app.now())
     assert await mod_repo.muted_until(db, chat.id, school.vk["kid"], harness.app.now()) is None
+    # «/размут Иванов»: of the two only one is muted, so no question is needed
+    mark = len(emu.sent(mod))
+    emu.user_message(mod, mod, "/размут Иванов")
+    answer = await emu.wait_sent(mod, since=mark)
+    assert answer.text == f"Иванов Павел, «5А — ученики»: {t.UNMUTED}"
+    await _say(emu, harness, mod, mod, f"/мут @id{twin} 30м")  # muted again for what follows
     # a moderator of another school cannot act on these children by name
     other = await make_school(db, emu, "sch-b", "Школа № 2", None)
     stranger = await add_staff(db, emu, other, "moderator", "Олег", "Чужой", [("moderator", None)])

@@ -274,7 +274,10 @@ async def test_alert_buttons_kick_and_mute(world: World) -> None:
     first, second = [await alert_repo.get(world.app.db, r[0])
                      for r in await world.app.db.fetchall("SELECT id FROM alert ORDER BY id")]
     moderator = world.school.vk["moderator"]
-    assert await world.manual.on_alert(first, moderator, "kick") == t.ACTED["kick"]
+    asked = await world.manual.press(first, moderator, {"do": "kick"})  # asked first: it cannot be undone
+    assert "Кнопкой это не отменить" in asked.text and t.BUTTON_KICK_CONFIRM in asked.keyboard
+    assert world.school.vk["kid"] in world.emu.chat(world.chat.peer_id).members
+    assert (await world.manual.press(first, moderator, {"do": "kick", "y": 1})).snackbar == t.ACTED["kick"]
     await world.settle()
     assert world.school.vk["kid"] not in world.emu.chat(world.chat.peer_id).members
     assert await world.manual.on_alert(second, moderator, "mute") == t.ACTED["mute"].format(duration="1 час")
