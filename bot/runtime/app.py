@@ -146,7 +146,8 @@ async def create_app(settings: Settings, *, clock: Clock | None = None, db: Data
     chats = Chats(db, gateway, notifier, access, orgs, clock)
     membership = Membership(db, gateway, notifier, clock)
     admission = Admission(db, gateway, notifier, alerts, chats, clock,
-                          settings.moderation.quarantine_minutes * 60, effects)
+                          settings.moderation.quarantine_minutes * 60, effects,
+                          community=community_ref(group_id, screen_name))
     reach = Reach(db, gateway, clock)
     services = Services(
         orgs=orgs,

@@ -35,7 +35,7 @@ log = logging.getLogger(__name__)
 
 class Admission:
     def __init__(self, db: Database, gateway: VkGateway, notifier: Notifier, alerts: Alerts, chats: Chats,
-                 clock: Clock, quarantine_seconds: int, effects: Effects) -> None:
+                 clock: Clock, quarantine_seconds: int, effects: Effects, *, community: str = "сообщества") -> None:
         self.db = db
         self.gateway = gateway
         self.notifier = notifier
@@ -44,6 +44,7 @@ class Admission:
         self.clock = clock
         self.quarantine_seconds = quarantine_seconds
         self.effects = effects
+        self.community = community  # where newcomers write their code («vk.me/zavuch»)
 
     def now(self) -> int:
         return int(self.clock.now())
@@ -77,7 +78,7 @@ class Admission:
             await self.notifier.try_send(peer_id, texts.CHAT_REMOVED_UNKNOWN)
             return "removed"
         name = await self.chats.vk_name(member_id)
-        await self.notifier.try_send(peer_id, texts.CHAT_QUARANTINE.format(name=name))
+        await self.notifier.try_send(peer_id, t.CHAT_QUARANTINE.format(name=name, community=self.community))
         await self._quarantine(chat, member_id, verdict.person_id, now, texts.ALERT_QUARANTINE)
         return "quarantine"
 

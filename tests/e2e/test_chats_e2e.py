@@ -62,7 +62,7 @@ async def test_create_parents_chat_and_admission(emu, harness) -> None:
     mod_mark = len(emu.sent(mod))
     emu.join_by_link(chat.peer_id, stranger)
     alert = await emu.wait_sent(mod, contains="не из списков", since=mod_mark)
-    await emu.wait_sent(chat.peer_id, contains="/код", since=mark)
+    await emu.wait_sent(chat.peer_id, contains="напишите этот код боту в личные сообщения", since=mark)
     assert (await member_repo.get(harness.db, chat.id, stranger)).state == "quarantine"
     button = next(b for row in alert.keyboard["buttons"] for b in row if b["action"]["label"] == texts.BUTTON_ADMIT)
     # the school admin got the same alert; both press at once — exactly one decision counts

@@ -81,7 +81,7 @@ async def test_binding_a_parents_chat_quarantines_a_stranger_with_an_alert(emu, 
     assert await harness.db.fetchval(
         "SELECT COUNT(*) FROM alert WHERE kind = 'quarantine' AND target_vk = ? AND status = 'open'", (stranger,)) == 1
     # nothing about the stranger is said in the chat itself
-    assert not any("/код" in m.text for m in emu.sent(peer)[chat_mark:])
+    assert not any("не нашёл вас в списках" in m.text for m in emu.sent(peer)[chat_mark:])
 
 
 async def test_regaining_rights_applies_admission_to_joins_missed_meanwhile(emu, harness) -> None:
