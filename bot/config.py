@@ -98,13 +98,13 @@ class BotSettings(_Table):
     @field_validator("timezone")
     @classmethod
     def _tz(cls, value: str) -> str:
-        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+        # as in /организация: «Europe/Moscow», «Казань», «МСК+2», «UTC+5» → the IANA name
+        from bot.domain.timezones import resolve
 
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"unknown time zone {value!r}") from exc
-        return value
+        name = resolve(value)
+        if name is None:
+            raise ValueError(texts.CONFIG_BAD_TZ.format(tz=value))
+        return name
 
 
 class ModerationSettings(_Table):

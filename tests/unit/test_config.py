@@ -131,3 +131,17 @@ def test_cli_run_in_open_callback_mode_exits_2_naming_the_key(tmp_path) -> None:
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert "«callback.secret»" in result.stderr
+
+
+@pytest.mark.parametrize(("written", "iana"), [("Europe/Moscow", "Europe/Moscow"), ("Екатеринбург", "Asia/Yekaterinburg"),
+                                               ("МСК+7", "Asia/Vladivostok"), ("UTC+5", "Asia/Yekaterinburg")])
+def test_default_time_zone_is_written_as_in_commands(written: str, iana: str) -> None:
+    assert load_settings(None, bot={"timezone": written}).bot.timezone == iana
+
+
+def test_a_wrong_time_zone_is_explained(tmp_path) -> None:
+    path = tmp_path / "c.toml"
+    path.write_text('[bot]\ntimezone = "Марс"\n', encoding="utf-8")
+    with pytest.raises(ConfigError) as info:
+        load_settings(path)
+    assert "«bot.timezone»" in str(info.value) and "МСК+2" in str(info.value)
