@@ -43,6 +43,8 @@ MAX_WRONG_PER_HOUR = 5
 HOUR = 3600
 MAX_NAMES_SHOWN = 30
 
+Target = tuple[people_repo.Person, str, str | None]  # who gets a code: (person, kind, child's name)
+
 
 @dataclass(frozen=True)
 class Printout:
@@ -74,16 +76,16 @@ class Linking:
 
     # -- printing -------------------------------------------------------------------------
 
-    async def class_targets(self, org: Org, cls: ClassName) -> tuple[int, list[tuple[people_repo.Person, str, str | None]]]:
+    async def class_targets(self, org: Org, cls: ClassName) -> tuple[int, list[Target]]:
         """(class id, [(person, kind, child's name)]): every unlinked student of the class and
         their unlinked parents, each once."""
         class_id = await people_repo.class_id(self.db, org.id, cls)
         if class_id is None:
             raise UserError(texts.CODES_CLASS_NOT_FOUND.format(org=org.name, cls=cls))
-        targets: list[tuple[people_repo.Person, str, str | None]] = []
+        targets: list[Target] = []
         seen: set[int] = set()
         for student in await people_repo.students_of_class(self.db, class_id):
-            family: list[tuple[people_repo.Person, str, str | None]] = [(student, "student", None)]
+            family: list[Target] = [(student, "student", None)]
             family += [(parent, "parent", student.full_name) for parent in await people_repo.parents(self.db, student.id)]
             for person, kind, child in family:
                 if person.vk_id is None and person.id not in seen:
@@ -91,7 +93,7 @@ class Linking:
                     targets.append((person, kind, child))
         return class_id, targets
 
-    async def staff_targets(self, org: Org) -> list[tuple[people_repo.Person, str, str | None]]:
+    async def staff_targets(self, org: Org) -> list[Target]:
         """Every active staff member of the school who has not linked VK yet."""
         found = []
         for person_id in sorted(await people_repo.active_staff_ids(self.db, org.id)):
@@ -107,7 +109,7 @@ class Linking:
         holding = await code_repo.holding_valid(self.db, [p.id for p, _, _ in targets], class_id, now)
         return [p.full_name for p, _, _ in targets if p.id in holding]
 
-    async def _targets(self, org: Org, cls: ClassName | None) -> tuple[int | None, list[tuple[people_repo.Person, str, str | None]]]:
+    async def _targets(self, org: Org, cls: ClassName | None) -> tuple[int | None, list[Target]]:
         if cls is None:
             return None, await self.staff_targets(org)
         return await self.class_targets(org, cls)
