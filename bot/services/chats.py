@@ -224,8 +224,7 @@ class Chats:
         link = await self._apply_preset(chat, org, request, class_id, leader_id, title)
         await self._record_known_member(chat.id, caller.vk_id, admitted_by=caller.vk_id)
         answer = texts.CHAT_BOUND.format(title=title, school=org.name, link=link)
-        if chat.title and chat.title != title:
-            answer += "\n" + ct.BOUND_RENAMED.format(old=chat.title)
+        answer += "\n" + ct.BOUND_RENAMED.format(title=title)  # VK shows the rename; say why
         if self.on_bound is not None:
             # people who were here before the bot are judged like newcomers (strangers do not stay)
             diff = await self.on_bound(chat)

@@ -229,7 +229,7 @@ def bound_unknown_private(title: str, lines: list[str]) -> str:
     return f"В беседе «{title}» есть люди не из списков школы:\n" + "\n".join(lines)
 
 
-BOUND_RENAMED = "Название беседы изменено по правилам: было «{old}»."
+BOUND_RENAMED = "Название беседы я сменил на «{title}» — по нему её узнают в списках школы и в отчётах."
 
 
 def unknown_line(vk_id: int, outcome: str) -> str:

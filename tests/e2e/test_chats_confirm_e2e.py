@@ -67,6 +67,7 @@ async def test_binding_reports_who_in_the_chat_the_roster_does_not_know(emu, har
     chat = await _bind(emu, harness, peer, admin, "/привязать родители 5А")
     bound = next(m for m in emu.sent(peer) if "Беседа привязана" in m.text)
     assert ct.bound_unknown(1) in bound.text and f"id{stranger}" not in bound.text
+    assert ct.BOUND_RENAMED.format(title="5А — родители") in bound.text  # renamed, and said so
     report = await emu.wait_sent(admin, contains="не из списков школы", since=mark)
     assert f"• vk.com/id{stranger} — {ct.OUTCOME_QUARANTINE}" in report.text.split("\n"), report.text
     assert f"id{mom}" not in report.text
