@@ -33,6 +33,10 @@ async def alert_press(app: App, event: MessageEvent, payload: dict[str, Any]) ->
     if alert.kind in ("violation", "complaint"):
         press = await app.manual.press(alert, obj.user_id, payload)
         await answer_press(app, event, press.snackbar[:90])
+        dialog = "s" in payload or "y" in payload or str(payload.get("do", "")).endswith("x")
+        if dialog and obj.conversation_message_id:
+            # a step of the «Ложное срабатывание» / «Исключить» dialog: its buttons are used up
+            await app.effects.edit(obj.peer_id, obj.conversation_message_id, press.closes or press.snackbar)
         if press.text is not None:  # the next step of a dialog, to where the button was pressed
             await app.notifier.send(obj.peer_id, press.text, keyboard=press.keyboard)
         return

@@ -58,7 +58,7 @@ BUTTON_OF["undo"] = ("undo", t.BUTTON_UNDO, "secondary")
 BUTTON_OF["unmute"] = ("unmute", t.BUTTON_UNMUTE, "primary")
 
 
-def initial_actions(done: str, word: bool = True) -> list[tuple[str, str, str]]:
+def initial_actions(done: str) -> list[tuple[str, str, str]]:
     """The buttons of a fresh alert: only what the bot has not already done to the message
     (no «Предупредить» after the bot warned, «Снять мут» instead of «Замьютить» after it muted)."""
     dos: list[str]
@@ -343,7 +343,7 @@ class Moderation:
         private, room = await self.card(chat, vk_id, policy=policy, reason=reason, fragment=fragment, done=done,
                                         message=message)
         assert chat.org_id is not None
-        actions = initial_actions(done_key, token is not None or policy == "obscene")
+        actions = initial_actions(done_key)
         return await self.alerts.raise_alert(
             kind="violation", org_id=chat.org_id, chat_id=chat.id, target_vk=vk_id, text=private, room_text=room,
             actions=actions, violation_id=violation_id,

@@ -474,7 +474,8 @@ class ManualModeration:
             rows = [[Button(t.BUTTON_ALLOW if scope != "m" else t.BUTTON_RESTORE,
                             {"a": "al", "id": alert.id, "do": "fp", "s": scope, "y": 1}, "positive"),
                      Button(t.BUTTON_CANCEL, {"a": "al", "id": alert.id, "do": "fpx", "s": scope}, "secondary")]]
-            return Press(t.FP_CONFIRM_SNACK, t.FP_CONFIRM[scope].format(word=word, title=chat.title), inline(rows))
+            return Press(t.FP_CONFIRM_SNACK, t.FP_CONFIRM[scope].format(word=word, title=chat.title), inline(rows),
+                         closes=t.FP_SCOPE_CHOSEN.format(scope=t.BUTTON_SCOPE[scope]))
         label = t.FP_ACTED[scope]
         if not await alert_repo.claim(self.db, alert.id, by_vk=moderator_vk, action=label, now=self.now()):
             fresh = await alert_repo.get(self.db, alert.id)
@@ -528,3 +529,4 @@ class Press:
     snackbar: str
     text: str | None = None
     keyboard: str | None = None
+    closes: str | None = None  # what the dialog message pressed now says instead (default: the snackbar)

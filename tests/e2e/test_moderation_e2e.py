@@ -239,7 +239,9 @@ async def test_moderator_console_decide_undo_and_allow_a_word_in_one_chat_only(e
     confirm = await emu.wait_sent(mod, since=mark)
     assert "в беседе «5А — ученики»" in confirm.text
     assert not await mod_repo.allow_words(harness.db, school.org.id, chat.id)
+    assert _labels(_current(emu, mod, ask)) == [] and "Выбрано: В этой беседе" in _current(emu, mod, ask).text
     assert await _press(emu, harness, mod, confirm, t.BUTTON_ALLOW) == t.FP_ACTED["c"]
+    assert _labels(_current(emu, mod, confirm)) == []  # the used dialog keeps no buttons
     assert await mod_repo.allow_words(harness.db, school.org.id, chat.id) == {"дебил"}
     assert await mod_repo.allow_words(harness.db, school.org.id) == frozenset()  # not the school
     assert await mod_repo.active_strikes(harness.db, chat.id, kid, harness.app.now()) == 0
