@@ -254,7 +254,7 @@ class Linking:
             return texts.CODE_LINKED_PARENT.format(
                 children=", ".join(f"{k.full_name}, {k.class_name or '—'}" for k in kids) or "—")
         if person.kind == "student":
-            return texts.CODE_LINKED_STUDENT.format(cls=person.class_name or "—")
+            return texts.linked_student(person.full_name, person.class_name or "—")
         return texts.CODE_LINKED_STAFF
 
     # -- a code posted in a chat ------------------------------------------------------------

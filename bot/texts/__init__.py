@@ -299,7 +299,12 @@ CODE_EXPIRED = "Срок действия кода истёк. Попросит�
 CODE_THROTTLED = "Слишком много неверных кодов. Попробуйте снова через час."
 CODE_LINKED = "Готово! Вы привязаны: {who}, {org}."
 CODE_LINKED_PARENT = "родитель ({children})"
-CODE_LINKED_STUDENT = "ученик {cls}"
+CODE_LINKED_STUDENT = "{student} {cls}"
+
+
+def linked_student(full_name: str, cls: str) -> str:
+    """«ученица 5А» for a girl: the roster's full name has the patronymic."""
+    return CODE_LINKED_STUDENT.format(student=gendered(full_name, "ученик", "ученица"), cls=cls)
 CODE_LINKED_STAFF = "сотрудник"
 CODE_ALREADY_OTHER = "Этот код уже привязан к другому аккаунту VK. Если это ошибка — обратитесь в школу."
 CODE_CONFLICT = "Ваш аккаунт VK уже привязан к другой записи того же вида в этой школе. Обратитесь к администратору школы."

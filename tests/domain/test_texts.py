@@ -72,3 +72,9 @@ def test_person_texts_agree_with_the_person():
     assert texts.role_linked("Ким Саша", "Школа", 5).startswith("Готово: запись «Ким Саша»")
     assert texts.quarantine_expired("Вера Петрова").startswith("Вера Петрова удалена:")
     assert texts.quarantine_expired("\ue000name:5\ue001").startswith("Участник \ue000name:5\ue001 удалён:")
+
+
+def test_a_girl_links_as_a_schoolgirl():
+    assert texts.linked_student("Иванова Мария Петровна", "5А") == "ученица 5А"
+    assert texts.linked_student("Иванов Пётр Сергеевич", "5А") == "ученик 5А"
+    assert texts.linked_student("Ким Саша", "5А") == "ученик 5А"  # unsure: the generic word
