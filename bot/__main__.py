@@ -171,6 +171,8 @@ async def _run(settings: Settings) -> int:
 
     if pepper_is_default(settings):
         print(setup_texts.PEPPER_DEFAULT_WARNING, file=sys.stderr)
+    if not settings.bot.operators:
+        print(setup_texts.NO_OPERATORS_WARNING, file=sys.stderr)
     try:
         app = await create_app(settings)
     except MigrationError as exc:

@@ -18,6 +18,10 @@ PEPPER_DEFAULT_WARNING = (
     "python -c \"import secrets; print(secrets.token_hex(16))\", до того как выдавать коды: "
     "после смены выданные коды перестанут действовать."
 )
+NO_OPERATORS_WARNING = (
+    "Внимание: не задан ни один оператор (bot.operators) — некому создать регион и школы командой "
+    "/организация. Впишите свой VK id: ZAVUCH_BOT__OPERATORS='[123456]' (как его узнать — в README)."
+)
 
 CHECK_RIGHTS = "У токена есть права: {rights}"
 CHECK_RIGHTS_FIX = (

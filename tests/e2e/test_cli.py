@@ -173,6 +173,7 @@ async def test_run_stops_cleanly_on_sigterm(emu, tmp_path) -> None:
         sorted(p.name for p in tmp_path.iterdir()) == ["cli.db"]  # nothing else in the working directory
     assert "emu-token" not in out.decode() + err.decode()
     assert "«bot.code_pepper» оставлен по умолчанию" in err.decode()  # the default secret is warned about
+    assert "bot.operators" in err.decode()  # and nobody able to create schools
 
 
 def test_network_guard_blocks_non_loopback() -> None:
