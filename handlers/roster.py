@@ -159,6 +159,8 @@ async def apply_import(app: App, caller: Caller, action: Pending, payload: dict[
         return Reply(texts.PENDING_GONE)
     result = await app.services.roster.import_apply(caller, action, app.now(), scoped=payload.get("do") == "scoped")
     await app.hooks.after_roster_change()
+    if result.files:  # recounted after a change: the new list of the expelled goes along
+        result = replace(result, attachment=await upload_files(app, action.vk_id, result), files=())
     return result
 
 
