@@ -178,7 +178,7 @@ async def run_demo(*, quiet: bool = False) -> int:
         mark_chat, mark_admin = len(emu.sent(chat_peer)), len(emu.sent(admin))
         t.say(f"👤 {t.names[parent]} входит в {t.who(chat_peer, 'acc')} по ссылке {link}")
         emu.join_by_link(chat_peer, parent, link=link)
-        await t.await_bot(chat_peer, mark_chat, "/код")
+        await t.await_bot(chat_peer, mark_chat, "не нашёл вас в списках")
         alert = await t.await_bot(admin, mark_admin, "не из списков")
         await t.press(admin, admin, alert, "Допустить")
         await emu.wait_for(lambda: any("Добро пожаловать" in m.text for m in emu.sent(chat_peer)), timeout=15)
