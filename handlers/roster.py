@@ -100,12 +100,12 @@ def labeler(app: App) -> BotLabeler:
     @guarded
     async def lone_file(message: Message, app: App, doc: Any) -> None:
         """A spreadsheet sent alone by someone who keeps a school's lists is an import."""
-        if _extension(doc) not in ROSTER_EXTENSIONS:
-            await reply(app, message, ct.FILE_NOT_SPREADSHEET.format(name=doc.title))
-            return
         caller = await app.access.caller(message.from_id)
         if not allowed_somewhere(caller, "roster_manage"):
             await reply(app, message, ct.FILE_NOT_FOR_YOU)
+            return
+        if _extension(doc) not in ROSTER_EXTENSIONS:
+            await reply(app, message, ct.FILE_NOT_SPREADSHEET.format(name=doc.title))
             return
         org, _ = await app.services.roster.org_for(caller, message.text or "")
         await preview_doc(app, message, caller, org, doc)
