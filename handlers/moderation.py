@@ -115,7 +115,7 @@ def labeler(app: App) -> BotLabeler:
                 raise usage(key, t.NEED_TARGET)
             targets, rest, who = await manual.resolve(caller, cmd.args, peer_id=message.peer_id if in_chat else None,
                                                       prefer_muted=key == "unmute")
-            if len(targets) == 1:
+            if len(targets) == 1 and key != "kick":  # removing someone by name is always confirmed
                 await answer(app, message, await manual.run(caller, key, targets[0], rest, private=not in_chat))
                 return
             text, keyboard = await manual.pick(caller, key, targets, rest, who)

@@ -248,6 +248,8 @@ class ManualModeration:
         rows = [[Button(f"{x.name} — {x.chat.title}", {"a": "pa", "id": action_id, "do": "pick", "i": i}, "primary")]
                 for i, x in enumerate(targets[:8])]
         rows.append([Button(t.BUTTON_CANCEL, {"a": "pa", "id": action_id, "do": "cancel"}, "secondary")])
+        if len(targets) == 1:  # a kick by name: one button that confirms
+            return t.KICK_BY_NAME_CONFIRM.format(name=targets[0].name, title=targets[0].chat.title), inline(rows)
         return t.PICK_TARGET.format(who=who, what=what), inline(rows)
 
     async def picked(self, caller: Caller, action: Pending, index: int) -> str:

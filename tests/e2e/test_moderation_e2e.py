@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot import texts
 from bot.texts import moderation as t
 from bot.domain.clock import FixedClock
 from bot.repo import chats as chat_repo
@@ -421,3 +422,16 @@ async def test_a_signal_in_a_students_command_reaches_the_class_teacher(emu, har
     signal = await emu.wait_sent(teacher, contains="Конфиденциально", since=mark)
     await harness.settled()
     assert "Петя Иванов" in signal.text and _deleted(emu, peer, command)
+
+
+async def test_kick_by_name_from_private_messages_is_confirmed(emu, harness) -> None:
+    school, chat = await _world(emu, harness)
+    peer, kid, mod = chat.peer_id, school.vk["kid"], school.vk["moderator"]
+    mark = len(emu.sent(mod))
+    emu.user_message(mod, mod, "/кик Иванов")
+    ask = await emu.wait_sent(mod, since=mark)
+    assert "Кнопкой это не отменить" in ask.text and kid in emu.chat(peer).members
+    assert await _press(emu, harness, mod, ask, "Иванов Петя — 5А — ученики") == texts.PENDING_DONE_SNACK
+    await emu.wait_for(lambda: kid not in emu.chat(peer).members)
+    answer = emu.sent(mod)[-1]
+    assert answer.text == f"Иванов Петя, «5А — ученики»: {t.KICKED}"
