@@ -1,101 +1,116 @@
-"""Precision and recall of each text policy on the labelled corpus, and the per-message cost of
-the whole `evaluate` pipeline against a trivial baseline measured in the same run.
+"""Quality and speed of the text policies on the labelled corpus (tests/corpus/moderation.tsv).
 
-    python bench/policies_bench.py          (from the project root)
+Prints precision and recall per policy and overall, how personal data kinds are named, false
+positives on each kind of ordinary talk, and messages per second through the whole `evaluate`
+pipeline — for this tree and for an earlier revision of `policies/` (default: the one before the
+issue 11 moderation-quality work), loaded side by side from git and timed interleaved in the
+same run, so the ratio holds on a busy machine.
+
+    python bench/policies_bench.py [-v] [--before REV | --no-before] [--runs N]
+
+-v lists every wrong call (the corpus's hard cases).
 """
 from __future__ import annotations
 
-import csv
+import argparse
+import importlib
+import subprocess
 import sys
+import tempfile
 import time
 from collections import Counter
-from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
+from types import ModuleType
+from typing import Callable
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from policies import (  # noqa: E402
-    AuthorHistory, AuthorInfo, MessageInput, apply_overrides, default_settings, evaluate,
-)
-from policies.normalize import spellings  # noqa: E402
+import policies  # noqa: E402
+from policies import quality  # noqa: E402
+from policies.normalize import clean  # noqa: E402
+from policies.personal_data import find_personal_data  # noqa: E402
 
 CORPUS = ROOT / "tests" / "corpus" / "moderation.tsv"
-# A school day at noon, so quiet hours stay out of the way.
-NOON = datetime(2024, 10, 16, 12, 0, tzinfo=ZoneInfo("Europe/Moscow"))
-AUTHOR = AuthorInfo(user_id=7, status="member", is_chat_staff=False)
-
-# policy → (labels that should fire it, labels left out of its negatives)
-TARGETS = {
-    "obscene": ({"obscene", "obfuscated"}, set()),
-    "insult": ({"insult"}, {"obscene", "obfuscated"}),
-    "personal_data": ({"personal_data"}, set()),
-    "links": ({"link_bad"}, set()),
-    "wellbeing": ({"wellbeing"}, set()),
-}
+BEFORE = "ab94e19"  # policies/ before the issue 11 part 6 work (look-alike glyphs, INN, OMS)
+NEGATIVES = ("ordinary", "numbers", "innocent_lookalike", "link_ok")
 
 
-def load() -> list[tuple[str, str]]:
-    with CORPUS.open(encoding="utf-8", newline="") as f:
-        return [(row["label"], row["text"]) for row in csv.DictReader(f, delimiter="\t")]
+def load_revision(rev: str) -> ModuleType | None:
+    """`policies/` (and the texts it shows) as of `rev`, imported as a separate package."""
+    def git(*args: str) -> str:
+        return subprocess.run(["git", *args], cwd=ROOT, check=True, capture_output=True,
+                              text=True).stdout
+
+    try:
+        names = git("ls-tree", "-r", "--name-only", rev, "policies/").split()
+        texts = git("show", f"{rev}:bot/texts/policies.py")
+    except (subprocess.CalledProcessError, FileNotFoundError):
+        return None
+    home = Path(tempfile.mkdtemp(prefix="policies_before_"))
+    package = home / "policies_before"
+    package.mkdir()
+    (package / "_texts.py").write_text(texts, encoding="utf-8")
+    for name in names:
+        if not name.endswith(".py"):
+            continue
+        source = git("show", f"{rev}:{name}").replace(
+            "from bot.texts import policies as texts", "from . import _texts as texts")
+        (package / Path(name).name).write_text(source, encoding="utf-8")
+    sys.path.insert(0, str(home))
+    return importlib.import_module("policies_before")
 
 
-def settings():
-    # The children's preset judges every policy; links are judged on invitations, messengers and
-    # ads only (an unlisted site is a matter of preset, not of detection).
-    return apply_overrides(default_settings("students_class"), {"links.block_unknown": "нет"})
+def print_scores(title: str, scores: dict[str, quality.Score]) -> None:
+    print(title)
+    print(f"  {'policy':<14}{'precision':>10}{'recall':>8}{'fp rate':>9}   tp/fp/fn/tn")
+    for policy, s in scores.items():
+        print(f"  {policy:<14}{s.precision:>10.3f}{s.recall:>8.3f}{s.fp_rate:>9.3f}"
+              f"   {s.tp}/{s.fp}/{s.fn}/{s.tn}")
 
 
-def fired(text: str, moderation) -> set[str]:
-    msg = MessageInput(text=text, now=NOON, author=AUTHOR, chat_type="students_class")
-    names = set()
-    for d in evaluate(msg, moderation, AuthorHistory()):
-        if d.policy == "obscene":
-            names.add("obscene" if d.severity >= 2 else "insult")  # tier 3 is an insult
-        else:
-            names.add(d.policy)
-    return names
+def negatives_fired(rows: list[quality.Row], results: list[frozenset[str]]) -> str:
+    parts = []
+    for label in NEGATIVES:
+        picked = [names for row, names in zip(rows, results) if row.label == label]
+        fired = sum(1 for names in picked if names & set(quality.TARGETS))
+        parts.append(f"{label} {fired}/{len(picked)}")
+    return ", ".join(parts)
 
 
-def score(rows: list[tuple[str, str]]) -> dict[str, dict[str, float]]:
-    moderation = settings()
-    results = [(label, fired(text, moderation)) for label, text in rows]
-    table = {}
-    for policy, (positive, ignored) in TARGETS.items():
-        tp = fp = fn = tn = 0
-        for label, names in results:
-            if label in ignored:
-                continue
-            hit = policy in names
-            if label in positive:
-                tp, fn = tp + hit, fn + (not hit)
-            else:
-                fp, tn = fp + hit, tn + (not hit)
-        table[policy] = {
-            "precision": tp / (tp + fp) if tp + fp else 1.0,
-            "recall": tp / (tp + fn) if tp + fn else 1.0,
-            "fp_rate": fp / (fp + tn) if fp + tn else 0.0,
-            "tp": tp, "fp": fp, "fn": fn, "tn": tn,
-        }
-    return table
+def pd_kind(text: str) -> str | None:
+    found = find_personal_data(clean(text))
+    return found.kind if found else None
 
 
-def misses(rows: list[tuple[str, str]]) -> list[tuple[str, str, str]]:
-    """(policy, label, text) of every wrong call, for looking at the hard cases."""
-    moderation = settings()
-    wrong = []
-    for label, text in rows:
-        names = fired(text, moderation)
-        for policy, (positive, ignored) in TARGETS.items():
-            if label in ignored:
-                continue
-            if (label in positive) != (policy in names):
-                wrong.append((policy, label, text))
-    return wrong
+def timing(packages: dict[str, ModuleType], texts: list[str], runs: int
+           ) -> dict[str, tuple[float, float]]:
+    """Messages per second through each package's pipeline, (cold word cache, warm), best of
+    `runs`; the packages take turns in every run, so both see the same machine load."""
+    detectors = {name: quality.pipeline_detector(pkg) for name, pkg in packages.items()}
+    best: dict[str, list[float]] = {name: [float("inf"), float("inf")] for name in packages}
+    for _ in range(runs):
+        for name, pkg in packages.items():
+            fired = detectors[name]
+            for slot, cold in ((0, True), (1, False)):
+                if cold:  # every word normalised afresh, as for first-seen messages
+                    pkg.normalize.spellings.cache_clear()
+                start = time.perf_counter()
+                for text in texts:
+                    fired(text)
+                best[name][slot] = min(best[name][slot], time.perf_counter() - start)
+    return {name: (len(texts) / b[0], len(texts) / b[1]) for name, b in best.items()}
 
 
-def _best_of(runs: int, fn) -> float:
+def baseline_rate(texts: list[str], runs: int) -> float:
+    def split() -> None:
+        for text in texts:
+            text.lower().split()
+
+    return len(texts) / _best_of(runs, split)
+
+
+def _best_of(runs: int, fn: Callable[[], None]) -> float:
     best = float("inf")
     for _ in range(runs):
         start = time.perf_counter()
@@ -104,45 +119,55 @@ def _best_of(runs: int, fn) -> float:
     return best
 
 
-def timing(rows: list[tuple[str, str]], runs: int = 7) -> tuple[float, float, float]:
-    """µs per message: baseline, pipeline with a cold word cache, pipeline warm."""
-    moderation = settings()
-    texts = [text for _, text in rows]
-    msgs = [MessageInput(text=t, now=NOON, author=AUTHOR, chat_type="students_class")
-            for t in texts]
-
-    def baseline() -> None:
-        for t in texts:
-            t.lower().split()
-
-    def pipeline() -> None:
-        for msg in msgs:
-            evaluate(msg, moderation, AuthorHistory())
-
-    def cold_pipeline() -> None:
-        spellings.cache_clear()  # every word normalised afresh, as for a first-seen message
-        pipeline()
-
-    n = len(texts)
-    per_message = [_best_of(runs, fn) / n * 1e6 for fn in (baseline, cold_pipeline, pipeline)]
-    return per_message[0], per_message[1], per_message[2]
-
-
 def main() -> None:
-    rows = load()
-    counts = Counter(label for label, _ in rows)
-    labels = ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
-    print(f"corpus: {len(rows)} messages — {labels}")
-    print(f"{'policy':<14}{'precision':>10}{'recall':>8}{'fp rate':>9}   tp/fp/fn/tn")
-    for policy, s in score(rows).items():
-        print(f"{policy:<14}{s['precision']:>10.3f}{s['recall']:>8.3f}{s['fp_rate']:>9.3f}"
-              f"   {s['tp']}/{s['fp']}/{s['fn']}/{s['tn']}")
-    base_us, cold_us, warm_us = timing(rows)
-    print(f"per message: baseline lower()+split() {base_us:.2f} µs; evaluate cold {cold_us:.1f} µs"
-          f" ({cold_us / base_us:.0f}×), warm word cache {warm_us:.1f} µs ({warm_us / base_us:.0f}×)")
-    if "-v" in sys.argv:
-        for policy, label, text in misses(rows):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("-v", action="store_true", help="list every wrong call")
+    parser.add_argument("--before", default=BEFORE, help="git revision to compare with")
+    parser.add_argument("--no-before", action="store_true", help="skip the comparison")
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+
+    rows = quality.load(CORPUS)
+    counts = Counter(row.label for row in rows)
+    print(f"corpus: {len(rows)} messages — "
+          + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+
+    results = [quality.pipeline_detector(policies)(row.text) for row in rows]
+    print_scores("this tree:", quality.score(rows, results))
+    print(f"  false positives on ordinary talk: {negatives_fired(rows, results)}")
+    kinds = Counter(row.kind for row in rows if row.kind)
+    wrong = quality.kind_errors(rows, pd_kind)
+    bad = Counter(expected for expected, _, _ in wrong)
+    print("  personal data named right: " + ", ".join(
+        f"{kind} {n - bad[kind]}/{n}" for kind, n in sorted(kinds.items())))
+
+    before = None if args.no_before else load_revision(args.before)
+    if before is not None:
+        old = [quality.pipeline_detector(before)(row.text) for row in rows]
+        print_scores(f"revision {args.before} on the same corpus:", quality.score(rows, old))
+        print(f"  false positives on ordinary talk: {negatives_fired(rows, old)}")
+    elif not args.no_before:
+        print(f"(revision {args.before} not available: no comparison)")
+
+    texts = [row.text for row in rows]
+    packages = {"this tree": policies} | ({args.before: before} if before is not None else {})
+    rates = timing(packages, texts, args.runs)
+    base = baseline_rate(texts, args.runs)
+    print(f"throughput, messages/s through evaluate (best of {args.runs}; "
+          f"baseline lower()+split() {base:,.0f}/s):")
+    for name, (cold, warm) in rates.items():
+        print(f"  {name:<12} cold word cache {cold:>8,.0f}/s ({base / cold:,.0f}× baseline), "
+              f"warm {warm:>8,.0f}/s ({base / warm:,.0f}× baseline)")
+    if before is not None:
+        (new_cold, new_warm), (old_cold, old_warm) = rates["this tree"], rates[args.before]
+        print(f"  after/before: cold {new_cold / old_cold:.2f}, warm {new_warm / old_warm:.2f}"
+              " (1.00 = as fast, below 1 = slower)")
+
+    if args.v:
+        for policy, label, text in quality.misses(rows, results):
             print(f"  miss {policy:<14}{label:<20}{text}")
+        for expected, found, text in wrong:
+            print(f"  kind {expected:<9}→ {found or '—':<9}{text}")
 
 
 if __name__ == "__main__":

@@ -20,13 +20,14 @@ time in ten, so the shape and context rules below keep such luck rare).
   the digits at odd places from the right, as a number, doubled; the digits at even places
   written before it; the digit sum subtracted from the next multiple of ten — which is Luhn's
   sum, so a card and a policy cannot be told apart by the check digit). Next to «полис» / «ОМС»
-  it is a policy; alone, one that does not start like a payment card (2–6) is a policy.
+  it is a policy; alone, sixteen digits in one run that do not start like a payment card (2–6).
 - **Passport**: series and number, 10 digits whose series is plausible (the first two digits are
   an OKATO region code, the next two a form year 97–30). Flagged when written the way a passport
   is («dd dd dddddd» or «dddd dddddd»), or as one run of ten digits next to «паспорт» / «серия»
   / «выдан», or named («серия 4510 номер 654321»). Ten bare digits are a mobile number or
   something else, never a passport.
-- **Phone**: a Russian mobile or landline number (10 or 11 digits, 8/+7 optional), not toll-free
+- **Phone**: a Russian mobile or landline number (10 or 11 digits, 8/+7 optional) whose code
+  stands as one group of 3–5 digits (not «85 90 78 92 88», a row of marks), not toll-free
   «8-800», not in a passport or SNILS shape; any number written with «+» and 11–13 digits.
 - **E-mail**: an address with a domain.
 
@@ -53,8 +54,10 @@ _EMAIL = re.compile(
 _DIGIT_RUN = re.compile(r"(?<![\w+])(?:\+[ \t]?)?\d[\d \t()\-–]{7,26}\d(?![\w])")
 _GROUPS = re.compile(r"\d+")
 # «серия 4510 номер 654321»: the two parts of a passport apart, named.
+# NFKC (see normalize.clean) turns «№» into «No».
 _PASSPORT_NAMED = re.compile(
-    r"сери[яи]\s*(\d{2}\s?\d{2})\s*[,;]?\s*(?:номер|ном\.|№|н\.)?\s*(\d{6})(?!\d)", re.IGNORECASE
+    r"сери[яи]\s*(\d{2}\s?\d{2})\s*[,;]?\s*(?:номер|ном\.|№|no\.?|н\.)?\s*(\d{6})(?!\d)",
+    re.IGNORECASE,
 )
 _KEYWORDS = {
     # an organisation's payment requisites: nothing near them is a person's data
@@ -164,9 +167,9 @@ def _identifier(text: str, m: re.Match[str], digits: str, groups: list[int]) -> 
     if n == 16 and near("oms"):
         return "oms" if oms_ok(digits) and (single or groups == [4, 4, 4, 4]) else None
     if (13 <= n <= 19 and digits[0] in "23456" and luhn_ok(digits)
-            and (single or groups in _CARD_SHAPES)):
+            and (single or groups in _CARD_SHAPES) and not _years(m.group())):
         return "card"
-    if n == 16 and oms_ok(digits) and (single or groups == [4, 4, 4, 4]):
+    if n == 16 and single and oms_ok(digits):
         return "oms"
     if n == 12 and inn_ok(digits) and (single or near("inn")):
         return "inn"
@@ -181,6 +184,12 @@ def _identifier(text: str, m: re.Match[str], digits: str, groups: list[int]) -> 
     return None
 
 
+def _years(raw: str) -> bool:
+    """«2023-2024 2024-2025»: every group a year, not a card."""
+    parts = _GROUPS.findall(raw)
+    return len(parts) > 1 and all(len(p) == 4 and 1900 <= int(p) <= 2099 for p in parts)
+
+
 def _phone(raw: str, digits: str, groups: list[int]) -> bool:
     n = len(digits)
     if raw.startswith("+") and digits[0] != "7":
@@ -190,6 +199,10 @@ def _phone(raw: str, digits: str, groups: list[int]) -> bool:
     if n == 10 and len(groups) == 1 and not digits.startswith("9"):
         return False  # ten bare digits are a mobile number or something else (an INN)
     national = digits[1:] if n == 11 and digits[0] in "78" else digits if n == 10 else ""
+    if n == 11:  # the groups of the national part: «8 912 …» or «8912 …»
+        groups = groups[1:] if groups[0] == 1 else [groups[0] - 1, *groups[1:]]
+    if groups and groups[0] not in (3, 4, 5, 10):
+        return False  # a phone starts with its 3–5-digit code: «85 90 78 92 88» are marks
     # toll-free lines belong to organisations
     return national[:1] in ("3", "4", "8", "9") and not national.startswith("800")
 

@@ -1,81 +1,84 @@
-"""The labelled corpus: recall and false positives of the detectors, with hard cases kept."""
-import csv
+"""The labelled corpus: precision and recall of every text policy through the real pipeline,
+with minimums a regression must not cross; hard cases kept. How to add a reported miss:
+tests/corpus/README.md."""
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
-from policies.links import INSTITUTIONAL, worst_link
-from policies.normalize import clean, words
-from policies.obscene import find_obscene
+import policies
+from bot.texts.policies import PD_KINDS
+from policies.normalize import clean
 from policies.personal_data import find_personal_data
-from policies.wellbeing import find_signal
+from policies.quality import TARGETS, Row, kind_errors, load, pipeline_detector, score
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus" / "moderation.tsv"
-LABELS = {"obscene", "obfuscated", "innocent_lookalike", "ordinary", "personal_data", "link_bad",
-          "link_ok", "insult", "wellbeing"}
+LABELS = {"obscene", "obfuscated", "innocent_lookalike", "ordinary", "numbers", "personal_data",
+          "link_bad", "link_ok", "insult", "wellbeing"}
 
+ROWS = load(CORPUS)
+FIRED = pipeline_detector(policies)
+RESULTS = [FIRED(row.text) for row in ROWS]
+SCORES = score(ROWS, RESULTS)
 
-def load():
-    with CORPUS.open(encoding="utf-8", newline="") as f:
-        return [(row["label"], row["text"]) for row in csv.DictReader(f, delimiter="\t")]
-
-
-ROWS = load()
+# (min precision, min recall) per policy and overall. Precision is what keeps ordinary school
+# talk untouched; raise a minimum when the detector improves, never lower it to pass.
+MINIMUMS = {
+    "obscene": (0.99, 0.97),
+    "insult": (0.95, 0.9),
+    "personal_data": (0.98, 0.95),
+    "links": (0.95, 0.9),
+    "wellbeing": (0.95, 0.9),
+    "overall": (0.98, 0.95),
+}
 
 
 def test_corpus_shape():
-    counts = Counter(label for label, _ in ROWS)
+    counts = Counter(row.label for row in ROWS)
     assert set(counts) == LABELS
-    assert len(ROWS) >= 450
-    assert counts["obscene"] + counts["obfuscated"] >= 100
-    assert counts["innocent_lookalike"] >= 80
-    assert counts["ordinary"] >= 100
-    assert len({text for _, text in ROWS}) == len(ROWS), "duplicates"
+    assert len(ROWS) >= 800
+    assert counts["obscene"] + counts["obfuscated"] >= 200
+    assert counts["innocent_lookalike"] >= 190
+    assert counts["ordinary"] >= 170
+    assert counts["numbers"] >= 60  # school talk full of numbers: the personal data negatives
+    assert counts["personal_data"] >= 70
+    assert len({row.text for row in ROWS}) == len(ROWS), "duplicates"
+    kinds = Counter(row.kind for row in ROWS if row.label == "personal_data")
+    assert set(kinds) == set(PD_KINDS), "every personal data row names its kind"
+    assert min(kinds.values()) >= 5
+    assert all(not row.kind for row in ROWS if row.label != "personal_data")
 
 
-def rates(predict, positive, ignored=frozenset()):
-    tp = fn = fp = tn = 0
-    for label, text in ROWS:
-        if label in ignored:
-            continue
-        hit = predict(text)
-        if label in positive:
-            tp, fn = tp + hit, fn + (not hit)
-        else:
-            fp, tn = fp + hit, tn + (not hit)
-    return tp / (tp + fn), fp / (fp + tn)
+def test_minimums_cover_every_policy():
+    assert set(MINIMUMS) == set(TARGETS) | {"overall"}
 
 
-def is_obscene(text):
-    match = find_obscene(text)
-    return match is not None and match.tier <= 2
+@pytest.mark.parametrize("policy", sorted(MINIMUMS))
+def test_precision_and_recall(policy):
+    s = SCORES[policy]
+    min_precision, min_recall = MINIMUMS[policy]
+    assert s.precision >= min_precision, f"{policy} precision {s.precision:.3f} ({s.fp} false)"
+    assert s.recall >= min_recall, f"{policy} recall {s.recall:.3f} ({s.fn} missed)"
 
 
-def is_insult(text):
-    match = find_obscene(text)
-    return match is not None and match.tier == 3
+def test_personal_data_kind_is_named_right():
+    def kind(text):
+        found = find_personal_data(clean(text))
+        return found.kind if found else None
+
+    assert kind_errors(ROWS, kind) == []
 
 
-def is_bad_link(text):
-    # invitations, messengers and ads; an unlisted site is a matter of preset, not detection
-    return worst_link(clean(text), words(text), INSTITUTIONAL, block_unknown=False) is not None
-
-
-@pytest.mark.parametrize("name, predict, positive, ignored, min_recall, max_fpr", [
-    ("obscene", is_obscene, {"obscene", "obfuscated"}, set(), 0.95, 0.01),
-    ("insult", is_insult, {"insult"}, {"obscene", "obfuscated"}, 0.85, 0.01),
-    ("personal_data", lambda t: find_personal_data(clean(t)) is not None, {"personal_data"},
-     set(), 0.9, 0.01),
-    ("links", is_bad_link, {"link_bad"}, set(), 0.9, 0.01),
-    ("wellbeing", lambda t: find_signal(words(t)) is not None, {"wellbeing"}, set(), 0.85, 0.01),
-])
-def test_detector_quality(name, predict, positive, ignored, min_recall, max_fpr):
-    recall, fpr = rates(predict, positive, ignored)
-    assert recall >= min_recall, f"{name} recall {recall:.3f}"
-    assert fpr <= max_fpr, f"{name} false-positive rate {fpr:.3f}"
-
-
-def test_innocent_lookalikes_never_fire_as_obscene():
-    fired = [text for label, text in ROWS if label == "innocent_lookalike" and is_obscene(text)]
+@pytest.mark.parametrize("label", ["innocent_lookalike", "numbers"])
+def test_hard_negatives_never_fire(label):
+    """Words with an obscene root inside, and numbers that look like identifiers, never fire."""
+    fired = [(row.text, sorted(names)) for row, names in zip(ROWS, RESULTS)
+             if row.label == label and names & set(TARGETS)]
     assert fired == []
+
+
+def test_the_measure_can_fail():
+    """The scorer sees a detector that misses everything and one that fires on everything."""
+    rows = [Row("obscene", "x"), Row("ordinary", "y")]
+    assert score(rows, [frozenset(), frozenset()])["obscene"].recall == 0
+    assert score(rows, [frozenset({"obscene"})] * 2)["obscene"].precision == 0.5
