@@ -67,6 +67,8 @@ def find_codes(text: str | None, *, lenient: bool = False) -> list[str]:
     whole = normalize_code(text)
     if whole is not None:
         return [whole]
+    if not needs.search(text):
+        return []  # most chat messages: no piece could qualify, nothing to scan
     words = list(_WORD.finditer(text))
     found: list[str] = []
     for start in range(len(words)):
