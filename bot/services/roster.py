@@ -185,15 +185,15 @@ class Roster:
         full_label = ct.button_full(len(expelled)) if expelled else texts.BUTTON_APPLY
         full = Button(full_label, {"a": "pa", "id": action_id, "do": "apply"}, "negative" if expelled else "positive")
         cancel = Button(texts.BUTTON_CANCEL, {"a": "pa", "id": action_id, "do": "cancel"})
+        note = f"{ct.EXPELLED_FILE_NOTE}\n" if files else ""
         if scoped_plan is None or scoped_preview is None:
-            tail = ct.import_expelled(expelled, attached=True) + "\n" if len(expelled) > roster_texts.PREVIEW_NAMES_SHOWN else ""
-            return Reply(f"{prefix}{preview}\n\n{tail}{texts.IMPORT_CONFIRM}", inline([[full, cancel]]), files=files)
+            return Reply(f"{prefix}{preview}\n\n{note}{texts.IMPORT_CONFIRM}", inline([[full, cancel]]), files=files)
         classes = sorted(str(c) for c in file_classes(parsed))
         rows = [[full], [cancel]]
         if scoped_plan.has_changes:
             rows.insert(0, [Button(ct.BUTTON_SCOPED, {"a": "pa", "id": action_id, "do": "scoped"}, "positive")])
         text = (f"{prefix}{ct.import_outside_classes(classes, len(outside))}\n\n"
-                f"{ct.SCOPED_TITLE}\n{scoped_preview}\n\n{ct.FULL_TITLE}\n{preview}\n\n{ct.IMPORT_CONFIRM_SCOPED}")
+                f"{ct.SCOPED_TITLE}\n{scoped_preview}\n\n{ct.FULL_TITLE}\n{preview}\n\n{note}{ct.IMPORT_CONFIRM_SCOPED}")
         return Reply(text, inline(rows), files=files)
 
     async def import_apply(self, caller: Caller, action: pending_repo.Pending, now: int, *,

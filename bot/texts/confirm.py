@@ -8,17 +8,8 @@ from collections.abc import Iterable
 from bot.domain.gender import female, pick
 from bot.texts.roster import plural
 
-SHOWN_NAMES = 20  # names listed in a message; the rest are counted (and sent as a file)
-
-
 def quoted(titles: Iterable[str]) -> str:
     return ", ".join(f"«{t}»" for t in titles)
-
-
-def names_list(names: list[str], limit: int = SHOWN_NAMES) -> str:
-    shown = ", ".join(names[:limit])
-    rest = len(names) - limit
-    return shown + (f" и ещё {rest}" if rest > 0 else "")
 
 
 # -- "what" of a pending action: «Отменено: {what}. Ничего не изменилось.» --------------------
@@ -151,12 +142,7 @@ NOTICE_FALLBACK = "Изменились списки школы."
 
 # -- import --------------------------------------------------------------------------------
 
-def import_expelled(names: list[str], *, attached: bool) -> str:
-    n = len(names)
-    text = f"Будут отчислены ({n}): {names_list(names)}"
-    if attached and n > SHOWN_NAMES:
-        text += ". Полный список — в приложенном файле"
-    return text + "."
+EXPELLED_FILE_NOTE = "Полный список тех, кого отчислит весь файл, — в приложенной таблице."
 
 
 def import_outside_classes(file_classes: list[str], others: int) -> str:

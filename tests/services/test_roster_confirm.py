@@ -150,7 +150,7 @@ async def test_full_apply_of_a_one_class_file_still_possible_and_long_lists_come
     for n in range(25):
         await world.roster.enrol(admin, f"Ученик{chr(1072 + n)} Тест Ильич 6Б", NOW)
     reply = await world.roster.import_preview(admin, world.school_a, "5a.csv", one_class_file(), NOW)
-    assert "и ещё 5" in reply.text
+    assert "и ещё 5" in reply.text and ct.EXPELLED_FILE_NOTE in reply.text
     [(name, content)] = reply.files
     assert name == ct.EXPELLED_FILE_NAME and len(content.decode("utf-8-sig").strip().split("\n")) == 26
     action = await action_of(world, reply)
