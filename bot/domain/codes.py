@@ -50,6 +50,7 @@ MAX_PARTS = 4  # «DKDX W22N», «dk dx w2 2n»: a code typed in up to four piec
 
 
 _DIGIT = re.compile(r"[0-9]")
+_HALVES = re.compile(r"^[0-9A-Za-z]{3,5}[\s\-‐‑‒–—―−_.][0-9A-Za-z]{3,5}$")  # «ABCD-EFG»: two halves
 _SAYS_CODE = re.compile(r"код|code", re.IGNORECASE)
 
 
@@ -91,9 +92,12 @@ def find_codes(text: str | None, *, lenient: bool = False) -> list[str]:
 def looks_like_code_attempt(text: str | None) -> bool:
     """A message that is almost a code (one symbol short or too many, a 0 for an O): worth
     answering with the code's format rather than with «не понимаю»."""
-    raw = _SEPARATORS.sub("", (text or "").strip())
-    return (CODE_LENGTH - 1 <= len(raw) <= CODE_LENGTH + 1 and raw.isalnum()
-            and any(ch.isdigit() for ch in raw) and any(ch.isalpha() for ch in raw))
+    stripped = (text or "").strip()
+    raw = _SEPARATORS.sub("", stripped)
+    if not (CODE_LENGTH - 1 <= len(raw) <= CODE_LENGTH + 1 and raw.isalnum()):
+        return False
+    mixed = any(ch.isdigit() for ch in raw) and any(ch.isalpha() for ch in raw)
+    return mixed or bool(_HALVES.match(stripped))
 
 
 def hash_code(code: str, pepper: bytes) -> str:

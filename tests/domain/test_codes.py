@@ -122,7 +122,8 @@ def test_lenient_search_takes_any_latin_piece_for_a_lookup():
 
 @pytest.mark.parametrize(
     ("text", "attempt"),
-    [("DKDX-W22", True), ("DKDX-W220", True), ("DK0X-W22N", True), ("DKDX-W22N7", True),
+    [("DKDX-W22", True), ("DKDX-W220", True), ("DK0X-W22N", True), ("DKDX-W22N7", True), ("ABCD-EFG", True),
+     ("abcd efgo", True), ("Спасибо!", False), ("WhatsApp", False),
      ("привет", False), ("спасибо большое", False), ("12345678", False), ("5А", False)],
 )
 def test_almost_a_code_is_told_the_format(text, attempt):

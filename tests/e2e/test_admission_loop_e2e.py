@@ -131,7 +131,7 @@ async def test_a_code_inside_a_sentence_is_a_code_and_near_misses_get_the_format
     a = await _world(emu, harness)
     code = await _code_of(emu, a.vk["admin"], "/коды 5А", MOTHER)
     anna = emu.add_user("Анна", "Петрова")
-    answer = await _say(emu, anna, code[:-1])  # one symbol short
+    answer = await _say(emu, anna, code[:-1])  # one symbol short (whatever the symbols)
     assert answer.text == texts.CODE_BAD_FORMAT
     answer = await _say(emu, anna, f"Здравствуйте, мне дали код {code.lower()}")
     assert answer.text.startswith("Готово!"), answer.text
