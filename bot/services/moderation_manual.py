@@ -10,6 +10,7 @@ from typing import Any
 from bot import texts
 from bot.texts import moderation as t
 from bot.domain.errors import UserError
+from bot.vk.errors import VkBadRequest
 from bot.repo import alerts as alert_repo
 from bot.repo import audit
 from bot.repo import chats as chat_repo
@@ -183,8 +184,13 @@ class ManualModeration:
         rows: list[tuple[int, int, str | None]] = []
         rest, who = words, words[0]
         mention = _MENTION.match(words[0])
-        if mention:
-            vk_id = int(next(g for g in mention.groups() if g))
+        screen = None if mention else _SCREEN_NAME.match(words[0])
+        if mention or screen:
+            if mention:
+                vk_id = int(next(g for g in mention.groups() if g))
+            else:
+                assert screen is not None
+                vk_id = await self._vk_id_of(screen.group(1))
             rows = await repo.candidates(self.db, chat_id=chat_id, vk_id=vk_id, name_word=None, now=now)
             rest = words[1:]
         else:
@@ -217,6 +223,14 @@ class ManualModeration:
             where = t.WHERE_THIS_CHAT if peer_id is not None else t.WHERE_MY_CHATS
             raise UserError(t.TARGET_NOT_FOUND.format(who=who, where=where))
         return targets, " ".join(rest), who
+
+    async def _vk_id_of(self, screen_name: str) -> int:
+        """«@petrov», «vk.com/petrov»: the account's id, read from VK (0 when there is none)."""
+        try:
+            user = await self.executor.gateway.get_user(screen_name)
+        except VkBadRequest:  # 113: no such user or screen name
+            return 0
+        return user.id if user is not None else 0
 
     async def run(self, caller: Caller, command: str, target: Target, rest: str, *, private: bool) -> str:
         """One moderation command on a resolved target (its chat's rights are checked again)."""
@@ -507,6 +521,7 @@ class ManualModeration:
 
 UNDOABLE = frozenset({"warn", "mute", "fp", "ok"})
 PICK_KIND = "moderation_target"
+_SCREEN_NAME = re.compile(r"^(?:@|(?:https?://)?(?:m\.)?vk\.com/)([a-z][a-z0-9_.]{1,31})/?$", re.IGNORECASE)
 _MENTION = re.compile(r"^(?:\[id(\d+)\|[^\]]*\]|@?id(\d+)|(?:https?://)?(?:m\.)?vk\.com/id(\d+)/?)$", re.IGNORECASE)
 
 

@@ -319,6 +319,12 @@ async def test_unmute_by_name_from_private_messages(emu, harness) -> None:
     emu.user_message(mod, mod, f"/размут @id{kid}")
     answer = await emu.wait_sent(mod, since=mark)
     assert t.NOT_MUTED in answer.text
+    # by a screen name typed privately (read from VK)
+    emu.users[kid].screen_name = "petya_ivanov"
+    mark = len(emu.sent(mod))
+    emu.user_message(mod, mod, "/мут @petya_ivanov 1ч")
+    answer = await emu.wait_sent(mod, since=mark)
+    assert answer.text == f"Иванов Петя, «5А — ученики»: {t.MUTED.format(duration='1 час')}"
     # an unknown name is a clear answer
     mark = len(emu.sent(mod))
     emu.user_message(mod, mod, "/размут Несуществующий")
