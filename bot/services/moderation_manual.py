@@ -447,6 +447,9 @@ class ManualModeration:
         do, now = decision["do"], self.now()
         if do == "warn" and decision.get("violation"):
             await repo.revoke_for_violation(self.db, int(decision["violation"]), now)
+            # the measure reversed, as reports count it (the lifted mute is written by the executor)
+            await audit.write(self.db, action="unwarn", now=now, org_id=chat.org_id, chat_id=chat.id,
+                              actor_vk=moderator_vk, target_vk=target, details={"alert": alert.id})
         elif do == "mute":
             await self.executor.unmute(chat, target, actor=moderator_vk,
                                        public=t.UNMUTE_PUBLIC.format(name=await self.m.mention(target)))

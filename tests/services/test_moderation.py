@@ -479,6 +479,8 @@ async def test_undo_of_a_warning_takes_the_strike_back(world: World) -> None:
     again = await world.manual.press(await alert_repo.get(world.app.db, record.id), moderator, {"do": "undo"})
     assert again.snackbar.startswith("Решение отменено")
     assert await world.strikes("kid") == before
+    actions = [r[0] for r in await world.app.db.fetchall("SELECT action FROM audit_log ORDER BY id")]
+    assert actions[-3:] == ["warn", "unwarn", "undo"]
 
 
 async def test_false_positive_for_one_chat_keeps_the_word_checked_elsewhere(world: World) -> None:
