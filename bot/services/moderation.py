@@ -321,19 +321,25 @@ class Moderation:
                    message: str | None) -> tuple[str, str]:
         """The alert's text (private copies: with the message itself) and its copy for the
         moderators' chat (without it): who (name, class), which rule, their recent history."""
+        klass, history = await self.person_facts(chat, vk_id)
+        values = dict(title=chat.title, name=await self.chats.vk_name(vk_id), vk_id=vk_id, klass=klass,
+                      policy=policy_texts.POLICY_TITLES.get(policy, policy), reason=reason, fragment=fragment,
+                      history=history, done=done)
+        shown = repo.excerpt_of(message, 700)
+        private = t.ALERT_VIOLATION.format(message=t.ALERT_MESSAGE.format(text=shown) if shown else "", **values)
+        return private, t.ALERT_VIOLATION.format(message="", **values)
+
+    async def person_facts(self, chat: Chat, vk_id: int) -> tuple[str, str]:
+        """For an alert's card: «, 5А» (the person's class, if a student of the school) and the
+        line with their strikes in the school over 30 days and mutes so far."""
         klass = None
         if chat.org_id is not None:
             person_id = await people_repo.id_in_org_by_vk(self.db, chat.org_id, vk_id)
             person = await people_repo.get(self.db, person_id) if person_id else None
             klass = person.class_name if person else None
         strikes, mutes = await repo.history(self.db, chat.org_id or 0, vk_id, since=self.now() - 30 * 86400)
-        values = dict(title=chat.title, name=await self.chats.vk_name(vk_id), vk_id=vk_id,
-                      klass=t.ALERT_CLASS.format(klass=klass) if klass else "",
-                      policy=policy_texts.POLICY_TITLES.get(policy, policy), reason=reason, fragment=fragment,
-                      history=t.ALERT_HISTORY.format(strikes=strikes, mutes=mutes), done=done)
-        shown = repo.excerpt_of(message, 700)
-        private = t.ALERT_VIOLATION.format(message=t.ALERT_MESSAGE.format(text=shown) if shown else "", **values)
-        return private, t.ALERT_VIOLATION.format(message="", **values)
+        return (t.ALERT_CLASS.format(klass=klass) if klass else "",
+                t.ALERT_HISTORY.format(strikes=strikes, mutes=mutes))
 
     async def raise_violation(self, chat: Chat, vk_id: int, *, policy: str, reason: str, fragment: str, done: str,
                               done_key: str, cmid: int | None, message: str | None, token: str | None,

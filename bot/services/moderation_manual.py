@@ -146,9 +146,10 @@ class ManualModeration:
             severity=1, cmid=target_cmid, excerpt=text, now=self.now())
         allowlist = await repo.allow_words(self.db, chat.org_id, chat.id)
         match = find_obscene(text or "", allowlist)
+        klass, history = await self.m.person_facts(chat, target_vk)
         alert_text = t.ALERT_COMPLAINT.format(
             title=chat.title, by=await self.m.chats.vk_name(by_vk), name=await self.m.chats.vk_name(target_vk),
-            vk_id=target_vk, excerpt=repo.excerpt_of(text) or "—")
+            klass=klass, vk_id=target_vk, excerpt=repo.excerpt_of(text) or "—", history=history).rstrip("\n")
         if comment:
             alert_text += t.COMPLAINT_COMMENT.format(comment=comment)
         # the moderators' chat learns neither who complained nor the message (private copies only)
@@ -478,8 +479,14 @@ class ManualModeration:
         token = alert.details.get("token")
         word = str(token) if token else ""
         scope = str(payload.get("s", ""))
+        # the whole school only for the school's moderators (not a chat's leader deciding alone)
+        caller = await self.m.chats.access.caller(moderator_vk)
+        school_wide = chat.org_id is not None and await self.m.chats.access.allowed(caller, "chat_moderate",
+                                                                                    chat.org_id)
+        if scope == "s" and not school_wide:
+            return Press(t.FP_SCHOOL_NOT_ALLOWED[:90], t.FP_SCHOOL_NOT_ALLOWED)
         if scope not in t.FP_ACTED or (scope != "m" and not word):
-            scopes = ("m", "c", "s") if word else ("m",)
+            scopes = (("m", "c", "s") if school_wide else ("m", "c")) if word else ("m",)
             rows = [[Button(t.BUTTON_SCOPE[s], {"a": "al", "id": alert.id, "do": "fp", "s": s},
                             "positive" if s == "m" else "primary")] for s in scopes]
             rows.append([Button(t.BUTTON_CANCEL, {"a": "al", "id": alert.id, "do": "fpx", "s": "m"}, "secondary")])

@@ -28,8 +28,8 @@ ALERT_CLASS = ", {klass}"
 # the offending message itself: in private copies of the alert only (never the moderators' chat)
 ALERT_MESSAGE = "Сообщение: «{text}»\n"
 ALERT_HISTORY = "За 30 дней: предупреждений — {strikes}, мутов всего — {mutes}\n"
-ALERT_COMPLAINT = ("📣 Жалоба в «{title}» от {by}\nНа: {name} (vk.com/id{vk_id})\n"
-                   "Сообщение: «{excerpt}»")
+ALERT_COMPLAINT = ("📣 Жалоба в «{title}» от {by}\nНа: {name}{klass} (vk.com/id{vk_id})\n"
+                   "Сообщение: «{excerpt}»\n{history}")
 ALERT_COMPLAINT_ROOM = ("📣 Жалоба в «{title}»\nНа: {name} (vk.com/id{vk_id})\n"
                         "Кто пожаловался и на какое сообщение — в личных сообщениях модераторам.")
 DONE = {
@@ -91,6 +91,8 @@ FP_CONFIRM = {
 FP_CANCELLED = "Отменено: {what}."
 FP_WHAT = {"m": "снятие предупреждения за сообщение", "c": "разрешение слова «{word}» в беседе",
            "s": "разрешение слова «{word}» во всей школе"}
+FP_SCHOOL_NOT_ALLOWED = ("Разрешить слово во всей школе могут модераторы и администрация школы; "
+                         "вы можете разрешить его в этой беседе.")
 FP_SCOPE_CHOSEN = "Выбрано: {scope}."
 FP_ASKED_SNACK = "Выберите, где разрешить слово."
 FP_CONFIRM_SNACK = "Подтвердите решение."

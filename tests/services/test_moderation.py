@@ -368,6 +368,8 @@ async def test_complaint_reaches_moderators_anonymously(world: World) -> None:
     assert answer == t.COMPLAINT_SENT and world.deleted(command)
     alert = _alerts_to(world, "moderator")[-1]
     assert "Жалоба" in alert.text and "вы все неудачники" in alert.text
+    assert "Иванов Петя, 5А" in alert.text or "Петя Иванов, 5А" in alert.text
+    assert "За 30 дней: предупреждений — 0, мутов всего — 0" in alert.text
 
 
 async def test_purge_forgets_old_evidence(world: World) -> None:
@@ -568,3 +570,15 @@ async def test_a_complaint_about_staff_never_reaches_them_nor_names_the_complain
     assert "Вася Сидоров" in _alerts_to(world, "moderator")[-1].text  # moderators know, privately
     posted = [m.text for m in world.emu.sent(room) if "Жалоба" in m.text]
     assert posted and "Сидоров" not in posted[0] and "сдайте телефоны" not in posted[0]
+
+
+async def test_only_the_schools_moderators_allow_a_word_school_wide(world: World) -> None:
+    await world.say("kid", RUDE)
+    record = await _alert_of(world)
+    teacher = world.school.vk["teacher"]  # the chat's leader: gets the alert, decides for this chat
+    ask = await world.manual.press(record, teacher, {"do": "fp"})
+    assert t.BUTTON_SCOPE["c"] in ask.keyboard and t.BUTTON_SCOPE["s"] not in ask.keyboard
+    refused = await world.manual.press(record, teacher, {"do": "fp", "s": "s", "y": 1})
+    assert refused.text == t.FP_SCHOOL_NOT_ALLOWED
+    assert not await repo.allow_words(world.app.db, world.school.org.id)
+    assert (await world.manual.press(record, teacher, {"do": "fp", "s": "c", "y": 1})).snackbar == t.FP_ACTED["c"]
