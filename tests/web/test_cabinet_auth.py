@@ -341,3 +341,17 @@ async def test_the_whole_page_downloads_as_one_workbook_with_the_glossary(world:
         async with client.get(f"{world.base}/org/{world.school.org.id}/all.csv?month={MONTH}") as file:
             text = (await file.read()).decode("utf-8")
         assert "Итого;6;2;4;2;2;2;0" in text and rt.SHEET_GLOSSARY in text
+
+
+async def test_in_a_chat_the_link_is_never_posted(world: World) -> None:
+    emu, admin = world.emu, world.school.vk["admin"]
+    peer = emu.create_chat("Коллектив", admin)
+    emu.add_bot_to_chat(peer, admin)
+    emu.set_bot_admin(peer, True)
+    await world.harness.settled()
+    mark = len(emu.sent(peer))
+    emu.user_message(peer, admin, "/кабинет")
+    answer = await emu.wait_sent(peer, contains="только в личных", since=mark, timeout=15)
+    assert "/login/" not in answer.text
+    await world.harness.settled()
+    assert not any("/login/" in m.text for m in emu.sent(peer))
