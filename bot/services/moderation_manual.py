@@ -296,8 +296,12 @@ class ManualModeration:
         chat = await self.m.chats.require_moderator(caller, peer_id)
         key = name.strip().lower()
         key = POLICY_NAMES.get(key, key)
+        try:
+            wanted = parse_mode(mode)
+        except ValueError as exc:
+            raise UserError(str(exc)) from None
         if key == "wellbeing" and default_settings(chat.type or "").mode("wellbeing") is not Mode.OFF \
-                and parse_mode(mode) is not Mode.ON:
+                and wanted is not Mode.ON:
             raise UserError(t.WELLBEING_ALWAYS_ON)  # a child's safety signal is never switched off
         await self._save_override(chat, key, mode.strip().lower(), caller.vk_id)
         return t.POLICY_SET.format(name=policy_texts.POLICY_TITLES.get(key, key),

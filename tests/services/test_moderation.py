@@ -552,6 +552,8 @@ async def test_wellbeing_signals_cannot_be_switched_off_in_a_childrens_chat(worl
     for mode in ("выкл", "тихо"):
         with pytest.raises(UserError, match="не выключаются"):
             await world.manual.set_policy(teacher, world.chat.peer_id, "травля", mode)
+    with pytest.raises(UserError):  # a word that is no mode: a clear answer, not a crash
+        await world.manual.set_policy(teacher, world.chat.peer_id, "травля", "ерунда")
     assert (await world.refresh()).overrides == {}
 
 
