@@ -15,7 +15,6 @@ from importlib import resources
 from typing import Any
 from urllib.parse import urlsplit
 
-import jinja2
 from aiohttp import web
 
 from bot.domain.errors import UserError
@@ -26,7 +25,7 @@ from bot.services.access import CAPABILITIES, Caller
 from bot.services.report_months import current_month, parse_month
 from bot.services.web_auth import Opened, Refusal, may_use
 from bot.texts import cabinet as t
-from bot.web import views
+from bot.web import render, views
 from bot.web.tables import Table, file_name
 
 log = logging.getLogger(__name__)
@@ -45,7 +44,6 @@ SECURITY_HEADERS = {
 }
 CONTENT_TYPES = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                  "csv": "text/csv; charset=utf-8"}
-AREA_KINDS = ("region", "municipality")
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -61,7 +59,6 @@ class Page(Exception):
 class WebServer:
     def __init__(self, app: App) -> None:
         self.app = app
-        self.env = jinja2.Environment(loader=jinja2.PackageLoader("bot.web", "templates"), autoescape=True)
         self.web = web.Application(middlewares=[self._guard], client_max_size=16 * 1024)
         self.web.add_routes([
             web.get("/", self.home),
@@ -124,8 +121,8 @@ class WebServer:
         return response
 
     def _render(self, status: int, template: str, **context: Any) -> web.Response:
-        html = self.env.get_template(template).render(t=t, **context)
-        return web.Response(status=status, text=html, content_type="text/html", charset="utf-8")
+        return web.Response(status=status, text=render.html(template, **context), content_type="text/html",
+                            charset="utf-8")
 
     async def _caller(self, request: web.Request) -> Caller:
         vk_id = await self.app.cabinet.session_vk(request.cookies.get(COOKIE))
@@ -221,19 +218,17 @@ class WebServer:
             if "class_id" in request.match_info:
                 page = await views.class_page(db, org, int(request.match_info["class_id"]), month, show_names=names,
                                               now=now)
-            elif org.kind in AREA_KINDS:
-                page = await views.area_page(db, org, month, now=now)
             else:
                 alerts = await self.app.access.allowed(caller, "alerts_receive", org.id)
-                page = await views.school_page(db, org, month, show_moderation=alerts, show_names=names, now=now)
+                page = await render.org_page(db, org, month, now=now, show_moderation=alerts, show_names=names)
         except LookupError:  # a class of another school, or gone
             raise web.HTTPNotFound() from None
         return page, caller, problem
 
     async def org_page(self, request: web.Request) -> web.StreamResponse:
         page, _, problem = await self._page(request)
-        return self._render(200, "org.html", page=page, problem=problem, signed_in=True,
-                            base=request.path, month_label=views.month_label(page.month), glossary=views.GLOSSARY)
+        return web.Response(text=render.org_html(page, base=request.path, problem=problem), content_type="text/html",
+                            charset="utf-8")
 
     async def class_page(self, request: web.Request) -> web.StreamResponse:
         return await self.org_page(request)

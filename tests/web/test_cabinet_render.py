@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import re
 
-import jinja2
-
 from bot.repo.orgs import Org
 from bot.texts import cabinet as t
+from bot.web.render import org_html
 from bot.web.svg import bar_chart
 from bot.web.tables import Table, file_name
 from bot.web.views import Page, Section
@@ -17,9 +16,7 @@ ORG = Org(7, "school", "sch12", "Школа № 12", None, "Europe/Moscow", 11, 
 
 
 def render(page: Page) -> str:
-    env = jinja2.Environment(loader=jinja2.PackageLoader("bot.web", "templates"), autoescape=True)
-    return env.get_template("org.html").render(t=t, page=page, problem=None, signed_in=True, base="/org/7",
-                                               month_label="ноябрь 2026", glossary=[("Охват", "<доля>")])
+    return org_html(page, base="/org/7")
 
 
 def test_a_long_table_is_cut_on_the_page_and_whole_in_the_files() -> None:
@@ -37,6 +34,7 @@ def test_what_people_typed_is_escaped() -> None:
     assert "<script>alert" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "<b>Регион</b>" not in html
     assert t.PRELIMINARY in html  # the month is not over
+    assert t.GLOSSARY in html and "Нет на платформе</dt>" in html  # what each figure means
     assert 'href="/org/7/chats.xlsx?month=2026-11"' in html and 'href="/org/7/chats.csv?month=2026-11"' in html
 
 
