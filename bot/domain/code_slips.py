@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.worksheet.properties import PageSetupProperties
 
 from bot.domain.tables import CodeEntry, _text, codes_sheet
 from bot.texts import admission as t
@@ -63,7 +64,9 @@ def slips_xlsx(entries: Sequence[CodeEntry], ctx: SlipContext, list_title: str) 
                 slips.row_dimensions[slips.max_row].height = 30
         slips.append([t.SLIP_CUT if index < len(ordered) - 1 else ""])
         slips.cell(row=slips.max_row, column=1).border = cut
+    slips.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)  # one slip across, pages as needed
     slips.page_setup.fitToWidth = 1
+    slips.page_setup.fitToHeight = 0
     headers, rows = codes_sheet(entries)
     table = workbook.create_sheet(list_title[:31])
     table.append(list(headers))
