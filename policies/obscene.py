@@ -14,6 +14,7 @@ from .obscene_lexicon import ENGLISH, LATIN_INNOCENT_PREFIXES, LEET, MASK_TARGET
 from .settings import ObsceneSettings
 
 POLICY = "obscene"
+_DRAWN = re.compile(r"[|}{><\[\]()/\\]")  # symbols that draw letters (normalize._SYMBOL_GLYPHS)
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,8 @@ class Match:
 
     @property
     def masked(self) -> str:
+        if _DRAWN.search(self.fragment):  # «}|{опа» shows as «ж**а», not «о*а»
+            return mask(self.token)
         return mask(self.fragment)
 
 

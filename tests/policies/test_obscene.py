@@ -165,3 +165,8 @@ def test_allowlist_keys_match_the_reported_token():
 
 def test_allowlist_silences_only_that_token():
     assert find_obscene("мандец и пиздец", frozenset({"мандец"})).root == "пизд"
+
+
+def test_masked_evidence_of_a_drawn_word_shows_the_word_read():
+    assert find_obscene("}|{опа").masked == "ж**а"
+    assert find_obscene("п|/|здец").fragment == "п|/|здец"
