@@ -112,9 +112,7 @@ class WebServer:
         except Exception as exc:
             ref = secrets.token_hex(3)
             log.error("web %s %s failed: %s [%s]", request.method, route, type(exc).__name__, ref, exc_info=True)
-            response = self._render(500, "message.html", title="Ошибка",
-                                    text=f"Что-то пошло не так. Попробуйте ещё раз; если повторится — сообщите "
-                                         f"администратору (код {ref}).")
+            response = self._render(500, "message.html", title=t.ERROR_TITLE, text=t.ERROR.format(ref=ref))
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
         log.info("web %s %s %s", request.method, route, response.status)

@@ -25,7 +25,6 @@ from bot.web.tables import Table
 
 ALL = "all"  # the download of every table of a page at once
 GLOSSARY = list(rt.GLOSSARY.values())  # (label, what it means): shown under every page
-ALERT_KINDS_RU = {"quarantine": "новичок на карантине", "violation": "нарушение", "complaint": "жалоба"}
 
 
 @dataclass
@@ -112,15 +111,14 @@ def _coverage(coverage: list[rv.TypeCoverage]) -> Table:
 
 
 def _trend(points: list[rv.MonthPoint]) -> Section:
-    table = Table("trend", t.TREND, ["Месяц", "Засчитано сообщений", "Изменение к прошлому месяцу", "Активны",
-                                     "В беседах"])
+    table = Table("trend", t.TREND, list(t.HEAD_TREND))
     previous: int | None = None
     for point in points:
         change = "—" if previous is None else f"{point.credited_messages - previous:+d}"
         table.rows.append([month_ru(point.month), point.credited_messages, change, point.active,
                            point.in_chats if point.in_chats is not None else "—"])
         previous = point.credited_messages
-    chart = bar_chart("Засчитано сообщений по месяцам", [short_month(p.month) for p in points],
+    chart = bar_chart(t.TREND_CHART, [short_month(p.month) for p in points],
                       [p.credited_messages for p in points])
     return Section(t.TREND, table, chart)
 
@@ -167,7 +165,7 @@ def _messages(view: rv.SchoolOverview) -> Table:
 
 
 def _classes_without_chats(org: Org, view: rv.SchoolOverview) -> Table:
-    table = Table("no-chats", t.CLASSES_WITHOUT_CHATS, ["Класс", "Беседа родителей", "Беседа учеников"],
+    table = Table("no-chats", t.CLASSES_WITHOUT_CHATS, list(t.HEAD_NO_CHATS),
                   empty=t.ALL_CLASSES_HAVE_CHATS)
     for line in view.classes_without_chats:
         table.links[len(table.rows)] = f"/org/{org.id}/class/{line.class_id}"
@@ -195,7 +193,7 @@ async def _unreachable(db: Database, org: Org, view: rv.SchoolOverview, show_nam
     if not show_names:
         notes.append(t.STAFF_UNREACHABLE_COUNT.format(count=len(found)))
         return Section(t.UNREACHABLE_STAFF, note=" ".join(notes))
-    table = Table("unreachable", t.UNREACHABLE_STAFF, ["ФИО"], empty=t.NOBODY)
+    table = Table("unreachable", t.UNREACHABLE_STAFF, list(t.HEAD_NAME), empty=t.NOBODY)
     for _, name, _ in found:
         table.rows.append([name])
     return Section(t.UNREACHABLE_STAFF, table, note=" ".join(notes) or None)
@@ -226,16 +224,16 @@ def _moderation(figures: rv.ModerationFigures) -> Table:
 
 
 async def _open_alerts(db: Database, org: Org) -> Table:
-    table = Table("alerts", t.OPEN_ALERTS, ["Когда", "Что", "Беседа"], empty=t.NOBODY)
+    table = Table("alerts", t.OPEN_ALERTS, list(t.HEAD_ALERTS), empty=t.NOBODY)
     for alert in await web_repo.open_alerts(db, org.id):
-        table.rows.append([local_time(alert.created_at, org.timezone), ALERT_KINDS_RU.get(alert.kind, alert.kind),
+        table.rows.append([local_time(alert.created_at, org.timezone), t.ALERT_KINDS.get(alert.kind, alert.kind),
                            alert.chat_title or ""])
     return table
 
 
 async def _moderation_log(db: Database, org: Org, month: str) -> Table:
     start, end = month_bounds(month, org.timezone)
-    table = Table("log", t.MODERATION_LOG, ["Когда", "Мера", "Правило", "Беседа", "Кто решил"], empty=t.NOBODY)
+    table = Table("log", t.MODERATION_LOG, list(t.HEAD_LOG), empty=t.NOBODY)
     for entry in await web_repo.moderation_log(db, org.id, start, end):
         table.rows.append([local_time(entry.created_at, org.timezone), rt.MEASURES_RU.get(entry.action, entry.action),
                            rt.POLICIES_RU.get(entry.policy, entry.policy) if entry.policy else "",
@@ -262,8 +260,7 @@ async def area_page(db: Database, org: Org, month: str, *, now: float) -> Page:
 
 def _municipalities(view: rv.TerritoryView) -> Table:
     table = Table("municipalities", t.AREA_MUNICIPALITIES,
-                  ["Муниципалитет", "Школ", "В списке", "Нет на платформе", "Охват людей, %", "Активность, %",
-                   "Засчитано сообщений"], empty=t.NOBODY)
+                  list(t.HEAD_MUNIS), empty=t.NOBODY)
     for area in view.municipalities:
         if area.org_id is not None:
             table.links[len(table.rows)] = f"/org/{area.org_id}"
@@ -274,22 +271,20 @@ def _municipalities(view: rv.TerritoryView) -> Table:
 
 
 def _schools(view: rv.TerritoryView) -> Table:
-    headers = ["Место", "Школа", *(["Муниципалитет"] if view.kind == "region" else []), "В списке",
-               "Нет на платформе", "Охват людей, %", "Активность, %", "Засчитано сообщений",
-               "Изменение к прошлому месяцу"]
+    region = view.kind == "region"
+    headers = [h for h in t.HEAD_SCHOOLS if region or h != t.MUNICIPALITY]
     table = Table("schools", t.AREA_SCHOOLS, headers, empty=t.NOBODY, link_col=1)
     for row in view.schools:
         total = row.total
         table.links[len(table.rows)] = f"/org/{row.org_id}"
-        table.rows.append([row.rank, row.name, *([row.municipality] if view.kind == "region" else []), total.roster,
+        table.rows.append([row.rank, row.name, *([row.municipality] if region else []), total.roster,
                            total.not_on_platform, share(row.coverage), share(row.activity), row.credited_messages,
                            f"{row.messages_delta:+d}"])
     return table
 
 
 def _credited_home(view: rv.TerritoryView) -> Table:
-    table = Table("guests", t.AREA_GUESTS, ["Школа", "Засчитано сообщений", "Из них в чужих беседах",
-                                            "В беседах школы от гостей (засчитаны их школам)"], empty=t.NOBODY)
+    table = Table("guests", t.AREA_GUESTS, list(t.HEAD_CREDITED_HOME), empty=t.NOBODY)
     for row in sorted(view.schools, key=lambda r: (-r.away_messages, -r.guest_messages, r.name)):
         if row.away_messages or row.guest_messages:
             table.rows.append([row.name, row.credited_messages, row.away_messages, row.guest_messages])
@@ -306,8 +301,7 @@ async def class_page(db: Database, org: Org, class_id: int, month: str, *, show_
                 [*await crumbs_of(db, org), (title, f"/org/{org.id}/class/{class_id}")],
                 heading=f"{title} — {org.name}")
     line = detail.line
-    counts = Table("class-people", t.CLASS_PEOPLE, ["Кто", "В списке", "Нет на платформе", "Привязаны", "В беседах",
-                                                     "Активны"])
+    counts = Table("class-people", t.CLASS_PEOPLE, list(t.HEAD_CLASS_PEOPLE))
     for kind, people in (("student", detail.students), ("parent", detail.parents)):
         total = line.students if kind == "student" else line.parents
         linked = line.students_linked if kind == "student" else line.parents_linked
@@ -317,8 +311,7 @@ async def class_page(db: Database, org: Org, class_id: int, month: str, *, show_
     page.sections.append(Section(counts.title, counts))
     page.sections.append(Section(t.CLASS_CHATS, _chats(detail.chats)))
     if show_names:
-        names = Table("class-names", t.CLASS_NAMES, ["ФИО", "Кто", "Привязан VK", "В беседах", "Активен",
-                                                     "Сообщений"], empty=t.NOBODY)
+        names = Table("class-names", t.CLASS_NAMES, list(t.HEAD_CLASS_NAMES), empty=t.NOBODY)
         for person in [*detail.students, *detail.parents]:
             names.rows.append([person.name, rt.KIND_ONE_RU.get(person.kind, person.kind),
                                rt.YES if person.linked else rt.NO, rt.YES if person.in_chats else rt.NO,
