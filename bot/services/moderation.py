@@ -149,7 +149,7 @@ class Moderation:
             if deleted:
                 await self._uncount(chat, incoming)
             # a mute never swallows a signal about a child's wellbeing: it still reaches the staff
-            await self.signals(incoming, chat=chat)
+            await self.signals(incoming, chat=chat, done=t.WELLBEING_DONE["muted"] if deleted else None)
             return "muted" if deleted else "skipped"
         decisions, context = await self._judge(chat, incoming)
         if not decisions:
@@ -159,7 +159,8 @@ class Moderation:
         log.info("chat %s cmid %s author %s: %s", chat.id, incoming.cmid, incoming.vk_id, outcome)
         return outcome
 
-    async def signals(self, incoming: Incoming, *, chat: Chat | None = None, command: bool = False) -> int:
+    async def signals(self, incoming: Incoming, *, chat: Chat | None = None, command: bool = False,
+                      done: str | None = None) -> int:
         """Only the safety signals (self-harm, bullying) of a message that is not moderated as
         usual — its author is muted, it is a command (/жалоба with a comment), the bot has no
         rights: whatever else happens to the message, the signal reaches the class teacher and
@@ -171,10 +172,12 @@ class Moderation:
             return 0
         if command and await self.authors.is_staff(chat, incoming.vk_id):
             return 0
+        if command:
+            done = t.WELLBEING_DONE["command"]
         sent = 0
         for decision in (await self._judge(chat, incoming, remember=False))[0]:
             if decision.action is Action.PRIVATE_ALERT:
-                await self._private_alert(chat, incoming, decision)
+                await self._private_alert(chat, incoming, decision, done)
                 sent += 1
         return sent
 
@@ -212,14 +215,19 @@ class Moderation:
     async def _act(self, chat: Chat, incoming: Incoming, staff: bool, decisions: list[Decision],
                    settings: ModerationSettings, allowlist: frozenset[str], flag: str | None) -> str:
         outcome = "allowed"
+        live = [d for d in decisions if not d.shadow]
+        sanctions = [d for d in live if d.action in SANCTIONS]
+        # the signal says truthfully what happens to the message (another rule may delete it)
+        note = None
+        if sanctions and not staff:
+            note = t.WELLBEING_DONE["deleted"].format(
+                policy=policy_texts.POLICY_TITLES.get(sanctions[0].policy, sanctions[0].policy))
         for decision in decisions:
             if decision.action is Action.PRIVATE_ALERT:
-                await self._private_alert(chat, incoming, decision)
+                await self._private_alert(chat, incoming, decision, note)
                 outcome = "private_alert"
         if staff:
             return outcome  # never sanctioned; the pipeline already left only private alerts
-        live = [d for d in decisions if not d.shadow]
-        sanctions = [d for d in live if d.action in SANCTIONS]
         done = None
         if sanctions:
             striking = next((d for d in sanctions if d.strike), None)
@@ -397,7 +405,8 @@ class Moderation:
                     await self.notifier.send(vk_id, f"{note}\n\n{text}")
         log.warning("signal to %s undeliverable; rerouted to %d staff", action.peer_id, len(others))
 
-    async def _private_alert(self, chat: Chat, incoming: Incoming, decision: Decision) -> None:
+    async def _private_alert(self, chat: Chat, incoming: Incoming, decision: Decision,
+                             done: str | None = None) -> None:
         """Wellbeing signals: privately to the class teacher and the school psychologist only."""
         violation_id = await repo.add_violation(
             self.db, org_id=chat.org_id, chat_id=chat.id, vk_id=incoming.vk_id, policy=decision.policy,
@@ -409,7 +418,8 @@ class Moderation:
             recipients = await self.alerts.recipients(chat.org_id or 0)
         text = t.WELLBEING_ALERT.format(reason=decision.reason, title=chat.title,
                                         name=await self.chats.vk_name(incoming.vk_id), vk_id=incoming.vk_id,
-                                        fragment=decision.fragment or "—")
+                                        fragment=decision.fragment or "—",
+                                        done=done or t.WELLBEING_DONE["nothing"])
         # a recipient VK will not deliver to is replaced by the school's responsible staff
         await self.notifier.to_people(recipients, text, fallback_org=chat.org_id)
         await audit.write(self.db, action="private_alert", now=self.now(), org_id=chat.org_id, chat_id=chat.id,

@@ -403,7 +403,8 @@ async def test_a_mute_never_swallows_a_wellbeing_signal(world: World) -> None:
     cmid, outcome = await world.say("kid", "я больше не хочу жить")
     assert outcome == "muted" and world.deleted(cmid)  # the mute still holds
     for who in ("teacher", "psy"):  # and the signal still reaches the people who must know
-        assert "Конфиденциально" in world.emu.sent(world.school.vk[who])[-1].text
+        signal = world.emu.sent(world.school.vk[who])[-1].text
+        assert "Конфиденциально" in signal and "у автора сейчас запрет писать" in signal  # told truthfully
 
 
 async def test_a_signal_the_psychologist_cannot_receive_reaches_the_school_instead(world: World) -> None:
@@ -584,3 +585,12 @@ async def test_only_the_schools_moderators_allow_a_word_school_wide(world: World
     assert refused.text == t.FP_SCHOOL_NOT_ALLOWED
     assert not await repo.allow_words(world.app.db, world.school.org.id)
     assert (await world.manual.press(record, teacher, {"do": "fp", "s": "c", "y": 1})).snackbar == t.FP_ACTED["c"]
+
+
+async def test_a_signal_is_not_swallowed_when_another_rule_deletes_the_message(world: World) -> None:
+    cmid, outcome = await world.say("kid", "я больше не хочу жить, всё пиздец")
+    assert outcome == "warn" and world.deleted(cmid)  # the obscene rule wins the message
+    for who in ("teacher", "psy"):
+        signal = next(m.text for m in world.emu.sent(world.school.vk[who]) if "Конфиденциально" in m.text)
+        assert "Сообщение удалено из беседы по правилу «мат»" in signal
+    assert "Конфиденциально" not in " ".join(m.text for m in world.emu.sent(world.school.vk["moderator"]))
