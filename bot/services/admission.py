@@ -32,6 +32,8 @@ from bot.vk.gateway import VkGateway
 
 log = logging.getLogger(__name__)
 
+MAX_OPEN_ALERTS = 20  # about one person in one chat: more would be a bug, not a reason to loop
+
 
 class Admission:
     def __init__(self, db: Database, gateway: VkGateway, notifier: Notifier, alerts: Alerts, chats: Chats,
@@ -154,7 +156,7 @@ class Admission:
     async def admit_linked(self, vk_id: int, now: int) -> list[Chat]:
         """A code was just redeemed (call inside its transaction): in every chat where this account
         waits in quarantine and now belongs, it is let in — membership and audit recorded, the
-        moderators' alert closed with the outcome («✔ допущена: привязалась по коду», buttons
+        moderators' alert closed with the outcome («✔ Допущена — привязалась по коду», buttons
         gone), a welcome in the chat. Returns those chats."""
         admitted: list[Chat] = []
         for chat_id in await member_repo.chats_of_vk(self.db, vk_id, "quarantine"):
@@ -174,10 +176,8 @@ class Admission:
                               target_vk=vk_id, reason="code",
                               details={"person_id": verdict.person_id, "after": "quarantine"})
             action, how = t.alert_outcome(gender.female(verdict.person_name))
-            alert = await _open_alert(self.db, chat.id, vk_id)
-            if alert is not None:  # every copy edited: the outcome, no buttons
-                await self.alerts.settle(alert, by_vk=0, action=action, who=how,
-                                         suffix=t.ALERT_CLOSED_BY_CODE.format(action=action.capitalize(), how=how))
+            await self._close_alerts(chat, vk_id, by_vk=0, action=action, who=how,
+                                     suffix=t.ALERT_CLOSED_BY_CODE.format(action=action.capitalize(), how=how))
             await self.notifier.try_send(chat.peer_id, texts.CHAT_WELCOME.format(name=await self.chats.vk_name(vk_id)))
             admitted.append(chat)
         return admitted
@@ -224,14 +224,22 @@ class Admission:
                 continue
             await audit.write(self.db, action="admit", now=now, org_id=chat.org_id, chat_id=chat.id,
                               actor_vk=moderator_vk, target_vk=vk_id, reason="moderator_all")
-            alert = await _open_alert(self.db, chat.id, vk_id)
-            if alert is not None:
-                await self.alerts.settle(alert, by_vk=moderator_vk, action=t.ADMIT_ALL_ACTION, who=who)
+            await self._close_alerts(chat, vk_id, by_vk=moderator_vk, action=t.ADMIT_ALL_ACTION, who=who)
             admitted.append(vk_id)
         if admitted:
             names = ", ".join([await self.chats.vk_name(v) for v in admitted])
             await self.notifier.try_send(chat.peer_id, texts.CHAT_WELCOME.format(name=names))
         return admitted
+
+    async def _close_alerts(self, chat: Chat, vk_id: int, *, by_vk: int, action: str, who: str,
+                            suffix: str | None = None) -> None:
+        """Every open quarantine alert about this person in this chat (one per wait: someone who
+        left and came back waited twice) closed with the outcome; every copy edited, no buttons."""
+        for _ in range(MAX_OPEN_ALERTS):
+            alert = await _open_alert(self.db, chat.id, vk_id)
+            if alert is None or not await self.alerts.settle(alert, by_vk=by_vk, action=action, who=who,
+                                                             suffix=suffix):
+                return
 
     async def _handled_action(self, alert_id: int) -> str | None:
         return await alert_repo.handled_action(self.db, alert_id)

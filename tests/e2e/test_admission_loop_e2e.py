@@ -68,6 +68,10 @@ async def _quarantined(harness, chat_id: int, vk_id: int) -> bool:
     return await _state(harness, chat_id, vk_id) == "quarantine"
 
 
+async def _left(harness, chat_id: int, vk_id: int) -> bool:
+    return await _state(harness, chat_id, vk_id) == "left"
+
+
 async def _reachable(harness, vk_id: int) -> bool:
     return not await reach_repo.is_unreachable(harness.db, vk_id)
 
@@ -98,6 +102,12 @@ async def test_parent_with_a_paper_code_joins_waits_sends_the_code_and_is_admitt
     alert = await emu.wait_sent(mod, contains="не из списков", since=mod_mark)
     admin_alert = await emu.wait_sent(admin, contains="не из списков")
     assert (await member_repo.get(harness.db, chat5.id, anna)).state == "quarantine"
+    # she leaves and comes back: a second wait, a second alert
+    emu.leave(chat5.peer_id, anna)
+    await harness.wait_until(lambda: _left(harness, chat5.id, anna))
+    mod_mark = len(emu.sent(mod))
+    emu.join_by_link(chat5.peer_id, anna)
+    second = await emu.wait_sent(mod, contains="не из списков", since=mod_mark)
 
     # she writes only the code, the way it is printed but in lower case with a space
     answer = await _say(emu, anna, code.lower().replace("-", " "))
@@ -112,7 +122,7 @@ async def test_parent_with_a_paper_code_joins_waits_sends_the_code_and_is_admitt
     assert await harness.db.fetchval("SELECT status FROM alert WHERE kind = 'quarantine' AND target_vk = ?",
                                      (anna,)) == "handled"
     # every copy of the moderators' alert says how it ended, with no buttons left
-    for peer, copy in ((mod, alert), (admin, admin_alert)):
+    for peer, copy in ((mod, alert), (admin, admin_alert), (mod, second)):
         await emu.wait_for(lambda: next(m for m in emu.history(peer) if m.cmid == copy.cmid).edits)
         edited = next(m for m in emu.history(peer) if m.cmid == copy.cmid)
         assert "✔ Допущена — привязалась по коду" in edited.text and not edited.keyboard, edited.text
