@@ -133,6 +133,9 @@ class WebSettings(_Table):
     def _url(cls, value: str | None) -> str | None:
         if value is not None and not value.startswith(("http://", "https://")):
             raise ValueError("public_url must start with https:// (or http://)")
+        if value is not None and value.split("://", 1)[1].strip("/").count("/"):
+            # the pages link to /org/..., /static/...: the cabinet lives at the root of its site
+            raise ValueError("public_url must be the root of a site, without a path (https://cabinet.example.ru)")
         return value.rstrip("/") if value else value
 
     @property

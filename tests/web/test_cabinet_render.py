@@ -49,3 +49,21 @@ def test_a_chart_draws_a_bar_per_month_or_says_there_is_no_data() -> None:
 def test_download_names_carry_no_personal_data() -> None:
     assert file_name("sch12", "classes", "2026-11", "xlsx") == "kabinet-sch12-classes-2026-11.xlsx"
     assert re.fullmatch(r"kabinet-[a-z0-9-]+-x-2026-11\.csv", file_name("Школа №1 \"x\"", "x", "2026-11", "csv"))
+
+
+def test_web_settings() -> None:
+    import pytest
+
+    from bot.config import ConfigError, load_settings
+
+    off = load_settings(None).web
+    assert not off.enabled and off.host == "127.0.0.1"
+    web = load_settings(None, web={"port": 8081, "public_url": "https://cabinet.example.ru/"}).web
+    assert web.enabled and web.secure and web.base_url == "https://cabinet.example.ru"
+    plain = load_settings(None, web={"port": 8081}).web
+    assert not plain.secure and plain.base_url == "http://127.0.0.1:8081"
+    for bad in ({"public_url": "cabinet.example.ru"}, {"public_url": "https://example.ru/cabinet"},
+                {"port": 0}, {"link_minutes": 0}, {"sessions": 1}):
+        with pytest.raises(ConfigError) as refused:
+            load_settings(None, web={"port": 8081, **bad})
+        assert "web." in str(refused.value)
