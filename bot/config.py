@@ -187,6 +187,10 @@ class Settings(BaseSettings):
             problem = self.callback.problem()
             if problem is not None:
                 raise problem
+            if self.web.port == self.callback.port:
+                from bot.texts import cabinet
+
+                raise ConfigError(cabinet.CONFIG_SAME_PORT.format(port=self.web.port))
         return self
 
     @property

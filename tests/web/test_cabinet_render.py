@@ -67,3 +67,7 @@ def test_web_settings() -> None:
         with pytest.raises(ConfigError) as refused:
             load_settings(None, web={"port": 8081, **bad})
         assert "web." in str(refused.value)
+    with pytest.raises(ConfigError) as refused:
+        load_settings(None, vk={"mode": "callback"}, web={"port": 8080},
+                      callback={"secret": "s" * 16, "confirmation": "abc", "port": 8080})
+    assert "«web.port» и «callback.port» оба равны 8080" in str(refused.value)
