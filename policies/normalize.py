@@ -110,10 +110,22 @@ class Token:
     piece: bool = False  # one part of a dotted or dashed word («Лох» of «Лох-Несское»)
 
 
+# Letters NFKC leaves alone that stand for others: Latin small capitals, and Cyrillic letters of
+# other languages drawn like Latin ones («ѕ», «һ»), folded to what they look like.
+_FOLD = str.maketrans({
+    "ᴀ": "a", "ʙ": "b", "ᴄ": "c", "ᴅ": "d", "ᴇ": "e", "ɢ": "g", "ʜ": "h", "ɪ": "i", "ᴊ": "j",
+    "ᴋ": "k", "ʟ": "l", "ᴍ": "m", "ɴ": "n", "ᴏ": "o", "ᴘ": "p", "ʀ": "r", "ꜱ": "s", "ᴛ": "t",
+    "ᴜ": "u", "ᴠ": "v", "ᴡ": "w", "ʏ": "y", "ᴢ": "z",
+    "ѕ": "с", "Ѕ": "С", "ԁ": "д", "ј": "j", "Ј": "J", "һ": "h", "Һ": "H", "ӏ": "l", "Ӏ": "I",
+    "ԛ": "q", "ԝ": "w", "ү": "у", "Ү": "У", "ұ": "у", "ӧ": "о", "ӱ": "у", "ӓ": "а",
+})
+
+
 def clean(text: str) -> str:
-    """NFKC, invisible characters removed. Safe for any policy that reads raw text."""
+    """NFKC, invisible characters removed, look-alike letters folded. Safe for any policy that
+    reads raw text."""
     if not text.isascii():
-        text = _INVISIBLE.sub("", unicodedata.normalize("NFKC", text))
+        text = _INVISIBLE.sub("", unicodedata.normalize("NFKC", text)).translate(_FOLD)
     return text
 
 

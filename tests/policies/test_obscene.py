@@ -74,6 +74,9 @@ EVASIONS = [
     # more look-alikes: «3» for «е», accented Latin, Ukrainian «і», separators
     ("у3бок", "еб"), ("ëбаный", "еб"), ("пiзда", "пизд"), ("нахуi", "хуй"), ("х*у*й", "хуй"),
     ("х~у~й", "хуй"), ("х+у+й", "хуй"), ("3алуп@", "залупа"), ("ж0п@", "жопа"),
+    ("х|у|й", "хуй"), ("с•у•к•а", "сука"), ("х🤬уй", "хуй"), ("ху-у-уй", "хуй"),
+    # Latin small capitals and Cyrillic letters of other languages that look like Latin ones
+    ("сᴜка", "сука"), ("ʜуй", "хуй"), ("ѕука", "сука"), ("пиԁор", "пидор"),
 ]
 
 INNOCENT = [
