@@ -106,10 +106,17 @@ class Admission:
         if chat is None or member_id <= 0:
             return
         state = "left" if by == member_id else "removed"
+        before = await member_repo.get(self.db, chat.id, member_id)
         await member_repo.set_state(self.db, chat.id, member_id, state, self.now(), by=None if by == member_id else by)
         if state == "removed":
             await audit.write(self.db, action="remove", now=self.now(), org_id=chat.org_id, chat_id=chat.id,
                               actor_vk=by, target_vk=member_id, reason="chat_admin")
+        if before is not None and before.state == "quarantine":
+            # nobody waits any more: the moderators' alert says so instead of offering buttons
+            action, how = t.wait_over(self.chats.known_female(member_id), left=state == "left")
+            who = how if state == "left" else f"{how} ({await self.chats.vk_name(by)})"
+            await self._close_alerts(chat, member_id, by_vk=by, action=action, who=who,
+                                     suffix=t.ALERT_CLOSED.format(action=action.capitalize(), how=who))
 
     async def remove(self, chat: Chat, vk_id: int, *, reason: str, actor: int, lane: Lane = Lane.URGENT) -> bool:
         """Remove a member: recorded with the decision, performed once it commits (a user already
@@ -177,7 +184,7 @@ class Admission:
                               details={"person_id": verdict.person_id, "after": "quarantine"})
             action, how = t.alert_outcome(gender.female(verdict.person_name))
             await self._close_alerts(chat, vk_id, by_vk=0, action=action, who=how,
-                                     suffix=t.ALERT_CLOSED_BY_CODE.format(action=action.capitalize(), how=how))
+                                     suffix=t.ALERT_CLOSED.format(action=action.capitalize(), how=how))
             await self.notifier.try_send(chat.peer_id, texts.CHAT_WELCOME.format(name=await self.chats.vk_name(vk_id)))
             admitted.append(chat)
         return admitted

@@ -36,7 +36,15 @@ def alert_outcome(is_female: bool | None) -> tuple[str, str]:
             pick(is_female, "привязался по коду", "привязалась по коду", "привязка по коду от школы"))
 
 
-ALERT_CLOSED_BY_CODE = "\n\n✔ {action} — {how}"
+def wait_over(is_female: bool | None, *, left: bool) -> tuple[str, str]:
+    """(action, how) for a quarantine alert whose person is gone: left, or removed by a chat admin."""
+    if left:
+        return (pick(is_female, "вышел", "вышла", "ожидание окончено"),
+                pick(is_female, "сам покинул беседу", "сама покинула беседу", "участник покинул беседу"))
+    return (pick(is_female, "удалён", "удалена", "удаление"), "администратор беседы в VK")
+
+
+ALERT_CLOSED = "\n\n✔ {action} — {how}"
 
 # -- printing codes -----------------------------------------------------------------------------
 STAFF_WORDS = ("сотрудники", "сотрудникам", "сотрудников", "персонал", "учителя")
