@@ -259,4 +259,4 @@ class Roles:
                                            details={"by": "staff"})
             if self.admission is not None:
                 await self.admission.admit_linked(vk_id, now)
-        return texts.role_linked(person.full_name, org.name, vk_id)
+        return texts.role_linked(person.full_name, org.name, vk_id) + await self._reach_note(person, vk_id)

@@ -375,3 +375,14 @@ async def test_everyone_waiting_admitted_from_the_alert_button(emu, harness) -> 
     for message in [m for m in emu.history(mod) if "не из списков" in m.text]:
         assert "допуск всех ожидающих" in message.text and not message.keyboard, message.text
     assert await harness.db.fetchval("SELECT COUNT(*) FROM alert WHERE kind = 'quarantine' AND status = 'open'") == 0
+
+
+async def test_linking_a_staff_member_who_cannot_be_reached_says_so(emu, harness) -> None:
+    a = await _world(emu, harness)
+    db = harness.db
+    await people_repo.create(db, org_id=a.org.id, kind="staff", full_name="Новикова Вера Павловна",
+                             name_key=normalize_name("Новикова Вера Павловна"), now=NOW)
+    vera = emu.add_user("Вера", "Новикова")  # never wrote to the community
+    answer = await _say(emu, a.vk["admin"], f"/роль связать vk.com/id{vera} Новикова Вера", contains="привязан")
+    assert "не получает сообщения от бота" in answer.text and "Попросите её" in answer.text, answer.text
+    assert await reach_repo.is_unreachable(db, vera)
