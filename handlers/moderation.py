@@ -13,7 +13,8 @@ from vkbottle.bot import BotLabeler, Message
 from bot.texts import moderation as t
 from bot.runtime.app import App
 from bot.domain.commands import Command
-from bot.domain.errors import UserError
+from bot import texts
+from bot.domain.errors import NotAllowed, UserError
 from bot.pipeline.effects import Lane
 from bot.vk.gateway import is_chat_peer
 from policies.settings import STRICT_TYPES as CHILDREN_CHATS
@@ -136,6 +137,14 @@ def labeler(app: App) -> BotLabeler:
 
     for key in ("warn", "unwarn", "mute", "unmute", "kick"):
         staff_command(key)
+
+    @bl.private_message(CommandRule("open_alerts", g, s))
+    @guarded
+    async def open_alerts(message: Message, app: App, cmd: Command) -> None:
+        caller = await app.access.caller(message.from_id)
+        if not await app.access.home_orgs(caller, "alerts_receive"):
+            raise NotAllowed(texts.NOT_ALLOWED.format(what=t.WHAT_OPEN_ALERTS, hint=texts.NOT_ALLOWED_HINT))
+        await reply(app, message, await manual.open_alerts(caller, message.peer_id))
 
     @bl.chat_message(CommandRule("complain", g, s))
     @guarded

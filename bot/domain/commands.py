@@ -95,6 +95,8 @@ CATALOG: tuple[CommandSpec, ...] = (
     CommandSpec("kick", ("кик",), Where.ANY, "chat_moderate",
                 "/кик (ответом на сообщение) или /кик <фамилия или @id>", "/кик Петров",
                 "исключить участника из беседы"),
+    CommandSpec("open_alerts", ("нарушения", "открытые нарушения"), Where.PRIVATE, "alerts_receive",
+                "/нарушения", "/нарушения", "нерешённые нарушения и жалобы ваших школ — с кнопками решений"),
     CommandSpec("policy", ("политика",), Where.CHAT, "chat_moderate",
                 "/политика <имя> вкл|выкл|тихо", "/политика капс выкл", "настроить правило модерации"),
     CommandSpec("quiet", ("тишина",), Where.CHAT, "chat_moderate",

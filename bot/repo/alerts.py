@@ -88,3 +88,17 @@ async def open_for(db: Database, chat_id: int, kind: str, target_vk: int) -> Ale
         f"SELECT {_COLUMNS} FROM alert WHERE chat_id = ? AND kind = ? AND target_vk = ? AND status = 'open'"
         " ORDER BY id DESC", (chat_id, kind, target_vk))
     return _alert(row) if row else None
+
+
+async def open_in_orgs(db: Database, org_ids: list[int], kinds: tuple[str, ...], *,
+                       limit: int) -> tuple[list[Alert], int]:
+    """Open alerts of these kinds in these organisations, newest first (up to ``limit``), and how
+    many are open in all."""
+    if not org_ids:
+        return [], 0
+    orgs, kind_marks = ",".join("?" * len(org_ids)), ",".join("?" * len(kinds))
+    where = f" WHERE status = 'open' AND org_id IN ({orgs}) AND kind IN ({kind_marks})"
+    rows = await db.fetchall(f"SELECT {_COLUMNS} FROM alert{where} ORDER BY id DESC LIMIT ?",
+                             (*org_ids, *kinds, limit))
+    total = await db.fetchval(f"SELECT COUNT(*) FROM alert{where}", (*org_ids, *kinds))
+    return [_alert(row) for row in rows], int(total or 0)

@@ -279,6 +279,31 @@ class ManualModeration:
         return await self.run(caller, str(action.payload.get("cmd")), Target(chat, int(vk_id), str(name)),
                               str(action.payload.get("rest") or ""), private=True)
 
+    # -- the console: what still waits for a decision ---------------------------------------
+
+    async def open_alerts(self, caller: Caller, peer_id: int) -> str:
+        """«/нарушения»: the undecided violations and complaints of the caller's schools, the
+        newest first, each sent again with the buttons of its state (the new copy is edited with
+        the others when someone decides). Returns the summary line."""
+        org_ids = await self.m.chats.access.home_orgs(caller, "alerts_receive")
+        alerts, total = await alert_repo.open_in_orgs(self.db, org_ids, ("violation", "complaint"),
+                                                      limit=OPEN_ALERTS_SHOWN)
+        if not total:
+            return t.NO_OPEN_ALERTS
+        for alert in reversed(alerts):  # oldest of those shown first: the newest ends up at the bottom
+            chat = await chat_repo.get(self.db, alert.chat_id or 0)
+            text = alert.details.get("text")
+            if chat is None or not text:
+                continue
+            card = text + "".join(alert.details.get("log", []))
+            for peer, cmid in await alert_repo.messages(self.db, alert.id):
+                if peer == peer_id and cmid is not None:  # the older copy here gives its buttons up
+                    await self.m.notifier.effects.edit(peer, cmid, card + t.ALERT_REPEATED)
+            keyboard = alert_buttons(alert.id, await self.state_actions(chat, alert))
+            await self.m.notifier.send(peer_id, card, keyboard=keyboard, alert_id=alert.id)
+        more = t.OPEN_ALERTS_MORE.format(count=total - len(alerts)) if total > len(alerts) else ""
+        return t.OPEN_ALERTS.format(count=total) + more
+
     # -- chat overrides --------------------------------------------------------------------
 
     async def _save_override(self, chat: Chat, key: str, value: str, actor: int) -> None:
@@ -535,6 +560,7 @@ class ManualModeration:
 
 UNDOABLE = frozenset({"warn", "mute", "fp", "ok"})
 PICK_KIND = "moderation_target"
+OPEN_ALERTS_SHOWN = 5
 _SCREEN_NAME = re.compile(r"^(?:@|(?:https?://)?(?:m\.)?vk\.com/)([a-z][a-z0-9_.]{1,31})/?$", re.IGNORECASE)
 _MENTION = re.compile(r"^(?:\[id(\d+)\|[^\]]*\]|@?id(\d+)|(?:https?://)?(?:m\.)?vk\.com/id(\d+)/?)$", re.IGNORECASE)
 

@@ -441,3 +441,29 @@ async def test_kick_by_name_from_private_messages_is_confirmed(emu, harness) -> 
     await emu.wait_for(lambda: kid not in emu.chat(peer).members)
     answer = emu.sent(mod)[-1]
     assert answer.text == f"Иванов Петя, «5А — ученики»: {t.KICKED}"
+
+
+async def test_open_alerts_are_listed_again_with_their_buttons(emu, harness) -> None:
+    school, chat = await _world(emu, harness)
+    kid, mod, peer = school.vk["kid"], school.vk["moderator"], chat.peer_id
+    mark = len(emu.sent(mod))
+    emu.user_message(peer, kid, RUDE)
+    first = await emu.wait_sent(mod, contains="Нарушение", since=mark)
+    await harness.settled()
+    labels = _labels(first)
+    mark = len(emu.sent(mod))
+    emu.user_message(mod, mod, "/нарушения")
+    summary = await emu.wait_sent(mod, contains="Ждут решения: 1", since=mark)
+    again = next(m for m in emu.sent(mod)[mark:] if "Нарушение" in m.text)
+    assert again.cmid < summary.cmid and _labels(again) == labels
+    await harness.settled()
+    assert _labels(_current(emu, mod, first)) == [] and "повторено ниже" in _current(emu, mod, first).text
+    assert await _press(emu, harness, mod, again, t.BUTTON_OK) == t.ACTED["ok"]
+    assert "Решение: принято к сведению" in _current(emu, mod, again).text
+    mark = len(emu.sent(mod))
+    emu.user_message(mod, mod, "/нарушения")
+    assert (await emu.wait_sent(mod, since=mark)).text == t.NO_OPEN_ALERTS
+    # a parent or a student has no such list
+    kid_mark = len(emu.sent(kid))
+    emu.user_message(kid, kid, "/нарушения")
+    assert "нет прав" in (await emu.wait_sent(kid, since=kid_mark)).text
