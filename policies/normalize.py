@@ -171,13 +171,15 @@ def spellings(core: str) -> tuple[tuple[str, ...], str | None]:
             return _finish(core.translate(_VISUAL)), None
         return (), None
     variants: list[str] = []
-    if has_cyr:
+    if has_cyr and (has_lat or "і" in core):
         glyphs = _LETTER_GLYPH.sub(lambda m: _LETTER_GLYPHS[m.group()], core)
         if glyphs != core:  # «IIIлюха», «6bIдло», «бJIядь»: read first, the letters after
             variants.append(glyphs.translate(_VISUAL).translate(_TRANSLIT_ONE))
-        if "3" in core:  # «3» is «з» to the eye and «е» in leet: «у3бок»
-            variants.append(core.replace("3", "е"))
+    if has_cyr and "3" in core:  # «3» is «з» to the eye and «е» in leet: «у3бок»
+        variants.append(core.replace("3", "е"))
     if has_cyr and not has_lat:
+        if not variants:  # the common case: a plain Cyrillic word
+            return _finish(core.translate(_VISUAL)), None
         return tuple(dict.fromkeys(f for v in variants + [core.translate(_VISUAL)]
                                    for f in _finish(v))), None
     core = _RUN_LONG.sub(r"\1", core)  # «blyaaat»: before digraphs are read

@@ -22,10 +22,12 @@ time in ten, so the shape and context rules below keep such luck rare).
   sum, so a card and a policy cannot be told apart by the check digit). Next to «полис» / «ОМС»
   it is a policy; alone, sixteen digits in one run that do not start like a payment card (2–6).
 - **Passport**: series and number, 10 digits whose series is plausible (the first two digits are
-  an OKATO region code, the next two a form year 97–30). Flagged when written the way a passport
-  is («dd dd dddddd» or «dddd dddddd»), or as one run of ten digits next to «паспорт» / «серия»
-  / «выдан», or named («серия 4510 номер 654321»). Ten bare digits are a mobile number or
-  something else, never a passport.
+  an OKATO region code, the next two the year the form was printed, 97–30). Flagged when
+  written the way a passport is written — «dd dd dddddd» or «dddd dddddd» (with no passport word
+  needed: school numbers are not grouped so, and a wrong region or year rules most others out)
+  — or named («серия 4510 номер 654321»), or «4509 № 123456» next to «паспорт» / «серия» /
+  «выдан», or as one run of ten digits next to such a word. Ten bare digits with no such word
+  are a mobile number or something else, never a passport.
 - **Phone**: a Russian mobile or landline number (10 or 11 digits, 8/+7 optional) whose code
   stands as one group of 3–5 digits (not «85 90 78 92 88», a row of marks), not toll-free
   «8-800», not in a passport or SNILS shape; any number written with «+» and 11–13 digits.
@@ -58,6 +60,10 @@ _GROUPS = re.compile(r"\d+")
 _PASSPORT_NAMED = re.compile(
     r"сери[яи]\s*(\d{2}\s?\d{2})\s*[,;]?\s*(?:номер|ном\.|№|no\.?|н\.)?\s*(\d{6})(?!\d)",
     re.IGNORECASE,
+)
+# «паспорт 45 09 № 123456»: series, «№», number; counts next to a passport word only.
+_PASSPORT_NUMBERED = re.compile(
+    r"(?<!\d)(\d{2}\s?\d{2})\s*(?:№|no\.?)\s*(\d{6})(?!\d)", re.IGNORECASE
 )
 _KEYWORDS = {
     # an organisation's payment requisites: nothing near them is a person's data
@@ -230,6 +236,10 @@ def find_personal_data(text: str) -> Found | None:
     m = _PASSPORT_NAMED.search(text)
     if m and passport_series_ok(m.group(1).replace(" ", "")):
         return Found("passport", m.group())
+    for m in _PASSPORT_NUMBERED.finditer(text):
+        if passport_series_ok(m.group(1).replace(" ", "")) and _near(
+                text, m.start(), m.end(), "passport"):
+            return Found("passport", m.group())
     for m in _DIGIT_RUN.finditer(text):
         kind = _classify(text, m)
         if kind:

@@ -45,6 +45,8 @@ FOUND = [
     ("234567890 99", "snils"),
     ("номер паспорта 4608567890", "passport"),
     ("серия 45 09 номер 123456", "passport"),
+    ("паспорт 45 09 № 123456", "passport"),
+    ("Паспорт: 4509 №123456", "passport"),
     ("+375 29 123-45-67", "phone"),
 ]
 
@@ -87,6 +89,7 @@ NOT_FOUND = [
     "4608567890",  # a plausible passport, but no word «паспорт»
     "5001 0073 2259",  # grouped twelve digits without «ИНН»
     "Паспорт 0209 123456",  # 02 is no region's code
+    "номер 4509 № 123456",  # «№» between the parts, but no passport word
     "стр. 112-118 120-125 130-135",  # page ranges: eighteen digits, Luhn by chance or not
     "упражнения 345 346 347 348",
     "урок 12345, кабинет 204",
