@@ -84,7 +84,8 @@ async def monthly_upkeep(app: Any) -> int:
     from bot.services.upkeep import monthly_upkeep as run
 
     try:
-        return await run(app.db, app.notifier, app.clock.now(), app.settings.reports.hour)
+        return await run(app.db, app.notifier, app.clock.now(), app.settings.reports.hour,
+                         recheck=app.services.reach.check)
     except Exception:
         log.exception("monthly_upkeep failed")
         return 0

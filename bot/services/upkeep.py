@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
@@ -14,6 +15,7 @@ from bot.repo import inbox
 from bot.repo import members as member_repo
 from bot.repo import orgs as org_repo
 from bot.repo import people as people_repo
+from bot.repo import reach as reach_repo
 from bot.repo import roles as role_repo
 from bot.repo.orgs import Org
 from bot.services.notify import Notifier
@@ -66,8 +68,11 @@ async def recipients(db: Database, org_id: int) -> list[int]:
     return list(dict.fromkeys(ids))
 
 
-async def monthly_upkeep(db: Database, notifier: Notifier, now: float, hour: int = 10) -> int:
-    """Send the reminder to every school whose local time is due; once per school and month."""
+async def monthly_upkeep(db: Database, notifier: Notifier, now: float, hour: int = 10,
+                         recheck: Callable[[int], Awaitable[bool | None]] | None = None) -> int:
+    """Send the reminder to every school whose local time is due; once per school and month.
+    ``recheck``: asks VK again about staff recorded as unreachable (someone may have allowed the
+    community's messages while the bot was not listening), so the reminder names only the real ones."""
     now_utc = datetime.fromtimestamp(now, UTC)
     sent = 0
     for org in await org_repo.all_of_kind(db, "school"):
@@ -75,6 +80,9 @@ async def monthly_upkeep(db: Database, notifier: Notifier, now: float, hour: int
             key = due_month_key(org, now_utc, hour, "upkeep")
             if key is None or await inbox.get_kv(db, key):
                 continue
+            if recheck is not None:
+                for _, _, vk_id in await reach_repo.unreachable_staff(db, org.id):
+                    await recheck(vk_id)
             lines = await discrepancies(db, org.id) or [texts.UPKEEP_ALL_GOOD]
             text = "\n".join([texts.UPKEEP_HEADER.format(org=org.name), *lines])
             # the reminders and the «sent» mark in one transaction: once per school and month

@@ -105,3 +105,22 @@ async def test_school_card_and_monthly_reminder_name_unreachable_staff_only(worl
     await world.app.services.reach.wrote(school.vk["silent"])
     assert t.SCHOOL_ALL_REACHABLE in await world.app.services.orgs.card(school.org)
     assert all("не может писать" not in line for line in await upkeep.discrepancies(db, school.org.id))
+
+
+async def test_the_monthly_reminder_asks_vk_again_before_naming_anyone(world: World) -> None:
+    from datetime import UTC
+
+    db, school = world.app.db, world.school
+    sent: list[str] = []
+
+    class Recorder:
+        async def to_people(self, vk_ids: list[int], text: str, **kwargs: object) -> list[int]:
+            sent.append(text)
+            return []
+
+    await world.send(school.vk["silent"], "тревога")
+    world.emu.allow_messages(school.vk["silent"], True)  # allowed while the bot was not listening
+    ten_moscow = int(datetime(2026, 10, 1, 7, tzinfo=UTC).timestamp())  # the first working day, 10:00 MSK
+    assert await upkeep.monthly_upkeep(db, Recorder(), ten_moscow, recheck=world.app.services.reach.check) == 1
+    assert sent and "не может писать" not in sent[0]
+    assert not await reach_repo.is_unreachable(db, school.vk["silent"])
