@@ -192,6 +192,11 @@ async def test_the_coordinator_drills_down_and_downloads(world: World) -> None:
         async with client.get(f"{world.base}/org/{world.school.org.id}/class/{world.class_id}") as page:
             html = await page.text()
             assert page.status == 200 and t.CLASS_PEOPLE_HIDDEN in html and "Второй Боря" not in html
+        async with client.get(f"{world.base}/org/{world.school.org.id}/class/{world.class_id}/class-people.csv") as file:
+            lines = (await file.read()).decode("utf-8").splitlines()
+            assert lines[1:] == ["Ученики;2;1;1;0;0", "Родители;1;0;1;1;1"]  # Аня linked, Боря not; Анна writes
+        async with client.get(f"{world.base}/org/{world.school.org.id}/class/{world.class_id}/class-names.csv") as file:
+            assert file.status == 404  # names are not a coordinator's table
         async with client.get(f"{world.base}/org/{world.muni.id}/schools.xlsx?month={MONTH}") as file:
             assert file.status == 200 and "attachment" in file.headers["Content-Disposition"]
             book = load_workbook(BytesIO(await file.read()))
