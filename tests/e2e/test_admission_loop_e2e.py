@@ -11,12 +11,14 @@ import json
 
 from openpyxl import load_workbook
 
+from bot.domain.classes import parse_class
 from bot.domain.names import normalize_name
 from bot.repo import chats as chat_repo
 from bot.repo import members as member_repo
 from bot.repo import orgs as org_repo
 from bot.repo import people as people_repo
 from bot.repo import reach as reach_repo
+from bot.repo import roles as role_repo
 from bot import texts
 from tests.e2e.seed import NOW, School, add_staff, add_student, make_school
 
@@ -182,10 +184,7 @@ async def test_staff_link_with_codes_so_chat_creation_need_not_wait(emu, harness
     # a class teacher from the imported roster: no VK yet
     teacher = await people_repo.create(db, org_id=a.org.id, kind="staff", full_name="Новикова Вера Павловна",
                                        name_key=normalize_name("Новикова Вера Павловна"), now=NOW)
-    from bot.repo import roles as role_repo
-
-    class_id = await people_repo.ensure_class(db, a.org.id, __import__("bot.domain.classes", fromlist=["x"])
-                                              .parse_class("7В"), NOW)
+    class_id = await people_repo.ensure_class(db, a.org.id, parse_class("7В"), NOW)
     await role_repo.grant(db, person_id=teacher, org_id=a.org.id, role="class_teacher", class_id=class_id,
                           granted_by=None, now=NOW)
     refused = await _say(emu, admin, "/создать родители 7В")
