@@ -100,6 +100,64 @@ async def flows_credited(db: Database, org_ids: Sequence[int], months: Sequence[
     return out
 
 
+async def sums_in_chats(db: Database, org_ids: Sequence[int], month: str) -> list[tuple]:
+    """Activity in these orgs' chats by credited org: (chat_org, credited_org, messages, actions)."""
+    out: list[tuple] = []
+    for part in _chunks(org_ids):
+        out += [tuple(r) for r in await db.fetchall(
+            "SELECT chat_org_id, credited_org_id, SUM(messages), SUM(actions) FROM agg_flow"
+            f" WHERE month = ? AND chat_org_id IN ({_marks(part)}) GROUP BY chat_org_id, credited_org_id",
+            (month, *part))]
+    return out
+
+
+async def sums_credited(db: Database, org_ids: Sequence[int], month: str) -> list[tuple]:
+    """Activity credited to these orgs by the chats' org: (credited_org, chat_org, messages, actions)."""
+    out: list[tuple] = []
+    for part in _chunks(org_ids):
+        out += [tuple(r) for r in await db.fetchall(
+            "SELECT credited_org_id, chat_org_id, SUM(messages), SUM(actions) FROM agg_flow"
+            f" WHERE month = ? AND credited_org_id IN ({_marks(part)}) GROUP BY credited_org_id, chat_org_id",
+            (month, *part))]
+    return out
+
+
+async def credited_by_month(db: Database, org_ids: Sequence[int], months: Sequence[str]) -> dict[str, int]:
+    """Messages credited to these orgs (together), per month."""
+    out: dict[str, int] = {}
+    for part in _chunks(org_ids):
+        for month, messages in await db.fetchall(
+                f"SELECT month, SUM(messages) FROM agg_flow WHERE month IN ({_marks(months)})"
+                f" AND credited_org_id IN ({_marks(part)}) GROUP BY month", (*months, *part)):
+            out[month] = out.get(month, 0) + messages
+    return out
+
+
+async def active_by_month(db: Database, org_ids: Sequence[int], months: Sequence[str]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for part in _chunks(org_ids):
+        for month, people in await db.fetchall(
+                f"SELECT month, SUM(people) FROM agg_active WHERE month IN ({_marks(months)})"
+                f" AND org_id IN ({_marks(part)}) GROUP BY month", (*months, *part)):
+            out[month] = out.get(month, 0) + people
+    return out
+
+
+async def in_chats_by_month(db: Database, org_ids: Sequence[int], months: Sequence[str]) -> dict[str, int]:
+    """People in chats per month, from the months' roster snapshots."""
+    out: dict[str, int] = {}
+    for part in _chunks(org_ids):
+        for month, people in await db.fetchall(
+                f"SELECT month, SUM(in_chats) FROM agg_people WHERE month IN ({_marks(months)})"
+                f" AND org_id IN ({_marks(part)}) GROUP BY month", (*months, *part)):
+            out[month] = out.get(month, 0) + people
+    return out
+
+
+async def daily_total(db: Database, org_ids: Sequence[int], first: str, after: str) -> list[tuple]:
+    return await daily(db, org_ids, first, after)
+
+
 async def chats(db: Database, org_ids: Sequence[int], month: str) -> list[tuple]:
     """(chat_org, chat_id, messages, actions, guest_messages) of the month."""
     out: list[tuple] = []
@@ -158,13 +216,27 @@ async def active_persons(db: Database, org_ids: Sequence[int], month: str) -> li
 # -- the roster side (snapshots) ----------------------------------------------------------------
 
 
-async def org_rows(db: Database, org_ids: Sequence[int], months: Sequence[str]) -> list[tuple]:
-    """(month, org, chats, classes, with_parents, with_students, with_both, taken_at, final, chat_ids)."""
+async def org_rows(db: Database, org_ids: Sequence[int], months: Sequence[str], *, chat_ids: bool = True
+                   ) -> list[tuple]:
+    """(month, org, chats, classes, with_parents, with_students, with_both, taken_at, final, chat_ids);
+    chat_ids '' unless asked (a region's list is large)."""
+    column = "chat_ids" if chat_ids else "''"
     out: list[tuple] = []
     for part in _chunks(org_ids):
         out += [tuple(r) for r in await db.fetchall(
-            "SELECT month, org_id, chats, classes, with_parents, with_students, with_both, taken_at, final, chat_ids"
+            f"SELECT month, org_id, chats, classes, with_parents, with_students, with_both, taken_at, final, {column}"
             f" FROM agg_org WHERE month IN ({_marks(months)}) AND org_id IN ({_marks(part)})", (*months, *part))]
+    return out
+
+
+async def coverage_by_parent(db: Database, org_ids: Sequence[int], month: str) -> list[tuple]:
+    """Coverage per chat type summed per parent org: (parent_id, chat_type, chats, eligible, in_chats)."""
+    out: list[tuple] = []
+    for part in _chunks(org_ids):
+        out += [tuple(r) for r in await db.fetchall(
+            "SELECT o.parent_id, c.chat_type, SUM(c.chats), SUM(c.eligible), SUM(c.in_chats) FROM agg_coverage c"
+            f" JOIN org o ON o.id = c.org_id WHERE c.month = ? AND c.org_id IN ({_marks(part)})"
+            " GROUP BY o.parent_id, c.chat_type", (month, *part))]
     return out
 
 

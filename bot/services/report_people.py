@@ -15,7 +15,7 @@ time zone, so a past month always gives the same numbers.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from bot.db import Database
@@ -54,10 +54,18 @@ class People:
 
 
 def total(people: dict[str, People]) -> People:
-    out = People()
-    for line in people.values():
-        out = out + line
-    return out
+    return sum_people(people.values())
+
+
+def sum_people(lines: Iterable[People]) -> People:
+    roster = linked = in_chats = active = silent = 0
+    for p in lines:
+        roster += p.roster
+        linked += p.linked
+        in_chats += p.in_chats
+        active += p.active
+        silent += p.silent
+    return People(roster, linked, in_chats, active, silent)
 
 
 @dataclass(frozen=True)
@@ -120,9 +128,13 @@ class Snapshot:
     coverage: list[TypeCoverage]
     taken_at: int
     final: bool
-    chat_ids: list[int] = field(default_factory=list)  # the org's active chats when taken
+    chat_ids_text: str = ""  # the org's active chats when taken, "1,2,3" (parsed on demand: a region reads 60,000)
     classes: list[ClassLine] = field(default_factory=list)  # only when computed (not read back)
     silent_ids: list[int] = field(default_factory=list)  # only when computed
+
+    @property
+    def chat_ids(self) -> list[int]:
+        return [int(i) for i in self.chat_ids_text.split(",") if i]
 
 
 @dataclass
@@ -244,7 +256,7 @@ async def compute(db: Database, org_ids: Sequence[int], month: str, *, now: int,
                 coverage.append(TypeCoverage(type_, chats, e[0], e[1]))
         people = {k: People(*v) for k, v in counts[org_id].items()}
         out[org_id] = Snapshot(org_id, month, orgs[org_id], people, coverage, now, final.get(org_id, False),
-                               chat_ids=chat_ids[org_id], silent_ids=sorted(silent[org_id]))
+                               chat_ids_text=",".join(map(str, chat_ids[org_id])), silent_ids=sorted(silent[org_id]))
     for class_id, org_id, grade, letter in class_rows:
         types = class_types.get(class_id, set())
         pc = per_class[class_id]
@@ -263,23 +275,27 @@ async def store(db: Database, snapshots: Sequence[Snapshot]) -> None:
             taken_at=s.taken_at, final=s.final)
 
 
-async def load(db: Database, org_ids: Sequence[int], months: Sequence[str]) -> dict[tuple[str, int], Snapshot]:
-    """Stored snapshots by (month, org)."""
+async def load(db: Database, org_ids: Sequence[int], months: Sequence[str], *, light: bool = False
+               ) -> dict[tuple[str, int], Snapshot]:
+    """Stored snapshots by (month, org); ``light``: without coverage per type and chat lists."""
     out: dict[tuple[str, int], Snapshot] = {}
-    for month, org_id, chats, classes, wp, ws, wb, taken_at, final, ids in await agg.org_rows(db, org_ids, months):
+    for month, org_id, chats, classes, wp, ws, wb, taken_at, final, ids in await agg.org_rows(
+            db, org_ids, months, chat_ids=not light):
         out[(month, org_id)] = Snapshot(org_id, month, OrgChats(chats, classes, wp, ws, wb), {}, [], taken_at,
-                                        bool(final), chat_ids=[int(i) for i in ids.split(",") if i])
+                                        bool(final), chat_ids_text=ids)
     for month, org_id, kind, *figures in await agg.people_rows(db, org_ids, months):
         snap = out.get((month, org_id))
         if snap is not None:
             snap.people[kind] = People(*figures)
-    for month, org_id, type_, chats, eligible, in_chats in await agg.coverage_rows(db, org_ids, months):
+    for month, org_id, type_, chats, eligible, in_chats in ([] if light else await agg.coverage_rows(db, org_ids, months)):
         snap = out.get((month, org_id))
         if snap is not None:
             snap.coverage.append(TypeCoverage(type_, chats, eligible, in_chats))
     order = {t: i for i, t in enumerate(TYPE_ORDER)}
     for snap in out.values():
-        snap.coverage.sort(key=lambda c: order.get(c.chat_type, len(order)))
-        for kind in KINDS:
-            snap.people.setdefault(kind, People())
+        if len(snap.coverage) > 1:
+            snap.coverage.sort(key=lambda c: order.get(c.chat_type, len(order)))
+        if len(snap.people) < len(KINDS):
+            for kind in KINDS:
+                snap.people.setdefault(kind, People())
     return out

@@ -22,6 +22,7 @@ from __future__ import annotations
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from bot.db import Database
 from bot.repo import aggregates as agg
@@ -164,7 +165,7 @@ class SchoolRow:
     final: bool
     org: OrgChats
     people: dict[str, People]
-    coverage_by_type: list[TypeCoverage]
+    coverage_by_type: list[TypeCoverage]  # empty in a territory view (see AreaTotals; school_overview has them)
     messages_in_chats: int
     own_messages: int
     guest_messages: int  # in its chats, credited to other orgs
@@ -178,7 +179,7 @@ class SchoolRow:
     prev_in_chats: int | None
     rank: int = 0
 
-    @property
+    @cached_property
     def total(self) -> People:
         return total(self.people)
 
@@ -219,7 +220,7 @@ class AreaTotals:
     silent_chats: int
     violations: int
 
-    @property
+    @cached_property
     def total(self) -> People:
         return total(self.people)
 
@@ -292,12 +293,13 @@ def _final(org: Org, month: str, now: float) -> bool:
     return month_bounds(month, org.timezone)[1] <= now
 
 
-async def snapshots(db: Database, orgs: list[Org], month: str, now: float, *, max_age: float | None
-                    ) -> dict[int, Snapshot]:
+async def snapshots(db: Database, orgs: list[Org], month: str, now: float, *, max_age: float | None,
+                    light: bool = False) -> dict[int, Snapshot]:
     """The roster side of ``month`` for each org: stored if final (or younger than ``max_age``
-    seconds), else computed now (and stored: final once the month is over)."""
+    seconds), else computed now (and stored: final once the month is over). ``light``: stored
+    ones are read without their coverage per chat type and chat list (a region's page)."""
     ids = [o.id for o in orgs]
-    stored = await rp.load(db, ids, [month])
+    stored = await rp.load(db, ids, [month], light=light)
     out: dict[int, Snapshot] = {}
     todo: list[Org] = []
     for org in orgs:
@@ -336,17 +338,11 @@ async def _moderation(db: Database, orgs: list[Org], month: str) -> dict[int, Mo
 
 async def _trend(db: Database, ids: list[int], month: str) -> list[MonthPoint]:
     months = [shift_month(month, -k) for k in range(TREND_MONTHS - 1, -1, -1)]
-    messages: dict[str, int] = defaultdict(int)
-    for m, _, _, _, msgs, _, _, _ in await agg.flows_credited(db, ids, months):
-        messages[m] += msgs
-    active: dict[str, int] = defaultdict(int)
-    for m, _, _, people in await agg.active_counts(db, ids, months):
-        active[m] += people
-    in_chats: dict[str, int] = {}
-    for m, _, _, _, _, inside, _, _ in await agg.people_rows(db, ids, months):
-        in_chats[m] = in_chats.get(m, 0) + inside
-    first = next((m for m in months if messages[m] or active[m] or m in in_chats), month)
-    return [MonthPoint(m, messages[m], active[m], in_chats.get(m)) for m in months if m >= first]
+    messages = await agg.credited_by_month(db, ids, months)
+    active = await agg.active_by_month(db, ids, months)
+    in_chats = await agg.in_chats_by_month(db, ids, months)
+    first = next((m for m in months if messages.get(m) or active.get(m) or m in in_chats), month)
+    return [MonthPoint(m, messages.get(m, 0), active.get(m, 0), in_chats.get(m)) for m in months if m >= first]
 
 
 async def _daily(db: Database, ids: list[int], month: str) -> dict[str, dict[str, int]]:
@@ -435,20 +431,30 @@ async def _flow_people(db: Database, org_id: int, month: str) -> tuple[dict[int,
     return guests, away
 
 
-async def territory_schools(db: Database, org_id: int, month: str, *, now: float | None = None) -> TerritoryView:
+async def territory_schools(db: Database, org_id: int, month: str, *, now: float | None = None,
+                            daily: bool = True) -> TerritoryView:
     """A municipality's or region's schools for ``month``, ranked, with month-over-month deltas and
-    per-municipality totals (region). Raises LookupError if no org."""
+    per-municipality totals (region). ``daily=False`` leaves the day-by-day chart data out (a page
+    that shows no chart: the largest read of a region). Raises LookupError if no org."""
     now = time.time() if now is None else now
     org = await org_repo.get(db, org_id)
     if org is None:
         raise LookupError(f"no org {org_id}")
     members = [o for o in await org_repo.descendants(db, org.id) if o.kind in ("school", "other")]
     ids = [o.id for o in members]
-    snaps = await snapshots(db, members, month, now, max_age=STALE_SECONDS)
+    snaps = await snapshots(db, members, month, now, max_age=STALE_SECONDS, light=True)
+    # coverage per chat type summed in SQL per municipality (the page lists no school's types)
+    coverage_of: dict[int | None, dict[str, list[int]]] = defaultdict(dict)
+    for parent, type_, chats_, eligible, inside in await agg.coverage_by_parent(db, ids, month):
+        line = coverage_of[parent].setdefault(type_, [0, 0, 0])
+        line[0] += chats_
+        line[1] += eligible
+        line[2] += inside
     prev_month = shift_month(month, -1)
     prev = await rp.load(db, ids, [prev_month])
-    in_chats, credited = await _flows(db, ids, month)
-    prev_credited = await agg.flows_credited(db, ids, [prev_month])
+    in_chats = await agg.sums_in_chats(db, ids, month)
+    credited = await agg.sums_credited(db, ids, month)
+    prev_credited = await agg.sums_credited(db, ids, prev_month)
     live_active: dict[int, dict[str, int]] = defaultdict(dict)
     prev_active: dict[int, int] = defaultdict(int)
     for m, oid, kind, people in await agg.active_counts(db, ids, [month, prev_month]):
@@ -461,7 +467,7 @@ async def territory_schools(db: Database, org_id: int, month: str, *, now: float
     in_area = set(ids)
     sums: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     outside = 0
-    for _, chat_org, _, cred, msgs, _, _, _ in in_chats:
+    for chat_org, cred, msgs, _ in in_chats:
         s = sums[chat_org]
         s["in_chats"] += msgs
         if cred == chat_org:
@@ -472,11 +478,11 @@ async def territory_schools(db: Database, org_id: int, month: str, *, now: float
             s["guest"] += msgs
         if cred not in in_area:
             outside += msgs
-    for _, chat_org, _, cred, msgs, _, _, _ in credited:
+    for cred, chat_org, msgs, _ in credited:
         sums[cred]["credited"] += msgs
         if chat_org != cred:
             sums[cred]["away"] += msgs
-    for _, _, _, cred, msgs, _, _, _ in prev_credited:
+    for cred, _, msgs, _ in prev_credited:
         sums[cred]["prev_credited"] += msgs
     parents = await agg.org_names(db, sorted({o.parent_id for o in members if o.parent_id}))
     rows: list[SchoolRow] = []
@@ -489,53 +495,60 @@ async def territory_schools(db: Database, org_id: int, month: str, *, now: float
         p = prev.get((prev_month, o.id))
         rows.append(SchoolRow(
             o.id, o.code, o.name, o.parent_id, parents.get(o.parent_id, ("",))[0] if o.parent_id else "",
-            snap.final, snap.org, people, snap.coverage, s["in_chats"], s["own"], s["guest"], s["unknown"],
+            snap.final, snap.org, people, [], s["in_chats"], s["own"], s["guest"], s["unknown"],
             s["credited"], s["away"], snap.org.chats - speaking.get(o.id, 0), moderation[o.id].violations,
             s["prev_credited"], prev_active[o.id], total(p.people).in_chats if p is not None else None))
     ranked = sorted(rows, key=lambda r: (-(r.coverage or 0), -(r.activity or 0), -r.credited_messages, r.name))
-    ranked = [_ranked(r, i + 1) for i, r in enumerate(ranked)]
+    for i, r in enumerate(ranked):
+        object.__setattr__(r, "rank", i + 1)  # set once, before anyone sees the row
     munis: list[AreaTotals] = []
     if org.kind == "region":
         groups: dict[int | None, list[SchoolRow]] = defaultdict(list)
         for r in ranked:
             groups[r.parent_id].append(r)
-        munis = sorted((_area(pid, parents.get(pid, ("?",))[0] if pid else "?", rs) for pid, rs in groups.items()),
-                       key=lambda a: a.name)
+        munis = sorted((_area(pid, parents.get(pid, ("?",))[0] if pid else "?", rs, [coverage_of.get(pid, {})])
+                        for pid, rs in groups.items()), key=lambda a: a.name)
     return TerritoryView(
         org.id, org.code, org.name, org.kind, month, month_ru(month), all(r.final for r in rows), ranked, munis,
-        _area(org.id, org.name, ranked), outside, await _daily(db, ids, month), await _trend(db, ids, month))
+        _area(org.id, org.name, ranked, list(coverage_of.values())), outside, await _daily(db, ids, month) if daily else {},
+        await _trend(db, ids, month))
 
 
 def _with_active(p: People, active: int) -> People:
     return People(p.roster, p.linked, p.in_chats, active, p.silent)
 
 
-def _ranked(row: SchoolRow, rank: int) -> SchoolRow:
-    from dataclasses import replace
-
-    return replace(row, rank=rank)
-
-
-def _area(org_id: int | None, name: str, rows: list[SchoolRow]) -> AreaTotals:
-    people: dict[str, People] = {k: People() for k in rp.KINDS}
-    coverage: dict[str, TypeCoverage] = {}
+def _area(org_id: int | None, name: str, rows: list[SchoolRow], groups: list[dict[str, list[int]]]) -> AreaTotals:
+    people = {k: rp.sum_people(r.people.get(k, _NOBODY) for r in rows) for k in rp.KINDS}
+    coverage: dict[str, list[int]] = {}
+    for group in groups:
+        for type_, (chats_, eligible, inside) in group.items():
+            line = coverage.setdefault(type_, [0, 0, 0])
+            line[0] += chats_
+            line[1] += eligible
+            line[2] += inside
     org = OrgChats()
+    totals = [0] * 7
     for r in rows:
-        for k, p in r.people.items():
-            people[k] = people.get(k, People()) + p
-        for c in r.coverage_by_type:
-            coverage[c.chat_type] = coverage[c.chat_type] + c if c.chat_type in coverage else c
-        org.chats += r.org.chats
-        org.classes += r.org.classes
-        org.with_parents += r.org.with_parents
-        org.with_students += r.org.with_students
-        org.with_both += r.org.with_both
+        o = r.org
+        org.chats += o.chats
+        org.classes += o.classes
+        org.with_parents += o.with_parents
+        org.with_students += o.with_students
+        org.with_both += o.with_both
+        totals[0] += r.messages_in_chats
+        totals[1] += r.credited_messages
+        totals[2] += r.guest_messages
+        totals[3] += r.unknown_messages
+        totals[4] += r.away_messages
+        totals[5] += r.silent_chats
+        totals[6] += r.violations
     order = {t_: i for i, t_ in enumerate(rp.TYPE_ORDER)}
-    return AreaTotals(
-        org_id, name, len(rows), org, people, sorted(coverage.values(), key=lambda c: order.get(c.chat_type, 99)),
-        sum(r.messages_in_chats for r in rows), sum(r.credited_messages for r in rows),
-        sum(r.guest_messages for r in rows), sum(r.unknown_messages for r in rows),
-        sum(r.away_messages for r in rows), sum(r.silent_chats for r in rows), sum(r.violations for r in rows))
+    by_type = [TypeCoverage(k, *v) for k, v in sorted(coverage.items(), key=lambda kv: order.get(kv[0], 99))]
+    return AreaTotals(org_id, name, len(rows), org, people, by_type, *totals)
+
+
+_NOBODY = People()
 
 
 async def territory_children(db: Database, org_id: int) -> list[OrgNode]:
