@@ -6,9 +6,9 @@ weak, the words around it all agree. The same digits with a wrong check digit ar
 as that identifier (a typo'd card is not a card, and a random number passes a mod-10 check one
 time in ten, so the shape and context rules below keep such luck rare).
 
-- **Bank card**: 13–19 digits, Luhn check, first digit 2–6 (Mir, Visa, Mastercard, Maestro, JCB,
-  UnionPay; 1, 7, 8, 9 and 0 are not payment cards), written as one run or in groups of four
-  (Amex 4-6-5 and Diners 4-6-4 too).
+- **Bank card**: 13–19 digits, Luhn check, first digits of a payment system (Mir, Visa,
+  Mastercard, Maestro, JCB, UnionPay, Amex, Diners: see `card_issuer_ok`), written as one run or
+  in groups of four (Amex 4-6-5 and Diners 4-6-4 too), not a row of years.
 - **SNILS**: 11 digits with the SNILS checksum (numbers up to 001-001-998 carry none and are
   ignored), written «ddd-ddd-ddd dd» / «ddddddddd dd», or as one run next to the word «СНИЛС».
 - **INN**: 12 digits (a person's INN) with both check digits valid, written as one run or next to
@@ -22,12 +22,12 @@ time in ten, so the shape and context rules below keep such luck rare).
   sum, so a card and a policy cannot be told apart by the check digit). Next to «полис» / «ОМС»
   it is a policy; alone, sixteen digits in one run that do not start like a payment card (2–6).
 - **Passport**: series and number, 10 digits whose series is plausible (the first two digits are
-  an OKATO region code, the next two the year the form was printed, 97–30). Flagged when
-  written the way a passport is written — «dd dd dddddd» or «dddd dddddd» (with no passport word
-  needed: school numbers are not grouped so, and a wrong region or year rules most others out)
-  — or named («серия 4510 номер 654321»), or «4509 № 123456» next to «паспорт» / «серия» /
-  «выдан», or as one run of ten digits next to such a word. Ten bare digits with no such word
-  are a mobile number or something else, never a passport.
+  an OKATO region code, the next two the year the form was printed, 97–30). «dd dd dddddd», the
+  way the series is printed in the passport, is flagged alone; «dddd dddddd» only next to
+  «паспорт», «серия», «выдан», «номер» or «№» (a pair of numbers such as «вариант 3210 915802»
+  would pass the series check three times in ten), ten digits in one run only next to
+  «паспорт», «серия» or «выдан», and never next to «ИНН»; the parts named
+  («серия 4510 номер 654321») or split by «№» («4509 № 123456», next to a passport word) too.
 - **Phone**: a Russian mobile or landline number (10 or 11 digits, 8/+7 optional) whose code
   stands as one group of 3–5 digits (not «85 90 78 92 88», a row of marks), not toll-free
   «8-800», not in a passport or SNILS shape; any number written with «+» and 11–13 digits.
@@ -73,7 +73,8 @@ _KEYWORDS = {
     # other kinds of long numbers: not a personal identifier
     "other_number": re.compile(
         r"(?<![а-яё])(?:заказ|трек|отслеж|накладн|посылк|отправлени|квитанц|транзакц|артикул"
-        r"|штрих|лицев\w*\s+сч[её]т|уин|чек|билет|купон|промокод|серийн|imei|инвентарн)",
+        r"|штрих|лицев\w*\s+сч[её]т|уин|чек|билет|купон|промокод|серийн|imei|инвентарн"
+        r"|код(?!\s+подраздел)|ответ|вариант|логин|парол)",
         re.IGNORECASE,
     ),
     "organisation": re.compile(
@@ -82,6 +83,9 @@ _KEYWORDS = {
         re.IGNORECASE,
     ),
     "passport": re.compile(r"паспорт|серия|серии|выдан", re.IGNORECASE),
+    # enough for the «dddd dddddd» shape only
+    "passport_number": re.compile(r"паспорт|серия|серии|выдан|номер|№|(?<![a-z])no\b",
+                                  re.IGNORECASE),
     "snils": re.compile(r"снилс", re.IGNORECASE),
     "inn": re.compile(r"(?<![а-яё])инн(?![а-яё])", re.IGNORECASE),
     "oms": re.compile(r"полис|(?<![а-яё])омс(?![а-яё])|медицинск\w*\s+страх", re.IGNORECASE),
@@ -153,6 +157,17 @@ def oms_ok(digits: str) -> bool:
     return (10 - total % 10) % 10 == int(digits[15])
 
 
+def card_issuer_ok(digits: str) -> bool:
+    """The first digits name a payment system: Mir 2200–2204, Mastercard 2221–2720 and 51–55,
+    Amex 34/37, JCB 3528–3589, Diners 300–305/36/38, Visa 4, Maestro 50/56–58/6x, UnionPay 62."""
+    two, four = int(digits[:2]), int(digits[:4])
+    return (
+        2200 <= four <= 2204 or 2221 <= four <= 2720 or two in (34, 36, 37, 38)
+        or 3528 <= four <= 3589 or 300 <= int(digits[:3]) <= 305 or digits[0] == "4"
+        or 50 <= two <= 58 or two in (60, 62, 63, 64, 65, 67)
+    )
+
+
 def passport_series_ok(digits: str) -> bool:
     region, year = int(digits[:2]), int(digits[2:4])
     return region in _REGIONS and (year >= 97 or year <= 30)
@@ -172,7 +187,7 @@ def _identifier(text: str, m: re.Match[str], digits: str, groups: list[int]) -> 
 
     if n == 16 and near("oms"):
         return "oms" if oms_ok(digits) and (single or groups == [4, 4, 4, 4]) else None
-    if (13 <= n <= 19 and digits[0] in "23456" and luhn_ok(digits)
+    if (13 <= n <= 19 and card_issuer_ok(digits) and luhn_ok(digits)
             and (single or groups in _CARD_SHAPES) and not _years(m.group())):
         return "card"
     if n == 16 and single and oms_ok(digits):
@@ -183,8 +198,9 @@ def _identifier(text: str, m: re.Match[str], digits: str, groups: list[int]) -> 
         return "snils"
     if n == 10 and near("inn") and inn_ok(digits) and not near("organisation"):
         return "inn"
-    if n == 10 and passport_series_ok(digits) and (
-        groups in _PASSPORT_SHAPES or (single and near("passport"))
+    if n == 10 and passport_series_ok(digits) and not near("inn") and (
+        groups == [2, 2, 6] or groups == [4, 6] and near("passport_number")
+        or single and near("passport")
     ):
         return "passport"
     return None

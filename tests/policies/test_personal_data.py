@@ -25,7 +25,7 @@ FOUND = [
     ("112-233-445 95", "snils"),
     ("снилс 15678923423", "snils"),
     ("паспорт 45 09 123456", "passport"),
-    ("4509 123456", "passport"),
+    ("номер 4509 123456", "passport"),
     ("серия 4510 номер 654321", "passport"),
     ("Паспорт 4608567890", "passport"),
     ("карта 4276 3801 2345 6787", "card"),
@@ -89,7 +89,11 @@ NOT_FOUND = [
     "4608567890",  # a plausible passport, but no word «паспорт»
     "5001 0073 2259",  # grouped twelve digits without «ИНН»
     "Паспорт 0209 123456",  # 02 is no region's code
-    "номер 4509 № 123456",  # «№» between the parts, but no passport word
+    "4509 123456",  # the shape of a passport, but no passport word around it
+    "Вариант 3210 915802",
+    "Ответы: 6141 9495 5773 4196",  # Luhn by chance
+    "Код доступа 6605-2713-1206-9530",
+    "1234 5678 9012 3452",  # Luhn, but no payment system starts with 1
     "стр. 112-118 120-125 130-135",  # page ranges: eighteen digits, Luhn by chance or not
     "упражнения 345 346 347 348",
     "урок 12345, кабинет 204",
