@@ -319,6 +319,8 @@ def links_text(links: Links, *, announce_empty: bool) -> str:
         parts.append(t.LINKS_ALREADY_IN.format(titles=", ".join(f"«{c.title}»" for c in links.already_in)))
     if not links.to_join and announce_empty:
         parts.append(t.LINKS_NOTHING_NEW)
+    elif not links.to_join and not links.already_in:
+        parts.append(t.LINKS_LATER)
     return "\n".join(parts)
 
 

@@ -131,6 +131,7 @@ async def test_redeem_links_the_person_and_records_a_roster_event(world, class_5
     assert person_id == class_5a.elena
     assert answer.startswith("Готово!")
     assert "Иванов Пётр Сергеевич" in answer and "Иванова Мария Сергеевна" in answer  # both children named
+    assert answer.endswith(t_admission.LINKS_LATER)  # no chats yet: told how to get the links later
     assert (await people_repo.get(world.db, class_5a.elena)).vk_id == 555
     events = [e for e in await people_repo.events(world.db, world.school_a.id) if e["kind"] == "link"]
     # recorded already consumed: the answer carries the links, the membership job must not send
