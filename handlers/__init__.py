@@ -15,9 +15,10 @@ def build_labelers(app: App) -> list[BotLabeler]:
 
     return [
         # non-blocking observers of every chat message first (rights, counting, moderation)
-        linking.observer_labeler(app),  # who wrote privately is reachable; codes posted in chats
+        linking.observer_labeler(app),  # whoever writes privately is reachable again
         chat_events.labeler(app),
         moderation.labeler(app),
+        linking.chat_code_labeler(app),  # a code posted in a chat: deleted (after it was counted)
         common.help_labeler(app),
         admin.labeler(app),
         roster.labeler(app),

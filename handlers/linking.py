@@ -67,7 +67,7 @@ class PrivateFromPerson(ABCRule[Message]):
 
 
 def observer_labeler(app: App) -> BotLabeler:
-    """Loaded first (non-blocking): reachability, and codes posted in chats."""
+    """Loaded first (non-blocking): whoever writes privately or allows messages is reachable."""
     bl = BotLabeler()
 
     @bl.message(PrivateFromPerson(), blocking=False)
@@ -82,14 +82,22 @@ def observer_labeler(app: App) -> BotLabeler:
     async def denied(event: dict[str, Any], app: App) -> None:
         await app.services.reach.denied(int((event.get("object") or {}).get("user_id") or 0))
 
+    return bl
+
+
+def chat_code_labeler(app: App) -> BotLabeler:
+    """After counting (non-blocking): a code posted in a chat is deleted, and so not counted."""
+    bl = BotLabeler()
+
     @bl.message(ChatMessageRule(), CodeInChatRule(), blocking=False)
     async def code_in_chat(message: Message, app: App) -> None:
         # not `guarded`: a failure here reaches the pipeline (retried, at last parked and reported)
         chat = await chat_of(message, app.db)
         if chat is None:
             return
-        await app.services.linking.hide_posted_code(chat, message.from_id, message.conversation_message_id or 0,
-                                                    message.text or "", app.now())
+        if await app.services.linking.hide_posted_code(chat, message.from_id, message.conversation_message_id or 0,
+                                                       message.text or "", app.now()):
+            await app.activity.uncount(chat, message.from_id, app.now())  # only messages that stayed count
 
     return bl
 

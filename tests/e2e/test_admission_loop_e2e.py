@@ -248,6 +248,9 @@ async def test_a_code_posted_in_a_chat_is_deleted_and_not_redeemed_there(emu, ha
     cmid = emu.user_message(chat5.peer_id, anna, "DKDX-W22N")
     await harness.settled()
     assert not next(m for m in emu.history(chat5.peer_id) if m.cmid == cmid).deleted_for_all
+    # only messages that stayed count as participation: the deleted one does not
+    assert await harness.db.fetchval("SELECT SUM(messages) FROM activity WHERE chat_id = ? AND vk_id = ?",
+                                     (chat5.id, anna)) == 1
 
 
 async def test_moderator_admits_everyone_waiting_after_a_confirmation_naming_them(emu, harness) -> None:
