@@ -6,6 +6,8 @@ the web cabinet cannot disagree; every figure's meaning is in ``t.GLOSSARY`` (sh
 
 from __future__ import annotations
 
+import io
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -267,8 +269,72 @@ def area_sheets(r: TerritoryView, period: str) -> Sheets:
     return sheets
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_SHEET_TITLE_BAD = re.compile(r"[\[\]:*?/\\]")
+MAX_COLUMN_WIDTH = 60
+
+
 def to_xlsx(sheets: Sheets) -> bytes:
-    return tables.to_xlsx(sheets)
+    """One sheet per entry, streamed (openpyxl write-only: a region's 1,500 rows x 33 columns in a
+    fraction of the time): bold header frozen under it, an autofilter, fitting widths; text that
+    looks like a formula stays text; characters XML cannot hold are dropped."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    workbook = Workbook(write_only=True)
+    bold = Font(bold=True)
+    used: set[str] = set()
+    for name, (head, body) in sheets.items():
+        ws = workbook.create_sheet(_sheet_title(name, used))
+        rows = [[ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else ("" if v is None else v) for v in row]
+                for row in body]
+        width = max([len(head), *(len(r) for r in rows)])
+        widths = [len(str(h)) for h in head] + [0] * (width - len(head))
+        for row in rows:
+            for i, v in enumerate(row):
+                n = len(v) if isinstance(v, str) else len(str(v))
+                if n > widths[i]:
+                    widths[i] = n
+        for i, w in enumerate(widths, start=1):
+            ws.column_dimensions[get_column_letter(i)].width = min(w + 2, MAX_COLUMN_WIDTH)
+        ws.freeze_panes = "A2"
+        if rows:
+            ws.auto_filter.ref = f"A1:{get_column_letter(width)}{len(rows) + 1}"
+        header = []
+        for h in head:
+            cell = WriteOnlyCell(ws, value=str(h))
+            cell.font = bold
+            header.append(cell)
+        ws.append(header)
+        for row in rows:
+            if any(isinstance(v, str) and v.startswith(_FORMULA_START) for v in row):
+                cells: list[Any] = []
+                for v in row:
+                    cell = WriteOnlyCell(ws, value=v)
+                    if isinstance(v, str):
+                        cell.data_type = "s"
+                    cells.append(cell)
+                ws.append(cells)
+            else:
+                ws.append(row)
+    if not sheets:
+        workbook.create_sheet("Лист")
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def _sheet_title(name: str, used: set[str]) -> str:
+    title = _SHEET_TITLE_BAD.sub(" ", name).strip("' ")[:31] or "Лист"
+    base, n = title, 2
+    while title in used:
+        suffix = f" ({n})"
+        title, n = base[: 31 - len(suffix)] + suffix, n + 1
+    used.add(title)
+    return title
 
 
 def to_csv(sheets: Sheets) -> bytes:
