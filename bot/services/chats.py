@@ -208,17 +208,17 @@ class Chats:
             org = await self.orgs.db_org(chat.org_id)  # type: ignore[arg-type]
             raise UserError(texts.CHAT_BIND_ALREADY.format(title=chat.title, school=org.name))
         org, request = await self._request(caller, args, "chat_bind")
+        class_id = await self._class_id(org, request)
+        existing = await self._existing(org, request, class_id)
+        if existing is not None and existing.id != chat.id:
+            # two «5А — родители» would mean two links, a split class and lists listing it twice
+            raise UserError(ct.bind_duplicate(existing.title))
         try:
             await self.gateway.check_admin(peer_id)
         except VkNoChatRights:
             raise UserError(texts.CHAT_BIND_NEED_ADMIN) from None
         await chat_repo.set_admin(self.db, chat.id, True, now=self.now())
-        class_id = await self._class_id(org, request)
         title = request.preset.title_for(cls=request.cls, subject=request.subject, name=request.name, school=org.name)
-        existing = await self._existing(org, request, class_id)
-        if existing is not None and existing.id != chat.id:
-            # two «5А — родители» would mean two links, a split class and lists listing it twice
-            raise UserError(ct.bind_duplicate(existing.title))
         leader_id, _ = await self._leader(caller, org, request)
         await self.notifier.effects.retitle(peer_id, title, chat_id=chat.id, lane=Lane.NORMAL)
         link = await self._apply_preset(chat, org, request, class_id, leader_id, title)
