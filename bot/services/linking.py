@@ -26,7 +26,6 @@ from bot.repo import codes as code_repo
 from bot.repo import members as member_repo
 from bot.repo import orgs as org_repo
 from bot.repo import people as people_repo
-from bot.repo import reach as reach_repo
 from bot.repo.chats import Chat
 from bot.repo.orgs import Org
 from bot.services import eligibility
@@ -42,6 +41,7 @@ log = logging.getLogger(__name__)
 MAX_WRONG_PER_HOUR = 5
 HOUR = 3600
 MAX_NAMES_SHOWN = 30
+PUBLIC_NOTE_SECONDS = 120  # the chat note about a deleted code stays this long
 
 Target = tuple[people_repo.Person, str, str | None]  # who gets a code: (person, kind, child's name)
 
@@ -262,7 +262,8 @@ class Linking:
     async def hide_posted_code(self, chat: Chat, vk_id: int, cmid: int, text: str, now: int) -> bool:
         """A chat message carrying a join code that still works: the message is deleted (a
         recorded action), the code is *not* redeemed in public, and the author is told privately
-        to send it to the bot there. Returns True when the message carried such a code.
+        (and by a short chat note, removed after a while) to send it to the bot privately.
+        Returns True when the message carried such a code.
 
         The code stays valid: it is gone from the chat within seconds, it was most likely its
         owner who posted it, and killing it would leave the family without a working paper slip.
@@ -278,10 +279,10 @@ class Linking:
         await audit.write(self.db, action="delete", now=now, org_id=chat.org_id, chat_id=chat.id,
                           target_vk=vk_id, reason="join_code_in_chat")
         await self.notifier.send(vk_id, t.CODE_POSTED_PRIVATE.format(title=chat.title))
-        if await reach_repo.is_unreachable(self.db, vk_id):
-            # the private word will not arrive: say it in the chat, without the code
-            await self.notifier.send(chat.peer_id, t.CODE_POSTED_PUBLIC.format(
-                name=Names.placeholder(vk_id)))
+        # the private word may never arrive (they never allowed the community's messages): a short
+        # note in the chat too, without the code, cleaned up after a while
+        await self.notifier.send(chat.peer_id, t.CODE_POSTED_PUBLIC.format(name=Names.placeholder(vk_id)),
+                                 delete_after=PUBLIC_NOTE_SECONDS)
         return True
 
     # -- links ----------------------------------------------------------------------------

@@ -237,6 +237,9 @@ async def test_a_code_posted_in_a_chat_is_deleted_and_not_redeemed_there(emu, ha
     await emu.wait_for(lambda: next(m for m in emu.history(chat5.peer_id) if m.cmid == cmid).deleted_for_all)
     notice = await emu.wait_sent(anna, contains="удалил то сообщение")
     assert code not in notice.text
+    # in the chat a short note too (the private word may never arrive), without the code
+    note = await emu.wait_sent(chat5.peer_id, contains="пишите боту в личные сообщения")
+    assert code not in note.text and "Анна Петрова" in note.text
     await harness.settled()
     assert (await people_repo.get(harness.db, a.person["mother"])).vk_id is None  # not redeemed in public
     assert not [m for m in emu.sent(chat5.peer_id) if code in m.text]
