@@ -340,7 +340,7 @@ class Roster:
         person = await people_repo.get(self.db, int(action.payload["p"]))
         if person is None or person.status != "active" or person.class_id != action.payload.get("class_id"):
             await pending_repo.claim(self.db, action.id, "cancelled")
-            return Reply(ct.CHANGED_SINCE)
+            return Reply(ct.CHANGED_SINCE, snack=ct.CHANGED_SNACK)
         return await self.orgs.db_org(action.org_id), person
 
     async def expel_apply(self, caller: Caller, action: pending_repo.Pending, now: int) -> Reply:
@@ -394,7 +394,7 @@ class Roster:
         async with self.db.transaction():
             if not action.payload.get("new_class") and await people_repo.class_id(self.db, org.id, cls) is None:
                 await pending_repo.claim(self.db, action.id, "cancelled")
-                return Reply(ct.CHANGED_SINCE)  # the class went away (a new year) meanwhile
+                return Reply(ct.CHANGED_SINCE, snack=ct.CHANGED_SNACK)  # the class went away (a new year) meanwhile
             if not await pending_repo.claim(self.db, action.id, "applied"):
                 return Reply(texts.PENDING_GONE)
             new_id = await people_repo.ensure_class(self.db, org.id, cls, now)

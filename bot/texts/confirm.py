@@ -100,6 +100,7 @@ def expelled(name: str, cls: str | None) -> str:
 
 
 PICKED_SNACK = "Выбрано — подтвердите"
+CHANGED_SNACK = "Не сделано: данные изменились"
 CHANGED_SINCE = "Пока вы решали, данные ученика изменились — ничего не сделал. Повторите команду."
 
 
