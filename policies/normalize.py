@@ -362,7 +362,9 @@ def words(text: str) -> list[str]:
 
 def allow_key(word: str) -> str:
     """The key under which a word is stored in a school's allow-list of false positives."""
-    forms, _ = spellings(_core_of(clean(word).strip()))
+    word = clean(word).strip()
+    drawn = _undraw(word) if _GLYPH_HINT.search(word) else None
+    forms, _ = spellings(drawn[1] if drawn else _core_of(word))
     return forms[0] if forms else ""
 
 

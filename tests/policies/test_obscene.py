@@ -173,3 +173,9 @@ def test_allowlist_silences_only_that_token():
 def test_masked_evidence_of_a_drawn_word_shows_the_word_read():
     assert find_obscene("}|{опа").masked == "ж**а"
     assert find_obscene("п|/|здец").fragment == "п|/|здец"
+
+
+def test_allowlist_key_of_a_drawn_word_is_the_word_read():
+    match = find_obscene("}|{опа")
+    assert allow_key("}|{опа") == match.token == "жопа"
+    assert find_obscene("}|{опа", frozenset({"}|{опа"})) is None
