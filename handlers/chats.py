@@ -107,10 +107,10 @@ def labeler(app: App) -> BotLabeler:
 
 @confirmer("create_chat", capability="chat_create")
 async def create_chosen(app: App, caller: Caller, action: Pending, payload: dict[str, Any]) -> Reply:
-    """A class (or «Для всей школы») chosen for /создать родители."""
-    if payload.get("do") != "apply" or not isinstance(payload.get("c"), str):
+    """A class or «Для всей школы» chosen for /создать родители|ученики."""
+    if payload.get("do") != "apply":
         return Reply(texts.PENDING_GONE)
-    return await app.services.chats.create_chosen(caller, action, payload["c"])
+    return await app.services.chats.create_chosen(caller, action, payload)
 
 
 async def on_join(app: App, message: Message, member_id: int) -> None:

@@ -36,6 +36,7 @@ log = logging.getLogger(__name__)
 
 MAX_CLASS_BUTTONS = 8  # VK: at most 10 buttons inline; «Для всей школы» and «Отменить» take two
 CLASS_BUTTONS_PER_ROW = 4
+CLASS_TYPE_WORDS = {"родители": "родители", "ученики": "ученики", "класс": "ученики"}  # a class is asked
 
 
 def split_school(args: str) -> tuple[str, str | None]:
@@ -119,38 +120,58 @@ class Chats:
         return None
 
     async def create_or_ask(self, caller: Caller, args: str) -> Reply:
-        """«/создать родители» without a class would make a chat of every parent of the school:
-        ask which class (buttons from the roster) or to confirm the school-wide chat explicitly."""
-        org, request = await self._request(caller, args, "chat_create")
-        if request.preset.type != "parents_school":
-            return Reply(await self.create(caller, args))
-        existing = await self._existing(org, request, None)
-        if existing is not None and existing.invite_link:
-            return Reply(texts.CHAT_EXISTS.format(title=existing.title, link=existing.invite_link))
-        classes = [str(c) for _, c in await people_repo.classes(self.db, org.id)]
-        have = {c.class_id for c in await chat_repo.in_org(self.db, org.id) if c.type == "parents_class"}
-        by_name = {str(c): cid for cid, c in await people_repo.classes(self.db, org.id)}
-        # classes without a parents' chat first: those are the ones likely meant
-        ordered = sorted(classes, key=lambda c: by_name[c] in have)
-        shown = ordered[:MAX_CLASS_BUTTONS]
+        """/создать родители|ученики without a class: the class is asked with buttons from the roster.
+        For parents that would otherwise make a chat of every parent of the school: the school-wide
+        chat is offered only on its own button («Для всей школы»)."""
+        body, code = split_school(args)
+        words = body.split()
+        word = words[0].casefold().replace("ё", "е") if len(words) == 1 else ""
+        if word in CLASS_TYPE_WORDS:
+            org = await self.orgs.resolve(caller, "chat_create", code, what=texts.WHAT_CHATS_CREATE)
+            return await self._ask_class(caller, org, CLASS_TYPE_WORDS[word])
+        return Reply(await self.create(caller, args))
+
+    async def _ask(self, caller: Caller, org: Org, step: str, text: str,
+                   rows: list[list[tuple[str, dict[str, str]]]], **payload: Any) -> Reply:
         action_id = await pending_repo.create(
             self.db, kind="create_chat", vk_id=caller.vk_id, org_id=org.id, now=self.now(),
-            payload={"code": org.code, "classes": shown, "what": ct.WHAT_SCHOOL_PARENTS_CHAT},
+            payload={"code": org.code, "step": step, "what": ct.WHAT_CREATE_CHAT, **payload},
         )
-        rows = [[Button(ct.button_class_chat(c), {"a": "pa", "id": action_id, "do": "apply", "c": c}, "primary")
-                 for c in shown[i:i + CLASS_BUTTONS_PER_ROW]] for i in range(0, len(shown), CLASS_BUTTONS_PER_ROW)]
-        rows.append([Button(ct.BUTTON_WHOLE_SCHOOL, {"a": "pa", "id": action_id, "do": "apply", "c": ""})])
-        rows.append([Button(texts.BUTTON_CANCEL, {"a": "pa", "id": action_id, "do": "cancel"}, "negative")])
-        return Reply(ct.ask_parents_class(org.name, len(ordered) > len(shown)), inline(rows))
+        keyboard = [[Button(label, {"a": "pa", "id": action_id, "do": "apply", **data}) for label, data in row]
+                    for row in rows]
+        keyboard.append([Button(texts.BUTTON_CANCEL, {"a": "pa", "id": action_id, "do": "cancel"}, "negative")])
+        return Reply(text, inline(keyboard))
 
-    async def create_chosen(self, caller: Caller, action: Pending, choice: str) -> Reply:
-        """A button of ``create_or_ask``: the class's parents' chat, or the school-wide one."""
-        if choice and choice not in action.payload.get("classes", []):
+    async def _ask_class(self, caller: Caller, org: Org, word: str) -> Reply:
+        """Classes of the roster as buttons, those without such a chat first; for parents also
+        «Для всей школы» (the school-wide chat only on its own button)."""
+        chat_type = "parents_class" if word == "родители" else "students_class"
+        classes = await people_repo.classes(self.db, org.id)
+        have = {c.class_id for c in await chat_repo.in_org(self.db, org.id) if c.type == chat_type}
+        ordered = [str(name) for cid, name in sorted(classes, key=lambda pair: pair[0] in have)]
+        shown = ordered[:MAX_CLASS_BUTTONS]
+        rows = [[(ct.button_class_chat(word, c), {"c": c}) for c in shown[i:i + CLASS_BUTTONS_PER_ROW]]
+                for i in range(0, len(shown), CLASS_BUTTONS_PER_ROW)]
+        if word == "родители":
+            rows.append([(ct.BUTTON_WHOLE_SCHOOL, {"c": ""})])
+        elif not shown:
+            raise UserError(ct.no_classes(org.name))
+        text = ct.ask_class(word, org.name, more=len(ordered) > len(shown))
+        return await self._ask(caller, org, "class", text, rows, word=word, classes=shown)
+
+    async def create_chosen(self, caller: Caller, action: Pending, press: dict[str, Any]) -> Reply:
+        """A button of ``create_or_ask``: a class, or the school-wide parents' chat (the press is
+        the explicit choice)."""
+        payload = action.payload
+        school = f" школа {payload['code']}"
+        choice = press.get("c")
+        word = payload.get("word", "родители")
+        if payload.get("step", "class") != "class" or not isinstance(choice, str) or \
+                (choice and choice not in payload.get("classes", [])) or (not choice and word != "родители"):
             return Reply(texts.PENDING_GONE)
         if not await pending_repo.claim(self.db, action.id, "applied"):
             return Reply(texts.PENDING_GONE)
-        school = f" школа {action.payload['code']}"
-        return Reply(await self.create(caller, (f"родители {choice}" if choice else "родители") + school))
+        return Reply(await self.create(caller, (f"{word} {choice}" if choice else word) + school))
 
     async def create(self, caller: Caller, args: str) -> str:
         org, request = await self._request(caller, args, "chat_create")

@@ -32,7 +32,7 @@ def what_pick(op: str, name: str) -> str:
 
 
 WHAT_NEW_YEAR = "переход на новый учебный год"
-WHAT_SCHOOL_PARENTS_CHAT = "создание беседы родителей"
+WHAT_CREATE_CHAT = "создание беседы"
 
 
 # -- who is affected ------------------------------------------------------------------------
@@ -186,19 +186,26 @@ TEMPLATE_CSV = "shablon-spiskov.csv"
 
 # -- chats ----------------------------------------------------------------------------------
 
-def ask_parents_class(school: str, has_more: bool) -> str:
-    text = (f"Для какого класса беседа родителей в «{school}»? Выберите класс — или «Для всей школы», "
-            "если нужна одна общешкольная беседа всех родителей.")
-    if has_more:
-        text += " Нужного класса нет в кнопках — напишите: /создать родители 5А"
+def ask_class(word: str, school: str, *, more: bool) -> str:
+    if word == "родители":
+        text = (f"Для какого класса беседа родителей в «{school}»? Выберите класс — или «Для всей школы», "
+                "если нужна одна общешкольная беседа всех родителей.")
+    else:
+        text = f"Для какого класса беседа учеников в «{school}»?"
+    if more:
+        text += f" Нужного класса нет в кнопках — напишите: /создать {word} 5А"
     return text
+
+
+def no_classes(school: str) -> str:
+    return f"В «{school}» пока нет классов: сначала загрузите списки (/импорт)."
 
 
 BUTTON_WHOLE_SCHOOL = "Для всей школы"
 
 
-def button_class_chat(cls: str) -> str:
-    return f"Родители {cls}"
+def button_class_chat(word: str, cls: str) -> str:
+    return f"{word.capitalize()} {cls}"
 
 
 def bind_duplicate(existing: str) -> str:

@@ -33,12 +33,22 @@ async def test_parents_chat_without_a_class_asks_which_class_or_the_whole_school
     question = await say(emu, admin, "/создать родители")
     assert labels(question)[:2] == ["Родители 5Б", "Родители 5А"]
     cancelled = await press(emu, admin, question, "Отменить")
-    assert cancelled.text == "Отменено: создание беседы родителей. Ничего не изменилось."
+    assert cancelled.text == "Отменено: создание беседы. Ничего не изменилось."
     question = await say(emu, admin, "/создать родители")
     created = await press(emu, admin, question, ct.BUTTON_WHOLE_SCHOOL, contains="создана")
     assert "«Школа № 1 — родители»" in created.text, created.text
     types = sorted(c.type for c in await chat_repo.in_org(harness.db, a.org.id))
     assert types == ["parents_class", "parents_school"]
+
+
+async def test_students_chat_without_a_class_asks_the_class(emu, harness) -> None:
+    a, _ = await _world(emu, harness)
+    admin = a.vk["admin"]
+    question = await say(emu, admin, "/создать ученики")
+    assert question.text == "Для какого класса беседа учеников в «Школа № 1»?", question.text
+    assert labels(question) == ["Ученики 5А", "Ученики 5Б", "Отменить"]  # no school-wide students' chat
+    created = await press(emu, admin, question, "Ученики 5Б", contains="создана")
+    assert "«5Б — ученики»" in created.text, created.text
 
 
 async def test_a_second_chat_of_the_same_kind_and_class_cannot_be_bound(emu, harness) -> None:
