@@ -359,6 +359,12 @@ async def org_classes(db: Database, org_ids: Sequence[int]) -> list[tuple]:
     return out
 
 
+async def violation_message(db: Database, violation_id: int) -> tuple[int, int, int] | None:
+    """(chat_id, vk_id, created_at) of a violation's message."""
+    row = await db.fetchone("SELECT chat_id, vk_id, created_at FROM violation WHERE id = ?", (violation_id,))
+    return None if row is None else (int(row[0]), int(row[1]), int(row[2]))
+
+
 async def moderation_measures(db: Database, org_ids: Sequence[int], start: int, end: int) -> list[tuple]:
     """(org, action, policy or '', count) of the audit log in [start, end): every measure taken."""
     out: list[tuple] = []

@@ -207,6 +207,14 @@ def wire(app: App) -> None:
     # a message the moderation deletes (obscene, written while muted) is not participation: its
     # count is taken back in the deciding transaction
     app.moderation.uncount = app.activity.uncount
+    sanction_failed = app.moderation.sanction_failed
+
+    async def refused(violation_id: int) -> None:
+        # VK refused the deletion: the message stayed, so it counts again (same transaction)
+        await sanction_failed(violation_id)
+        await app.activity.recount_violation(violation_id)
+
+    app.runner.on_sanction_failed = refused
     # members the bot never saw join (there before it was bound, or joined while it had no
     # rights) are judged by Admission like newcomers
     membership = app.services.membership

@@ -24,6 +24,7 @@ from bot.db import Database
 from bot.pipeline.unit import current as current_unit
 from bot.repo import activity as repo
 from bot.repo import aggregates as agg
+from bot.repo import chats as chat_repo
 from bot.repo.chats import Chat
 
 log = logging.getLogger(__name__)
@@ -116,6 +117,18 @@ class ActivityCounter:
         day = day or await self._day(chat, vk_id, at)
         if day is not None:
             await self._write(chat, vk_id, day, kind, -1)
+
+    async def recount_violation(self, violation_id: int) -> None:
+        """VK refused to delete a violating message (the bot lost its rights): it stayed in the
+        chat, so its count, taken back when the deletion was decided, is given back. Called in
+        the transaction that records the failure."""
+        found = await agg.violation_message(self.db, violation_id)
+        if found is None:
+            return
+        chat_id, vk_id, at = found
+        chat = await chat_repo.get(self.db, chat_id)
+        if chat is not None:
+            await self.count(chat, vk_id, "message", at)
 
     async def _day(self, chat: Chat, vk_id: int, at: float) -> str | None:
         if not chat.bound or vk_id <= 0 or chat.org_id is None:

@@ -40,7 +40,8 @@ __all__ = [
 ]
 
 TREND_MONTHS = 12
-STALE_SECONDS = 3600  # a territory view recomputes a running month's roster side older than this
+STALE_SECONDS = 3600
+COMPUTE_BATCH = 50  # orgs whose roster side is computed at once  # a territory view recomputes a running month's roster side older than this
 MEASURES = ("delete", "warn", "mute", "remove", "quarantine", "admit", "unwarn", "unmute", "false_positive",
             "private_alert", "delete_failed")
 
@@ -309,9 +310,10 @@ async def snapshots(db: Database, orgs: list[Org], month: str, now: float, *, ma
             out[org.id] = snap
         else:
             todo.append(org)
-    if todo:
-        fresh = await rp.compute(db, [o.id for o in todo], month, now=int(now),
-                                 final={o.id: _final(o, month, now) for o in todo})
+    for start in range(0, len(todo), COMPUTE_BATCH):  # batches: the event loop is never held long
+        batch = todo[start:start + COMPUTE_BATCH]
+        fresh = await rp.compute(db, [o.id for o in batch], month, now=int(now),
+                                 final={o.id: _final(o, month, now) for o in batch})
         await rp.store(db, list(fresh.values()))
         out.update(fresh)
     return out

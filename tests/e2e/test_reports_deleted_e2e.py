@@ -37,3 +37,18 @@ async def test_deleted_messages_do_not_count(emu, harness, clock) -> None:  # no
     assert o.moderation.by_measure["delete"] == 4
     assert o.moderation.by_measure["warn"] == 1 and o.moderation.by_measure["mute"] == 2
     assert ("предупреждение", 1) in o.moderation.measures_ru()
+
+
+async def test_a_deletion_vk_refused_leaves_the_message_counted(emu, harness, clock) -> None:  # noqa: F811
+    emu.wall_clock = clock.now
+    school, chat = await _world(emu, harness)
+    kid, peer, db = school.vk["kid"], chat.peer_id, harness.db
+    emu.fail_next("messages.delete", 925)  # VK: not an admin any more; the insult stays in the chat
+    cmid = await _say(emu, harness, peer, kid, RUDE)
+    assert not _deleted(emu, peer, cmid)
+    assert await db.fetchval("SELECT COUNT(*) FROM audit_log WHERE action = 'delete_failed'") == 1
+    assert await db.fetchval("SELECT SUM(messages) FROM activity WHERE chat_id = ? AND vk_id = ?",
+                             (chat.id, kid)) == 1
+    o = await views.school_overview(db, school.org.id, MONTH, now=clock.now())
+    assert o.messages_in_chats == 1 and o.people["student"].active == 1
+    assert o.moderation.by_measure.get("delete_failed") == 1
