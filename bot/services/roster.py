@@ -366,6 +366,8 @@ class Roster:
     async def _ask_transfer(self, caller: Caller, org: Org, person: Person, cls: ClassName, now: int) -> Reply:
         if person.class_name == str(cls):
             return Reply(texts.ROSTER_SAME_CLASS.format(name=person.full_name, cls=cls))
+        # A class the school lacks is mostly a typo («7Г» for «7Б»), sometimes a class opened mid-year:
+        # not refused, but said so with the classes the school has, and created only on a red button.
         new_class = await people_repo.class_id(self.db, org.id, cls) is None
 
         async def change() -> None:
