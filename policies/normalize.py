@@ -33,7 +33,7 @@ _VISUAL = str.maketrans({
     "p": "р", "r": "г", "t": "т", "u": "и", "x": "х", "y": "у", "i": "и",
     "α": "а", "β": "в", "ε": "е", "κ": "к", "ο": "о", "ρ": "р", "τ": "т", "υ": "у", "χ": "х",
     "ν": "v", "η": "н", "π": "п", "μ": "м", "ι": "и",
-    "0": "о", "1": "и", "3": "з", "4": "ч", "6": "б", "9": "я",
+    "0": "о", "1": "и", "3": "з", "4": "ч", "6": "б", "8": "в", "9": "я", "g": "д",
     "@": "а", "$": "с", "€": "е", "#": MASK, "%": MASK,
     "ё": "е", "і": "и", "ї": "и", "ø": "о", "©": "с", "®": "р", "¥": "у", "¢": "с",
 })
@@ -57,12 +57,14 @@ _TRANSLIT_ONE = str.maketrans({
     "a": "а", "b": "б", "c": "ц", "d": "д", "e": "е", "f": "ф", "g": "г", "h": "х", "i": "и",
     "j": "й", "k": "к", "l": "л", "m": "м", "n": "н", "o": "о", "p": "п", "q": "к", "r": "р",
     "s": "с", "t": "т", "u": "у", "v": "в", "w": "в", "x": "х", "z": "з",
-    "0": "о", "1": "и", "3": "з", "4": "ч", "6": "б", "9": "я",
+    "0": "о", "1": "и", "3": "з", "4": "ч", "6": "б", "8": "в", "9": "я",
     "@": "а", "$": "с", "€": "е", "#": MASK, "%": MASK, "ё": "е", "і": "и", "ї": "и",
     "ø": "о", "©": "с", "®": "р", "¥": "у", "¢": "с",
 })
 _TRANSLIT_ONE.update(str.maketrans(_accented({chr(k): v for k, v in _TRANSLIT_ONE.items()
                                                if isinstance(v, str)})))
+# Greek letters and symbols read the same in both tables: a transliterated word must not lose them.
+_TRANSLIT_ONE.update({k: v for k, v in _VISUAL.items() if k not in _TRANSLIT_ONE})
 _DIGRAPHS = {
     "shch": "щ", "sch": "щ", "sh": "ш", "ch": "ч", "zh": "ж", "kh": "х", "ts": "ц",
     "ya": "я", "ja": "я", "yu": "ю", "ju": "ю", "yo": "е", "jo": "е", "ye": "е", "je": "е",
@@ -89,8 +91,15 @@ _GLYPH_HINT = re.compile(r"[|}{><\])(\[/]")
 # all-Latin word «bl» is «бл» («blyat»), next to Cyrillic «bI» is «ы» («6bIдло»).
 _LETTER_GLYPHS = {
     "iii": "ш", "lll": "ш", "lli": "ш", "bi": "ы", "bl": "ы", "ьi": "ы", "ъi": "ы",
-    "ьl": "ы", "ьі": "ы", "bі": "ы", "ji": "л", "jl": "л", "io": "ю",
+    "ьl": "ы", "ьі": "ы", "bі": "ы", "ji": "л", "jl": "л", "io": "ю", "r": "я", "w": "ш",
 }
+# Letters a Russian typist reaches for on a Latin layout by sound, not by shape: «pохуй»,
+# «nидор», «hуй»; a third reading of words that mix scripts.
+_TYPED = str.maketrans({"p": "п", "n": "н", "h": "х", "u": "у", "r": "р", "b": "б", "m": "м",
+                        "g": "г"})
+_TRAILING_B = re.compile(r"(?<=[а-яё])b$")  # «блятb»: a final «b» is «ь»
+# Digits read as another letter than _VISUAL gives them: «3» is «е» in leet.
+_DIGIT_ALT = str.maketrans({"3": "е"})
 _LETTER_GLYPH = re.compile("|".join(re.escape(g) for g in sorted(_LETTER_GLYPHS, key=len,
                                                                   reverse=True)))
 _EDGE_PUNCTUATION = ".,!?;:«»\"'…"
@@ -177,11 +186,11 @@ def spellings(core: str) -> tuple[tuple[str, ...], str | None]:
         return (), None
     variants: list[str] = []
     if has_cyr and (has_lat or "і" in core):
-        glyphs = _LETTER_GLYPH.sub(lambda m: _LETTER_GLYPHS[m.group()], core)
+        glyphs = _LETTER_GLYPH.sub(lambda m: _LETTER_GLYPHS[m.group()], _TRAILING_B.sub("ь", core))
         if glyphs != core:  # «IIIлюха», «6bIдло», «бJIядь»: read first, the letters after
             variants.append(glyphs.translate(_VISUAL).translate(_TRANSLIT_ONE))
-    if has_cyr and "3" in core:  # «3» is «з» to the eye and «е» in leet: «у3бок»
-        variants.append(core.replace("3", "е"))
+    if has_cyr and "3" in core:  # «у3бок»
+        variants.append(core.translate(_DIGIT_ALT).translate(_VISUAL).translate(_TRANSLIT_ONE))
     if has_cyr and not has_lat:
         if not variants:  # the common case: a plain Cyrillic word
             return _finish(core.translate(_VISUAL)), None
@@ -189,6 +198,8 @@ def spellings(core: str) -> tuple[tuple[str, ...], str | None]:
                                    for f in _finish(v))), None
     core = _RUN_LONG.sub(r"\1", core)  # «blyaaat»: before digraphs are read
     variants += [core.translate(_VISUAL).translate(_TRANSLIT_ONE), _translit_latin(core)]
+    if has_cyr:
+        variants.append(core.translate(_TYPED).translate(_VISUAL).translate(_TRANSLIT_ONE))
     if not has_cyr:
         variants.reverse()  # a Latin word is more likely transliterated than drawn
         # «JIox», «IIIluha»; «bl» only with digits around («6bIdlo»), never in «blyat»
@@ -249,6 +260,17 @@ _MAX_SPAN = 5  # words joined at most, unless they are all single letters («п 
 _MAX_LETTERS = 12  # single letters joined at most
 
 
+_ONE_LETTER_WORDS = frozenset("иавскуояжб")  # «ну и с у к а»: real words next to a spelled one
+
+
+def _words_around(run: list[tuple[str, str]], edge: int, step: int) -> bool:
+    """Whether the word next to a stretch of a spelled-out run (going `step` from `edge`) may
+    stand alone: not a single letter, or a real one-letter word. A stretch next to a letter that
+    is no word is the middle of a longer spelled word («о с к о р б л я т ь»)."""
+    i = edge + step
+    return not 0 <= i < len(run) or len(run[i][1]) > 1 or run[i][1] in _ONE_LETTER_WORDS
+
+
 def _spaced(seq: list[tuple[str, str] | None]) -> list[Token]:
     """Words split by spaces: every stretch of two or more consecutive short words holding at
     least one single letter is joined. Real one-letter words often stand next to the spelled
@@ -275,6 +297,8 @@ def _spaced(seq: list[tuple[str, str] | None]) -> list[Token]:
             singles = sum(1 for _, core in part if len(core) == 1)
             if not singles or (b - a > _MAX_SPAN and singles < b - a):
                 continue
+            if not (_words_around(run, a, -1) and _words_around(run, b - 1, 1)):
+                continue  # a piece of a longer spelled word: «с т р а х у й», «х у л и г а н»
             raw = " ".join(r for r, _ in part)
             token = _token(raw, "".join(core for _, core in part), whole=False)
             if token:

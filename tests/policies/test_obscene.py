@@ -77,6 +77,11 @@ EVASIONS = [
     ("х|у|й", "хуй"), ("с•у•к•а", "сука"), ("х🤬уй", "хуй"), ("ху-у-уй", "хуй"),
     # Latin small capitals and Cyrillic letters of other languages that look like Latin ones
     ("сᴜка", "сука"), ("ʜуй", "хуй"), ("ѕука", "сука"), ("пиԁор", "пидор"),
+    # typed by sound on a Latin layout, «g» for «д», «8» for «в», a final «b» for «ь»
+    ("pохуй", "хуй"), ("nидор", "пидор"), ("бляgь", "бля"), ("го8но", "говно"), ("блятb", "бля"),
+    ("дер''мо", "дерьмо"), ("36ать", "еб"), ("з@3бала", "еб"), ("wлюха", "шлюха"), ("блR", "бля"),
+    # spelled out inside a spelled-out phrase
+    ("п о ш е л н а х у й", "хуй"), ("я т е б я в ы е б у", "еб"),
 ]
 
 INNOCENT = [
@@ -112,6 +117,11 @@ CONTEXT_INNOCENT = [
     "Формула: (a+b)(a-b)", "|x| < 5", "Глава III, параграф 2", "III четверть", "Это 5|6 класс?",
     "Ответ: x = 3, y = 4", "Скобки (x)(y)", "<3 люблю вас всех", ":) ))) (((", "Рис. 3 (а) и (б)",
     "|>ешение задачи", "}{орошо", "Ответ |-|ет", "Сергей Бiлоус", "школа і дом", "e = mc2",
+    # a spelled-out innocent word holding a root in its middle
+    "х у л и г а н", "о с к о р б л я т ь", "г р е б л я", "х л е б а", "и с т р е б л я т ь",
+    "с е р е б р о", "с т е б е л ь",
+    # look-alikes that Latin transliteration used to drop
+    "ρебус", "ρебёnок", "8ебинар",
 ]
 
 
@@ -143,6 +153,7 @@ def test_innocent_by_context(text):
 def test_worst_tier_wins_across_words():
     match = find_obscene("дебил, сука, блядь")
     assert (match.tier, match.root) == (1, "бля")
+    assert find_obscene("ты с у к а и д и о т").root == "сука"  # two spelled words side by side
 
 
 def test_fragment_is_raw_text_and_masked_keeps_edges():
