@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.texts import roster as texts
-from bot.domain.roster_ops import ExpelStudent, ImportPlan
+from bot.domain.roster_ops import ExpelStudent, ImportPlan, MoveStudent
 from bot.domain.roster_types import Problem
 
 MAX_PROBLEM_LINES = 30
@@ -34,6 +34,10 @@ def count_lines(plan: ImportPlan) -> list[str]:
 
 def format_preview(plan: ImportPlan, *, max_problems: int = MAX_PROBLEM_LINES) -> str:
     lines = count_lines(plan)
+    moved = [f"{op.name} ({op.old_class or '—'} → {op.new_class})" for op in plan.operations
+             if isinstance(op, MoveStudent)]
+    if moved:
+        lines.append(texts.preview_moved(moved))
     expelled = expelled_names(plan)
     if expelled:
         lines.append(texts.preview_expelled(expelled))

@@ -274,6 +274,13 @@ PREVIEW_OK_WITH_WARNINGS = "Ошибок в файле нет, но сначал
 PREVIEW_NAMES_SHOWN = 20
 
 
+def preview_moved(names: list[str]) -> str:
+    """«Будут переведены (2): Иванов Пётр (5А → 6Б), …» — up to a limit, then a count."""
+    shown = ", ".join(names[:PREVIEW_NAMES_SHOWN])
+    rest = len(names) - PREVIEW_NAMES_SHOWN
+    return f"Будут переведены ({len(names)}): {shown}" + (f" и ещё {rest}" if rest > 0 else "") + "."
+
+
 def preview_expelled(names: list[str]) -> str:
     """«Будут отчислены (3): Иванов Пётр (5А), …» — every name up to a limit, then a count."""
     shown = ", ".join(names[:PREVIEW_NAMES_SHOWN])

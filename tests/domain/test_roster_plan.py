@@ -170,6 +170,7 @@ def test_only_file_classes_expels_nobody_outside_them_but_still_matches_moves_in
     assert ops_of(scoped, ExpelStudent) == [ExpelStudent(2, "Ушедший Иван", A5)]  # 6А is not the file's
     assert ops_of(scoped, MoveStudent) == [MoveStudent(4, "Сидоров Олег", B7, A5)]
     assert_idempotent(file, db, only_file_classes=True)
+    assert "Будут переведены (1): Сидоров Олег (7Б → 5А)." in format_preview(scoped)
 
 
 def test_preview_names_who_is_expelled_and_no_all_clear_after_a_warning():
