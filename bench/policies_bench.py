@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import random
 import subprocess
 import sys
 import tempfile
@@ -30,6 +31,8 @@ import policies  # noqa: E402
 from policies import quality  # noqa: E402
 from policies.normalize import clean  # noqa: E402
 from policies.personal_data import find_personal_data  # noqa: E402
+from policies.obscene_lexicon import MASK_TARGETS  # noqa: E402
+from tests.policies.test_lookalikes import INNOCENT, disguise  # noqa: E402
 
 CORPUS = ROOT / "tests" / "corpus" / "moderation.tsv"
 BEFORE = "ab94e19"  # policies/ before the issue 11 part 6 work (look-alike glyphs, INN, OMS)
@@ -76,6 +79,25 @@ def negatives_fired(rows: list[quality.Row], results: list[frozenset[str]]) -> s
         fired = sum(1 for names in picked if names & set(quality.TARGETS))
         parts.append(f"{label} {fired}/{len(picked)}")
     return ", ".join(parts)
+
+
+def lookalikes(package: ModuleType, seeds: tuple[int, ...] = (1, 2, 3)) -> str:
+    """The look-alike stress test (tests/policies/test_lookalikes.py) as figures."""
+    found = total = fired = innocent = 0
+    for seed in seeds:
+        rng = random.Random(seed)
+        for word in MASK_TARGETS:
+            for _ in range(10):
+                total += 1
+                found += package.find_obscene(disguise(word, rng)) is not None
+        rng = random.Random(seed)
+        for word in INNOCENT:
+            for _ in range(10):
+                innocent += 1
+                match = package.find_obscene(disguise(word, rng))
+                fired += match is not None and match.tier <= 2
+    return (f"disguised obscene words found {found / total:.1%} ({total}), disguised innocent "
+            f"words fired {fired / innocent:.1%} ({innocent})")
 
 
 def pd_kind(text: str) -> str | None:
@@ -140,12 +162,14 @@ def main() -> None:
     bad = Counter(expected for expected, _, _ in wrong)
     print("  personal data named right: " + ", ".join(
         f"{kind} {n - bad[kind]}/{n}" for kind, n in sorted(kinds.items())))
+    print(f"  look-alikes: {lookalikes(policies)}")
 
     before = None if args.no_before else load_revision(args.before)
     if before is not None:
         old = [quality.pipeline_detector(before)(row.text) for row in rows]
         print_scores(f"revision {args.before} on the same corpus:", quality.score(rows, old))
         print(f"  false positives on ordinary talk: {negatives_fired(rows, old)}")
+        print(f"  look-alikes: {lookalikes(before)}")
     elif not args.no_before:
         print(f"(revision {args.before} not available: no comparison)")
 

@@ -29,7 +29,7 @@ def check_flood(ctx: Context, settings: FloodSettings) -> list[Decision]:
 
 
 def check_repeats(ctx: Context, settings: RepeatSettings) -> list[Decision]:
-    if sum(ch.isalnum() for ch in ctx.text) < max(settings.min_length, 1):
+    if sum(map(str.isalnum, ctx.text)) < max(settings.min_length, 1):
         return []
     key = fingerprint(ctx.text)
     same = sum(1 for e in ctx.history.within(ctx.now_ts, settings.window_s) if e.fingerprint == key)

@@ -10,11 +10,11 @@ POLICY = "caps"
 
 
 def is_shouting(text: str, min_letters: int, ratio: float) -> bool:
-    letters = [ch for ch in text if ch.isalpha()]
-    if len(letters) < min_letters:
+    letters = sum(map(str.isalpha, text))  # map: the loop runs in C, on every message
+    if letters < min_letters:
         return False
-    upper = sum(1 for ch in letters if ch.isupper())
-    return upper / len(letters) >= ratio
+    upper = sum(map(str.isupper, text))  # non-letters are never upper case
+    return upper / letters >= ratio
 
 
 def check(ctx: Context, settings: CapsSettings) -> list[Decision]:
