@@ -11,7 +11,8 @@ from bot.runtime.app import App
 
 
 def build_labelers(app: App) -> list[BotLabeler]:
-    from handlers import admin, buttons, cabinet, chat_events, chats, common, linking, moderation, reports, roster
+    from handlers import (admin, buttons, cabinet, chat_events, chats, common, linking, menus, moderation, reports,
+                          roster, settings)
 
     return [
         # non-blocking observers of every chat message first (rights, counting, moderation)
@@ -20,6 +21,8 @@ def build_labelers(app: App) -> list[BotLabeler]:
         moderation.labeler(app),
         linking.chat_code_labeler(app),  # a code posted in a chat: deleted (after it was counted)
         common.help_labeler(app),
+        menus.labeler(app),  # commands typed without their argument ask for it with buttons
+        settings.labeler(app),
         admin.labeler(app),
         roster.labeler(app),
         linking.labeler(app),

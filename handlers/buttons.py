@@ -27,9 +27,13 @@ async def answer_press(app: App, event: MessageEvent, snackbar: str, reply_: Rep
 
 def labeler(app: App) -> BotLabeler:
     from handlers.console import alert_press
+    from handlers.menus import menu_press
+    from handlers.settings import settings_press
 
     bl = BotLabeler()
-    routes = {"al": alert_press}  # payload "a" -> handler; "pa" (previews) is handled below
+    # payload "a" -> handler: alerts, the start menu and its dialogs, chat settings;
+    # "pa" (pending confirmations) is handled below
+    routes = {"al": alert_press, "m": menu_press, "s": settings_press}
 
     @bl.raw_event(GroupEventType.MESSAGE_EVENT, dataclass=MessageEvent)
     @guarded

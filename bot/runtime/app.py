@@ -70,6 +70,9 @@ class Hooks:
     after_roster_change: Callable[[], Awaitable[Any]]  # roster events to apply to chats
     alert_handlers: dict[str, AlertHandler]  # alert kind -> what its buttons do
     jobs: list[Job] = field(default_factory=list)  # scheduled jobs features add
+    # handle a text as if the person had typed it privately (a menu button running a typed
+    # command's own path); set by the running bot (handlers.menus.attach_typed)
+    typed: Callable[[int, str], Awaitable[None]] | None = None
 
 
 @dataclass

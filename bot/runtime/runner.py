@@ -45,7 +45,9 @@ def in_one_transaction(event: Event) -> bool:
         obj = event.get("object") or {}
         payload = obj.get("payload") if isinstance(obj, dict) else None
         kind = payload.get("a") if isinstance(payload, dict) else None
-        return kind != "pa" or peer_of(event) > CHAT_PEER_BASE
+        # private presses of confirmations and of the menu run the command they lead to (an
+        # import, a report) like the typed private command
+        return kind not in ("pa", "m") or peer_of(event) > CHAT_PEER_BASE
     return peer_of(event) > CHAT_PEER_BASE
 
 
@@ -169,6 +171,9 @@ def build_bot(app: App) -> ZavuchBot:
     labeler.message_view.register_middleware(middleware)
     labeler.raw_event_view.register_middleware(middleware)
     bot = ZavuchBot(app, labeler=labeler)
+    from handlers.menus import attach_typed
+
+    attach_typed(app, bot.router)
 
     async def performed() -> None:
         await bot._progressed()

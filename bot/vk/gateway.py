@@ -199,7 +199,8 @@ class VkGateway:
             event_id=event_id,
             user_id=user_id,
             peer_id=peer_id,
-            event_data=json.dumps({"type": "show_snackbar", "text": snackbar[:90]}),
+            # no text: the press is only acknowledged (the answer is a message or an edit)
+            **({"event_data": json.dumps({"type": "show_snackbar", "text": snackbar[:90]})} if snackbar else {}),
         )
 
     async def restrict(self, peer_id: int, member_id: int, seconds: int | None) -> bool:

@@ -1,0 +1,157 @@
+"""What the start menu and the guided dialogs show, assembled from real data: which sections a
+person has (by their roles), which schools a section applies to, which chat types they may
+create, the classes of the roster, the chats they may configure. Decisions about rights come
+from ``bot.services.access``; the actions themselves stay with the services the typed commands
+use (menus only choose their arguments)."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from bot.db import Database
+from bot.domain.chat_types import PRESETS, Needs
+from bot.repo import chats as chat_repo
+from bot.repo import members as member_repo
+from bot.repo import orgs as org_repo
+from bot.repo import people as people_repo
+from bot.repo.chats import Chat
+from bot.repo.orgs import Org
+from bot.services.access import COORDINATORS, SCHOOL_MANAGERS, Access, Caller, allowed_somewhere
+
+# Sections of the start menu, in the order they are shown; each with the capability it needs
+# ("" = it depends on the person being a parent or a student, not on a staff capability).
+SECTIONS: tuple[tuple[str, str], ...] = (
+    ("lists", "roster_manage"),
+    ("chats", "chat_create"),
+    ("codes", "roster_manage"),
+    ("reports", "report_view"),
+    ("staff", "role_manage"),
+    ("alerts", "alerts_receive"),
+    ("schools", "org_manage"),
+    ("mychats", ""),
+    ("code", ""),
+    ("rules", ""),
+    ("complaint", ""),
+    ("help", "everyone"),
+)
+SECTION_CAPABILITY = dict(SECTIONS)
+# the chat types a menu creates without a typed name (the others need a subject or a title)
+MENU_TYPES = ("parents_class", "students_class", "parents_school", "admin_open", "admin_closed", "homeschool")
+
+
+@dataclass(frozen=True)
+class Person:
+    """Who is asking, as far as the menu cares."""
+
+    caller: Caller
+    family: bool  # a linked parent or student
+    linked: bool  # known to some school at all
+
+
+class Menus:
+    def __init__(self, db: Database, access: Access) -> None:
+        self.db = db
+        self.access = access
+
+    async def person(self, vk_id: int) -> Person:
+        caller = await self.access.caller(vk_id)
+        people = await people_repo.by_vk(self.db, vk_id)
+        family = any(p.kind in ("parent", "student") for p in people) or \
+            any(g.role in ("parent", "student") for g in caller.grants)
+        return Person(caller, family, bool(people) or bool(caller.grants))
+
+    async def sections(self, vk_id: int) -> list[str]:
+        """The sections of this person's start menu (nothing they may not use)."""
+        who = await self.person(vk_id)
+        caller = who.caller
+        out = []
+        for key, capability in SECTIONS:
+            if key == "schools":
+                # coordinators look at the schools of their territory; a school's staff has «Списки»
+                ok = caller.is_operator or any(g.role in COORDINATORS for g in caller.grants)
+            elif key == "staff":
+                ok = caller.is_operator or any(g.role in SCHOOL_MANAGERS for g in caller.grants)
+            elif key == "code":
+                ok = not who.linked or who.family  # staff link once, by their own code
+            elif key in ("mychats", "rules", "complaint"):
+                ok = who.family
+            else:
+                ok = allowed_somewhere(caller, capability)
+            if ok:
+                out.append(key)
+        return out
+
+    async def allowed(self, caller: Caller, section: str, org_id: int | None = None) -> bool:
+        """The check at the press: the section is the person's, and in that organisation."""
+        if section == "settings":  # not on the start keyboard: /настройки and «Беседы» lead there
+            return any(allowed_somewhere(caller, c) for c in ("chat_moderate", "chat_create"))
+        if section not in await self.sections(caller.vk_id):
+            return False
+        capability = SECTION_CAPABILITY[section]
+        if org_id is None or not capability or capability == "everyone":
+            return True
+        return await self.access.allowed(caller, capability, org_id)
+
+    async def orgs(self, caller: Caller, capability: str, *, schools_only: bool = True) -> list[Org]:
+        """The organisations a section applies to: where the caller holds the capability
+        (coordinators: the schools of their territory, and the territory itself unless
+        ``schools_only``; operators: every school)."""
+        found: dict[int, Org] = {}
+        if caller.is_operator:
+            for org in await org_repo.all_of_kind(self.db, "school"):
+                found[org.id] = org
+        for org_id in await self.access.home_orgs(caller, capability):
+            home = await org_repo.get(self.db, org_id)
+            if home is None:
+                continue
+            if home.kind == "school" or not schools_only:
+                found[home.id] = home
+            if home.kind != "school":
+                for school in await org_repo.descendants(self.db, home.id, "school"):
+                    found[school.id] = school
+        # a territory first, then its schools by name
+        return sorted(found.values(), key=lambda o: (o.kind == "school", o.name))
+
+    async def org(self, org_id: int) -> Org | None:
+        return await org_repo.get(self.db, org_id)
+
+    async def chat_types(self, caller: Caller, org: Org) -> list[str]:
+        """The chat types this person may create in the school from a menu."""
+        if not await self.access.allowed(caller, "chat_create", org.id):
+            return []
+        roles = caller.roles_in(org.id)
+        if caller.is_operator or roles & SCHOOL_MANAGERS:
+            return list(MENU_TYPES)
+        return [t for t in MENU_TYPES if roles & set(PRESETS[t].leader_roles)]
+
+    async def classes(self, org: Org, chat_type: str | None = None) -> list[str]:
+        """The roster's classes; for a class chat type, those without such a chat first."""
+        classes = await people_repo.classes(self.db, org.id)
+        if chat_type is None:
+            return [str(name) for _, name in classes]
+        have = {c.class_id for c in await chat_repo.in_org(self.db, org.id) if c.type == chat_type}
+        return [str(name) for cid, name in sorted(classes, key=lambda pair: pair[0] in have)]
+
+    async def roster_counts(self, org: Org) -> dict[str, int]:
+        return await people_repo.counts(self.db, org.id)
+
+    async def configurable_chats(self, org: Org, is_staff: Callable[[Chat], Awaitable[bool]]) -> list[Chat]:
+        """The school's bound chats whose settings this person may change (``is_staff(chat)``)."""
+        return [chat for chat in await chat_repo.in_org(self.db, org.id) if chat.bound and await is_staff(chat)]
+
+    async def chat(self, chat_id: int) -> Chat | None:
+        return await chat_repo.get(self.db, chat_id)
+
+    async def member_chat_types(self, vk_id: int) -> list[str]:
+        """The types of the school chats the person is in (for «Правила»)."""
+        types = []
+        for chat_id in await member_repo.chats_of_vk(self.db, vk_id):
+            chat = await chat_repo.get(self.db, chat_id)
+            if chat is not None and chat.type and chat.type not in types:
+                types.append(chat.type)
+        return types
+
+
+def needs_class(chat_type: str) -> bool:
+    return PRESETS[chat_type].needs in (Needs.CLASS, Needs.OPTIONAL_CLASS)
