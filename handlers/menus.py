@@ -148,8 +148,20 @@ async def _school(app: App, caller: Caller, peer_id: int, org: Org | None, scree
     if not orgs:
         raise NotAllowed(t.NOT_ALLOWED)
     buttons = [Button(o.name, m(screen, o=o.id, **(extra or {}))) for o in orgs[:MAX_SCHOOL_BUTTONS]]
-    await _send(app, peer_id, t.PICK_SCHOOL, grid(buttons, 1 if len(buttons) <= 5 else 2))
+    await _send(app, peer_id, _pick_text(t.PICK_SCHOOL, len(orgs), screen), grid(buttons, 1 if len(buttons) <= 5 else 2))
     return None
+
+
+SCREEN_FORMS = {"lists": "/школа <код>", "chats": "/чаты <код>", "ct": "/создать <тип> школа <код>",
+                "codes": "/коды <класс> школа <код>", "reports": "/отчёт <код>", "staff": "/школа <код>",
+                "schools": "/школа <код>", "cs": "/чаты <код>"}
+
+
+def _pick_text(text: str, total: int, screen: str) -> str:
+    if total <= MAX_SCHOOL_BUTTONS:
+        return text
+    return text + "\n" + t.PICK_SCHOOL_MORE.format(shown=MAX_SCHOOL_BUTTONS, total=total,
+                                                  form=SCREEN_FORMS.get(screen, "/школа <код>"))
 
 
 # -- staff sections ---------------------------------------------------------------------------
@@ -283,7 +295,8 @@ async def chat_settings_pick(app: App, caller: Caller, peer_id: int, org: Org | 
             if not found_orgs:
                 raise NotAllowed(t.NOT_ALLOWED)
             buttons = [Button(o.name, m("cs", o=o.id)) for o in list(found_orgs.values())[:MAX_SCHOOL_BUTTONS]]
-            await _send(app, peer_id, t.PICK_SCHOOL, grid(buttons, 1 if len(buttons) <= 5 else 2))
+            await _send(app, peer_id, _pick_text(t.PICK_SCHOOL, len(found_orgs), "cs"),
+                        grid(buttons, 1 if len(buttons) <= 5 else 2))
             return
         org = next(iter(found_orgs.values()))
 
@@ -351,7 +364,8 @@ async def schools(app: App, caller: Caller, peer_id: int, org: Org | None, paylo
             if not found:
                 raise NotAllowed(t.NOT_ALLOWED)
             buttons = [Button(o.name, m("schools", o=o.id)) for o in found[:MAX_SCHOOL_BUTTONS]]
-            await _send(app, peer_id, t.PICK_SCHOOL_CARD, grid(buttons, 1 if len(buttons) <= 5 else 2))
+            await _send(app, peer_id, _pick_text(t.PICK_SCHOOL_CARD, len(found), "schools"),
+                        grid(buttons, 1 if len(buttons) <= 5 else 2))
             return
         org = found[0]
     if not await app.access.allowed(caller, "school_view", org.id):

@@ -1,6 +1,7 @@
 """Validation of bot keyboards (error 911 when VK would reject the keyboard)."""
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from .errors import VKError
@@ -52,6 +53,11 @@ def _check_button(button: Any) -> None:
     payload = action.get("payload")
     if payload is not None and (not isinstance(payload, str) or len(payload) > 255):
         raise _bad("payload must be a JSON string of at most 255 characters")
+    if isinstance(payload, str):
+        try:
+            json.loads(payload)
+        except ValueError:
+            raise _bad("payload must be valid JSON") from None
     color = button.get("color")
     if color is not None and (kind not in ("text", "callback") or color not in COLORS):
         raise _bad("button color is invalid")

@@ -260,3 +260,27 @@ async def test_chat_settings_menu_toggles_and_takes_effect(emu, harness) -> None
     snack = await emu.wait_for(lambda: emu.snackbars[answered] if len(emu.snackbars) > answered else None)
     assert "нет прав" in snack.event_data["text"]
     assert (await chat_repo.get(harness.db, chat.id)).overrides.get("obscene") == "тихо"  # type: ignore[union-attr]
+
+
+async def test_every_section_leads_into_its_flow(emu, harness) -> None:
+    a, territory = await _world(emu, harness)
+    admin = a.vk["admin"]
+    start = await say(emu, admin, "Начать")
+    lists = await press(emu, admin, start, t.BUTTON_LISTS)
+    assert "Школа № 1" in lists.text and "учеников 3" in lists.text, lists.text
+    how = await press(emu, admin, lists, t.BUTTON_IMPORT)
+    assert how.text == (await say(emu, admin, "/импорт")).text  # the typed command's own answer
+    staff = await press(emu, admin, start, t.BUTTON_STAFF)
+    assert "/роль" in staff.text and t.BUTTON_STAFF_CODES_LONG in labels(staff)
+    report = await press(emu, admin, start, t.BUTTON_REPORTS)
+    assert report.text == (await say(emu, admin, "/отчёт")).text  # the same as typed
+    moderator = a.vk["moderator"]
+    alerts = await press(emu, moderator, await say(emu, moderator, "Начать"), t.BUTTON_ALERTS)
+    assert alerts.text == (await say(emu, moderator, "/нарушения")).text
+    coordinator = territory.vk["coordinator"]
+    schools = await press(emu, coordinator, await say(emu, coordinator, "Начать"), t.BUTTON_SCHOOLS)
+    assert {"Школа № 1", "Школа № 2"} <= set(labels(schools))
+    card = await press(emu, coordinator, schools, "Школа № 1")
+    assert card.text == (await say(emu, coordinator, "/школа sch-a")).text
+    school_report = await press(emu, coordinator, card, t.BUTTON_REPORT)
+    assert "Школа № 1" in school_report.text or school_report.attachment, school_report.text
