@@ -224,7 +224,7 @@ async def create_class(app: App, caller: Caller, peer_id: int, org: Org | None, 
     if not needs_class(kind):
         await create_confirm(app, caller, peer_id, org, {**payload, "c": ""})
         return
-    classes = await menus(app).classes(org, kind)
+    classes = await menus(app).classes_to_create(caller, org, kind)
     if not classes:
         raise UserError(t.NO_CLASSES.format(school=org.name))
     page = payload.get("p", 0) if isinstance(payload.get("p"), int) else 0

@@ -133,6 +133,18 @@ class Menus:
         have = {c.class_id for c in await chat_repo.in_org(self.db, org.id) if c.type == chat_type}
         return [str(name) for cid, name in sorted(classes, key=lambda pair: pair[0] in have)]
 
+    async def classes_to_create(self, caller: Caller, org: Org, chat_type: str) -> list[str]:
+        """The classes whose chat of this type the person may create: every class for the
+        school's managers (and other leaders of the type), a class teacher's own class."""
+        classes = await self.classes(org, chat_type)
+        roles = caller.roles_in(org.id) & set(PRESETS[chat_type].leader_roles)
+        if caller.is_operator or caller.roles_in(org.id) & SCHOOL_MANAGERS or roles - {"class_teacher"}:
+            return classes
+        own = {g.class_id for g in caller.grants if g.org_id == org.id and g.role == "class_teacher"}
+        names = {cid: str(name) for cid, name in await people_repo.classes(self.db, org.id)}
+        mine = {names[cid] for cid in own if cid in names}
+        return [c for c in classes if c in mine]
+
     async def roster_counts(self, org: Org) -> dict[str, int]:
         return await people_repo.counts(self.db, org.id)
 

@@ -284,3 +284,13 @@ async def test_every_section_leads_into_its_flow(emu, harness) -> None:
     assert card.text == (await say(emu, coordinator, "/школа sch-a")).text
     school_report = await press(emu, coordinator, card, t.BUTTON_REPORT)
     assert "Школа № 1" in school_report.text or school_report.attachment, school_report.text
+
+
+async def test_a_class_teacher_is_offered_only_their_class(emu, harness) -> None:
+    a, _ = await _world(emu, harness)
+    teacher = a.vk["teacher5a"]
+    kinds = await say(emu, teacher, "/создать")
+    assert set(labels(kinds)) >= {t.CHAT_TYPE_LABELS["parents_class"], t.CHAT_TYPE_LABELS["students_class"]}
+    assert t.CHAT_TYPE_LABELS["admin_closed"] not in labels(kinds)  # not a leader of that type
+    classes = await press(emu, teacher, kinds, t.CHAT_TYPE_LABELS["students_class"])
+    assert [x for x in labels(classes) if x[0].isdigit()] == ["5А"]
