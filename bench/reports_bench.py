@@ -11,7 +11,8 @@ aggregates are filled by the migration's own backfill SQL. Then, side by side in
 * the regional month report: data + summary + XLSX + CSV + PNG (``jobs.reports.prepare``) vs the
   raw-rows data plus the same rendering;
 * the cost added per counted message: ``ActivityCounter.count`` in its own transaction (as an
-  event's) with the aggregate upserts vs without them (the raw row only), on the same stream.
+  event's) with the aggregate upserts (the triggers of migration 0008 on ``activity``) vs without
+  them (triggers dropped: the raw row only), alternating on the same stream.
 
     python bench/reports_bench.py [--schools 1500] [--people 120] [--count 3000]
 
@@ -39,9 +40,11 @@ from bot.repo import activity as activity_repo  # noqa: E402
 from bot.repo import chats as chat_repo  # noqa: E402
 from bot.repo import orgs as org_repo  # noqa: E402
 from bot.pipeline.unit import unit  # noqa: E402
-from bot.services import activity as activity_service  # noqa: E402
 from bot.services import report_views as views  # noqa: E402
 from bot.services.activity import ActivityCounter  # noqa: E402
+from bot.services import report_render as render  # noqa: E402
+from bot.services.report_chart import daily_chart  # noqa: E402
+from bot.services.report_months import period_ru  # noqa: E402
 from bot.services.reports import build_coordinator_report  # noqa: E402
 
 CHATS_PER_SCHOOL = 40
@@ -68,7 +71,12 @@ async def generate(db: Any, schools: int, people_per_school: int, rng: random.Ra
         org_rows.append((sid, "school", f"sch{i}", f"Школа {i:04d}", muni_ids[i % MUNIS], TZ))
     await db.executemany("INSERT INTO org (id, kind, code, name, parent_id, timezone, created_at)"
                          f" VALUES (?, ?, ?, ?, ?, ?, {NOW})", org_rows)
-    chats, classes, people, students, links, members = [], [], [], [], [], []
+    chats: list[tuple] = []
+    classes: list[tuple] = []
+    people: list[tuple] = []
+    students: list[tuple] = []
+    links: list[tuple] = []
+    members: list[tuple] = []
     authors: dict[int, list[tuple[int, int]]] = {}
     chat_id = person_id = class_id = 0
     n_staff = max(6, people_per_school // 10)
@@ -114,6 +122,7 @@ async def generate(db: Any, schools: int, people_per_school: int, rng: random.Ra
                          " VALUES (?, ?, ?, 'member', 0)", members)
     setup = time.perf_counter() - t0
 
+    await drop_triggers(db)  # the month is loaded in bulk, then backfilled as the migration does
     t0 = time.perf_counter()
     days = [date(2026, 9, d) for d in range(1, 31) if date(2026, 9, d).weekday() < 5]
     rows = messages = 0
@@ -139,14 +148,52 @@ async def generate(db: Any, schools: int, people_per_school: int, rng: random.Ra
     month_seconds = time.perf_counter() - t0
     # the aggregates: the migration's own backfill over the stored rows
     t0 = time.perf_counter()
-    sql = (ROOT / "migrations" / "0008_report_aggregates.sql").read_text(encoding="utf-8")
-    backfill = sql[sql.index("-- backfill"):]
     async with db.transaction():
-        for statement in split_sql(backfill):
+        for statement in migration_part("-- backfill", "-- triggers"):
             await db.execute(statement)
+        await create_triggers(db)
+    # the 11 months before: their aggregates only (what the page's 12-month trend reads), as if
+    # every month had been like September
+    for k in range(1, 12):
+        month = f"{2026 - (9 - k <= 0):04d}-{(9 - k - 1) % 12 + 1:02d}"
+        async with db.transaction():
+            await db.execute("INSERT INTO agg_flow SELECT ?, chat_org_id, chat_type, credited_org_id, messages,"
+                             " actions, joins, leaves FROM agg_flow WHERE month = ?", (month, MONTH))
+            await db.execute("INSERT INTO agg_active SELECT ?, org_id, kind, people FROM agg_active WHERE month = ?",
+                             (month, MONTH))
+            await db.execute("INSERT INTO agg_chat SELECT ?, chat_org_id, chat_id, messages, actions, guest_messages"
+                             " FROM agg_chat WHERE month = ?", (month, MONTH))
     return {"region": region, "chats": chats, "authors": authors, "setup": setup, "month_seconds": month_seconds,
             "rows": rows, "messages": messages, "days": len(days), "persons": len(people),
             "members": len(members), "backfill": time.perf_counter() - t0}
+
+
+async def reload(db: Any) -> dict:
+    region = (await org_repo.all_of_kind(db, "region"))[0]
+    chats = [tuple(r) for r in await db.fetchall("SELECT id, peer_id, org_id, type, class_id, title FROM chat")]
+    authors: dict[int, list[tuple[int, int]]] = {}
+    for pid, org_id, vk in await db.fetchall("SELECT id, home_org_id, vk_id FROM person WHERE vk_id IS NOT NULL"):
+        authors.setdefault(org_id, []).append((pid, vk))
+    return {"region": region, "chats": chats, "authors": authors}
+
+
+def migration_part(start: str, end: str | None = None) -> list[str]:
+    sql = (ROOT / "migrations" / "0008_report_aggregates.sql").read_text(encoding="utf-8")
+    part = sql[sql.index(start):sql.index(end)] if end else sql[sql.index(start):]
+    return split_sql(part)
+
+
+TRIGGERS = [s for s in migration_part("-- triggers") if s.startswith("CREATE TRIGGER")]
+
+
+async def drop_triggers(db: Any) -> None:
+    for statement in TRIGGERS:
+        await db.execute(f"DROP TRIGGER IF EXISTS {statement.split()[2]}")
+
+
+async def create_triggers(db: Any) -> None:
+    for statement in TRIGGERS:
+        await db.execute(statement)
 
 
 async def timed(fn: Any, repeat: int = 3) -> tuple[float, Any]:
@@ -159,36 +206,37 @@ async def timed(fn: Any, repeat: int = 3) -> tuple[float, Any]:
     return best, result
 
 
-async def count_cost(db: Any, world: dict, n: int, rng: random.Random) -> tuple[float, float]:
+async def count_cost(db: Any, world: dict, n: int, rng: random.Random, rounds: int = 4) -> tuple[float, float]:
     """Seconds for ``n`` counts, each in its own transaction like an event's: with the aggregate
-    upserts, and with them switched off (the raw row only). Same stream, authors warmed up."""
+    upserts (the triggers) and without them (dropped: the raw row only). The two alternate in
+    ``rounds`` blocks over the same stream, so a busy machine weighs on both alike."""
     chats = world["chats"]
     picked = [chats[rng.randrange(len(chats))] for _ in range(n)]
-    loaded = {c[0]: await chat_repo.get(db, c[0]) for c in picked}
+    loaded: dict[int, Any] = {c[0]: await chat_repo.get(db, c[0]) for c in picked}
     events = [(loaded[c[0]], world["authors"][c[2]][rng.randrange(len(world["authors"][c[2]]))][1],
                datetime(2026, 10, 14, 6, tzinfo=UTC).timestamp() + i) for i, c in enumerate(picked)]
+    counter = ActivityCounter(db)
+    for chat, vk, _ in events:  # warm the author cache and the time zones
+        await counter._resolve({(chat.id, vk)})
 
-    async def run(counter: ActivityCounter) -> float:
-        for chat, vk, at in events[:200]:  # warm the author cache and the time zones
-            await counter._resolve({(chat.id, vk)})
+    async def run(block: list[tuple[Any, int, float]], tag: str) -> float:
         t0 = time.perf_counter()
-        for i, (chat, vk, at) in enumerate(events):
-            with unit(f"bench:{i}"):
+        for i, (chat, vk, at) in enumerate(block):
+            with unit(f"bench:{tag}:{i}"):
                 async with db.transaction():
                     await counter.count(chat, vk, "message", at)
         return time.perf_counter() - t0
 
-    with_agg = await run(ActivityCounter(db))
-    original = activity_service.ActivityCounter._aggregate
-
-    async def nothing(self: ActivityCounter, *args: Any) -> None:
-        return None
-
-    activity_service.ActivityCounter._aggregate = nothing  # type: ignore[method-assign]
-    try:
-        without = await run(ActivityCounter(db))
-    finally:
-        activity_service.ActivityCounter._aggregate = original  # type: ignore[method-assign]
+    with_agg = without = 0.0
+    size = max(1, n // rounds)
+    for r in range(rounds):
+        block = events[r * size:(r + 1) * size]
+        with_agg += await run(block, f"with{r}")
+        await drop_triggers(db)
+        try:
+            without += await run(block, f"without{r}")
+        finally:
+            await create_triggers(db)
     return with_agg, without
 
 
@@ -197,18 +245,25 @@ async def main() -> None:
     parser.add_argument("--schools", type=int, default=1500)
     parser.add_argument("--people", type=int, default=120, help="persons on each school's roster")
     parser.add_argument("--count", type=int, default=3000, help="messages counted one by one for the cost")
+    parser.add_argument("--db", help="keep the generated region in this file and reuse it on the next run")
     args = parser.parse_args()
     rng = random.Random(13)
     with tempfile.TemporaryDirectory() as tmp:
-        db = await open_database(Path(tmp) / "bench.db")
+        path = Path(args.db) if args.db else Path(tmp) / "bench.db"
+        reuse = path.exists()
+        db = await open_database(path)
         try:
-            world = await generate(db, args.schools, args.people, rng)
+            if reuse:  # a region generated by an earlier run (--db): only what the timings need
+                world = await reload(db)
+                print(f"region reused from {path}: {len(world['chats']):,} chats")
+            else:
+                world = await generate(db, args.schools, args.people, rng)
+                print(f"region: {args.schools} schools in {MUNIS} municipalities, {len(world['chats']):,} chats, "
+                      f"{world['persons']:,} persons on the rosters, {world['members']:,} memberships "
+                      f"(setup {world['setup']:.1f} s)")
+                print(f"month {MONTH}: {world['rows']:,} activity rows, {world['messages']:,} messages (written in "
+                      f"{world['month_seconds']:.1f} s); aggregates backfilled in {world['backfill']:.1f} s")
             region = world["region"]
-            print(f"region: {args.schools} schools in {MUNIS} municipalities, {len(world['chats']):,} chats, "
-                  f"{world['persons']:,} persons on the rosters, {world['members']:,} memberships "
-                  f"(setup {world['setup']:.1f} s)")
-            print(f"month {MONTH}: {world['rows']:,} activity rows, {world['messages']:,} messages "
-                  f"(written in {world['month_seconds']:.1f} s); aggregates backfilled in {world['backfill']:.1f} s")
 
             t0 = time.perf_counter()
             await freeze_closed_months(db, OCT_5)
@@ -223,6 +278,17 @@ async def main() -> None:
             report_agg, files = await timed(lambda: prepare(db, region, MONTH, OCT_5), repeat=2)
             data_agg, _ = await timed(lambda: views.territory_schools(db, region.id, MONTH, now=OCT_5), repeat=2)
             render_only = report_agg - data_agg
+            period = period_ru(MONTH, region.timezone)
+            parts = {}
+            t0 = time.perf_counter()
+            sheets = render.area_sheets(view, period)
+            render.area_summary(view, period)
+            parts["text+tables"] = time.perf_counter() - t0
+            for name, fn in (("XLSX", lambda: render.to_xlsx(sheets)), ("CSV", lambda: render.to_csv(sheets)),
+                             ("PNG", lambda: daily_chart(view.daily, MONTH, region.name))):
+                t0 = time.perf_counter()
+                fn()
+                parts[name] = time.perf_counter() - t0
             print()
             print(f"{'':44}{'aggregates':>12}{'raw rows':>12}{'target':>10}")
             print(f"{'coordinator page data (region, month)':44}{page_agg * 1000:>10.0f}ms{page_raw * 1000:>10.0f}ms"
@@ -232,10 +298,12 @@ async def main() -> None:
             print(f"  (raw rows, first run with its roster freeze: {legacy_first:.1f} s; rendering alone "
                   f"{render_only:.2f} s; XLSX {len(files.xlsx) // 1024} KiB; "
                   f"{len(view.schools)} schools ranked, totals {view.totals.credited_messages:,} messages)")
+            print(f"  (report parts: data {data_agg:.2f} s, " + ", ".join(f"{k} {v:.2f} s" for k, v in parts.items())
+                  + ")")
 
             with_agg, without = await count_cost(db, world, args.count, rng)
             print()
-            print(f"count one message in its own transaction ({args.count:,} messages): "
+            print(f"count one message in its own transaction ({args.count:,} messages, each way): "
                   f"with aggregates {with_agg / args.count * 1e6:.0f} us/msg, raw row only "
                   f"{without / args.count * 1e6:.0f} us/msg: ratio {with_agg / without:.2f}x, "
                   f"+{(with_agg - without) / args.count * 1e6:.0f} us per counted message")

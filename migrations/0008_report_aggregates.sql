@@ -129,3 +129,123 @@ GROUP BY substr(a.day, 1, 7), a.credited_org_id, a.person_id, p.kind;
 INSERT INTO agg_active (month, org_id, kind, people)
 SELECT month, credited_org_id, kind, COUNT(*) FROM agg_person WHERE messages + actions > 0
 GROUP BY month, credited_org_id, kind;
+
+-- triggers: every write to activity (a count, a count taken back, the bulk flush) updates the
+-- aggregates in the same statement, hence in the same transaction; created after the backfill.
+-- An update that gives a row its first known author/credit moves the old counts to the new keys.
+CREATE TRIGGER activity_agg_insert AFTER INSERT ON activity
+BEGIN
+    INSERT INTO agg_flow (month, chat_org_id, chat_type, credited_org_id, messages, actions, joins, leaves)
+    SELECT substr(NEW.day, 1, 7), c.org_id, COALESCE(c.type, ''), COALESCE(NEW.credited_org_id, 0),
+           NEW.messages, NEW.actions, NEW.joins, NEW.leaves
+    FROM chat c WHERE c.id = NEW.chat_id AND c.org_id IS NOT NULL
+    ON CONFLICT (month, chat_org_id, chat_type, credited_org_id) DO UPDATE SET
+        messages = agg_flow.messages + excluded.messages, actions = agg_flow.actions + excluded.actions,
+        joins = agg_flow.joins + excluded.joins, leaves = agg_flow.leaves + excluded.leaves;
+    INSERT INTO agg_chat (month, chat_org_id, chat_id, messages, actions, guest_messages)
+    SELECT substr(NEW.day, 1, 7), c.org_id, NEW.chat_id, NEW.messages, NEW.actions,
+           CASE WHEN COALESCE(NEW.credited_org_id, 0) = c.org_id THEN 0 ELSE NEW.messages END
+    FROM chat c WHERE c.id = NEW.chat_id AND c.org_id IS NOT NULL AND (NEW.messages != 0 OR NEW.actions != 0)
+    ON CONFLICT (month, chat_org_id, chat_id) DO UPDATE SET
+        messages = agg_chat.messages + excluded.messages, actions = agg_chat.actions + excluded.actions,
+        guest_messages = agg_chat.guest_messages + excluded.guest_messages;
+    INSERT INTO agg_day (chat_org_id, day, chat_type, messages)
+    SELECT c.org_id, NEW.day, COALESCE(c.type, ''), NEW.messages
+    FROM chat c WHERE c.id = NEW.chat_id AND c.org_id IS NOT NULL AND NEW.messages != 0
+    ON CONFLICT (chat_org_id, day, chat_type) DO UPDATE SET messages = agg_day.messages + excluded.messages;
+    INSERT INTO agg_person (month, credited_org_id, person_id, kind, messages, actions)
+    SELECT substr(NEW.day, 1, 7), NEW.credited_org_id, p.id, p.kind, NEW.messages, NEW.actions
+    FROM person p WHERE p.id = NEW.person_id AND NEW.credited_org_id IS NOT NULL
+        AND (NEW.messages != 0 OR NEW.actions != 0)
+    ON CONFLICT (month, credited_org_id, person_id) DO UPDATE SET
+        messages = agg_person.messages + excluded.messages, actions = agg_person.actions + excluded.actions;
+END;
+
+CREATE TRIGGER activity_agg_update AFTER UPDATE ON activity
+WHEN OLD.credited_org_id IS NEW.credited_org_id AND OLD.person_id IS NEW.person_id
+BEGIN
+    INSERT INTO agg_flow (month, chat_org_id, chat_type, credited_org_id, messages, actions, joins, leaves)
+    SELECT substr(NEW.day, 1, 7), c.org_id, COALESCE(c.type, ''), COALESCE(NEW.credited_org_id, 0),
+           NEW.messages - OLD.messages, NEW.actions - OLD.actions, NEW.joins - OLD.joins, NEW.leaves - OLD.leaves
+    FROM chat c WHERE c.id = NEW.chat_id AND c.org_id IS NOT NULL
+    ON CONFLICT (month, chat_org_id, chat_type, credited_org_id) DO UPDATE SET
+        messages = agg_flow.messages + excluded.messages, actions = agg_flow.actions + excluded.actions,
+        joins = agg_flow.joins + excluded.joins, leaves = agg_flow.leaves + excluded.leaves;
+    INSERT INTO agg_chat (month, chat_org_id, chat_id, messages, actions, guest_messages)
+    SELECT substr(NEW.day, 1, 7), c.org_id, NEW.chat_id, NEW.messages - OLD.messages, NEW.actions - OLD.actions,
+           CASE WHEN COALESCE(NEW.credited_org_id, 0) = c.org_id THEN 0 ELSE NEW.messages - OLD.messages END
+    FROM chat c WHERE c.id = NEW.chat_id AND c.org_id IS NOT NULL
+        AND (NEW.messages != OLD.messages OR NEW.actions != OLD.actions)
+    ON CONFLICT (month, chat_org_id, chat_id) DO UPDATE SET
+        messages = agg_chat.messages + excluded.messages, actions = agg_chat.actions + excluded.actions,
+        guest_messages = agg_chat.guest_messages + excluded.guest_messages;
+    INSERT INTO agg_day (chat_org_id, day, chat_type, messages)
+    SELECT c.org_id, NEW.day, COALESCE(c.type, ''), NEW.messages - OLD.messages
+    FROM chat c WHERE c.id = NEW.chat_id AND c.org_id IS NOT NULL AND NEW.messages != OLD.messages
+    ON CONFLICT (chat_org_id, day, chat_type) DO UPDATE SET messages = agg_day.messages + excluded.messages;
+    INSERT INTO agg_person (month, credited_org_id, person_id, kind, messages, actions)
+    SELECT substr(NEW.day, 1, 7), NEW.credited_org_id, p.id, p.kind, NEW.messages - OLD.messages,
+           NEW.actions - OLD.actions
+    FROM person p WHERE p.id = NEW.person_id AND NEW.credited_org_id IS NOT NULL
+        AND (NEW.messages != OLD.messages OR NEW.actions != OLD.actions)
+    ON CONFLICT (month, credited_org_id, person_id) DO UPDATE SET
+        messages = agg_person.messages + excluded.messages, actions = agg_person.actions + excluded.actions;
+END;
+
+-- the rare update that learns who an unknown author was: take the old counts out, put the new in
+CREATE TRIGGER activity_agg_rekey AFTER UPDATE ON activity
+WHEN OLD.credited_org_id IS NOT NEW.credited_org_id OR OLD.person_id IS NOT NEW.person_id
+BEGIN
+    INSERT INTO agg_flow (month, chat_org_id, chat_type, credited_org_id, messages, actions, joins, leaves)
+    SELECT substr(OLD.day, 1, 7), c.org_id, COALESCE(c.type, ''), COALESCE(OLD.credited_org_id, 0),
+           -OLD.messages, -OLD.actions, -OLD.joins, -OLD.leaves
+    FROM chat c WHERE c.id = OLD.chat_id AND c.org_id IS NOT NULL
+    ON CONFLICT (month, chat_org_id, chat_type, credited_org_id) DO UPDATE SET
+        messages = agg_flow.messages + excluded.messages, actions = agg_flow.actions + excluded.actions,
+        joins = agg_flow.joins + excluded.joins, leaves = agg_flow.leaves + excluded.leaves;
+    INSERT INTO agg_flow (month, chat_org_id, chat_type, credited_org_id, messages, actions, joins, leaves)
+    SELECT substr(NEW.day, 1, 7), c.org_id, COALESCE(c.type, ''), COALESCE(NEW.credited_org_id, 0),
+           NEW.messages, NEW.actions, NEW.joins, NEW.leaves
+    FROM chat c WHERE c.id = NEW.chat_id AND c.org_id IS NOT NULL
+    ON CONFLICT (month, chat_org_id, chat_type, credited_org_id) DO UPDATE SET
+        messages = agg_flow.messages + excluded.messages, actions = agg_flow.actions + excluded.actions,
+        joins = agg_flow.joins + excluded.joins, leaves = agg_flow.leaves + excluded.leaves;
+    INSERT INTO agg_chat (month, chat_org_id, chat_id, messages, actions, guest_messages)
+    SELECT substr(NEW.day, 1, 7), c.org_id, NEW.chat_id, NEW.messages - OLD.messages, NEW.actions - OLD.actions,
+           (CASE WHEN COALESCE(NEW.credited_org_id, 0) = c.org_id THEN 0 ELSE NEW.messages END)
+           - (CASE WHEN COALESCE(OLD.credited_org_id, 0) = c.org_id THEN 0 ELSE OLD.messages END)
+    FROM chat c WHERE c.id = NEW.chat_id AND c.org_id IS NOT NULL
+    ON CONFLICT (month, chat_org_id, chat_id) DO UPDATE SET
+        messages = agg_chat.messages + excluded.messages, actions = agg_chat.actions + excluded.actions,
+        guest_messages = agg_chat.guest_messages + excluded.guest_messages;
+    INSERT INTO agg_day (chat_org_id, day, chat_type, messages)
+    SELECT c.org_id, NEW.day, COALESCE(c.type, ''), NEW.messages - OLD.messages
+    FROM chat c WHERE c.id = NEW.chat_id AND c.org_id IS NOT NULL AND NEW.messages != OLD.messages
+    ON CONFLICT (chat_org_id, day, chat_type) DO UPDATE SET messages = agg_day.messages + excluded.messages;
+    INSERT INTO agg_person (month, credited_org_id, person_id, kind, messages, actions)
+    SELECT substr(OLD.day, 1, 7), OLD.credited_org_id, p.id, p.kind, -OLD.messages, -OLD.actions
+    FROM person p WHERE p.id = OLD.person_id AND OLD.credited_org_id IS NOT NULL
+    ON CONFLICT (month, credited_org_id, person_id) DO UPDATE SET
+        messages = agg_person.messages + excluded.messages, actions = agg_person.actions + excluded.actions;
+    INSERT INTO agg_person (month, credited_org_id, person_id, kind, messages, actions)
+    SELECT substr(NEW.day, 1, 7), NEW.credited_org_id, p.id, p.kind, NEW.messages, NEW.actions
+    FROM person p WHERE p.id = NEW.person_id AND NEW.credited_org_id IS NOT NULL
+    ON CONFLICT (month, credited_org_id, person_id) DO UPDATE SET
+        messages = agg_person.messages + excluded.messages, actions = agg_person.actions + excluded.actions;
+END;
+
+-- a person's month becomes active (+1) or is no longer (-1, the only message taken back)
+CREATE TRIGGER agg_person_active_insert AFTER INSERT ON agg_person
+WHEN NEW.messages + NEW.actions > 0
+BEGIN
+    INSERT INTO agg_active (month, org_id, kind, people) VALUES (NEW.month, NEW.credited_org_id, NEW.kind, 1)
+    ON CONFLICT (month, org_id, kind) DO UPDATE SET people = agg_active.people + 1;
+END;
+
+CREATE TRIGGER agg_person_active_update AFTER UPDATE ON agg_person
+WHEN (OLD.messages + OLD.actions > 0) != (NEW.messages + NEW.actions > 0)
+BEGIN
+    INSERT INTO agg_active (month, org_id, kind, people)
+    VALUES (NEW.month, NEW.credited_org_id, NEW.kind, CASE WHEN NEW.messages + NEW.actions > 0 THEN 1 ELSE -1 END)
+    ON CONFLICT (month, org_id, kind) DO UPDATE SET people = agg_active.people + excluded.people;
+END;

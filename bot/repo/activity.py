@@ -60,7 +60,7 @@ async def timezones(db: Database, org_ids: Sequence[int]) -> dict[int, str]:
 async def authors(db: Database, vk_ids: Sequence[int]) -> tuple[list[tuple], list[tuple]]:
     """What is known of these VK accounts: chat memberships and active roster persons.
 
-    Returns (members: (chat_id, vk_id, person_id, person_home_org, member_credited_org, person_kind),
+    Returns (members: (chat_id, vk_id, person_id, person_home_org, member_credited_org),
     persons: (person_id, vk_id, home_org_id, kind)).
     """
     members: list[tuple] = []
@@ -68,7 +68,7 @@ async def authors(db: Database, vk_ids: Sequence[int]) -> tuple[list[tuple], lis
     for part in _chunks(list(vk_ids)):
         marks = _marks(part)
         members += [tuple(r) for r in await db.fetchall(
-            "SELECT m.chat_id, m.vk_id, m.person_id, p.home_org_id, m.credited_org_id, p.kind FROM chat_member m"
+            "SELECT m.chat_id, m.vk_id, m.person_id, p.home_org_id, m.credited_org_id FROM chat_member m"
             f" LEFT JOIN person p ON p.id = m.person_id WHERE m.vk_id IN ({marks})", part)]
         persons += [tuple(r) for r in await db.fetchall(
             f"SELECT id, vk_id, home_org_id, kind FROM person WHERE vk_id IN ({marks}) AND status = 'active'"

@@ -1,7 +1,8 @@
 """Pre-aggregated report tables (migration 0008): written with every count, read by reports.
 
-Writes happen in the caller's transaction, together with the raw ``activity`` row, so the
-aggregates never disagree with it. Reads take lists of org ids (chunked) and never touch the
+The writes are the migration's triggers on ``activity``: every count, a count taken back and
+the bulk flush update the aggregates in the same statement (so the same transaction) as the raw
+row, and no code path can forget them. Reads take lists of org ids (chunked) and never touch the
 raw rows: a region's month costs a few thousand aggregate rows, not a million activity rows.
 Unknown orgs are 0 and a chat without a type is '' (see the migration).
 """
@@ -24,57 +25,6 @@ def _chunks(ids: Sequence[Any]) -> Iterable[list[Any]]:
 
 def _marks(items: Sequence[Any]) -> str:
     return ",".join("?" * len(items))
-
-
-_FLOW = (
-    "INSERT INTO agg_flow (month, chat_org_id, chat_type, credited_org_id, messages, actions, joins, leaves)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (month, chat_org_id, chat_type, credited_org_id) DO UPDATE SET"
-    " messages = agg_flow.messages + excluded.messages, actions = agg_flow.actions + excluded.actions,"
-    " joins = agg_flow.joins + excluded.joins, leaves = agg_flow.leaves + excluded.leaves"
-)
-_CHAT = (
-    "INSERT INTO agg_chat (month, chat_org_id, chat_id, messages, actions, guest_messages) VALUES (?, ?, ?, ?, ?, ?)"
-    " ON CONFLICT (month, chat_org_id, chat_id) DO UPDATE SET messages = agg_chat.messages + excluded.messages,"
-    " actions = agg_chat.actions + excluded.actions,"
-    " guest_messages = agg_chat.guest_messages + excluded.guest_messages"
-)
-_DAY = (
-    "INSERT INTO agg_day (chat_org_id, day, chat_type, messages) VALUES (?, ?, ?, ?)"
-    " ON CONFLICT (chat_org_id, day, chat_type) DO UPDATE SET messages = agg_day.messages + excluded.messages"
-)
-_PERSON = (
-    "INSERT INTO agg_person (month, credited_org_id, person_id, kind, messages, actions) VALUES (?, ?, ?, ?, ?, ?)"
-    " ON CONFLICT (month, credited_org_id, person_id) DO UPDATE SET"
-    " messages = agg_person.messages + excluded.messages, actions = agg_person.actions + excluded.actions"
-    " RETURNING messages + actions"
-)
-_ACTIVE = (
-    "INSERT INTO agg_active (month, org_id, kind, people) VALUES (?, ?, ?, ?)"
-    " ON CONFLICT (month, org_id, kind) DO UPDATE SET people = agg_active.people + excluded.people"
-)
-
-
-async def add(db: Database, *, day: str, chat_id: int, chat_org_id: int, chat_type: str | None,
-              credited_org_id: int | None, person_id: int | None, kind: str | None,
-              messages: int = 0, actions: int = 0, joins: int = 0, leaves: int = 0) -> None:
-    """Add one count (negative to take it back) to every aggregate it belongs to. Must run in
-    the transaction that writes the raw activity row."""
-    month, type_, credited = day[:7], chat_type or "", credited_org_id or 0
-    async with db.transaction():
-        await db.execute(_FLOW, (month, chat_org_id, type_, credited, messages, actions, joins, leaves))
-        if messages or actions:
-            guest = messages if credited != chat_org_id else 0
-            await db.execute(_CHAT, (month, chat_org_id, chat_id, messages, actions, guest))
-        if messages:
-            await db.execute(_DAY, (chat_org_id, day, type_, messages))
-        if person_id is None or credited_org_id is None or kind is None or not (messages or actions):
-            return
-        row = await db.fetchone(_PERSON, (month, credited_org_id, person_id, kind, messages, actions))
-        after = int(row[0]) if row is not None else 0
-        before = after - messages - actions
-        change = (after > 0) - (before > 0)
-        if change:
-            await db.execute(_ACTIVE, (month, credited_org_id, kind, change))
 
 
 # -- reads: activity ---------------------------------------------------------------------------

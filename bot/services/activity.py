@@ -1,8 +1,8 @@
 """Counting participation.
 
 ``count`` writes one count in the caller's transaction (the event that caused it): the raw
-``activity`` row (day x chat x author) and the report aggregates of migration 0008
-(``bot/repo/aggregates.py``), so reports never scan raw rows and never disagree with them.
+``activity`` row (day x chat x author), whose triggers (migration 0008) upsert the report
+aggregates in the same statement, so reports never scan raw rows and never disagree with them.
 ``uncount`` takes a count back in the same way: a message the moderation deletes (obscene,
 written while muted) never counts as participation — only messages that stayed count.
 
@@ -64,8 +64,6 @@ class ActivityCounter:
         self._monotonic = monotonic
         self._buffer: dict[tuple[str, int, int], list[int]] = {}
         self._chat_org: dict[int, int] = {}
-        self._chat_type: dict[int, str | None] = {}
-        self._kinds: dict[int, str] = {}  # person id -> kind
         # what the current event counted, so a deletion decided by the same event takes back
         # exactly that count (same day row): (event id, chat id, vk id) -> day
         self._counted: dict[tuple[str, int, int], str] = {}
@@ -87,7 +85,6 @@ class ActivityCounter:
         org_id = chat.org_id
         assert org_id is not None
         self._chat_org[chat.id] = org_id
-        self._chat_type[chat.id] = chat.type
         cut = self._zones.get(org_id)
         if cut is None:
             self._unzoned.append((chat.id, org_id, vk_id, field, at))
@@ -135,7 +132,6 @@ class ActivityCounter:
             return None
         org_id = chat.org_id
         self._chat_org[chat.id] = org_id
-        self._chat_type[chat.id] = chat.type
         cut = self._zones.get(org_id)
         if cut is None:
             tz = (await repo.timezones(self.db, [org_id])).get(org_id)
@@ -148,20 +144,7 @@ class ActivityCounter:
         author = (await self._resolve({(chat.id, vk_id)}))[(chat.id, vk_id)]
         counts = [0, 0, 0, 0]
         counts[KINDS[kind]] = delta
-        async with self.db.transaction():
-            await repo.upsert_one(self.db, (day, chat.id, vk_id, *author, *counts))
-            await self._aggregate(day, chat.id, author, counts)
-
-    async def _aggregate(self, day: str, chat_id: int, author: Author, counts: list[int]) -> None:
-        chat_org = self._chat_org.get(chat_id)
-        if chat_org is None:
-            return
-        person_id, credited = author
-        messages, joins, leaves, actions = counts
-        await agg.add(self.db, day=day, chat_id=chat_id, chat_org_id=chat_org, chat_type=self._chat_type.get(chat_id),
-                      credited_org_id=credited, person_id=person_id,
-                      kind=self._kinds.get(person_id) if person_id is not None else None,
-                      messages=messages, actions=actions, joins=joins, leaves=leaves)
+        await repo.upsert_one(self.db, (day, chat.id, vk_id, *author, *counts))  # + aggregates (triggers)
 
     def _add(self, key: tuple[str, int, int], field: int, count: int = 1) -> None:
         counts = self._buffer.get(key)
@@ -201,10 +184,7 @@ class ActivityCounter:
                     (day, chat_id, vk_id, *authors[(chat_id, vk_id)], *counts)
                     for (day, chat_id, vk_id), counts in buffer.items()
                 ]
-                async with self.db.transaction():
-                    await repo.upsert_many(self.db, rows)
-                    for (day, chat_id, vk_id), counts in buffer.items():
-                        await self._aggregate(day, chat_id, authors[(chat_id, vk_id)], counts)
+                await repo.upsert_many(self.db, rows)  # one transaction, aggregates by the triggers
             except BaseException:
                 for key, counts in buffer.items():
                     for field, count in enumerate(counts):
@@ -241,11 +221,6 @@ class ActivityCounter:
                 todo.append(pair)
         if todo:
             members, persons = await repo.authors(self.db, sorted({vk for _, vk in todo}))
-            for pid, _, _, kind in persons:
-                self._kinds[pid] = kind
-            for row in members:
-                if row[2] is not None and len(row) > 5 and row[5] is not None:
-                    self._kinds[row[2]] = row[5]
             fresh = pick_authors(todo, members, persons, self._chat_org)
             expires = now + self.cache_seconds
             for pair, author in fresh.items():
