@@ -11,8 +11,8 @@ from bot.runtime.app import App
 
 
 def build_labelers(app: App) -> list[BotLabeler]:
-    from handlers import (admin, buttons, cabinet, chat_events, chats, common, linking, menus, moderation, reports,
-                          roster, settings)
+    from handlers import (admin, buttons, cabinet, chat_events, chats, common, linking, menus, moderation, polls,
+                          reports, roster, settings)
 
     return [
         # non-blocking observers of every chat message first (rights, counting, moderation)
@@ -21,6 +21,7 @@ def build_labelers(app: App) -> list[BotLabeler]:
         moderation.labeler(app),
         linking.chat_code_labeler(app),  # a code posted in a chat: deleted (after it was counted)
         common.help_labeler(app),
+        polls.labeler(app),  # before the menus: a poll dialog waiting for its typed question takes the text
         menus.labeler(app),  # commands typed without their argument ask for it with buttons
         settings.labeler(app),
         admin.labeler(app),

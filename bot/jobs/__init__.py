@@ -115,6 +115,19 @@ async def weekly_reconcile(app: Any) -> int:
         return 0
 
 
+async def poll_tick(app: Any) -> int:
+    """Polls and quizzes: record the live edits that are due, close what reached its deadline
+    (also what fell due while the bot was down: the first tick after start). Never raises."""
+    from bot.services.polls import Polls
+
+    try:
+        polls = Polls.of(app)
+        return await polls.refresh_due() + await polls.close_due()
+    except Exception:
+        log.exception("poll_tick failed")
+        return 0
+
+
 JOBS: list[tuple[str, Callable[[Any], Awaitable[Any]], dict[str, Any]]] = [
     ("prune_inbox", prune_inbox, {"trigger": "interval", "hours": 6}),
     ("heartbeat", heartbeat, {"trigger": "interval", "seconds": 60}),
@@ -124,6 +137,7 @@ JOBS: list[tuple[str, Callable[[Any], Awaitable[Any]], dict[str, Any]]] = [
     ("consume_roster_events", consume_roster_events, {"trigger": "interval", "minutes": 1}),
     ("monthly_reports", monthly_reports, {"trigger": "cron", "minute": 2}),
     ("expire_quarantine", expire_quarantine, {"trigger": "interval", "minutes": 5}),
+    ("poll_tick", poll_tick, {"trigger": "interval", "seconds": 1}),
     ("weekly_reconcile", weekly_reconcile, {"trigger": "cron", "day_of_week": "mon", "hour": 9}),
 ]
 

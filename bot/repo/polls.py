@@ -1,0 +1,190 @@
+"""Polls, quizzes and votes (migration 0014); the poll dialog's draft is a pending action."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from bot.db import Database
+
+
+@dataclass(frozen=True)
+class Poll:
+    id: int
+    kind: str
+    series: int | None
+    position: int
+    chat_id: int
+    org_id: int
+    author_vk: int
+    question: str
+    options: tuple[str, ...]
+    correct: int | None
+    multiple: bool
+    anonymous: bool
+    deadline: int
+    cmid: int | None
+    status: str
+    created_at: int
+    refresh_at: int | None
+    edited_at: int
+
+    @property
+    def open(self) -> bool:
+        return self.status == "open"
+
+
+_COLUMNS = ("id, kind, series, position, chat_id, org_id, author_vk, question, options, correct, multiple,"
+            " anonymous, deadline, cmid, status, created_at, refresh_at, edited_at")
+
+
+def _poll(row: Any) -> Poll:
+    return Poll(row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7], tuple(json.loads(row[8])), row[9],
+                bool(row[10]), bool(row[11]), row[12], row[13], row[14], row[15], row[16], row[17])
+
+
+async def create(db: Database, *, kind: str, chat_id: int, org_id: int, author_vk: int, question: str,
+                 options: tuple[str, ...], correct: int | None, multiple: bool, anonymous: bool, deadline: int,
+                 now: int, series: int | None = None, position: int = 1) -> int:
+    poll_id = await db.execute(
+        "INSERT INTO poll (kind, series, position, chat_id, org_id, author_vk, question, options, correct, multiple,"
+        " anonymous, deadline, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (kind, series, position, chat_id, org_id, author_vk, question, json.dumps(list(options), ensure_ascii=False),
+         correct, int(multiple), int(anonymous), deadline, now))
+    if kind == "quiz" and series is None:
+        await db.execute("UPDATE poll SET series = id WHERE id = ?", (poll_id,))
+    return poll_id
+
+
+async def get(db: Database, poll_id: int) -> Poll | None:
+    row = await db.fetchone(f"SELECT {_COLUMNS} FROM poll WHERE id = ?", (poll_id,))
+    return _poll(row) if row else None
+
+
+async def of_series(db: Database, series: int) -> list[Poll]:
+    rows = await db.fetchall(f"SELECT {_COLUMNS} FROM poll WHERE series = ? ORDER BY position", (series,))
+    return [_poll(r) for r in rows]
+
+
+async def due(db: Database, now: int, limit: int = 50) -> list[Poll]:
+    """Open polls whose deadline has passed (a quiz: its questions), oldest first."""
+    rows = await db.fetchall(f"SELECT {_COLUMNS} FROM poll WHERE status = 'open' AND deadline <= ?"
+                             " ORDER BY deadline, id LIMIT ?", (now, limit))
+    return [_poll(r) for r in rows]
+
+
+async def close(db: Database, poll_id: int, now: int) -> bool:
+    """Close once (a second closer gets False); a pending live edit is dropped with it."""
+    return await db.execute_rowcount(
+        "UPDATE poll SET status = 'closed', closed_at = ?, refresh_at = NULL WHERE id = ? AND status = 'open'",
+        (now, poll_id)) == 1
+
+
+async def set_cmid(db: Database, poll_id: int, cmid: int) -> None:
+    await db.execute("UPDATE poll SET cmid = ? WHERE id = ? AND cmid IS NULL", (cmid, poll_id))
+
+
+async def schedule_refresh(db: Database, poll_id: int, at: int) -> bool:
+    """Ask for a live edit at ``at`` unless one is already pending (True when this call asked)."""
+    return await db.execute_rowcount(
+        "UPDATE poll SET refresh_at = ? WHERE id = ? AND refresh_at IS NULL AND status = 'open'",
+        (at, poll_id)) == 1
+
+
+async def refresh_due(db: Database, now: int, limit: int = 100) -> list[Poll]:
+    rows = await db.fetchall(f"SELECT {_COLUMNS} FROM poll WHERE refresh_at IS NOT NULL AND refresh_at <= ?"
+                             " ORDER BY refresh_at LIMIT ?", (now, limit))
+    return [_poll(r) for r in rows]
+
+
+async def take_refresh(db: Database, poll_id: int, now: int) -> bool:
+    """Claim a due live edit (clears it; a vote after this asks for the next one)."""
+    return await db.execute_rowcount(
+        "UPDATE poll SET refresh_at = NULL, edited_at = ? WHERE id = ? AND refresh_at IS NOT NULL AND refresh_at <= ?",
+        (now, poll_id, now)) == 1
+
+
+async def vote_of(db: Database, poll_id: int, vk_id: int) -> int | None:
+    return await db.fetchval("SELECT choice FROM poll_vote WHERE poll_id = ? AND vk_id = ?", (poll_id, vk_id))
+
+
+async def put_vote(db: Database, poll_id: int, vk_id: int, person_id: int | None, choice: int, now: int) -> None:
+    await db.execute(
+        "INSERT INTO poll_vote (poll_id, vk_id, person_id, choice, voted_at) VALUES (?, ?, ?, ?, ?)"
+        " ON CONFLICT (poll_id, vk_id) DO UPDATE SET choice = excluded.choice, voted_at = excluded.voted_at,"
+        " person_id = COALESCE(excluded.person_id, poll_vote.person_id)",
+        (poll_id, vk_id, person_id, choice, now))
+
+
+async def add_answer(db: Database, poll_id: int, vk_id: int, person_id: int | None, choice: int, now: int) -> bool:
+    """A quiz answer: the first one stays (False when the person had already answered)."""
+    return await db.execute_rowcount(
+        "INSERT OR IGNORE INTO poll_vote (poll_id, vk_id, person_id, choice, voted_at) VALUES (?, ?, ?, ?, ?)",
+        (poll_id, vk_id, person_id, choice, now)) == 1
+
+
+async def drop_vote(db: Database, poll_id: int, vk_id: int) -> None:
+    await db.execute("DELETE FROM poll_vote WHERE poll_id = ? AND vk_id = ?", (poll_id, vk_id))
+
+
+async def choices(db: Database, poll_id: int) -> list[int]:
+    return [r[0] for r in await db.fetchall("SELECT choice FROM poll_vote WHERE poll_id = ?", (poll_id,))]
+
+
+async def votes(db: Database, poll_id: int) -> list[tuple[int, int | None, int]]:
+    """(vk id, person id, choice) of every voter, in the order they voted."""
+    rows = await db.fetchall("SELECT vk_id, person_id, choice FROM poll_vote WHERE poll_id = ? ORDER BY voted_at, vk_id",
+                             (poll_id,))
+    return [(r[0], r[1], r[2]) for r in rows]
+
+
+async def person_in_org(db: Database, org_id: int, vk_id: int) -> tuple[int, str, str] | None:
+    """(person id, full name, kind) of the VK account in the school (students and parents first)."""
+    row = await db.fetchone(
+        "SELECT id, full_name, kind FROM person WHERE home_org_id = ? AND vk_id = ? AND status = 'active'"
+        " ORDER BY kind = 'staff', id LIMIT 1", (org_id, vk_id))
+    return (row[0], row[1], row[2]) if row else None
+
+
+async def names(db: Database, person_ids: set[int]) -> dict[int, str]:
+    if not person_ids:
+        return {}
+    marks = ",".join("?" * len(person_ids))
+    rows = await db.fetchall(f"SELECT id, full_name FROM person WHERE id IN ({marks})", tuple(person_ids))
+    return {r[0]: r[1] for r in rows}
+
+
+async def families(db: Database, parent_ids: set[int], class_id: int | None) -> list[tuple[int, str, list[int]]]:
+    """(child id, child's name, its parents among ``parent_ids``) for the children of the class
+    (of any class when ``class_id`` is None), by the child's name."""
+    if not parent_ids:
+        return []
+    marks = ",".join("?" * len(parent_ids))
+    rows = await db.fetchall(
+        "SELECT c.id, c.full_name, pc.parent_id FROM parent_child pc JOIN person c ON c.id = pc.child_id"
+        " LEFT JOIN student s ON s.person_id = c.id"
+        f" WHERE pc.parent_id IN ({marks}) AND c.status = 'active' AND (? IS NULL OR s.class_id = ?)"
+        " ORDER BY c.full_name, c.id, pc.parent_id", (*parent_ids, class_id, class_id))
+    out: dict[int, tuple[int, str, list[int]]] = {}
+    for child_id, name, parent_id in rows:
+        out.setdefault(child_id, (child_id, name, []))[2].append(parent_id)
+    return list(out.values())
+
+
+# -- the dialog's draft: a pending action of kind "poll_draft" (payload: what was chosen so far)
+
+DRAFT_KIND = "poll_draft"
+
+
+async def save_draft(db: Database, draft_id: int, payload: dict[str, Any]) -> bool:
+    return await db.execute_rowcount(
+        "UPDATE pending_action SET payload = ? WHERE id = ? AND kind = ? AND status = 'open'",
+        (json.dumps(payload, ensure_ascii=False), draft_id, DRAFT_KIND)) == 1
+
+
+async def draft_waiting_text(db: Database, vk_id: int, now: int) -> int | None:
+    """The person's open draft that waits for the typed question (the latest)."""
+    return await db.fetchval(
+        "SELECT id FROM pending_action WHERE vk_id = ? AND kind = ? AND status = 'open' AND expires_at > ?"
+        " AND json_extract(payload, '$.step') = 'text' ORDER BY id DESC LIMIT 1", (vk_id, DRAFT_KIND, now))

@@ -1,0 +1,570 @@
+"""Polls and quizzes: the dialog that creates them, votes and answers, live counts, results.
+
+A poll is one chat message with a callback button per option. Each press is answered with a
+snackbar (``answer_button``, URGENT) in the press's own transaction; the live count is never
+edited by the press itself: the press asks for a refresh (``poll.refresh_at``, at most one
+pending per poll, no sooner than ``EDIT_INTERVAL`` after the previous edit) and ``refresh_due``
+(a job every second) records one edit whose text is read from the votes at that moment — so a
+storm of presses makes a handful of edits, never a re-send. Deadlines are rows too: ``close_due``
+closes what is due, including what fell due while the bot was down.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot import texts
+from bot.db import Database
+from bot.domain import polls as dom
+from bot.domain.clock import Clock
+from bot.domain.errors import UserError
+from bot.domain.tables import to_xlsx
+from bot.pipeline import unit as units
+from bot.pipeline.effects import Effects, Lane
+from bot.repo import chats as chat_repo
+from bot.repo import orgs as org_repo
+from bot.repo import pending as pending_repo
+from bot.repo import people as people_repo
+from bot.repo import polls as repo
+from bot.repo.chats import Chat
+from bot.repo.polls import Poll
+from bot.services import eligibility
+from bot.services.access import Access, Caller
+from bot.services.roster import Reply
+from bot.texts import polls as t
+from bot.vk.errors import VkError
+from bot.vk.keyboards import Button, inline
+from bot.vk.names import Names
+
+log = logging.getLogger(__name__)
+
+QUIZ_CHATS = ("subject", "students_class")
+PARENTS_CHATS = ("parents_class", "parents_school")
+DRAFT_TTL = 24 * 3600
+MAX_TEXT = 3900  # one private message of the author's report
+
+
+@dataclass(frozen=True)
+class Started:
+    """What /опрос (or /викторина) answers: in the chat (when typed there) and privately."""
+
+    in_chat: str | None
+    private: Reply
+
+
+def _button(label: str, payload: dict[str, Any], color: str = "secondary") -> Button:
+    return Button(label, {"a": "po", **payload}, color)
+
+
+class Polls:
+    def __init__(self, db: Database, effects: Effects, clock: Clock, access: Access, chats: Any,
+                 gateway: Any, names: Names | None = None) -> None:
+        self.db = db
+        self.effects = effects
+        self.clock = clock
+        self.access = access
+        self.chats = chats  # bot.services.chats.Chats (is_chat_staff)
+        self.gateway = gateway  # uploading the quiz's results table
+        self.names = names
+
+    @classmethod
+    def of(cls, app: Any) -> Polls:
+        return cls(app.db, app.effects, app.clock, app.access, app.services.chats, app.gateway, app.runner.names)
+
+    def now(self) -> int:
+        return int(self.clock.now())
+
+    # -- who may run polls ----------------------------------------------------------------
+
+    async def may_run(self, caller: Caller, chat: Chat) -> bool:
+        """The chat's staff: its leader, the school's managers and moderators, and the teachers the
+        chat's type admits (a subject chat's teacher, the class teacher)."""
+        if not chat.bound:
+            return False
+        if await self.chats.is_chat_staff(caller, chat):
+            return True
+        person_id = await people_repo.id_in_org_by_vk(self.db, chat.org_id, caller.vk_id) if chat.org_id else None
+        return person_id is not None and person_id in await eligibility.staff_ids(self.db, chat)
+
+    async def _my_chats(self, caller: Caller, kind: str) -> list[Chat]:
+        org_ids = {g.org_id for g in caller.grants}
+        found = []
+        for org_id in sorted(org_ids):
+            for chat in await chat_repo.in_org(self.db, org_id):
+                if kind == "quiz" and chat.type not in QUIZ_CHATS:
+                    continue
+                if await self.may_run(caller, chat):
+                    found.append(chat)
+        return sorted(found, key=lambda c: c.title)
+
+    # -- the dialog ------------------------------------------------------------------------
+
+    async def start(self, caller: Caller, chat: Chat | None, kind: str) -> Started:
+        """/опрос or /викторина: typed in the chat, the dialog goes on privately; typed privately,
+        it first asks which chat."""
+        what = t.WHAT_QUIZ if kind == "quiz" else t.WHAT_POLL
+        if chat is not None:
+            if not chat.bound:
+                raise UserError(t.NOT_BOUND)
+            if not await self.may_run(caller, chat):
+                raise UserError(t.NOT_CHAT_STAFF)
+            if kind == "quiz" and chat.type not in QUIZ_CHATS:
+                raise UserError(t.QUIZ_WRONG_CHAT)
+            draft = await self._new_draft(caller, kind, chat)
+            return Started(t.CONTINUE_PRIVATE.format(what=what), await self._first_step(draft, kind, chat))
+        chats = await self._my_chats(caller, kind)
+        if not chats:
+            raise UserError(t.NO_QUIZ_CHATS if kind == "quiz" else t.NO_CHATS)
+        if len(chats) == 1:
+            draft = await self._new_draft(caller, kind, chats[0])
+            return Started(None, await self._first_step(draft, kind, chats[0]))
+        draft = await self._new_draft(caller, kind, None)
+        buttons = [[_button(c.title, {"d": draft, "s": "chat", "v": c.id})] for c in chats[:5]]
+        buttons.append([Button(t.BUTTON_CANCEL, {"a": "pa", "id": draft, "do": "cancel"})])
+        return Started(None, Reply(t.PICK_CHAT.format(what=what), keyboard=inline(buttons)))
+
+    async def _new_draft(self, caller: Caller, kind: str, chat: Chat | None) -> int:
+        payload: dict[str, Any] = {"kind": kind, "step": "chat"}
+        if chat is not None:
+            payload.update(self._chat_part(kind, chat))
+        return await pending_repo.create(self.db, kind=repo.DRAFT_KIND, vk_id=caller.vk_id,
+                                         org_id=chat.org_id if chat else None, payload=payload, now=self.now(),
+                                         ttl=DRAFT_TTL)
+
+    @staticmethod
+    def _chat_part(kind: str, chat: Chat) -> dict[str, Any]:
+        template = t.WHAT_QUIZ_DRAFT if kind == "quiz" else t.WHAT_DRAFT
+        return {"chat_id": chat.id, "title": chat.title, "what": template.format(title=chat.title),
+                "step": "limit" if kind == "quiz" else "multiple"}
+
+    async def _first_step(self, draft: int, kind: str, chat: Chat) -> Reply:
+        cancel = Button(t.BUTTON_CANCEL, {"a": "pa", "id": draft, "do": "cancel"})
+        if kind == "quiz":
+            rows = dom_grid([_button(label, {"d": draft, "s": "limit", "v": key})
+                             for key, label in t.LIMIT_LABELS.items()], 2)
+            return Reply(t.QUIZ_STEP_LIMIT.format(title=chat.title), keyboard=inline([*rows, [cancel]]))
+        return Reply(t.STEP_MULTIPLE.format(title=chat.title), keyboard=inline([
+            [_button(t.BUTTON_SINGLE, {"d": draft, "s": "multiple", "v": 0}),
+             _button(t.BUTTON_MULTIPLE, {"d": draft, "s": "multiple", "v": 1})], [cancel]]))
+
+    async def _draft(self, caller: Caller, draft_id: int) -> Any:
+        action = await pending_repo.get(self.db, draft_id)
+        if (action is None or action.kind != repo.DRAFT_KIND or action.status != "open"
+                or action.expires_at < self.now()):
+            raise UserError(t.DRAFT_GONE)
+        if action.vk_id != caller.vk_id:
+            raise UserError(t.NOT_YOURS)
+        return action
+
+    async def step(self, caller: Caller, draft_id: int, step: str, value: Any) -> Reply:
+        """A button of the dialog: the chat, single/multiple, anonymous/named, the deadline, the time limit."""
+        action = await self._draft(caller, draft_id)
+        payload = dict(action.payload)
+        kind = payload.get("kind", "poll")
+        cancel = Button(t.BUTTON_CANCEL, {"a": "pa", "id": draft_id, "do": "cancel"})
+        if step == "chat":
+            chat = await chat_repo.get(self.db, int(value))
+            if chat is None or not await self.may_run(caller, chat) or (kind == "quiz" and chat.type not in QUIZ_CHATS):
+                raise UserError(t.NOT_CHAT_STAFF)
+            payload.update(self._chat_part(kind, chat))
+            await repo.save_draft(self.db, draft_id, payload)
+            return await self._first_step(draft_id, kind, chat)
+        if step != payload.get("step"):
+            raise UserError(t.DRAFT_GONE)  # an older message of the dialog
+        if step == "multiple":
+            payload.update(multiple=bool(int(value)), step="named")
+            reply = Reply(t.STEP_NAMED, keyboard=inline([
+                [_button(t.BUTTON_ANONYMOUS, {"d": draft_id, "s": "named", "v": 0}),
+                 _button(t.BUTTON_NAMED, {"d": draft_id, "s": "named", "v": 1})], [cancel]]))
+        elif step == "named":
+            payload.update(anonymous=not int(value), step="deadline")
+            rows = dom_grid([_button(label, {"d": draft_id, "s": "deadline", "v": key})
+                             for key, label in t.DEADLINE_LABELS.items()], 3)
+            reply = Reply(t.STEP_DEADLINE, keyboard=inline([*rows, [cancel]]))
+        elif step == "deadline" and str(value) in dom.DEADLINES:
+            payload.update(seconds=dom.DEADLINES[str(value)], step="text")
+            reply = Reply(t.STEP_TEXT, keyboard=inline([[cancel]]))
+        elif step == "limit" and str(value) in dom.LIMITS:
+            payload.update(seconds=dom.LIMITS[str(value)], step="text")
+            reply = Reply(t.QUIZ_STEP_TEXT, keyboard=inline([[cancel]]))
+        else:
+            raise UserError(t.DRAFT_GONE)
+        await repo.save_draft(self.db, draft_id, payload)
+        return reply
+
+    async def waiting_text(self, vk_id: int) -> int | None:
+        return await repo.draft_waiting_text(self.db, vk_id, self.now())
+
+    async def typed(self, caller: Caller, draft_id: int, text: str) -> Reply:
+        """The question and options (a quiz: its questions) typed as one message: the preview."""
+        action = await self._draft(caller, draft_id)
+        payload = dict(action.payload)
+        kind = payload.get("kind", "poll")
+        try:
+            questions = dom.parse_quiz(text) if kind == "quiz" else [dom.parse_poll(text)]
+        except UserError as exc:
+            raise UserError(exc.message + t.TRY_AGAIN) from None
+        payload["questions"] = [{"q": q.text, "o": list(q.options), "c": q.correct} for q in questions]
+        payload["step"] = "preview"
+        await repo.save_draft(self.db, draft_id, payload)
+        chat = await chat_repo.get(self.db, int(payload["chat_id"]))
+        assert chat is not None and chat.org_id is not None
+        deadline = await self._when(chat.org_id, self.now() + int(payload["seconds"]))
+        if kind == "quiz":
+            body = "\n\n".join(
+                t.QUIZ_HEAD.format(number=i, total=len(questions), question=q.text) + "\n" + "\n".join(
+                    ("✅ " if n == q.correct else "▫️ ") + option for n, option in enumerate(q.options))
+                for i, q in enumerate(questions, start=1))
+            text_ = t.QUIZ_PREVIEW.format(title=chat.title, body=body, deadline=deadline)
+        else:
+            q = questions[0]
+            body = t.POLL_HEAD.format(question=q.text) + "\n" + "\n".join(
+                f"{n}. {option}" for n, option in enumerate(q.options, start=1))
+            settings = (t.SETTINGS_MULTIPLE if payload.get("multiple") else t.SETTINGS_SINGLE) + ", " + (
+                t.SETTINGS_ANONYMOUS if payload.get("anonymous") else t.SETTINGS_NAMED)
+            text_ = t.PREVIEW.format(title=chat.title, body=body, settings=settings, deadline=deadline)
+        return Reply(text_, keyboard=inline([[
+            _button(t.BUTTON_PUBLISH, {"d": draft_id, "s": "go"}, "positive"),
+            Button(t.BUTTON_CANCEL, {"a": "pa", "id": draft_id, "do": "cancel"})]]))
+
+    async def publish(self, caller: Caller, draft_id: int) -> Reply:
+        """«Опубликовать»: the poll (a quiz: each question) goes to the chat with its buttons."""
+        action = await self._draft(caller, draft_id)
+        payload = action.payload
+        if payload.get("step") != "preview":
+            raise UserError(t.DRAFT_GONE)
+        chat = await chat_repo.get(self.db, int(payload["chat_id"]))
+        if chat is None or chat.org_id is None or not await self.may_run(caller, chat):
+            raise UserError(t.NOT_CHAT_STAFF)
+        if not await pending_repo.claim(self.db, draft_id, "applied"):
+            raise UserError(t.DRAFT_GONE)
+        kind = payload.get("kind", "poll")
+        now = self.now()
+        deadline = now + int(payload["seconds"])
+        series: int | None = None
+        first = 0
+        total = len(payload["questions"])
+        for position, q in enumerate(payload["questions"], start=1):
+            poll_id = await repo.create(
+                self.db, kind=kind, chat_id=chat.id, org_id=chat.org_id, author_vk=caller.vk_id, question=q["q"],
+                options=tuple(q["o"]), correct=q.get("c"), multiple=bool(payload.get("multiple")),
+                anonymous=bool(payload.get("anonymous")) if kind == "poll" else False, deadline=deadline, now=now,
+                series=series, position=position)
+            first = first or poll_id
+            if kind == "quiz" and series is None:
+                series = poll_id
+            poll = await repo.get(self.db, poll_id)
+            assert poll is not None
+            text, keyboard = await self.render(poll, total=total)
+            await self.effects.send(chat.peer_id, text, keyboard=keyboard, lane=Lane.NORMAL)
+        when = await self._when(chat.org_id, deadline)
+        close = inline([[_button(t.BUTTON_CLOSE_NOW, {"c": first}, "primary")]])
+        if kind == "quiz":
+            return Reply(t.QUIZ_PUBLISHED.format(title=chat.title, questions=t.questions(total), deadline=when),
+                         keyboard=close)
+        named = "" if payload.get("anonymous") else t.PUBLISHED_NAMED
+        return Reply(t.PUBLISHED.format(title=chat.title, deadline=when, named=named), keyboard=close)
+
+    # -- the posted message ----------------------------------------------------------------
+
+    async def _when(self, org_id: int, at: int) -> str:
+        org = await org_repo.get(self.db, org_id)
+        tz = ZoneInfo(org.timezone if org is not None else "Europe/Moscow")
+        local = datetime.fromtimestamp(at, tz)
+        today = datetime.fromtimestamp(self.now(), tz).date()
+        if local.date() == today:
+            return f"сегодня в {local:%H:%M}"
+        return f"{local:%d.%m} в {local:%H:%M}"
+
+    async def render(self, poll: Poll, *, total: int | None = None) -> tuple[str, str | None]:
+        """The poll's (question's) text and buttons now: live counts, or the final state once closed."""
+        masks = await repo.choices(self.db, poll.id)
+        counts = dom.counts(masks, len(poll.options))
+        deadline = await self._when(poll.org_id, poll.deadline)
+        if poll.kind == "quiz":
+            if total is None:
+                total = len(await repo.of_series(self.db, poll.series or poll.id))
+            answered = t.students(len(masks))
+            if poll.open:
+                lines = "\n".join(f"{n}. {o}" for n, o in enumerate(poll.options, start=1))
+                text = "\n\n".join([t.QUIZ_HEAD.format(number=poll.position, total=total, question=poll.question),
+                                    lines, t.QUIZ_FOOT.format(answered=answered, deadline=deadline)])
+                return text, self._keyboard(poll)
+            right = counts[poll.correct] if poll.correct is not None else 0
+            lines = "\n".join(("✅ " if n == poll.correct else "▫️ ") + f"{o} — {counts[n]}"
+                              for n, o in enumerate(poll.options))
+            option = poll.options[poll.correct] if poll.correct is not None else "—"
+            text = "\n\n".join([t.QUIZ_HEAD_CLOSED.format(number=poll.position, total=total, question=poll.question),
+                                lines, t.QUIZ_FOOT_CLOSED.format(option=option, answered=answered, right=right)])
+            return text, None
+        voters = len(masks)
+        lines = "\n".join(t.POLL_LINE.format(number=n, option=o, count=counts[n - 1],
+                                             percent=dom.percent(counts[n - 1], voters),
+                                             bar=dom.bar(counts[n - 1], voters)).rstrip()
+                          for n, o in enumerate(poll.options, start=1))
+        if poll.open:
+            foot = t.POLL_FOOT.format(note=t.POLL_NOTE_MULTIPLE if poll.multiple else t.POLL_NOTE_SINGLE,
+                                      privacy=t.POLL_NOTE_ANONYMOUS if poll.anonymous else t.POLL_NOTE_NAMED,
+                                      voters=t.people(voters), deadline=deadline)
+            return "\n\n".join([t.POLL_HEAD.format(question=poll.question), lines, foot]), self._keyboard(poll)
+        foot = t.POLL_FOOT_CLOSED.format(voters=t.people(voters))
+        return "\n\n".join([t.POLL_HEAD_CLOSED.format(question=poll.question), lines, foot]), None
+
+    @staticmethod
+    def _keyboard(poll: Poll) -> str:
+        buttons = [_button(f"{n}. {o}", {"p": poll.id, "o": n - 1}) for n, o in enumerate(poll.options, start=1)]
+        return inline(dom_grid(buttons, 1 if len(buttons) <= 5 else 2))
+
+    # -- presses ---------------------------------------------------------------------------
+
+    async def vote(self, vk_id: int, peer_id: int, cmid: int | None, poll_id: int, option: int) -> str:
+        """A press on an option: the vote (a quiz: the one answer) and the snackbar saying what counted."""
+        poll = await repo.get(self.db, poll_id)
+        chat = await chat_repo.get(self.db, poll.chat_id) if poll is not None else None
+        if poll is None or chat is None or chat.peer_id != peer_id or not 0 <= option < len(poll.options):
+            return t.SNACK_GONE
+        now = self.now()
+        if not poll.open or poll.deadline <= now:
+            return t.SNACK_QUIZ_CLOSED if poll.kind == "quiz" else t.SNACK_CLOSED
+        if cmid and poll.cmid is None:
+            await repo.set_cmid(self.db, poll.id, cmid)
+        person = await repo.person_in_org(self.db, poll.org_id, vk_id)
+        person_id = person[0] if person else None
+        if poll.kind == "quiz":
+            if person is None or person[2] != "student":
+                return t.SNACK_QUIZ_STUDENTS
+            if not await repo.add_answer(self.db, poll.id, vk_id, person_id, 1 << option, now):
+                return t.SNACK_ANSWERED
+            snack = t.SNACK_RIGHT if option == poll.correct else t.SNACK_WRONG
+        else:
+            current = await repo.vote_of(self.db, poll.id, vk_id)
+            choice = dom.press(current, option, poll.multiple)
+            name = _short(poll.options[option])
+            if choice == current:
+                return t.SNACK_SAME.format(option=name)
+            if choice == 0:
+                await repo.drop_vote(self.db, poll.id, vk_id)
+                snack = t.SNACK_WITHDRAWN
+            else:
+                await repo.put_vote(self.db, poll.id, vk_id, person_id, choice, now)
+                if poll.multiple:
+                    snack = t.SNACK_MULTI.format(options=", ".join(str(i + 1) for i in dom.chosen(choice)))
+                else:
+                    snack = (t.SNACK_CHANGED if current else t.SNACK_VOTED).format(option=name)
+        await repo.schedule_refresh(self.db, poll.id, dom.next_edit_at(now, poll.edited_at))
+        return snack[:90]
+
+    async def refresh_due(self) -> int:
+        """Record the live edits that are due (one per poll, its text read from the votes now)."""
+        now = self.now()
+        done = 0
+        for poll in await repo.refresh_due(self.db, now):
+            with units.unit(f"poll-refresh:{poll.id}:{now}"):
+                async with self.db.transaction():
+                    if not await repo.take_refresh(self.db, poll.id, now):
+                        continue
+                    fresh = await repo.get(self.db, poll.id)
+                    if fresh is None or not fresh.open or fresh.cmid is None:
+                        continue
+                    chat = await chat_repo.get(self.db, fresh.chat_id)
+                    if chat is None:
+                        continue
+                    text, keyboard = await self.render(fresh)
+                    await self.effects.edit(chat.peer_id, fresh.cmid, text, keyboard=keyboard)
+                    done += 1
+        return done
+
+    # -- closing ---------------------------------------------------------------------------
+
+    async def close_now(self, caller: Caller, poll_id: int) -> str:
+        """«Подвести итоги сейчас» (the author, or the chat's staff)."""
+        poll = await repo.get(self.db, poll_id)
+        if poll is None:
+            raise UserError(t.SNACK_GONE)
+        if not poll.open:
+            return t.ALREADY_CLOSED
+        chat = await chat_repo.get(self.db, poll.chat_id)
+        if poll.author_vk != caller.vk_id and (chat is None or not await self.may_run(caller, chat)):
+            raise UserError(t.NOT_YOURS)
+        await self._close(poll)
+        return t.CLOSED_ON_DEMAND
+
+    async def close_due(self) -> int:
+        """Close every poll and quiz whose deadline has passed (also those due while the bot was down)."""
+        closed = 0
+        for poll in await repo.due(self.db, self.now()):
+            try:
+                if await self._close(poll):
+                    closed += 1
+            except Exception:
+                log.exception("closing poll %s failed; retried on the next run", poll.id)
+        return closed
+
+    async def _close(self, poll: Poll) -> bool:
+        if poll.kind == "quiz":
+            return await self._close_quiz(poll)
+        with units.unit(f"poll-close:{poll.id}"):
+            async with self.db.transaction():
+                if not await repo.close(self.db, poll.id, self.now()):
+                    return False
+                chat = await chat_repo.get(self.db, poll.chat_id)
+                fresh = await repo.get(self.db, poll.id)
+                assert fresh is not None
+                if chat is None:
+                    return True
+                if fresh.cmid is not None:
+                    text, _ = await self.render(fresh)
+                    await self.effects.edit(chat.peer_id, fresh.cmid, text)
+                masks = await repo.choices(self.db, poll.id)
+                counts = dom.counts(masks, len(poll.options))
+                lines = "\n".join(t.POLL_LINE.format(number=n, option=o, count=counts[n - 1],
+                                                     percent=dom.percent(counts[n - 1], len(masks)),
+                                                     bar=dom.bar(counts[n - 1], len(masks))).rstrip()
+                                  for n, o in enumerate(poll.options, start=1))
+                await self.effects.send(chat.peer_id, t.RESULTS.format(question=poll.question, lines=lines,
+                                                                       voters=t.people(len(masks))),
+                                        reply_to_cmid=fresh.cmid, lane=Lane.NORMAL)
+                if not poll.anonymous:
+                    for part in _chunks(await self.named_report(poll, chat)):
+                        await self.effects.send(poll.author_vk, part, lane=Lane.NORMAL)
+        return True
+
+    async def named_report(self, poll: Poll, chat: Chat) -> str:
+        """Who voted what, and who of the chat's audience did not (in parents' chats: by family)."""
+        votes = await repo.votes(self.db, poll.id)
+        known = await repo.names(self.db, {p for _, p, _ in votes if p is not None})
+
+        def who(vk_id: int, person_id: int | None) -> str:
+            if person_id is not None and person_id in known:
+                return known[person_id]
+            return Names.placeholder(vk_id)
+
+        blocks = []
+        for index, option in enumerate(poll.options):
+            names = [who(vk, p) for vk, p, choice in votes if choice >> index & 1]
+            if names:
+                blocks.append(t.NAMED_OPTION.format(option=option, count=len(names),
+                                                    names="\n".join(f"— {n}" for n in names)))
+            else:
+                blocks.append(t.NAMED_NOBODY.format(option=option))
+        text = t.NAMED_REPORT.format(question=poll.question, title=chat.title, lines="\n\n".join(blocks))
+        audience = await eligibility.audience_ids(self.db, chat) if chat.type else set()
+        voted = {p for _, p, _ in votes if p is not None}
+        if chat.type in PARENTS_CHATS:
+            families = await repo.families(self.db, audience, chat.class_id if chat.type == "parents_class" else None)
+            parent_names = await repo.names(self.db, {p for _, _, ps in families for p in ps})
+            silent = [(child, name, ps) for child, name, ps in families if not set(ps) & voted]
+            text += "\n\n" + t.FAMILIES_VOTED.format(voted=len(families) - len(silent), total=len(families))
+            if silent:
+                lines = []
+                for _, name, ps in silent:
+                    line = texts.gendered(name, t.NON_VOTERS_FAMILY_LINE, t.NON_VOTERS_FAMILY_LINE_F)
+                    lines.append(line.format(child=name, parents=", ".join(parent_names[p] for p in ps)))
+                text += "\n\n" + t.NON_VOTERS_FAMILIES.format(count=len(silent), total=len(families),
+                                                              lines="\n".join(lines))
+            elif families:
+                text += "\n\n" + t.ALL_VOTED.format(total=len(families))
+        elif audience:
+            silent_ids = audience - voted
+            all_names = await repo.names(self.db, silent_ids)
+            if silent_ids:
+                listed = "\n".join(f"— {n}" for n in sorted(all_names.values()))
+                text += "\n\n" + t.NON_VOTERS.format(count=len(silent_ids), total=len(audience), lines=listed)
+            else:
+                text += "\n\n" + t.ALL_VOTED.format(total=len(audience))
+        return text
+
+    async def _close_quiz(self, poll: Poll) -> bool:
+        questions = await repo.of_series(self.db, poll.series or poll.id)
+        if not questions or not questions[0].open:
+            return False
+        chat = await chat_repo.get(self.db, poll.chat_id)
+        if chat is None:
+            return False
+        table, summary = await self.quiz_table(questions, chat)
+        attachment = None
+        try:
+            attachment = await self.gateway.upload_doc(poll.author_vk, f"{t.QUIZ_FILE}-{questions[0].id}.xlsx",
+                                                       table)
+        except VkError as exc:
+            log.warning("quiz %s: the results table could not be uploaded (%s)", questions[0].id, exc.code)
+        with units.unit(f"quiz-close:{questions[0].id}"):
+            async with self.db.transaction():
+                if not await repo.close(self.db, questions[0].id, self.now()):
+                    return False
+                answered: set[int] = set()
+                for question in questions:
+                    await repo.close(self.db, question.id, self.now())
+                    answered |= {vk for vk, _, _ in await repo.votes(self.db, question.id)}
+                    fresh = await repo.get(self.db, question.id)
+                    if fresh is not None and fresh.cmid is not None:
+                        text, _ = await self.render(fresh, total=len(questions))
+                        await self.effects.edit(chat.peer_id, fresh.cmid, text)
+                await self.effects.send(chat.peer_id, t.QUIZ_OVER.format(answered=t.students(len(answered))),
+                                        lane=Lane.NORMAL)
+                await self.effects.send(poll.author_vk, summary, attachment=attachment, lane=Lane.NORMAL)
+        return True
+
+    async def quiz_table(self, questions: list[Poll], chat: Chat) -> tuple[bytes, str]:
+        """The results table (one row per student of the chat's audience and whoever answered) and
+        the summary line for the teacher."""
+        answers: dict[int, dict[int, int]] = {}  # person id -> question id -> choice
+        for question in questions:
+            for _, person_id, choice in await repo.votes(self.db, question.id):
+                if person_id is not None:
+                    answers.setdefault(person_id, {})[question.id] = choice
+        audience = await eligibility.audience_ids(self.db, chat) if chat.type else set()
+        names = await repo.names(self.db, audience | set(answers))
+        headers = [t.QUIZ_COL_NAME, *(f"{q.position}. {q.question}"[:60] for q in questions), t.QUIZ_COL_SCORE,
+                   t.QUIZ_COL_OF]
+        rows: list[list[Any]] = []
+        scores = []
+        for person_id, name in sorted(names.items(), key=lambda item: item[1]):
+            mine = answers.get(person_id, {})
+            row: list[Any] = [name]
+            right = 0
+            for q in questions:
+                mask = mine.get(q.id)
+                if mask is None:
+                    row.append(t.QUIZ_NO_ANSWER)
+                    continue
+                picked = dom.chosen(mask)[0]
+                ok = picked == q.correct
+                right += ok
+                row.append(f"{q.options[picked]} — {t.QUIZ_RIGHT_MARK if ok else t.QUIZ_WRONG_MARK}")
+            row += [right, len(questions)]
+            rows.append(row)
+            if mine:
+                scores.append(right)
+        table = to_xlsx({t.QUIZ_SHEET: (headers, rows)})
+        average = f"{sum(scores) / len(scores):.1f}".replace(".", ",") if scores else "0"
+        summary = t.QUIZ_REPORT.format(title=chat.title, answered=len(scores), total=t.of_students(len(names)),
+                                       average=average, questions=len(questions))
+        return table, summary
+
+
+def dom_grid(buttons: list[Button], per_row: int) -> list[list[Button]]:
+    return [buttons[i:i + per_row] for i in range(0, len(buttons), per_row)]
+
+
+def _short(option: str, limit: int = 60) -> str:
+    return option if len(option) <= limit else option[:limit - 1] + "…"
+
+
+def _chunks(text: str, limit: int = MAX_TEXT) -> list[str]:
+    """Split a long report at line ends into messages VK accepts."""
+    parts: list[str] = []
+    current = ""
+    for line in text.split("\n"):
+        if current and len(current) + 1 + len(line) > limit:
+            parts.append(current)
+            current = line
+        else:
+            current = f"{current}\n{line}" if current else line
+    if current:
+        parts.append(current)
+    return parts

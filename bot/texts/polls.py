@@ -1,0 +1,138 @@
+"""Polls and quizzes: the dialog that creates them, the posted message, snackbars, results."""
+
+from __future__ import annotations
+
+from bot.texts.roster import plural
+
+# -- the dialog ---------------------------------------------------------------------------
+NOT_BOUND = "Эта беседа не привязана к школе: опросы и викторины работают только в беседах школы."
+NOT_CHAT_STAFF = ("Создавать опросы и викторины в этой беседе могут её руководитель, учителя этой беседы "
+                  "и ответственные за беседы школы.")
+QUIZ_WRONG_CHAT = "Викторины проводятся в предметных беседах и в беседах учеников. Здесь можно провести опрос: /опрос"
+CONTINUE_PRIVATE = "Продолжим в личных сообщениях с ботом: там вопросы о том, каким будет {what}."
+WHAT_POLL = "опрос"
+WHAT_QUIZ = "викторина"
+PICK_CHAT = "Для какой беседы {what}?"
+NO_CHATS = ("Нет бесед, где вы можете проводить опросы: это беседы, которые вы ведёте или которые ведёт "
+            "ваша школа. Можно написать /опрос прямо в нужной беседе.")
+NO_QUIZ_CHATS = "Нет предметных бесед и бесед учеников, где вы можете провести викторину."
+STEP_MULTIPLE = "Опрос для беседы «{title}».\n\nСколько вариантов сможет выбрать каждый?"
+BUTTON_SINGLE = "Один вариант"
+BUTTON_MULTIPLE = "Несколько вариантов"
+STEP_NAMED = ("Голосование анонимное или именное? В именном после итогов вы получите, кто как проголосовал "
+              "и кто не голосовал.")
+BUTTON_ANONYMOUS = "Анонимное"
+BUTTON_NAMED = "Именное"
+STEP_DEADLINE = "Сколько длится голосование?"
+DEADLINE_LABELS = {"1h": "1 час", "3h": "3 часа", "1d": "Сутки", "3d": "3 дня", "7d": "Неделя"}
+STEP_TEXT = ("Напишите одним сообщением вопрос и варианты ответа: в первой строке — вопрос, дальше по одному "
+             "варианту в строке (от 2 до 10).\n\nНапример:\nКогда провести собрание?\nВо вторник в 18:00\n"
+             "В четверг в 19:00")
+QUIZ_STEP_LIMIT = "Викторина для беседы «{title}».\n\nСколько времени дать на ответы?"
+LIMIT_LABELS = {"5m": "5 минут", "15m": "15 минут", "45m": "45 минут", "1d": "Сутки"}
+QUIZ_STEP_TEXT = ("Напишите вопросы одним сообщением. Каждый вопрос — отдельный блок, блоки разделяйте пустой "
+                  "строкой: первая строка — вопрос, дальше варианты по одному в строке, правильный отметьте «+» "
+                  "в начале.\n\nНапример:\n2 + 2 = ?\n3\n+4\n5\n\nСтолица России?\n+Москва\nКазань")
+PREVIEW = "Проверьте опрос для беседы «{title}»:\n\n{body}\n\n{settings}. Итоги — {deadline}."
+QUIZ_PREVIEW = "Проверьте викторину для беседы «{title}»:\n\n{body}\n\nОтветы принимаются до {deadline}."
+SETTINGS_SINGLE = "Один вариант"
+SETTINGS_MULTIPLE = "Можно выбрать несколько вариантов"
+SETTINGS_ANONYMOUS = "анонимно"
+SETTINGS_NAMED = "именное голосование"
+BUTTON_PUBLISH = "Опубликовать"
+BUTTON_CANCEL = "Отменить"
+BUTTON_CLOSE_NOW = "Подвести итоги сейчас"
+WHAT_DRAFT = "составление опроса для беседы «{title}»"
+WHAT_QUIZ_DRAFT = "составление викторины для беседы «{title}»"
+PUBLISHED = ("Опрос опубликован в беседе «{title}». Итоги подведу {deadline}{named}. "
+             "Подвести итоги раньше можно кнопкой ниже.")
+PUBLISHED_NAMED = " и пришлю вам, кто как проголосовал и кто не голосовал"
+QUIZ_PUBLISHED = ("Викторина опубликована в беседе «{title}»: {questions}. Ответы принимаются до {deadline}, "
+                  "потом пришлю таблицу результатов. Завершить раньше можно кнопкой ниже.")
+DRAFT_GONE = "Этот опрос уже опубликован или его составление отменено."
+CLOSED_ON_DEMAND = "Итоги подведены."
+ALREADY_CLOSED = "Голосование уже завершено."
+NOT_YOURS = "Это не ваш опрос."
+
+# -- the posted message -------------------------------------------------------------------
+POLL_HEAD = "📊 Опрос: {question}"
+POLL_HEAD_CLOSED = "📊 Опрос завершён: {question}"
+POLL_LINE = "{number}. {option} — {count} ({percent}%) {bar}"
+POLL_NOTE_SINGLE = "Выберите один вариант"
+POLL_NOTE_MULTIPLE = "Можно выбрать несколько вариантов"
+POLL_NOTE_ANONYMOUS = "голосование анонимное"
+POLL_NOTE_NAMED = "голосование именное: автор опроса увидит, кто как проголосовал"
+POLL_FOOT = "{note}; {privacy}. Проголосовали: {voters}. Итоги — {deadline}."
+POLL_FOOT_CLOSED = "Всего проголосовали: {voters}."
+RESULTS = "Итоги опроса «{question}»:\n\n{lines}\n\nВсего проголосовали: {voters}."
+QUIZ_HEAD = "❓ Вопрос {number} из {total}: {question}"
+QUIZ_FOOT = "Ответили: {answered}. Ответ можно дать один раз, до {deadline}."
+QUIZ_HEAD_CLOSED = "❓ Вопрос {number} из {total}: {question} — ответы больше не принимаются"
+QUIZ_FOOT_CLOSED = "Правильный ответ: {option}. Ответили: {answered}, верно: {right}."
+QUIZ_OVER = "Викторина завершена: ответили {answered}. Правильные ответы — в вопросах выше."
+
+# -- snackbars (at most 90 characters) ----------------------------------------------------
+SNACK_VOTED = "Голос учтён: {option}"
+SNACK_CHANGED = "Голос изменён: {option}"
+SNACK_SAME = "Ваш голос уже учтён: {option}"
+SNACK_MULTI = "Ваш выбор: {options}"
+SNACK_WITHDRAWN = "Выбор снят: вы не голосуете"
+SNACK_CLOSED = "Голосование уже завершено"
+SNACK_RIGHT = "Верно! ✅"
+SNACK_WRONG = "Неверно ❌"
+SNACK_ANSWERED = "Ответ уже принят, изменить его нельзя"
+SNACK_QUIZ_CLOSED = "Время на ответ вышло"
+SNACK_QUIZ_STUDENTS = "На вопросы викторины отвечают ученики"
+SNACK_GONE = "Этого опроса больше нет"
+
+# -- the author's report ------------------------------------------------------------------
+NAMED_REPORT = "Именной опрос «{question}» в беседе «{title}» завершён. Кто как проголосовал:\n\n{lines}"
+NAMED_OPTION = "{option} — {count}:\n{names}"
+NAMED_NOBODY = "{option} — никто"
+NON_VOTERS_FAMILIES = "Не проголосовали {count} из {total} (по семьям):\n{lines}"
+NON_VOTERS_FAMILY_LINE = "— семья ученика {child}: {parents}"
+NON_VOTERS_FAMILY_LINE_F = "— семья ученицы {child}: {parents}"
+NON_VOTERS = "Не проголосовали {count} из {total}:\n{lines}"
+ALL_VOTED = "Проголосовали все: {total}."
+FAMILIES_VOTED = "Семей, где проголосовал хотя бы один родитель: {voted} из {total}."
+QUIZ_REPORT = ("Итоги викторины в беседе «{title}»: ответили {answered} из {total}, средний результат — "
+               "{average} из {questions}. Таблица — во вложении.")
+QUIZ_SHEET = "Результаты"
+QUIZ_COL_NAME = "Ученик"
+QUIZ_COL_SCORE = "Верно"
+QUIZ_COL_OF = "Из"
+QUIZ_RIGHT_MARK = "верно"
+QUIZ_WRONG_MARK = "неверно"
+QUIZ_NO_ANSWER = "нет ответа"
+QUIZ_FILE = "викторина"
+
+# -- wrong input ----------------------------------------------------------------------------
+NO_QUESTION = "Не вижу вопроса. Первая строка — вопрос, дальше по одному варианту ответа в строке."
+QUESTION_TOO_LONG = "Вопрос длиннее {limit} символов: сократите его."
+TOO_FEW_OPTIONS = ("Вариантов ответа {count}, а нужно хотя бы 2: напишите их после вопроса, каждый с новой "
+                   "строки.")
+TOO_MANY_OPTIONS = "Вариантов ответа {count}, а можно не больше 10: объедините или уберите лишние."
+OPTION_TOO_LONG = "Вариант «{option}…» длиннее {limit} символов: сократите его."
+OPTION_TWICE = "Вариант «{option}» написан дважды: оставьте один."
+TOO_MANY_QUESTIONS = "Вопросов {count}, а в одной викторине можно не больше {limit}."
+IN_QUESTION = "Вопрос {number}: {error}"
+MARK_ONE_CORRECT = ("правильных вариантов отмечено {count}, а нужен ровно один: поставьте «+» в начале строки "
+                    "с правильным ответом.")
+TRY_AGAIN = "\n\nНапишите вопрос и варианты ещё раз одним сообщением."
+
+
+def people(count: int) -> str:
+    return f"{count} " + plural(count, "человек", "человека", "человек")
+
+
+def students(count: int) -> str:
+    return f"{count} " + plural(count, "ученик", "ученика", "учеников")
+
+
+def of_students(count: int) -> str:
+    """After «из»: «из 1 ученика», «из 3 учеников»."""
+    return f"{count} " + plural(count, "ученика", "учеников", "учеников")
+
+
+def questions(count: int) -> str:
+    return f"{count} " + plural(count, "вопрос", "вопроса", "вопросов")
