@@ -31,7 +31,7 @@ from bot.services.menus import MENU_TYPES, SECTION_CAPABILITY, Menus, needs_clas
 from bot.texts import menus as t
 from bot.vk.keyboards import Button, grid, inline, persistent
 from handlers.replies import guarded
-from handlers.rules import parse_message
+from handlers.rules import chat_of, parse_message
 
 SECTION_LABELS = {
     "lists": t.BUTTON_LISTS, "chats": t.BUTTON_CHATS, "codes": t.BUTTON_CODES, "reports": t.BUTTON_REPORTS,
@@ -99,7 +99,9 @@ def attach_typed(app: App, router: Any) -> None:
 async def menu_press(app: App, event: MessageEvent, payload: dict[str, Any]) -> None:
     """A press of a menu button (payload «a»: "m")."""
     obj = event.object
-    if obj.peer_id != obj.user_id:  # menus live in private messages only
+    binding = payload.get("b") == 1
+    # menus live in private messages; only the /привязать dialog lives in the chat it binds
+    if (obj.peer_id != obj.user_id) != binding:
         await app.effects.answer_button(obj.event_id, obj.user_id, obj.peer_id, t.SNACK_GONE)
         return
     screen = payload.get("s")
@@ -108,7 +110,7 @@ async def menu_press(app: App, event: MessageEvent, payload: dict[str, Any]) -> 
         await app.effects.answer_button(obj.event_id, obj.user_id, obj.peer_id, t.SNACK_GONE)
         return
     caller = await app.access.caller(obj.user_id)
-    await show(app, caller, obj.user_id, screen, payload)
+    await show(app, caller, obj.peer_id, screen, payload)
     await app.effects.answer_button(obj.event_id, obj.user_id, obj.peer_id, "")
 
 
@@ -117,6 +119,10 @@ async def show(app: App, caller: Caller, peer_id: int, screen: str, payload: dic
     section = SCREEN_SECTION.get(screen)
     if section is None:
         raise UserError(t.SNACK_GONE)
+    if payload.get("b") == 1:
+        if screen not in ("ct", "cc", "cy", "cd"):
+            raise UserError(t.SNACK_GONE)
+        section = "bind"
     org = await _org(app, payload.get("o"))
     if not await menus(app).allowed(caller, section, org.id if org else None):
         raise NotAllowed(t.NOT_ALLOWED)
@@ -195,17 +201,28 @@ async def chats(app: App, caller: Caller, peer_id: int, org: Org | None, payload
     await _send(app, peer_id, overview or t.PICK_TYPE.format(school=org.name), rows)
 
 
+def _mode(payload: dict[str, Any]) -> dict[str, Any]:
+    """Carried through the dialog: «b»: 1 binds the chat the dialog is in instead of creating one."""
+    return {"b": 1} if payload.get("b") == 1 else {}
+
+
 async def create_type(app: App, caller: Caller, peer_id: int, org: Org | None, payload: dict[str, Any]) -> None:
-    org = await _school(app, caller, peer_id, org, "ct", "chat_create")
+    bind = _mode(payload)
+    org = await _school(app, caller, peer_id, org, "ct", "chat_bind" if bind else "chat_create", extra=bind)
     if org is None:
         return
     types = await menus(app).chat_types(caller, org)
     if not types:
         raise NotAllowed(t.NO_TYPES.format(school=org.name))
-    buttons = [Button(t.CHAT_TYPE_LABELS[kind], m("cc", o=org.id, t=MENU_TYPES.index(kind)), "primary")
+    buttons = [Button(t.CHAT_TYPE_LABELS[kind], m("cc", o=org.id, t=MENU_TYPES.index(kind), **bind), "primary")
                for kind in types]
-    rows = grid(buttons, 2) + [[Button(t.BUTTON_BACK, m("chats", o=org.id))]]
-    await _send(app, peer_id, t.PICK_TYPE.format(school=org.name) + "\n" + t.PICK_TYPE_TYPED, rows)
+    rows = grid(buttons, 2)
+    if bind:
+        text = t.BIND_PICK_TYPE.format(school=org.name) + "\n" + t.BIND_PICK_TYPE_TYPED
+    else:
+        rows.append([Button(t.BUTTON_BACK, m("chats", o=org.id))])
+        text = t.PICK_TYPE.format(school=org.name) + "\n" + t.PICK_TYPE_TYPED
+    await _send(app, peer_id, text, rows)
 
 
 def _chat_type(payload: dict[str, Any]) -> str:
@@ -234,13 +251,14 @@ async def create_class(app: App, caller: Caller, peer_id: int, org: Org | None, 
     if not shown:
         raise UserError(t.SNACK_GONE)
     index = MENU_TYPES.index(kind)
-    buttons = [Button(c, m("cy", o=org.id, t=index, c=c), "primary") for c in shown]
+    bind = _mode(payload)
+    buttons = [Button(c, m("cy", o=org.id, t=index, c=c, **bind), "primary") for c in shown]
     if kind == "homeschool":
-        buttons.append(Button(t.HOMESCHOOL_WHOLE, m("cy", o=org.id, t=index, c="")))
+        buttons.append(Button(t.HOMESCHOOL_WHOLE, m("cy", o=org.id, t=index, c="", **bind)))
     nav = []
     if first + per_page < len(classes):
-        nav.append(Button(t.BUTTON_MORE, m("cc", o=org.id, t=index, p=page + 1)))
-    nav.append(Button(t.BUTTON_BACK, m("ct", o=org.id)))
+        nav.append(Button(t.BUTTON_MORE, m("cc", o=org.id, t=index, p=page + 1, **bind)))
+    nav.append(Button(t.BUTTON_BACK, m("ct", o=org.id, **bind)))
     text = t.PICK_CLASS.format(type=PRESETS[kind].name_ru, school=org.name)
     if len(classes) > per_page:
         text += "\n" + t.PICK_CLASS_MORE.format(first=first + 1, last=first + len(shown), total=len(classes))
@@ -265,11 +283,16 @@ async def create_confirm(app: App, caller: Caller, peer_id: int, org: Org | None
     except ClassNameError:
         raise UserError(t.SNACK_GONE) from None
     title = PRESETS[kind].title_for(cls=name, school=org.name)
-    question = (t.CONFIRM_CREATE_SCHOOL if kind == "parents_school" else t.CONFIRM_CREATE).format(
-        title=title, school=org.name)
+    bind = _mode(payload)
+    if bind:
+        question, do = t.CONFIRM_BIND.format(title=title, school=org.name), t.BUTTON_DO_BIND
+    else:
+        question = (t.CONFIRM_CREATE_SCHOOL if kind == "parents_school" else t.CONFIRM_CREATE).format(
+            title=title, school=org.name)
+        do = t.BUTTON_DO_CREATE
     index = MENU_TYPES.index(kind)
-    back = m("cc", o=org.id, t=index) if needs_class(kind) else m("ct", o=org.id)
-    await _send(app, peer_id, question, [[Button(t.BUTTON_DO_CREATE, m("cd", o=org.id, t=index, c=cls), "positive"),
+    back = m("cc", o=org.id, t=index, **bind) if needs_class(kind) else m("ct", o=org.id, **bind)
+    await _send(app, peer_id, question, [[Button(do, m("cd", o=org.id, t=index, c=cls, **bind), "positive"),
                                           Button(t.BUTTON_BACK, back)]])
 
 
@@ -281,6 +304,9 @@ async def create_do(app: App, caller: Caller, peer_id: int, org: Org | None, pay
     cls = payload.get("c") or ""
     if not isinstance(cls, str) or (needs_class(kind) and kind != "homeschool" and not cls):
         raise UserError(t.SNACK_GONE)
+    if payload.get("b") == 1:  # the same service as the typed /привязать, in the chat pressed in
+        await app.notifier.send(peer_id, await app.services.chats.bind(caller, peer_id, _create_args(kind, cls, org)))
+        return
     answer = await app.services.chats.create(caller, _create_args(kind, cls, org))
     await app.notifier.send(peer_id, answer)
 
@@ -437,7 +463,13 @@ class BareCommandRule(ABCRule[Message]):
 
     async def check(self, event: Message) -> dict[str, Any] | bool:
         cmd = parse_message(event, self.app.group_id, self.app.screen_name)
-        if cmd is None or cmd.key is None or cmd.args.strip() or event.from_id != event.peer_id:
+        if cmd is None or cmd.key is None or cmd.args.strip():
+            return False
+        if event.from_id != event.peer_id:
+            if cmd.key == "bind":  # asked in the chat to bind: type → class → confirm
+                chat = await chat_of(event, self.app.db)
+                if chat is None or not chat.bound:
+                    return {"cmd": cmd, "screen": "ct", "bind": True}
             return False
         if cmd.key in ASK_ALWAYS:
             return {"cmd": cmd, "screen": ASK_ALWAYS[cmd.key]}
@@ -452,10 +484,15 @@ class BareCommandRule(ABCRule[Message]):
 def labeler(app: App) -> BotLabeler:
     bl = BotLabeler()
 
-    @bl.private_message(BareCommandRule(app))
+    @bl.message(BareCommandRule(app))
     @guarded
-    async def ask(message: Message, app: App, cmd: Command, screen: str) -> None:
+    async def ask(message: Message, app: App, cmd: Command, screen: str, bind: bool = False) -> None:
         caller = await app.access.caller(message.from_id)
+        if bind:
+            if not await menus(app).allowed(caller, "bind"):
+                raise NotAllowed(texts.NOT_ALLOWED.format(what=t.WHAT_BIND, hint=texts.NOT_ALLOWED_HINT))
+            await show(app, caller, message.peer_id, screen, {"b": 1})
+            return
         section = SCREEN_SECTION[screen]
         if section not in await menus(app).sections(caller.vk_id):
             # the typed command's own refusal names what is missing

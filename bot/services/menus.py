@@ -86,6 +86,9 @@ class Menus:
         """The check at the press: the section is the person's, and in that organisation."""
         if section == "settings":  # not on the start keyboard: /настройки and «Беседы» lead there
             return any(allowed_somewhere(caller, c) for c in ("chat_moderate", "chat_create"))
+        if section == "bind":  # /привязать in a chat
+            return allowed_somewhere(caller, "chat_bind") and (
+                org_id is None or await self.access.allowed(caller, "chat_bind", org_id))
         if section not in await self.sections(caller.vk_id):
             return False
         capability = SECTION_CAPABILITY[section]

@@ -294,3 +294,35 @@ async def test_a_class_teacher_is_offered_only_their_class(emu, harness) -> None
     assert t.CHAT_TYPE_LABELS["admin_closed"] not in labels(kinds)  # not a leader of that type
     classes = await press(emu, teacher, kinds, t.CHAT_TYPE_LABELS["students_class"])
     assert [x for x in labels(classes) if x[0].isdigit()] == ["5А"]
+
+
+async def _press_in_chat(emu: Emulator, peer: int, user: int, message: Any, label: str, **kw: Any) -> Any:
+    mark = len(emu.sent(peer))
+    emu.press_button(peer, user, message.cmid, _payload(message, label))
+    return await emu.wait_sent(peer, since=mark, **kw)
+
+
+async def test_bind_without_arguments_asks_in_the_chat_with_buttons(emu, harness) -> None:
+    a, _ = await _world(emu, harness)
+    teacher, kid, mom = a.vk["teacher5a"], a.vk["kid"], a.vk["mom"]
+    peer = emu.create_chat("наш класс", teacher, [kid, mom])
+    emu.add_bot_to_chat(peer, teacher)
+    await emu.wait_sent(peer, contains="администратором")
+    emu.set_bot_admin(peer, True)
+    mark = len(emu.sent(peer))
+    emu.user_message(peer, teacher, "/привязать")
+    kinds = await emu.wait_sent(peer, contains="Чем будет эта беседа", since=mark)
+    assert t.CHAT_TYPE_LABELS["students_class"] in labels(kinds), kinds.text
+    # a parent pressing the teacher's buttons is refused at the press
+    answered = len(emu.snackbars)
+    emu.press_button(peer, mom, kinds.cmid, _payload(kinds, t.CHAT_TYPE_LABELS["students_class"]))
+    snack = await emu.wait_for(lambda: emu.snackbars[answered] if len(emu.snackbars) > answered else None)
+    assert "нет прав" in snack.event_data["text"] or "недоступен" in snack.event_data["text"]
+    classes = await _press_in_chat(emu, peer, teacher, kinds, t.CHAT_TYPE_LABELS["students_class"])
+    question = await _press_in_chat(emu, peer, teacher, classes, "5А")
+    assert "«5А — ученики»" in question.text and await chat_repo.by_peer(harness.db, peer) is not None
+    assert not (await chat_repo.by_peer(harness.db, peer)).bound  # type: ignore[union-attr]
+    await _press_in_chat(emu, peer, teacher, question, t.BUTTON_DO_BIND, contains="Беседа привязана")
+    chat = await chat_repo.by_peer(harness.db, peer)
+    assert chat is not None and chat.type == "students_class" and chat.title == "5А — ученики"
+    assert emu.chat(peer).title == "5А — ученики"
