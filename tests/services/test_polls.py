@@ -1,0 +1,240 @@
+"""Polls and quizzes on a real database and the VK emulator with a fixed clock: reading the typed
+question, the dialog, votes (single, multiple, changed, withdrawn, forged), the throttled live
+edit (one pending per poll, its text read when recorded), closing once, and the named report."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.config import load_settings
+from bot.domain import polls as dom
+from bot.domain.classes import parse_class
+from bot.domain.clock import FixedClock
+from bot.domain.errors import UserError
+from bot.pipeline.unit import unit
+from bot.repo import chats as chat_repo
+from bot.repo import people as people_repo
+from bot.repo import polls as repo
+from bot.repo.chats import Chat
+from bot.runtime.app import App, create_app
+from bot.services.polls import Polls
+from bot.texts import polls as t
+from tests.e2e.seed import School, add_staff, add_student, make_school
+from vkemu import Emulator
+
+NOON = datetime(2026, 9, 21, 12, 0, tzinfo=ZoneInfo("Europe/Moscow")).timestamp()
+
+
+# -- reading what the author typed ---------------------------------------------------------
+
+def test_poll_text_question_then_options_markers_dropped() -> None:
+    q = dom.parse_poll("  Куда поедем?\n1. В музей\n- В парк\n\n• В театр  \n")
+    assert q.text == "Куда поедем?" and q.options == ("В музей", "В парк", "В театр")
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("", "Не вижу вопроса"),
+    ("Вопрос?\nОдин", "Вариантов ответа 1, а нужно хотя бы 2"),
+    ("Вопрос?\n" + "\n".join(f"Вариант {i}" for i in range(11)), "Вариантов ответа 11, а можно не больше 10"),
+    ("Вопрос?\nДа\nда", "Вариант «Да» написан дважды"),
+    ("Вопрос?\nДа\n" + "ы" * 101, "длиннее 100 символов"),
+])
+def test_poll_text_mistakes_say_what_is_wrong(text: str, expected: str) -> None:
+    with pytest.raises(UserError) as caught:
+        dom.parse_poll(text)
+    assert expected in caught.value.message
+
+
+def test_quiz_blocks_with_one_marked_option_each() -> None:
+    questions = dom.parse_quiz("2+2?\n3\n+ 4\n\n\nСтолица?\n* Москва\nКазань\nПермь")
+    assert [(q.text, q.options, q.correct) for q in questions] == [
+        ("2+2?", ("3", "4"), 1), ("Столица?", ("Москва", "Казань", "Пермь"), 0)]
+    with pytest.raises(UserError) as caught:
+        dom.parse_quiz("2+2?\n3\n4\n\nСтолица?\n+Москва\n+Казань")
+    assert caught.value.message.startswith("Вопрос 1: правильных вариантов отмечено 0")
+    with pytest.raises(UserError) as caught:
+        dom.parse_quiz("2+2?\n+4\n3\n\nСтолица?\n+Москва\n+Казань")
+    assert caught.value.message.startswith("Вопрос 2: правильных вариантов отмечено 2")
+
+
+def test_press_single_replaces_multiple_toggles() -> None:
+    assert dom.press(None, 2, False) == 0b100
+    assert dom.press(0b100, 0, False) == 0b001
+    assert dom.press(0b001, 2, True) == 0b101
+    assert dom.press(0b101, 0, True) == 0b100
+    assert dom.press(0b100, 2, True) == 0
+    assert dom.counts([0b101, 0b100, 0b001], 3) == [2, 0, 2]
+    assert dom.next_edit_at(100, 0) == 100 and dom.next_edit_at(100, 99) == 99 + dom.EDIT_INTERVAL
+
+
+# -- the service ---------------------------------------------------------------------------
+
+@dataclass
+class World:
+    emu: Emulator
+    app: App
+    clock: FixedClock
+    school: School
+    chat: Chat
+
+    @property
+    def polls(self) -> Polls:
+        return Polls.of(self.app)
+
+    async def settle(self) -> None:
+        await asyncio.wait_for(self.app.runner.drained(), 10)
+
+    async def as_event(self, name: str, coro_fn: Any) -> Any:
+        with unit(f"test:{name}"):
+            async with self.app.db.transaction():
+                result = await coro_fn()
+        await self.settle()
+        return result
+
+    async def publish(self, text: str, *, multiple: bool = False, named: bool = True) -> tuple[int, int]:
+        """The dialog as the teacher goes through it; returns (poll id, cmid of the posted message)."""
+        caller = await self.app.access.caller(self.school.vk["teacher"])
+        started = await self.polls.start(caller, self.chat, "poll")
+        assert started.in_chat and "Сколько вариантов" in started.private.text
+        draft = await repo.draft_waiting_text(self.app.db, caller.vk_id, self.app.now())
+        assert draft is None  # not yet at the typed step
+        draft = await self.app.db.fetchval("SELECT MAX(id) FROM pending_action WHERE kind = 'poll_draft'")
+        await self.polls.step(caller, draft, "multiple", int(multiple))
+        await self.polls.step(caller, draft, "named", int(named))
+        await self.polls.step(caller, draft, "deadline", "1h")
+        assert await self.polls.waiting_text(caller.vk_id) == draft
+        preview = await self.polls.typed(caller, draft, text)
+        assert "Проверьте опрос" in preview.text
+        mark = len(self.emu.sent(self.chat.peer_id))
+        await self.as_event(f"publish:{draft}", lambda: self.polls.publish(caller, draft))
+        message = self.emu.sent(self.chat.peer_id)[mark]
+        poll_id = await self.app.db.fetchval("SELECT MAX(id) FROM poll")
+        return poll_id, message.cmid
+
+    async def vote(self, who: str, poll_id: int, option: int, cmid: int) -> str:
+        vk_id = self.school.vk[who]
+        return await self.as_event(f"vote:{who}:{poll_id}:{option}:{self.clock.now()}:{len(self.emu.calls)}",
+                                   lambda: self.polls.vote(vk_id, self.chat.peer_id, cmid, poll_id, option))
+
+    def edits(self, cmid: int) -> list:
+        return [c for c in self.emu.calls if c.method == "messages.edit"
+                and int(c.params.get("conversation_message_id", 0) or 0) == cmid]
+
+    def text_of(self, cmid: int) -> str:
+        return next(m for m in self.emu.history(self.chat.peer_id) if m.cmid == cmid).text
+
+
+@pytest.fixture
+async def world(tmp_path: Path) -> AsyncIterator[World]:
+    emu = Emulator(group_id=1000, token="emu-token")
+    await emu.start()
+    settings = load_settings(None, vk={"token": "emu-token", "group_id": 1000, "api_url": emu.api_url},
+                             db={"path": str(tmp_path / "bot.db")}, bot={"code_pepper": "pepper"})
+    clock = FixedClock(NOON)
+    app = await create_app(settings, clock=clock)
+    await app.runner.start()
+    try:
+        db = app.db
+        school = await make_school(db, emu, "sch-a", "Школа А", None)
+        await add_staff(db, emu, school, "teacher", "Мария", "Классная", [("class_teacher", "5А")])
+        await add_staff(db, emu, school, "other", "Олег", "Другой", [("teacher", None)])
+        await add_student(db, emu, school, "kid", "Петя", "Иванов", "5А")
+        await add_student(db, emu, school, "kid2", "Вася", "Сидоров", "5А")
+        await add_student(db, emu, school, "kid3", "Катя", "Петрова", "5А")
+        members = [school.vk[k] for k in ("kid", "kid2", "kid3", "other")]
+        peer = emu.create_chat("5А — ученики", school.vk["teacher"], members, with_bot=True, bot_admin=True)
+        chat, _ = await chat_repo.ensure(db, peer, added_by=school.vk["teacher"], now=app.now())
+        class_id = await people_repo.class_id(db, school.org.id, parse_class("5А"))
+        await chat_repo.bind(db, chat.id, org_id=school.org.id, type_="students_class", class_id=class_id,
+                             subject=None, title="5А — ученики", leader_id=school.person["teacher"])
+        fresh = await chat_repo.get(db, chat.id)
+        assert fresh is not None
+        yield World(emu, app, clock, school, fresh)
+    finally:
+        await app.runner.stop()
+        await app.close()
+        await emu.stop()
+
+
+async def test_only_the_chats_staff_start_a_poll(world: World) -> None:
+    other = await world.app.access.caller(world.school.vk["other"])  # a teacher, not of this chat
+    with pytest.raises(UserError) as caught:
+        await world.polls.start(other, world.chat, "poll")
+    assert caught.value.message == t.NOT_CHAT_STAFF
+    kid = await world.app.access.caller(world.school.vk["kid"])
+    with pytest.raises(UserError):
+        await world.polls.start(kid, world.chat, "poll")
+
+
+async def test_a_burst_of_votes_makes_one_edit_with_the_counts_of_its_moment(world: World) -> None:
+    poll_id, cmid = await world.publish("Куда поедем?\nМузей\nПарк")
+    assert await world.vote("kid", poll_id, 0, cmid) == "Голос учтён: Музей"
+    assert await world.vote("kid2", poll_id, 1, cmid) == "Голос учтён: Парк"
+    assert await world.vote("kid3", poll_id, 1, cmid) == "Голос учтён: Парк"
+    poll = await repo.get(world.app.db, poll_id)
+    assert poll is not None and poll.cmid == cmid and poll.refresh_at == int(NOON)
+    assert world.edits(cmid) == []  # a press never edits by itself
+
+    assert await world.polls.refresh_due() == 1
+    await world.settle()
+    assert len(world.edits(cmid)) == 1
+    assert "1. Музей — 1 (33%)" in world.text_of(cmid) and "2. Парк — 2 (67%)" in world.text_of(cmid)
+    assert await world.polls.refresh_due() == 0  # nothing pending: nothing edited
+
+    # within the interval: a change asks for one edit, not sooner than the interval allows
+    assert await world.vote("kid", poll_id, 1, cmid) == "Голос изменён: Парк"
+    assert await world.vote("kid2", poll_id, 0, cmid) == "Голос изменён: Музей"
+    poll = await repo.get(world.app.db, poll_id)
+    assert poll is not None and poll.refresh_at == int(NOON) + dom.EDIT_INTERVAL
+    assert await world.polls.refresh_due() == 0
+    world.clock.advance(dom.EDIT_INTERVAL)
+    assert await world.polls.refresh_due() == 1
+    await world.settle()
+    assert len(world.edits(cmid)) == 2
+    assert "1. Музей — 1 (33%)" in world.text_of(cmid) and "2. Парк — 2 (67%)" in world.text_of(cmid)
+    assert await world.app.db.fetchval("SELECT COUNT(*) FROM action WHERE kind = 'edit_message'") == 2
+    assert len([m for m in world.emu.sent(world.chat.peer_id) if "📊" in m.text]) == 1
+
+
+async def test_multiple_choice_toggles_and_a_forged_press_is_refused(world: World) -> None:
+    poll_id, cmid = await world.publish("Что взять?\nЧай\nСок\nВоду", multiple=True)
+    assert await world.vote("kid", poll_id, 0, cmid) == "Ваш выбор: 1"
+    assert await world.vote("kid", poll_id, 2, cmid) == "Ваш выбор: 1, 3"
+    assert await world.vote("kid", poll_id, 0, cmid) == "Ваш выбор: 3"
+    assert await world.vote("kid", poll_id, 2, cmid) == t.SNACK_WITHDRAWN
+    assert await repo.choices(world.app.db, poll_id) == []
+    # a payload naming the poll from another conversation, or an option it does not have
+    snack = await world.as_event("forged", lambda: world.polls.vote(world.school.vk["kid"], world.school.vk["kid"],
+                                                                     None, poll_id, 0))
+    assert snack == t.SNACK_GONE
+    assert await world.vote("kid", poll_id, 7, cmid) == t.SNACK_GONE
+    assert await repo.choices(world.app.db, poll_id) == []
+
+
+async def test_closed_once_at_the_deadline_with_the_non_voters_named(world: World) -> None:
+    poll_id, cmid = await world.publish("Идём в поход?\nДа\nНет")
+    await world.vote("kid", poll_id, 0, cmid)
+    assert await world.polls.close_due() == 0  # not yet
+    world.clock.advance(3600)
+    teacher = world.school.vk["teacher"]
+    mark = len(world.emu.sent(teacher))
+    assert await world.polls.close_due() == 1
+    await world.settle()
+    assert await world.polls.close_due() == 0
+    report = [m.text for m in world.emu.sent(teacher)[mark:]]
+    assert len(report) == 1
+    assert "Да — 1:\n— Иванов Петя" in report[0] and "Нет — никто" in report[0]
+    assert "Не проголосовали 2 из 3:\n— Петрова Катя\n— Сидоров Вася" in report[0]
+    results = [m for m in world.emu.sent(world.chat.peer_id) if "Итоги опроса" in m.text]
+    assert len(results) == 1 and "Всего проголосовали: 1 человек." in results[0].text
+    assert "Опрос завершён" in world.text_of(cmid)
+    assert await world.vote("kid2", poll_id, 1, cmid) == t.SNACK_CLOSED
+    assert await repo.choices(world.app.db, poll_id) == [1]
