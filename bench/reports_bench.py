@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import random
+import re
 import sys
 import tempfile
 import time
@@ -183,16 +184,16 @@ def migration_part(start: str, end: str | None = None) -> list[str]:
     return split_sql(part)
 
 
-TRIGGERS = [s for s in migration_part("-- triggers") if s.startswith("CREATE TRIGGER")]
+TRIGGERS = {m[1]: s for s in migration_part("-- triggers") if (m := re.search(r"CREATE TRIGGER (\w+)", s))}
 
 
 async def drop_triggers(db: Any) -> None:
-    for statement in TRIGGERS:
-        await db.execute(f"DROP TRIGGER IF EXISTS {statement.split()[2]}")
+    for name in TRIGGERS:
+        await db.execute(f"DROP TRIGGER {name}")
 
 
 async def create_triggers(db: Any) -> None:
-    for statement in TRIGGERS:
+    for statement in TRIGGERS.values():
         await db.execute(statement)
 
 
