@@ -223,6 +223,7 @@ async def test_chat_settings_menu_toggles_and_takes_effect(emu, harness) -> None
     emu.user_message(peer, mod, "/настройки")
     menu = await emu.wait_sent(mod, contains="Настройки беседы «5А — ученики»", since=mod_mark)
     assert t.SETTINGS_SENT_PRIVATELY in (await emu.wait_sent(peer, since=mark)).text
+    assert labels(menu) == [t.BUTTON_POLICIES, t.BUTTON_QUIET]  # alerts are routed to staff chats only
 
     # before: an insult is deleted
     assert (await _posted(emu, harness, peer, kid, RUDE)).deleted_for_all
@@ -326,3 +327,20 @@ async def test_bind_without_arguments_asks_in_the_chat_with_buttons(emu, harness
     chat = await chat_repo.by_peer(harness.db, peer)
     assert chat is not None and chat.type == "students_class" and chat.title == "5А — ученики"
     assert emu.chat(peer).title == "5А — ученики"
+
+
+async def test_alerts_of_the_school_routed_to_a_staff_chat_from_its_settings(emu, harness) -> None:
+    a, _ = await _world(emu, harness)
+    admin = a.vk["admin"]
+    assert "создана" in (await say(emu, admin, "/создать администрация")).text
+    chat = next(c for c in await chat_repo.in_org(harness.db, a.org.id) if c.type == "admin_closed")
+    mark = len(emu.sent(admin))
+    emu.user_message(chat.peer_id, admin, "/настройки")
+    menu = await emu.wait_sent(admin, contains="Настройки беседы", since=mark)
+    assert t.SETTINGS_ALERTS.format(value=t.SETTINGS_ALERTS_PRIVATE) in menu.text
+    await _toggle(emu, harness, admin, menu, t.BUTTON_ALERTS_HERE)
+    assert harness.app is not None
+    assert await harness.app.services.alerts.moderators_chat(a.org.id) == chat.peer_id
+    assert t.SETTINGS_ALERTS.format(value=t.SETTINGS_ALERTS_HERE) in menu.text
+    await _toggle(emu, harness, admin, menu, t.BUTTON_ALERTS_PRIVATE)
+    assert await harness.app.services.alerts.moderators_chat(a.org.id) is None
