@@ -226,12 +226,13 @@ async def apply_reissue(app: App, caller: Caller, action: Pending, payload: dict
 
 @confirmer("admit_all", capability="everyone")  # the chat's staff, re-checked below
 async def apply_admit_all(app: App, caller: Caller, action: Pending, payload: dict[str, Any]) -> Reply:
-    if payload.get("do") != "apply":
+    do = payload.get("do")
+    if do not in ("apply", "known"):
         return Reply(texts.PENDING_GONE)
     chat = await chat_repo.get(app.db, int(action.payload.get("chat", 0)))
     if chat is None or not await app.services.chats.is_chat_staff(caller, chat):
         return Reply(texts.PENDING_GONE)
-    vk_ids = [int(v) for v in action.payload.get("vk", [])]
+    vk_ids = [int(v) for v in action.payload.get("known" if do == "known" else "vk", [])]
     # one decision: the confirmation used, everyone let in, their alerts closed (a press from
     # private messages is not otherwise one transaction)
     async with app.db.transaction():

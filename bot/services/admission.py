@@ -201,12 +201,18 @@ class Admission:
         waiting = await self.waiting(chat)
         if not waiting:
             return t.ADMIT_ALL_NONE.format(title=chat.title), None
+        known = [m.vk_id for m in waiting if m.person_id is not None]
         action_id = await pending_repo.create(
             self.db, kind="admit_all", vk_id=moderator_vk, org_id=chat.org_id, now=self.now(), ttl=3600,
             payload={"what": t.ADMIT_ALL_WHAT.format(title=chat.title, count=len(waiting)), "chat": chat.id,
-                     "vk": [m.vk_id for m in waiting]})
-        keyboard = inline([[Button(texts.BUTTON_APPLY, {"a": "pa", "id": action_id, "do": "apply"}, "positive"),
-                            Button(texts.BUTTON_CANCEL, {"a": "pa", "id": action_id, "do": "cancel"}, "negative")]])
+                     "vk": [m.vk_id for m in waiting], "known": known})
+        rows = [[Button(t.BUTTON_ADMIT_ALL_N.format(count=len(waiting)), {"a": "pa", "id": action_id, "do": "apply"},
+                        "positive")]]
+        if known and len(known) < len(waiting):  # some are on the school's lists: they alone, if preferred
+            rows.append([Button(t.BUTTON_ADMIT_KNOWN.format(count=len(known)),
+                                {"a": "pa", "id": action_id, "do": "known"}, "primary")])
+        rows.append([Button(texts.BUTTON_CANCEL, {"a": "pa", "id": action_id, "do": "cancel"}, "negative")])
+        keyboard = inline(rows)
         lines = await self.waiting_lines(chat, waiting)
         return t.ADMIT_ALL_ASK.format(title=chat.title, count=len(waiting), names=lines), keyboard
 

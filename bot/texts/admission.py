@@ -92,6 +92,8 @@ ADMIT_ALL_ACTION = "допуск всех ожидающих"
 WAITING_LINE = "• {name}{known}"
 WAITING_KNOWN = " — в списках школы: {person}"
 BUTTON_ADMIT_ALL = "Допустить всех ожидающих"
+BUTTON_ADMIT_ALL_N = "Допустить всех ({count})"
+BUTTON_ADMIT_KNOWN = "Только из списков школы ({count})"
 ADMIT_ALL_ASKED = "Список ожидающих — в личных сообщениях: подтвердите там."
 
 # -- reachability -------------------------------------------------------------------------------

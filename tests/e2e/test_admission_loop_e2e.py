@@ -272,7 +272,7 @@ async def test_moderator_admits_everyone_waiting_after_a_confirmation_naming_the
     ask = await emu.wait_sent(chat5.peer_id, contains="Допустить всех", since=mark)
     assert "Гость Первый0" in ask.text and "Гость Первый1" in ask.text and "(2)" in ask.text
     await harness.settled()
-    emu.press_button(chat5.peer_id, mod, ask.cmid, _button(ask, texts.BUTTON_APPLY))
+    emu.press_button(chat5.peer_id, mod, ask.cmid, _button(ask, "Допустить всех (2)"))
     done = await emu.wait_sent(chat5.peer_id, contains="Допущены", since=mark)
     assert "(2)" in done.text
     await harness.settled()
@@ -371,7 +371,7 @@ async def test_everyone_waiting_admitted_from_the_alert_button(emu, harness) -> 
     ask = await emu.wait_sent(mod, contains="Допустить всех", since=mark)
     assert all(f"Гостья Вторая{i}" in ask.text for i in range(3)) and "(3)" in ask.text, ask.text
     assert {await _state(harness, chat5.id, g) for g in guests} == {"quarantine"}  # nothing before the answer
-    emu.press_button(mod, mod, ask.cmid, _button(ask, texts.BUTTON_APPLY))
+    emu.press_button(mod, mod, ask.cmid, _button(ask, "Допустить всех (3)"))
     await emu.wait_sent(mod, contains="Допущены", since=mark)
     assert {await _state(harness, chat5.id, g) for g in guests} == {"member"}
     await harness.settled()
@@ -391,3 +391,25 @@ async def test_linking_a_staff_member_who_cannot_be_reached_says_so(emu, harness
     answer = await _say(emu, a.vk["admin"], f"/роль связать vk.com/id{vera} Новикова Вера", contains="привязан")
     assert "не получает сообщения от бота" in answer.text and "Попросите её" in answer.text, answer.text
     assert await reach_repo.is_unreachable(db, vera)
+
+
+async def test_only_those_on_the_school_lists_can_be_admitted_at_once(emu, harness) -> None:
+    a = await _world(emu, harness)
+    admin, mod = a.vk["admin"], a.vk["moderator"]
+    await add_student(harness.db, emu, a, "kid6b", "Оля", "Смирнова", "6Б", parent=("mom6", "Ирина", "Смирнова"))
+    await _say(emu, admin, "/создать родители 5А")
+    chat5 = await _chat(harness, a, "5А — родители")
+    emu.invite_user(chat5.peer_id, admin, mod)
+    stranger = emu.add_user("Совсем", "Чужой")
+    known = a.vk["mom6"]  # a parent of 6Б in the 5А chat: on the school's lists, not this chat's
+    for vk_id in (stranger, known):
+        emu.join_by_link(chat5.peer_id, vk_id)
+        await harness.wait_until(lambda: _quarantined(harness, chat5.id, vk_id))
+    mark = len(emu.sent(chat5.peer_id))
+    emu.user_message(chat5.peer_id, mod, "/допустить всех")
+    ask = await emu.wait_sent(chat5.peer_id, contains="Допустить всех", since=mark)
+    assert "в списках школы: Смирнова Ирина" in ask.text, ask.text
+    emu.press_button(chat5.peer_id, mod, ask.cmid, _button(ask, "Только из списков школы (1)"))
+    await emu.wait_sent(chat5.peer_id, contains="Допущены", since=mark)
+    assert await _state(harness, chat5.id, known) == "member"
+    assert await _state(harness, chat5.id, stranger) == "quarantine"
