@@ -10,6 +10,7 @@ from bot.domain import timezones
 from bot.domain.errors import NotAllowed, UserError
 from bot.repo import orgs as org_repo
 from bot.repo import people as people_repo
+from bot.domain import gender
 from bot.repo import reach as reach_repo
 from bot.texts import admission as admission_texts
 from bot.repo import roles as role_repo
@@ -129,13 +130,13 @@ class Orgs:
             student=counts["student"], parent=counts["parent"], staff_count=counts["staff"],
             linked=counts["linked"],
         )
-        return card + "\n" + await unreachable_line(self.db, org.id, admission_texts.SCHOOL_UNREACHABLE,
-                                                    admission_texts.SCHOOL_ALL_REACHABLE)
+        return card + "\n" + (await unreachable_line(self.db, org.id, reminder=False)
+                              or admission_texts.SCHOOL_ALL_REACHABLE)
 
 
-async def unreachable_line(db: Database, org_id: int, template: str, all_good: str = "") -> str:
-    """Staff of the school the bot cannot write to, with the one step that fixes it."""
+async def unreachable_line(db: Database, org_id: int, *, reminder: bool) -> str:
+    """Staff of the school the bot cannot write to, with the one step that fixes it ("" if none)."""
     staff = await reach_repo.unreachable_staff(db, org_id)
     if not staff:
-        return all_good
-    return template.format(count=len(staff), names=", ".join(name for _, name, _ in staff))
+        return ""
+    return admission_texts.unreachable([(name, gender.female(name)) for _, name, _ in staff], reminder=reminder)

@@ -20,7 +20,6 @@ from bot.repo import roles as role_repo
 from bot.repo.orgs import Org
 from bot.services.notify import Notifier
 from bot.services.orgs import unreachable_line
-from bot.texts import admission as admission_texts
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +51,7 @@ async def discrepancies(db: Database, org_id: int) -> list[str]:
     stale = await member_repo.stale_count(db, org_id)
     if stale:
         lines.append(texts.UPKEEP_STALE_MEMBERS.format(count=stale))
-    unreachable = await unreachable_line(db, org_id, admission_texts.UPKEEP_UNREACHABLE)
+    unreachable = await unreachable_line(db, org_id, reminder=True)
     if unreachable:
         lines.append(unreachable)
     return lines

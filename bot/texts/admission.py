@@ -107,12 +107,16 @@ def role_unreachable(name: str, is_female: bool | None, community: str) -> str:
             "«Разрешить сообщения» (или просто написать боту любое сообщение).")
 
 
-SCHOOL_UNREACHABLE = (
-    "Не получают сообщения бота ({count}): {names}. Попросите их открыть сообщения сообщества — "
-    "нажать «Разрешить сообщения» в сообществе или написать боту любое сообщение."
-)
 SCHOOL_ALL_REACHABLE = "Бот может писать всем сотрудникам с привязанным VK."
-UPKEEP_UNREACHABLE = (
-    "• Бот не может писать сотрудникам ({count}): {names}. Попросите их нажать «Разрешить сообщения» "
-    "в сообществе или написать боту любое сообщение."
-)
+
+
+def unreachable(people: list[tuple[str, bool | None]], *, reminder: bool) -> str:
+    """Staff the bot cannot write to (name, is female), for /школа or the monthly reminder (a
+    bullet line), with the one step; the request agrees with one person or several."""
+    names = ", ".join(name for name, _ in people)
+    whom = pick(people[0][1], "его", "её", "сотрудника") if len(people) == 1 else "их"
+    step = (f"Попросите {whom} нажать «Разрешить сообщения» в сообществе (или написать боту любое "
+            "сообщение), иначе уведомления и тревоги не дойдут.")
+    if reminder:
+        return f"• Бот не может писать сотрудникам ({len(people)}): {names}. {step}"
+    return f"Не получают сообщения бота ({len(people)}): {names}. {step}"

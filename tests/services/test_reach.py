@@ -97,10 +97,11 @@ async def test_school_card_and_monthly_reminder_name_unreachable_staff_only(worl
     await world.send(school.vk["silent"], "тревога")
     await world.send(school.vk["mom"], "ссылки")  # a parent: not the school's staff problem
     card = await world.app.services.orgs.card(school.org)
-    assert t.SCHOOL_UNREACHABLE.format(count=1, names="Молчанов Тихон") in card
+    assert t.unreachable([("Молчанов Тихон", False)], reminder=False) in card
+    assert "Попросите его нажать «Разрешить сообщения»" in card
     assert "Иванова" not in card
     lines = await upkeep.discrepancies(db, school.org.id)
-    assert t.UPKEEP_UNREACHABLE.format(count=1, names="Молчанов Тихон") in lines
+    assert t.unreachable([("Молчанов Тихон", False)], reminder=True) in lines
     # they allowed the community's messages (message_allow arrives as a write)
     await world.app.services.reach.wrote(school.vk["silent"])
     assert t.SCHOOL_ALL_REACHABLE in await world.app.services.orgs.card(school.org)
