@@ -183,7 +183,7 @@ async def lists(app: App, caller: Caller, peer_id: int, org: Org | None, payload
 
 
 async def import_help(app: App, caller: Caller, peer_id: int, org: Org | None, payload: dict[str, Any]) -> None:
-    await run_typed(app, caller.vk_id, "/импорт")
+    await run_typed(app, caller.vk_id, "/импорт" + (f" школа {org.code}" if org else ""))
 
 
 async def new_year(app: App, caller: Caller, peer_id: int, org: Org | None, payload: dict[str, Any]) -> None:

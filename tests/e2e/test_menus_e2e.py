@@ -19,6 +19,8 @@ from bot.domain.clock import FixedClock
 from bot.repo import chats as chat_repo
 from bot.repo import members as member_repo
 from bot.repo import orgs as org_repo
+from bot.repo import people as people_repo
+from bot.repo import roles as role_repo
 from bot.texts import menus as t
 from tests.e2e.conftest import BotHarness
 from tests.e2e.presses import labels, press, say
@@ -344,3 +346,18 @@ async def test_alerts_of_the_school_routed_to_a_staff_chat_from_its_settings(emu
     assert t.SETTINGS_ALERTS.format(value=t.SETTINGS_ALERTS_HERE) in menu.text
     await _toggle(emu, harness, admin, menu, t.BUTTON_ALERTS_PRIVATE)
     assert await harness.app.services.alerts.moderators_chat(a.org.id) is None
+
+
+async def test_an_admin_of_two_schools_picks_the_school_first(emu, harness) -> None:
+    a, _ = await _world(emu, harness)
+    b = School((await org_repo.by_code(harness.db, "sch-b")))  # type: ignore[arg-type]
+    await add_staff(harness.db, emu, b, "admin", "Анна", "Завучева", [("school_admin", None)])
+    admin = b.vk["admin"]
+    # the same person administers school № 1 too
+    person = await people_repo.create(harness.db, org_id=a.org.id, kind="staff", full_name="Завучева Анна",
+                                      name_key="завучева анна", vk_id=admin, now=NOW)
+    await role_repo.grant(harness.db, person_id=person, org_id=a.org.id, role="school_admin", granted_by=None, now=NOW)
+    pick = await say(emu, admin, "/коды")
+    assert pick.text.startswith(t.PICK_SCHOOL) and set(labels(pick)) == {"Школа № 1", "Школа № 2"}
+    classes = await press(emu, admin, pick, "Школа № 2")
+    assert "7В" in labels(classes) and "5А" not in labels(classes)
