@@ -31,7 +31,8 @@ time in ten, so the shape and context rules below keep such luck rare).
 - **Phone**: a Russian mobile or landline number (10 or 11 digits, 8/+7 optional) whose code
   stands as one group of 3–5 digits (not «85 90 78 92 88», a row of marks), not toll-free
   «8-800», not in a passport or SNILS shape; any number written with «+» and 11–13 digits.
-- **E-mail**: an address with a domain.
+- **E-mail**: an address with a domain, also written around a filter («ivanova (at) mail.ru»,
+  «petrov собака yandex точка ru»: a Latin name, then a known top-level domain).
 
 Numbers next to words that name another kind of number («заказ», «трек», «накладная», «лицевой
 счёт», «квитанция», «договор», …) are not personal identifiers.
@@ -51,6 +52,15 @@ POLICY = "personal_data"
 
 _EMAIL = re.compile(
     r"(?<![\w.+-])[\w.+-]{1,64}@[a-zа-я0-9-]+(?:\.[a-zа-я0-9-]+)*\.[a-zа-я]{2,}", re.IGNORECASE
+)
+# An address written around a filter: «ivanova (at) mail.ru», «petrov собака yandex точка ru».
+_EMAIL_SPELLED = re.compile(
+    r"(?<![\w.+-])([a-z0-9._+-]*[a-z][a-z0-9._+-]*)\s*"
+    r"(?:[(\[{]\s*(?:at|собака)\s*[)\]}]|\s(?:собака|собачка)\s|\s@\s?|@\s"
+    r"|\sat\s(?=(?:mail|yandex|ya|gmail|bk|list|inbox|rambler|outlook|hotmail|icloud|yahoo)\W))"
+    r"\s*([a-z0-9-]+)\s*(?:\.|[(\[{]\s*(?:dot|точка)\s*[)\]}]|\s(?:dot|точка)\s)\s*"
+    r"(ru|com|net|org|su|рф|ua|by|kz|info|io|me)(?![\w.])",
+    re.IGNORECASE,
 )
 # A run of digits with the separators people type inside numbers (never dots: those are dates).
 _DIGIT_RUN = re.compile(r"(?<![\w+])(?:\+[ \t]?)?\d[\d \t()\-–]{7,26}\d(?![\w])")
@@ -246,7 +256,7 @@ def _classify(text: str, m: re.Match[str]) -> str | None:
 
 
 def find_personal_data(text: str) -> Found | None:
-    m = _EMAIL.search(text)
+    m = _EMAIL.search(text) or _EMAIL_SPELLED.search(text)
     if m:
         return Found("email", m.group())
     m = _PASSPORT_NAMED.search(text)

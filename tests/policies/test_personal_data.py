@@ -48,6 +48,10 @@ FOUND = [
     ("паспорт 45 09 № 123456", "passport"),
     ("Паспорт: 4509 №123456", "passport"),
     ("+375 29 123-45-67", "phone"),
+    ("ivanova собака mail точка ru", "email"),
+    ("пишите ivanova(at)mail.ru", "email"),
+    ("petrov [at] yandex [dot] ru", "email"),
+    ("olga.s at gmail dot com", "email"),
 ]
 
 NOT_FOUND = [
@@ -103,6 +107,9 @@ NOT_FOUND = [
     "итого: 12 500 000 рублей",
     "накладная 1234 5678 9012 3456",
     "горячая линия +7 800 200-01-22",
+    "look at google.com",  # English homework
+    "у нас собака, а у них кот",
+    "Mail.ru Group проводит олимпиаду",
 ]
 
 
