@@ -38,7 +38,7 @@ from handlers.rules import ChatMessageRule, CommandRule, chat_of, parse_message
 
 
 class CodeLikeRule(ABCRule[Message]):
-    """A private message that is no command but carries a code (or almost one): it is /код."""
+    """A private message that is no known command but carries a code (or almost one): it is /код."""
 
     def __init__(self, group_id: int, screen_name: str | None) -> None:
         self.group_id = group_id
@@ -48,8 +48,8 @@ class CodeLikeRule(ABCRule[Message]):
         if is_chat_peer(event.peer_id) or event.from_id <= 0 or event.action is not None:
             return False
         cmd = parse_message(event, self.group_id, self.screen_name)
-        if cmd is None or cmd.spec is not None or cmd.explicit:
-            return False
+        if cmd is None or cmd.spec is not None:
+            return False  # a known command is that command («/код …» included); «/код: …», «/kod …» are not
         text = event.text or ""
         return bool(codes.find_codes(text) or codes.looks_like_code_attempt(text))
 

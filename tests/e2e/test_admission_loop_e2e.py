@@ -150,6 +150,9 @@ async def test_a_code_inside_a_sentence_is_a_code_and_near_misses_get_the_format
     answer = await _say(emu, anna, f"Здравствуйте, мне дали код {code.lower()}")
     assert answer.text.startswith("Готово!"), answer.text
     assert (await people_repo.get(harness.db, a.person["mother"])).vk_id == anna
+    # a mistyped command carrying the code is the code too (sent again: answered again, nothing new)
+    answer = await _say(emu, anna, f"/kod: {code}")
+    assert answer.text.startswith("Готово!"), answer.text
     # ordinary words are still answered as before
     answer = await _say(emu, anna, "спасибо большое")
     assert answer.text == texts.NOT_A_COMMAND_PRIVATE
