@@ -11,6 +11,7 @@ from bot.domain.commands import Command, Where
 from bot.repo import chats as chat_repo
 from bot.services import access
 from bot.vk.gateway import is_chat_peer
+from bot.vk.keyboards import supports_callback
 from handlers.menus import start_keyboard
 from handlers.moderation import answer as answer_command
 from handlers.replies import guarded, reply
@@ -25,7 +26,8 @@ def help_labeler(app: App) -> BotLabeler:
     async def help_command(message: Message, app: App, cmd: Command) -> None:
         # in a children's chat the help (moderation commands included) does not stay on show;
         # privately it comes with the start keyboard of the person's roles
-        keyboard = None if is_chat_peer(message.peer_id) else await start_keyboard(app, message.from_id)
+        keyboard = None if is_chat_peer(message.peer_id) else \
+            await start_keyboard(app, message.from_id, callback=supports_callback(message.client_info))
         await answer_command(app, message, await help_text(app, message.from_id, message.peer_id),
                              keyboard=keyboard)
 

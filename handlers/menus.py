@@ -12,8 +12,10 @@ role does nothing. The dialog's state travels in the button payloads («a»: "m"
 
 from __future__ import annotations
 
+import json
 import time
 import uuid
+from contextvars import ContextVar
 from typing import Any
 
 from vkbottle.bot import BotLabeler, Message, MessageEvent
@@ -29,7 +31,7 @@ from bot.runtime.app import App
 from bot.services.access import Caller
 from bot.services.menus import MENU_TYPES, SECTION_CAPABILITY, Menus, needs_class
 from bot.texts import menus as t
-from bot.vk.keyboards import Button, grid, inline, persistent
+from bot.vk.keyboards import Button, grid, inline, persistent, supports_callback
 from handlers.replies import guarded
 from handlers.rules import chat_of, parse_message
 
@@ -45,6 +47,11 @@ TYPE_WORDS = {"parents_class": "родители", "parents_school": "родит
               "admin_open": "коллектив", "admin_closed": "администрация", "homeschool": "надомное"}
 
 
+# the person's client shows no callback buttons (their last message said so): screens answer
+# with text buttons, whose presses arrive as messages with the payload
+_TEXT_BUTTONS: ContextVar[bool] = ContextVar("zavuch_text_buttons", default=False)
+
+
 def m(screen: str, **params: Any) -> dict[str, Any]:
     return {"a": "m", "s": screen, **params}
 
@@ -53,13 +60,14 @@ def menus(app: App) -> Menus:
     return Menus(app.db, app.access)
 
 
-async def start_keyboard(app: App, vk_id: int) -> str:
-    """The persistent start keyboard of this person (only the sections they may use)."""
+async def start_keyboard(app: App, vk_id: int, *, callback: bool = True) -> str:
+    """The persistent start keyboard of this person (only the sections they may use);
+    ``callback=False`` for a client without callback buttons (text buttons, same payloads)."""
     sections = await menus(app).sections(vk_id)
     staff = [Button(SECTION_LABELS[s], m(s), "primary") for s in sections if SECTION_CAPABILITY[s] not in ("", "everyone")]
     family = [Button(SECTION_LABELS[s], m(s)) for s in sections if SECTION_CAPABILITY[s] == ""]
     rows = grid(staff, 3) + grid(family, 2) + [[Button(t.BUTTON_HELP, m("help"))]]
-    return persistent(rows)
+    return persistent(rows, callback=callback and not _TEXT_BUTTONS.get())
 
 
 # -- the typed command path, run from a button ------------------------------------------------
@@ -140,7 +148,8 @@ async def _org(app: App, org_id: Any) -> Org | None:
 
 
 async def _send(app: App, peer_id: int, text: str, rows: list[list[Button]] | None = None) -> None:
-    await app.notifier.send(peer_id, text, keyboard=inline(rows) if rows else None)
+    keyboard = inline(rows, callback=not _TEXT_BUTTONS.get()) if rows else None
+    await app.notifier.send(peer_id, text, keyboard=keyboard)
 
 
 async def _school(app: App, caller: Caller, peer_id: int, org: Org | None, screen: str,
@@ -481,8 +490,38 @@ class BareCommandRule(ABCRule[Message]):
         return False
 
 
+class MenuPayloadRule(ABCRule[Message]):
+    """A text button of the menu pressed (a client without callback buttons): the label arrives
+    as a private message carrying the button's payload."""
+
+    async def check(self, event: Message) -> dict[str, Any] | bool:
+        if event.from_id != event.peer_id or not event.payload:
+            return False
+        try:
+            payload = json.loads(event.payload)
+        except ValueError:
+            return False
+        if isinstance(payload, dict) and payload.get("a") == "m" and isinstance(payload.get("s"), str) \
+                and payload.get("b") is None:
+            return {"payload": payload}
+        return False
+
+
 def labeler(app: App) -> BotLabeler:
     bl = BotLabeler()
+
+    @bl.private_message(MenuPayloadRule())
+    @guarded
+    async def text_button(message: Message, app: App, payload: dict[str, Any]) -> None:
+        org_id = payload.get("o")
+        if org_id is not None and not isinstance(org_id, int):
+            raise UserError(t.SNACK_GONE)
+        caller = await app.access.caller(message.from_id)
+        token = _TEXT_BUTTONS.set(not supports_callback(message.client_info))
+        try:
+            await show(app, caller, message.peer_id, str(payload["s"]), payload)
+        finally:
+            _TEXT_BUTTONS.reset(token)
 
     @bl.message(BareCommandRule(app))
     @guarded

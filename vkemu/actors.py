@@ -239,6 +239,23 @@ class ActorsMixin(EmulatorHost):
         return event_id
 
 
+    def press_text_button(self, user_id: int, cmid: int, label: str) -> int:
+        """A user presses a text button of the community's private message ``cmid``: VK sends the
+        label as the user's message, with the button's payload. Returns the new message's cmid."""
+        conv = self.dialogs.get(user_id)
+        msg = conv.get(cmid) if conv is not None else None
+        if msg is None or msg.from_id != -self.group_id:
+            raise ValueError(f"no community message {cmid} in the dialog with {user_id}")
+        for row in (msg.keyboard or {}).get("buttons", []):
+            for button in row:
+                action = button.get("action", {})
+                if action.get("type") == "text" and action.get("label") == label:
+                    raw = action.get("payload")
+                    return self.user_message(user_id, user_id, label,
+                                             payload=json.loads(raw) if isinstance(raw, str) else raw)
+        raise ValueError(f"message {cmid} has no text button «{label}»")
+
+
 def _has_callback(keyboard: dict | None, payload: Any) -> bool:
     for row in (keyboard or {}).get("buttons", []):
         for button in row:

@@ -169,8 +169,11 @@ class Emulator(ActorsMixin, FaultsMixin):
 
     def _deliver(self, msg: Message) -> None:
         if self.bot_sees(msg):
-            self.longpoll.emit("message_new", {"message": message_object(self, msg),
-                                               "client_info": dict(CLIENT_INFO)})
+            client = dict(CLIENT_INFO)
+            sender = self.users.get(msg.from_id)
+            if sender is not None and sender.button_actions is not None:
+                client["button_actions"] = list(sender.button_actions)
+            self.longpoll.emit("message_new", {"message": message_object(self, msg), "client_info": client})
         elif not msg.in_chat and msg.from_id == -self.group_id:
             self.longpoll.emit("message_reply", message_object(self, msg))
         self._notify()

@@ -20,6 +20,8 @@ class User:
     screen_name: str = ""
     deactivated: str | None = None  # "deleted" | "banned", as VK reports closed accounts
     sex: int = 0  # as users.get reports it with fields=sex: 1 female, 2 male, 0 not given
+    # what the person's VK client can show (client_info.button_actions); None: every kind
+    button_actions: tuple[str, ...] | None = None
 
 
 @dataclass

@@ -33,7 +33,7 @@ def payload_json(payload: dict[str, Any]) -> str:
     return text
 
 
-def _rows(rows: list[list[Button]], limits: tuple[int, int]) -> list[list[dict[str, Any]]]:
+def _rows(rows: list[list[Button]], limits: tuple[int, int], kind: str) -> list[list[dict[str, Any]]]:
     rows = [row for row in rows if row]
     max_rows, max_buttons = limits
     if len(rows) > max_rows or sum(len(row) for row in rows) > max_buttons:
@@ -50,21 +50,34 @@ def _rows(rows: list[list[Button]], limits: tuple[int, int]) -> list[list[dict[s
             if len(label) > MAX_LABEL:
                 label = label[:MAX_LABEL - 1].rstrip() + "…"
             out_row.append({
-                "action": {"type": "callback", "label": label, "payload": payload_json(button.payload)},
+                "action": {"type": kind, "label": label, "payload": payload_json(button.payload)},
                 "color": button.color,
             })
         out.append(out_row)
     return out
 
 
-def inline(rows: list[list[Button]]) -> str:
-    return json.dumps({"inline": True, "buttons": _rows(rows, INLINE_LIMITS)}, ensure_ascii=False)
+def inline(rows: list[list[Button]], *, callback: bool = True) -> str:
+    """Buttons under a message. ``callback=False``: text buttons (a client without callback
+    buttons sends the label as a message, with the payload) — see ``supports_callback``."""
+    kind = "callback" if callback else "text"
+    return json.dumps({"inline": True, "buttons": _rows(rows, INLINE_LIMITS, kind)}, ensure_ascii=False)
 
 
-def persistent(rows: list[list[Button]]) -> str:
+def persistent(rows: list[list[Button]], *, callback: bool = True) -> str:
     """The keyboard that stays under the input field of a private dialog (the start menu)."""
-    return json.dumps({"one_time": False, "inline": False, "buttons": _rows(rows, PERSISTENT_LIMITS)},
+    kind = "callback" if callback else "text"
+    return json.dumps({"one_time": False, "inline": False, "buttons": _rows(rows, PERSISTENT_LIMITS, kind)},
                       ensure_ascii=False)
+
+
+def supports_callback(client_info: Any) -> bool:
+    """Whether the person's VK client shows callback buttons (``client_info`` of their message;
+    unknown: assumed, as every current client does)."""
+    actions = getattr(client_info, "button_actions", None)
+    if actions is None:
+        return True
+    return any(getattr(a, "value", a) == "callback" for a in actions)
 
 
 def grid(buttons: list[Button], per_row: int) -> list[list[Button]]:

@@ -361,3 +361,27 @@ async def test_an_admin_of_two_schools_picks_the_school_first(emu, harness) -> N
     assert pick.text.startswith(t.PICK_SCHOOL) and set(labels(pick)) == {"Школа № 1", "Школа № 2"}
     classes = await press(emu, admin, pick, "Школа № 2")
     assert "7В" in labels(classes) and "5А" not in labels(classes)
+
+
+async def _text_press(emu: Emulator, user: int, message: Any, label: str, **kw: Any) -> Any:
+    mark = len(emu.sent(user))
+    emu.press_text_button(user, message.cmid, label)
+    return await emu.wait_sent(user, since=mark, **kw)
+
+
+async def test_a_client_without_callback_buttons_gets_text_buttons(emu, harness) -> None:
+    a, _ = await _world(emu, harness)
+    admin = a.vk["admin"]
+    emu.users[admin].button_actions = ("text", "open_link")  # an old client
+    start = await say(emu, admin, "Начать")
+    kinds_of_buttons = {b["action"]["type"] for row in start.keyboard["buttons"] for b in row}
+    assert kinds_of_buttons == {"text"}
+    menu = await _text_press(emu, admin, start, t.BUTTON_CHATS)
+    kinds = await _text_press(emu, admin, menu, t.BUTTON_CREATE)
+    assert {b["action"]["type"] for row in kinds.keyboard["buttons"] for b in row} == {"text"}
+    classes = await _text_press(emu, admin, kinds, t.CHAT_TYPE_LABELS["parents_class"])
+    question = await _text_press(emu, admin, classes, "5А")
+    await _text_press(emu, admin, question, t.BUTTON_DO_CREATE, contains="vk.me/join")
+    assert [c.title for c in await chat_repo.in_org(harness.db, a.org.id)] == ["5А — родители"]
+    # a text «5А» typed without the button's payload is not a menu press
+    assert "5А — родители" not in (await say(emu, admin, "5А")).text
