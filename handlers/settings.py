@@ -18,6 +18,7 @@ from vkbottle.bot import BotLabeler, Message, MessageEvent
 from bot import texts
 from bot.domain.commands import Command
 from bot.domain.errors import NotAllowed, UserError
+from bot.repo import audit
 from bot.repo import chats as chat_repo
 from bot.repo.chats import Chat
 from bot.runtime.app import App
@@ -142,6 +143,8 @@ async def route_alerts(app: App, caller: Caller, chat: Chat, here: bool) -> str:
         raise NotAllowed(texts.NOT_ALLOWED.format(what=texts.WHAT_ALERTS_HERE, hint=texts.NOT_ALLOWED_HINT))
     school = await app.services.orgs.db_org(chat.org_id or 0)
     await app.services.alerts.set_moderators_chat(school.id, chat.peer_id if here else None)
+    await audit.write(app.db, action="alerts_route", now=app.now(), org_id=school.id, chat_id=chat.id,
+                      actor_vk=caller.vk_id, reason="here" if here else "private")
     return (texts.ALERTS_HERE_ON if here else texts.ALERTS_HERE_OFF).format(school=school.name)
 
 

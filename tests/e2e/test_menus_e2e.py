@@ -346,6 +346,9 @@ async def test_alerts_of_the_school_routed_to_a_staff_chat_from_its_settings(emu
     assert t.SETTINGS_ALERTS.format(value=t.SETTINGS_ALERTS_HERE) in menu.text
     await _toggle(emu, harness, admin, menu, t.BUTTON_ALERTS_PRIVATE)
     assert await harness.app.services.alerts.moderators_chat(a.org.id) is None
+    audited = await harness.db.fetchall(
+        "SELECT actor_vk, reason FROM audit_log WHERE action = 'alerts_route' ORDER BY id")
+    assert [tuple(r) for r in audited] == [(admin, "here"), (admin, "private")]
 
 
 async def test_an_admin_of_two_schools_picks_the_school_first(emu, harness) -> None:
