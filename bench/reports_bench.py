@@ -162,6 +162,8 @@ async def generate(db: Any, schools: int, people_per_school: int, rng: random.Ra
                              " actions, joins, leaves FROM agg_flow WHERE month = ?", (month, MONTH))
             await db.execute("INSERT INTO agg_active SELECT ?, org_id, kind, people FROM agg_active WHERE month = ?",
                              (month, MONTH))
+            await db.execute("INSERT OR REPLACE INTO agg_credit SELECT ?, org_id, messages, actions FROM agg_credit"
+                             " WHERE month = ?", (month, MONTH))
             await db.execute("INSERT INTO agg_chat SELECT ?, chat_org_id, chat_id, messages, actions, guest_messages"
                              " FROM agg_chat WHERE month = ?", (month, MONTH))
     return {"region": region, "chats": chats, "authors": authors, "setup": setup, "month_seconds": month_seconds,

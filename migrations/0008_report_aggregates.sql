@@ -1,7 +1,9 @@
 -- why: a region's month report and a coordinator's page over 1,500 schools and 60,000 chats must
--- not scan the raw activity rows at request time. These tables are kept current in the same
--- transaction as each count (bot/services/activity.py -> bot/repo/aggregates.py), and the roster
--- side (people in chats, coverage per chat type, classes) is snapshotted per org and month
+-- not scan the raw activity rows at request time. These tables are kept current by triggers on
+-- activity (at the end): every count (bot/services/activity.py) upserts them in the same
+-- statement, hence the same transaction, at one round trip; reads are in bot/repo/aggregates.py.
+-- (A PostgreSQL port writes the same upserts as plpgsql trigger functions.) The roster side
+-- (people in chats, coverage per chat type, classes) is snapshotted per org and month
 -- (bot/services/report_people.py): refreshed while the month runs, frozen once it is over.
 -- Unknown ids are stored as 0 / '' (never NULL) so they can be part of a primary key.
 -- Backfilled below from the activity rows already stored.
@@ -19,6 +21,15 @@ CREATE TABLE agg_flow (
     PRIMARY KEY (month, chat_org_id, chat_type, credited_org_id)
 );
 CREATE INDEX agg_flow_credited ON agg_flow (month, credited_org_id);
+
+-- Activity credited to each org per month, wherever it happened (trends: 1 row per org and month).
+CREATE TABLE agg_credit (
+    month    TEXT NOT NULL,
+    org_id   INTEGER NOT NULL,
+    messages INTEGER NOT NULL DEFAULT 0,
+    actions  INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (month, org_id)
+);
 
 -- Activity by month x chat (its org kept for grouping).
 CREATE TABLE agg_chat (
@@ -109,6 +120,10 @@ SELECT substr(a.day, 1, 7), c.org_id, COALESCE(c.type, ''), COALESCE(a.credited_
        SUM(a.messages), SUM(a.actions), SUM(a.joins), SUM(a.leaves)
 FROM activity a JOIN chat c ON c.id = a.chat_id WHERE c.org_id IS NOT NULL
 GROUP BY substr(a.day, 1, 7), c.org_id, COALESCE(c.type, ''), COALESCE(a.credited_org_id, 0);
+
+INSERT INTO agg_credit (month, org_id, messages, actions)
+SELECT month, credited_org_id, SUM(messages), SUM(actions) FROM agg_flow WHERE credited_org_id != 0
+GROUP BY month, credited_org_id;
 
 INSERT INTO agg_chat (month, chat_org_id, chat_id, messages, actions, guest_messages)
 SELECT substr(a.day, 1, 7), c.org_id, a.chat_id, SUM(a.messages), SUM(a.actions),
@@ -248,4 +263,23 @@ BEGIN
     INSERT INTO agg_active (month, org_id, kind, people)
     VALUES (NEW.month, NEW.credited_org_id, NEW.kind, CASE WHEN NEW.messages + NEW.actions > 0 THEN 1 ELSE -1 END)
     ON CONFLICT (month, org_id, kind) DO UPDATE SET people = agg_active.people + excluded.people;
+END;
+
+-- agg_flow -> agg_credit: what each org is credited with per month
+CREATE TRIGGER agg_flow_credit_insert AFTER INSERT ON agg_flow
+WHEN NEW.credited_org_id != 0 AND (NEW.messages != 0 OR NEW.actions != 0)
+BEGIN
+    INSERT INTO agg_credit (month, org_id, messages, actions) VALUES (NEW.month, NEW.credited_org_id, NEW.messages,
+                                                                       NEW.actions)
+    ON CONFLICT (month, org_id) DO UPDATE SET messages = agg_credit.messages + excluded.messages,
+        actions = agg_credit.actions + excluded.actions;
+END;
+
+CREATE TRIGGER agg_flow_credit_update AFTER UPDATE ON agg_flow
+WHEN NEW.credited_org_id != 0 AND (NEW.messages != OLD.messages OR NEW.actions != OLD.actions)
+BEGIN
+    INSERT INTO agg_credit (month, org_id, messages, actions)
+    VALUES (NEW.month, NEW.credited_org_id, NEW.messages - OLD.messages, NEW.actions - OLD.actions)
+    ON CONFLICT (month, org_id) DO UPDATE SET messages = agg_credit.messages + excluded.messages,
+        actions = agg_credit.actions + excluded.actions;
 END;

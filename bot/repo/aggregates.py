@@ -72,13 +72,24 @@ async def sums_credited(db: Database, org_ids: Sequence[int], month: str) -> lis
     return out
 
 
+async def credited_messages(db: Database, org_ids: Sequence[int], month: str) -> dict[int, int]:
+    """org -> messages credited to it in the month."""
+    out: dict[int, int] = {}
+    for part in _chunks(org_ids):
+        for org_id, messages in await db.fetchall(
+                f"SELECT org_id, messages FROM agg_credit WHERE month = ? AND org_id IN ({_marks(part)})",
+                (month, *part)):
+            out[org_id] = messages
+    return out
+
+
 async def credited_by_month(db: Database, org_ids: Sequence[int], months: Sequence[str]) -> dict[str, int]:
     """Messages credited to these orgs (together), per month."""
     out: dict[str, int] = {}
     for part in _chunks(org_ids):
         for month, messages in await db.fetchall(
-                f"SELECT month, SUM(messages) FROM agg_flow WHERE month IN ({_marks(months)})"
-                f" AND credited_org_id IN ({_marks(part)}) GROUP BY month", (*months, *part)):
+                f"SELECT month, SUM(messages) FROM agg_credit WHERE month IN ({_marks(months)})"
+                f" AND org_id IN ({_marks(part)}) GROUP BY month", (*months, *part)):
             out[month] = out.get(month, 0) + messages
     return out
 

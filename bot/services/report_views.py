@@ -456,7 +456,7 @@ async def territory_schools(db: Database, org_id: int, month: str, *, now: float
     prev = await rp.load(db, ids, [prev_month])
     in_chats = await agg.sums_in_chats(db, ids, month)
     credited = await agg.sums_credited(db, ids, month)
-    prev_credited = await agg.sums_credited(db, ids, prev_month)
+    prev_credited = await agg.credited_messages(db, ids, prev_month)
     live_active: dict[int, dict[str, int]] = defaultdict(dict)
     prev_active: dict[int, int] = defaultdict(int)
     for m, oid, kind, people in await agg.active_counts(db, ids, [month, prev_month]):
@@ -484,7 +484,7 @@ async def territory_schools(db: Database, org_id: int, month: str, *, now: float
         sums[cred]["credited"] += msgs
         if chat_org != cred:
             sums[cred]["away"] += msgs
-    for cred, _, msgs, _ in prev_credited:
+    for cred, msgs in prev_credited.items():
         sums[cred]["prev_credited"] += msgs
     parents = await agg.org_names(db, sorted({o.parent_id for o in members if o.parent_id}))
     rows: list[SchoolRow] = []

@@ -65,3 +65,6 @@ async def test_triggers_keep_the_aggregates_equal_to_the_raw_rows(world) -> None
         if messages + actions > 0:
             expected[(month, org, kind)] = expected.get((month, org, kind), 0) + 1
     assert active == {(*k, v) for k, v in expected.items()}
+    credit = await _rows(db, "SELECT * FROM agg_credit", nonzero_from=2)
+    assert credit == await _rows(db, "SELECT month, credited_org_id, SUM(messages), SUM(actions) FROM agg_flow"
+                                     " WHERE credited_org_id != 0 GROUP BY 1, 2", nonzero_from=2)
