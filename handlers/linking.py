@@ -50,8 +50,11 @@ class CodeLikeRule(ABCRule[Message]):
         cmd = parse_message(event, self.group_id, self.screen_name)
         if cmd is None or cmd.spec is not None:
             return False  # a known command is that command («/код …» included); «/код: …», «/kod …» are not
-        text = event.text or ""
-        return bool(codes.find_codes(text) or codes.looks_like_code_attempt(text))
+        # after a mistyped command word, what follows it: «/kod: ABCD-EFGH» carries the code whole
+        text = cmd.args if cmd.explicit else event.text or ""
+        if codes.find_codes(text) or codes.looks_like_code_attempt(text):
+            return {"text": text}
+        return False
 
 
 class CodeInChatRule(ABCRule[Message]):
@@ -139,9 +142,9 @@ def labeler(app: App) -> BotLabeler:
 
     @bl.private_message(CodeLikeRule(g, s))
     @guarded
-    async def bare_code(message: Message, app: App) -> None:
+    async def bare_code(message: Message, app: App, text: str) -> None:
         # «DKDX-W22N», «мне дали код dkdx w22n»: the same as /код
-        answer, _ = await app.services.linking.redeem(message.from_id, message.text or "", app.now())
+        answer, _ = await app.services.linking.redeem(message.from_id, text, app.now())
         await reply(app, message, answer)
 
     @bl.private_message(CommandRule("links", g, s))

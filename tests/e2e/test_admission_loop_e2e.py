@@ -416,3 +416,16 @@ async def test_only_those_on_the_school_lists_can_be_admitted_at_once(emu, harne
     await emu.wait_sent(chat5.peer_id, contains="Допущены", since=mark)
     assert await _state(harness, chat5.id, known) == "member"
     assert await _state(harness, chat5.id, stranger) == "quarantine"
+
+
+async def test_a_code_without_digits_after_a_mistyped_command(emu, harness) -> None:
+    from bot.domain import codes as code_domain
+
+    a = await _world(emu, harness)
+    await harness.db.execute(
+        "INSERT INTO join_code (person_id, code_hash, expires_at, created_at) VALUES (?, ?, ?, ?)",
+        (a.person["mother"], code_domain.hash_code("WHAT-SAPP", b"test-pepper"), 2**40, NOW))
+    anna = emu.add_user("Анна", "Петрова")
+    assert (await _say(emu, anna, "напишите мне в WhatsApp")).text == texts.NOT_A_COMMAND_PRIVATE  # no guess
+    answer = await _say(emu, anna, "/kod: what-sapp")
+    assert answer.text.startswith("Готово!"), answer.text
