@@ -248,15 +248,21 @@ async def test_a_code_posted_in_a_chat_is_deleted_and_not_redeemed_there(emu, ha
     assert not [m for m in emu.sent(chat5.peer_id) if code in m.text]
     assert await harness.db.fetchval(
         "SELECT COUNT(*) FROM audit_log WHERE action = 'delete' AND reason = 'join_code_in_chat'") == 1
+    # only messages that stayed count as participation (the notice was decided with the count taken back)
+    assert not await harness.db.fetchval("SELECT SUM(messages) FROM activity WHERE chat_id = ? AND vk_id = ?",
+                                         (chat5.id, anna))
     # the code stays valid: sent privately, it links her
     assert (await _say(emu, anna, code)).text.startswith("Готово!")
     # an ordinary message that merely looks like a code is left alone
     cmid = emu.user_message(chat5.peer_id, anna, "DKDX-W22N")
+
+    async def counted() -> bool:  # the message was handled: counted
+        return await harness.db.fetchval("SELECT SUM(messages) FROM activity WHERE chat_id = ? AND vk_id = ?",
+                                         (chat5.id, anna)) == 1
+
+    await harness.wait_until(counted)
     await harness.settled()
     assert not next(m for m in emu.history(chat5.peer_id) if m.cmid == cmid).deleted_for_all
-    # only messages that stayed count as participation: the deleted one does not
-    assert await harness.db.fetchval("SELECT SUM(messages) FROM activity WHERE chat_id = ? AND vk_id = ?",
-                                     (chat5.id, anna)) == 1
 
 
 async def test_moderator_admits_everyone_waiting_after_a_confirmation_naming_them(emu, harness) -> None:
