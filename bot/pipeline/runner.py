@@ -15,6 +15,7 @@ import contextlib
 import hashlib
 import heapq
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -32,6 +33,12 @@ from bot.vk.names import Names
 log = logging.getLogger(__name__)
 
 WORKERS = {Lane.URGENT: 6, Lane.NORMAL: 4, Lane.BULK: 4}
+# answers to button presses have their own queue and start at most one request per
+# ANSWER_SPACING seconds: a storm of presses (a poll) waits in the queue meanwhile and goes out
+# up to 25 per ``execute`` — at most 4 of VK's 20 requests/s whatever the rate of presses, so
+# the deletions keep their slots; a lone press is answered at once
+ANSWER_WORKERS = 2
+ANSWER_SPACING = 0.25
 MAX_ATTEMPTS = 5
 MAX_DELETE = 100  # cmids per messages.delete
 EXECUTE_LIMIT = 25  # calls per execute
@@ -105,6 +112,8 @@ class ActionRunner:
         self._unsettled: dict[tuple[str, int], asyncio.Event] = {}  # (event_id, seq) of known actions
         self._gated: dict[tuple[str, int], list[Recorded]] = {}  # gate (event_id, seq) -> waiting
         self._queues = {lane: LaneQueue() for lane in Lane}
+        self._answers = LaneQueue()
+        self._answer_next = 0.0  # monotonic time the next answer request may start
         self._known: set[int] = set()
         self._last_id = 0
         self._wakeup = asyncio.Event()
@@ -133,6 +142,8 @@ class ActionRunner:
         for lane, count in WORKERS.items():
             for index in range(count):
                 self._tasks.append(asyncio.create_task(self._worker(lane), name=f"actions-{lane.name}-{index}"))
+        for index in range(ANSWER_WORKERS):
+            self._tasks.append(asyncio.create_task(self._answer_worker(), name=f"actions-answers-{index}"))
 
     async def stop(self, grace: float = 5.0) -> None:
         """Let queued actions finish for up to ``grace`` seconds; the rest stay pending in the DB."""
@@ -230,6 +241,9 @@ class ActionRunner:
         return len(self._delayed)
 
     def _enqueue(self, action: Recorded) -> None:
+        if action.kind == Kind.ANSWER:
+            self._answers.put_nowait(action)
+            return
         self._queues[Lane(min(max(action.lane, 0), 2))].put_nowait(action)
 
     async def _notify_idle(self) -> None:
@@ -285,6 +299,36 @@ class ActionRunner:
             if self.on_performed is not None:
                 await self.on_performed()
 
+    async def _answer_worker(self) -> None:
+        """Answers to button presses: whatever is queued goes out together (one ``execute``)."""
+        queue = self._answers
+        while True:
+            action = await queue.get()
+            now = time.monotonic()
+            start = max(now, self._answer_next)
+            self._answer_next = start + ANSWER_SPACING
+            if start > now:
+                await self._sleep(start - now)  # presses arriving meanwhile join this request
+            pack = [action, *queue.take(lambda a: True, EXECUTE_LIMIT - 1)]
+            for each in pack:
+                if each.id in self._cancelled:
+                    self._cancelled.discard(each.id)
+                    self._settled(each)
+            pack = [a for a in pack if a.id in self._known]
+            try:
+                if len(pack) > 1:
+                    await self._run_packed(pack)
+                elif pack:
+                    await self._run(Lane.URGENT, pack)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                for each in pack:
+                    await self._broken(each, exc)
+            await self._notify_idle()
+            if self.on_performed is not None:
+                await self.on_performed()
+
     async def _run(self, lane: Lane, batch: list[Recorded]) -> None:
         """Perform an action (or the deletions of one chat together) and record the outcome;
         follow-ups (rights lost, a sanction that could not be carried out) run before the action
@@ -328,7 +372,7 @@ class ActionRunner:
         """Bulk actions in one ``execute`` (up to 25 calls), each settled by its own result."""
         try:
             calls = [await self._call_of(a) for a in pack]
-            with _vk_lane(Lane.BULK):
+            with _vk_lane(Lane(min(max(pack[0].lane, 0), 2))):
                 results = await self.gateway.execute(calls)
         except VkUnavailable as exc:
             for action in pack:
@@ -337,7 +381,7 @@ class ActionRunner:
         except VkError as exc:  # execute itself refused: one call each
             log.warning("execute refused (%s); performing %d actions one by one", exc.code, len(pack))
             for action in pack:
-                await self._run(Lane.BULK, [action])
+                await self._run(Lane(min(max(action.lane, 0), 2)), [action])
             return
         now = int(self.clock.now())
         for action, result in zip(pack, results):
@@ -361,6 +405,8 @@ class ActionRunner:
             return calls.remove_member(peer, int(p["member_id"]))
         if action.kind == Kind.RETITLE:
             return calls.retitle(peer, str(p["title"]))
+        if action.kind == Kind.ANSWER:
+            return calls.answer(str(p["event_id"]), int(p["user_id"]), peer, await self.names.fill(p["text"]))
         return calls.send(peer, await self.names.fill(p["text"]), random_id_of(action))
 
     async def _refused(self, action: Recorded, code: int, now: int, *, rights_lost: bool) -> None:

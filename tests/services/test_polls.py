@@ -5,6 +5,7 @@ edit (one pending per poll, its text read when recorded), closing once, and the 
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -238,3 +239,24 @@ async def test_closed_once_at_the_deadline_with_the_non_voters_named(world: Worl
     assert "Опрос завершён" in world.text_of(cmid)
     assert await world.vote("kid2", poll_id, 1, cmid) == t.SNACK_CLOSED
     assert await repo.choices(world.app.db, poll_id) == [1]
+
+
+async def test_a_storm_of_presses_is_answered_in_few_requests(world: World) -> None:
+    """Answers to presses go out up to 25 per ``execute``, one request per ANSWER_SPACING at most."""
+    poll_id, cmid = await world.publish("Куда поедем?\nМузей\nПарк")
+    message = next(m for m in world.emu.history(world.chat.peer_id) if m.cmid == cmid)
+    payload = json.loads(message.keyboard["buttons"][0][0]["action"]["payload"])
+    voters = [world.emu.add_user("Родитель", f"Номер{i}") for i in range(30)]
+    for vk in voters:
+        world.emu.invite_user(world.chat.peer_id, world.school.vk["teacher"], vk)
+    events = [world.emu.press_button(world.chat.peer_id, vk, cmid, payload) for vk in voters]
+    http0 = world.emu.http_requests
+    with unit("test:storm"):
+        async with world.app.db.transaction():
+            for vk, event_id in zip(voters, events):
+                snack = await world.polls.vote(vk, world.chat.peer_id, cmid, poll_id, 0)
+                await world.app.effects.answer_button(event_id, vk, world.chat.peer_id, snack)
+    await world.settle()
+    assert {s.event_id for s in world.emu.snackbars} >= set(events)
+    assert world.emu.http_requests - http0 <= 3  # 30 answers: two executes (25 + 5) at most, not 30 requests
+    assert len(await repo.choices(world.app.db, poll_id)) == 30
