@@ -32,7 +32,7 @@ CODE_POSTED_PUBLIC = (
 
 def alert_outcome(is_female: bool | None) -> tuple[str, str]:
     """(action, how) for the moderators' quarantine alert closed by a code:
-    «✔ допущена: привязалась по коду»."""
+    «✔ Допущена — привязалась по коду»."""
     return (pick(is_female, "допущен", "допущена", "допуск"),
             pick(is_female, "привязался по коду", "привязалась по коду", "привязка по коду от школы"))
 
@@ -51,7 +51,6 @@ ALERT_CLOSED = "\n\n✔ {action} — {how}"
 STAFF_WORDS = ("сотрудники", "сотрудникам", "сотрудников", "персонал", "учителя")
 REISSUE_WORDS = ("заново", "снова", "перевыпуск", "перевыпустить")
 STAFF_GROUP = "сотрудников"
-CLASS_GROUP = "{cls}"
 CODES_STAFF_NONE = "Все сотрудники «{org}» уже привязали VK — коды не нужны."
 CODES_SHEET_STAFF = "Коды сотрудников"
 CODES_READY = (
