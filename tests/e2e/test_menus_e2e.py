@@ -64,6 +64,11 @@ async def _world(emu: Emulator, harness: BotHarness) -> tuple[School, School]:
     return a, territory
 
 
+async def _answer_to(emu: Emulator, event_id: str) -> Any:
+    """The bot's answer to one press (answers are batched: not necessarily in press order)."""
+    return await emu.wait_for(lambda: next((s for s in emu.snackbars if s.event_id == event_id), None))
+
+
 def _payload(message: Any, label: str) -> dict[str, Any]:
     for row in (message.keyboard or {}).get("buttons", []):
         for b in row:
@@ -142,9 +147,8 @@ async def test_a_forged_admin_payload_is_refused(emu, harness) -> None:
     own = await say(emu, mom, "Начать")
     for payload in (forged, {"a": "m", "s": "codes"}, {"a": "m", "s": "kc", "o": a.org.id, "c": "5А"},
                     {"a": "s", "ch": 1, "do": "tp", "k": 0}):
-        answered = len(emu.snackbars)
-        emu.press_button(mom, mom, own.cmid, payload, forged=True)
-        snack = await emu.wait_for(lambda n=answered: emu.snackbars[n] if len(emu.snackbars) > n else None)
+        event_id = emu.press_button(mom, mom, own.cmid, payload, forged=True)
+        snack = await _answer_to(emu, event_id)
         text = snack.event_data["text"]
         assert "недоступен" in text or "нет прав" in text or "устарела" in text, text
     await harness.settled()
@@ -257,10 +261,8 @@ async def test_chat_settings_menu_toggles_and_takes_effect(emu, harness) -> None
     assert not (await _posted(emu, harness, peer, kid, "и снова привет")).deleted_for_all
 
     # a parent pressing the moderator's toggle (forged) changes nothing
-    answered = len(emu.snackbars)
-    emu.press_button(a.vk["mom"], a.vk["mom"], (await say(emu, a.vk["mom"], "Начать")).cmid,
-                     {"a": "s", "ch": chat.id, "do": "tp", "k": 0}, forged=True)
-    snack = await emu.wait_for(lambda: emu.snackbars[answered] if len(emu.snackbars) > answered else None)
+    snack = await _answer_to(emu, emu.press_button(a.vk["mom"], a.vk["mom"], (await say(emu, a.vk["mom"], "Начать")).cmid,
+                                                   {"a": "s", "ch": chat.id, "do": "tp", "k": 0}, forged=True))
     assert "нет прав" in snack.event_data["text"]
     assert (await chat_repo.get(harness.db, chat.id)).overrides.get("obscene") == "тихо"  # type: ignore[union-attr]
 
@@ -317,9 +319,8 @@ async def test_bind_without_arguments_asks_in_the_chat_with_buttons(emu, harness
     kinds = await emu.wait_sent(peer, contains="Чем будет эта беседа", since=mark)
     assert t.CHAT_TYPE_LABELS["students_class"] in labels(kinds), kinds.text
     # a parent pressing the teacher's buttons is refused at the press
-    answered = len(emu.snackbars)
-    emu.press_button(peer, mom, kinds.cmid, _payload(kinds, t.CHAT_TYPE_LABELS["students_class"]))
-    snack = await emu.wait_for(lambda: emu.snackbars[answered] if len(emu.snackbars) > answered else None)
+    snack = await _answer_to(emu, emu.press_button(peer, mom, kinds.cmid,
+                                                   _payload(kinds, t.CHAT_TYPE_LABELS["students_class"])))
     assert "нет прав" in snack.event_data["text"] or "недоступен" in snack.event_data["text"]
     classes = await _press_in_chat(emu, peer, teacher, kinds, t.CHAT_TYPE_LABELS["students_class"])
     question = await _press_in_chat(emu, peer, teacher, classes, "5А")
