@@ -1,6 +1,7 @@
-"""LEGACY participation reports over the raw activity rows (kept importable for the web cabinet
-until it moves to ``report_views``). The chat summary, XLSX, CSV and chart are built from
-``bot.services.report_views`` (pre-aggregated tables, the figures of ``t.GLOSSARY``).
+"""LEGACY participation reports over the raw activity rows: nothing in the bot uses them any more;
+they are the raw-rows baseline of ``bench/reports_bench.py`` (and ``bench/activity_bench.py``).
+The chat summary, XLSX, CSV, chart and the web cabinet are built from ``bot.services.report_views``
+(pre-aggregated tables, the figures of ``t.GLOSSARY``); the month helpers live in ``report_months``.
 
 Activity figures read only the stored ``activity`` rows, whose credited org was frozen when
 they were written; roster figures of a closed month come from a frozen snapshot
