@@ -16,7 +16,7 @@ from bot.services.roster import Reply
 from bot.vk.gateway import is_chat_peer
 from handlers.moderation import answer, cleaned
 from handlers.replies import guarded, reply
-from handlers.rules import CommandRule, chat_of
+from handlers.rules import CommandRule, chat_of, parse_message
 
 
 class DraftTextRule(ABCRule[Message]):
@@ -31,6 +31,9 @@ class DraftTextRule(ABCRule[Message]):
         text = (event.text or "").strip()
         if not text or text[:1] in ("/", "!"):
             return False
+        cmd = parse_message(event, self.app.group_id, self.app.screen_name)
+        if cmd is not None and cmd.spec is not None and "\n" not in text:
+            return False  # a one-line command typed without «/» is the command (a poll has lines)
         draft = await Polls.of(self.app).waiting_text(event.from_id)
         return {"draft": draft} if draft is not None else False
 

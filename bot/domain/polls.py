@@ -17,7 +17,8 @@ EDIT_INTERVAL = 3  # seconds between live edits of one poll message (VK's flood 
 # deadline presets of the dialog: key -> seconds
 DEADLINES: dict[str, int] = {"1h": 3600, "3h": 3 * 3600, "1d": 86400, "3d": 3 * 86400, "7d": 7 * 86400}
 # quiz time limits: key -> seconds
-LIMITS: dict[str, int] = {"5m": 300, "15m": 900, "45m": 2700, "1d": 86400}
+# (no limit: until the teacher presses «Подвести итоги сейчас», at most a week)
+LIMITS: dict[str, int] = {"5m": 300, "15m": 900, "45m": 2700, "1d": 86400, "7d": 7 * 86400}
 
 _MARKER = re.compile(r"^\s*(?:[-–—•·*]|\d{1,2}[.)]|[a-zа-я][.)])\s+", re.IGNORECASE)
 _CORRECT = re.compile(r"^\s*[+*✅]\s*")

@@ -115,7 +115,9 @@ class Polls:
             if kind == "quiz" and chat.type not in QUIZ_CHATS:
                 raise UserError(t.QUIZ_WRONG_CHAT)
             draft = await self._new_draft(caller, kind, chat)
-            return Started(t.CONTINUE_PRIVATE.format(what=what), await self._first_step(draft, kind, chat))
+            command = "/викторина" if kind == "quiz" else "/опрос"
+            return Started(t.CONTINUE_PRIVATE.format(what=what, command=command),
+                           await self._first_step(draft, kind, chat))
         chats = await self._my_chats(caller, kind)
         if not chats:
             raise UserError(t.NO_QUIZ_CHATS if kind == "quiz" else t.NO_CHATS)
