@@ -127,7 +127,10 @@ class Polls:
         draft = await self._new_draft(caller, kind, None)
         buttons = [[_button(c.title, {"d": draft, "s": "chat", "v": c.id})] for c in chats[:5]]
         buttons.append([Button(t.BUTTON_CANCEL, {"a": "pa", "id": draft, "do": "cancel"})])
-        return Started(None, Reply(t.PICK_CHAT.format(what=what), keyboard=inline(buttons)))
+        text = t.PICK_CHAT.format(what=what)
+        if len(chats) > 5:
+            text += t.PICK_CHAT_MORE.format(shown=5, total=len(chats), command="/викторина" if kind == "quiz" else "/опрос")
+        return Started(None, Reply(text, keyboard=inline(buttons)))
 
     async def _new_draft(self, caller: Caller, kind: str, chat: Chat | None) -> int:
         payload: dict[str, Any] = {"kind": kind, "step": "chat"}

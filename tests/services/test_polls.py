@@ -260,3 +260,28 @@ async def test_a_storm_of_presses_is_answered_in_few_requests(world: World) -> N
     assert {s.event_id for s in world.emu.snackbars} >= set(events)
     assert world.emu.http_requests - http0 <= 3  # 30 answers: two executes (25 + 5) at most, not 30 requests
     assert len(await repo.choices(world.app.db, poll_id)) == 30
+
+
+async def test_started_privately_the_dialog_asks_which_chat(world: World) -> None:
+    db = world.app.db
+    peer = world.emu.create_chat("5А — родители", world.school.vk["teacher"], [], with_bot=True, bot_admin=True)
+    chat, _ = await chat_repo.ensure(db, peer, added_by=world.school.vk["teacher"], now=world.app.now())
+    class_id = await people_repo.class_id(db, world.school.org.id, parse_class("5А"))
+    await chat_repo.bind(db, chat.id, org_id=world.school.org.id, type_="parents_class", class_id=class_id,
+                         subject=None, title="5А — родители", leader_id=world.school.person["teacher"])
+    teacher = await world.app.access.caller(world.school.vk["teacher"])
+    started = await world.polls.start(teacher, None, "poll")
+    assert started.in_chat is None and started.private.text == "Для какой беседы опрос?"
+    assert started.private.keyboard is not None
+    assert "5А — родители" in started.private.keyboard and "5А — ученики" in started.private.keyboard
+    draft = await db.fetchval("SELECT MAX(id) FROM pending_action WHERE kind = 'poll_draft'")
+    step = await world.polls.step(teacher, draft, "chat", chat.id)
+    assert step.text.startswith("Опрос для беседы «5А — родители».")
+    # a quiz: only the students' chat qualifies, so it is chosen without asking
+    started = await world.polls.start(teacher, None, "quiz")
+    assert started.private.text.startswith("Викторина для беседы «5А — ученики».")
+    # someone else's draft cannot be pressed on
+    other = await world.app.access.caller(world.school.vk["other"])
+    with pytest.raises(UserError) as caught:
+        await world.polls.step(other, draft, "multiple", 0)
+    assert caught.value.message == t.NOT_YOURS
