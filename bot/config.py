@@ -118,6 +118,19 @@ class ReportsSettings(_Table):
     hour: int = Field(default=10, ge=0, le=23)
 
 
+class ScheduleSettings(_Table):
+    # a scheduled post that fell due while the bot was down goes out on start with a note, unless
+    # it is older than this: then it is not sent and its author is told
+    late_limit_minutes: int = Field(default=360, ge=1, le=7 * 24 * 60)
+
+
+class HotlineSettings(_Table):
+    # an unanswered question is reminded after this long (then passed to the school office)
+    remind_hours: float = Field(default=24, gt=0, le=24 * 14)
+    # a question's text (personal data) is dropped this long after it was answered or asked
+    retention_days: int = Field(default=30, ge=1, le=365)
+
+
 class WebSettings(_Table):
     """The web cabinet. Off unless ``port`` is set; ``public_url`` is the address people open
     (behind a reverse proxy with HTTPS), used in the sign-in links the bot sends."""
@@ -165,6 +178,8 @@ class Settings(BaseSettings):
     moderation: ModerationSettings = ModerationSettings()
     reports: ReportsSettings = ReportsSettings()
     web: WebSettings = WebSettings()
+    schedule: ScheduleSettings = ScheduleSettings()
+    hotline: HotlineSettings = HotlineSettings()
 
     @classmethod
     def settings_customise_sources(

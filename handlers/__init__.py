@@ -11,8 +11,8 @@ from bot.runtime.app import App
 
 
 def build_labelers(app: App) -> list[BotLabeler]:
-    from handlers import (admin, buttons, cabinet, chat_events, chats, common, linking, menus, moderation, polls,
-                          reports, roster, settings)
+    from handlers import (admin, buttons, cabinet, chat_events, chats, common, hotline, linking, meetings, menus,
+                          moderation, polls, posts, progress, reports, roster, settings)
 
     return [
         # non-blocking observers of every chat message first (rights, counting, moderation)
@@ -22,6 +22,10 @@ def build_labelers(app: App) -> list[BotLabeler]:
         linking.chat_code_labeler(app),  # a code posted in a chat: deleted (after it was counted)
         common.help_labeler(app),
         polls.labeler(app),  # before the menus: a poll dialog waiting for its typed question takes the text
+        meetings.labeler(app),  # also the typed steps of the post dialogs (before the menus, like polls)
+        posts.labeler(app),
+        hotline.labeler(app),  # a hot-line question or answer being written (never a «/» command)
+        progress.labeler(app),  # /успеваемость with its file (before the roster's file-alone import)
         menus.labeler(app),  # commands typed without their argument ask for it with buttons
         settings.labeler(app),
         admin.labeler(app),

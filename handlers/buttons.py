@@ -27,14 +27,18 @@ async def answer_press(app: App, event: MessageEvent, snackbar: str, reply_: Rep
 
 def labeler(app: App) -> BotLabeler:
     from handlers.console import alert_press
+    from handlers.hotline import hotline_press
     from handlers.menus import menu_press
+    from handlers.meetings import meeting_press
     from handlers.polls import poll_press
+    from handlers.posts import post_press
     from handlers.settings import settings_press
 
     bl = BotLabeler()
     # payload "a" -> handler: alerts, the start menu and its dialogs, chat settings, polls;
     # "pa" (pending confirmations) is handled below
-    routes = {"al": alert_press, "m": menu_press, "s": settings_press, "po": poll_press}
+    routes = {"al": alert_press, "m": menu_press, "s": settings_press, "po": poll_press,
+              "mg": meeting_press, "ps": post_press, "hl": hotline_press}
 
     @bl.raw_event(GroupEventType.MESSAGE_EVENT, dataclass=MessageEvent)
     @guarded

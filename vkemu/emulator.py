@@ -43,6 +43,7 @@ class Emulator(ActorsMixin, FaultsMixin):
         self.presses: dict[str, CallbackPress] = {}
         self.edited: list[Message] = []  # community messages, one entry per successful edit
         self.deleted: list[Message] = []  # messages deleted for everybody
+        self.started_calls: list[dict[str, Any]] = []  # calls.start: the calls the community started
         self.bot_features = True  # "Возможности ботов"
         self.bots_add_to_chat = True  # "Разрешать добавлять сообщество в беседы"
         self.restrictions_supported = True  # messages.changeConversationMemberRestrictions

@@ -16,6 +16,7 @@ from bot import texts
 from bot.domain.clock import Clock
 from bot.config import Settings
 from bot.db import Database, open_database
+from bot.jobs.schedule import SCHEDULE_JOB, schedule_tick
 from bot.pipeline.effects import Effects
 from bot.runtime.moderation import build_moderation
 from bot.pipeline.runner import ActionRunner
@@ -179,7 +180,7 @@ async def create_app(settings: Settings, *, clock: Clock | None = None, db: Data
     hooks = Hooks(
         after_roster_change=membership.consume_events,
         alert_handlers={"quarantine": admission.decide, "violation": manual.on_alert, "complaint": manual.on_alert},
-        jobs=moderation_jobs,
+        jobs=[*moderation_jobs, (SCHEDULE_JOB[0], schedule_tick, SCHEDULE_JOB[1])],
     )
     report_db = await db.side_reader()
     app = App(

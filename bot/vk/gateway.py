@@ -203,6 +203,11 @@ class VkGateway:
             **({"event_data": json.dumps({"type": "show_snackbar", "text": snackbar[:90]})} if snackbar else {}),
         )
 
+    async def start_call(self) -> str:
+        """Start a VK call on behalf of the community; returns the link people join by."""
+        started = await self.call("calls.start", group_id=self.group_id)
+        return str(started["join_link"])
+
     async def restrict(self, peer_id: int, member_id: int, seconds: int | None) -> bool:
         """The undocumented mute; returns False when VK refuses (the caller falls back)."""
         try:

@@ -23,6 +23,6 @@ class ExecuteResult:
 
 
 def load_all() -> dict[str, Callable[..., Any]]:
-    from . import callback_api, chats, docs, execute, groups, messages, users  # noqa: F401  (registers)
+    from . import calls, callback_api, chats, docs, execute, groups, messages, users  # noqa: F401  (registers)
 
     return REGISTRY

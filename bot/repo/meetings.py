@@ -1,0 +1,152 @@
+"""Meetings and their answers (migration 0015); the creation dialog's draft is a pending action."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from bot.db import Database
+
+DRAFT_KIND = "meeting_draft"
+
+
+@dataclass(frozen=True)
+class Meeting:
+    id: int
+    chat_id: int
+    org_id: int
+    author_vk: int
+    topic: str
+    starts_at: int
+    day_at: int | None
+    hour_at: int | None
+    call_at: int
+    day_done: bool
+    hour_done: bool
+    call_done: bool
+    join_link: str | None
+    cmid: int | None
+    status: str
+
+
+_COLUMNS = ("id, chat_id, org_id, author_vk, topic, starts_at, day_at, hour_at, call_at, day_done, hour_done,"
+            " call_done, join_link, cmid, status")
+
+
+def _meeting(r: Any) -> Meeting:
+    return Meeting(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], bool(r[9]), bool(r[10]), bool(r[11]),
+                   r[12], r[13], r[14])
+
+
+async def create(db: Database, *, chat_id: int, org_id: int, author_vk: int, topic: str, starts_at: int,
+                 day_at: int | None, hour_at: int | None, call_at: int, now: int) -> int:
+    return await db.execute(
+        "INSERT INTO meeting (chat_id, org_id, author_vk, topic, starts_at, day_at, hour_at, call_at, created_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (chat_id, org_id, author_vk, topic, starts_at, day_at, hour_at, call_at, now))
+
+
+async def get(db: Database, meeting_id: int) -> Meeting | None:
+    row = await db.fetchone(f"SELECT {_COLUMNS} FROM meeting WHERE id = ?", (meeting_id,))
+    return _meeting(row) if row else None
+
+
+async def due(db: Database, now: int, limit: int = 50) -> list[Meeting]:
+    """Open meetings with a step due: a reminder or the call."""
+    rows = await db.fetchall(
+        f"SELECT {_COLUMNS} FROM meeting WHERE status = 'open' AND ("
+        " (day_done = 0 AND day_at IS NOT NULL AND day_at <= ?)"
+        " OR (hour_done = 0 AND hour_at IS NOT NULL AND hour_at <= ?)"
+        " OR (call_done = 0 AND call_at <= ?)) ORDER BY starts_at, id LIMIT ?", (now, now, now, limit))
+    return [_meeting(r) for r in rows]
+
+
+async def mark(db: Database, meeting_id: int, step: str) -> bool:
+    """Claim one step (``day``, ``hour``, ``call``) exactly once."""
+    column = {"day": "day_done", "hour": "hour_done", "call": "call_done"}[step]
+    return await db.execute_rowcount(
+        f"UPDATE meeting SET {column} = 1 WHERE id = ? AND {column} = 0 AND status = 'open'", (meeting_id,)) == 1
+
+
+async def set_link(db: Database, meeting_id: int, link: str) -> None:
+    await db.execute("UPDATE meeting SET join_link = ? WHERE id = ? AND join_link IS NULL", (link, meeting_id))
+
+
+async def set_cmid(db: Database, meeting_id: int, cmid: int) -> None:
+    await db.execute("UPDATE meeting SET cmid = ? WHERE id = ? AND cmid IS NULL", (cmid, meeting_id))
+
+
+async def finish(db: Database, meeting_id: int) -> None:
+    await db.execute("UPDATE meeting SET status = 'done' WHERE id = ? AND status = 'open'", (meeting_id,))
+
+
+async def answer(db: Database, meeting_id: int, vk_id: int, person_id: int | None, coming: bool,
+                 now: int) -> bool | None:
+    """Record the answer; returns the previous one (None when there was none)."""
+    before = await db.fetchval("SELECT coming FROM meeting_answer WHERE meeting_id = ? AND vk_id = ?",
+                               (meeting_id, vk_id))
+    await db.execute(
+        "INSERT INTO meeting_answer (meeting_id, vk_id, person_id, coming, answered_at) VALUES (?, ?, ?, ?, ?)"
+        " ON CONFLICT (meeting_id, vk_id) DO UPDATE SET coming = excluded.coming,"
+        " answered_at = excluded.answered_at, person_id = COALESCE(excluded.person_id, meeting_answer.person_id)",
+        (meeting_id, vk_id, person_id, int(coming), now))
+    return None if before is None else bool(before)
+
+
+async def answers(db: Database, meeting_id: int) -> list[tuple[int, int | None, bool]]:
+    """(vk id, person id, coming) in the order given."""
+    rows = await db.fetchall("SELECT vk_id, person_id, coming FROM meeting_answer WHERE meeting_id = ?"
+                             " ORDER BY answered_at, vk_id", (meeting_id,))
+    return [(r[0], r[1], bool(r[2])) for r in rows]
+
+
+async def person_in_org(db: Database, org_id: int, vk_id: int) -> tuple[int, str, str] | None:
+    """(person id, full name, kind) of the VK account in the school (students and parents first)."""
+    row = await db.fetchone(
+        "SELECT id, full_name, kind FROM person WHERE home_org_id = ? AND vk_id = ? AND status = 'active'"
+        " ORDER BY kind = 'staff', id LIMIT 1", (org_id, vk_id))
+    return (row[0], row[1], row[2]) if row else None
+
+
+async def names(db: Database, person_ids: set[int]) -> dict[int, str]:
+    if not person_ids:
+        return {}
+    marks = ",".join("?" * len(person_ids))
+    rows = await db.fetchall(f"SELECT id, full_name FROM person WHERE id IN ({marks})", tuple(person_ids))
+    return {r[0]: r[1] for r in rows}
+
+
+async def families(db: Database, parent_ids: set[int], class_id: int | None) -> list[tuple[int, str, list[int]]]:
+    """(child id, child's name, its parents among ``parent_ids``) for the children of the class
+    (of any class when ``class_id`` is None), by the child's name."""
+    if not parent_ids:
+        return []
+    marks = ",".join("?" * len(parent_ids))
+    rows = await db.fetchall(
+        "SELECT c.id, c.full_name, pc.parent_id FROM parent_child pc JOIN person c ON c.id = pc.child_id"
+        " LEFT JOIN student s ON s.person_id = c.id"
+        f" WHERE pc.parent_id IN ({marks}) AND c.status = 'active' AND (? IS NULL OR s.class_id = ?)"
+        " ORDER BY c.full_name, c.id, pc.parent_id", (*parent_ids, class_id, class_id))
+    out: dict[int, tuple[int, str, list[int]]] = {}
+    for child_id, name, parent_id in rows:
+        out.setdefault(child_id, (child_id, name, []))[2].append(parent_id)
+    return list(out.values())
+
+
+# -- drafts of the dialogs (meetings and posts): pending actions whose payload grows step by step
+
+
+async def save_draft(db: Database, draft_id: int, kind: str, payload: dict[str, Any]) -> bool:
+    return await db.execute_rowcount(
+        "UPDATE pending_action SET payload = ? WHERE id = ? AND kind = ? AND status = 'open'",
+        (json.dumps(payload, ensure_ascii=False), draft_id, kind)) == 1
+
+
+async def latest_draft(db: Database, vk_id: int, kinds: tuple[str, ...], now: int) -> tuple[int, str] | None:
+    """The person's latest open draft of these kinds: (id, kind)."""
+    marks = ",".join("?" * len(kinds))
+    row = await db.fetchone(
+        f"SELECT id, kind FROM pending_action WHERE vk_id = ? AND kind IN ({marks}) AND status = 'open'"
+        " AND expires_at >= ? ORDER BY id DESC LIMIT 1", (vk_id, *kinds, now))
+    return (row[0], row[1]) if row else None
