@@ -217,7 +217,7 @@ class Meetings:
         tz = await zone_of(self.db, chat.org_id)
         text = text.strip()
         if step == "day":
-            if len(text.split()) == 2:
+            if len(text.split()) == 2 or ":" in text:
                 return await self._pick_moment(draft_id, payload, dom.parse_moment(text, self.now(), tz), tz)
             return await self._pick_day(draft_id, payload, dom.parse_day(text, self.now(), tz), tz)
         if step == "time":

@@ -251,7 +251,7 @@ class Schedule:
         if step in ("due_day", "lesson_day", "due_time", "lesson_time"):
             field = step.split("_")[0]
             words = text.split()
-            if step.endswith("_day") and len(words) == 1:
+            if step.endswith("_day") and len(words) == 1 and ":" not in text:
                 return await self._pick_day(draft_id, payload, field, dom.parse_day(text, self.now(), tz), tz)
             if step.endswith("_time") and len(words) == 1:
                 day = date.fromisoformat(payload[f"{field}_date"])
@@ -403,7 +403,10 @@ class Schedule:
         now = self.now()
         chat = await chat_repo.get(self.db, post.chat_id)
         tz = await zone_of(self.db, post.org_id)
+        quiet, _ = await quiet_of(self.moderation, chat) if chat is not None else ((lambda ts: False), None)
         planned = max(post.due_at, post.hold_until or 0)
+        if not post.force and quiet(post.due_at):
+            planned = max(planned, dom.quiet_end(post.due_at, quiet))  # it would have waited anyway
         with units.unit(f"post:{post.id}"):
             async with self.db.transaction():
                 if chat is None or not chat.bound:
@@ -416,7 +419,6 @@ class Schedule:
                             title=chat.title, due=dom.shown(post.due_at, now, tz),
                             limit=_hours(self.late_limit), text=_preview(post.text, 200) or "📎"))
                     return 0
-                quiet, _ = await quiet_of(self.moderation, chat)
                 if not post.force and quiet(now):
                     await repo.hold(self.db, post.id, dom.quiet_end(now, quiet))
                     return 0
