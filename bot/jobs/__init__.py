@@ -128,6 +128,30 @@ async def poll_tick(app: Any) -> int:
         return 0
 
 
+async def hotline_tick(app: Any) -> int:
+    """The hot line: questions a class teacher cannot receive go to the office, reminders of what
+    waits, old question texts dropped. Never raises."""
+    from bot.services.hotline import Hotline
+
+    try:
+        return await Hotline.of(app).tick()
+    except Exception:
+        log.exception("hotline_tick failed")
+        return 0
+
+
+async def progress_tick(app: Any) -> int:
+    """Progress notes: once every message of a sheet was sent (or refused), the teacher is told
+    who could not be reached and the delivery rows go. Never raises."""
+    from bot.services.progress import Progress
+
+    try:
+        return await Progress.of(app).report_finished()
+    except Exception:
+        log.exception("progress_tick failed")
+        return 0
+
+
 JOBS: list[tuple[str, Callable[[Any], Awaitable[Any]], dict[str, Any]]] = [
     ("prune_inbox", prune_inbox, {"trigger": "interval", "hours": 6}),
     ("heartbeat", heartbeat, {"trigger": "interval", "seconds": 60}),
@@ -138,6 +162,8 @@ JOBS: list[tuple[str, Callable[[Any], Awaitable[Any]], dict[str, Any]]] = [
     ("monthly_reports", monthly_reports, {"trigger": "cron", "minute": 2}),
     ("expire_quarantine", expire_quarantine, {"trigger": "interval", "minutes": 5}),
     ("poll_tick", poll_tick, {"trigger": "interval", "seconds": 1}),
+    ("hotline_tick", hotline_tick, {"trigger": "interval", "minutes": 1}),
+    ("progress_tick", progress_tick, {"trigger": "interval", "seconds": 2}),
     ("weekly_reconcile", weekly_reconcile, {"trigger": "cron", "day_of_week": "mon", "hour": 9}),
 ]
 

@@ -1,0 +1,84 @@
+"""The hot line: a parent's private question to the class teacher or the school office, the
+staff member's answer, reminders, escalation, the report's line."""
+
+from __future__ import annotations
+
+from bot.texts.roster import plural
+
+BUTTON_CLASS = "Классный руководитель {cls}"
+BUTTON_OFFICE = "Администрация школы"
+BUTTON_OFFICE_OF = "Администрация: {school}"
+BUTTON_ANSWER = "Ответить"
+BUTTON_CANCEL = "Отмена"
+
+NOT_A_PARENT = ("Горячая линия — для родителей учеников. Ваш аккаунт не привязан к ребёнку: привяжите его "
+                "кодом, который выдала школа: /код XXXX-XXXX")
+PICK_TARGET = ("Кому задать вопрос? Ваш вопрос увидит только тот, кому вы его адресуете; ответ придёт сюда, "
+               "в личные сообщения.")
+ASK_TEXT = "Вопрос: {target}.\n\nНапишите вопрос одним сообщением."
+TARGET_CLASS = "классному руководителю {cls}"
+TARGET_OFFICE = "администрации школы"
+WHAT_ASK = "вопрос на горячую линию"
+DIALOG_GONE = "Этот вопрос уже не ждёт ответа: начните заново командой /вопрос."
+TOO_LONG = "Вопрос слишком длинный ({length} знаков, можно до {limit}). Сократите его и пришлите ещё раз."
+NO_TEXT = "Напишите вопрос текстом одним сообщением."
+NO_CLASS_TEACHER = "У класса {cls} сейчас нет классного руководителя в боте: вопрос передан администрации школы."
+NO_OFFICE = ("В школе «{school}» пока некому принимать вопросы: нет администратора школы в боте. "
+             "Напишите в школу другим способом.")
+ASKED = ("Вопрос №{id} отправлен {target}. Ответ придёт сюда, в личные сообщения. Ваш вопрос видят только "
+         "сотрудники школы, которые на него отвечают.")
+ASKED_ESCALATED = ("Вопрос №{id} отправлен администрации школы: классный руководитель {cls} сейчас не может "
+                   "получать сообщения бота. Ответ придёт сюда, в личные сообщения.")
+PARENT_ESCALATED = ("Ваш вопрос №{id} передан администрации школы: классный руководитель пока не может "
+                    "на него ответить. Ответ придёт сюда, в личные сообщения.")
+
+# to the staff member
+NEW_QUESTION = "❓ Вопрос на горячую линию №{id} ({target})\nОт: {who}\n\n{text}"
+WHO_PARENT = "{parent}, родитель ученика {student} ({cls})"
+WHO_PARENT_NO_CHILD = "{parent}, родитель"
+ESCALATED_NOTE = ("\n\nВопрос передан администрации: классный руководитель {cls} не может получать сообщения бота "
+                  "или не отвечает.")
+REMINDER = "⏰ Напоминание: вопрос №{id} ждёт ответа {waiting}.\nОт: {who}\n\n{text}"
+ANSWER_PROMPT = ("Напишите ответ на вопрос №{id} одним сообщением — он уйдёт родителю от имени бота. "
+                 "Команды со «/» по-прежнему работают как команды.")
+WHAT_ANSWER = "ответ на вопрос №{id}"
+NOT_YOURS = "Этот вопрос адресован не вам."
+ALREADY_ANSWERED = "На вопрос №{id} уже ответили."
+QUESTION_GONE = "Этого вопроса больше нет."
+ANSWER_SENT = "Ответ на вопрос №{id} отправлен родителю."
+ANSWER_EMPTY = "Ответ пустой: напишите его текстом одним сообщением."
+ANSWER_TOO_LONG = "Ответ слишком длинный ({length} знаков, можно до {limit}). Сократите его."
+
+# to the parent
+ANSWER_TO_PARENT = "💬 Ответ на ваш вопрос №{id} ({target}):\n\n{answer}\n\nВаш вопрос: «{question}»"
+ANSWER_FROM_CLASS = "от классного руководителя {cls}"
+ANSWER_FROM_OFFICE = "от администрации школы"
+
+SNACK_WRITE = "Напишите ответ сообщением"
+SNACK_PICKED = "Напишите вопрос"
+
+# the school's report
+REPORT_LINE = ("Вопросы на горячую линию: задано {asked}, отвечено {answered}, среднее время ответа — {mean}"
+               "{open}.")
+REPORT_OPEN = ", ждут ответа — {count}"
+REPORT_NONE = "Вопросы на горячую линию: за этот месяц не было."
+
+
+def duration(seconds: float) -> str:
+    """«2 ч 15 мин», «40 мин», «3 дн 2 ч»."""
+    minutes = int(round(seconds / 60))
+    if minutes < 60:
+        return f"{max(minutes, 1)} мин"
+    hours, minutes = divmod(minutes, 60)
+    if hours < 24:
+        return f"{hours} ч {minutes} мин" if minutes else f"{hours} ч"
+    days, hours = divmod(hours, 24)
+    return f"{days} дн {hours} ч" if hours else f"{days} дн"
+
+
+def waiting(seconds: float) -> str:
+    return duration(seconds)
+
+
+def questions(count: int) -> str:
+    return f"{count} {plural(count, 'вопрос', 'вопроса', 'вопросов')}"

@@ -1,0 +1,84 @@
+"""The hot line: /вопрос (a parent), the target buttons, the typed question; «Ответить» (staff)
+and the typed answer. A message starting with «/» or «!» stays a command whatever waits."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from vkbottle.bot import BotLabeler, Message, MessageEvent
+from vkbottle.dispatch.rules import ABCRule
+
+from bot.domain.commands import Command
+from bot.runtime.app import App
+from bot.services.hotline import Hotline
+from bot.vk.gateway import is_chat_peer
+from handlers.replies import guarded, reply
+from handlers.rules import CommandRule
+
+
+class HotlineTextRule(ABCRule[Message]):
+    """A private text (not a command, no file) from someone whose answer or question is awaited."""
+
+    def __init__(self, app: App) -> None:
+        self.app = app
+
+    async def check(self, event: Message) -> dict[str, Any] | bool:
+        if is_chat_peer(event.peer_id) or event.from_id <= 0 or event.action is not None:
+            return False
+        text = (event.text or "").strip()
+        if not text or text[:1] in ("/", "!"):
+            return False
+        if any(a.doc is not None for a in (event.attachments or [])):
+            return False  # a file keeps its own meaning (an import, progress notes)
+        hotline = Hotline.of(self.app)
+        answering = await hotline.waiting_answer(event.from_id)
+        if answering is not None:
+            return {"dialog": answering, "answering": True}
+        asking = await hotline.waiting_question(event.from_id)
+        if asking is not None:
+            return {"dialog": asking, "answering": False}
+        return False
+
+
+def labeler(app: App) -> BotLabeler:
+    bl = BotLabeler()
+    g, s = app.group_id, app.screen_name
+    app.commands.add("hotline")
+
+    @bl.private_message(CommandRule("hotline", g, s))
+    @guarded
+    async def ask(message: Message, app: App, cmd: Command) -> None:
+        started = await Hotline.of(app).start(message.from_id, cmd.args)
+        await reply(app, message, started.text, keyboard=started.keyboard)
+
+    @bl.private_message(HotlineTextRule(app))
+    @guarded
+    async def typed(message: Message, app: App, dialog: int, answering: bool) -> None:
+        hotline = Hotline.of(app)
+        if answering:
+            answer = await hotline.answer(message.from_id, dialog, message.text or "")
+        else:
+            answer = await hotline.ask(message.from_id, dialog, message.text or "")
+        await reply(app, message, answer.text, keyboard=answer.keyboard)
+
+    return bl
+
+
+async def hotline_press(app: App, event: MessageEvent, payload: dict[str, Any]) -> None:
+    """Payload ``{"a": "hl", ...}``: ``q`` «Ответить» on question q; ``d``+``k``+``v`` a target."""
+    from handlers.buttons import answer_press
+    from bot.texts import hotline as t
+
+    obj = event.object
+    hotline = Hotline.of(app)
+    try:
+        if "q" in payload:
+            snack, prompt = await hotline.pressed_answer(obj.user_id, int(payload["q"]))
+            await answer_press(app, event, snack, prompt)
+            return
+        student = payload.get("s")
+        result = await hotline.pick(obj.user_id, int(payload.get("d", 0)), str(payload.get("k", "")),
+                                    int(payload.get("v", 0)), int(student) if student else None)
+        await answer_press(app, event, "✔", result)
+    except (ValueError, TypeError, KeyError):
+        await answer_press(app, event, t.DIALOG_GONE[:90])

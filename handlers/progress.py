@@ -1,0 +1,97 @@
+"""/успеваемость with a spreadsheet (or the file right after the command): the preview with the
+confirmation, and sending (the «progress» confirmer)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from vkbottle.bot import BotLabeler, Message
+from vkbottle.dispatch.rules import ABCRule
+
+from bot.domain.commands import Command
+from bot.domain.errors import UserError
+from bot.domain.file_tables import MAX_FILE_BYTES
+from bot.repo.pending import Pending
+from bot.runtime.app import App
+from bot.services.access import Caller
+from bot.services.progress import EXTENSIONS, KIND, Progress
+from bot.services.roster import Reply
+from bot.texts import progress as t
+from bot.texts import roster as roster_texts
+from bot.vk.errors import VkError, VkFileTooLarge
+from bot.vk.gateway import is_chat_peer
+from handlers.confirm import confirmer
+from handlers.replies import guarded, reply
+from handlers.rules import CommandRule, parse_message
+
+
+class AwaitedFileRule(ABCRule[Message]):
+    """A private file without a command from someone who asked /успеваемость a moment ago."""
+
+    def __init__(self, app: App) -> None:
+        self.app = app
+
+    async def check(self, event: Message) -> dict[str, Any] | bool:
+        docs = [a.doc for a in (event.attachments or []) if a.doc is not None]
+        if not docs or is_chat_peer(event.peer_id) or event.from_id <= 0:
+            return False
+        cmd = parse_message(event, self.app.group_id, self.app.screen_name)
+        if cmd is not None and (cmd.spec is not None or cmd.explicit):
+            return False
+        if await Progress.of(self.app).waiting_file(event.from_id) is None:
+            return False
+        return {"doc": docs[0]}
+
+
+def _extension(doc: Any) -> str:
+    return (doc.ext or doc.title.rsplit(".", 1)[-1]).lower()
+
+
+async def preview(app: App, message: Message, doc: Any) -> None:
+    caller = await app.access.caller(message.from_id)
+    progress = Progress.of(app)
+    if not progress.class_ids(caller):
+        raise UserError(t.NO_CLASSES)
+    if _extension(doc) not in EXTENSIONS:
+        raise UserError(t.BAD_EXT.format(name=doc.title))
+    if doc.url is None:
+        raise UserError(t.DOWNLOAD_FAILED)
+    try:
+        data = await app.gateway.download(doc.url, limit=MAX_FILE_BYTES)
+    except VkFileTooLarge as exc:
+        raise UserError(roster_texts.file_too_big(exc.limit)) from None
+    except VkError:
+        raise UserError(t.DOWNLOAD_FAILED) from None
+    answer = await progress.preview(caller, doc.title, data)
+    await reply(app, message, answer.text, keyboard=answer.keyboard)
+
+
+def labeler(app: App) -> BotLabeler:
+    bl = BotLabeler()
+    g, s = app.group_id, app.screen_name
+    app.commands.add("progress")
+
+    @bl.private_message(CommandRule("progress", g, s))
+    @guarded
+    async def progress_command(message: Message, app: App, cmd: Command) -> None:
+        docs = [a.doc for a in (message.attachments or []) if a.doc is not None]
+        if not docs:
+            caller = await app.access.caller(message.from_id)
+            answer = await Progress.of(app).wait_for_file(caller)
+            await reply(app, message, answer.text)
+            return
+        await preview(app, message, docs[0])
+
+    @bl.private_message(AwaitedFileRule(app))
+    @guarded
+    async def awaited_file(message: Message, app: App, doc: Any) -> None:
+        await preview(app, message, doc)
+
+    return bl
+
+
+@confirmer(KIND, capability="chat_bind")
+async def apply_progress(app: App, caller: Caller, action: Pending, payload: dict[str, Any]) -> Reply:
+    if payload.get("do") != "apply":
+        return Reply(t.GONE)
+    return await Progress.of(app).apply(caller, action)
