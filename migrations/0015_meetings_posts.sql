@@ -16,6 +16,7 @@ CREATE TABLE meeting (
     hour_done   INTEGER NOT NULL DEFAULT 0,
     call_done   INTEGER NOT NULL DEFAULT 0,
     join_link   TEXT,
+    call_claim  INTEGER,            -- when a run began starting the call (another run waits; stale after a minute)
     cmid        INTEGER,            -- the invitation (learnt from the first press)
     status      TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'cancelled', 'done')),
     created_at  INTEGER NOT NULL

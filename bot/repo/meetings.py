@@ -69,6 +69,13 @@ async def mark(db: Database, meeting_id: int, step: str) -> bool:
         f"UPDATE meeting SET {column} = 1 WHERE id = ? AND {column} = 0 AND status = 'open'", (meeting_id,)) == 1
 
 
+async def claim_call(db: Database, meeting_id: int, now: int, stale_after: int) -> bool:
+    """Only one run starts the call: the claim is taken when nobody holds it (or it is stale)."""
+    return await db.execute_rowcount(
+        "UPDATE meeting SET call_claim = ? WHERE id = ? AND join_link IS NULL AND call_done = 0"
+        " AND (call_claim IS NULL OR call_claim < ?)", (now, meeting_id, now - stale_after)) == 1
+
+
 async def set_link(db: Database, meeting_id: int, link: str) -> None:
     await db.execute("UPDATE meeting SET join_link = ? WHERE id = ? AND join_link IS NULL", (link, meeting_id))
 

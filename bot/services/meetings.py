@@ -43,6 +43,7 @@ log = logging.getLogger(__name__)
 DAY_BEFORE = 24 * 3600
 HOUR_BEFORE = 3600
 CALL_LEAD = 10 * 60  # the call is started and its link posted this long before the start
+CALL_CLAIM_STALE = 60  # a run that claimed the call and vanished (a crash) is taken over after this
 CALL_TOO_LATE = 2 * 3600  # after the bot was down: no call link once the meeting is long under way
 DRAFT_TTL = 24 * 3600
 TIMES = ("08:00", "14:00", "15:00", "16:00", "17:00", "18:00", "18:30", "19:00")  # + «Отмена»: ≤ 10 inline buttons
@@ -74,7 +75,7 @@ async def quiet_of(moderation: Any, chat: Chat) -> Any:
     from policies import Mode
     from policies.quiet_hours import is_quiet
 
-    settings = await moderation.settings_for(chat) if moderation is not None else None
+    settings = await moderation.settings_for(chat) if moderation is not None and chat.type else None
     quiet = settings.policies.get("quiet_hours") if settings is not None else None
     if quiet is None or quiet.mode is Mode.OFF:
         return (lambda ts: False), None
@@ -426,6 +427,8 @@ class Meetings:
         link = meeting.join_link
         failed = False
         if link is None:
+            if not await repo.claim_call(self.db, meeting.id, now, CALL_CLAIM_STALE):
+                return 0  # another run is starting it
             try:
                 link = await self.gateway.start_call()
             except VkError as exc:

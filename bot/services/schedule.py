@@ -403,7 +403,7 @@ class Schedule:
         now = self.now()
         chat = await chat_repo.get(self.db, post.chat_id)
         tz = await zone_of(self.db, post.org_id)
-        quiet, _ = await quiet_of(self.moderation, chat) if chat is not None else ((lambda ts: False), None)
+        quiet, _ = await quiet_of(self.moderation, chat) if chat is not None and chat.bound else (_never, None)
         planned = max(post.due_at, post.hold_until or 0)
         if not post.force and quiet(post.due_at):
             planned = max(planned, dom.quiet_end(post.due_at, quiet))  # it would have waited anyway
@@ -465,6 +465,10 @@ class Schedule:
         body = t.NOT_READ_LIST.format(names="\n".join(f"— {n}" for n in silent_names)) if silent_names else t.ALL_READ
         return t.NOT_READ.format(lesson=lesson, title=chat.title, read=len(audience & read), total=len(audience),
                                  lines=body)
+
+
+def _never(ts: int) -> bool:
+    return False
 
 
 def _hours(seconds: int) -> str:

@@ -1,0 +1,211 @@
+"""Meetings and scheduled posts on a real database and the VK emulator with a fixed clock: who may
+start them, reminders moved out of quiet hours, a reminder missed while the bot was down dropped
+rather than sent late, the call VK refuses to start (the author told, nothing posted), ticks
+racing each other (every step once), a post whose chat was unbound, the dialog's mistakes."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.config import load_settings
+from bot.domain.classes import parse_class
+from bot.domain.clock import FixedClock
+from bot.domain.errors import UserError
+from bot.repo import chats as chat_repo
+from bot.repo import meetings as meeting_repo
+from bot.repo import people as people_repo
+from bot.repo import schedule as post_repo
+from bot.repo.chats import Chat
+from bot.runtime.app import App, create_app
+from bot.services.meetings import Meetings
+from bot.services.schedule import Schedule
+from bot.texts import meetings as mt
+from bot.texts import posts as pt
+from tests.e2e.seed import School, add_staff, add_student, make_school
+from vkemu import Emulator
+
+TZ = ZoneInfo("Europe/Moscow")
+NOON = datetime(2026, 11, 18, 12, 0, tzinfo=TZ).timestamp()  # a Wednesday
+
+
+def at(day: int, hour: int, minute: int = 0) -> int:
+    return int(datetime(2026, 11, day, hour, minute, tzinfo=TZ).timestamp())
+
+
+@dataclass
+class World:
+    emu: Emulator
+    app: App
+    clock: FixedClock
+    school: School
+    chat: Chat
+
+    @property
+    def meetings(self) -> Meetings:
+        return Meetings.of(self.app)
+
+    @property
+    def posts(self) -> Schedule:
+        return Schedule.of(self.app)
+
+    async def settle(self) -> None:
+        await asyncio.wait_for(self.app.runner.drained(), 10)
+
+    async def tick(self) -> int:
+        done = await self.meetings.tick() + await self.posts.tick()
+        await self.settle()
+        return done
+
+    async def meeting(self, day: str, hour: str, topic: str = "Итоги четверти") -> int:
+        caller = await self.app.access.caller(self.school.vk["teacher"])
+        started = await self.meetings.start(caller, self.chat)
+        assert started.in_chat == mt.CONTINUE_PRIVATE
+        draft = await self.app.db.fetchval("SELECT MAX(id) FROM pending_action WHERE kind = 'meeting_draft'")
+        await self.meetings.step(caller, draft, "day", day)
+        await self.meetings.step(caller, draft, "time", hour)
+        await self.meetings.typed(caller, draft, topic)
+        await self.meetings.publish(caller, draft)
+        await self.settle()
+        return await self.app.db.fetchval("SELECT MAX(id) FROM meeting")
+
+    async def post(self, text: str, when: str, *, force: bool = False) -> int:
+        caller = await self.app.access.caller(self.school.vk["teacher"])
+        await self.posts.start(caller, self.chat, "post")
+        draft = await self.app.db.fetchval("SELECT MAX(id) FROM pending_action WHERE kind = 'post_draft'")
+        await self.posts.typed(caller, draft, text, None, [])
+        await self.posts.typed(caller, draft, when, None, [])
+        await self.posts.schedule(caller, draft, force=force)
+        return await self.app.db.fetchval("SELECT MAX(id) FROM post")
+
+    def chat_texts(self) -> list[str]:
+        return [m.text for m in self.emu.sent(self.chat.peer_id)]
+
+
+@pytest.fixture
+async def world(tmp_path: Path) -> AsyncIterator[World]:
+    emu = Emulator(group_id=1000, token="emu-token")
+    await emu.start()
+    settings = load_settings(None, vk={"token": "emu-token", "group_id": 1000, "api_url": emu.api_url},
+                             db={"path": str(tmp_path / "bot.db")}, bot={"code_pepper": "pepper"})
+    clock = FixedClock(NOON)
+    app = await create_app(settings, clock=clock)
+    await app.runner.start()
+    try:
+        db = app.db
+        school = await make_school(db, emu, "sch-a", "Школа А", None)
+        await add_staff(db, emu, school, "teacher", "Мария", "Классная", [("class_teacher", "5А")])
+        await add_staff(db, emu, school, "other", "Олег", "Другой", [("teacher", None)])
+        await add_student(db, emu, school, "kid", "Петя", "Иванов", "5А")
+        await add_student(db, emu, school, "kid2", "Вася", "Сидоров", "5А")
+        members = [school.vk[k] for k in ("kid", "kid2", "other")]
+        peer = emu.create_chat("5А — ученики", school.vk["teacher"], members, with_bot=True, bot_admin=True)
+        chat, _ = await chat_repo.ensure(db, peer, added_by=school.vk["teacher"], now=app.now())
+        class_id = await people_repo.class_id(db, school.org.id, parse_class("5А"))
+        await chat_repo.bind(db, chat.id, org_id=school.org.id, type_="students_class", class_id=class_id,
+                             subject=None, title="5А — ученики", leader_id=school.person["teacher"])
+        fresh = await chat_repo.get(db, chat.id)
+        assert fresh is not None
+        yield World(emu, app, clock, school, fresh)
+    finally:
+        await app.runner.stop()
+        await app.close()
+        await emu.stop()
+
+
+async def test_only_the_chats_staff_start_meetings_and_posts(world: World) -> None:
+    for who in ("other", "kid"):  # a teacher of another class; a student
+        caller = await world.app.access.caller(world.school.vk[who])
+        with pytest.raises(UserError) as caught:
+            await world.meetings.start(caller, world.chat)
+        assert caught.value.message == mt.NOT_CHAT_STAFF
+        with pytest.raises(UserError) as caught:
+            await world.posts.start(caller, world.chat, "material")
+        assert caught.value.message == pt.NOT_CHAT_STAFF
+
+
+async def test_reminders_are_placed_out_of_quiet_hours(world: World) -> None:
+    # students' chat: quiet 22:00–07:00. A meeting at 07:20 on Friday: the hour-before reminder
+    # (06:20) cannot wait for 07:00 (too close to the start): 21:45 on Thursday
+    meeting_id = await world.meeting("2026-11-20", "07:20")
+    meeting = await meeting_repo.get(world.app.db, meeting_id)
+    assert meeting is not None
+    assert meeting.day_at == at(19, 7, 20)
+    assert meeting.hour_at == at(19, 21, 45)
+    assert meeting.call_at == at(20, 7, 10)
+
+
+async def test_a_reminder_missed_while_down_is_dropped_and_a_refused_call_is_told(world: World) -> None:
+    meeting_id = await world.meeting("2026-11-19", "18:00")
+    world.clock.at = at(19, 17, 5)  # the bot was down through the day-before reminder (18:00 on Wednesday)
+    world.emu.fail_next("calls.start", 15)
+    assert await world.tick() == 1  # only the hour-before reminder
+    texts_ = world.chat_texts()
+    assert not any("Напоминание: завтра" in s for s in texts_)
+    assert sum("Через час собрание «Итоги четверти»" in s for s in texts_) == 1
+    world.clock.at = at(19, 17, 51)
+    assert await world.tick() == 0  # VK refused to start the call
+    told = [m.text for m in world.emu.sent(world.school.vk["teacher"]) if "Не удалось создать звонок" in m.text]
+    assert len(told) == 1 and "«Итоги четверти»" in told[0]
+    assert not any("Ссылка на видеозвонок VK:" in s for s in world.chat_texts())
+    meeting = await meeting_repo.get(world.app.db, meeting_id)
+    assert meeting is not None and meeting.call_done and meeting.status == "done"
+    assert await world.tick() == 0
+
+
+async def test_racing_ticks_send_each_post_and_reminder_once(world: World) -> None:
+    await world.meeting("2026-11-19", "18:00")
+    await world.post("Не забудьте форму на физкультуру", "завтра 17:50")
+    world.clock.at = at(19, 17, 51)  # everything is due at once: hour reminder, call, the post
+    results = await asyncio.gather(*(world.meetings.tick() for _ in range(3)),
+                                   *(world.posts.tick() for _ in range(3)))
+    await world.settle()
+    assert sum(results) == 3
+    texts_ = world.chat_texts()
+    assert sum("Не забудьте форму" in s for s in texts_) == 1
+    assert sum("Скоро собрание" in s or "Через час собрание" in s for s in texts_) == 1
+    assert sum("Ссылка на видеозвонок VK:" in s for s in texts_) == 1
+    assert len(world.emu.started_calls) == 1
+
+
+async def test_a_post_for_a_chat_no_longer_bound_is_not_sent_and_the_author_told(world: World) -> None:
+    post_id = await world.post("Экскурсия переносится", "13:00")
+    await world.app.db.execute("UPDATE chat SET org_id = NULL, type = NULL WHERE id = ?", (world.chat.id,))
+    world.clock.at = at(18, 13, 0)
+    assert await world.tick() == 0
+    post = await post_repo.get(world.app.db, post_id)
+    assert post is not None and post.status == "cancelled"
+    assert any("беседа больше не привязана" in m.text for m in world.emu.sent(world.school.vk["teacher"]))
+    assert not any("Экскурсия" in s for s in world.chat_texts())
+
+
+async def test_dialog_mistakes_say_what_to_do(world: World) -> None:
+    caller = await world.app.access.caller(world.school.vk["teacher"])
+    await world.posts.start(caller, world.chat, "material")
+    draft = await world.app.db.fetchval("SELECT MAX(id) FROM pending_action WHERE kind = 'post_draft'")
+    with pytest.raises(UserError) as caught:
+        await world.posts.typed(caller, draft, "  ", None, [])
+    assert caught.value.message == pt.CONTENT_EMPTY
+    await world.posts.typed(caller, draft, "Параграф 5", None, [])
+    await world.posts.typed(caller, draft, "завтра 10:00", None, [])
+    with pytest.raises(UserError) as caught:
+        await world.posts.typed(caller, draft, "завтра 09:00", None, [])  # the lesson before the post
+    assert "Урок должен быть позже публикации (завтра в 10:00)" in caught.value.message
+    with pytest.raises(UserError) as caught:
+        await world.posts.typed(caller, draft, "вчера 09:00", None, [])
+    assert "Не понял дату «вчера»" in caught.value.message
+    preview = await world.posts.typed(caller, draft, "завтра 11:30", None, [])
+    assert "Урок: завтра в 11:30" in preview.text and "Кто не прочитал, пришлю вам завтра в 11:00" in preview.text
+    # someone else cannot edit or cancel the teacher's post
+    await world.posts.schedule(caller, draft, force=False)
+    post_id = await world.app.db.fetchval("SELECT MAX(id) FROM post")
+    other = await world.app.access.caller(world.school.vk["other"])
+    with pytest.raises(UserError) as caught:
+        await world.posts.cancel_ask(other, post_id)
+    assert caught.value.message == pt.NOT_YOURS
