@@ -135,6 +135,11 @@ async def test_question_answered_reminded_and_passed_to_the_office(emu, harness)
     assert (figures.asked, figures.answered, figures.waiting) == (2, 2, 0)
     assert figures.mean_seconds is not None and figures.mean_seconds > 24 * 3600
     assert figures.line().startswith("Вопросы на горячую линию: задано 2, отвечено 2, среднее время ответа")
+    # … and in the school's /отчёт
+    admin_mark = len(emu.sent(admin))
+    emu.user_message(admin, admin, f"/отчёт {current_month(app.now(), 'Europe/Moscow')}")
+    report = await emu.wait_sent(admin, contains="Вопросы на горячую линию", since=admin_mark, timeout=20)
+    assert "Вопросы на горячую линию: задано 2, отвечено 2, среднее время ответа — 1 дн" in report.text, report.text
 
     # the texts are personal data: dropped after the retention, the times stay
     harness.clock.offset += 31 * 24 * 3600
