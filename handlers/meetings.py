@@ -14,11 +14,14 @@ from bot.domain.commands import Command
 from bot.domain.errors import UserError
 from bot.repo import meetings as meeting_repo
 from bot.repo import schedule as schedule_repo
+from bot.repo.pending import Pending
 from bot.runtime.app import App
+from bot.services.access import Caller
 from bot.services.meetings import Meetings
 from bot.services.roster import Reply
 from bot.texts import meetings as t
 from bot.vk.gateway import is_chat_peer
+from handlers.confirm import confirmer
 from handlers.moderation import answer, cleaned
 from handlers.replies import guarded, reply
 from handlers.rules import CommandRule, chat_of
@@ -99,6 +102,14 @@ def labeler(app: App) -> BotLabeler:
     return bl
 
 
+@confirmer("meeting_cancel", capability="chat_bind")
+async def apply_cancel(app: App, caller: Caller, action: Pending, payload: dict[str, Any]) -> Reply:
+    try:
+        return await Meetings.of(app).cancel_apply(caller, action.id, int(action.payload.get("meeting_id", 0)))
+    except UserError as exc:
+        return Reply(exc.message, snack=exc.message[:90])
+
+
 async def meeting_press(app: App, event: MessageEvent, payload: dict[str, Any]) -> None:
     """Payload ``{"a": "mg", ...}``: ``m``+``c`` an answer; ``d``+``s`` a dialog step; ``r`` who is coming."""
     from handlers.buttons import answer_press
@@ -114,6 +125,9 @@ async def meeting_press(app: App, event: MessageEvent, payload: dict[str, Any]) 
         caller = await app.access.caller(obj.user_id)
         if "r" in payload:
             await answer_press(app, event, "✔", await meetings.who(caller, int(payload["r"])))
+            return
+        if "x" in payload:
+            await answer_press(app, event, "✔", await meetings.cancel_ask(caller, int(payload["x"])))
             return
         draft, step = int(payload.get("d", 0)), str(payload.get("s", ""))
         if step == "go":

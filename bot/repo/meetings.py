@@ -84,6 +84,13 @@ async def set_cmid(db: Database, meeting_id: int, cmid: int) -> None:
     await db.execute("UPDATE meeting SET cmid = ? WHERE id = ? AND cmid IS NULL", (cmid, meeting_id))
 
 
+async def cancel(db: Database, meeting_id: int) -> bool:
+    """Cancel a meeting that has not begun its call step (once)."""
+    return await db.execute_rowcount(
+        "UPDATE meeting SET status = 'cancelled' WHERE id = ? AND status = 'open' AND call_done = 0",
+        (meeting_id,)) == 1
+
+
 async def finish(db: Database, meeting_id: int) -> None:
     await db.execute("UPDATE meeting SET status = 'done' WHERE id = ? AND status = 'open'", (meeting_id,))
 
@@ -151,9 +158,9 @@ async def save_draft(db: Database, draft_id: int, kind: str, payload: dict[str, 
 
 
 async def latest_draft(db: Database, vk_id: int, kinds: tuple[str, ...], now: int) -> tuple[int, str] | None:
-    """The person's latest open draft of these kinds: (id, kind)."""
-    marks = ",".join("?" * len(kinds))
+    """The person's latest open pending action when it is a draft of these kinds: (id, kind). A
+    dialog started later (a hot-line answer, a poll) takes the person's next text instead."""
     row = await db.fetchone(
-        f"SELECT id, kind FROM pending_action WHERE vk_id = ? AND kind IN ({marks}) AND status = 'open'"
-        " AND expires_at >= ? ORDER BY id DESC LIMIT 1", (vk_id, *kinds, now))
-    return (row[0], row[1]) if row else None
+        "SELECT id, kind FROM pending_action WHERE vk_id = ? AND status = 'open' AND expires_at >= ?"
+        " ORDER BY id DESC LIMIT 1", (vk_id, now))
+    return (row[0], row[1]) if row and row[1] in kinds else None

@@ -277,8 +277,48 @@ class Meetings:
         when = dom.shown(starts_at, self.now(), tz)
         await self.effects.send(chat.peer_id, t.INVITATION.format(topic=payload["topic"], when=self._date(starts_at, tz)),
                                 keyboard=self.keyboard(meeting_id), lane=Lane.NORMAL)
-        return Reply(t.PUBLISHED.format(title=chat.title, when=when),
-                     keyboard=inline([[_button(t.BUTTON_WHO, {"r": meeting_id}, "primary")]]))
+        return Reply(t.PUBLISHED.format(title=chat.title, when=when), keyboard=inline([[
+            _button(t.BUTTON_WHO, {"r": meeting_id}, "primary"),
+            _button(t.BUTTON_CANCEL_MEETING, {"x": meeting_id}, "negative")]]))
+
+    async def _own(self, caller: Caller, meeting_id: int) -> tuple[Meeting, Chat]:
+        meeting = await repo.get(self.db, meeting_id)
+        chat = await chat_repo.get(self.db, meeting.chat_id) if meeting is not None else None
+        if meeting is None or chat is None or meeting.status != "open" or meeting.call_done:
+            raise UserError(t.ALREADY_OVER)
+        if meeting.author_vk != caller.vk_id and not await may_run(self.db, self.chats, caller, chat):
+            raise UserError(t.NOT_YOURS)
+        return meeting, chat
+
+    async def cancel_ask(self, caller: Caller, meeting_id: int) -> Reply:
+        """«Отменить собрание»: asks first (a confirmation of kind ``meeting_cancel``)."""
+        meeting, chat = await self._own(caller, meeting_id)
+        tz = await zone_of(self.db, chat.org_id)
+        action = await pending_repo.create(
+            self.db, kind="meeting_cancel", vk_id=caller.vk_id, org_id=meeting.org_id, now=self.now(), ttl=DRAFT_TTL,
+            payload={"meeting_id": meeting.id, "what": t.CANCEL_WHAT.format(topic=meeting.topic)})
+        return Reply(t.CANCEL_ASK.format(topic=meeting.topic, when=dom.shown(meeting.starts_at, self.now(), tz),
+                                         title=chat.title), keyboard=inline([[
+            Button(t.BUTTON_CANCEL_YES, {"a": "pa", "id": action, "do": "apply"}, "negative"),
+            Button(t.BUTTON_CANCEL, {"a": "pa", "id": action, "do": "cancel"})]]))
+
+    async def cancel_apply(self, caller: Caller, action_id: int, meeting_id: int) -> Reply:
+        """The confirmed cancellation: the row, the invitation edited (when its message is known)
+        and a notice in the chat — one transaction."""
+        meeting, chat = await self._own(caller, meeting_id)
+        tz = await zone_of(self.db, chat.org_id)
+        when = self._date(meeting.starts_at, tz)
+        async with self.db.transaction():
+            if not await pending_repo.claim(self.db, action_id, "applied"):
+                return Reply(texts.PENDING_GONE)
+            if not await repo.cancel(self.db, meeting.id):
+                return Reply(t.ALREADY_OVER)
+            if meeting.cmid is not None:
+                await self.effects.edit(chat.peer_id, meeting.cmid, t.INVITATION_CANCELLED.format(
+                    topic=meeting.topic, when=when))
+            await self.effects.send(chat.peer_id, t.CANCELLED_IN_CHAT.format(topic=meeting.topic, when=when),
+                                    reply_to_cmid=meeting.cmid, lane=Lane.NORMAL)
+        return Reply(t.CANCELLED.format(title=chat.title))
 
     @staticmethod
     def _date(at: int, tz: ZoneInfo) -> str:

@@ -209,3 +209,29 @@ async def test_dialog_mistakes_say_what_to_do(world: World) -> None:
     with pytest.raises(UserError) as caught:
         await world.posts.cancel_ask(other, post_id)
     assert caught.value.message == pt.NOT_YOURS
+
+
+async def test_a_cancelled_meeting_says_so_and_sends_nothing_more(world: World) -> None:
+    meeting_id = await world.meeting("2026-11-20", "18:00", topic="Выпускной")
+    caller = await world.app.access.caller(world.school.vk["teacher"])
+    kid = await world.app.access.caller(world.school.vk["kid"])
+    with pytest.raises(UserError) as caught:
+        await world.meetings.cancel_ask(kid, meeting_id)
+    assert caught.value.message == mt.NOT_YOURS
+    ask = await world.meetings.cancel_ask(caller, meeting_id)
+    assert "Отменить собрание «Выпускной» (пт 20.11 в 18:00)" in ask.text
+    action = await world.app.db.fetchval("SELECT MAX(id) FROM pending_action WHERE kind = 'meeting_cancel'")
+    done = await world.meetings.cancel_apply(caller, action, meeting_id)
+    await world.settle()
+    assert done.text == mt.CANCELLED.format(title="5А — ученики")
+    assert sum("❌ Собрание «Выпускной» (пт 20.11 в 18:00) отменено." in s for s in world.chat_texts()) == 1
+    with pytest.raises(UserError) as caught:  # once
+        await world.meetings.cancel_apply(caller, action, meeting_id)
+    assert caught.value.message == mt.ALREADY_OVER
+    kid_vk = world.school.vk["kid"]
+    assert await world.meetings.answer(kid_vk, world.chat.peer_id, None, meeting_id, True) == mt.SNACK_GONE
+    mark = len(world.chat_texts())
+    for moment in (at(19, 18), at(20, 17), at(20, 17, 50)):
+        world.clock.at = moment
+        assert await world.tick() == 0
+    assert len(world.chat_texts()) == mark and not world.emu.started_calls
