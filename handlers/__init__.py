@@ -11,8 +11,8 @@ from bot.runtime.app import App
 
 
 def build_labelers(app: App) -> list[BotLabeler]:
-    from handlers import (admin, buttons, cabinet, chat_events, chats, common, hotline, linking, meetings, menus,
-                          moderation, polls, posts, progress, reports, roster, settings)
+    from handlers import (admin, announce, buttons, cabinet, chat_events, chats, common, hotline, linking, meetings,
+                          menus, moderation, polls, posts, progress, reports, roster, settings)
 
     return [
         # non-blocking observers of every chat message first (rights, counting, moderation)
@@ -24,6 +24,7 @@ def build_labelers(app: App) -> list[BotLabeler]:
         polls.labeler(app),  # before the menus: a poll dialog waiting for its typed question takes the text
         meetings.labeler(app),  # also the typed steps of the post dialogs (before the menus, like polls)
         posts.labeler(app),
+        announce.labeler(app),  # the announcement dialog's typed classes and text
         hotline.labeler(app),  # a hot-line question or answer being written (never a «/» command)
         progress.labeler(app),  # /успеваемость with its file (before the roster's file-alone import)
         menus.labeler(app),  # commands typed without their argument ask for it with buttons

@@ -26,6 +26,7 @@ async def answer_press(app: App, event: MessageEvent, snackbar: str, reply_: Rep
 
 
 def labeler(app: App) -> BotLabeler:
+    from handlers.announce import announce_press
     from handlers.console import alert_press
     from handlers.hotline import hotline_press
     from handlers.menus import menu_press
@@ -38,7 +39,8 @@ def labeler(app: App) -> BotLabeler:
     # payload "a" -> handler: alerts, the start menu and its dialogs, chat settings, polls;
     # "pa" (pending confirmations) is handled below
     routes = {"al": alert_press, "m": menu_press, "s": settings_press, "po": poll_press,
-              "mg": meeting_press, "ps": post_press, "hl": hotline_press}
+              "mg": meeting_press, "ps": post_press, "hl": hotline_press,
+              "an": announce_press}
 
     @bl.raw_event(GroupEventType.MESSAGE_EVENT, dataclass=MessageEvent)
     @guarded

@@ -28,6 +28,7 @@ from bot.services.chat_life import ChatLife
 from bot.services.activity import ActivityCounter
 from bot.services.admission import Admission
 from bot.services.alerts import Alerts
+from bot.services.announce import announce_tick
 from bot.services.chats import Chats
 from bot.services.linking import Linking
 from bot.services.membership import Membership
@@ -180,7 +181,8 @@ async def create_app(settings: Settings, *, clock: Clock | None = None, db: Data
     hooks = Hooks(
         after_roster_change=membership.consume_events,
         alert_handlers={"quarantine": admission.decide, "violation": manual.on_alert, "complaint": manual.on_alert},
-        jobs=[*moderation_jobs, (SCHEDULE_JOB[0], schedule_tick, SCHEDULE_JOB[1])],
+        jobs=[*moderation_jobs, (SCHEDULE_JOB[0], schedule_tick, SCHEDULE_JOB[1]),
+              ("announce_tick", announce_tick, {"trigger": "interval", "seconds": 2})],
     )
     report_db = await db.side_reader()
     app = App(
