@@ -39,7 +39,7 @@ SECTION_LABELS = {
     "lists": t.BUTTON_LISTS, "chats": t.BUTTON_CHATS, "codes": t.BUTTON_CODES, "reports": t.BUTTON_REPORTS,
     "staff": t.BUTTON_STAFF, "alerts": t.BUTTON_ALERTS, "schools": t.BUTTON_SCHOOLS,
     "mychats": t.BUTTON_MY_CHATS, "code": t.BUTTON_ENTER_CODE, "rules": t.BUTTON_RULES,
-    "complaint": t.BUTTON_COMPLAINT, "help": t.BUTTON_HELP,
+    "complaint": t.BUTTON_COMPLAINT, "help": t.BUTTON_HELP, "hotline": t.BUTTON_HOTLINE,
 }
 CLASSES_PER_PAGE = 8  # + «Ещё» + «Назад»: VK takes at most 10 buttons inline
 MAX_SCHOOL_BUTTONS = 9
@@ -416,6 +416,10 @@ async def my_chats(app: App, caller: Caller, peer_id: int, org: Org | None, payl
     await run_typed(app, caller.vk_id, "/ссылки")
 
 
+async def hotline(app: App, caller: Caller, peer_id: int, org: Org | None, payload: dict[str, Any]) -> None:
+    await run_typed(app, caller.vk_id, "/вопрос")
+
+
 async def enter_code(app: App, caller: Caller, peer_id: int, org: Org | None, payload: dict[str, Any]) -> None:
     await _send(app, peer_id, t.ENTER_CODE)
 
@@ -445,6 +449,7 @@ SCREENS = {
     "cs": chat_settings_pick,
     "codes": codes, "kc": codes_for, "reports": reports, "staff": staff, "alerts": alerts, "schools": schools,
     "mychats": my_chats, "code": enter_code, "rules": rules, "complaint": complaint, "help": help_screen,
+    "hotline": hotline,
 }
 # the start-menu section whose right a screen needs (checked at every press)
 SCREEN_SECTION = {
@@ -452,7 +457,7 @@ SCREEN_SECTION = {
     "chats": "chats", "ct": "chats", "cc": "chats", "cy": "chats", "cd": "chats", "cs": "settings",
     "codes": "codes", "kc": "codes", "reports": "reports", "staff": "staff", "alerts": "alerts",
     "schools": "schools", "mychats": "mychats", "code": "code", "rules": "rules", "complaint": "complaint",
-    "help": "help",
+    "help": "help", "hotline": "hotline",
 }
 
 

@@ -30,6 +30,7 @@ SECTIONS: tuple[tuple[str, str], ...] = (
     ("alerts", "alerts_receive"),
     ("schools", "org_manage"),
     ("mychats", ""),
+    ("hotline", ""),  # a parent's question to the class teacher or the office (bot/services/hotline.py)
     ("code", ""),
     ("rules", ""),
     ("complaint", ""),
@@ -47,6 +48,7 @@ class Person:
     caller: Caller
     family: bool  # a linked parent or student
     linked: bool  # known to some school at all
+    parent: bool = False  # a linked parent (the hot line)
 
 
 class Menus:
@@ -59,7 +61,8 @@ class Menus:
         people = await people_repo.by_vk(self.db, vk_id)
         family = any(p.kind in ("parent", "student") for p in people) or \
             any(g.role in ("parent", "student") for g in caller.grants)
-        return Person(caller, family, bool(people) or bool(caller.grants))
+        parent = any(p.kind == "parent" and p.status == "active" for p in people)
+        return Person(caller, family, bool(people) or bool(caller.grants), parent)
 
     async def sections(self, vk_id: int) -> list[str]:
         """The sections of this person's start menu (nothing they may not use)."""
@@ -74,6 +77,8 @@ class Menus:
                 ok = caller.is_operator or any(g.role in SCHOOL_MANAGERS for g in caller.grants)
             elif key == "code":
                 ok = not who.linked or who.family  # staff link once, by their own code
+            elif key == "hotline":
+                ok = who.parent
             elif key in ("mychats", "rules", "complaint"):
                 ok = who.family
             else:

@@ -15,6 +15,7 @@ BUTTON_MY_CHATS = "Мои беседы"
 BUTTON_ENTER_CODE = "Ввести код"
 BUTTON_RULES = "Правила"
 BUTTON_COMPLAINT = "Жалоба"
+BUTTON_HOTLINE = "Вопрос школе"  # the hot line (bot/texts/hotline.py)
 BUTTON_HELP = "Помощь"
 
 MENU_INTRO = "Выберите раздел кнопкой внизу — или напишите команду, если так привычнее."

@@ -14,6 +14,7 @@ from bot.repo import orgs as org_repo
 from bot.services.hotline import Hotline
 from bot.services.report_months import current_month
 from bot.texts import hotline as t
+from bot.texts import menus as menu_texts
 from tests.e2e.presses import labels, press, say
 from tests.e2e.seed import NOW, School, add_staff, add_student, make_school
 
@@ -59,8 +60,12 @@ async def test_question_answered_reminded_and_passed_to_the_office(emu, harness)
     chat_mark = len(emu.sent(chat.peer_id))
     parent_before, teacher_before = await _actions(harness, chat.id, parent), await _actions(harness, chat.id, teacher)
 
-    # the parent starts with /вопрос and chooses the class teacher with a button
-    step = await say(emu, parent, "/вопрос")
+    # the parent starts from the start menu's «Вопрос школе» (the same as /вопрос) and chooses the
+    # class teacher with a button
+    start = await say(emu, parent, "Начать")
+    assert menu_texts.BUTTON_HOTLINE in labels(start), labels(start)
+    assert menu_texts.BUTTON_HOTLINE not in labels(await say(emu, teacher, "Начать"))
+    step = await press(emu, parent, start, menu_texts.BUTTON_HOTLINE, contains="Кому задать вопрос")
     assert labels(step) == ["Классный руководитель 5А", "Администрация школы", "Отмена"], labels(step)
     step = await press(emu, parent, step, "Классный руководитель 5А", contains="Напишите вопрос")
     teacher_mark = len(emu.sent(teacher))
