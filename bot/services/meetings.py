@@ -391,7 +391,7 @@ class Meetings:
             yes += [f"— {Names.placeholder(vk)}" for vk, p, c in given if p is None and c]
             no += [f"— {Names.placeholder(vk)}" for vk, p, c in given if p is None and not c]
             blocks = [t.REPORT_PEOPLE.format(yes=len(yes), no=len(no), silent=len(silent),
-                                             total=len(audience) + len(unknown))]
+                                             total=len(audience | set(by_person)) + len(unknown))]
         if yes:
             blocks.append(t.REPORT_YES.format(lines="\n".join(yes)))
         if no:

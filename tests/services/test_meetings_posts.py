@@ -235,3 +235,16 @@ async def test_a_cancelled_meeting_says_so_and_sends_nothing_more(world: World) 
         world.clock.at = moment
         assert await world.tick() == 0
     assert len(world.chat_texts()) == mark and not world.emu.started_calls
+
+
+async def test_who_is_coming_by_person_outside_parents_chats(world: World) -> None:
+    meeting_id = await world.meeting("2026-11-20", "15:00", topic="Субботник")
+    peer = world.chat.peer_id
+    assert await world.meetings.answer(world.school.vk["kid"], peer, None, meeting_id, True) == mt.SNACK_YES
+    assert await world.meetings.answer(world.school.vk["other"], peer, None, meeting_id, False) == mt.SNACK_NO
+    assert await world.meetings.answer(world.school.vk["kid"], peer + 1, None, meeting_id, True) == mt.SNACK_GONE
+    caller = await world.app.access.caller(world.school.vk["teacher"])
+    report = (await world.meetings.who(caller, meeting_id)).text
+    assert "Придут 1, не смогут 1, не ответили 1 из 3." in report, report
+    assert "Придут:\n— Иванов Петя" in report and "Не смогут:\n— Другой Олег" in report
+    assert "Не ответили:\n— Сидоров Вася" in report
