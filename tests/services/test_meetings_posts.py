@@ -248,3 +248,36 @@ async def test_who_is_coming_by_person_outside_parents_chats(world: World) -> No
     assert "Придут 1, не смогут 1, не ответили 1 из 3." in report, report
     assert "Придут:\n— Иванов Петя" in report and "Не смогут:\n— Другой Олег" in report
     assert "Не ответили:\n— Сидоров Вася" in report
+
+
+async def test_material_in_a_parents_chat_reports_by_family(world: World) -> None:
+    db, emu, school = world.app.db, world.emu, world.school
+    await add_student(db, emu, school, "kid4", "Оля", "Смирнова", "5А", parent=("mom4", "Ирина", "Смирнова"))
+    await add_student(db, emu, school, "kid5", "Дима", "Орлов", "5А", parent=("mom5", "Нина", "Орлова"))
+    peer = emu.create_chat("5А — родители", school.vk["teacher"], [school.vk["mom4"], school.vk["mom5"]],
+                           with_bot=True, bot_admin=True)
+    chat, _ = await chat_repo.ensure(db, peer, added_by=school.vk["teacher"], now=world.app.now())
+    class_id = await people_repo.class_id(db, school.org.id, parse_class("5А"))
+    await chat_repo.bind(db, chat.id, org_id=school.org.id, type_="parents_class", class_id=class_id,
+                         subject=None, title="5А — родители", leader_id=school.person["teacher"])
+    parents_chat = await chat_repo.get(db, chat.id)
+    assert parents_chat is not None
+    caller = await world.app.access.caller(school.vk["teacher"])
+    await world.posts.start(caller, parents_chat, "material")
+    draft = await db.fetchval("SELECT MAX(id) FROM pending_action WHERE kind = 'post_draft'")
+    await world.posts.typed(caller, draft, "Памятка к экскурсии", None, [])
+    await world.posts.typed(caller, draft, "13:00", None, [])
+    await world.posts.typed(caller, draft, "завтра 10:00", None, [])
+    await world.posts.schedule(caller, draft, force=False)
+    post_id = await db.fetchval("SELECT MAX(id) FROM post")
+    world.clock.at = at(18, 13, 0)
+    assert await world.tick() == 1
+    assert await world.posts.read(school.vk["mom4"], peer, None, post_id) == pt.SNACK_READ
+    assert await world.posts.read(school.vk["mom4"], peer + 1, None, post_id) == pt.SNACK_GONE
+    world.clock.at = at(19, 9, 30)
+    assert await world.tick() == 1
+    report = [m.text for m in emu.sent(school.vk["teacher"]) if "Памятка" in m.text or "прочитали" in m.text][-1]
+    # the class has four children; only the families with a parent in the chat's audience count
+    assert "Ещё не прочитали (по семьям):" in report and "— семья ученика Орлов Дима" in report, report
+    assert "Смирнова Оля" not in report
+    assert report.startswith("Материал к уроку (сегодня в 10:00) в беседе «5А — родители»: прочитали 1 из 2."), report
