@@ -1,0 +1,140 @@
+"""The hot line's service on a real database (actions recorded, not performed): routing, who may
+answer, one answer, escalation and reminders recorded once, the text purged after retention."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from bot.domain.classes import parse_class
+from bot.domain.clock import FixedClock
+from bot.domain.errors import UserError
+from bot.domain.names import normalize_name
+from bot.pipeline.effects import Effects
+from bot.repo import hotline as repo
+from bot.repo import people as people_repo
+from bot.repo import reach as reach_repo
+from bot.repo import roles as role_repo
+from bot.services.activity import ActivityCounter
+from bot.services.hotline import Hotline
+from bot.texts import hotline as t
+from tests.services.conftest import NOW
+
+PARENT, TEACHER, OTHER_TEACHER, ADMIN = 501, 502, 503, 504
+
+
+async def _person(db, org_id, kind, name, vk_id=None):
+    return await people_repo.create(db, org_id=org_id, kind=kind, full_name=name, name_key=normalize_name(name),
+                                    vk_id=vk_id, now=NOW)
+
+
+@pytest.fixture
+async def line(world):
+    db, org = world.db, world.school_a
+    a5 = await people_repo.ensure_class(db, org.id, parse_class("5А"), NOW)
+    b5 = await people_repo.ensure_class(db, org.id, parse_class("5Б"), NOW)
+    child = await people_repo.create_student(db, org_id=org.id, full_name="Петров Петя", name_key="петров петя",
+                                             class_id_=a5, mode="regular", now=NOW)
+    parent = await _person(db, org.id, "parent", "Петрова Анна", PARENT)
+    await people_repo.link_child(db, parent, child)
+    for vk_id, role, cls in ((TEACHER, "class_teacher", a5), (OTHER_TEACHER, "class_teacher", b5),
+                             (ADMIN, "school_admin", None)):
+        pid = await _person(db, org.id, "staff", f"Сотрудник {vk_id}", vk_id)
+        await role_repo.grant(db, person_id=pid, org_id=org.id, role=role, class_id=cls, granted_by=None, now=NOW)
+    clock = FixedClock(NOW)
+    hotline = Hotline(db, Effects(db, clock), clock, world.access, ActivityCounter(db), remind_seconds=3600,
+                      retention_seconds=7 * 24 * 3600)
+    return hotline, clock, a5
+
+
+async def _sent(db, peer: int) -> list[dict]:
+    rows = await db.fetchall("SELECT params FROM action WHERE kind = 'send' AND peer_id = ? ORDER BY id", (peer,))
+    return [json.loads(r[0]) for r in rows]
+
+
+async def _ask(hotline: Hotline, text: str, kind: str, value: int, student: int | None) -> int:
+    started = await hotline.start(PARENT)
+    dialog = json.loads(started.keyboard or "{}")["buttons"][0][0]["action"]["payload"]
+    dialog_id = json.loads(dialog)["d"]
+    await hotline.pick(PARENT, dialog_id, kind, value, student)
+    assert await hotline.waiting_question(PARENT) == dialog_id
+    answer = await hotline.ask(PARENT, dialog_id, text)
+    return int(answer.text.split("№")[1].split()[0])
+
+
+async def test_asked_answered_once_by_who_may(world, line) -> None:
+    hotline, clock, a5 = line
+    db = world.db
+    student = (await people_repo.students_of_class(db, a5))[0].id
+    qid = await _ask(hotline, "Когда каникулы?", "c", a5, student)
+    to_teacher = await _sent(db, TEACHER)
+    assert len(to_teacher) == 1 and "Когда каникулы?" in to_teacher[0]["text"]
+    assert "Петрова Анна, родитель ученика Петров Петя (5А)" in to_teacher[0]["text"]
+    assert not await _sent(db, ADMIN)
+    # another class's teacher may not answer; the office may
+    snack, prompt = await hotline.pressed_answer(OTHER_TEACHER, qid)
+    assert snack == t.NOT_YOURS and prompt is None
+    snack, prompt = await hotline.pressed_answer(TEACHER, qid)
+    assert prompt is not None and await hotline.waiting_answer(TEACHER) is not None
+    _, admin_prompt = await hotline.pressed_answer(ADMIN, qid)
+    assert admin_prompt is not None
+    done = await hotline.answer(TEACHER, int(await hotline.waiting_answer(TEACHER) or 0), "С 28 октября.")
+    assert done.text == t.ANSWER_SENT.format(id=qid)
+    late = await hotline.answer(ADMIN, int(await hotline.waiting_answer(ADMIN) or 0), "С 27-го.")
+    assert late.text == t.ALREADY_ANSWERED.format(id=qid)
+    to_parent = await _sent(db, PARENT)
+    assert len(to_parent) == 1 and "С 28 октября." in to_parent[0]["text"]
+    assert "от классного руководителя 5А" in to_parent[0]["text"]
+    # a stale dialog: the question is not waiting any more
+    with pytest.raises(UserError):
+        await hotline.ask(PARENT, 999_999, "ещё")
+
+
+async def test_unreachable_teacher_escalation_and_reminders_recorded_once(world, line) -> None:
+    hotline, clock, a5 = line
+    db = world.db
+    student = (await people_repo.students_of_class(db, a5))[0].id
+    qid = await _ask(hotline, "Где справка?", "c", a5, student)
+    assert await hotline.tick() == 0
+    await reach_repo.mark(db, TEACHER, now=NOW, source="send")
+    assert await hotline.tick() == 1
+    assert await hotline.tick() == 0  # passed on once
+    question = await repo.get(db, qid)
+    assert question is not None and question.target == "office" and question.escalated_at == NOW
+    assert len(await _sent(db, ADMIN)) == 1
+    # the office is reminded after the interval, once per interval
+    clock.advance(3601)
+    assert await hotline.tick() == 1
+    assert await hotline.tick() == 0
+    reminders = [s for s in await _sent(db, ADMIN) if "Напоминание" in s["text"]]
+    assert len(reminders) == 1
+    # with the teacher unreachable the next question goes to the office at once
+    admin_before = len(await _sent(db, ADMIN))
+    second = await _ask(hotline, "И ещё вопрос", "c", a5, student)
+    routed = await repo.get(db, second)
+    assert routed is not None and routed.target == "office" and routed.assignee_vk is None
+    assert len(await _sent(db, ADMIN)) == admin_before + 1
+    assert not [s for s in await _sent(db, TEACHER) if "И ещё вопрос" in s["text"]]
+    # the text is dropped after the retention (an unanswered question is closed then)
+    clock.advance(8 * 24 * 3600)
+    await hotline.tick()
+    purged = await repo.get(db, qid)
+    assert purged is not None and purged.text is None and purged.status == "closed"
+    figures = await hotline.figures(world.school_a.id, "2026-09")
+    assert (figures.asked, figures.answered, figures.mean_seconds) == (2, 0, None)
+
+
+async def test_not_a_parent_and_too_long(world, line) -> None:
+    hotline, _, a5 = line
+    with pytest.raises(UserError) as refused:
+        await hotline.start(TEACHER)
+    assert refused.value.message == t.NOT_A_PARENT
+    with pytest.raises(UserError):
+        await hotline.start(PARENT, "х" * 5000)
+    # a forged target (another class) is refused
+    started = await hotline.start(PARENT)
+    dialog_id = json.loads(json.loads(started.keyboard or "{}")["buttons"][0][0]["action"]["payload"])["d"]
+    b5 = await people_repo.class_id(world.db, world.school_a.id, parse_class("5Б"))
+    with pytest.raises(UserError):
+        await hotline.pick(PARENT, dialog_id, "c", int(b5 or 0), None)
