@@ -206,6 +206,10 @@ class Hotline:
                 if reachable:
                     await self._deliver(question, [int(assignee or 0)])
                     answer = t.ASKED.format(id=question_id, target=t.TARGET_CLASS.format(cls=student.class_name))
+                elif teacher is None or teacher.vk_id is None:
+                    await self._deliver(question, office)
+                    answer = t.NO_CLASS_TEACHER.format(cls=student.class_name) + "\n\n" + t.ASKED.format(
+                        id=question_id, target=t.TARGET_OFFICE)
                 else:
                     await self._deliver(question, office, escalated=True)
                     answer = t.ASKED_ESCALATED.format(id=question_id, cls=student.class_name)
