@@ -6,7 +6,7 @@ A question's text is personal data: kept while it waits and ``retention`` second
 answered (or asked, when nobody answered), then dropped by ``tick`` — never logged. ``tick`` also
 passes a class teacher's question to the office when the teacher cannot receive the bot's
 messages (VK refused, see ``bot.services.reach``) or does not answer after a reminder, and
-reminds what waits. Questions and answers count as participation (an action) in the parents'
+reminds what waits — in the school's daytime only (08–21 local). Questions and answers count as participation (an action) in the parents'
 chat of the child's class, credited like any count (``ActivityCounter``).
 """
 
@@ -15,7 +15,9 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from bot.db import Database
 from bot.domain.clock import Clock
@@ -43,6 +45,8 @@ MAX_TEXT = 2000
 DIALOG_TTL = 3600  # a question or an answer being written
 MAX_OFFICE_REMINDERS = 3
 LABEL_LIMIT = 40
+# reminders and questions passed to the office go out in the school's daytime only
+DAY_STARTS, DAY_ENDS = 8, 21
 
 
 @dataclass(frozen=True)
@@ -80,6 +84,7 @@ class Hotline:
         self.activity = activity  # bot.services.activity.ActivityCounter
         self.remind_seconds = remind_seconds
         self.retention_seconds = retention_seconds
+        self._zones: dict[int, str] = {}
 
     @classmethod
     def of(cls, app: Any) -> Hotline:
@@ -367,9 +372,12 @@ class Hotline:
         unreachable = await reach_repo.unreachable_of(self.db, sorted({q.assignee_vk for q in open_
                                                                        if q.assignee_vk}))
         for question in open_:
-            if question.assignee_vk is None or question.assignee_vk in unreachable:
+            if (question.assignee_vk is None or question.assignee_vk in unreachable) \
+                    and await self._daytime(question.org_id, now):
                 done += await self._escalate(question, now)
         for question in await repo.due(self.db, now):
+            if not await self._daytime(question.org_id, now):
+                continue  # reminded in the morning: nobody is woken up by the hot line
             if question.target == "class" and question.reminders >= 1:
                 done += await self._escalate(question, now)
             elif question.target == "office" and question.reminders >= MAX_OFFICE_REMINDERS:
@@ -380,6 +388,13 @@ class Hotline:
             done += await repo.purge(self.db, answered_before=now - self.retention_seconds,
                                      asked_before=now - self.retention_seconds)
         return done
+
+    async def _daytime(self, org_id: int, now: int) -> bool:
+        tz = self._zones.get(org_id)
+        if tz is None:
+            org = await org_repo.get(self.db, org_id)
+            tz = self._zones[org_id] = org.timezone if org is not None else "Europe/Moscow"
+        return DAY_STARTS <= datetime.fromtimestamp(now, ZoneInfo(tz)).hour < DAY_ENDS
 
     async def _escalate(self, question: Question, now: int) -> int:
         office = await self._office(question.org_id)

@@ -138,3 +138,19 @@ async def test_not_a_parent_and_too_long(world, line) -> None:
     b5 = await people_repo.class_id(world.db, world.school_a.id, parse_class("5Б"))
     with pytest.raises(UserError):
         await hotline.pick(PARENT, dialog_id, "c", int(b5 or 0), None)
+
+
+async def test_reminders_wait_for_the_schools_daytime(world, line) -> None:
+    hotline, clock, a5 = line
+    db = world.db
+    student = (await people_repo.students_of_class(db, a5))[0].id
+    clock.advance(5 * 3600)  # 22:13 in Moscow
+    await _ask(hotline, "Вопрос поздно вечером", "c", a5, student)
+    clock.advance(2 * 3600)  # 00:13: due, but night
+    assert await hotline.tick() == 0
+    assert not [s for s in await _sent(db, TEACHER) if "Напоминание" in s["text"]]
+    await reach_repo.mark(db, TEACHER, now=NOW, source="send")
+    assert await hotline.tick() == 0  # not passed to the office at night either
+    clock.advance(8 * 3600)  # 08:13
+    assert await hotline.tick() == 1
+    assert len(await _sent(db, ADMIN)) == 1
