@@ -50,7 +50,7 @@ def _extension(doc: Any) -> str:
 async def preview(app: App, message: Message, doc: Any) -> None:
     caller = await app.access.caller(message.from_id)
     progress = Progress.of(app)
-    if not progress.class_ids(caller):
+    if not await progress.classes(caller):
         raise UserError(t.NO_CLASSES)
     if _extension(doc) not in EXTENSIONS:
         raise UserError(t.BAD_EXT.format(name=doc.title))

@@ -28,6 +28,7 @@ from bot.domain.names import normalize_name
 from bot.domain.roster_headers import Col, map_header
 from bot.pipeline import unit as units
 from bot.pipeline.effects import Effects, Lane
+from bot.repo import chats as chat_repo
 from bot.repo import hotline as dialogs
 from bot.repo import pending as pending_repo
 from bot.repo import people as people_repo
@@ -194,9 +195,21 @@ class Progress:
         """The classes the caller leads or teaches: class id -> the school's org id."""
         return {g.class_id: g.org_id for g in caller.grants if g.role in TEACHING_ROLES and g.class_id is not None}
 
+    async def classes(self, caller: Caller) -> dict[int, int]:
+        """The classes the caller leads or teaches: by a role in the class, or as the leader of
+        the class's subject chat (a subject teacher)."""
+        found = self.class_ids(caller)
+        for person in await people_repo.by_vk(self.db, caller.vk_id):
+            if person.kind != "staff" or person.status != "active":
+                continue
+            for chat in await chat_repo.in_org(self.db, person.home_org_id):
+                if chat.type == "subject" and chat.leader_id == person.id and chat.class_id is not None:
+                    found.setdefault(chat.class_id, person.home_org_id)
+        return found
+
     async def students(self, caller: Caller) -> list[Person]:
         found: list[Person] = []
-        for class_id in sorted(self.class_ids(caller)):
+        for class_id in sorted(await self.classes(caller)):
             found.extend(await people_repo.students_of_class(self.db, class_id))
         return found
 
@@ -204,7 +217,7 @@ class Progress:
 
     async def wait_for_file(self, caller: Caller) -> Reply:
         """/успеваемость without a file: say how, and take the next file sent as the sheet."""
-        if not self.class_ids(caller):
+        if not await self.classes(caller):
             raise UserError(t.NO_CLASSES)
         async with self.db.transaction():
             await dialogs.close_dialogs(self.db, WAIT_KIND, caller.vk_id)
@@ -217,7 +230,7 @@ class Progress:
         return int(found) if found is not None else None
 
     async def preview(self, caller: Caller, filename: str, data: bytes) -> Reply:
-        classes = self.class_ids(caller)
+        classes = await self.classes(caller)
         if not classes:
             raise UserError(t.NO_CLASSES)
         rows = read_sheet(data, filename)
@@ -273,7 +286,7 @@ class Progress:
         with the claim."""
         items = [(int(sid), str(text)) for sid, text in action.payload.get("items", [])]
         no_parent = [int(s) for s in action.payload.get("no_parent", [])]
-        mine = self.class_ids(caller)
+        mine = await self.classes(caller)
         async with self.db.transaction():
             if not await pending_repo.claim(self.db, action.id, "applied"):
                 return Reply(t.GONE)

@@ -139,3 +139,27 @@ async def test_only_own_classes_and_the_report_from_outcomes(world) -> None:
     with pytest.raises(UserError) as refused:
         await progress.preview(admin, "m.csv", sheet)
     assert refused.value.message == t.NO_CLASSES
+
+
+async def test_a_subject_teacher_sends_to_the_class_of_their_subject_chat(world) -> None:
+    from bot.repo import chats as chat_repo
+
+    db, org = world.db, world.school_a
+    b6 = await people_repo.ensure_class(db, org.id, parse_class("6Б"), NOW)
+    sid = await people_repo.create_student(db, org_id=org.id, full_name="Зайцев Игорь", name_key="зайцев игорь",
+                                           class_id_=b6, mode="regular", now=NOW)
+    pid = await people_repo.create(db, org_id=org.id, kind="parent", full_name="Зайцева Ольга",
+                                   name_key="зайцева ольга", vk_id=801, now=NOW)
+    await people_repo.link_child(db, pid, sid)
+    caller = await world.staff(org, "subject_teacher", 810, "Физикова Нина")
+    clock = FixedClock(NOW)
+    progress = Progress(db, Effects(db, clock), clock, "vk.me/zavuch")
+    sheet = "ФИО;Физика\nЗайцев Игорь;5\n".encode()
+    with pytest.raises(UserError):  # no class yet: a role without a class, no subject chat
+        await progress.preview(caller, "m.csv", sheet)
+    chat, _ = await chat_repo.ensure(db, 2_000_000_001, added_by=810, now=NOW)
+    teacher_id = await people_repo.id_in_org_by_vk(db, org.id, 810)
+    await chat_repo.bind(db, chat.id, org_id=org.id, type_="subject", class_id=b6, subject="физика",
+                         title="6Б — физика", leader_id=teacher_id)
+    preview = await progress.preview(caller, "m.csv", sheet)
+    assert "Получат лично: 1 родителю" in preview.text and "Физика: 5" in preview.text
