@@ -123,7 +123,7 @@ GROUP BY substr(a.day, 1, 7), c.org_id, COALESCE(c.type, ''), COALESCE(a.credite
 
 INSERT INTO agg_credit (month, org_id, messages, actions)
 SELECT month, credited_org_id, SUM(messages), SUM(actions) FROM agg_flow WHERE credited_org_id != 0
-GROUP BY month, credited_org_id;
+GROUP BY month, credited_org_id HAVING SUM(messages) != 0 OR SUM(actions) != 0;
 
 INSERT INTO agg_chat (month, chat_org_id, chat_id, messages, actions, guest_messages)
 SELECT substr(a.day, 1, 7), c.org_id, a.chat_id, SUM(a.messages), SUM(a.actions),
