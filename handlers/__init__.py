@@ -20,12 +20,13 @@ def build_labelers(app: App) -> list[BotLabeler]:
         chat_events.labeler(app),
         moderation.labeler(app),
         linking.chat_code_labeler(app),  # a code posted in a chat: deleted (after it was counted)
+        hotline.text_labeler(app),  # a hot-line question or answer being written: free text, never a «/» command
         common.help_labeler(app),
         polls.labeler(app),  # before the menus: a poll dialog waiting for its typed question takes the text
         meetings.labeler(app),  # also the typed steps of the post dialogs (before the menus, like polls)
         posts.labeler(app),
         announce.labeler(app),  # the announcement dialog's typed classes and text
-        hotline.labeler(app),  # a hot-line question or answer being written (never a «/» command)
+        hotline.labeler(app),
         progress.labeler(app),  # /успеваемость with its file (before the roster's file-alone import)
         menus.labeler(app),  # commands typed without their argument ask for it with buttons
         settings.labeler(app),

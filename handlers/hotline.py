@@ -13,7 +13,9 @@ from bot.runtime.app import App
 from bot.services.hotline import Hotline
 from bot.vk.gateway import is_chat_peer
 from handlers.replies import guarded, reply
-from handlers.rules import CommandRule
+from handlers.rules import CommandRule, parse_message
+
+CANCEL_WORDS = ("отмена", "отменить", "отмени")
 
 
 class HotlineTextRule(ABCRule[Message]):
@@ -26,10 +28,13 @@ class HotlineTextRule(ABCRule[Message]):
         if is_chat_peer(event.peer_id) or event.from_id <= 0 or event.action is not None:
             return False
         text = (event.text or "").strip()
-        if not text or text[:1] in ("/", "!"):
-            return False
+        if not text or text[:1] in ("/", "!") or event.payload:
+            return False  # a command, or a keyboard button's press (its label with a payload)
         if any(a.doc is not None for a in (event.attachments or [])):
             return False  # a file keeps its own meaning (an import, progress notes)
+        cmd = parse_message(event, self.app.group_id, self.app.screen_name)
+        if cmd is not None and cmd.spec is not None and not cmd.args:
+            return False  # a command word alone («Начать», «помощь») stays the command
         hotline = Hotline.of(self.app)
         answering = await hotline.waiting_answer(event.from_id)
         if answering is not None:
@@ -38,6 +43,27 @@ class HotlineTextRule(ABCRule[Message]):
         if asking is not None:
             return {"dialog": asking, "answering": False}
         return False
+
+
+def text_labeler(app: App) -> BotLabeler:
+    """The typed question or answer: loaded before the commands a free text could look like
+    («Помощь нужна с…» is a question, not /помощь); «/» commands and bare command words pass."""
+    bl = BotLabeler()
+
+    @bl.private_message(HotlineTextRule(app))
+    @guarded
+    async def typed(message: Message, app: App, dialog: int, answering: bool) -> None:
+        hotline = Hotline.of(app)
+        if (message.text or "").strip().casefold().rstrip(".!") in CANCEL_WORDS:
+            await reply(app, message, await hotline.cancel(message.from_id, dialog))
+            return
+        if answering:
+            answer = await hotline.answer(message.from_id, dialog, message.text or "")
+        else:
+            answer = await hotline.ask(message.from_id, dialog, message.text or "")
+        await reply(app, message, answer.text, keyboard=answer.keyboard)
+
+    return bl
 
 
 def labeler(app: App) -> BotLabeler:
@@ -50,16 +76,6 @@ def labeler(app: App) -> BotLabeler:
     async def ask(message: Message, app: App, cmd: Command) -> None:
         started = await Hotline.of(app).start(message.from_id, cmd.args)
         await reply(app, message, started.text, keyboard=started.keyboard)
-
-    @bl.private_message(HotlineTextRule(app))
-    @guarded
-    async def typed(message: Message, app: App, dialog: int, answering: bool) -> None:
-        hotline = Hotline.of(app)
-        if answering:
-            answer = await hotline.answer(message.from_id, dialog, message.text or "")
-        else:
-            answer = await hotline.ask(message.from_id, dialog, message.text or "")
-        await reply(app, message, answer.text, keyboard=answer.keyboard)
 
     return bl
 

@@ -42,7 +42,7 @@ log = logging.getLogger(__name__)
 
 OFFICE_ROLES = ("school_admin", "admin_team")
 MAX_TEXT = 2000
-DIALOG_TTL = 3600  # a question or an answer being written
+DIALOG_TTL = 1800  # a question or an answer being written (its text arrives in the next message)
 MAX_OFFICE_REMINDERS = 3
 LABEL_LIMIT = 40
 # reminders and questions passed to the office go out in the school's daytime only
@@ -360,6 +360,15 @@ class Hotline:
                 id=question_id, target=source, answer=text, question=_short(question.text)), lane=Lane.NORMAL)
             await self._count(question, vk_id)
         return Reply(t.ANSWER_SENT.format(id=question_id))
+
+    async def cancel(self, vk_id: int, dialog_id: int) -> str:
+        """«Отмена» typed instead of the question or the answer: the dialog closes."""
+        from bot import texts
+
+        action = await pending_repo.get(self.db, dialog_id)
+        if action is None or action.vk_id != vk_id or not await pending_repo.claim(self.db, dialog_id, "cancelled"):
+            return t.DIALOG_GONE
+        return texts.PENDING_CANCELLED.format(what=action.payload.get("what") or t.WHAT_ASK)
 
     # -- the job -----------------------------------------------------------------------------
 

@@ -69,19 +69,22 @@ async def test_question_answered_reminded_and_passed_to_the_office(emu, harness)
     assert labels(step) == ["Классный руководитель 5А", "Администрация школы", "Отмена"], labels(step)
     step = await press(emu, parent, step, "Классный руководитель 5А", contains="Напишите вопрос")
     teacher_mark = len(emu.sent(teacher))
-    done = await say(emu, parent, "Когда будет экскурсия в музей?")
+    # free text that starts like a command word is the question (only «/» makes a command here)
+    done = await say(emu, parent, "Помощь нужна: когда будет экскурсия в музей?")
     assert "Вопрос №1 отправлен классному руководителю 5А" in done.text, done.text
 
     # the class teacher gets it with the parent's identity and «Ответить»
     asked = await emu.wait_sent(teacher, contains="Вопрос на горячую линию №1", since=teacher_mark)
     assert "Петрова Анна, родитель ученика Петров Петя (5А)" in asked.text
-    assert "Когда будет экскурсия в музей?" in asked.text
+    assert "Помощь нужна: когда будет экскурсия в музей?" in asked.text
     assert labels(asked) == [t.BUTTON_ANSWER]
     prompt = await press(emu, teacher, asked, t.BUTTON_ANSWER, contains="Напишите ответ на вопрос №1")
     assert labels(prompt) == [t.BUTTON_CANCEL]
     # a command typed meanwhile stays a command (the dialog waits)
     helped = await say(emu, teacher, "/помощь")
     assert "/помощь" in helped.text and "отправлен родителю" not in helped.text
+    started = await say(emu, teacher, "Начать")  # VK's start button: the menu, not an answer
+    assert started.keyboard and "отправлен родителю" not in started.text
     parent_mark = len(emu.sent(parent))
     sent = await say(emu, teacher, "В пятницу в 9:00, сбор у школы.")
     assert sent.text == t.ANSWER_SENT.format(id=1)
@@ -193,3 +196,18 @@ async def test_class_teacher_who_cannot_receive_messages(emu, harness) -> None:
     event_id = emu.press_button(masha, masha, hers.cmid, {"a": "hl", "q": 1}, forged=True)
     snack = await emu.wait_for(lambda: next((s for s in emu.snackbars if s.event_id == event_id), None), 10)
     assert snack.event_data["text"] == t.NOT_YOURS
+
+
+async def test_typed_cancel_closes_the_dialog(emu, harness) -> None:
+    a = await _world(emu, harness)
+    parent = a.vk["anna"]
+    step = await say(emu, parent, "/вопрос")
+    await press(emu, parent, step, "Администрация школы", contains="Напишите вопрос")
+    cancelled = await say(emu, parent, "Отмена")
+    assert cancelled.text == "Отменено: вопрос на горячую линию. Ничего не изменилось.", cancelled.text
+    # the next free text is not taken as a question any more
+    after = await say(emu, parent, "Спасибо, разобралась")
+    assert "Вопрос №" not in after.text
+    await harness.settled()
+    assert await harness.db.fetchval("SELECT COUNT(*) FROM hotline_question") == 0
+    assert not emu.sent(a.vk["admin"])
