@@ -27,8 +27,10 @@ CREATE INDEX hotline_org ON hotline_question (org_id, asked_at);
 -- kept: a delivery row names the student and the parent only; the texts live in the recorded
 -- actions (event ``progress:<batch id>``, sequence ``seq``) until sent, then are dropped there.
 -- The batch and its rows go once the teacher has been told who could not be reached.
+-- AUTOINCREMENT: a dropped batch's id is never given again, or a new batch's messages would share
+-- the recorded actions' identity (event ``progress:<id>``) with the old ones and be ignored.
 CREATE TABLE progress_batch (
-    id          INTEGER PRIMARY KEY,
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
     org_id      INTEGER NOT NULL REFERENCES org (id),
     teacher_vk  INTEGER NOT NULL,
     created_at  INTEGER NOT NULL

@@ -163,3 +163,20 @@ async def test_a_subject_teacher_sends_to_the_class_of_their_subject_chat(world)
                          title="6Б — физика", leader_id=teacher_id)
     preview = await progress.preview(caller, "m.csv", sheet)
     assert "Получат лично: 1 родителю" in preview.text and "Физика: 5" in preview.text
+
+
+async def test_a_batch_id_is_never_given_again(db) -> None:
+    first = await repo.create_batch(db, org_id=await _org(db), teacher_vk=1, now=NOW)
+    await repo.drop_batch(db, first)
+    second = await repo.create_batch(db, org_id=await _org(db), teacher_vk=1, now=NOW)
+    assert second != first and repo.event_id(second) != repo.event_id(first)
+
+
+async def _org(db) -> int:
+    from bot.repo import orgs as org_repo
+
+    found = await org_repo.by_code(db, "p-org")
+    if found is None:
+        found = await org_repo.create(db, kind="school", code="p-org", name="Школа", parent_id=None,
+                                      timezone="Europe/Moscow", created_by=None, now=NOW)
+    return found.id
