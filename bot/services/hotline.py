@@ -6,8 +6,10 @@ A question's text is personal data: kept while it waits and ``retention`` second
 answered (or asked, when nobody answered), then dropped by ``tick`` — never logged. ``tick`` also
 passes a class teacher's question to the office when the teacher cannot receive the bot's
 messages (VK refused, see ``bot.services.reach``) or does not answer after a reminder, and
-reminds what waits — in the school's daytime only (08–21 local). Questions and answers count as participation (an action) in the parents'
-chat of the child's class, credited like any count (``ActivityCounter``).
+reminds what waits — in the school's daytime only (08–21 local). Questions and answers count
+as participation (an action) in the parents' chat of the child's class (or the school's parents'
+chat), credited like any count (``ActivityCounter``): activity rows belong to a chat, and a private
+question has none of its own.
 """
 
 from __future__ import annotations
@@ -291,11 +293,14 @@ class Hotline:
         return await self._target_of(question)
 
     async def _count(self, question: Question, vk_id: int) -> None:
-        """A question or an answer is participation: an action in the parents' chat of the class."""
-        if question.class_id is None:
-            return
-        for chat in await chat_repo.active_of_class(self.db, question.class_id):
-            if chat.type == "parents_class" and chat.bound:
+        """A question or an answer is participation: an action in the parents' chat of the class
+        (a question to the office about no one class: the school's parents' chat), if there is one."""
+        if question.class_id is not None:
+            chats, kind = await chat_repo.active_of_class(self.db, question.class_id), "parents_class"
+        else:
+            chats, kind = await chat_repo.in_org(self.db, question.org_id), "parents_school"
+        for chat in chats:
+            if chat.type == kind and chat.bound:
                 await self.activity.count(chat, vk_id, "action", self.now())
                 return
 
