@@ -74,6 +74,11 @@ async def reminded(db: Database, question_id: int, *, reminders: int, remind_at:
         " AND status = 'open'", (remind_at, question_id, reminders)) == 1
 
 
+async def open_of_parent(db: Database, parent_vk: int) -> int:
+    return int(await db.fetchval("SELECT COUNT(*) FROM hotline_question WHERE parent_vk = ? AND status = 'open'",
+                                 (parent_vk,)))
+
+
 async def open_class_questions(db: Database) -> list[Question]:
     """Open questions still waiting for a class teacher (checked for an unreachable one)."""
     rows = await db.fetchall(

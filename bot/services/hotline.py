@@ -46,6 +46,7 @@ OFFICE_ROLES = ("school_admin", "admin_team")
 MAX_TEXT = 2000
 DIALOG_TTL = 1800  # a question or an answer being written (its text arrives in the next message)
 MAX_OFFICE_REMINDERS = 3
+MAX_OPEN = 5  # unanswered questions of one parent at a time
 LABEL_LIMIT = 40
 # reminders and questions passed to the office go out in the school's daytime only
 DAY_STARTS, DAY_ENDS = 8, 21
@@ -129,6 +130,8 @@ class Hotline:
         targets = await self._targets(vk_id)
         if not targets:
             raise UserError(t.NOT_A_PARENT)
+        if await repo.open_of_parent(self.db, vk_id) >= MAX_OPEN:
+            raise UserError(t.TOO_MANY_OPEN.format(count=MAX_OPEN))
         text = text.strip()
         if len(text) > MAX_TEXT:
             raise UserError(t.TOO_LONG.format(length=len(text), limit=MAX_TEXT))

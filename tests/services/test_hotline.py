@@ -154,3 +154,13 @@ async def test_reminders_wait_for_the_schools_daytime(world, line) -> None:
     clock.advance(8 * 3600)  # 08:13
     assert await hotline.tick() == 1
     assert len(await _sent(db, ADMIN)) == 1
+
+
+async def test_a_parent_has_at_most_five_open_questions(world, line) -> None:
+    hotline, _, a5 = line
+    student = (await people_repo.students_of_class(world.db, a5))[0].id
+    for n in range(5):
+        await _ask(hotline, f"Вопрос {n}", "c", a5, student)
+    with pytest.raises(UserError) as refused:
+        await hotline.start(PARENT)
+    assert refused.value.message == t.TOO_MANY_OPEN.format(count=5)
