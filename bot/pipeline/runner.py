@@ -33,12 +33,13 @@ from bot.vk.names import Names
 log = logging.getLogger(__name__)
 
 WORKERS = {Lane.URGENT: 6, Lane.NORMAL: 4, Lane.BULK: 4}
-# answers to button presses have their own queue and start at most one request per
-# ANSWER_SPACING seconds: a storm of presses (a poll) waits in the queue meanwhile and goes out
-# up to 25 per ``execute`` — at most 4 of VK's 20 requests/s whatever the rate of presses, so
-# the deletions keep their slots; a lone press is answered at once
+# answers to button presses have their own queue and start one request per ANSWER_SPACING
+# seconds (two at once after a pause): a storm of presses (a poll) waits in the queue meanwhile
+# and goes out up to 25 per ``execute`` — at most 4 of VK's 20 requests/s whatever the rate of
+# presses, so the deletions keep their slots; a press or two are answered at once
 ANSWER_WORKERS = 2
 ANSWER_SPACING = 0.25
+ANSWER_BURST = 2
 MAX_ATTEMPTS = 5
 MAX_DELETE = 100  # cmids per messages.delete
 EXECUTE_LIMIT = 25  # calls per execute
@@ -46,6 +47,7 @@ RETRY_DELAYS = (0.5, 2.0, 5.0, 15.0)
 
 ChatHook = Callable[[int], Awaitable[None]]          # (chat_id)
 UndeliveredHook = Callable[[Recorded], Awaitable[None]]  # a message VK would not deliver
+SentHook = Callable[[str, int], Awaitable[None]]  # (the send's track tag, the sent message's cmid)
 
 
 class LaneQueue:
@@ -85,7 +87,7 @@ def _packable(action: Recorded) -> bool:
         return False
     if action.kind == Kind.SEND:
         return not any(action.params.get(k) for k in ("keyboard", "attachment", "reply_to", "alert_id", "pin",
-                                                      "delete_after"))
+                                                      "delete_after", "track"))
     return action.kind in (Kind.REMOVE, Kind.RETITLE)
 
 
@@ -107,13 +109,14 @@ class ActionRunner:
         self.on_rights_lost: ChatHook | None = None
         self.on_undeliverable: UndeliveredHook | None = None
         self.on_performed: Callable[[], Awaitable[None]] | None = None
+        self.on_sent: SentHook | None = None  # a tracked send went out (params["track"])
         self.on_sanction_failed: Callable[[int], Awaitable[None]] | None = None  # (violation_id)
         self._cancelled: set[int] = set()
         self._unsettled: dict[tuple[str, int], asyncio.Event] = {}  # (event_id, seq) of known actions
         self._gated: dict[tuple[str, int], list[Recorded]] = {}  # gate (event_id, seq) -> waiting
         self._queues = {lane: LaneQueue() for lane in Lane}
         self._answers = LaneQueue()
-        self._answer_next = 0.0  # monotonic time the next answer request may start
+        self._answer_due = 0.0  # the answers' pace (GCRA): when the next request is due
         self._known: set[int] = set()
         self._last_id = 0
         self._wakeup = asyncio.Event()
@@ -305,8 +308,8 @@ class ActionRunner:
         while True:
             action = await queue.get()
             now = time.monotonic()
-            start = max(now, self._answer_next)
-            self._answer_next = start + ANSWER_SPACING
+            start = max(now, self._answer_due - (ANSWER_BURST - 1) * ANSWER_SPACING)
+            self._answer_due = max(self._answer_due, start) + ANSWER_SPACING
             if start > now:
                 await self._sleep(start - now)  # presses arriving meanwhile join this request
             pack = [action, *queue.take(lambda a: True, EXECUTE_LIMIT - 1)]
@@ -500,6 +503,11 @@ class ActionRunner:
                     await self.gateway.pin(peer, sent.cmid)
                 except VkError as exc:
                     log.info("pinning in %s failed: %s", peer, exc.code)
+            if p.get("track") and sent.cmid and self.on_sent is not None:
+                try:
+                    await self.on_sent(str(p["track"]), sent.cmid)
+                except Exception:  # the message went out: never retried for a follow-up's failure
+                    log.exception("the follow-up of tracked send %s failed", action.id)
         elif kind == Kind.DELETE:
             await self.gateway.delete_for_all(peer, [int(c) for c in p["cmids"]])
         elif kind == Kind.REMOVE:
@@ -510,7 +518,8 @@ class ActionRunner:
         elif kind == Kind.RESTRICT:
             await self.gateway.restrict(peer, int(p["member_id"]), p.get("seconds"))
         elif kind == Kind.EDIT:
-            await self.gateway.edit(peer, int(p["cmid"]), await self.names.fill(p["text"]), keyboard=p.get("keyboard"))
+            await self.gateway.edit(peer, int(p["cmid"]), await self.names.fill(p["text"]), keyboard=p.get("keyboard"),
+                                    attachment=p.get("attachment"))
         elif kind == Kind.PIN:
             await self.gateway.pin(peer, int(p["cmid"]))
         elif kind == Kind.RETITLE:

@@ -105,6 +105,23 @@ async def take_refresh(db: Database, poll_id: int, now: int) -> bool:
         (now, poll_id, now)) == 1
 
 
+def refresh_event(poll_id: int, now: int) -> str:
+    """The unit of one live edit (its recorded action is keyed by it)."""
+    return f"poll-refresh:{poll_id}:{now:012d}"
+
+
+async def last_edit(db: Database, poll_id: int) -> tuple[str, int | None] | None:
+    """(status, done_at) of the poll's latest recorded live edit (the unique (event_id, seq) index)."""
+    prefix = f"poll-refresh:{poll_id}:"
+    row = await db.fetchone("SELECT status, done_at FROM action WHERE event_id >= ? AND event_id < ?"
+                            " ORDER BY event_id DESC LIMIT 1", (prefix, prefix[:-1] + ";"))
+    return (row[0], row[1]) if row else None
+
+
+async def postpone_refresh(db: Database, poll_id: int, at: int) -> None:
+    await db.execute("UPDATE poll SET refresh_at = ? WHERE id = ? AND refresh_at IS NOT NULL", (at, poll_id))
+
+
 async def vote_of(db: Database, poll_id: int, vk_id: int) -> int | None:
     return await db.fetchval("SELECT choice FROM poll_vote WHERE poll_id = ? AND vk_id = ?", (poll_id, vk_id))
 

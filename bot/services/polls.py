@@ -368,7 +368,16 @@ class Polls:
         now = self.now()
         done = 0
         for poll in await repo.refresh_due(self.db, now):
-            with units.unit(f"poll-refresh:{poll.id}:{now}"):
+            # at most one edit of a poll message waiting to be performed, and performed ones
+            # EDIT_INTERVAL apart (an edit may wait in its lane longer than the interval)
+            last = await repo.last_edit(self.db, poll.id)
+            if last is not None:
+                status, done_at = last
+                later = now + 1 if status == "pending" else (done_at or 0) + dom.EDIT_INTERVAL
+                if later > now:
+                    await repo.postpone_refresh(self.db, poll.id, later)
+                    continue
+            with units.unit(repo.refresh_event(poll.id, now)):
                 async with self.db.transaction():
                     if not await repo.take_refresh(self.db, poll.id, now):
                         continue

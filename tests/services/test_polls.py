@@ -285,3 +285,30 @@ async def test_started_privately_the_dialog_asks_which_chat(world: World) -> Non
     with pytest.raises(UserError) as caught:
         await world.polls.step(other, draft, "multiple", 0)
     assert caught.value.message == t.NOT_YOURS
+
+
+async def test_no_second_edit_while_one_waits_to_be_performed(world: World) -> None:
+    poll_id, cmid = await world.publish("Куда поедем?\nМузей\nПарк")
+    await world.vote("kid", poll_id, 0, cmid)
+    await world.app.runner.stop()  # VK is slow: the recorded edit waits in its lane
+    try:
+        assert await world.polls.refresh_due() == 1
+        with unit("test:late-vote"):
+            async with world.app.db.transaction():
+                await world.polls.vote(world.school.vk["kid2"], world.chat.peer_id, cmid, poll_id, 1)
+        world.clock.advance(dom.EDIT_INTERVAL + 5)
+        assert await world.polls.refresh_due() == 0  # the first edit is still pending
+        assert await world.app.db.fetchval(
+            "SELECT COUNT(*) FROM action WHERE kind = 'edit_message' AND status = 'pending'") == 1
+    finally:
+        await world.app.runner.start()
+    await world.settle()
+    assert len(world.edits(cmid)) == 1
+    poll = await repo.get(world.app.db, poll_id)
+    assert poll is not None and poll.refresh_at is not None  # still asked for: goes out after the interval
+    world.clock.advance(1)
+    assert await world.polls.refresh_due() == 0  # performed just now: the interval counts from there
+    world.clock.advance(dom.EDIT_INTERVAL)
+    assert await world.polls.refresh_due() == 1
+    await world.settle()
+    assert len(world.edits(cmid)) == 2 and "2. Парк — 1 (50%)" in world.text_of(cmid)
