@@ -12,7 +12,7 @@ from bot.runtime.app import App
 
 def build_labelers(app: App) -> list[BotLabeler]:
     from handlers import (admin, announce, buttons, cabinet, chat_events, chats, common, hotline, linking, meetings,
-                          menus, moderation, polls, posts, progress, reports, roster, settings)
+                          menus, moderation, polls, posts, progress, reports, resources, roster, settings)
 
     return [
         # non-blocking observers of every chat message first (rights, counting, moderation)
@@ -26,6 +26,7 @@ def build_labelers(app: App) -> list[BotLabeler]:
         meetings.labeler(app),  # also the typed steps of the post dialogs (before the menus, like polls)
         posts.labeler(app),
         announce.labeler(app),  # the announcement dialog's typed classes and text
+        resources.labeler(app),  # a resource entry being typed after «Добавить»
         hotline.labeler(app),
         progress.labeler(app),  # /успеваемость with its file (before the roster's file-alone import)
         menus.labeler(app),  # commands typed without their argument ask for it with buttons

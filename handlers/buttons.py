@@ -33,6 +33,7 @@ def labeler(app: App) -> BotLabeler:
     from handlers.meetings import meeting_press
     from handlers.polls import poll_press
     from handlers.posts import post_press
+    from handlers.resources import resource_press
     from handlers.settings import settings_press
 
     bl = BotLabeler()
@@ -40,7 +41,7 @@ def labeler(app: App) -> BotLabeler:
     # "pa" (pending confirmations) is handled below
     routes = {"al": alert_press, "m": menu_press, "s": settings_press, "po": poll_press,
               "mg": meeting_press, "ps": post_press, "hl": hotline_press,
-              "an": announce_press}
+              "an": announce_press, "rs": resource_press}
 
     @bl.raw_event(GroupEventType.MESSAGE_EVENT, dataclass=MessageEvent)
     @guarded

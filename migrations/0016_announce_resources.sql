@@ -39,6 +39,8 @@ CREATE TABLE resource_pin (
     chat_id     INTEGER PRIMARY KEY REFERENCES chat (id),
     cmid        INTEGER,          -- the bot's pinned list; NULL while being posted
     posting     INTEGER NOT NULL DEFAULT 0,  -- a post with pin is recorded, its cmid not known yet
+    posting_at  INTEGER,          -- when that post was recorded (a refused one is retried later)
+    posted_at   INTEGER,          -- when the pinned copy was sent (VK edits only the last 24 hours)
     version     INTEGER NOT NULL DEFAULT 0,  -- bumped by every change of the list
     shown       INTEGER NOT NULL DEFAULT 0   -- the version the pinned copy shows
 );

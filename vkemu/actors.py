@@ -107,6 +107,20 @@ class ActorsMixin(EmulatorHost):
         member.is_admin = bool(is_admin)
         self._notify()
 
+    def unpin(self, peer_id: int, by_user_id: int) -> int:
+        """A chat admin unpins the pinned message (VK: a ``chat_unpin_message`` service message)."""
+        chat = self._member_chat(peer_id, by_user_id)
+        member = chat.members[by_user_id]
+        if not (member.is_admin or member.is_owner):
+            raise ValueError("only a chat admin may unpin")
+        if chat.pinned_cmid is None:
+            raise ValueError("nothing is pinned")
+        pinned = chat.get(chat.pinned_cmid)
+        if pinned is not None:
+            pinned.pinned = False
+        chat.pinned_cmid = None
+        return self._service(chat, by_user_id, {"type": "chat_unpin_message", "member_id": by_user_id})
+
     def set_user_admin(self, peer_id: int, user_id: int, is_admin: bool) -> None:
         member = self._member_chat(peer_id, user_id).members[user_id]
         if member.is_owner:

@@ -72,16 +72,19 @@ class Effects:
 
     async def send(self, peer_id: int, text: str, *, keyboard: str | None = None, reply_to_cmid: int | None = None,
                    attachment: str | None = None, lane: Lane | None = None, alert_id: int | None = None,
-                   pin: bool = False, fallback_org: int | None = None, delete_after: int | None = None) -> None:
+                   pin: bool = False, fallback_org: int | None = None, delete_after: int | None = None,
+                   track: str | None = None) -> None:
         """Send a message. ``alert_id``: remember the copy so that it can be edited when someone
         acts on the alert; ``pin``: pin it once sent (chat rules); ``fallback_org``: a signal
         someone must not miss — if VK will not deliver it, the school's responsible staff get it;
         ``delete_after``: seconds after which the message is deleted again (a command's answer in
-        a children's chat) — a delayed deletion recorded once the message is sent."""
+        a children's chat) — a delayed deletion recorded once the message is sent; ``track``: the
+        runner's ``on_sent`` hook learns the sent message's cmid under this tag (a pinned list
+        edited in place later)."""
         params: dict[str, Any] = {"text": text}
         for key, value in (("keyboard", keyboard), ("reply_to", reply_to_cmid), ("attachment", attachment),
                            ("alert_id", alert_id), ("pin", pin or None), ("fallback_org", fallback_org),
-                           ("delete_after", delete_after)):
+                           ("delete_after", delete_after), ("track", track)):
             if value is not None:
                 params[key] = value
         await self._record(Kind.SEND, peer_id, lane if lane is not None else self._send_lane(peer_id), params)
@@ -114,10 +117,14 @@ class Effects:
         """The undocumented read-only restriction; the soft mute works without it."""
         await self._record(Kind.RESTRICT, peer_id, Lane.NORMAL, {"member_id": member_id, "seconds": seconds})
 
-    async def edit(self, peer_id: int, cmid: int, text: str, *, keyboard: str | None = None) -> None:
+    async def edit(self, peer_id: int, cmid: int, text: str, *, keyboard: str | None = None,
+                   attachment: str | None = None) -> None:
+        """Edit the bot's message. VK replaces the attachments too: pass the ones it keeps."""
         params: dict[str, Any] = {"cmid": cmid, "text": text}
         if keyboard is not None:
             params["keyboard"] = keyboard
+        if attachment is not None:
+            params["attachment"] = attachment
         await self._record(Kind.EDIT, peer_id, Lane.NORMAL, params)
 
     async def retitle(self, peer_id: int, title: str, *, chat_id: int | None = None,

@@ -37,6 +37,7 @@ from bot.services.moderation_manual import ManualModeration
 from bot.services.notify import Notifier
 from bot.services.orgs import Orgs
 from bot.services.reach import Reach, community_ref
+from bot.services.resources import Resources
 from bot.services.roles import Roles
 from bot.services.roster import Roster
 from bot.services.web_auth import CabinetAuth
@@ -210,6 +211,8 @@ def wire(app: App) -> None:
             await app.services.membership.rights_lost(chat)
 
     app.runner.on_rights_lost = rights_lost
+    # a chat's pinned resource list: the runner tells which message it became (edited in place later)
+    app.runner.on_sent = Resources.of(app).sent
     # a message the moderation deletes (obscene, written while muted) is not participation: its
     # count is taken back in the deciding transaction
     app.moderation.uncount = app.activity.uncount

@@ -127,15 +127,26 @@ class VkGateway:
         assert sent is not None
         return sent
 
-    async def edit(self, peer_id: int, cmid: int, text: str, *, keyboard: str | None = None) -> None:
+    async def edit(self, peer_id: int, cmid: int, text: str, *, keyboard: str | None = None,
+                   attachment: str | None = None) -> None:
         await self.call(
             "messages.edit",
             peer_id=peer_id,
             conversation_message_id=cmid,
             message=text[:MAX_TEXT],
             keyboard=keyboard,
+            attachment=attachment,
             dont_parse_links=1,
         )
+
+    async def pinned_cmid(self, peer_id: int) -> int | None:
+        """The cmid of the chat's pinned message (None: nothing pinned, or no access)."""
+        response = await self.call("messages.getConversationsById", peer_ids=peer_id, group_id=self.group_id)
+        items = response.get("items") or [] if isinstance(response, dict) else []
+        settings = (items[0].get("chat_settings") or {}) if items else {}
+        pinned = settings.get("pinned_message") or {}
+        cmid = pinned.get("conversation_message_id")
+        return int(cmid) if cmid else None
 
     async def delete_for_all(self, peer_id: int, cmids: Sequence[int]) -> Any:
         return await self.call(

@@ -1,0 +1,252 @@
+"""Resources and documents of a chat (issue 12, part 6).
+
+Each bound chat keeps one pinned message listing its useful links and documents. Staff of the
+chat's school add an entry («название — ссылка», or a document attached with its title) and
+remove one with a button; links must pass the chat's link policy (``policies.links.worst_link``
+with the chat's own settings). After every change the pinned message is edited in place; only
+when VK shows it is no longer pinned (someone unpinned or deleted it) or it is too old for VK to
+edit (24 hours) is the list posted anew and pinned — once: a post in flight is not repeated, the
+runner's ``on_sent`` hook records the new message and catches up with changes made meanwhile.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from bot.db import Database
+from bot.domain.clock import Clock
+from bot.domain.errors import UserError
+from bot.pipeline import unit as units
+from bot.pipeline.effects import Effects, Lane
+from bot.repo import announce as drafts
+from bot.repo import chats as chat_repo
+from bot.repo import orgs as org_repo
+from bot.repo import pending as pending_repo
+from bot.repo import resources as repo
+from bot.repo.chats import Chat
+from bot.repo.resources import Resource
+from bot.services.access import Access, Caller
+from bot.services.roster import Reply
+from bot.texts import resources as t
+from bot.texts.policies import LINK_REASONS
+from bot.vk.gateway import VkGateway
+from bot.vk.keyboards import Button, inline
+from policies.base import Mode
+from policies.links import INSTITUTIONAL, find_links, worst_link
+from policies.settings import LinkSettings, ModerationSettings
+
+log = logging.getLogger(__name__)
+
+CAPABILITY = "chat_bind"  # the chat's staff
+DRAFT = "resource_draft"
+MAX_ENTRIES = 30
+MAX_DOCS = 10  # attachments of one message
+MAX_TITLE = 100
+MAX_BUTTONS = 8  # «Убрать: …» buttons shown (inline keyboards hold 10)
+EDITABLE = 23 * 3600  # VK edits a message for 24 hours
+POSTING_STALE = 300  # a post with pin not confirmed by then (refused): the next change posts again
+
+SettingsFor = Callable[[Chat], Awaitable[ModerationSettings]]
+
+
+def pin_text(entries: list[Resource]) -> tuple[str, str]:
+    """The pinned message: its text and its attachments (the documents)."""
+    lines = [t.PIN_HEADER, ""]
+    if not entries:
+        lines.append(t.PIN_EMPTY)
+    for n, entry in enumerate(entries, 1):
+        if entry.url:
+            lines.append(t.PIN_LINE_URL.format(n=n, title=entry.title, url=entry.url))
+        else:
+            lines.append(t.PIN_LINE_DOC.format(n=n, title=entry.title))
+    lines += ["", t.PIN_FOOTER]
+    docs = [e.attachment for e in entries if e.attachment][:MAX_DOCS]
+    return "\n".join(lines), ",".join(d for d in docs if d)
+
+
+def parse_entry(text: str, has_doc: bool) -> tuple[str, str | None]:
+    """«Расписание — https://…» -> (title, url); with a document, the whole text is its title."""
+    text = " ".join(text.split())
+    if has_doc:
+        if not text:
+            raise UserError(t.NO_TITLE)
+        return text, None
+    links = find_links(text)
+    if len(links) != 1:
+        raise UserError(t.BAD_ENTRY.format(text=text[:60]))
+    url = links[0].url
+    before, _, after = text.partition(url)
+    title = " ".join(f"{before.strip().strip('—–-:')} {after.strip().strip('—–-:')}".split())
+    if not title:
+        raise UserError(t.NO_TITLE)
+    return title, url
+
+
+class Resources:
+    def __init__(self, db: Database, effects: Effects, clock: Clock, access: Access, gateway: VkGateway,
+                 settings_for: SettingsFor) -> None:
+        self.db = db
+        self.effects = effects
+        self.clock = clock
+        self.access = access
+        self.gateway = gateway
+        self.settings_for = settings_for
+
+    @classmethod
+    def of(cls, app: Any) -> Resources:
+        return cls(app.db, app.effects, app.clock, app.access, app.gateway, app.moderation.settings_for)
+
+    def now(self) -> int:
+        return int(self.clock.now())
+
+    # -- who may, which chat ----------------------------------------------------------------
+
+    async def _check(self, caller: Caller, chat: Chat | None) -> Chat:
+        if chat is None or not chat.bound:
+            raise UserError(t.NOT_BOUND)
+        if not await self.access.allowed(caller, CAPABILITY, chat.org_id or 0):
+            raise UserError(t.NOT_ALLOWED)
+        return chat
+
+    async def _chat(self, caller: Caller, chat_id: int) -> Chat:
+        return await self._check(caller, await chat_repo.get(self.db, chat_id))
+
+    async def chats_for(self, caller: Caller) -> list[Chat]:
+        org_ids = await self.access.home_orgs(caller, CAPABILITY)
+        found: list[Chat] = []
+        for org_id in org_ids:
+            found += [c for c in await chat_repo.in_org(self.db, org_id) if c.bound]
+        return found
+
+    # -- the menu ---------------------------------------------------------------------------
+
+    async def start(self, caller: Caller, chat: Chat | None) -> Reply:
+        """``/ресурсы`` in a chat (``chat`` given) or privately (pick the chat)."""
+        if chat is not None:
+            return await self.screen(caller, await self._check(caller, chat))
+        chats = await self.chats_for(caller)
+        if not chats:
+            raise UserError(t.NO_CHATS)
+        if len(chats) == 1:
+            return await self.screen(caller, chats[0])
+        buttons = [[Button(c.title[:40] or str(c.id), {"a": "rs", "do": "chat", "c": c.id})] for c in chats[:10]]
+        if len(buttons) > 6:
+            flat = [b for row in buttons for b in row]
+            buttons = [flat[i:i + 2] for i in range(0, len(flat), 2)]
+        return Reply(t.PICK_CHAT, keyboard=inline(buttons))
+
+    async def screen(self, caller: Caller, chat: Chat) -> Reply:
+        entries = await repo.of_chat(self.db, chat.id)
+        listing = "\n".join(f"{n}. {e.title}" + (f" — {e.url}" if e.url else " (документ)")
+                            for n, e in enumerate(entries, 1)) or t.SCREEN_EMPTY
+        rows = [[Button(t.BUTTON_ADD, {"a": "rs", "do": "add", "c": chat.id}, "positive")]]
+        rows += [[Button(t.BUTTON_REMOVE.format(title=e.title)[:40], {"a": "rs", "do": "rm", "c": chat.id, "r": e.id},
+                         "negative")] for e in entries[-MAX_BUTTONS:]]
+        if len(rows) > 6:
+            flat = [b for row in rows[1:] for b in row]
+            rows = rows[:1] + [flat[i:i + 2] for i in range(0, len(flat), 2)]
+        return Reply(t.SCREEN.format(title=chat.title, list=listing), keyboard=inline(rows))
+
+    async def press(self, caller: Caller, payload: dict[str, Any]) -> Reply:
+        chat = await self._chat(caller, int(payload.get("c", 0)))
+        do = payload.get("do")
+        if do == "chat":
+            return await self.screen(caller, chat)
+        if do == "add":
+            await drafts.close_drafts(self.db, DRAFT, caller.vk_id)
+            await pending_repo.create(self.db, kind=DRAFT, vk_id=caller.vk_id, org_id=chat.org_id,
+                                      payload={"chat": chat.id, "wait": 1}, now=self.now(), ttl=3600)
+            return Reply(t.ASK_ENTRY.format(title=chat.title))
+        if do == "rm":
+            entries = {e.id: e for e in await repo.of_chat(self.db, chat.id)}
+            entry = entries.get(int(payload.get("r", 0)))
+            if entry is None or not await repo.remove(self.db, chat.id, entry.id):
+                raise UserError(t.GONE)
+            await self.refresh(chat)
+            shown = await self.screen(caller, chat)
+            return Reply(t.REMOVED.format(title=entry.title) + "\n\n" + shown.text, keyboard=shown.keyboard)
+        raise UserError(t.DIALOG_GONE)
+
+    async def waiting_text(self, vk_id: int) -> int | None:
+        return await drafts.draft_waiting(self.db, DRAFT, vk_id, self.now())
+
+    async def typed(self, caller: Caller, draft_id: int, text: str, attachment: str | None,
+                    unsupported: list[str]) -> Reply:
+        draft = await pending_repo.get(self.db, draft_id)
+        if draft is None or draft.kind != DRAFT or draft.vk_id != caller.vk_id or draft.status != "open":
+            raise UserError(t.DIALOG_GONE)
+        chat = await self._chat(caller, int(draft.payload.get("chat", 0)))
+        docs = [a for a in (attachment or "").split(",") if a.startswith("doc")]
+        others = [a for a in (attachment or "").split(",") if a and not a.startswith("doc")]
+        if unsupported or others:
+            raise UserError(t.ONLY_DOCS.format(kinds=", ".join(unsupported) or "фотографии и другие вложения"))
+        if len(docs) > 1:
+            raise UserError(t.ONE_DOC)
+        title, url = parse_entry(text, bool(docs))
+        if len(title) > MAX_TITLE:
+            raise UserError(t.TITLE_TOO_LONG.format(length=len(title), limit=MAX_TITLE))
+        if url is not None:
+            await self._check_link(chat, url, text)
+        entries = await repo.of_chat(self.db, chat.id)
+        if len(entries) >= MAX_ENTRIES:
+            raise UserError(t.TOO_MANY.format(count=len(entries)))
+        if docs and sum(1 for e in entries if e.attachment) >= MAX_DOCS:
+            raise UserError(t.TOO_MANY_DOCS.format(limit=MAX_DOCS))
+        await pending_repo.claim(self.db, draft.id, "applied")
+        await repo.add(self.db, chat_id=chat.id, title=title, url=url, attachment=docs[0] if docs else None,
+                       added_by=caller.vk_id, now=self.now())
+        await self.refresh(chat)
+        shown = await self.screen(caller, chat)
+        return Reply(t.ADDED.format(title=title) + "\n\n" + shown.text, keyboard=shown.keyboard)
+
+    async def _check_link(self, chat: Chat, url: str, text: str) -> None:
+        """The chat's own link policy decides (a link it would delete from a message is refused)."""
+        settings = await self.settings_for(chat)
+        links = settings.policies.get("links")
+        if not isinstance(links, LinkSettings) or links.mode == Mode.OFF:
+            return
+        org = await org_repo.get(self.db, chat.org_id or 0)
+        school = frozenset({org.site_domain}) if org is not None and org.site_domain else frozenset()
+        words = [w.casefold() for w in re.findall(r"\w+", text)]
+        found = worst_link(url, words, INSTITUTIONAL | school | links.allow_domains, links.block_unknown)
+        if found is not None:
+            raise UserError(t.LINK_REFUSED.format(reason=LINK_REASONS[found[0]].lower()))
+
+    # -- the pinned message -----------------------------------------------------------------
+
+    async def refresh(self, chat: Chat) -> None:
+        """Bring the pinned list up to date: edit in place, or post and pin once."""
+        version = await repo.bump(self.db, chat.id)
+        pin = await repo.pin(self.db, chat.id)
+        now = self.now()
+        if pin.posting and pin.posting_at is not None and now - pin.posting_at < POSTING_STALE:
+            return  # the post in flight catches up when it is sent (``sent``)
+        text, docs = pin_text(await repo.of_chat(self.db, chat.id))
+        if pin.cmid is not None and pin.posted_at is not None and now - pin.posted_at < EDITABLE:
+            if await self.gateway.pinned_cmid(chat.peer_id) == pin.cmid:
+                await self.effects.edit(chat.peer_id, pin.cmid, text, attachment=docs)
+                await repo.mark_shown(self.db, chat.id, version)
+                return
+        await repo.mark_posting(self.db, chat.id, now)
+        await self.effects.send(chat.peer_id, text, attachment=docs or None, pin=True, lane=Lane.NORMAL,
+                                track=f"res:{chat.id}:{version}")
+
+    async def sent(self, track: str, cmid: int) -> None:
+        """The runner sent a tracked message: a pinned list's new copy (``res:<chat>:<version>``)."""
+        kind, _, rest = track.partition(":")
+        if kind != "res":
+            return
+        chat_id, version = (int(x) for x in rest.split(":"))
+        with units.unit(f"res-sent:{chat_id}:{cmid}"):
+            async with self.db.transaction():
+                await repo.mark_posted(self.db, chat_id, cmid, version, self.now())
+                pin = await repo.pin(self.db, chat_id)
+                chat = await chat_repo.get(self.db, chat_id)
+                if chat is None or pin.version <= version:
+                    return
+                text, docs = pin_text(await repo.of_chat(self.db, chat_id))  # changed meanwhile
+                await self.effects.edit(chat.peer_id, cmid, text, attachment=docs)
+                await repo.mark_shown(self.db, chat_id, pin.version)
