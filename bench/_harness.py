@@ -90,7 +90,7 @@ def emu_chats(emu: Emulator, chats: int, students_per_chat: int) -> World:
 
 
 async def seed_world(app: App, emu: Emulator, chats: int, students_per_chat: int, *,
-                     storm_chat: bool = False) -> World:
+                     storm_chat: bool = False, parent_id: int | None = None) -> World:
     """Schools with a moderator, a psychologist and a class teacher per class; one bound,
     moderated students' chat per class with the bot as admin, its students linked roster
     members and known chat members. Emitted before the bot polls, so it sees none of it."""
@@ -100,7 +100,8 @@ async def seed_world(app: App, emu: Emulator, chats: int, students_per_chat: int
     async with db.transaction():
         made = 0
         for s in range(schools):
-            org = await org_repo.create(db, kind="school", code=f"sch{s}", name=f"Школа № {s + 1}", parent_id=None,
+            org = await org_repo.create(db, kind="school", code=f"sch{s}", name=f"Школа № {s + 1}",
+                                        parent_id=parent_id,
                                         timezone="Europe/Moscow", created_by=None, now=NOW)
             for label, role in (("Модеров", "moderator"), ("Психолог", "psychologist")):
                 vk = await _staff(db, emu, org.id, "Игорь", label, role, None)
