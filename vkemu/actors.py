@@ -224,7 +224,7 @@ class ActorsMixin(EmulatorHost):
 
     def _store_doc(self, owner_id: int, title: str, content: bytes) -> Doc:
         doc = Doc(id=self._next_doc_id, owner_id=owner_id, title=title, content=content,
-                  date=self.now())
+                  date=self.now(), access_key=secrets.token_hex(9) if owner_id > 0 else "")
         self._next_doc_id += 1
         doc.url = f"{self.base_url or 'http://vkemu.invalid'}/_emu/files/{doc.id}/{title}"
         self.docs[doc.id] = doc

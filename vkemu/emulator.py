@@ -16,7 +16,7 @@ from .state import (
 from .vkobjects import CLIENT_INFO, message_object
 
 T = TypeVar("T")
-_DOC_RE = re.compile(r"^doc(-?\d+)_(\d+)(?:_[0-9a-zA-Z]+)?$")
+_DOC_RE = re.compile(r"^doc(-?\d+)_(\d+)(?:_([0-9a-zA-Z]+))?$")
 
 
 class Emulator(ActorsMixin, FaultsMixin):
@@ -124,6 +124,16 @@ class Emulator(ActorsMixin, FaultsMixin):
             return None
         doc = self.docs.get(int(match.group(2)))
         return doc if doc and doc.owner_id == int(match.group(1)) else None
+
+    def doc_sendable(self, attachment: str) -> bool:
+        """Whether the community may attach this document: its own, or someone else's named with
+        the access key VK gave along with it (a user's document from a message without its key is
+        refused, as VK refuses it)."""
+        match = _DOC_RE.match(attachment.strip())
+        doc = self.find_doc(attachment)
+        if match is None or doc is None:
+            return False
+        return doc.owner_id == -self.group_id or not doc.access_key or match.group(3) == doc.access_key
 
     def doc_bytes(self, attachment: str) -> bytes:
         doc = self.find_doc(attachment)

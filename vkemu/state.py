@@ -130,6 +130,7 @@ class Doc:
     content: bytes
     date: int
     url: str = ""
+    access_key: str = ""  # a user's document: needed by anyone else who attaches it
 
     @property
     def ext(self) -> str:
@@ -137,7 +138,7 @@ class Doc:
 
     @property
     def attachment(self) -> str:
-        return f"doc{self.owner_id}_{self.id}"
+        return f"doc{self.owner_id}_{self.id}" + (f"_{self.access_key}" if self.access_key else "")
 
     @property
     def type(self) -> int:
@@ -163,7 +164,7 @@ class Doc:
             "id": self.id, "owner_id": self.owner_id, "title": self.title,
             "size": len(self.content), "ext": self.ext, "url": self.url,
             "date": self.date, "type": self.type,
-        }
+        } | ({"access_key": self.access_key} if self.access_key else {})
 
 
 @dataclass

@@ -177,3 +177,19 @@ async def test_deactivated_user_is_deleted_in_users_get_and_cannot_be_messaged()
                                                                        "message": "x"}) as resp:
                 body = await resp.json()
             assert body["error"]["error_code"] == 901
+
+
+
+async def test_a_users_document_is_attached_only_with_its_access_key(emu, vk, world):
+    """VK gives a user's document to the community with an access key; without it the community
+    may not attach the document (its own documents need none)."""
+    user = world["anna"]
+    emu.user_message(user, user, "памятка", attachments=[{"type": "doc", "title": "memo.pdf", "content": b"memo"}])
+    doc = next(d for d in emu.docs.values() if d.owner_id == user)
+    assert doc.access_key and doc.attachment == f"doc{user}_{doc.id}_{doc.access_key}"
+    got = emu.history(user)[-1].attachments[0]["doc"]
+    assert got["access_key"] == doc.access_key  # what the bot receives with the message
+    assert await vk.err("messages.send", peer_id=user, random_id=71, attachment=f"doc{user}_{doc.id}") == 100
+    assert await vk.err("messages.send", peer_id=user, random_id=72, attachment=f"doc{user}_{doc.id}_bad0") == 100
+    await vk.ok("messages.send", peer_id=user, random_id=73, attachment=doc.attachment)
+    assert emu.sent(user)[-1].attachment == doc.attachment

@@ -22,7 +22,7 @@ def _attachment(emu: Any, p: Params) -> str:
     if len(items) > 10:
         raise param_error("attachment is too long (max 10)")
     for item in items:
-        if not _ATTACHMENT_RE.match(item) or (item.startswith("doc") and emu.find_doc(item) is None):
+        if not _ATTACHMENT_RE.match(item) or (item.startswith("doc") and not emu.doc_sendable(item)):
             raise param_error(f"attachment {item} is invalid")
     return ",".join(items)
 
