@@ -182,8 +182,29 @@ class Announcements:
             grade = int(payload.get("v", 0))
             state["grades"] = [grade] if grade else []
             state["classes"] = []
+            if grade:
+                classes = await self._classes_of(org, str(state["types"]), grade)
+                if len(classes) > 1:
+                    return self._classes_screen(draft.id, grade, classes)
+            return await self._ask_text(draft.id, org, state)
+        if do == "cls" and "types" in state:
+            name = str(payload.get("v") or "")
+            grade = int(payload.get("g", 0))
+            state["grades"], state["classes"] = ([], [name]) if name else ([grade] if grade else [], [])
             return await self._ask_text(draft.id, org, state)
         raise UserError(t.DIALOG_GONE)
+
+    async def _classes_of(self, org: org_repo.Org, types: str, grade: int) -> list[str]:
+        wanted = TYPES[types]
+        targets = await repo.audience(self.db, await self._school_ids(org))
+        return sorted({f"{x.grade}{x.letter}" for x in targets
+                       if x.grade == grade and x.letter and (wanted is None or x.type in wanted)})
+
+    def _classes_screen(self, draft: int, grade: int, classes: list[str]) -> Reply:
+        buttons = [Button(t.ALL_OF_GRADE.format(grade=grade), {"a": "an", "id": draft, "do": "cls", "g": grade},
+                          "primary")]
+        buttons += [Button(name, {"a": "an", "id": draft, "do": "cls", "v": name}) for name in classes[:9]]
+        return Reply(t.PICK_CLASS.format(grade=grade), keyboard=inline(grid(buttons, 4)))
 
     async def _grades_screen(self, draft: int, org: org_repo.Org, types: str) -> Reply:
         targets = await repo.audience(self.db, await self._school_ids(org))

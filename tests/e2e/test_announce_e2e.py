@@ -54,7 +54,9 @@ async def test_announcement_to_parents_of_one_grade_with_a_chat_without_rights(e
     assert t.TYPE_LABELS["p"] in labels(first), first.text
     grades = await press(emu, admin, first, t.TYPE_LABELS["p"])
     assert set(labels(grades)) == {t.ALL_GRADES, "5-е классы", "6-е классы"}, labels(grades)
-    ask = await press(emu, admin, grades, "5-е классы")
+    classes = await press(emu, admin, grades, "5-е классы")
+    assert labels(classes) == ["Все 5-е классы", "5А", "5Б", "5В"], labels(classes)
+    ask = await press(emu, admin, classes, "Все 5-е классы")
     assert "Напишите текст объявления" in ask.text, ask.text
 
     # the text: a confirmation naming how many chats and which (a school-wide action)
@@ -85,3 +87,32 @@ async def test_announcement_to_parents_of_one_grade_with_a_chat_without_rights(e
     assert await Announcements.of(harness.app).report_finished() == 0
     await harness.settled()
     assert len([m for m in emu.sent(admin) if "доставлено в" in m.text]) == 1
+
+
+async def test_announcement_with_a_document_to_one_class(emu, harness) -> None:
+    a = await _world(emu, harness)
+    admin = a.vk["admin"]
+    chats = {}
+    for title, command in (("5А — родители", "/привязать родители 5А"), ("5А — ученики", "/привязать ученики 5А"),
+                           ("5Б — родители", "/привязать родители 5Б")):
+        peer = emu.create_chat("беседа", admin, [])
+        chats[title] = await _bind(emu, harness, peer, admin, command)
+
+    first = await say(emu, admin, "объявление")  # typed without «/» privately: the same command
+    grades = await press(emu, admin, first, t.TYPE_LABELS["c"])
+    classes = await press(emu, admin, grades, "5-е классы")
+    ask = await press(emu, admin, classes, "5А")
+    assert "классы: 5А" in ask.text, ask.text
+    mark = len(emu.sent(admin))
+    emu.user_message(admin, admin, "Памятка к экскурсии во вложении.",
+                     attachments=[{"type": "doc", "title": "ekskursiya.pdf", "content": b"%PDF-1.4 trip"}])
+    question = await emu.wait_sent(admin, since=mark, contains="Отправить объявление")
+    assert "в 2 беседы" in question.text and "5Б" not in question.text, question.text
+    await press(emu, admin, question, "Отправить в 2 беседы")
+    report = await emu.wait_sent(admin, contains="доставлено", timeout=15)
+    assert report.text == "Объявление доставлено во все 2 беседы.", report.text
+    doc = next(d for d in emu.docs.values() if d.owner_id == admin)
+    for title in ("5А — родители", "5А — ученики"):
+        got = [m for m in emu.sent(chats[title].peer_id) if "экскурсии" in m.text]
+        assert len(got) == 1 and got[0].attachment == doc.attachment, title  # the author's document, with its key
+    assert not [m for m in emu.sent(chats["5Б — родители"].peer_id) if "экскурсии" in m.text]
