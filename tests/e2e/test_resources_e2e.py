@@ -99,3 +99,33 @@ async def test_pinned_resources_edited_in_place(emu, harness) -> None:
     assert emu.chat(peer).pinned_cmid == repinned
     assert len(_calls(emu, "messages.edit", peer)) == edits + 1
     assert len(_calls(emu, "messages.pin", peer)) == pins_before + 2
+
+
+async def test_private_resources_for_a_chosen_chat_and_strangers_refused(emu, harness) -> None:
+    a = await _world(emu, harness)
+    teacher = a.vk["teacher"]
+    chats = {}
+    for command in ("/привязать родители 5А", "/привязать ученики 5А"):
+        peer = emu.create_chat("беседа", teacher, [])
+        chat = await _bind(emu, harness, peer, teacher, command)
+        chats[chat.title] = chat
+
+    pick = await say(emu, teacher, "/ресурсы")
+    assert pick.text == t.PICK_CHAT and set(labels(pick)) == {"5А — родители", "5А — ученики"}, labels(pick)
+    screen = await press(emu, teacher, pick, "5А — ученики")
+    assert screen.text.startswith("Ресурсы беседы «5А — ученики»"), screen.text
+    # the students' chat blocks sites not on its list: an unknown site is refused there
+    refused = await _add(emu, teacher, screen, "Игры — https://example.org/games")
+    assert refused.text.startswith("Эту ссылку нельзя добавить: ссылка на сайт не из списка разрешённых"), refused.text
+    added = await _add(emu, teacher, screen, "Задания ФИПИ — https://fipi.ru/oge")
+    assert added.text.startswith("Добавлено"), added.text
+    await harness.settled()
+    students = chats["5А — ученики"].peer_id
+    listing = next(m for m in emu.sent(students) if m.cmid == emu.chat(students).pinned_cmid)
+    assert "1. Задания ФИПИ — https://fipi.ru/oge" in listing.text
+    assert not [m for m in emu.sent(chats["5А — родители"].peer_id) if "ФИПИ" in m.text]
+
+    # a parent is not the chat's staff
+    parent = emu.add_user("Ольга", "Родителева", allows_messages=True)
+    answer = await say(emu, parent, "/ресурсы")
+    assert answer.text == t.NO_CHATS and not labels(answer), answer.text
