@@ -163,9 +163,13 @@ class Resources:
         if do == "rm":
             entries = {e.id: e for e in await repo.of_chat(self.db, chat.id)}
             entry = entries.get(int(payload.get("r", 0)))
-            if entry is None or not await repo.remove(self.db, chat.id, entry.id):
+            if entry is None:
                 raise UserError(t.GONE)
-            await self.refresh(chat)
+            pinned = await self._pinned_now(chat)
+            async with self.db.transaction():
+                if not await repo.remove(self.db, chat.id, entry.id):
+                    raise UserError(t.GONE)
+                await self.refresh(chat, pinned)
             shown = await self.screen(caller, chat)
             return Reply(t.REMOVED.format(title=entry.title) + "\n\n" + shown.text, keyboard=shown.keyboard)
         raise UserError(t.DIALOG_GONE)
@@ -195,10 +199,13 @@ class Resources:
             raise UserError(t.TOO_MANY.format(count=len(entries)))
         if docs and sum(1 for e in entries if e.attachment) >= MAX_DOCS:
             raise UserError(t.TOO_MANY_DOCS.format(limit=MAX_DOCS))
-        await pending_repo.claim(self.db, draft.id, "applied")
-        await repo.add(self.db, chat_id=chat.id, title=title, url=url, attachment=docs[0] if docs else None,
-                       added_by=caller.vk_id, now=self.now())
-        await self.refresh(chat)
+        pinned = await self._pinned_now(chat)  # read from VK before the transaction
+        async with self.db.transaction():
+            if not await pending_repo.claim(self.db, draft.id, "applied"):
+                raise UserError(t.DIALOG_GONE)
+            await repo.add(self.db, chat_id=chat.id, title=title, url=url, attachment=docs[0] if docs else None,
+                           added_by=caller.vk_id, now=self.now())
+            await self.refresh(chat, pinned)
         shown = await self.screen(caller, chat)
         return Reply(t.ADDED.format(title=title) + "\n\n" + shown.text, keyboard=shown.keyboard)
 
@@ -217,8 +224,16 @@ class Resources:
 
     # -- the pinned message -----------------------------------------------------------------
 
-    async def refresh(self, chat: Chat) -> None:
-        """Bring the pinned list up to date: edit in place, or post and pin once."""
+    async def _pinned_now(self, chat: Chat) -> int | None:
+        """What VK shows pinned in the chat now — asked only when the bot has a list there."""
+        pin = await repo.pin(self.db, chat.id)
+        if pin.cmid is None:
+            return None
+        return await self.gateway.pinned_cmid(chat.peer_id)
+
+    async def refresh(self, chat: Chat, pinned: int | None) -> None:
+        """Bring the pinned list up to date (in the change's transaction): edit in place while VK
+        shows it pinned (``pinned``, read before the transaction), else post and pin once."""
         version = await repo.bump(self.db, chat.id)
         pin = await repo.pin(self.db, chat.id)
         now = self.now()
@@ -226,7 +241,7 @@ class Resources:
             return  # the post in flight catches up when it is sent (``sent``)
         text, docs = pin_text(await repo.of_chat(self.db, chat.id))
         if pin.cmid is not None and pin.posted_at is not None and now - pin.posted_at < EDITABLE:
-            if await self.gateway.pinned_cmid(chat.peer_id) == pin.cmid:
+            if pinned == pin.cmid:
                 await self.effects.edit(chat.peer_id, pin.cmid, text, attachment=docs)
                 await repo.mark_shown(self.db, chat.id, version)
                 return
