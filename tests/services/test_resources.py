@@ -60,3 +60,38 @@ async def test_links_obey_the_chats_link_policy(world: World) -> None:
         await service._check_link(parents, "https://vk.me/join/AbC", "Ещё чат — https://vk.me/join/AbC")
     with pytest.raises(UserError, match="мессенджер"):
         await service._check_link(parents, "https://t.me/school", "Канал — https://t.me/school")
+
+
+async def _recorded(world: World) -> list:
+    from bot.repo import outbox
+
+    return [(a.kind, a.params.get("cmid"), bool(a.params.get("pin"))) for a in await outbox.pending(world.db)]
+
+
+async def test_the_pin_is_posted_once_edited_in_place_and_reposted_when_too_old(world: World) -> None:
+    from bot.pipeline.unit import unit
+
+    clock = FixedClock(NOW)
+    service = Resources(world.db, Effects(world.db, clock), clock, world.access, gateway=None,  # type: ignore[arg-type]
+                        settings_for=None)  # type: ignore[arg-type]
+    chat = await _chat(world, "parents_class")
+
+    async def change(pinned: int | None) -> None:
+        with unit():
+            async with world.db.transaction():
+                await service.refresh(chat, pinned)
+
+    await change(None)
+    await change(None)  # a second change while the first post is in flight: no second post
+    assert await _recorded(world) == [("send", None, True)]
+    await service.sent(f"res:{chat.id}:1", 42)  # the runner sent version 1 as cmid 42
+    assert (await _recorded(world))[-1] == ("edit_message", 42, False)  # catching up with version 2
+    await change(42)  # VK shows 42 pinned: edited in place
+    assert (await _recorded(world))[-1] == ("edit_message", 42, False)
+    assert [k for k, _, pin in await _recorded(world) if pin] == ["send"]
+    await change(None)  # someone unpinned it: posted and pinned anew
+    assert (await _recorded(world))[-1] == ("send", None, True)
+    await service.sent(f"res:{chat.id}:4", 50)
+    clock.advance(24 * 3600)  # VK no longer edits a day-old message: posted and pinned anew
+    await change(50)
+    assert (await _recorded(world))[-1] == ("send", None, True)
