@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -93,15 +94,18 @@ def parse_classes(text: str) -> tuple[tuple[int, ...], tuple[str, ...]]:
 
 
 class Announcements:
-    def __init__(self, db: Database, effects: Effects, clock: Clock, access: Access) -> None:
+    def __init__(self, db: Database, effects: Effects, clock: Clock, access: Access, *,
+                 rights_lost: Callable[[int], Awaitable[None]] | None = None) -> None:
         self.db = db
         self.effects = effects
         self.clock = clock
         self.access = access
+        # VK refused a send for lack of rights: the chat's staff are told as for any lost rights
+        self.rights_lost = rights_lost
 
     @classmethod
     def of(cls, app: Any) -> Announcements:
-        return cls(app.db, app.effects, app.clock, app.access)
+        return cls(app.db, app.effects, app.clock, app.access, rights_lost=app.runner.on_rights_lost)
 
     def now(self) -> int:
         return int(self.clock.now())
@@ -336,6 +340,10 @@ class Announcements:
                     if not await repo.mark_reported(self.db, ann_id, self.now()):
                         continue
                     await self.effects.send(author, report_text(outcomes), lane=Lane.NORMAL)
+                    if self.rights_lost is not None:
+                        for outcome in outcomes:  # refused by VK now, not known before the sending
+                            if outcome.sent and _reason(outcome) in ("no_rights", "gone"):
+                                await self.rights_lost(outcome.chat_id)
             made += 1
         return made
 

@@ -88,8 +88,16 @@ async def test_coordinator_announces_to_the_territory_and_gets_one_report(world:
     assert await service.report_finished() == 0
     await outbox.mark_done(world.db, [sends[0].id], NOW)
     await outbox.mark_failed(world.db, sends[1].id, NOW, 925)
+    lost: list[int] = []
+
+    async def rights_lost(chat_id: int) -> None:
+        lost.append(chat_id)
+
+    service.rights_lost = rights_lost
     assert await service.report_finished() == 1
     assert await service.report_finished() == 0
+    refused_chat = (await chat_repo.by_peer(world.db, sends[1].peer_id)).id
+    assert lost == [refused_chat]  # the chat's staff are told the bot lost its rights there
     report = [x for x in await outbox.pending(world.db) if x.event_id.startswith("announce-report:")]
     assert len(report) == 1 and report[0].peer_id == 500
     text = report[0].params["text"]
