@@ -316,37 +316,52 @@ class Schedule:
 
     async def edit_menu(self, caller: Caller, post_id: int) -> Reply:
         post = await self._mine(caller, post_id)
-        return Reply(t.EDIT_WHAT.format(preview=_preview(post.text, 40)), keyboard=inline([[
-            _button(t.BUTTON_EDIT_TEXT, {"et": post.id, "w": "text"}),
-            _button(t.BUTTON_EDIT_TIME, {"et": post.id, "w": "time"})]]))
+        buttons = [_button(t.BUTTON_EDIT_TEXT, {"et": post.id, "w": "text"}),
+                   _button(t.BUTTON_EDIT_TIME, {"et": post.id, "w": "time"})]
+        if post.material:
+            buttons.append(_button(t.BUTTON_EDIT_LESSON, {"et": post.id, "w": "lesson"}))
+        return Reply(t.EDIT_WHAT.format(preview=_preview(post.text, 40)), keyboard=inline([buttons]))
 
     async def edit_start(self, caller: Caller, post_id: int, what: str) -> Reply:
+        """Change the text, the time of publication or (material) the lesson: the dialog's own
+        step, applied as soon as it is answered."""
         post = await self._mine(caller, post_id)
         chat = await self._chat(caller, post.chat_id)
-        extra: dict[str, Any] = {"edit": post.id, "step_after": "content" if what == "text" else "due_day"}
+        if what not in ("text", "time", "lesson") or (what == "lesson" and not post.material):
+            raise UserError(t.DRAFT_GONE)
+        first = {"text": "content", "time": "due_day", "lesson": "lesson_day"}[what]
+        extra: dict[str, Any] = {"edit": post.id, "editing": what, "step_after": first}
         if post.material:
             extra["lesson"] = post.deadline
+        if what == "lesson":
+            extra["due"] = post.due_at
         draft = await self._new_draft(caller, post.kind, chat, extra)
         if what == "text":
             return Reply(t.EDIT_TEXT, keyboard=inline([[self._cancel(draft)]]))
-        return self._day_step(draft, "due", await zone_of(self.db, chat.org_id))
+        return self._day_step(draft, "lesson" if what == "lesson" else "due", await zone_of(self.db, chat.org_id))
 
     async def _apply_edit(self, caller: Caller, draft_id: int, payload: dict[str, Any], chat: Chat,
                           tz: ZoneInfo) -> Reply:
         post = await self._mine(caller, int(payload["edit"]))
+        what = payload.get("editing", "text" if "text" in payload else "time")
+        now = self.now()
+        due = int(payload["due"]) if what == "time" else post.due_at
+        lesson = int(payload["lesson"]) if what == "lesson" else post.deadline
+        if post.material and lesson is not None and due >= lesson:
+            raise UserError(t.LESSON_BEFORE_POST.format(due=dom.shown(due, now, tz)))  # the draft waits for another
         if not await pending_repo.claim(self.db, draft_id, "applied"):
             raise UserError(t.DRAFT_GONE)
-        due = int(payload.get("due") or post.due_at)
-        if post.material and post.deadline is not None and due >= post.deadline:
-            raise UserError(t.LESSON_BEFORE_POST.format(due=dom.shown(due, self.now(), tz)))
-        if "text" in payload:
+        if what == "text":
             changed = await repo.edit(self.db, post.id, text=payload["text"], attachment=payload.get("attachment"))
         else:
-            report_at = self._report_at(due, post.deadline) if post.deadline is not None else None
-            changed = await repo.edit(self.db, post.id, due_at=due, report_at=report_at)
+            report_at = self._report_at(due, lesson) if lesson is not None else None
+            changed = await repo.edit(self.db, post.id, due_at=due, report_at=report_at, deadline=lesson)
         if not changed:
             raise UserError(t.POST_GONE)
-        return Reply(t.EDITED.format(due=dom.shown(due, self.now(), tz)))
+        if what == "lesson" and lesson is not None:
+            return Reply(t.EDITED_LESSON.format(lesson=dom.shown(lesson, now, tz),
+                                                report=dom.shown(self._report_at(due, lesson), now, tz)))
+        return Reply(t.EDITED.format(due=dom.shown(due, now, tz)))
 
     async def cancel_ask(self, caller: Caller, post_id: int) -> Reply:
         """«Отменить N»: asks first (a confirmation of kind ``post_cancel``)."""

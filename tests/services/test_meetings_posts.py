@@ -281,3 +281,35 @@ async def test_material_in_a_parents_chat_reports_by_family(world: World) -> Non
     assert "Ещё не прочитали (по семьям):" in report and "— семья ученика Орлов Дима" in report, report
     assert "Смирнова Оля" not in report
     assert report.startswith("Материал к уроку (сегодня в 10:00) в беседе «5А — родители»: прочитали 1 из 2."), report
+
+
+async def test_editing_material_keeps_the_lesson_after_the_post(world: World) -> None:
+    caller = await world.app.access.caller(world.school.vk["teacher"])
+    await world.posts.start(caller, world.chat, "material")
+    draft = await world.app.db.fetchval("SELECT MAX(id) FROM pending_action WHERE kind = 'post_draft'")
+    await world.posts.typed(caller, draft, "Параграф 7", None, [])
+    await world.posts.typed(caller, draft, "завтра 08:00", None, [])
+    await world.posts.typed(caller, draft, "завтра 10:00", None, [])
+    await world.posts.schedule(caller, draft, force=False)
+    post_id = await world.app.db.fetchval("SELECT MAX(id) FROM post")
+    menu = await world.posts.edit_menu(caller, post_id)
+    assert pt.BUTTON_EDIT_LESSON in menu.keyboard
+    # the lesson moved earlier than the publication: refused, the same step waits for another time
+    await world.posts.edit_start(caller, post_id, "lesson")
+    edit = await world.app.db.fetchval("SELECT MAX(id) FROM pending_action WHERE kind = 'post_draft'")
+    with pytest.raises(UserError) as caught:
+        await world.posts.typed(caller, edit, "завтра 07:30", None, [])
+    assert "Урок должен быть позже публикации (завтра в 08:00)" in caught.value.message
+    done = await world.posts.typed(caller, edit, "20.11 09:00", None, [])
+    assert done.text == pt.EDITED_LESSON.format(lesson="пт 20.11 в 09:00", report="пт 20.11 в 08:30"), done.text
+    post = await post_repo.get(world.app.db, post_id)
+    assert post is not None and post.deadline == at(20, 9) and post.report_at == at(20, 8, 30)
+    # the publication moved after the lesson: refused as well
+    await world.posts.edit_start(caller, post_id, "time")
+    edit = await world.app.db.fetchval("SELECT MAX(id) FROM pending_action WHERE kind = 'post_draft'")
+    with pytest.raises(UserError):
+        await world.posts.typed(caller, edit, "20.11 09:30", None, [])
+    done = await world.posts.typed(caller, edit, "20.11 07:45", None, [])
+    assert done.text == pt.EDITED.format(due="пт 20.11 в 07:45")
+    post = await post_repo.get(world.app.db, post_id)
+    assert post is not None and post.due_at == at(20, 7, 45) and post.deadline == at(20, 9)
