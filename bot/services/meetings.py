@@ -424,23 +424,31 @@ class Meetings:
             return 0
         tz = await zone_of(self.db, chat.org_id)
         quiet, _ = await quiet_of(self.moderation, chat)
-        when = self._date(meeting.starts_at, tz)
         done = 0
         if not meeting.day_done and meeting.day_at is not None and meeting.day_at <= now:
             # a day-before reminder that was missed (the bot down) is dropped once the hour-before is due
             stale = now >= (meeting.hour_at or meeting.starts_at - HOUR_BEFORE)
             if stale or not quiet(now):
-                done += await self._remind(meeting, chat, "day", None if stale else t.REMIND_DAY.format(
-                    topic=meeting.topic, when=when))
+                done += await self._remind(meeting, chat, "day", None if stale else self._reminder(meeting, now, tz))
         if not meeting.hour_done and meeting.hour_at is not None and meeting.hour_at <= now:
             stale = now >= meeting.starts_at
             if stale or not quiet(now):
-                template = t.REMIND_HOUR if meeting.starts_at - now > 45 * 60 else t.REMIND_SOON
-                done += await self._remind(meeting, chat, "hour", None if stale else template.format(
-                    topic=meeting.topic, when=when))
+                done += await self._remind(meeting, chat, "hour", None if stale else self._reminder(meeting, now, tz))
         if not meeting.call_done and meeting.call_at <= now:
             done += await self._call(meeting, chat, now, tz)
         return done
+
+    @staticmethod
+    def _reminder(meeting: Meeting, now: int, tz: ZoneInfo) -> str:
+        """The reminder's words follow how far the start really is (a moved one may come the
+        evening before or the same morning)."""
+        lead = meeting.starts_at - now
+        time_ = datetime.fromtimestamp(meeting.starts_at, tz).strftime("%H:%M")
+        if lead <= 45 * 60:
+            return t.REMIND_SOON.format(topic=meeting.topic, time=time_)
+        if lead <= 90 * 60:
+            return t.REMIND_HOUR.format(topic=meeting.topic, time=time_)
+        return t.REMIND_AHEAD.format(topic=meeting.topic, when=dom.shown(meeting.starts_at, now, tz))
 
     async def _remind(self, meeting: Meeting, chat: Chat, step: str, text: str | None) -> int:
         """Mark the step and record its reminder (``None``: skipped, too late to be useful); in

@@ -139,6 +139,14 @@ async def test_reminders_are_placed_out_of_quiet_hours(world: World) -> None:
     assert meeting.day_at == at(19, 7, 20)
     assert meeting.hour_at == at(19, 21, 45)
     assert meeting.call_at == at(20, 7, 10)
+    # the moved reminder names the start as it is from the evening before
+    world.clock.at = at(19, 7, 20)
+    assert await world.tick() == 1
+    world.clock.at = at(19, 21, 45)
+    assert await world.tick() == 1
+    reminders = [s for s in world.chat_texts() if s.startswith("🔔")]
+    assert reminders == ["🔔 Напоминание: собрание «Итоги четверти» — завтра в 07:20. Если ещё не ответили — "
+                         "нажмите кнопку."] * 2, reminders
 
 
 async def test_a_reminder_missed_while_down_is_dropped_and_a_refused_call_is_told(world: World) -> None:
@@ -147,7 +155,7 @@ async def test_a_reminder_missed_while_down_is_dropped_and_a_refused_call_is_tol
     world.emu.fail_next("calls.start", 15)
     assert await world.tick() == 1  # only the hour-before reminder
     texts_ = world.chat_texts()
-    assert not any("Напоминание: завтра" in s for s in texts_)
+    assert not any("Напоминание: собрание" in s for s in texts_)
     assert sum("Через час собрание «Итоги четверти»" in s for s in texts_) == 1
     world.clock.at = at(19, 17, 51)
     assert await world.tick() == 0  # VK refused to start the call
