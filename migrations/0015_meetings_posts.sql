@@ -18,10 +18,13 @@ CREATE TABLE meeting (
     join_link   TEXT,
     call_claim  INTEGER,            -- when a run began starting the call (another run waits; stale after a minute)
     cmid        INTEGER,            -- the invitation (learnt from the first press)
+    refresh_at  INTEGER,            -- the invitation's counts are due for an edit then (NULL: none pending)
+    edited_at   INTEGER NOT NULL DEFAULT 0,
     status      TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'cancelled', 'done')),
     created_at  INTEGER NOT NULL
 );
 CREATE INDEX meeting_open ON meeting (status, starts_at);
+CREATE INDEX meeting_refresh ON meeting (refresh_at) WHERE refresh_at IS NOT NULL;
 
 -- one answer per person and meeting, changeable
 CREATE TABLE meeting_answer (

@@ -76,6 +76,30 @@ async def claim_call(db: Database, meeting_id: int, now: int, stale_after: int) 
         " AND (call_claim IS NULL OR call_claim < ?)", (now, meeting_id, now - stale_after)) == 1
 
 
+async def schedule_refresh(db: Database, meeting_id: int, at: int) -> bool:
+    """Ask for an edit of the invitation's counts at ``at`` unless one is pending already."""
+    return await db.execute_rowcount(
+        "UPDATE meeting SET refresh_at = ? WHERE id = ? AND refresh_at IS NULL AND status = 'open'",
+        (at, meeting_id)) == 1
+
+
+async def refresh_due(db: Database, now: int, limit: int = 100) -> list[tuple[int, int]]:
+    """(meeting id, edited_at) of the invitations due for an edit."""
+    rows = await db.fetchall("SELECT id, edited_at FROM meeting WHERE refresh_at IS NOT NULL AND refresh_at <= ?"
+                             " ORDER BY refresh_at LIMIT ?", (now, limit))
+    return [(r[0], r[1]) for r in rows]
+
+
+async def take_refresh(db: Database, meeting_id: int, now: int) -> bool:
+    return await db.execute_rowcount(
+        "UPDATE meeting SET refresh_at = NULL, edited_at = ? WHERE id = ? AND refresh_at IS NOT NULL"
+        " AND refresh_at <= ?", (now, meeting_id, now)) == 1
+
+
+async def edited_at(db: Database, meeting_id: int) -> int:
+    return int(await db.fetchval("SELECT edited_at FROM meeting WHERE id = ?", (meeting_id,)) or 0)
+
+
 async def set_link(db: Database, meeting_id: int, link: str) -> None:
     await db.execute("UPDATE meeting SET join_link = ? WHERE id = ? AND join_link IS NULL", (link, meeting_id))
 

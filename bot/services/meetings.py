@@ -43,6 +43,7 @@ log = logging.getLogger(__name__)
 DAY_BEFORE = 24 * 3600
 HOUR_BEFORE = 3600
 CALL_LEAD = 10 * 60  # the call is started and its link posted this long before the start
+EDIT_INTERVAL = 5  # the invitation's counts are edited at most this often (never re-sent)
 CALL_CLAIM_STALE = 60  # a run that claimed the call and vanished (a crash) is taken over after this
 CALL_TOO_LATE = 2 * 3600  # after the bot was down: no call link once the meeting is long under way
 DRAFT_TTL = 24 * 3600
@@ -343,9 +344,13 @@ class Meetings:
         if cmid and meeting.cmid is None:
             await repo.set_cmid(self.db, meeting.id, cmid)
         person = await repo.person_in_org(self.db, meeting.org_id, vk_id)
-        before = await repo.answer(self.db, meeting.id, vk_id, person[0] if person else None, coming, self.now())
+        now = self.now()
+        before = await repo.answer(self.db, meeting.id, vk_id, person[0] if person else None, coming, now)
         if before is coming:
             return t.SNACK_SAME
+        # the counts under the invitation: one pending edit, no sooner than EDIT_INTERVAL after the last
+        await repo.schedule_refresh(self.db, meeting.id,
+                                    max(now, await repo.edited_at(self.db, meeting.id) + EDIT_INTERVAL))
         return t.SNACK_YES if coming else t.SNACK_NO
 
     async def who(self, caller: Caller, meeting_id: int) -> Reply:
@@ -404,10 +409,41 @@ class Meetings:
 
     # -- what is due -----------------------------------------------------------------------
 
+    async def invitation_text(self, meeting: Meeting, tz: ZoneInfo) -> str:
+        given = await repo.answers(self.db, meeting.id)
+        text = t.INVITATION.format(topic=meeting.topic, when=self._date(meeting.starts_at, tz))
+        if given:
+            yes = sum(1 for _, _, coming in given if coming)
+            text += t.INVITATION_COUNTS.format(yes=yes, no=len(given) - yes)
+        return text
+
+    async def refresh_due(self) -> int:
+        """Record the invitations' count edits that are due (the text read from the answers now)."""
+        now = self.now()
+        done = 0
+        for meeting_id, _ in await repo.refresh_due(self.db, now):
+            with units.unit(f"meeting-refresh:{meeting_id}:{now}"):
+                async with self.db.transaction():
+                    if not await repo.take_refresh(self.db, meeting_id, now):
+                        continue
+                    meeting = await repo.get(self.db, meeting_id)
+                    if meeting is None or meeting.status == "cancelled" or meeting.cmid is None:
+                        continue
+                    chat = await chat_repo.get(self.db, meeting.chat_id)
+                    if chat is None:
+                        continue
+                    tz = await zone_of(self.db, chat.org_id)
+                    keyboard = self.keyboard(meeting.id) if meeting.starts_at > now else None
+                    await self.effects.edit(chat.peer_id, meeting.cmid, await self.invitation_text(meeting, tz),
+                                            keyboard=keyboard)
+                    done += 1
+        return done
+
     async def tick(self) -> int:
         """Reminders and call links that are due (also what fell due while the bot was down, when
-        it still makes sense). Each step once, in the transaction of its recorded send."""
-        done = 0
+        it still makes sense). Each step once, in the transaction of its recorded send; and the
+        invitations' counts."""
+        done = await self.refresh_due()
         now = self.now()
         for meeting in await repo.due(self.db, now):
             try:

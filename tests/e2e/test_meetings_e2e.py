@@ -113,6 +113,13 @@ async def test_meeting_with_answers_reminders_and_call_link(emu, harness) -> Non
     assert await chat_press(emu, peer, a.vk["masha"], invitation, "Приду") == t.SNACK_YES
     assert await chat_press(emu, peer, a.vk["masha"], invitation, "Не смогу") == t.SNACK_NO  # changed her mind
     assert await chat_press(emu, peer, a.vk["anna"], invitation, "Приду") == t.SNACK_SAME
+    # the counts under the invitation are edited in place (throttled, never re-sent)
+    await emu.wait_for(lambda: "Ответили: придут — 1, не смогут — 2." in next(
+        m for m in emu.history(peer) if m.cmid == invitation.cmid).text, timeout=15)
+    edits = [c for c in emu.calls if c.method == "messages.edit" and int(c.params.get("peer_id", 0)) == peer]
+    assert 1 <= len(edits) < 4
+    assert next(m for m in emu.history(peer) if m.cmid == invitation.cmid).keyboard  # the buttons stay
+    assert sum("📅 Собрание" in m.text for m in emu.sent(peer)) == 1
     await harness.settled()
     actions = await harness.db.fetchval("SELECT SUM(actions) FROM activity WHERE chat_id = ?", (chat.id,))
     assert actions - actions_before == 5  # every press is participation, credited like any press
