@@ -164,13 +164,12 @@ async def test_class_teacher_who_cannot_receive_messages(emu, harness) -> None:
     parent, teacher, admin = a.vk["anna"], a.vk["teacher"], a.vk["admin"]
     step = await say(emu, parent, "/вопрос")
     step = await press(emu, parent, step, "Классный руководитель 5А", contains="Напишите вопрос")
-    admin_mark = len(emu.sent(admin))
+    admin_mark, parent_mark = len(emu.sent(admin)), len(emu.sent(parent))
     await say(emu, parent, "Почему не выставлены оценки?")
     # VK refuses the message to the teacher (901): the bot learns it, the next tick passes it on
     await harness.settled()
     assert not emu.sent(teacher)
     assert await harness.db.fetchval("SELECT COUNT(*) FROM unreachable WHERE vk_id = ?", (teacher,)) == 1
-    parent_mark = len(emu.sent(parent))
     await hotline_tick(harness.app)
     passed = await emu.wait_sent(admin, contains="Вопрос на горячую линию №1", since=admin_mark)
     assert "не может получать сообщения бота" in passed.text and labels(passed) == [t.BUTTON_ANSWER]
