@@ -43,3 +43,7 @@ CREATE TABLE progress_delivery (
     parent_id  INTEGER REFERENCES person (id),          -- NULL: the student has no linked parent
     PRIMARY KEY (batch_id, seq)
 );
+
+-- Every private message asks whether its author has a dialog waiting for typed text (a hot-line
+-- question or answer, a poll's question): open dialogs by person, without scanning old ones.
+CREATE INDEX pending_action_open ON pending_action (vk_id, kind) WHERE status = 'open';
