@@ -116,10 +116,13 @@ async def stats(db: Database, org_id: int, start: int, end: int) -> tuple[int, i
 
 
 async def dialog_of(db: Database, kind: str, vk_id: int, now: int) -> int | None:
-    """The person's latest open dialog of this kind (a pending action), if any."""
-    return await db.fetchval(
-        "SELECT id FROM pending_action WHERE kind = ? AND vk_id = ? AND status = 'open' AND expires_at >= ?"
-        " ORDER BY id DESC LIMIT 1", (kind, vk_id, now))
+    """The person's open dialog of this kind (a pending action) when it is the latest dialog they
+    opened: a typed text goes to the dialog started last (a poll or an announcement begun after
+    pressing «Ответить» takes its own text, not the parent)."""
+    row = await db.fetchone(
+        "SELECT id, kind FROM pending_action WHERE vk_id = ? AND status = 'open' AND expires_at >= ?"
+        " ORDER BY id DESC LIMIT 1", (vk_id, now))
+    return int(row[0]) if row is not None and row[1] == kind else None
 
 
 async def close_dialogs(db: Database, kind: str, vk_id: int) -> None:

@@ -164,3 +164,16 @@ async def test_a_parent_has_at_most_five_open_questions(world, line) -> None:
     with pytest.raises(UserError) as refused:
         await hotline.start(PARENT)
     assert refused.value.message == t.TOO_MANY_OPEN.format(count=5)
+
+
+async def test_a_dialog_started_later_takes_the_typed_text(world, line) -> None:
+    hotline, _, a5 = line
+    student = (await people_repo.students_of_class(world.db, a5))[0].id
+    qid = await _ask(hotline, "Вопрос", "c", a5, student)
+    await hotline.pressed_answer(TEACHER, qid)
+    assert await hotline.waiting_answer(TEACHER) is not None
+    # the teacher then starts a poll's dialog: its typed question is not an answer to the parent
+    from bot.repo import pending as pending_repo
+
+    await pending_repo.create(world.db, kind="poll_draft", vk_id=TEACHER, org_id=None, payload={}, now=NOW)
+    assert await hotline.waiting_answer(TEACHER) is None
