@@ -69,13 +69,19 @@ def text_labeler(app: App) -> BotLabeler:
 def labeler(app: App) -> BotLabeler:
     bl = BotLabeler()
     g, s = app.group_id, app.screen_name
-    app.commands.add("hotline")
+    app.commands.update({"hotline", "hotline_open"})
 
     @bl.private_message(CommandRule("hotline", g, s))
     @guarded
     async def ask(message: Message, app: App, cmd: Command) -> None:
         started = await Hotline.of(app).start(message.from_id, cmd.args)
         await reply(app, message, started.text, keyboard=started.keyboard)
+
+    @bl.private_message(CommandRule("hotline_open", g, s))
+    @guarded
+    async def waiting(message: Message, app: App, cmd: Command) -> None:
+        found = await Hotline.of(app).waiting_for(message.from_id)
+        await reply(app, message, found.text, keyboard=found.keyboard)
 
     return bl
 

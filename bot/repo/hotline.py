@@ -79,6 +79,17 @@ async def open_of_parent(db: Database, parent_vk: int) -> int:
                                  (parent_vk,)))
 
 
+async def open_for(db: Database, vk_id: int, office_orgs: list[int], limit: int = 20) -> list[Question]:
+    """Open questions waiting for this staff member: assigned to them, or to the office of a school
+    where they are in the office."""
+    marks = ",".join("?" * len(office_orgs)) or "NULL"
+    rows = await db.fetchall(
+        f"SELECT {_COLUMNS} FROM hotline_question WHERE status = 'open' AND text IS NOT NULL"
+        f" AND (assignee_vk = ? OR (target = 'office' AND org_id IN ({marks}))) ORDER BY asked_at LIMIT ?",
+        (vk_id, *office_orgs, limit))
+    return [_question(r) for r in rows]
+
+
 async def open_class_questions(db: Database) -> list[Question]:
     """Open questions still waiting for a class teacher (checked for an unreachable one)."""
     rows = await db.fetchall(

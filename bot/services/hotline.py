@@ -378,6 +378,21 @@ class Hotline:
             return t.DIALOG_GONE
         return texts.PENDING_CANCELLED.format(what=action.payload.get("what") or t.WHAT_ASK)
 
+    async def waiting_for(self, vk_id: int) -> Reply:
+        """/вопросы: the open questions this staff member may answer, oldest first, with buttons."""
+        caller = await self.access.caller(vk_id)
+        offices = sorted({g.org_id for g in caller.grants if g.role in OFFICE_ROLES})
+        questions = await repo.open_for(self.db, vk_id, offices)
+        if not questions:
+            return Reply(t.NONE_WAITING)
+        now = self.now()
+        lines = [t.WAITING_LINE.format(id=q.id, target=await self._target_of(q), waiting=t.waiting(now - q.asked_at),
+                                       text=_short(q.text, 100)) for q in questions]
+        buttons = [[Button(t.BUTTON_ANSWER_N.format(id=q.id), {"a": "hl", "q": q.id}, "positive")]
+                   for q in questions[:5]]
+        return Reply(t.WAITING.format(count=t.questions(len(questions)), lines="\n".join(lines)),
+                     keyboard=inline(buttons))
+
     # -- the job -----------------------------------------------------------------------------
 
     async def tick(self) -> int:

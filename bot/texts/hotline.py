@@ -56,6 +56,10 @@ ANSWER_TO_PARENT = "💬 Ответ на ваш вопрос №{id} ({target}):
 ANSWER_FROM_CLASS = "от классного руководителя {cls}"
 ANSWER_FROM_OFFICE = "от администрации школы"
 
+BUTTON_ANSWER_N = "Ответить на №{id}"
+NONE_WAITING = "Вопросов на горячую линию, которые ждут вашего ответа, нет."
+WAITING = "Ждут ответа: {count}.\n\n{lines}"
+WAITING_LINE = "№{id} ({target}, ждёт {waiting}): «{text}»"
 SNACK_WRITE = "Напишите ответ сообщением"
 SNACK_PICKED = "Напишите вопрос"
 

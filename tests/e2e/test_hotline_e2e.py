@@ -112,6 +112,12 @@ async def test_question_answered_reminded_and_passed_to_the_office(emu, harness)
     teacher_mark = len(emu.sent(teacher))
     done = await press(emu, parent, step, "Классный руководитель 5А", contains="Вопрос №2")
     await emu.wait_sent(teacher, contains="Вопрос на горячую линию №2", since=teacher_mark)
+    # /вопросы lists what waits for the staff member, with a button each; the office has nothing yet
+    waiting = await say(emu, teacher, "/вопросы")
+    assert "Ждут ответа: 1 вопрос." in waiting.text and "№2 (классному руководителю 5А" in waiting.text, \
+        waiting.text
+    assert labels(waiting) == ["Ответить на №2"]
+    assert (await say(emu, admin, "/вопросы")).text == t.NONE_WAITING
     await harness.settled()
     app = harness.app
     assert await hotline_tick(app) == 0  # nothing due yet
