@@ -58,6 +58,7 @@ class Outcome:
     final_ok: bool = False
     http_requests: int = 0
     answer_requests: int = 0  # HTTP requests carrying answers (an execute of many counts once)
+    methods: dict[str, int] = field(default_factory=dict)  # calls by method (inside execute too)
     wall_s: float = 0.0
 
 
@@ -179,6 +180,10 @@ async def run(args: argparse.Namespace, name: str, *, poll: bool, tmp: Path) -> 
         except TimeoutError:
             pass
         out.wall_s = time.monotonic() - start
+        try:  # everything recorded performed, so that both runs count the same requests
+            await bot.settled(args.wait)
+        except TimeoutError:
+            pass
         found, answers = deleted(), answered()
         for key, at in available.items():
             if key in found:
@@ -202,6 +207,8 @@ async def run(args: argparse.Namespace, name: str, *, poll: bool, tmp: Path) -> 
         packed = sum(1 for i, c in enumerate(window) if c.method == "execute" and i + 1 < len(window)
                      and window[i + 1].method == "messages.sendMessageEventAnswer" and window[i + 1].in_execute)
         out.answer_requests = alone + packed
+        for c in window:
+            out.methods[c.method] = out.methods.get(c.method, 0) + 1
         votes = len(await poll_repo.votes(app.db, poll_id))
         assert votes == (n_presses if poll else 0), (votes, n_presses)
         return out
@@ -257,7 +264,10 @@ async def main() -> None:
     ratios = [pct(with_poll.latencies, p) / pct(without.latencies, p) if pct(without.latencies, p) else float("nan")
               for p in (50, 95, 99)]
     print(f"{'ratio with / without the poll':34} " + " ".join(f"{r:>6.2f}" for r in ratios))
-    print(f"HTTP requests to VK: {with_poll.http_requests} with the poll, {without.http_requests} without")
+    print(f"HTTP requests to VK: {with_poll.http_requests} with the poll, {without.http_requests} without; calls "
+          "with − without: " + ", ".join(f"{m} {with_poll.methods.get(m, 0) - without.methods.get(m, 0):+d}"
+                                         for m in sorted(set(with_poll.methods) | set(without.methods))
+                                         if with_poll.methods.get(m, 0) != without.methods.get(m, 0)))
 
 
 if __name__ == "__main__":
