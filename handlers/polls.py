@@ -11,9 +11,12 @@ from vkbottle.dispatch.rules import ABCRule
 from bot.domain.commands import Command
 from bot.domain.errors import UserError
 from bot.runtime.app import App
-from bot.services.polls import Polls
+from bot.repo.pending import Pending
+from bot.services.access import Caller
+from bot.services.polls import CLOSE_KIND, Polls
 from bot.services.roster import Reply
 from bot.vk.gateway import is_chat_peer
+from handlers.confirm import confirmer
 from handlers.moderation import answer, cleaned
 from handlers.replies import guarded, reply
 from handlers.rules import CommandRule, chat_of, parse_message
@@ -108,7 +111,8 @@ async def poll_press(app: App, event: MessageEvent, payload: dict[str, Any]) -> 
             return
         caller = await app.access.caller(obj.user_id)
         if "c" in payload:
-            await answer_press(app, event, await polls.close_now(caller, int(payload["c"])))
+            asked = await polls.ask_close(caller, int(payload["c"]))
+            await answer_press(app, event, asked.snack or "", asked)
             return
         draft, step = int(payload.get("d", 0)), str(payload.get("s", ""))
         if step == "go":
@@ -118,3 +122,11 @@ async def poll_press(app: App, event: MessageEvent, payload: dict[str, Any]) -> 
         await answer_press(app, event, "✔", result)
     except (ValueError, TypeError):
         await answer_press(app, event, _t().SNACK_GONE)
+
+
+@confirmer(CLOSE_KIND, capability="school_view")
+async def close_confirmed(app: App, caller: Caller, action: Pending, payload: dict[str, Any]) -> Reply:
+    """«Подвести итоги» under the question asked by «Подвести итоги сейчас»."""
+    if payload.get("do") != "apply":
+        return Reply(_t().DRAFT_GONE)
+    return await Polls.of(app).close_now(caller, action)

@@ -34,7 +34,7 @@ from bot.repo.chats import Chat
 from bot.repo.polls import Poll
 from bot.services import eligibility
 from bot.services.access import Access, Caller
-from bot.services.roster import Reply
+from bot.services.roster import Reply, question_keyboard
 from bot.texts import polls as t
 from bot.vk.errors import VkError
 from bot.vk.keyboards import Button, inline
@@ -43,6 +43,7 @@ from bot.vk.names import Names
 log = logging.getLogger(__name__)
 
 QUIZ_CHATS = ("subject", "students_class")
+CLOSE_KIND = "poll_close"  # the pending confirmation of closing early
 PARENTS_CHATS = ("parents_class", "parents_school")
 DRAFT_TTL = 24 * 3600
 MAX_TEXT = 3900  # one private message of the author's report
@@ -394,18 +395,41 @@ class Polls:
 
     # -- closing ---------------------------------------------------------------------------
 
-    async def close_now(self, caller: Caller, poll_id: int) -> str:
-        """«Подвести итоги сейчас» (the author, or the chat's staff)."""
+    async def ask_close(self, caller: Caller, poll_id: int) -> Reply:
+        """«Подвести итоги сейчас»: closing is for good, so it is asked first (a pending action)."""
+        poll, chat = await self._closable(caller, poll_id)
+        if poll.kind == "quiz":
+            text, what = t.ASK_CLOSE_QUIZ.format(title=chat.title), t.WHAT_CLOSE_QUIZ.format(title=chat.title)
+        else:
+            text = t.ASK_CLOSE.format(question=poll.question, title=chat.title)
+            what = t.WHAT_CLOSE.format(question=poll.question)
+        action_id = await pending_repo.create(self.db, kind=CLOSE_KIND, vk_id=caller.vk_id, org_id=poll.org_id,
+                                              payload={"what": what, "poll": poll.id}, now=self.now(),
+                                              ttl=DRAFT_TTL)
+        return Reply(text, keyboard=question_keyboard(action_id, t.BUTTON_CLOSE_CONFIRM, "primary"),
+                     snack=t.SNACK_CONFIRM)
+
+    async def _closable(self, caller: Caller, poll_id: int) -> tuple[Poll, Chat]:
         poll = await repo.get(self.db, poll_id)
-        if poll is None:
+        chat = await chat_repo.get(self.db, poll.chat_id) if poll is not None else None
+        if poll is None or chat is None:
             raise UserError(t.SNACK_GONE)
         if not poll.open:
-            return t.ALREADY_CLOSED
-        chat = await chat_repo.get(self.db, poll.chat_id)
-        if poll.author_vk != caller.vk_id and (chat is None or not await self.may_run(caller, chat)):
+            raise UserError(t.ALREADY_CLOSED)
+        if poll.author_vk != caller.vk_id and not await self.may_run(caller, chat):
             raise UserError(t.NOT_YOURS)
+        return poll, chat
+
+    async def close_now(self, caller: Caller, action: Any) -> Reply:
+        """The confirmation of «Подвести итоги сейчас» (the author, or the chat's staff)."""
+        poll_id = int(action.payload.get("poll", 0))
+        if not await pending_repo.claim(self.db, action.id, "applied"):
+            return Reply(texts.PENDING_GONE)
+        await self._closable(caller, poll_id)
+        poll = await repo.get(self.db, poll_id)
+        assert poll is not None
         await self._close(poll)
-        return t.CLOSED_ON_DEMAND
+        return Reply(t.CLOSED_ON_DEMAND, snack=t.CLOSED_ON_DEMAND)
 
     async def close_due(self) -> int:
         """Close every poll and quiz whose deadline has passed (also those due while the bot was down)."""

@@ -224,9 +224,11 @@ async def test_quiz_in_students_chat(emu, harness) -> None:
     # every verdict went to the one who pressed, never into the chat
     assert not [m for m in emu.sent(peer)[chat_mark:] if "Верно" in m.text or "Неверно" in m.text]
 
-    # the teacher ends it early: the results table arrives as XLSX
+    # the teacher ends it early (asked first: it is for good): the results table arrives as XLSX
+    ask = await press(emu, teacher, published, t.BUTTON_CLOSE_NOW, contains="Завершить викторину")
+    assert "«5А — ученики»" in ask.text
     mark = len(emu.sent(teacher))
-    event_id = emu.press_button(teacher, teacher, published.cmid, _payload(published, t.BUTTON_CLOSE_NOW))
+    event_id = emu.press_button(teacher, teacher, ask.cmid, _payload(ask, t.BUTTON_CLOSE_CONFIRM))
     snack = await emu.wait_for(lambda: next((s for s in emu.snackbars if s.event_id == event_id), None), 10)
     assert snack.event_data["text"] == t.CLOSED_ON_DEMAND
     report = await emu.wait_sent(teacher, contains="Итоги викторины", since=mark, timeout=15)

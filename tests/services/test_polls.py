@@ -27,6 +27,7 @@ from bot.repo import polls as repo
 from bot.repo.chats import Chat
 from bot.runtime.app import App, create_app
 from bot.services.polls import Polls
+from bot import texts
 from bot.texts import polls as t
 from tests.e2e.seed import School, add_staff, add_student, make_school
 from vkemu import Emulator
@@ -312,3 +313,31 @@ async def test_no_second_edit_while_one_waits_to_be_performed(world: World) -> N
     assert await world.polls.refresh_due() == 1
     await world.settle()
     assert len(world.edits(cmid)) == 2 and "2. Парк — 1 (50%)" in world.text_of(cmid)
+
+
+async def test_closing_early_is_asked_first_and_only_for_the_author_or_staff(world: World) -> None:
+    poll_id, cmid = await world.publish("Идём в поход?\nДа\nНет")
+    await world.vote("kid", poll_id, 1, cmid)
+    kid = await world.app.access.caller(world.school.vk["kid"])
+    with pytest.raises(UserError) as caught:
+        await world.polls.ask_close(kid, poll_id)
+    assert caught.value.message == t.NOT_YOURS
+    teacher = await world.app.access.caller(world.school.vk["teacher"])
+    asked = await world.polls.ask_close(teacher, poll_id)
+    assert asked.text.startswith("Подвести итоги опроса «Идём в поход?» сейчас?") and asked.keyboard
+    assert await world.polls.close_due() == 0  # nothing closed by asking
+    from bot.repo import pending as pending_repo
+
+    action_id = await world.app.db.fetchval("SELECT MAX(id) FROM pending_action WHERE kind = 'poll_close'")
+    action = await pending_repo.get(world.app.db, action_id)
+    assert action is not None and action.payload["what"] == "досрочное подведение итогов опроса «Идём в поход?»"
+    done = await world.polls.close_now(teacher, action)
+    await world.settle()
+    assert done.text == t.CLOSED_ON_DEMAND
+    results = [m for m in world.emu.sent(world.chat.peer_id) if "Итоги опроса «Идём в поход?»" in m.text]
+    assert len(results) == 1 and "2. Нет — 1 (100%)" in results[0].text
+    again = await world.polls.close_now(teacher, action)  # a second press of the same button
+    assert again.text == texts.PENDING_GONE
+    with pytest.raises(UserError) as caught:
+        await world.polls.ask_close(teacher, poll_id)
+    assert caught.value.message == t.ALREADY_CLOSED
