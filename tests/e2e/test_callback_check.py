@@ -13,7 +13,7 @@ from bot.runtime.app import make_api
 from bot.config import API_VERSION, load_settings
 from bot.runtime.preflight import run_checks
 from bot.vk.gateway import VkGateway
-from tests.e2e.test_cli import _cli, _env
+from tests.e2e.test_cli import PEPPER, _cli, _ready_env
 from vkemu import Emulator
 from vkemu.methods.callback_api import callback_api
 
@@ -37,12 +37,18 @@ def set_up_community(emu: Emulator, **server: Any) -> int:
 async def checks(emu: Emulator, **callback: Any) -> list[str]:
     cfg = {"secret": SECRET, "confirmation": CONFIRMATION, "public_url": URL} | callback
     settings = load_settings(None, vk={"token": emu.token, "group_id": emu.group_id, "api_url": emu.api_url,
-                                       "mode": "callback"}, callback=cfg)
+                                       "mode": "callback"}, callback=cfg,
+                             bot={"code_pepper": PEPPER, "operators": [operator(emu)]})
     api = make_api(settings)
     try:
         return [r.line for r in await run_checks(settings, VkGateway(api, emu.group_id))]
     finally:
         await api.http_client.close()
+
+
+def operator(emu: Emulator) -> int:
+    """An operator VK knows who allowed the community's messages (`check` requires one)."""
+    return emu.add_user("Ольга", "Операторова", allows_messages=True)
 
 
 def fail(what: str, why: str) -> str:
@@ -98,7 +104,7 @@ async def test_check_fails_with_the_exact_hint(emu, setup, callback: dict[str, A
 
 
 def _cb_env(emu: Emulator, tmp_path) -> dict[str, str]:
-    return _env(emu, tmp_path) | {"ZAVUCH_VK__MODE": "callback", "ZAVUCH_CALLBACK__SECRET": SECRET,
+    return _ready_env(emu, tmp_path) | {"ZAVUCH_VK__MODE": "callback", "ZAVUCH_CALLBACK__SECRET": SECRET,
                                   "ZAVUCH_CALLBACK__CONFIRMATION": CONFIRMATION,
                                   "ZAVUCH_CALLBACK__PUBLIC_URL": URL}
 
