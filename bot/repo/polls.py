@@ -201,7 +201,15 @@ async def save_draft(db: Database, draft_id: int, payload: dict[str, Any]) -> bo
 
 
 async def draft_waiting_text(db: Database, vk_id: int, now: int) -> int | None:
-    """The person's open draft that waits for the typed question (the latest)."""
-    return await db.fetchval(
-        "SELECT id FROM pending_action WHERE vk_id = ? AND kind = ? AND status = 'open' AND expires_at > ?"
-        " AND json_extract(payload, '$.step') = 'text' ORDER BY id DESC LIMIT 1", (vk_id, DRAFT_KIND, now))
+    """The person's draft that waits for the typed question, when it is the latest dialog they
+    opened (a hot-line answer begun after it takes its own text)."""
+    row = await db.fetchone(
+        "SELECT id, kind, json_extract(payload, '$.step') FROM pending_action WHERE vk_id = ? AND status = 'open'"
+        " AND expires_at > ? ORDER BY id DESC LIMIT 1", (vk_id, now))
+    return int(row[0]) if row is not None and row[1] == DRAFT_KIND and row[2] == "text" else None
+
+
+async def drop_drafts(db: Database, vk_id: int) -> None:
+    """Older drafts go when a new one starts (one poll dialog at a time per person)."""
+    await db.execute("UPDATE pending_action SET status = 'cancelled', payload = '{}'"
+                     " WHERE kind = ? AND vk_id = ? AND status = 'open'", (DRAFT_KIND, vk_id))

@@ -137,6 +137,7 @@ class Polls:
         payload: dict[str, Any] = {"kind": kind, "step": "chat"}
         if chat is not None:
             payload.update(self._chat_part(kind, chat))
+        await repo.drop_drafts(self.db, caller.vk_id)
         return await pending_repo.create(self.db, kind=repo.DRAFT_KIND, vk_id=caller.vk_id,
                                          org_id=chat.org_id if chat else None, payload=payload, now=self.now(),
                                          ttl=DRAFT_TTL)

@@ -278,14 +278,17 @@ async def test_started_privately_the_dialog_asks_which_chat(world: World) -> Non
     draft = await db.fetchval("SELECT MAX(id) FROM pending_action WHERE kind = 'poll_draft'")
     step = await world.polls.step(teacher, draft, "chat", chat.id)
     assert step.text.startswith("Опрос для беседы «5А — родители».")
-    # a quiz: only the students' chat qualifies, so it is chosen without asking
-    started = await world.polls.start(teacher, None, "quiz")
-    assert started.private.text.startswith("Викторина для беседы «5А — ученики».")
     # someone else's draft cannot be pressed on
     other = await world.app.access.caller(world.school.vk["other"])
     with pytest.raises(UserError) as caught:
         await world.polls.step(other, draft, "multiple", 0)
     assert caught.value.message == t.NOT_YOURS
+    # a quiz: only the students' chat qualifies, so it is chosen without asking
+    started = await world.polls.start(teacher, None, "quiz")
+    assert started.private.text.startswith("Викторина для беседы «5А — ученики».")
+    with pytest.raises(UserError) as caught:  # the poll's draft gave way to the quiz's
+        await world.polls.step(teacher, draft, "multiple", 0)
+    assert caught.value.message == t.DRAFT_GONE
 
 
 async def test_no_second_edit_while_one_waits_to_be_performed(world: World) -> None:
@@ -341,3 +344,21 @@ async def test_closing_early_is_asked_first_and_only_for_the_author_or_staff(wor
     with pytest.raises(UserError) as caught:
         await world.polls.ask_close(teacher, poll_id)
     assert caught.value.message == t.ALREADY_CLOSED
+
+
+async def test_the_typed_question_goes_to_the_latest_dialog_only(world: World) -> None:
+    teacher = await world.app.access.caller(world.school.vk["teacher"])
+    await world.polls.start(teacher, world.chat, "poll")
+    first = await world.app.db.fetchval("SELECT MAX(id) FROM pending_action WHERE kind = 'poll_draft'")
+    await world.polls.start(teacher, world.chat, "poll")  # begun again: the older draft goes
+    draft = await world.app.db.fetchval("SELECT MAX(id) FROM pending_action WHERE kind = 'poll_draft'")
+    assert await world.app.db.fetchval("SELECT status FROM pending_action WHERE id = ?", (first,)) == "cancelled"
+    for step, value in (("multiple", 0), ("named", 0), ("deadline", "1d")):
+        await world.polls.step(teacher, draft, step, value)
+    assert await world.polls.waiting_text(teacher.vk_id) == draft
+    from bot.repo import pending as pending_repo
+
+    # another dialog opened after it (e.g. answering a hot-line question) takes the typed text
+    await pending_repo.create(world.app.db, kind="hotline_answer", vk_id=teacher.vk_id, org_id=None,
+                              payload={}, now=world.app.now())
+    assert await world.polls.waiting_text(teacher.vk_id) is None
