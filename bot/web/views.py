@@ -17,12 +17,14 @@ from bot.repo import reach as reach_repo
 from bot.repo import web as web_repo
 from bot.repo.orgs import Org
 from bot.services import report_views as rv
+from bot.services.report_people import KINDS
 from bot.services.report_months import month_bounds, month_days, month_ru, period_ru
 from bot.texts import cabinet as t
 from bot.texts import reports as rt
 from bot.web.svg import bar_chart
 from bot.web.tables import Table
 
+_KIND_ORDER = {kind: i for i, kind in enumerate(KINDS)}
 ALL = "all"  # the download of every table of a page at once
 GLOSSARY = list(rt.GLOSSARY.values())  # (label, what it means): shown under every page
 
@@ -90,7 +92,8 @@ async def crumbs_of(db: Database, org: Org) -> list[tuple[str, str]]:
 
 def _people(key: str, title: str, people: dict[str, rv.People]) -> Table:
     table = Table(key, title, list(rt.HEAD_PEOPLE))
-    for kind, p in people.items():
+    # the kinds in the order of /отчёт and its files (students, parents, staff), not the query's
+    for kind, p in sorted(people.items(), key=lambda item: (_KIND_ORDER.get(item[0], len(_KIND_ORDER)), item[0])):
         table.rows.append([rt.KINDS_RU.get(kind, kind).capitalize(), p.roster, p.not_on_platform, p.linked,
                            p.in_chats, p.linked_not_in_chats, p.active, p.silent])
     total = rv.People()
