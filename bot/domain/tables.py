@@ -46,6 +46,8 @@ def _safe_csv(value: Cell) -> str:
     if isinstance(value, date):
         return value.strftime("%d.%m.%Y")
     text = str(value)
+    if isinstance(value, (int, float)):  # a number (-3) is data, never a formula: no quote before it
+        return text
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 

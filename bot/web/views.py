@@ -117,7 +117,9 @@ def _trend(points: list[rv.MonthPoint]) -> Section:
     table = Table("trend", t.TREND, list(t.HEAD_TREND))
     previous: int | None = None
     for point in points:
-        change = "—" if previous is None else f"{point.credited_messages - previous:+d}"
+        # a number, not «+3» text: the files keep it numeric (and a CSV cell starting with + or -
+        # would be read as a formula, so text like that is quoted)
+        change: int | str = "—" if previous is None else point.credited_messages - previous
         table.rows.append([month_ru(point.month), point.credited_messages, change, point.active,
                            point.in_chats if point.in_chats is not None else "—"])
         previous = point.credited_messages
@@ -282,7 +284,7 @@ def _schools(view: rv.TerritoryView) -> Table:
         table.links[len(table.rows)] = f"/org/{row.org_id}"
         table.rows.append([row.rank, row.name, *([row.municipality] if region else []), total.roster,
                            total.not_on_platform, share(row.coverage), share(row.activity), row.credited_messages,
-                           f"{row.messages_delta:+d}"])
+                           row.messages_delta])
     return table
 
 
