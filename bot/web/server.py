@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+import traceback
 from collections.abc import Awaitable, Callable
 from importlib import resources
 from typing import Any
@@ -111,7 +112,9 @@ class WebServer:
             response = web.Response(status=exc.status, headers=exc.headers)
         except Exception as exc:
             ref = secrets.token_hex(3)
-            log.error("web %s %s failed: %s [%s]", request.method, route, type(exc).__name__, ref, exc_info=True)
+            # where it failed, not the exception's message: that may quote a name or a cell
+            where = "".join(traceback.format_tb(exc.__traceback__))
+            log.error("web %s %s failed: %s [%s]\n%s", request.method, route, type(exc).__name__, ref, where)
             response = self._render(500, "message.html", title=t.ERROR_TITLE, text=t.ERROR.format(ref=ref))
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
@@ -153,6 +156,8 @@ class WebServer:
         if isinstance(result, Refusal):
             status = 429 if result is Refusal.LIMITED else 403
             raise Page(status, t.LOGIN_TITLE, t.REFUSALS[result.value])
+        # a cookie this browser already had (perhaps planted) ends here: only the new one opens pages
+        await self.app.cabinet.sign_out(request.cookies.get(COOKIE))
         return self._signed_in(result)
 
     def _signed_in(self, opened: Opened) -> web.StreamResponse:
@@ -255,7 +260,10 @@ def _client(request: web.Request) -> str:
 
 
 def _same_origin(request: web.Request) -> bool:
-    """A form posted from another site (its Origin names another host) is refused."""
+    """A form posted from another site (its Origin names another host, or the browser's
+    Sec-Fetch-Site says it came from elsewhere) is refused."""
+    if request.headers.get("Sec-Fetch-Site", "same-origin") not in ("same-origin", "none"):
+        return False
     origin = request.headers.get("Origin")
     if not origin or origin == "null":
         return origin is None

@@ -170,8 +170,34 @@ async def test_a_form_posted_from_another_site_is_refused(world: World) -> None:
         async with client.post(f"{world.base}/login", data={"token": token},
                                headers={"Origin": "https://evil.example"}) as response:
             assert response.status == 403
-        response = await sign_in(client, link, allow_redirects=False)  # not spent by the refused post
+        # no Origin, but the browser says the form came from another site
+        async with client.post(f"{world.base}/login", data={"token": token},
+                               headers={"Sec-Fetch-Site": "cross-site"}) as response:
+            assert response.status == 403
+        async with client.post(f"{world.base}/login", data={"token": token},
+                               headers={"Sec-Fetch-Site": "same-site", "Origin": "https://x." + world.base[7:]}) as response:
+            assert response.status == 403
+        response = await sign_in(client, link, allow_redirects=False)  # not spent by the refused posts
         assert response.status == 303
+
+
+async def test_signing_in_ends_the_session_the_browser_already_had(world: World) -> None:
+    """Session fixation: a cookie planted before signing in (or an older session) stops working;
+    the new session is a new random value."""
+    url = f"{world.base}/org/{world.school.org.id}"
+    async with session() as client:
+        await sign_in(client, await world.link_for(world.school.vk["admin"]))
+        old = next(c for c in client.cookie_jar if c.key == COOKIE).value
+        response = await sign_in(client, await world.link_for(world.school.vk["admin"]), allow_redirects=False)
+        assert response.status == 303
+        new = next(c for c in client.cookie_jar if c.key == COOKIE).value
+        assert new != old
+        async with client.get(url) as page:
+            assert page.status == 200
+    async with session() as client:
+        client.cookie_jar.update_cookies({COOKIE: old})
+        async with client.get(url) as page:
+            assert page.status == 401
 
 
 async def test_the_coordinator_drills_down_and_downloads(world: World) -> None:
@@ -360,3 +386,26 @@ async def test_in_a_chat_the_link_is_never_posted(world: World) -> None:
     assert "/login/" not in answer.text
     await world.harness.settled()
     assert not any("/login/" in m.text for m in emu.sent(peer))
+
+
+async def test_a_failing_page_logs_where_not_what(world: World, caplog, monkeypatch) -> None:
+    """A page that fails answers 500 with a reference; the log has the reference and where it
+    failed, never the exception's message (it may quote a child's name)."""
+    from bot.web import render
+
+    name = "".join(["Ива", "нов"])  # data, not source: a traceback's code lines never hold it
+
+    async def boom(*args, **kwargs):  # noqa: ANN202
+        raise ValueError(f"{name} Пётр, 5А")
+
+    async with session() as client:
+        await sign_in(client, await world.link_for(world.school.vk["admin"]))
+        monkeypatch.setattr(render, "org_page", boom)
+        caplog.set_level(logging.INFO)
+        async with client.get(f"{world.base}/org/{world.school.org.id}") as page:
+            html = await page.text()
+            assert page.status == 500 and "Иванов" not in html
+    failed = [r for r in caplog.records if r.levelno >= logging.ERROR and r.name.startswith("bot.web")]
+    assert failed and "ValueError" in failed[0].getMessage() and "in boom" in failed[0].getMessage()
+    logged = "\n".join(r.getMessage() + (str(r.exc_info) if r.exc_info else "") for r in caplog.records)
+    assert "Иванов" not in logged
