@@ -326,6 +326,16 @@ async def violation_message(db: Database, violation_id: int) -> tuple[int, int, 
     return None if row is None else (int(row[0]), int(row[1]), int(row[2]))
 
 
+async def alert_message(db: Database, alert_id: int) -> tuple[int, int, int] | None:
+    """(chat_id, vk_id, when written) of an alert's message: its violation's, else the alert's own."""
+    row = await db.fetchone(
+        "SELECT COALESCE(v.chat_id, a.chat_id), COALESCE(v.vk_id, a.target_vk), COALESCE(v.created_at, a.created_at)"
+        " FROM alert a LEFT JOIN violation v ON v.id = a.violation_id WHERE a.id = ?", (alert_id,))
+    if row is None or row[0] is None or row[1] is None:
+        return None
+    return int(row[0]), int(row[1]), int(row[2])
+
+
 async def moderation_measures(db: Database, org_ids: Sequence[int], start: int, end: int) -> list[tuple]:
     """(org, action, policy or '', count) of the audit log in [start, end): every measure taken."""
     out: list[tuple] = []

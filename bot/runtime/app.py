@@ -216,6 +216,7 @@ def wire(app: App) -> None:
     # a message the moderation deletes (obscene, written while muted) is not participation: its
     # count is taken back in the deciding transaction
     app.moderation.uncount = app.activity.uncount
+    app.moderation.uncount_alert = app.activity.uncount_alert
     sanction_failed = app.moderation.sanction_failed
 
     async def refused(violation_id: int) -> None:

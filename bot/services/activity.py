@@ -115,6 +115,21 @@ class ActivityCounter:
         if day is not None:
             await self._write(chat, vk_id, day, kind, -1)
 
+    async def uncount_alert(self, alert_id: int) -> None:
+        """A moderator deleted an alerted message later (the alert's «Удалить»): it no longer
+        stays in the chat, so its count is taken back from the day it was written (the
+        violation's time, else the alert's). Called in the transaction that records the
+        deletion; a deletion of a violation VK refuses gives it back (``recount_violation``)."""
+        found = await agg.alert_message(self.db, alert_id)
+        if found is None:
+            return
+        chat_id, vk_id, at = found
+        chat = await chat_repo.get(self.db, chat_id)
+        if chat is not None:
+            day = await self._day(chat, vk_id, at)
+            if day is not None:
+                await self._write(chat, vk_id, day, "message", -1)
+
     async def recount_violation(self, violation_id: int) -> None:
         """VK refused to delete a violating message (the bot lost its rights): it stayed in the
         chat, so its count, taken back when the deletion was decided, is given back. Called in

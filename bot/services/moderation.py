@@ -104,6 +104,8 @@ class Moderation:
     # set by the composition (bot/runtime/app.py): takes a deleted message's count back in the
     # deciding transaction, so only messages that stayed count as participation
     uncount: Callable[[Chat, int, float], Awaitable[None]] | None = None
+    # ... and an alerted message a moderator deletes later with the alert's button (by alert id)
+    uncount_alert: Callable[[int], Awaitable[None]] | None = None
 
     def now(self) -> int:
         return int(self.clock.now())

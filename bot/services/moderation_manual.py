@@ -404,6 +404,9 @@ class ManualModeration:
             ok = not cmid or await self.executor.delete(chat, target, [int(cmid)], actor=moderator_vk,
                                                         policy=policy, reason="moderator",
                                                         violation_id=alert.violation_id)
+            if ok and cmid and self.m.uncount_alert is not None:
+                # the message no longer stays: not participation (given back if VK refuses)
+                await self.m.uncount_alert(alert.id)
         elif do == "warn":
             _, decision["violation"] = await self._warn(
                 chat, target, actor=moderator_vk, reason=None, reply_to=None, evidence=None,
