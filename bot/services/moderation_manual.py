@@ -163,7 +163,9 @@ class ManualModeration:
             extra_person_ids=(chat.leader_id,) if chat.leader_id else (), exclude=(target_vk,))
         await audit.write(self.db, action="complaint", now=self.now(), org_id=chat.org_id, chat_id=chat.id,
                           actor_vk=by_vk, target_vk=target_vk, details={"violation": violation_id})
-        await self.executor.delete(chat, by_vk, [cmid], actor=BOT_ACTOR, policy="complaint", reason="anonymity")
+        if await self.executor.delete(chat, by_vk, [cmid], actor=BOT_ACTOR, policy="complaint", reason="anonymity"):
+            if self.m.uncount is not None:  # the /жалоба message does not stay: not counted
+                await self.m.uncount(chat, by_vk, self.now())
         return t.COMPLAINT_SENT
 
     # -- actions by name or @mention ---------------------------------------------------------

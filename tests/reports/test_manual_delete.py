@@ -77,3 +77,18 @@ async def test_a_later_deletion_vk_refused_again_counts_once(world: World) -> No
     await _press_delete(world)
     assert not world.deleted(cmid)
     assert await _messages(world) == (1, 1)  # taken back, given back: once, not twice
+
+
+async def test_the_complaint_message_removed_for_anonymity_does_not_count(world: World) -> None:  # noqa: F811
+    kid, kid2, peer = world.school.vk["kid"], world.school.vk["kid2"], world.chat.peer_id
+    target = await _say_counted(world, "kid", "вы все неудачники")
+    command = world.emu.user_message(peer, kid2, "/жалоба")
+    with unit(f"test:{command}"):
+        async with world.app.db.transaction():
+            await world.app.activity.count(world.chat, kid2, "message", world.app.now())
+            await world.manual.complain(kid2, peer, command, kid, target, "вы все неудачники")
+    await world.settle()
+    assert world.deleted(command)
+    db = world.app.db
+    assert await db.fetchval("SELECT COALESCE(SUM(messages), 0) FROM activity WHERE vk_id = ?", (kid2,)) == 0
+    assert await _messages(world) == (1, 1)  # the target's message stays until a moderator decides
