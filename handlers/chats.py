@@ -10,7 +10,7 @@ from vkbottle.bot import BotLabeler, Message
 from bot import texts
 from bot.runtime.app import App
 from bot.domain.commands import Command
-from bot.domain.errors import NotAllowed, UserError
+from bot.domain.errors import UserError
 from bot.domain.chat_types import PRESETS
 from bot.repo import chats as chat_repo
 from bot.repo.pending import Pending
@@ -19,7 +19,10 @@ from bot.services.roster import Reply
 from bot.vk.gateway import is_chat_peer
 from handlers.admin import usage
 from handlers.confirm import confirmer
+from handlers.moderation import answer as answer_command
+from handlers.moderation import cleaned
 from handlers.replies import guarded, reply
+from handlers.settings import route_alerts
 from handlers.rules import ActionRule, CommandRule
 
 
@@ -52,25 +55,30 @@ def labeler(app: App) -> BotLabeler:
 
     @bl.chat_message(CommandRule("rules", g, s))
     @guarded
+    @cleaned
     async def rules(message: Message, app: App, cmd: Command) -> None:
+        # in a children's chat the command and the rules are cleaned up after a while, as every
+        # command's answer there
         chat = await chat_repo.by_peer(app.db, message.peer_id)
         if chat is None or not chat.bound or chat.type is None:
-            await reply(app, message, texts.CHAT_NOT_BOUND_RULES)
+            await answer_command(app, message, texts.CHAT_NOT_BOUND_RULES)
             return
-        await reply(app, message, PRESETS[chat.type].rules_text())
+        await answer_command(app, message, PRESETS[chat.type].rules_text())
 
     @bl.chat_message(CommandRule("reset_link", g, s))
     @guarded
+    @cleaned
     async def reset_link(message: Message, app: App, cmd: Command) -> None:
         caller = await app.access.caller(message.from_id)
         answer = await app.services.chats.reset_link(caller, message.peer_id)
         # the new link goes privately to the one who asked; the chat learns only that it changed
         # (never the link itself: a refused private message is reported by the action runner)
         await app.notifier.try_send(message.from_id, answer)
-        await reply(app, message, texts.LINK_RESET_SENT_PRIVATELY)
+        await answer_command(app, message, texts.LINK_RESET_SENT_PRIVATELY)
 
     @bl.chat_message(CommandRule("alerts_here", g, s))
     @guarded
+    @cleaned
     async def alerts_here(message: Message, app: App, cmd: Command) -> None:
         word = cmd.args.strip().casefold()
         if word not in ("сюда", "лично"):
@@ -79,17 +87,8 @@ def labeler(app: App) -> BotLabeler:
         if chat is None or not chat.bound or chat.org_id is None:
             raise UserError(texts.CHAT_NOT_BOUND)
         caller = await app.access.caller(message.from_id)
-        if not await app.access.allowed(caller, "role_manage", chat.org_id):
-            raise NotAllowed(texts.NOT_ALLOWED.format(what=texts.WHAT_ALERTS_HERE, hint=texts.NOT_ALLOWED_HINT))
-        school = await app.services.orgs.db_org(chat.org_id)
-        if word == "лично":
-            await app.services.alerts.set_moderators_chat(chat.org_id, None)
-            await reply(app, message, texts.ALERTS_HERE_OFF.format(school=school.name))
-            return
-        if chat.type not in ("admin_closed", "admin_open"):
-            raise UserError(texts.ALERTS_HERE_NOT_STAFF_CHAT)
-        await app.services.alerts.set_moderators_chat(chat.org_id, message.peer_id)
-        await reply(app, message, texts.ALERTS_HERE_ON.format(school=school.name))
+        # the same check, change and audit as the settings menu's toggle
+        await answer_command(app, message, await route_alerts(app, caller, chat, word == "сюда"))
 
     @bl.chat_message(ActionRule("chat_kick_user"))
     @guarded

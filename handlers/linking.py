@@ -33,6 +33,9 @@ from bot.texts import admission as t
 from bot.vk.gateway import is_chat_peer
 from handlers.admin import usage
 from handlers.confirm import confirmer
+from bot.vk.keyboards import supports_callback
+from handlers.moderation import answer as answer_command
+from handlers.moderation import cleaned
 from handlers.replies import guarded, reply
 from handlers.rules import ChatMessageRule, CommandRule, chat_of, parse_message
 
@@ -137,15 +140,15 @@ def labeler(app: App) -> BotLabeler:
     async def redeem(message: Message, app: App, cmd: Command) -> None:
         if not cmd.args.strip():
             raise UserError(texts.CODE_BAD_FORMAT)
-        answer, _ = await app.services.linking.redeem(message.from_id, cmd.args, app.now())
-        await reply(app, message, answer)
+        answer, linked = await app.services.linking.redeem(message.from_id, cmd.args, app.now())
+        await reply(app, message, answer, keyboard=await _keyboard_if_linked(app, message, linked))
 
     @bl.private_message(CodeLikeRule(g, s))
     @guarded
     async def bare_code(message: Message, app: App, text: str) -> None:
         # «DKDX-W22N», «мне дали код dkdx w22n»: the same as /код
-        answer, _ = await app.services.linking.redeem(message.from_id, text, app.now())
-        await reply(app, message, answer)
+        answer, linked = await app.services.linking.redeem(message.from_id, text, app.now())
+        await reply(app, message, answer, keyboard=await _keyboard_if_linked(app, message, linked))
 
     @bl.private_message(CommandRule("links", g, s))
     @guarded
@@ -154,6 +157,7 @@ def labeler(app: App) -> BotLabeler:
 
     @bl.chat_message(CommandRule("admit_all", g, s))
     @guarded
+    @cleaned
     async def admit_all(message: Message, app: App, cmd: Command) -> None:
         chat = await chat_of(message, app.db)
         if chat is None or not chat.bound:
@@ -162,9 +166,20 @@ def labeler(app: App) -> BotLabeler:
         if not await app.services.chats.is_chat_staff(caller, chat):
             raise UserError(texts.NOT_ALLOWED.format(what="допуск участников", hint=""))
         question, keyboard = await app.services.admission.admit_all_question(chat, caller.vk_id)
-        await reply(app, message, question, keyboard=keyboard)
+        # in a children's chat the question and the command are cleaned up like moderation's
+        await answer_command(app, message, question, keyboard=keyboard)
 
     return bl
+
+
+async def _keyboard_if_linked(app: App, message: Message, person_id: int | None) -> str | None:
+    """A redeemed code changes the person's roles: their start keyboard comes with the answer
+    («Мои беседы», «Правила», … for a parent; staff sections for a teacher)."""
+    if person_id is None:
+        return None
+    from handlers.menus import start_keyboard
+
+    return await start_keyboard(app, message.from_id, callback=supports_callback(message.client_info))
 
 
 def _sheet(words: list[str]) -> ClassName | None:

@@ -170,18 +170,32 @@ def labeler(app: App) -> BotLabeler:
     @cleaned
     async def policy(message: Message, app: App, cmd: Command) -> None:
         words = cmd.args.split()
-        if len(words) < 2:
-            raise usage("policy")
         caller = await app.access.caller(message.from_id)
+        if len(words) < 2:  # which policy or which mode missing: the toggles ask for it
+            await settings_privately(app, caller, message, "p")
+            return
         await answer(app, message, await manual.set_policy(caller, message.peer_id, " ".join(words[:-1]), words[-1]))
 
     @bl.chat_message(CommandRule("quiet", g, s))
     @guarded
     @cleaned
     async def quiet(message: Message, app: App, cmd: Command) -> None:
-        if not cmd.args.strip():
-            raise usage("quiet")
         caller = await app.access.caller(message.from_id)
+        if not cmd.args.strip():  # the hours asked with preset buttons
+            await settings_privately(app, caller, message, "q")
+            return
         await answer(app, message, await manual.set_quiet(caller, message.peer_id, cmd.args))
 
     return bl
+
+
+async def settings_privately(app: App, caller: Any, message: Message, do: str) -> None:
+    """/политика or /тишина typed without its argument: the chat's settings screen («p» policies,
+    «q» quiet hours) privately, its toggles asking for what is missing; the chat is told where."""
+    from handlers.settings import screen
+    from bot.texts import menus as menu_texts
+
+    chat = await app.services.chats.require_moderator(caller, message.peer_id)
+    text, keyboard = await screen(app, caller, chat, do)
+    await app.notifier.send(message.from_id, text, keyboard=keyboard)
+    await answer(app, message, menu_texts.SETTINGS_SENT_PRIVATELY)

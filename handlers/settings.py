@@ -138,9 +138,12 @@ async def set_quiet(app: App, caller: Caller, chat: Chat, index: Any) -> str:
 
 
 async def route_alerts(app: App, caller: Caller, chat: Chat, here: bool) -> str:
-    """/уведомления сюда | лично for a staff chat (the school's managers only)."""
-    if not await _may_route_alerts(app, caller, chat):
+    """/уведомления сюда | лично (the school's managers only): «here» only to a staff chat, as
+    the alerts quote messages; «privately» from any of the school's chats."""
+    if chat.org_id is None or not await app.access.allowed(caller, "role_manage", chat.org_id):
         raise NotAllowed(texts.NOT_ALLOWED.format(what=texts.WHAT_ALERTS_HERE, hint=texts.NOT_ALLOWED_HINT))
+    if here and chat.type not in STAFF_CHATS:
+        raise UserError(texts.ALERTS_HERE_NOT_STAFF_CHAT)
     school = await app.services.orgs.db_org(chat.org_id or 0)
     await app.services.alerts.set_moderators_chat(school.id, chat.peer_id if here else None)
     await audit.write(app.db, action="alerts_route", now=app.now(), org_id=school.id, chat_id=chat.id,

@@ -160,11 +160,13 @@ class Admission:
 
     # -- the loop closed by a code -------------------------------------------------------------
 
-    async def admit_linked(self, vk_id: int, now: int) -> list[Chat]:
+    async def admit_linked(self, vk_id: int, now: int, *, by: str = "code") -> list[Chat]:
         """A code was just redeemed (call inside its transaction): in every chat where this account
         waits in quarantine and now belongs, it is let in — membership and audit recorded, the
         moderators' alert closed with the outcome («✔ Допущена — привязалась по коду», buttons
-        gone), a welcome in the chat. Returns those chats."""
+        gone), a welcome in the chat. ``by``: what made them belong — "code", "staff" (linked by
+        the school's staff) or "roster" (a roster change put them on this chat's list). Returns
+        those chats."""
         admitted: list[Chat] = []
         for chat_id in await member_repo.chats_of_vk(self.db, vk_id, "quarantine"):
             chat = await chat_repo.get(self.db, chat_id)
@@ -180,9 +182,9 @@ class Admission:
                                      person_id=verdict.person_id, credited_org_id=verdict.credited_org_id,
                                      admitted_by=0)
             await audit.write(self.db, action="admit", now=now, org_id=chat.org_id, chat_id=chat.id,
-                              target_vk=vk_id, reason="code",
+                              target_vk=vk_id, reason=by,
                               details={"person_id": verdict.person_id, "after": "quarantine"})
-            action, how = t.alert_outcome(gender.female(verdict.person_name))
+            action, how = t.alert_outcome(gender.female(verdict.person_name), by)
             await self._close_alerts(chat, vk_id, by_vk=0, action=action, who=how,
                                      suffix=t.ALERT_CLOSED.format(action=action.capitalize(), how=how))
             await self.notifier.try_send(chat.peer_id, texts.CHAT_WELCOME.format(name=await self.chats.vk_name(vk_id)))

@@ -258,5 +258,5 @@ class Roles:
             await people_repo.record_event(self.db, org_id=org.id, kind="link", person_id=person.id, now=now,
                                            details={"by": "staff"})
             if self.admission is not None:
-                await self.admission.admit_linked(vk_id, now)
+                await self.admission.admit_linked(vk_id, now, by="staff")
         return texts.role_linked(person.full_name, org.name, vk_id) + await self._reach_note(person, vk_id)

@@ -30,11 +30,16 @@ CODE_POSTED_PUBLIC = (
 )
 
 
-def alert_outcome(is_female: bool | None) -> tuple[str, str]:
-    """(action, how) for the moderators' quarantine alert closed by a code:
-    «✔ Допущена — привязалась по коду»."""
-    return (pick(is_female, "допущен", "допущена", "допуск"),
-            pick(is_female, "привязался по коду", "привязалась по коду", "привязка по коду от школы"))
+def alert_outcome(is_female: bool | None, by: str = "code") -> tuple[str, str]:
+    """(action, how) for the moderators' quarantine alert closed because the person now belongs:
+    «✔ Допущена — привязалась по коду» (``by`` = "code"), linked by the school's staff ("staff"),
+    or put on the roster of this chat by a roster change ("roster")."""
+    how = {
+        "staff": pick(is_female, "привязан сотрудником школы", "привязана сотрудником школы",
+                      "привязка сотрудником школы"),
+        "roster": "теперь есть в списках школы для этой беседы",
+    }.get(by) or pick(is_female, "привязался по коду", "привязалась по коду", "привязка по коду от школы")
+    return pick(is_female, "допущен", "допущена", "допуск"), how
 
 
 def wait_over(is_female: bool | None, *, left: bool) -> tuple[str, str]:

@@ -114,6 +114,9 @@ async def test_parent_with_a_paper_code_joins_waits_sends_the_code_and_is_admitt
     # she writes only the code, the way it is printed but in lower case with a space
     answer = await _say(emu, anna, code.lower().replace("-", " "))
     assert answer.text.startswith("Готово! Вы привязаны: родитель"), answer.text
+    # her roles changed: the start keyboard of a parent comes with the answer
+    assert answer.keyboard and not answer.keyboard.get("inline"), answer.keyboard
+    assert _button(answer, "Мои беседы")["s"] == "mychats" and _button(answer, "Правила")
     assert "«5А — родители»" in answer.text and "допущены" in answer.text
     assert chat6.invite_link in answer.text  # the chat she is not in yet
     assert chat5.invite_link not in answer.text  # never the link to the chat she is already in
@@ -352,9 +355,13 @@ async def test_linking_by_staff_ends_the_wait_too(emu, harness) -> None:
     anna = emu.add_user("Анна", "Петрова")
     emu.join_by_link(chat5.peer_id, anna)
     await harness.wait_until(lambda: _quarantined(harness, chat5.id, anna))
-    answer = await _say(emu, admin, f"/роль связать vk.com/id{anna} Петрова Анна", contains="привязан")
-    assert MOTHER in answer.text
+    alert = await emu.wait_sent(admin, contains="не из списков")
+    answer = await _say(emu, admin, f"/роль связать vk.com/id{anna} Петрова Анна", contains=MOTHER)
+    assert "привязан" in answer.text
     await harness.wait_until(lambda: _member(harness, chat5.id, anna))
+    # the moderators' alert says who ended the wait: the school's staff, not a code
+    await emu.wait_for(lambda: "✔ Допущена — привязана сотрудником школы" in
+                       next(m for m in emu.history(admin) if m.cmid == alert.cmid).text)
     assert await harness.db.fetchval("SELECT status FROM alert WHERE kind = 'quarantine' AND target_vk = ?",
                                      (anna,)) == "handled"
 

@@ -467,3 +467,68 @@ async def test_open_alerts_are_listed_again_with_their_buttons(emu, harness) -> 
     kid_mark = len(emu.sent(kid))
     emu.user_message(kid, kid, "/нарушения")
     assert "нет прав" in (await emu.wait_sent(kid, since=kid_mark)).text
+
+
+async def test_policy_and_quiet_hours_without_an_argument_ask_with_buttons_privately(emu, harness, clock) -> None:
+    """«/тишина» or «/политика» alone: the chat's settings screen arrives privately with the
+    toggles asking for what was missing; the chat only learns where, and both go in a while."""
+    from bot.texts import menus as menu_t
+
+    school, chat = await _world(emu, harness)
+    peer, teacher, kid = chat.peer_id, school.vk["teacher"], school.vk["kid"]
+    mark, t_mark = len(emu.sent(peer)), len(emu.sent(teacher))
+    command = emu.user_message(peer, teacher, "/тишина")
+    pick = await emu.wait_sent(teacher, contains="Часы тишины в беседе «5А — ученики»", since=t_mark)
+    told = await emu.wait_sent(peer, contains=menu_t.SETTINGS_SENT_PRIVATELY, since=mark)
+    await harness.settled()
+    assert _deleted(emu, peer, command) and not _deleted(emu, peer, told.cmid)
+    preset = _button(pick, menu_t.quiet_label("22:00", "07:00"))
+    emu.press_button(teacher, teacher, pick.cmid, preset)
+
+    async def quiet_set() -> bool:
+        saved = await chat_repo.get(harness.db, chat.id)
+        return saved is not None and saved.overrides.get("quiet_hours") == "22:00-07:00"
+
+    await harness.wait_until(quiet_set)
+    # «/политика мат» (no mode): the policies' toggles, privately
+    t_mark = len(emu.sent(teacher))
+    emu.user_message(peer, teacher, "/политика мат")
+    policies = await emu.wait_sent(teacher, contains=menu_t.SETTINGS_POLICIES, since=t_mark)
+    assert _button(policies, "Мат: вкл")["do"] == "tp"
+    # a student typing it is refused, and the refusal does not stay in the children's chat
+    mark, k_mark = len(emu.sent(peer)), len(emu.sent(kid))
+    attempt = emu.user_message(peer, kid, "/тишина")
+    refusal = await emu.wait_sent(peer, contains="нет прав", since=mark)
+    await harness.settled()
+    assert _deleted(emu, peer, attempt) and not [m for m in emu.sent(kid)[k_mark:] if m.keyboard]
+    clock.advance(61)
+    assert harness.app is not None
+    harness.app.runner.wake()
+    await emu.wait_for(lambda: _deleted(emu, peer, told.cmid) and _deleted(emu, peer, refusal.cmid))
+
+
+async def test_chat_commands_in_a_childrens_chat_do_not_stay_on_show(emu, harness, clock) -> None:
+    """/правила, /сбросить ссылку, /допустить всех, /уведомления: the command goes at once, the
+    answer after a while (a refusal too); the new invite link only privately."""
+    school, chat = await _world(emu, harness)
+    peer, teacher, kid = chat.peer_id, school.vk["teacher"], school.vk["kid"]
+    await harness.settled()  # the welcomes of the joins sent
+    answers, commands = [], []
+    for who, text, expect in ((kid, "/правила", "Правила беседы"),
+                              (teacher, "/сбросить ссылку", texts.LINK_RESET_SENT_PRIVATELY),
+                              (teacher, "/допустить всех", "никто не ждёт"),
+                              (teacher, "/уведомления сюда", "нет прав")):
+        mark = len(emu.sent(peer))
+        commands.append(emu.user_message(peer, who, text))
+        answers.append(await emu.wait_sent(peer, contains=expect, since=mark))
+    await harness.settled()
+    fresh = await chat_repo.get(harness.db, chat.id)
+    assert fresh is not None and fresh.invite_link != chat.invite_link
+    assert not [m for m in emu.sent(peer) if fresh.invite_link in m.text]
+    await emu.wait_sent(teacher, contains=fresh.invite_link)
+    assert all(_deleted(emu, peer, c) for c in commands)
+    assert not any(_deleted(emu, peer, a.cmid) for a in answers)
+    clock.advance(61)
+    assert harness.app is not None
+    harness.app.runner.wake()
+    await emu.wait_for(lambda: all(_deleted(emu, peer, a.cmid) for a in answers))
