@@ -119,3 +119,19 @@ async def test_one_schools_figures_agree_in_the_cabinet_summary_files_and_chart(
     assert nonzero == {d: v for d, v in sheet_days.items() if v} == {d: v for d, v in png.items() if v}
     assert nonzero == {1: 5, 2: 2, 10: 7}
     assert sum(nonzero.values()) == overview.messages_in_chats  # every message in the chats, on its day
+
+
+async def test_a_regions_page_has_no_day_by_day_chart_a_municipalitys_has(scenario) -> None:  # noqa: F811
+    """The region page skips the day-by-day read (its 300 ms target at 1,500 schools); the
+    municipality's page draws it, the same days as /отчёт's sheet."""
+    from bot.texts import cabinet as ct
+
+    db, w = scenario.db, scenario.w
+    region = await render.org_page(db, w.region, MONTH, now=OCT_5)
+    assert ct.DAILY not in [s.title for s in region.sections] and region.table("schools") is not None
+    muni = await render.org_page(db, w.muni, MONTH, now=OCT_5)
+    chart = next(s.chart for s in muni.sections if s.title == ct.DAILY)
+    days = {int(d): int(v) for d, v in re.findall(r"<title>(\d+): (\d+)</title>", str(chart)) if int(v)}
+    book = load_workbook(io.BytesIO((await prepare(db, w.muni, MONTH, OCT_5)).xlsx))
+    sheet = {int(r[0][-2:]): sum(r[1:]) for r in book[rt.SHEET_DAILY].iter_rows(min_row=2, values_only=True)}
+    assert days == {d: v for d, v in sheet.items() if v} and sum(days.values()) == 22  # the area's 22 messages
