@@ -27,6 +27,7 @@ from bot.repo.chats import Chat
 from bot.services import eligibility
 from bot.services.eligibility import Verdict
 from bot.services.notify import Notifier
+from bot.texts import admission as at
 from bot.texts import confirm as ct
 from bot.vk.errors import VkChatGone, VkNoChatRights
 from bot.vk.gateway import VkGateway
@@ -68,6 +69,8 @@ class Plan:
     links: dict[int, list[Chat]] = field(default_factory=dict)  # vk_id -> chats to join
     renames: list[tuple[Chat, str]] = field(default_factory=list)
     reasons: dict[int, list[str]] = field(default_factory=dict)  # vk_id -> what changed, in plain words
+    # active people whose waits end where the change made them belong (admitted, not sent a link)
+    admits: list[int] = field(default_factory=list)  # vk ids
 
 
 class Membership:
@@ -86,20 +89,15 @@ class Membership:
     # -- links --------------------------------------------------------------------------
 
     async def chats_to_join(self, person_id: int) -> list[Chat]:
+        """The person's chats with an invite link that they are neither in nor waiting in (a wait
+        in a chat they now belong to ends by admission, not by a link to where they already are)."""
         person = await people_repo.get(self.db, person_id)
         if person is None or person.vk_id is None or person.status != "active":
             return []
         chats = [c for c in await chat_repo.in_org(self.db, person.home_org_id) if c.invite_link]
-        mine = set(await member_repo.chats_of_vk(self.db, person.vk_id))
-        return [c for c in await eligibility.chats_for(self.db, person, chats) if c.id not in mine]
-
-    async def send_links(self, vk_id: int, person_id: int) -> int:
-        """After a person is linked: the invite links of exactly their chats."""
-        chats = await self.chats_to_join(person_id)
-        if chats:
-            lines = "\n".join(texts.LINK_LINE.format(title=c.title, link=c.invite_link) for c in chats)
-            await self.notifier.try_send(vk_id, texts.LINKS_FOR_YOU.format(lines=lines))
-        return len(chats)
+        there = set(await member_repo.chats_of_vk(self.db, person.vk_id))
+        there |= set(await member_repo.chats_of_vk(self.db, person.vk_id, "quarantine"))
+        return [c for c in await eligibility.chats_for(self.db, person, chats) if c.id not in there]
 
     # -- roster events ------------------------------------------------------------------
 
@@ -130,6 +128,8 @@ class Membership:
                     if (chat, person.vk_id) not in plan.removals:
                         plan.removals.append((chat, person.vk_id))
         if person.status == "active":
+            if person.vk_id not in plan.admits:
+                plan.admits.append(person.vk_id)
             join = await self.chats_to_join(person.id)
             if join:
                 plan.links.setdefault(person.vk_id, []).extend(join)
@@ -233,21 +233,30 @@ class Membership:
         for chat, vk_id in plan.removals:
             await self.admission.remove(chat, vk_id, reason="roster", actor=0, lane=Lane.BULK)
             left.setdefault(vk_id, []).append(chat)
+        admitted: dict[int, list[Chat]] = {}
+        for vk_id in plan.admits:
+            chats = await self.admission.admit_linked(vk_id, self.now(), by="roster")
+            if chats:
+                admitted[vk_id] = chats
         for chat, title in plan.renames:
             if title != chat.title:
                 await self.notifier.effects.retitle(chat.peer_id, title, chat_id=chat.id)
                 await chat_repo.set_title(self.db, chat.id, title)
-        # one notice per person: what changed, which chats they left, the links of their new ones
-        for vk_id in dict.fromkeys([*left, *plan.links]):
+        # one notice per person: what changed (a transfer or expulsion is told to the linked child
+        # and parents even when no chat of theirs changes), which chats they left, where their wait
+        # ended, the links of their new ones
+        for vk_id in dict.fromkeys([*plan.reasons, *left, *admitted, *plan.links]):
             joins = list({c.id: c for c in plan.links.get(vk_id, [])}.values())
             lines = "\n".join(texts.LINK_LINE.format(title=c.title, link=c.invite_link) for c in joins)
             reasons = plan.reasons.get(vk_id, [])
-            if not reasons and vk_id not in left:
+            if not reasons and vk_id not in left and vk_id not in admitted:
                 await self.notifier.send(vk_id, texts.LINKS_FOR_YOU.format(lines=lines))
                 continue
             parts = [" ".join(reasons) or ct.NOTICE_FALLBACK]
             if vk_id in left:
                 parts.append(ct.notice_left([c.title for c in left[vk_id]]))
+            if vk_id in admitted:
+                parts.append(at.WAIT_ENDED.format(titles=", ".join(f"«{c.title}»" for c in admitted[vk_id])))
             if joins:
                 parts.append(ct.NOTICE_JOIN.format(lines=lines))
             await self.notifier.send(vk_id, "\n".join(parts), lane=Lane.BULK if not joins else Lane.NORMAL)
