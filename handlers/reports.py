@@ -62,7 +62,9 @@ def labeler(app: App) -> BotLabeler:
         if month > current:
             raise UserError(t.FUTURE_MONTH.format(month=month_ru(month), current=month_ru(current),
                                                   example=f"за {t.MONTHS_RU[int(current[5:]) - 1]}"))
-        files = await prepare(app.report_db, org, month, app.now())
+        # names of silent members only for those who manage the school's lists (as in the cabinet)
+        names = await app.access.allowed(caller, "roster_manage", org.id)
+        files = await prepare(app.report_db, org, month, app.now(), names=names)
         if org.kind == "school":  # the hot line's questions and response times (bot/services/hotline.py)
             figures = await Hotline.of(app).figures(org.id, month)
             files = dataclasses.replace(files, text=f"{files.text}\n\n{figures.line()}")

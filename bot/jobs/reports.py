@@ -45,8 +45,10 @@ class ReportFiles:
     basename: str  # «otchet-sch12-2026-09»
 
 
-async def prepare(db: Database, org: Org, month: str, now: float) -> ReportFiles:
-    """The report of ``org`` (a school or other org, a municipality or a region) for ``month``."""
+async def prepare(db: Database, org: Org, month: str, now: float, *, names: bool = True) -> ReportFiles:
+    """The report of ``org`` (a school or other org, a municipality or a region) for ``month``.
+    ``names``: whether the silent members are listed by name (the school's managers, as in the
+    cabinet); otherwise by kind and class only."""
     period = period_ru(month, org.timezone)
     if org.kind in COORDINATOR_ROLE:
         area = await views.territory_schools(db, org.id, month, now=now)
@@ -54,6 +56,8 @@ async def prepare(db: Database, org: Org, month: str, now: float) -> ReportFiles
     else:
         report = await views.school_overview(db, org.id, month, now=now)
         labels = await agg_repo.person_labels(db, report.silent_ids)
+        if not names:
+            labels = {pid: (t.NAME_HIDDEN, kind, klass) for pid, (_, kind, klass) in labels.items()}
         text = render.school_summary(report, period)
         sheets, daily = render.school_sheets(report, period, labels), report.daily
     title = t.CHART_TITLE.format(name=org.name, month=month_ru(month))

@@ -135,3 +135,15 @@ async def test_a_regions_page_has_no_day_by_day_chart_a_municipalitys_has(scenar
     book = load_workbook(io.BytesIO((await prepare(db, w.muni, MONTH, OCT_5)).xlsx))
     sheet = {int(r[0][-2:]): sum(r[1:]) for r in book[rt.SHEET_DAILY].iter_rows(min_row=2, values_only=True)}
     assert days == {d: v for d, v in sheet.items() if v} and sum(days.values()) == 22  # the area's 22 messages
+
+
+async def test_silent_members_are_named_only_for_the_schools_managers(scenario) -> None:  # noqa: F811
+    """/отчёт for a coordinator (no roster_manage) lists silent members by kind and class only, as
+    the cabinet does; the school's own managers see the names."""
+    db, school = scenario.db, scenario.w.school_a
+    named = load_workbook(io.BytesIO((await prepare(db, school, MONTH, OCT_5)).xlsx))
+    assert list(named[rt.SHEET_SILENT].iter_rows(min_row=2, values_only=True)) == [("Adm Тестовый", "сотрудник", None)]
+    files = await prepare(db, school, MONTH, OCT_5, names=False)
+    hidden = load_workbook(io.BytesIO(files.xlsx))
+    assert list(hidden[rt.SHEET_SILENT].iter_rows(min_row=2, values_only=True)) == [(rt.NAME_HIDDEN, "сотрудник", None)]
+    assert "Тестовый" not in files.csv.decode("utf-8-sig") and "Тестовый" not in files.text
