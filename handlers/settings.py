@@ -28,6 +28,7 @@ from bot.texts.policies import POLICY_TITLES
 from bot.vk.gateway import is_chat_peer
 from bot.vk.keyboards import Button, grid, inline
 from handlers.moderation import answer as answer_command
+from handlers.moderation import cleaned
 from handlers.replies import guarded
 from handlers.rules import CommandRule
 from policies import Mode
@@ -156,6 +157,7 @@ def labeler(app: App) -> BotLabeler:
 
     @bl.message(CommandRule("settings", app.group_id, app.screen_name))
     @guarded
+    @cleaned  # a refusal in a children's chat does not stay on show either
     async def settings_command(message: Message, app: App, cmd: Command) -> None:
         caller = await app.access.caller(message.from_id)
         if not is_chat_peer(message.peer_id):

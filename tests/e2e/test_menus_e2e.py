@@ -220,8 +220,10 @@ async def test_chat_settings_menu_toggles_and_takes_effect(emu, harness) -> None
 
     # a student may not open the settings
     mark = len(emu.sent(peer))
-    emu.user_message(peer, kid, "/настройки")
+    refused = emu.user_message(peer, kid, "/настройки")
     assert "нет прав" in (await emu.wait_sent(peer, since=mark)).text
+    await harness.settled()
+    assert any(d.peer_id == peer and d.cmid == refused for d in emu.deleted)  # a children's chat: cleaned up
 
     # the leader gets the menu privately; the chat is only told so
     mod_mark = len(emu.sent(mod))
