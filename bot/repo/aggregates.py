@@ -336,6 +336,13 @@ async def alert_message(db: Database, alert_id: int) -> tuple[int, int, int] | N
     return int(row[0]), int(row[1]), int(row[2])
 
 
+async def messages_on(db: Database, chat_id: int, vk_id: int, day: str) -> int:
+    """How many of ``vk_id``'s messages in ``chat_id`` are counted on ``day`` (the raw row)."""
+    value = await db.fetchval("SELECT messages FROM activity WHERE day = ? AND chat_id = ? AND vk_id = ?",
+                              (day, chat_id, vk_id))
+    return int(value or 0)
+
+
 async def moderation_measures(db: Database, org_ids: Sequence[int], start: int, end: int) -> list[tuple]:
     """(org, action, policy or '', count) of the audit log in [start, end): every measure taken."""
     out: list[tuple] = []

@@ -125,10 +125,15 @@ class ActivityCounter:
             return
         chat_id, vk_id, at = found
         chat = await chat_repo.get(self.db, chat_id)
-        if chat is not None:
-            day = await self._day(chat, vk_id, at)
-            if day is not None:
+        if chat is None:
+            return
+        # a complaint's time may be just after midnight while the message is of the day before:
+        # take it from the day that has it, never below zero
+        for when in (at, at - 86400):
+            day = await self._day(chat, vk_id, when)
+            if day is not None and await agg.messages_on(self.db, chat.id, vk_id, day) > 0:
                 await self._write(chat, vk_id, day, "message", -1)
+                return
 
     async def recount_violation(self, violation_id: int) -> None:
         """VK refused to delete a violating message (the bot lost its rights): it stayed in the

@@ -92,3 +92,23 @@ async def test_the_complaint_message_removed_for_anonymity_does_not_count(world:
     db = world.app.db
     assert await db.fetchval("SELECT COALESCE(SUM(messages), 0) FROM activity WHERE vk_id = ?", (kid2,)) == 0
     assert await _messages(world) == (1, 1)  # the target's message stays until a moderator decides
+
+
+async def test_a_complained_message_of_the_day_before_is_taken_from_its_day(world: World) -> None:  # noqa: F811
+    """The complaint comes after midnight about a message of the evening before: the moderator's
+    «Удалить» takes the count from that evening, never leaves a negative count on the new day."""
+    kid, kid2, peer, db = world.school.vk["kid"], world.school.vk["kid2"], world.chat.peer_id, world.app.db
+    world.clock.advance(11 * 3600 + 50 * 60)  # type: ignore[attr-defined]  # 23:50 Sep 21, Moscow
+    target = await _say_counted(world, "kid", "вы все неудачники")
+    world.clock.advance(20 * 60)  # type: ignore[attr-defined]  # 00:10 Sep 22
+    command = world.emu.user_message(peer, kid2, "/жалоба")
+    with unit(f"test:{command}"):
+        async with db.transaction():  # counted first (handlers/chat_events runs before the commands)
+            await world.app.activity.count(world.chat, kid2, "message", world.app.now())
+            await world.manual.complain(kid2, peer, command, kid, target, "вы все неудачники")
+    await world.settle()
+    await _press_delete(world)
+    assert world.deleted(target)
+    rows = [tuple(r) for r in await db.fetchall("SELECT day, messages FROM activity WHERE vk_id = ?", (kid,))]
+    assert all(n >= 0 for _, n in rows) and sum(n for _, n in rows) == 0, rows
+    assert await _messages(world) == (0, 0)
