@@ -36,6 +36,7 @@ from bot.services.moderation import Moderation
 from bot.services.moderation_manual import ManualModeration
 from bot.services.notify import Notifier
 from bot.services.orgs import Orgs
+from bot.services.polls import Polls
 from bot.services.reach import Reach, community_ref
 from bot.services.resources import Resources
 from bot.services.roles import Roles
@@ -212,7 +213,13 @@ def wire(app: App) -> None:
 
     app.runner.on_rights_lost = rights_lost
     # a chat's pinned resource list: the runner tells which message it became (edited in place later)
-    app.runner.on_sent = Resources.of(app).sent
+    # a poll's message: its cmid learned when sent (live counts, buttons gone at the close)
+    resources_sent, polls_sent = Resources.of(app).sent, Polls.of(app).sent
+
+    async def sent(track: str, cmid: int) -> None:
+        await (polls_sent if track.startswith("poll:") else resources_sent)(track, cmid)
+
+    app.runner.on_sent = sent
     # a message the moderation deletes (obscene, written while muted) is not participation: its
     # count is taken back in the deciding transaction
     app.moderation.uncount = app.activity.uncount

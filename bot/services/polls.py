@@ -43,6 +43,7 @@ from bot.vk.names import Names
 log = logging.getLogger(__name__)
 
 QUIZ_CHATS = ("subject", "students_class")
+TRACK = "poll"  # the tag of a poll message's send (its cmid learned when sent)
 CLOSE_KIND = "poll_close"  # the pending confirmation of closing early
 PARENTS_CHATS = ("parents_class", "parents_school")
 DRAFT_TTL = 24 * 3600
@@ -267,7 +268,10 @@ class Polls:
             poll = await repo.get(self.db, poll_id)
             assert poll is not None
             text, keyboard = await self.render(poll, total=total)
-            await self.effects.send(chat.peer_id, text, keyboard=keyboard, lane=Lane.NORMAL)
+            # the runner tells the sent message's cmid (``sent``): live counts and the closing edit
+            # need it even if nobody ever presses a button
+            await self.effects.send(chat.peer_id, text, keyboard=keyboard, lane=Lane.NORMAL,
+                                    track=f"{TRACK}:{poll_id}")
         when = await self._when(chat.org_id, deadline)
         close = inline([[_button(t.BUTTON_CLOSE_NOW, {"c": first}, "primary")]])
         if kind == "quiz":
@@ -277,6 +281,27 @@ class Polls:
         return Reply(t.PUBLISHED.format(title=chat.title, deadline=when, named=named), keyboard=close)
 
     # -- the posted message ----------------------------------------------------------------
+
+    async def sent(self, track: str, cmid: int) -> None:
+        """The runner sent a poll's (a quiz question's) message (``poll:<id>``): remember its cmid;
+        a poll closed before its message went out loses its buttons now."""
+        kind, _, rest = track.partition(":")
+        if kind != TRACK or not rest.isdigit():
+            return
+        poll_id = int(rest)
+        with units.unit(f"poll-sent:{poll_id}:{cmid}"):
+            async with self.db.transaction():
+                await repo.set_cmid(self.db, poll_id, cmid)
+                poll = await repo.get(self.db, poll_id)
+                if poll is None or poll.open or poll.cmid != cmid:
+                    return
+                chat = await chat_repo.get(self.db, poll.chat_id)
+                if chat is None:
+                    return
+                quiz = poll.kind == "quiz"
+                total = len(await repo.of_series(self.db, poll.series or poll.id)) if quiz else None
+                text, _ = await self.render(poll, total=total)
+                await self.effects.edit(chat.peer_id, cmid, text)
 
     async def _when(self, org_id: int, at: int) -> str:
         org = await org_repo.get(self.db, org_id)

@@ -362,3 +362,32 @@ async def test_the_typed_question_goes_to_the_latest_dialog_only(world: World) -
     await pending_repo.create(world.app.db, kind="hotline_answer", vk_id=teacher.vk_id, org_id=None,
                               payload={}, now=world.app.now())
     assert await world.polls.waiting_text(teacher.vk_id) is None
+
+
+async def test_a_poll_nobody_pressed_knows_its_message_and_loses_its_buttons_at_the_close(world: World) -> None:
+    """The cmid comes from the send itself (the runner's tracked send), not from a first press."""
+    poll_id, cmid = await world.publish("Идём в поход?\nДа\nНет")
+    poll = await repo.get(world.app.db, poll_id)
+    assert poll is not None and poll.cmid == cmid
+    world.clock.advance(3600)
+    assert await world.polls.close_due() == 1
+    await world.settle()
+    message = next(m for m in world.emu.history(world.chat.peer_id) if m.cmid == cmid)
+    assert "Опрос завершён" in message.text and not (message.keyboard or {}).get("buttons")
+
+
+async def test_a_poll_closed_before_its_message_went_out_is_edited_once_it_is_sent(world: World) -> None:
+    poll_id, cmid = await world.publish("Идём в поход?\nДа\nНет")
+    await world.app.db.execute("UPDATE poll SET cmid = NULL WHERE id = ?", (poll_id,))  # not sent yet
+    world.clock.advance(3600)
+    assert await world.polls.close_due() == 1
+    await world.settle()
+    assert world.edits(cmid) == []
+    await world.polls.sent(f"poll:{poll_id}", cmid)  # the runner reports the send
+    await world.settle()
+    message = next(m for m in world.emu.history(world.chat.peer_id) if m.cmid == cmid)
+    assert len(world.edits(cmid)) == 1
+    assert "Опрос завершён" in message.text and not (message.keyboard or {}).get("buttons")
+    await world.polls.sent(f"poll:{poll_id}", cmid)  # reported twice: nothing more
+    await world.settle()
+    assert len(world.edits(cmid)) == 1
