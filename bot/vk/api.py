@@ -37,6 +37,9 @@ log = logging.getLogger(__name__)
 RETRY_DELAYS: dict[int, float] = {6: 0.5, 10: 0.5, 9: 5.0}
 TRANSPORT_DELAY = 0.5   # HTTP 5xx, dropped connection, timeout; doubled on each attempt
 DEFAULT_TIMEOUT = 10.0  # seconds for one exchange (config: vk.timeout_s)
+# methods VK may have performed although the exchange failed (a timeout after VK acted), with no
+# random_id to drop a repeat: never repeated after a transport failure (a second VK call started)
+NOT_REPEATED = frozenset({"calls.start"})
 
 
 class TransportError(Exception):
@@ -88,7 +91,7 @@ class LimitedAPI(API):
                     self.requests_made += 1
                     body = await self._exchange(method, params, version, timeout or self.timeout)
             except TransportError as exc:
-                if attempt >= self.attempts:
+                if attempt >= self.attempts or method in NOT_REPEATED:
                     raise VkUnavailable(0, method, str(exc)) from None
                 log.warning("VK %s transport error (%s), retry %d", method, exc, attempt)
                 await self._sleep(TRANSPORT_DELAY * 2 ** (attempt - 1))

@@ -379,3 +379,17 @@ async def test_healthcheck_command_exits_1_with_the_problem(tmp_path, db, capsys
     await inbox.set_kv(db, VK_OK_KEY, str(int(time.time())))
     assert await _healthcheck(settings) == 0
     assert capsys.readouterr().out.strip() == "ok"
+
+
+async def test_a_call_start_is_not_repeated_after_a_transport_failure(emu, make_api) -> None:
+    """VK may have started the call although its answer never came: asking again would start a second one."""
+    sleep = RecordingSleep()
+    api = make_api(sleep=sleep, timeout=0.5)
+    emu.hang_next("calls.start", 60)
+    with pytest.raises(VkUnavailable):
+        await asyncio.wait_for(api.request("calls.start", {"group_id": GROUP_ID}), timeout=CEILING)
+    assert emu.http_requests == 1 and sleep.delays == []
+    emu.http_fail_next("calls.start", 502)
+    with pytest.raises(VkUnavailable):
+        await asyncio.wait_for(api.request("calls.start", {"group_id": GROUP_ID}), timeout=CEILING)
+    assert emu.http_requests == 2 and sleep.delays == []
