@@ -33,6 +33,7 @@ from bot.services.chats import Chats
 from bot.services.linking import Linking
 from bot.services.membership import Membership
 from bot.services.moderation import Moderation
+from bot.services.meetings import Meetings
 from bot.services.moderation_manual import ManualModeration
 from bot.services.notify import Notifier
 from bot.services.orgs import Orgs
@@ -214,10 +215,12 @@ def wire(app: App) -> None:
     app.runner.on_rights_lost = rights_lost
     # a chat's pinned resource list: the runner tells which message it became (edited in place later)
     # a poll's message: its cmid learned when sent (live counts, buttons gone at the close)
-    resources_sent, polls_sent = Resources.of(app).sent, Polls.of(app).sent
+    # a meeting's invitation likewise (live counts, reminders as replies, the cancellation's edit)
+    by_tag = {"poll": Polls.of(app).sent, "meet": Meetings.of(app).sent}
+    resources_sent = Resources.of(app).sent
 
     async def sent(track: str, cmid: int) -> None:
-        await (polls_sent if track.startswith("poll:") else resources_sent)(track, cmid)
+        await by_tag.get(track.partition(":")[0], resources_sent)(track, cmid)
 
     app.runner.on_sent = sent
     # a message the moderation deletes (obscene, written while muted) is not participation: its

@@ -41,6 +41,7 @@ from bot.vk.names import Names
 log = logging.getLogger(__name__)
 
 DAY_BEFORE = 24 * 3600
+TRACK = "meet"  # the tag of an invitation's send (its cmid learned when sent)
 HOUR_BEFORE = 3600
 CALL_LEAD = 10 * 60  # the call is started and its link posted this long before the start
 EDIT_INTERVAL = 5  # the invitation's counts are edited at most this often (never re-sent)
@@ -277,7 +278,7 @@ class Meetings:
         tz = await zone_of(self.db, chat.org_id)
         when = dom.shown(starts_at, self.now(), tz)
         await self.effects.send(chat.peer_id, t.INVITATION.format(topic=payload["topic"], when=self._date(starts_at, tz)),
-                                keyboard=self.keyboard(meeting_id), lane=Lane.NORMAL)
+                                keyboard=self.keyboard(meeting_id), lane=Lane.NORMAL, track=f"{TRACK}:{meeting_id}")
         return Reply(t.PUBLISHED.format(title=chat.title, when=when), keyboard=inline([[
             _button(t.BUTTON_WHO, {"r": meeting_id}, "primary"),
             _button(t.BUTTON_CANCEL_MEETING, {"x": meeting_id}, "negative")]]))
@@ -320,6 +321,27 @@ class Meetings:
             await self.effects.send(chat.peer_id, t.CANCELLED_IN_CHAT.format(topic=meeting.topic, when=when),
                                     reply_to_cmid=meeting.cmid, lane=Lane.NORMAL)
         return Reply(t.CANCELLED.format(title=chat.title))
+
+    async def sent(self, track: str, cmid: int) -> None:
+        """The runner sent an invitation (``meet:<id>``): its cmid is known without anyone pressing
+        (live counts, reminders as replies, the cancellation's edit); one cancelled before it went
+        out is edited now."""
+        kind, _, rest = track.partition(":")
+        if kind != TRACK or not rest.isdigit():
+            return
+        meeting_id = int(rest)
+        with units.unit(f"meeting-sent:{meeting_id}:{cmid}"):
+            async with self.db.transaction():
+                await repo.set_cmid(self.db, meeting_id, cmid)
+                meeting = await repo.get(self.db, meeting_id)
+                if meeting is None or meeting.status != "cancelled" or meeting.cmid != cmid:
+                    return
+                chat = await chat_repo.get(self.db, meeting.chat_id)
+                if chat is None:
+                    return
+                tz = await zone_of(self.db, chat.org_id)
+                await self.effects.edit(chat.peer_id, cmid, t.INVITATION_CANCELLED.format(
+                    topic=meeting.topic, when=self._date(meeting.starts_at, tz)))
 
     @staticmethod
     def _date(at: int, tz: ZoneInfo) -> str:

@@ -232,7 +232,11 @@ async def test_a_cancelled_meeting_says_so_and_sends_nothing_more(world: World) 
     done = await world.meetings.cancel_apply(caller, action, meeting_id)
     await world.settle()
     assert done.text == mt.CANCELLED.format(title="5А — ученики")
-    assert sum("❌ Собрание «Выпускной» (пт 20.11 в 18:00) отменено." in s for s in world.chat_texts()) == 1
+    # the invitation edited in place (its buttons gone) and one notice in the chat
+    assert sum("❌ Собрание «Выпускной» (пт 20.11 в 18:00) отменено." in s for s in world.chat_texts()) == 2
+    sent = [c for c in world.emu.calls if c.method == "messages.send"
+            and "отменено" in str(c.params.get("message", ""))]
+    assert len(sent) == 1
     with pytest.raises(UserError) as caught:  # once
         await world.meetings.cancel_apply(caller, action, meeting_id)
     assert caught.value.message == mt.ALREADY_OVER
@@ -321,3 +325,35 @@ async def test_editing_material_keeps_the_lesson_after_the_post(world: World) ->
     assert done.text == pt.EDITED.format(due="пт 20.11 в 07:45")
     post = await post_repo.get(world.app.db, post_id)
     assert post is not None and post.due_at == at(20, 7, 45) and post.deadline == at(20, 9)
+
+
+async def test_an_invitation_nobody_answered_is_known_from_its_send_and_edited_when_cancelled(world: World) -> None:
+    """The invitation's cmid comes from the send (the runner's tracked send), not from a first press."""
+    meeting_id = await world.meeting("2026-11-20", "18:00", topic="Выпускной")
+    invitation = next(m for m in world.emu.sent(world.chat.peer_id) if "Выпускной" in m.text)
+    meeting = await meeting_repo.get(world.app.db, meeting_id)
+    assert meeting is not None and meeting.cmid == invitation.cmid
+    caller = await world.app.access.caller(world.school.vk["teacher"])
+    await world.meetings.cancel_ask(caller, meeting_id)
+    action = await world.app.db.fetchval("SELECT MAX(id) FROM pending_action WHERE kind = 'meeting_cancel'")
+    await world.meetings.cancel_apply(caller, action, meeting_id)
+    await world.settle()
+    edited = next(m for m in world.emu.history(world.chat.peer_id) if m.cmid == invitation.cmid)
+    assert "отменено" in edited.text and not (edited.keyboard or {}).get("buttons")
+
+
+async def test_an_invitation_cancelled_before_it_went_out_is_edited_once_sent(world: World) -> None:
+    meeting_id = await world.meeting("2026-11-20", "18:00", topic="Выпускной")
+    invitation = next(m for m in world.emu.sent(world.chat.peer_id) if "Выпускной" in m.text)
+    await world.app.db.execute("UPDATE meeting SET cmid = NULL WHERE id = ?", (meeting_id,))  # not sent yet
+    caller = await world.app.access.caller(world.school.vk["teacher"])
+    await world.meetings.cancel_ask(caller, meeting_id)
+    action = await world.app.db.fetchval("SELECT MAX(id) FROM pending_action WHERE kind = 'meeting_cancel'")
+    await world.meetings.cancel_apply(caller, action, meeting_id)
+    await world.settle()
+    assert "отменено" not in next(m for m in world.emu.history(world.chat.peer_id)
+                                  if m.cmid == invitation.cmid).text
+    await world.meetings.sent(f"meet:{meeting_id}", invitation.cmid)
+    await world.settle()
+    edited = next(m for m in world.emu.history(world.chat.peer_id) if m.cmid == invitation.cmid)
+    assert "отменено" in edited.text and not (edited.keyboard or {}).get("buttons")
