@@ -67,6 +67,12 @@ def labeler(app: App) -> BotLabeler:
             if exc.message in (texts.ROLE_BAD_ACTION, texts.ROLE_NEED_TARGET, texts.ROLE_BAD_ORDER):
                 raise usage("role", exc.message) from None
             raise
-        await reply(app, message, answer)
+        await reply(app, message, answer.text)
+        if answer.changed_vk is not None and answer.notice:
+            # their menu changed: the start keyboard of their roles now, with a word on why
+            from handlers.menus import start_keyboard
+
+            await app.notifier.try_send(answer.changed_vk, answer.notice,
+                                        keyboard=await start_keyboard(app, answer.changed_vk))
 
     return bl

@@ -49,6 +49,13 @@ class RoleCommand:
     org_code: str | None
 
 
+@dataclass(frozen=True)
+class RoleAnswer:
+    text: str  # to the admin
+    changed_vk: int | None = None  # whose roles changed: their start keyboard is sent again
+    notice: str | None = None  # what to tell them with it
+
+
 def parse_role_command(args: str) -> RoleCommand:
     text = " ".join(args.split())
     if not text:
@@ -101,13 +108,20 @@ class Roles:
         self.community = community
         self.admission = admission  # a person linked by staff waits in no quarantine either
 
-    async def handle(self, caller: Caller, args: str, now: int) -> str:
+    async def handle(self, caller: Caller, args: str, now: int) -> RoleAnswer:
+        """/роль: the answer to the admin, and whose menu changed (granted, revoked or linked) with
+        what to tell them — their start keyboard is sent again with it."""
+        changed: list[tuple[int, str]] = []  # (vk id, notice), filled by this command only
+        text = await self._handle(caller, args, now, changed)
+        return RoleAnswer(text, *changed[-1]) if changed else RoleAnswer(text)
+
+    async def _handle(self, caller: Caller, args: str, now: int, changed: list[tuple[int, str]]) -> str:
         cmd = parse_role_command(args)
         org = await self.orgs.resolve(caller, "role_manage", cmd.org_code, what=texts.WHAT_ROLES,
                                       form=texts.ORG_FORM_ROLE)
         vk_id, first, last = await self._resolve_user(cmd.vk_ref, allow_deactivated=cmd.action == "revoke")
         if cmd.action == "link":
-            return await self._link(caller, org, vk_id, cmd.rest, now)
+            return await self._link(caller, org, vk_id, cmd.rest, now, changed)
         spec_class, subject, role = self._role_spec(cmd)
         if role not in ROLE_ORG_KINDS.get(org.kind, ()):
             raise UserError(texts.ROLE_WRONG_ORG.format(role=ROLE_NAMES_RU[role], org=org.name))
@@ -138,6 +152,8 @@ class Roles:
             if created is None:
                 return texts.ROLE_ALREADY.format(name=person.full_name, role=ROLE_NAMES_RU[role], extra=extra,
                                                  org=org.name)
+            changed.append((vk_id, admission_texts.ROLE_NOTICE_GRANTED.format(role=ROLE_NAMES_RU[role], extra=extra,
+                                                                              org=org.name)))
             granted = texts.ROLE_GRANTED.format(role=ROLE_NAMES_RU[role], extra=extra, name=person.full_name,
                                                 vk_id=vk_id, org=org.name, order=order)
             return granted + await self._reach_note(person, vk_id)
@@ -148,6 +164,7 @@ class Roles:
             await eligibility.clear_stale_leaders(self.db, org.id)
         if not count:
             return texts.ROLE_NOT_HELD.format(name=person.full_name, role=ROLE_NAMES_RU[role], org=org.name)
+        changed.append((vk_id, admission_texts.ROLE_NOTICE_REVOKED.format(role=ROLE_NAMES_RU[role], org=org.name)))
         return texts.ROLE_REVOKED.format(role=ROLE_NAMES_RU[role], name=person.full_name, org=org.name, order=order)
 
     async def _reach_note(self, person: people_repo.Person, vk_id: int) -> str:
@@ -223,7 +240,8 @@ class Roles:
         assert created is not None
         return created
 
-    async def _link(self, caller: Caller, org: Org, vk_id: int, rest: str, now: int) -> str:
+    async def _link(self, caller: Caller, org: Org, vk_id: int, rest: str, now: int,
+                    changed: list[tuple[int, str]]) -> str:
         words = rest.split()
         cls = None
         if words and looks_like_class(words[-1]):
@@ -259,4 +277,5 @@ class Roles:
                                            details={"by": "staff"})
             if self.admission is not None:
                 await self.admission.admit_linked(vk_id, now, by="staff")
+        changed.append((vk_id, admission_texts.ROLE_NOTICE_LINKED.format(name=person.full_name, org=org.name)))
         return texts.role_linked(person.full_name, org.name, vk_id) + await self._reach_note(person, vk_id)

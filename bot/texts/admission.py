@@ -124,3 +124,10 @@ def unreachable(people: list[tuple[str, bool | None]], *, reminder: bool) -> str
     if reminder:
         return f"• Бот не может писать сотрудникам ({len(people)}): {names}. {step}"
     return f"Не получают сообщения бота ({len(people)}): {names}. {step}"
+
+
+# -- told to the person whose roles /роль changed (their start keyboard comes with it) -----------
+
+ROLE_NOTICE_GRANTED = "Вам выдана роль «{role}»{extra} в «{org}». Кнопки внизу обновлены: нужные разделы уже там."
+ROLE_NOTICE_REVOKED = "Роль «{role}» в «{org}» снята. Кнопки внизу обновлены."
+ROLE_NOTICE_LINKED = "Школа «{org}» привязала ваш VK к спискам: {name}. Кнопки внизу обновлены."

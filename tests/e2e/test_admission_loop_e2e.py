@@ -442,3 +442,31 @@ async def test_a_code_without_digits_after_a_mistyped_command(emu, harness) -> N
     assert (await _say(emu, anna, "напишите мне в WhatsApp")).text == texts.NOT_A_COMMAND_PRIVATE  # no guess
     answer = await _say(emu, anna, "/kod: what-sapp")
     assert answer.text.startswith("Готово!"), answer.text
+
+
+async def test_a_role_given_or_taken_sends_the_person_their_new_start_keyboard(emu, harness) -> None:
+    a = await _world(emu, harness)
+    admin = a.vk["admin"]
+    igor = emu.add_user("Игорь", "Новиков", allows_messages=True)
+    mark = len(emu.sent(igor))
+    answer = await _say(emu, admin, f"/роль выдать модератор vk.com/id{igor}", contains="Новиков")
+    assert "модератор" in answer.text
+    notice = await emu.wait_sent(igor, contains="Вам выдана роль", since=mark)
+    assert "модератор" in notice.text and "«Школа № 1»" in notice.text, notice.text
+    assert notice.keyboard and not notice.keyboard.get("inline")  # the persistent start keyboard
+    assert _button(notice, "Нарушения")["s"] == "alerts"
+    # taken away: the keyboard without the moderator's section
+    mark = len(emu.sent(igor))
+    await _say(emu, admin, f"/роль снять модератор vk.com/id{igor}", contains="снят")
+    notice = await emu.wait_sent(igor, contains="снята", since=mark)
+    labels = [b["action"]["label"] for row in notice.keyboard["buttons"] for b in row]
+    assert "Нарушения" not in labels, labels
+    # an unchanged role (given again) tells the person nothing
+    mark = len(emu.sent(igor))
+    await _say(emu, admin, f"/роль выдать модератор vk.com/id{igor}", contains="Новиков")
+    await emu.wait_sent(igor, contains="Вам выдана роль", since=mark)
+    mark = len(emu.sent(igor))
+    again = await _say(emu, admin, f"/роль выдать модератор vk.com/id{igor}", contains="Новиков")
+    assert "уже есть роль" in again.text
+    await harness.settled()
+    assert not emu.sent(igor)[mark:]

@@ -62,6 +62,9 @@ async def set_up_school(emu: Emulator, harness) -> School:
     answer = await say(emu, OPERATOR_VK,
                        f"/роль выдать администратор vk.com/id{admin} приказ 1 от 01.09.2026 школа {SCHOOL}")
     assert "выдана: Админова Ирина" in answer.text and "приказ № 1 от 01.09.2026" in answer.text, answer.text
+    # the new admin is told, with the start keyboard of the role (issue 11)
+    told = await emu.wait_sent(admin, contains="Вам выдана роль «администратор школы» в «Школа № 12»")
+    assert told.keyboard and not told.keyboard.get("inline")
     org = await org_repo.by_code(harness.db, SCHOOL)
     assert org is not None and org.kind == "school"
     [grant] = await role_repo.active_in_org(harness.db, org.id, ("school_admin",))
@@ -179,6 +182,7 @@ async def test_parent_and_teacher_are_refused_import_in_russian(emu, harness) ->
     teacher = emu.add_user("Ольга", "Смирнова", allows_messages=True)
     answer = await say(emu, school.admin, f"/роль выдать учитель vk.com/id{teacher} приказ 7 от 02.09.2026")
     assert "выдана" in answer.text, answer.text
+    await emu.wait_sent(teacher, contains="Вам выдана роль «учитель»")  # told, with the start keyboard
 
     before = await people_repo.counts(db, school.org.id)
     for who in (parent, teacher):
