@@ -28,7 +28,7 @@ from bot.domain.commands import Command
 from bot.domain.errors import NotAllowed, UserError
 from bot.repo.orgs import Org
 from bot.runtime.app import App
-from bot.services.access import Caller
+from bot.services.access import Caller, allowed_somewhere
 from bot.services.menus import MENU_TYPES, SECTION_CAPABILITY, Menus, needs_class
 from bot.texts import menus as t
 from bot.vk.keyboards import Button, grid, inline, persistent, supports_callback
@@ -39,7 +39,17 @@ SECTION_LABELS = {
     "lists": t.BUTTON_LISTS, "chats": t.BUTTON_CHATS, "codes": t.BUTTON_CODES, "reports": t.BUTTON_REPORTS,
     "staff": t.BUTTON_STAFF, "alerts": t.BUTTON_ALERTS, "schools": t.BUTTON_SCHOOLS,
     "mychats": t.BUTTON_MY_CHATS, "code": t.BUTTON_ENTER_CODE, "rules": t.BUTTON_RULES,
-    "complaint": t.BUTTON_COMPLAINT, "help": t.BUTTON_HELP, "hotline": t.BUTTON_HOTLINE,
+    "complaint": t.BUTTON_COMPLAINT, "help": t.BUTTON_HELP, "hotline": t.BUTTON_HOTLINE, "work": t.BUTTON_WORK,
+}
+# «Опросы и собрания»: button key -> (label, the typed command it runs, the right it needs)
+WORK_ITEMS: dict[str, tuple[str, str, str]] = {
+    "poll": (t.BUTTON_WORK_POLL, "/опрос", "chat_bind"),
+    "quiz": (t.BUTTON_WORK_QUIZ, "/викторина", "chat_bind"),
+    "meeting": (t.BUTTON_WORK_MEETING, "/собрание", "chat_bind"),
+    "material": (t.BUTTON_WORK_MATERIAL, "/материал", "chat_bind"),
+    "post": (t.BUTTON_WORK_POST, "/пост", "chat_bind"),
+    "posts": (t.BUTTON_WORK_POSTS, "/посты", "chat_bind"),
+    "questions": (t.BUTTON_WORK_QUESTIONS, "/вопросы", "school_view"),  # the hot line's waiting questions
 }
 CLASSES_PER_PAGE = 8  # + «Ещё» + «Назад»: VK takes at most 10 buttons inline
 MAX_SCHOOL_BUTTONS = 9
@@ -392,6 +402,23 @@ async def alerts(app: App, caller: Caller, peer_id: int, org: Org | None, payloa
     await run_typed(app, caller.vk_id, "/нарушения")
 
 
+async def work(app: App, caller: Caller, peer_id: int, org: Org | None, payload: dict[str, Any]) -> None:
+    buttons = [Button(label, m("wk", c=key)) for key, (label, _, right) in WORK_ITEMS.items()
+               if allowed_somewhere(caller, right)]
+    await _send(app, peer_id, t.WORK, grid(buttons, 2))
+
+
+async def work_item(app: App, caller: Caller, peer_id: int, org: Org | None, payload: dict[str, Any]) -> None:
+    """One of «Опросы и собрания»: the typed command runs (its own checks, questions and dialog)."""
+    item = WORK_ITEMS.get(str(payload.get("c")))
+    if item is None:
+        raise UserError(t.SNACK_GONE)
+    _, command, right = item
+    if not allowed_somewhere(caller, right):
+        raise NotAllowed(t.NOT_ALLOWED)
+    await run_typed(app, caller.vk_id, command)
+
+
 async def schools(app: App, caller: Caller, peer_id: int, org: Org | None, payload: dict[str, Any]) -> None:
     if org is None:
         found = await menus(app).orgs(caller, "school_view")
@@ -449,7 +476,7 @@ SCREENS = {
     "cs": chat_settings_pick,
     "codes": codes, "kc": codes_for, "reports": reports, "staff": staff, "alerts": alerts, "schools": schools,
     "mychats": my_chats, "code": enter_code, "rules": rules, "complaint": complaint, "help": help_screen,
-    "hotline": hotline,
+    "hotline": hotline, "work": work, "wk": work_item,
 }
 # the start-menu section whose right a screen needs (checked at every press)
 SCREEN_SECTION = {
@@ -457,7 +484,7 @@ SCREEN_SECTION = {
     "chats": "chats", "ct": "chats", "cc": "chats", "cy": "chats", "cd": "chats", "cs": "settings",
     "codes": "codes", "kc": "codes", "reports": "reports", "staff": "staff", "alerts": "alerts",
     "schools": "schools", "mychats": "mychats", "code": "code", "rules": "rules", "complaint": "complaint",
-    "help": "help", "hotline": "hotline",
+    "help": "help", "hotline": "hotline", "work": "work", "wk": "work",
 }
 
 

@@ -24,6 +24,9 @@ from bot.services.access import COORDINATORS, SCHOOL_MANAGERS, Access, Caller, a
 SECTIONS: tuple[tuple[str, str], ...] = (
     ("lists", "roster_manage"),
     ("chats", "chat_create"),
+    # polls, quizzes, meetings, material and scheduled posts: the typed commands' own right (which
+    # chats a person may use them in is the services' check when the dialog starts)
+    ("work", "chat_bind"),
     ("codes", "roster_manage"),
     ("reports", "report_view"),
     ("staff", "role_manage"),

@@ -17,6 +17,18 @@ BUTTON_RULES = "Правила"
 BUTTON_COMPLAINT = "Жалоба"
 BUTTON_HOTLINE = "Вопрос школе"  # the hot line (bot/texts/hotline.py)
 BUTTON_HELP = "Помощь"
+BUTTON_WORK = "Опросы и собрания"  # polls, quizzes, meetings, material, scheduled posts
+
+# -- «Опросы и собрания»: each button starts the dialog of its typed command ----------------------
+WORK = ("Что подготовить для беседы? Дальше бот спросит, в какую беседу, и проведёт по шагам.\n"
+        "То же самое — командами: /опрос, /викторина, /собрание, /материал, /пост, /посты.")
+BUTTON_WORK_POLL = "Опрос"
+BUTTON_WORK_QUIZ = "Викторина"
+BUTTON_WORK_MEETING = "Собрание"
+BUTTON_WORK_MATERIAL = "Материал к уроку"
+BUTTON_WORK_POST = "Отложенный пост"
+BUTTON_WORK_POSTS = "Мои посты"
+BUTTON_WORK_QUESTIONS = "Вопросы родителей"
 
 MENU_INTRO = "Выберите раздел кнопкой внизу — или напишите команду, если так привычнее."
 
