@@ -6,7 +6,6 @@ without one it is last month, and the answer says so. «/отчёт помощь
 
 from __future__ import annotations
 
-import dataclasses
 import re
 
 from vkbottle.bot import BotLabeler, Message
@@ -15,7 +14,6 @@ from bot.domain.commands import Command
 from bot.domain.errors import UserError
 from bot.jobs.reports import deliver, prepare
 from bot.runtime.app import App
-from bot.services.hotline import Hotline
 from bot.services.report_months import current_month, month_ru, parse_period, previous_month
 from bot.services.report_render import help_text
 from bot import texts
@@ -65,9 +63,6 @@ def labeler(app: App) -> BotLabeler:
         # names of silent members only for those who manage the school's lists (as in the cabinet)
         names = await app.access.allowed(caller, "roster_manage", org.id)
         files = await prepare(app.report_db, org, month, app.now(), names=names)
-        if org.kind == "school":  # the hot line's questions and response times (bot/services/hotline.py)
-            figures = await Hotline.of(app).figures(org.id, month)
-            files = dataclasses.replace(files, text=f"{files.text}\n\n{figures.line()}")
         await deliver(app.gateway, app.effects, message.peer_id, files, intro=intro)
 
     return bl

@@ -14,7 +14,9 @@ from typing import Any
 from bot.domain import tables
 from bot.services.report_months import month_ru
 from bot.services.report_people import KINDS, People
-from bot.services.report_views import AreaTotals, ClassLine, Flow, SchoolOverview, SchoolRow, TerritoryView
+from bot.services.report_views import (AreaTotals, ClassLine, Flow, HotlineFigures, SchoolOverview, SchoolRow,
+                                       TerritoryView)
+from bot.texts import hotline as ht
 from bot.texts import reports as t
 
 Sheets = dict[str, tuple[Sequence[str], list[list[Any]]]]
@@ -65,6 +67,14 @@ def _moderation_line(r: SchoolOverview) -> str:
                                     measures=measures)
 
 
+def hotline_line(h: HotlineFigures) -> str:
+    if not h.asked:
+        return ht.REPORT_NONE
+    mean = ht.duration(h.mean_seconds) if h.mean_seconds is not None else "—"
+    return ht.REPORT_LINE.format(asked=h.asked, answered=h.answered, mean=mean,
+                                 open=ht.REPORT_OPEN.format(count=h.waiting) if h.waiting else "")
+
+
 def school_summary(r: SchoolOverview, period: str) -> str:
     lines = [t.SCHOOL_HEADER.format(month=r.period, name=r.name, code=r.code), t.PERIOD_LINE.format(period=period)]
     if not r.final:
@@ -105,6 +115,8 @@ def school_summary(r: SchoolOverview, period: str) -> str:
     titles = (": " + ", ".join(f"«{c.title}»" for c in silent[:10])) if silent else ""
     lines.append(t.SILENT_CHATS_LINE.format(count=len(silent), titles=titles))
     lines.append(_moderation_line(r))
+    if r.hotline is not None:
+        lines.append(hotline_line(r.hotline))
     lines.append(t.FILES_NOTE)
     return "\n".join(lines)
 
@@ -193,6 +205,10 @@ def _summary_rows(r: SchoolOverview, period: str) -> list[list[Any]]:
         [g["silent_chats"][0], len(r.silent_chats)],
         [g["violations"][0], r.moderation.violations],
     ]
+    if r.hotline is not None:
+        h = r.hotline
+        rows += [[g["hotline_asked"][0], h.asked], ["  " + g["hotline_answered"][0], h.answered],
+                 [g["hotline_minutes"][0], h.mean_minutes], [g["hotline_waiting"][0], h.waiting]]
     for c in r.coverage:
         rows.append([f"{g['coverage_type'][0]}: {_type_ru(c.chat_type)}, %", pct(c.share)])
     return rows

@@ -26,6 +26,7 @@ from functools import cached_property
 
 from bot.db import Database
 from bot.repo import aggregates as agg
+from bot.repo import hotline as hotline_repo
 from bot.repo import orgs as org_repo
 from bot.repo.orgs import Org
 from bot.services import report_people as rp
@@ -104,6 +105,20 @@ class MonthPoint:
 
 
 @dataclass(frozen=True)
+class HotlineFigures:
+    """A school's hot line in the month (questions asked in it; bot/services/hotline.py)."""
+
+    asked: int
+    answered: int
+    mean_seconds: float | None  # from question to answer, over the answered ones
+    waiting: int  # still without an answer
+
+    @property
+    def mean_minutes(self) -> int | None:
+        return None if self.mean_seconds is None else int(round(self.mean_seconds / 60))
+
+
+@dataclass(frozen=True)
 class SchoolOverview:
     org_id: int
     code: str
@@ -132,6 +147,7 @@ class SchoolOverview:
     daily: dict[str, dict[str, int]]  # ISO day -> chat type -> messages in this org's chats
     trend: list[MonthPoint]  # oldest first, ending with ``month``
     silent_ids: list[int]  # person ids: in chats, not active (a closed month: by today's membership)
+    hotline: HotlineFigures | None = None  # a school's hot line (None for a territory)
 
     @property
     def total(self) -> People:
@@ -412,12 +428,16 @@ async def school_overview(db: Database, org_id: int, month: str, *, now: float |
                          for k, v in away.items() if v[0] or v[1]), key=lambda f: (-f.messages, f.org_name))
     moderation = (await _moderation(db, [org], month))[org.id]
     municipality = names.get(org.parent_id) if org.parent_id else None
+    hotline = None
+    if org.kind == "school":
+        start, end = month_bounds(month, org.timezone)
+        hotline = HotlineFigures(*await hotline_repo.stats(db, org.id, start, end))
     return SchoolOverview(
         org.id, org.code, org.name, municipality, month, month_ru(month), final, snap.taken_at, snap.org,
         snap.people, snap.coverage, classes, chats, messages, own, guest, unknown, actions, credited_messages,
         credited_actions, sum(v[0] for v in away.values()),
         guest_flows, away_flows, moderation, await _daily(db, [org.id], month), await _trend(db, [org.id], month),
-        silent_ids)
+        silent_ids, hotline)
 
 
 async def _flow_people(db: Database, org_id: int, month: str) -> tuple[dict[int, int], dict[int, int]]:

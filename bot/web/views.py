@@ -152,11 +152,21 @@ async def school_page(db: Database, org: Org, month: str, *, show_moderation: bo
     page.sections.append(Section(t.GUESTS, _flows("guests", t.GUESTS, view.guests)))
     page.sections.append(Section(t.AWAY, _flows("away", t.AWAY, view.away)))
     page.sections.append(Section(t.MODERATION, _moderation(view.moderation)))
+    if view.hotline is not None:
+        page.sections.append(Section(t.HOTLINE, _hotline(view.hotline)))
     if show_moderation:
         page.sections.append(Section(t.OPEN_ALERTS, await _open_alerts(db, org)))
         page.sections.append(Section(t.MODERATION_LOG, await _moderation_log(db, org, month)))
     page.sections.append(_trend(view.trend))
     return page
+
+
+def _hotline(h: rv.HotlineFigures) -> Table:
+    table = Table("hotline", t.HOTLINE, list(rt.HEAD_METRIC))
+    for key, value in (("hotline_asked", h.asked), ("hotline_answered", h.answered),
+                       ("hotline_minutes", h.mean_minutes), ("hotline_waiting", h.waiting)):
+        table.rows.append([rt.GLOSSARY[key][0], "—" if value is None else value])
+    return table
 
 
 def _messages(view: rv.SchoolOverview) -> Table:

@@ -12,7 +12,12 @@ from bot.repo import chats as chat_repo
 from bot.repo import members as member_repo
 from bot.repo import orgs as org_repo
 from bot.services.hotline import Hotline
+from bot.services import report_views as rv
 from bot.services.report_months import current_month
+from bot.services.report_render import glossary_rows, school_sheets
+from bot.texts import cabinet as cabinet_texts
+from bot.texts import reports as rt
+from bot.web.views import school_page
 from bot.texts import hotline as t
 from bot.texts import menus as menu_texts
 from tests.e2e.presses import labels, press, say
@@ -157,6 +162,21 @@ async def test_question_answered_reminded_and_passed_to_the_office(emu, harness)
     emu.user_message(admin, admin, f"/отчёт {current_month(app.now(), 'Europe/Moscow')}")
     report = await emu.wait_sent(admin, contains="Вопросы на горячую линию", since=admin_mark, timeout=20)
     assert "Вопросы на горячую линию: задано 2, отвечено 2, среднее время ответа — 1 дн" in report.text, report.text
+    assert report.text.count("Вопросы на горячую линию") == 1
+    # … and in the report read API behind the XLSX/CSV and the cabinet's page
+    month = current_month(app.now(), "Europe/Moscow")
+    view = await rv.school_overview(harness.db, a.org.id, month, now=app.now())
+    assert view.hotline is not None
+    assert (view.hotline.asked, view.hotline.answered, view.hotline.waiting) == (2, 2, 0)
+    summary = {row[0]: row[1] for row in school_sheets(view, month, {})[rt.SHEET_SUMMARY][1]}
+    assert summary[rt.GLOSSARY["hotline_asked"][0]] == 2
+    assert summary["  " + rt.GLOSSARY["hotline_answered"][0]] == 2
+    assert summary[rt.GLOSSARY["hotline_minutes"][0]] > 24 * 60
+    assert summary[rt.GLOSSARY["hotline_waiting"][0]] == 0
+    assert rt.GLOSSARY["hotline_asked"][0] in dict(glossary_rows())
+    page = await school_page(harness.db, a.org, month, show_moderation=False, show_names=False, now=app.now())
+    section = next(s for s in page.sections if s.title == cabinet_texts.HOTLINE)
+    assert section.table is not None and section.table.rows[0] == [rt.GLOSSARY["hotline_asked"][0], 2]
 
     # the texts are personal data: dropped after the retention, the times stay
     harness.clock.offset += 31 * 24 * 3600
