@@ -7,6 +7,7 @@ from typing import Any
 from vkbottle.bot import MessageEvent
 
 from bot import texts
+from bot.texts import moderation as mt
 from bot.repo import alerts as alert_repo
 from bot.repo import chats as chat_repo
 from bot.runtime.app import App
@@ -28,7 +29,7 @@ async def alert_press(app: App, event: MessageEvent, payload: dict[str, Any]) ->
     if alert.org_id is None or not await app.access.allowed(caller, "alerts_receive", alert.org_id):
         chat = await chat_repo.get(app.db, alert.chat_id or 0)
         if chat is None or not await app.services.chats.is_chat_staff(caller, chat):
-            await answer_press(app, event, texts.NOT_ALLOWED.format(what="решения по уведомлениям", hint="")[:90])
+            await answer_press(app, event, texts.NOT_ALLOWED.format(what=mt.WHAT_ALERT_DECISIONS, hint="")[:90])
             return
     if alert.kind in ("violation", "complaint"):
         press = await app.manual.press(alert, obj.user_id, payload)

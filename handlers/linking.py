@@ -18,7 +18,7 @@ from bot import texts
 from bot.domain import codes
 from bot.domain.classes import ClassName, parse_class
 from bot.domain.commands import Command
-from bot.domain.errors import UserError
+from bot.domain.errors import NotAllowed, UserError
 from bot.repo import chats as chat_repo
 from bot.repo import orgs as org_repo
 from bot.repo import pending as pending_repo
@@ -164,7 +164,7 @@ def labeler(app: App) -> BotLabeler:
             raise UserError(texts.CHAT_NOT_BOUND)
         caller = await app.access.caller(message.from_id)
         if not await app.services.chats.is_chat_staff(caller, chat):
-            raise UserError(texts.NOT_ALLOWED.format(what="допуск участников", hint=""))
+            raise NotAllowed(texts.NOT_ALLOWED.format(what=t.WHAT_ADMIT_ALL, hint=texts.NOT_ALLOWED_HINT))
         question, keyboard = await app.services.admission.admit_all_question(chat, caller.vk_id)
         # in a children's chat the question and the command are cleaned up like moderation's
         await answer_command(app, message, question, keyboard=keyboard)

@@ -87,6 +87,7 @@ SLIP_CUT = "✂ · · · · · · · · · · · · · · · · · · · · · �
 SLIPS_SHEET = "Листки"
 
 # -- approving everyone waiting -----------------------------------------------------------------
+WHAT_ADMIT_ALL = "допуск участников беседы"
 ADMIT_ALL_NONE = "В беседе «{title}» никто не ждёт решения модератора."
 ADMIT_ALL_ASK = "Допустить всех, кто ждёт решения в беседе «{title}» ({count})?\n{names}"
 ADMIT_ALL_WHAT = "допуск всех ожидающих в «{title}» ({count})"

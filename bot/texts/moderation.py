@@ -124,6 +124,7 @@ FP_NOTHING = "ложное срабатывание отмечено"
 
 # «/нарушения»: what still waits for a decision
 WHAT_OPEN_ALERTS = "просмотр нерешённых нарушений"
+WHAT_ALERT_DECISIONS = "решения по уведомлениям"
 ALERT_REPEATED = "\n\n↓ Это уведомление повторено ниже — решайте там."
 NO_OPEN_ALERTS = "Нерешённых нарушений и жалоб нет."
 OPEN_ALERTS = "Ждут решения: {count}. Уведомления выше, с кнопками."
