@@ -271,7 +271,7 @@ class Hotline:
         student = await people_repo.get(self.db, question.student_id) if question.student_id else None
         parent_name = parent.full_name if parent else f"id{question.parent_vk}"
         if student is not None:
-            return t.WHO_PARENT.format(parent=parent_name, student=student.full_name, cls=student.class_name or "—")
+            return t.who_parent(parent_name, student.full_name, student.class_name or "—")
         return t.WHO_PARENT_NO_CHILD.format(parent=parent_name)
 
     async def _target_of(self, question: Question) -> str:

@@ -160,7 +160,7 @@ def match_rows(rows: list[SheetRow], students: list[Person]) -> Matching:
 
 def note_text(row: SheetRow, student: Person) -> str:
     lines = "\n".join(t.CELL.format(header=h, value=v) for h, v in row.cells)
-    text = t.TO_PARENT.format(student=student.full_name, cls=student.class_name or "—", lines=lines)
+    text = t.to_parent(student.full_name, student.class_name or "—", lines)
     return text if len(text) <= MAX_MESSAGE else text[: MAX_MESSAGE - 1] + "…"
 
 
@@ -264,7 +264,7 @@ class Progress:
         if not items:
             return Reply(text)
         first = next(s for _, s in matching.matched if s.id == items[0][0])
-        text += "\n\n" + t.EXAMPLE.format(student=first.full_name, text=items[0][1])
+        text += "\n\n" + t.example(first.full_name, items[0][1])
         org_id = classes[min(classes)]
         async with self.db.transaction():
             action_id = await pending_repo.create(

@@ -37,6 +37,7 @@ PARENT_ESCALATED = ("Ваш вопрос №{id} передан админист
 # to the staff member
 NEW_QUESTION = "❓ Вопрос на горячую линию №{id} ({target})\nОт: {who}\n\n{text}"
 WHO_PARENT = "{parent}, родитель ученика {student} ({cls})"
+WHO_PARENT_F = "{parent}, родитель ученицы {student} ({cls})"
 WHO_PARENT_NO_CHILD = "{parent}, родитель"
 ESCALATED_NOTE = ("\n\nВопрос передан администрации: классный руководитель {cls} не может получать сообщения бота "
                   "или не отвечает.")
@@ -67,7 +68,14 @@ SNACK_PICKED = "Напишите вопрос"
 REPORT_LINE = ("Вопросы на горячую линию: задано {asked}, отвечено {answered}, среднее время ответа — {mean}"
                "{open}.")
 REPORT_OPEN = ", ждут ответа — {count}"
-REPORT_NONE = "Вопросы на горячую линию: за этот месяц не было."
+REPORT_NONE = "Вопросов на горячую линию за этот месяц не было."
+
+
+def who_parent(parent: str, student: str, cls: str) -> str:
+    """«…, родитель ученика Петрова Ивана (5А)» / «ученицы» by the child's name."""
+    from bot.texts import gendered
+
+    return gendered(student, WHO_PARENT, WHO_PARENT_F).format(parent=parent, student=student, cls=cls)
 
 
 def duration(seconds: float) -> str:

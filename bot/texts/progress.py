@@ -24,6 +24,7 @@ PREVIEW = "Проверьте рассылку успеваемости ({classe
 WILL_SEND = "Получат лично: {parents} — по строке своего ребёнка ({students})."
 WILL_SEND_NONE = "Отправлять некому: ни одна строка не подошла."
 EXAMPLE = "Так увидит сообщение родитель ученика {student}:\n\n{text}"
+EXAMPLE_F = "Так увидит сообщение родитель ученицы {student}:\n\n{text}"
 UNMATCHED = "Не найдены среди учеников ваших классов (им ничего не уйдёт):\n{lines}"
 AMBIGUOUS = "Подходят несколько учеников — уточните класс в столбце «Класс» (им ничего не уйдёт):\n{lines}"
 FOREIGN_CLASS = "Не ваш класс (им ничего не уйдёт):\n{lines}"
@@ -39,6 +40,7 @@ WHAT = "рассылка успеваемости родителям ({classes})
 NOTHING_TO_SEND = "Рассылка не начата: ни одной строки, которую можно отправить родителям."
 
 TO_PARENT = "📒 Успеваемость: {student} ({cls})\n\n{lines}\n\nЭто сообщение получили только вы — родители ученика."
+TO_PARENT_F = "📒 Успеваемость: {student} ({cls})\n\n{lines}\n\nЭто сообщение получили только вы — родители ученицы."
 CELL = "{header}: {value}"
 
 STARTED = ("Рассылка началась: {parents}. Когда все сообщения уйдут, я напишу, кому доставить не удалось. "
@@ -57,6 +59,18 @@ REASON_NO_PARENT = "не привязан ни один родитель"
 FIX_NO_PARENT = "выдайте родителю код привязки (/коды {cls}) и после привязки пришлите строку снова"
 REASON_VK = "VK не принял сообщение (код {code})"
 FIX_VK = "пришлите таблицу с этой строкой ещё раз позже"
+
+
+def example(student: str, text: str) -> str:
+    from bot.texts import gendered
+
+    return gendered(student, EXAMPLE, EXAMPLE_F).format(student=student, text=text)
+
+
+def to_parent(student: str, cls: str, lines: str) -> str:
+    from bot.texts import gendered
+
+    return gendered(student, TO_PARENT, TO_PARENT_F).format(student=student, cls=cls, lines=lines)
 
 
 def parents(count: int) -> str:

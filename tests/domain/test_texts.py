@@ -78,3 +78,16 @@ def test_a_girl_links_as_a_schoolgirl():
     assert texts.linked_student("Иванова Мария Петровна", "5А") == "ученица 5А"
     assert texts.linked_student("Иванов Пётр Сергеевич", "5А") == "ученик 5А"
     assert texts.linked_student("Ким Саша", "5А") == "ученик 5А"  # unsure: the generic word
+
+
+def test_texts_about_a_child_agree_with_the_childs_gender():
+    """The hot line's «от кого» and the progress note name a girl as «ученицы», a boy as «ученика»."""
+    from bot.texts import hotline as ht
+    from bot.texts import progress as pt
+
+    assert "родитель ученицы Петрова Мария Ивановна (5А)" in ht.who_parent("Иванова Анна", "Петрова Мария Ивановна", "5А")
+    assert "родитель ученика Петров Иван Сергеевич (5А)" in ht.who_parent("Петров Сергей", "Петров Иван Сергеевич", "5А")
+    assert "родитель ученицы Петрова Мария" in pt.example("Петрова Мария", "Математика: 5")
+    assert pt.to_parent("Петрова Мария", "5А", "Математика: 5").endswith("родители ученицы.")
+    assert pt.to_parent("Петров Иван", "5А", "Математика: 5").endswith("родители ученика.")
+    assert ht.REPORT_NONE == "Вопросов на горячую линию за этот месяц не было."
