@@ -91,3 +91,14 @@ def test_texts_about_a_child_agree_with_the_childs_gender():
     assert pt.to_parent("Петрова Мария", "5А", "Математика: 5").endswith("родители ученицы.")
     assert pt.to_parent("Петров Иван", "5А", "Математика: 5").endswith("родители ученика.")
     assert ht.REPORT_NONE == "Вопросов на горячую линию за этот месяц не было."
+
+
+def test_poll_and_quiz_continue_private_agree():
+    """«каким будет викторина» was wrong: the text now reads right for «опрос» and «викторина»."""
+    from bot.texts import polls as pt
+
+    quiz = pt.CONTINUE_PRIVATE.format(what=pt.WHAT_QUIZ, command="/викторина")
+    poll = pt.CONTINUE_PRIVATE.format(what=pt.WHAT_POLL, command="/опрос")
+    assert "каким будет викторина" not in quiz
+    assert "потом викторина появится в этой беседе" in quiz
+    assert "потом опрос появится в этой беседе" in poll
