@@ -15,11 +15,15 @@ def quoted(titles: Iterable[str]) -> str:
 # -- "what" of a pending action: «Отменено: {what}. Ничего не изменилось.» --------------------
 
 def what_transfer(name: str, old: str | None, new: str) -> str:
-    return f"перевод ученика {name} ({old or '—'} → {new})"
+    from bot.texts import gendered
+
+    return f"перевод {gendered(name, 'ученика', 'ученицы')} {name} ({old or '—'} → {new})"
 
 
 def what_expel(name: str, cls: str | None) -> str:
-    return f"отчисление ученика {name} ({cls or '—'})"
+    from bot.texts import gendered
+
+    return f"отчисление {gendered(name, 'ученика', 'ученицы')} {name} ({cls or '—'})"
 
 
 def what_import(filename: str) -> str:

@@ -102,3 +102,11 @@ def test_poll_and_quiz_continue_private_agree():
     assert "каким будет викторина" not in quiz
     assert "потом викторина появится в этой беседе" in quiz
     assert "потом опрос появится в этой беседе" in poll
+
+
+def test_pending_what_of_a_transfer_or_expulsion_agrees_with_the_student():
+    from bot.texts import confirm as ct
+
+    assert ct.what_transfer("Петрова Мария Ивановна", "5А", "5Б") == "перевод ученицы Петрова Мария Ивановна (5А → 5Б)"
+    assert ct.what_expel("Петрова Мария", "5А") == "отчисление ученицы Петрова Мария (5А)"
+    assert ct.what_expel("Петров Иван", None) == "отчисление ученика Петров Иван (—)"

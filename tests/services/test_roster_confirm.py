@@ -72,7 +72,7 @@ async def test_transfer_asks_naming_the_child_the_parents_and_their_chats(world)
     assert (await people_repo.get(world.db, maria)).class_name == "5А"
     assert [e["kind"] for e in await people_repo.events(world.db, world.school_a.id)] == ["enrol", "enrol"]
     action = await action_of(world, reply)
-    assert action.kind == "transfer" and action.payload["what"] == "перевод ученика Иванова Мария Петровна (5А → 5Б)"
+    assert action.kind == "transfer" and action.payload["what"] == "перевод ученицы Иванова Мария Петровна (5А → 5Б)"
     result = await world.roster.transfer_apply(admin, action, NOW)
     assert result.text.startswith("Готово: Иванова Мария Петровна переведена, 5А → 5Б"), result.text
     assert (await people_repo.get(world.db, maria)).class_name == "5Б"
@@ -101,7 +101,7 @@ async def test_expel_asks_naming_the_chats_and_refuses_if_the_student_changed_me
     assert [(b["action"]["label"], b["color"]) for b in buttons(reply)] == [("Отчислить", "negative"),
                                                                             ("Отменить", "secondary")]
     action = await action_of(world, reply)
-    assert action.payload["what"] == "отчисление ученика Иванова Мария Петровна (5А)"
+    assert action.payload["what"] == "отчисление ученицы Иванова Мария Петровна (5А)"
     assert (await people_repo.get(world.db, maria)).status == "active"
     # moved to 5Б before the press: the question no longer describes what would happen
     transfer = await world.roster.transfer(admin, "Иванова Мария 5Б", NOW)
