@@ -29,6 +29,7 @@ from bot.repo import resources as repo
 from bot.repo.chats import Chat
 from bot.repo.resources import Resource
 from bot.services.access import Access, Caller
+from bot.services.meetings import may_run, my_chats
 from bot.services.roster import Reply
 from bot.texts import resources as t
 from bot.texts.policies import LINK_REASONS
@@ -87,8 +88,9 @@ def parse_entry(text: str, has_doc: bool) -> tuple[str, str | None]:
 
 class Resources:
     def __init__(self, db: Database, effects: Effects, clock: Clock, access: Access, gateway: VkGateway,
-                 settings_for: SettingsFor) -> None:
+                 settings_for: SettingsFor, chats: Any) -> None:
         self.db = db
+        self.chats = chats  # bot.services.chats.Chats: who is the chat's staff
         self.effects = effects
         self.clock = clock
         self.access = access
@@ -97,7 +99,8 @@ class Resources:
 
     @classmethod
     def of(cls, app: Any) -> Resources:
-        return cls(app.db, app.effects, app.clock, app.access, app.gateway, app.moderation.settings_for)
+        return cls(app.db, app.effects, app.clock, app.access, app.gateway, app.moderation.settings_for,
+                   app.services.chats)
 
     def now(self) -> int:
         return int(self.clock.now())
@@ -107,7 +110,8 @@ class Resources:
     async def _check(self, caller: Caller, chat: Chat | None) -> Chat:
         if chat is None or not chat.bound:
             raise UserError(t.NOT_BOUND)
-        if not await self.access.allowed(caller, CAPABILITY, chat.org_id or 0):
+        # the chat's own staff (as for polls and meetings), not any teacher of the school
+        if not await may_run(self.db, self.chats, caller, chat):
             raise UserError(t.NOT_ALLOWED)
         return chat
 
@@ -115,11 +119,7 @@ class Resources:
         return await self._check(caller, await chat_repo.get(self.db, chat_id))
 
     async def chats_for(self, caller: Caller) -> list[Chat]:
-        org_ids = await self.access.home_orgs(caller, CAPABILITY)
-        found: list[Chat] = []
-        for org_id in org_ids:
-            found += [c for c in await chat_repo.in_org(self.db, org_id) if c.bound]
-        return found
+        return await my_chats(self.db, self.chats, caller)
 
     # -- the menu ---------------------------------------------------------------------------
 

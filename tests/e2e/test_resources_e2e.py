@@ -129,3 +129,9 @@ async def test_private_resources_for_a_chosen_chat_and_strangers_refused(emu, ha
     parent = emu.add_user("Ольга", "Родителева", allows_messages=True)
     answer = await say(emu, parent, "/ресурсы")
     assert answer.text == t.NO_CHATS and not labels(answer), answer.text
+
+    # another class's teacher of the same school is not these chats' staff: neither offered nor able
+    # to press into them with a payload of her own making
+    other = await add_staff(harness.db, emu, a, "other", "Анна", "Другая", [("class_teacher", "6Б"), ("teacher", None)])
+    answer = await say(emu, other, "/ресурсы")
+    assert answer.text == t.NO_CHATS and not labels(answer), answer.text

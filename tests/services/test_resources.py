@@ -49,7 +49,7 @@ async def test_links_obey_the_chats_link_policy(world: World) -> None:
         return apply_overrides(default_settings(chat.type or ""), dict(chat.overrides))
 
     service = Resources(world.db, Effects(world.db, FixedClock(NOW)), FixedClock(NOW), world.access,
-                        gateway=None, settings_for=settings_for)  # type: ignore[arg-type]
+                        gateway=None, settings_for=settings_for, chats=None)  # type: ignore[arg-type]
     parents = await _chat(world, "parents_class")
     students = await _chat(world, "students_class")
     await service._check_link(parents, "https://example.org/page", "Кружок — https://example.org/page")
@@ -73,7 +73,7 @@ async def test_the_pin_is_posted_once_edited_in_place_and_reposted_when_too_old(
 
     clock = FixedClock(NOW)
     service = Resources(world.db, Effects(world.db, clock), clock, world.access, gateway=None,  # type: ignore[arg-type]
-                        settings_for=None)  # type: ignore[arg-type]
+                        settings_for=None, chats=None)  # type: ignore[arg-type]
     chat = await _chat(world, "parents_class")
 
     async def change(pinned: int | None) -> None:
