@@ -568,7 +568,7 @@ class Polls:
                     if fresh is not None and fresh.cmid is not None:
                         text, _ = await self.render(fresh, total=len(questions))
                         await self.effects.edit(chat.peer_id, fresh.cmid, text)
-                await self.effects.send(chat.peer_id, t.QUIZ_OVER.format(answered=t.students(len(answered))),
+                await self.effects.send(chat.peer_id, t.QUIZ_OVER.format(answered=t.answered(len(answered))),
                                         lane=Lane.NORMAL)
                 await self.effects.send(poll.author_vk, summary, attachment=attachment, lane=Lane.NORMAL)
         return True

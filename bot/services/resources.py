@@ -41,7 +41,6 @@ from policies.settings import LinkSettings, ModerationSettings
 
 log = logging.getLogger(__name__)
 
-CAPABILITY = "chat_bind"  # the chat's staff
 DRAFT = "resource_draft"
 MAX_ENTRIES = 30
 MAX_DOCS = 10  # attachments of one message

@@ -80,7 +80,7 @@ QUIZ_HEAD = "❓ Вопрос {number} из {total}: {question}"
 QUIZ_FOOT = "Ответили: {answered}. Ответ можно дать один раз, до {deadline}."
 QUIZ_HEAD_CLOSED = "❓ Вопрос {number} из {total}: {question} — ответы больше не принимаются"
 QUIZ_FOOT_CLOSED = "Правильный ответ: {option}. Ответили: {answered}, верно: {right}."
-QUIZ_OVER = "Викторина завершена: ответили {answered}. Правильные ответы — в вопросах выше."
+QUIZ_OVER = "Викторина завершена: {answered}. Правильные ответы — в вопросах выше."
 
 # -- snackbars (at most 90 characters) ----------------------------------------------------
 SNACK_VOTED = "Голос учтён: {option}"
@@ -138,6 +138,14 @@ def people(count: int) -> str:
 
 def students(count: int) -> str:
     return f"{count} " + plural(count, "ученик", "ученика", "учеников")
+
+
+def answered(count: int) -> str:
+    """«ответил 1 ученик», «ответили 3 ученика», «ответил 21 ученик», «никто не ответил»."""
+    if count == 0:
+        return "никто не ответил"
+    verb = "ответил" if count % 10 == 1 and count % 100 != 11 else "ответили"
+    return f"{verb} {students(count)}"
 
 
 def of_students(count: int) -> str:

@@ -110,3 +110,13 @@ def test_pending_what_of_a_transfer_or_expulsion_agrees_with_the_student():
     assert ct.what_transfer("Петрова Мария Ивановна", "5А", "5Б") == "перевод ученицы Петрова Мария Ивановна (5А → 5Б)"
     assert ct.what_expel("Петрова Мария", "5А") == "отчисление ученицы Петрова Мария (5А)"
     assert ct.what_expel("Петров Иван", None) == "отчисление ученика Петров Иван (—)"
+
+
+def test_quiz_over_agrees_with_the_number_of_students() -> None:
+    from bot.texts import polls
+
+    assert polls.answered(1) == "ответил 1 ученик"
+    assert polls.answered(3) == "ответили 3 ученика"
+    assert polls.answered(11) == "ответили 11 учеников"
+    assert polls.answered(21) == "ответил 21 ученик"
+    assert polls.answered(0) == "никто не ответил"
