@@ -87,7 +87,7 @@ async def pending_press(app: App, event: MessageEvent, payload: dict[str, Any]) 
         return
     # re-check the caller's rights at confirmation time: roles may have been revoked meanwhile
     if action.org_id is not None and not await app.access.allowed(caller, entry.capability, action.org_id):
-        await answer_press(app, event, texts.NOT_ALLOWED.format(what="это действие", hint=""))
+        await answer_press(app, event, texts.NOT_ALLOWED.format(what=texts.WHAT_THIS_ACTION, hint=""))
         return
     result = await entry.apply(app, caller, action, payload)
     if result.snack is not None:

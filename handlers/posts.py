@@ -50,8 +50,7 @@ def attachments_of(message: Message) -> tuple[str | None, list[str]]:
 
 
 def t_kind(kind: str) -> str:
-    return {"sticker": "стикер", "audio_message": "голосовое сообщение", "graffiti": "граффити",
-            "gift": "подарок", "poll": "опрос VK"}.get(kind, kind)
+    return t.ATTACHMENT_KINDS.get(kind, kind)
 
 
 async def typed_content(app: App, caller: Caller, draft: int, message: Message) -> Reply:

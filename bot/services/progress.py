@@ -222,7 +222,7 @@ class Progress:
         async with self.db.transaction():
             await dialogs.close_dialogs(self.db, WAIT_KIND, caller.vk_id)
             await pending_repo.create(self.db, kind=WAIT_KIND, vk_id=caller.vk_id, org_id=None,
-                                      payload={"what": t.WHAT.format(classes="файл")}, now=self.now(), ttl=WAIT_TTL)
+                                      payload={"what": t.WHAT_WAIT}, now=self.now(), ttl=WAIT_TTL)
         return Reply(t.HOW)
 
     async def waiting_file(self, vk_id: int) -> int | None:

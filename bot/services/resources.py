@@ -139,7 +139,7 @@ class Resources:
 
     async def screen(self, caller: Caller, chat: Chat) -> Reply:
         entries = await repo.of_chat(self.db, chat.id)
-        listing = "\n".join(f"{n}. {e.title}" + (f" — {e.url}" if e.url else " (документ)")
+        listing = "\n".join(f"{n}. {e.title}" + (f" — {e.url}" if e.url else t.SCREEN_DOC)
                             for n, e in enumerate(entries, 1)) or t.SCREEN_EMPTY
         rows = [[Button(t.BUTTON_ADD, {"a": "rs", "do": "add", "c": chat.id}, "positive")]]
         rows += [[Button(t.BUTTON_REMOVE.format(title=e.title)[:40], {"a": "rs", "do": "rm", "c": chat.id, "r": e.id},
@@ -185,7 +185,7 @@ class Resources:
         docs = [a for a in (attachment or "").split(",") if a.startswith("doc")]
         others = [a for a in (attachment or "").split(",") if a and not a.startswith("doc")]
         if unsupported or others:
-            raise UserError(t.ONLY_DOCS.format(kinds=", ".join(unsupported) or "фотографии и другие вложения"))
+            raise UserError(t.ONLY_DOCS.format(kinds=", ".join(unsupported) or t.OTHER_ATTACHMENTS))
         if len(docs) > 1:
             raise UserError(t.ONE_DOC)
         title, url = parse_entry(text, bool(docs))

@@ -187,7 +187,7 @@ class Schedule:
                       moment: int, tz: ZoneInfo) -> Reply:
         now = self.now()
         if moment < now:
-            raise UserError("Это время уже прошло. Укажите время в будущем.")
+            raise UserError(t.TIME_PASSED)
         payload[field] = moment
         if field == "lesson" and moment <= int(payload["due"]):
             raise UserError(t.LESSON_BEFORE_POST.format(due=dom.shown(int(payload["due"]), now, tz)))
@@ -372,7 +372,7 @@ class Schedule:
         due = dom.shown(post.due_at, self.now(), tz)
         action = await pending_repo.create(
             self.db, kind="post_cancel", vk_id=caller.vk_id, org_id=post.org_id, now=self.now(), ttl=DRAFT_TTL,
-            payload={"post_id": post.id, "what": f"отмена поста в беседу «{title}» ({due})"})
+            payload={"post_id": post.id, "what": t.WHAT_DROP.format(title=title, due=due)})
         return Reply(t.DROP_ASK.format(title=title, due=due, preview=_preview(post.text)), keyboard=inline([[
             Button(t.BUTTON_DROP_YES, {"a": "pa", "id": action, "do": "apply"}, "negative"),
             Button(t.BUTTON_CANCEL, {"a": "pa", "id": action, "do": "cancel"})]]))

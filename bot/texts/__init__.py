@@ -468,3 +468,5 @@ CONFIG_PROBLEMS = {
     "less_than_equal": "значение слишком велико",
     "literal_error": "допустимые значения: {expected}",
 }
+
+WHAT_THIS_ACTION = "это действие"

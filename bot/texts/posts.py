@@ -75,3 +75,9 @@ DROP_ASK = "Отменить пост в беседу «{title}» ({due}): «{pr
 BUTTON_DROP_YES = "Да, отменить"
 DROPPED = "Пост отменён: он не будет опубликован."
 POST_GONE = "Этот пост уже опубликован или отменён."
+
+TIME_PASSED = "Это время уже прошло. Укажите время в будущем."
+WHAT_DROP = "отмена поста в беседу «{title}» ({due})"
+# attachments a post cannot carry, named in the refusal
+ATTACHMENT_KINDS = {"sticker": "стикер", "audio_message": "голосовое сообщение", "graffiti": "граффити",
+                    "gift": "подарок", "poll": "опрос VK"}

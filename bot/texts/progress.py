@@ -83,3 +83,5 @@ def parents_dative(count: int) -> str:
 
 def students(count: int) -> str:
     return f"{count} {plural(count, 'ученик', 'ученика', 'учеников')}"
+
+WHAT_WAIT = "ожидание файла успеваемости"
