@@ -244,6 +244,19 @@ async def wait_until(predicate: Callable[[], bool], timeout: float, step: float 
 
 # -- meters -------------------------------------------------------------------------------
 
+def pct(values: list[float], p: float) -> float:
+    """The p-th percentile (nearest rank); NaN for no values."""
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+
+
+def ms(value: float) -> str:
+    """Seconds as whole milliseconds with thousands separators."""
+    return f"{1000 * value:,.0f}"
+
+
 def rss_mib() -> float:
     with open("/proc/self/status", encoding="ascii") as status:
         for line in status:

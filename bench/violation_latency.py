@@ -29,7 +29,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from _harness import Zavuch, seed_world, start_emulator
+from _harness import Zavuch, ms, pct, seed_world, start_emulator
 
 VIOLATION_EVERY = 20  # 5 %
 INSULT = "ну ты и дебил"
@@ -144,17 +144,6 @@ async def run(args: argparse.Namespace, name: str, *, violations: bool, storm: b
     finally:
         await bot.stop()
         await emu.stop()
-
-
-def pct(values: list[float], p: float) -> float:
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
-
-
-def ms(value: float) -> str:
-    return f"{1000 * value:,.0f}"
 
 
 async def main() -> None:
