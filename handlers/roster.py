@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from vkbottle.bot import BotLabeler, Message
@@ -19,7 +20,7 @@ from bot.domain.roster_template import template_csv, template_xlsx
 from bot.repo.orgs import Org
 from bot.repo.pending import Pending
 from bot.services.access import Caller, allowed_somewhere
-from bot.services.roster import MAX_FILE_BYTES, ROSTER_EXTENSIONS, Reply
+from bot.services.roster import MAX_FILE_BYTES, ROSTER_EXTENSIONS, Reply, Roster
 from bot.texts import confirm as ct
 from bot.texts import roster as roster_texts
 from bot.vk.gateway import is_chat_peer
@@ -164,31 +165,21 @@ async def apply_import(app: App, caller: Caller, action: Pending, payload: dict[
     return result
 
 
-@confirmer("new_year", capability="roster_manage")
-async def apply_new_year(app: App, caller: Caller, action: Pending, payload: dict[str, Any]) -> Reply:
-    if payload.get("do") != "apply":
-        return Reply(texts.PENDING_GONE)
-    result = await app.services.roster.new_year_apply(caller, action, app.now())
-    await app.hooks.after_roster_change()
-    return result
+def _apply_on_press(kind: str, apply: Callable[[Roster], Callable[[Caller, Pending, int], Awaitable[Reply]]]) -> None:
+    """A roster confirmation whose «apply» press runs one service method, then the roster hook."""
+
+    @confirmer(kind, capability="roster_manage")
+    async def on_press(app: App, caller: Caller, action: Pending, payload: dict[str, Any]) -> Reply:
+        if payload.get("do") != "apply":
+            return Reply(texts.PENDING_GONE)
+        result = await apply(app.services.roster)(caller, action, app.now())
+        await app.hooks.after_roster_change()
+        return result
 
 
-@confirmer("expel", capability="roster_manage")
-async def apply_expel(app: App, caller: Caller, action: Pending, payload: dict[str, Any]) -> Reply:
-    if payload.get("do") != "apply":
-        return Reply(texts.PENDING_GONE)
-    result = await app.services.roster.expel_apply(caller, action, app.now())
-    await app.hooks.after_roster_change()
-    return result
-
-
-@confirmer("transfer", capability="roster_manage")
-async def apply_transfer(app: App, caller: Caller, action: Pending, payload: dict[str, Any]) -> Reply:
-    if payload.get("do") != "apply":
-        return Reply(texts.PENDING_GONE)
-    result = await app.services.roster.transfer_apply(caller, action, app.now())
-    await app.hooks.after_roster_change()
-    return result
+_apply_on_press("new_year", lambda roster: roster.new_year_apply)
+_apply_on_press("expel", lambda roster: roster.expel_apply)
+_apply_on_press("transfer", lambda roster: roster.transfer_apply)
 
 
 @confirmer("pick", capability="roster_manage")
