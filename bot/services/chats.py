@@ -17,6 +17,7 @@ from bot.repo import orgs as org_repo
 from bot.repo import pending as pending_repo
 from bot.repo import members as member_repo
 from bot.repo import people as people_repo
+from bot.repo import reach as reach_repo
 from bot.repo import roles as role_repo
 from bot.repo.chats import Chat
 from bot.repo.orgs import Org
@@ -252,7 +253,11 @@ class Chats:
             unknown = await self._unknown_report(chat, diff)
             if unknown:
                 await self.notifier.try_send(caller.vk_id, ct.bound_unknown_private(title, unknown))
-                answer += "\n" + ct.bound_unknown(len(unknown))
+                if await reach_repo.is_unreachable(self.db, caller.vk_id):
+                    # the private list would not arrive: say so here rather than «отправил лично»
+                    answer += "\n" + ct.bound_unknown_unreachable(len(unknown))
+                else:
+                    answer += "\n" + ct.bound_unknown(len(unknown))
         return answer
 
     async def _unknown_report(self, chat: Chat, diff: Any) -> list[str]:

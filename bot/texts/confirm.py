@@ -223,6 +223,11 @@ def bound_unknown(count: int) -> str:
             "список отправил лично.")
 
 
+def bound_unknown_unreachable(count: int) -> str:
+    return (f"Не нашёл в списках школы: {count} {plural(count, 'участника', 'участников', 'участников')} — "
+            "список лично отправить не могу: разрешите сообщения сообщества или напишите мне в личные.")
+
+
 def bound_unknown_private(title: str, lines: list[str]) -> str:
     return f"В беседе «{title}» есть люди не из списков школы:\n" + "\n".join(lines)
 

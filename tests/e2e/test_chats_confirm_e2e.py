@@ -99,3 +99,18 @@ async def test_coordinator_chats_lists_the_schools_of_the_territory(emu, harness
     assert "• Школа № 1 (sch-a) — 1 беседа" in lines and "• Школа № 2 (sch-b) — 0 бесед" in lines
     answer = await say(emu, coordinator, "/чаты sch-a")
     assert answer.text.startswith("Беседы «Школа № 1»:") and "5А — родители" in answer.text
+
+
+async def test_binding_says_in_the_chat_when_the_private_list_cannot_reach_the_binder(emu, harness) -> None:
+    from bot.repo import reach as reach_repo
+
+    a, _ = await _world(emu, harness)
+    admin, mom = a.vk["admin"], a.vk["mom"]
+    stranger = emu.add_user("Незнакомый", "Человек")
+    async with harness.db.transaction():
+        await reach_repo.mark(harness.db, admin, now=NOW, source="send")
+    peer = emu.create_chat("родители", admin, [mom, stranger])
+    await _bind(emu, harness, peer, admin, "/привязать родители 5А")
+    bound = next(m for m in emu.sent(peer) if "Беседа привязана" in m.text)
+    assert ct.bound_unknown_unreachable(1) in bound.text, bound.text
+    assert ct.bound_unknown(1) not in bound.text
