@@ -37,7 +37,7 @@ MAX_OPEN_ALERTS = 20  # about one person in one chat: more would be a bug, not a
 
 class Admission:
     def __init__(self, db: Database, gateway: VkGateway, notifier: Notifier, alerts: Alerts, chats: Chats,
-                 clock: Clock, quarantine_seconds: int, effects: Effects, *, community: str = "сообщества") -> None:
+                 clock: Clock, quarantine_seconds: int, effects: Effects, *, community: str = t.COMMUNITY_DEFAULT) -> None:
         self.db = db
         self.gateway = gateway
         self.notifier = notifier
@@ -278,7 +278,7 @@ class Admission:
                             continue  # admitted (or gone) since the list was read
                         alert = await _open_alert(self.db, chat.id, member.vk_id)
                         if alert is not None and not await self.alerts.settle(
-                                alert, by_vk=0, action=texts.excluded(self.chats.known_female(member.vk_id)), who="истёк срок"):
+                                alert, by_vk=0, action=texts.excluded(self.chats.known_female(member.vk_id)), who=t.SETTLED_BY_EXPIRY):
                             continue
                         await self.remove(chat, member.vk_id, reason="quarantine_expired", actor=0)
                         await self.notifier.try_send(chat.peer_id, texts.quarantine_expired(name, self.chats.known_female(member.vk_id)))

@@ -132,3 +132,8 @@ def unreachable(people: list[tuple[str, bool | None]], *, reminder: bool) -> str
 ROLE_NOTICE_GRANTED = "Вам выдана роль «{role}»{extra} в «{org}». Кнопки внизу обновлены: нужные разделы уже там."
 ROLE_NOTICE_REVOKED = "Роль «{role}» в «{org}» снята. Кнопки внизу обновлены."
 ROLE_NOTICE_LINKED = "Школа «{org}» привязала ваш VK к спискам: {name}. Кнопки внизу обновлены."
+
+# the community in «Разрешите сообщения …» when its name is unknown
+COMMUNITY_DEFAULT = "сообщества"
+# who settled a quarantine alert when nobody answered in time
+SETTLED_BY_EXPIRY = "истёк срок"
