@@ -15,11 +15,13 @@ from bot.repo.pending import Pending
 from bot.runtime.app import App
 from bot.services.access import Caller
 from bot.services.progress import EXTENSIONS, KIND, Progress
+from bot.services.progress_results import Preview
 from bot.services.roster import Reply
 from bot.texts import progress as t
 from bot.texts import roster as roster_texts
 from bot.vk.errors import VkError, VkFileTooLarge
 from bot.vk.gateway import is_chat_peer
+from bot.vk.keyboards import Button, inline
 from handlers.confirm import confirmer
 from handlers.replies import guarded, reply
 from handlers.rules import CommandRule, parse_message
@@ -62,8 +64,17 @@ async def preview(app: App, message: Message, doc: Any) -> None:
         raise UserError(roster_texts.file_too_big(exc.limit)) from None
     except VkError:
         raise UserError(t.DOWNLOAD_FAILED) from None
-    answer = await progress.preview(caller, doc.title, data)
-    await reply(app, message, answer.text, keyboard=answer.keyboard)
+    found = await progress.preview(caller, doc.title, data)
+    await reply(app, message, t.preview(found), keyboard=preview_keyboard(found))
+
+
+def preview_keyboard(found: Preview) -> str | None:
+    """«Отправить (N родителям)» and «Отменить» under a preview that has something to send."""
+    if found.action_id is None:
+        return None
+    return inline([[Button(t.BUTTON_SEND.format(parents=t.parents_dative(found.parents)),
+                           {"a": "pa", "id": found.action_id, "do": "apply"}, "positive"),
+                    Button(t.BUTTON_CANCEL, {"a": "pa", "id": found.action_id, "do": "cancel"}, "negative")]])
 
 
 def labeler(app: App) -> BotLabeler:
@@ -77,8 +88,8 @@ def labeler(app: App) -> BotLabeler:
         docs = [a.doc for a in (message.attachments or []) if a.doc is not None]
         if not docs:
             caller = await app.access.caller(message.from_id)
-            answer = await Progress.of(app).wait_for_file(caller)
-            await reply(app, message, answer.text)
+            await Progress.of(app).wait_for_file(caller)
+            await reply(app, message, t.HOW)
             return
         await preview(app, message, docs[0])
 
@@ -94,4 +105,4 @@ def labeler(app: App) -> BotLabeler:
 async def apply_progress(app: App, caller: Caller, action: Pending, payload: dict[str, Any]) -> Reply:
     if payload.get("do") != "apply":
         return Reply(t.GONE)
-    return await Progress.of(app).apply(caller, action)
+    return Reply(t.applied(await Progress.of(app).apply(caller, action)))

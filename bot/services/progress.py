@@ -16,7 +16,7 @@ drops the batch.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from bot.db import Database
@@ -36,9 +36,9 @@ from bot.repo import progress as repo
 from bot.repo.pending import Pending
 from bot.repo.people import Person
 from bot.services.access import Caller
-from bot.services.roster import Reply
+from bot.services.progress_results import (AlreadyDone, Applied, NothingToSend, Preview, SheetRow, Started,
+                                           StudentRef)
 from bot.texts import progress as t
-from bot.vk.keyboards import Button, inline
 
 log = logging.getLogger(__name__)
 
@@ -48,21 +48,12 @@ TEACHING_ROLES = ("class_teacher", "subject_teacher", "teacher")
 HEADER_SEARCH_ROWS = 10
 MAX_ROWS = 500
 MAX_MESSAGE = 3500
-MAX_LISTED = 20
 PREVIEW_TTL = 3600
 WAIT_TTL = 600
 EXTENSIONS = ("csv", "xlsx", "txt")
 _NAME_COLS = (Col.FIO, Col.LAST, Col.FIRST, Col.MIDDLE)
 _CLASS_COLS = (Col.CLASS, Col.GRADE, Col.LETTER)
 CANNOT_MESSAGE = (901, 902)
-
-
-@dataclass(frozen=True)
-class SheetRow:
-    line: int
-    name: str
-    cls: str  # as written ('' when the sheet has no class column)
-    cells: tuple[tuple[str, str], ...]  # (column header, value), non-empty values only
 
 
 @dataclass
@@ -164,14 +155,6 @@ def note_text(row: SheetRow, student: Person) -> str:
     return text if len(text) <= MAX_MESSAGE else text[: MAX_MESSAGE - 1] + "…"
 
 
-def _rows_block(template: str, rows: list[SheetRow]) -> str:
-    lines = [t.ROW_LINE_CLASS.format(line=r.line, name=r.name, cls=r.cls) if r.cls
-             else t.ROW_LINE.format(line=r.line, name=r.name) for r in rows[:MAX_LISTED]]
-    if len(rows) > MAX_LISTED:
-        lines.append(t.MORE.format(count=len(rows) - MAX_LISTED))
-    return template.format(lines="\n".join(lines))
-
-
 class Progress:
     def __init__(self, db: Database, effects: Effects, clock: Clock, community: str) -> None:
         self.db = db
@@ -215,21 +198,21 @@ class Progress:
 
     # -- the file and the preview ---------------------------------------------------------------
 
-    async def wait_for_file(self, caller: Caller) -> Reply:
-        """/успеваемость without a file: say how, and take the next file sent as the sheet."""
+    async def wait_for_file(self, caller: Caller) -> None:
+        """/успеваемость without a file: the next file sent is taken as the sheet (the handler
+        says how)."""
         if not await self.classes(caller):
             raise UserError(t.NO_CLASSES)
         async with self.db.transaction():
             await dialogs.close_dialogs(self.db, WAIT_KIND, caller.vk_id)
             await pending_repo.create(self.db, kind=WAIT_KIND, vk_id=caller.vk_id, org_id=None,
                                       payload={"what": t.WHAT_WAIT}, now=self.now(), ttl=WAIT_TTL)
-        return Reply(t.HOW)
 
     async def waiting_file(self, vk_id: int) -> int | None:
         found = await dialogs.dialog_of(self.db, WAIT_KIND, vk_id, self.now())
         return int(found) if found is not None else None
 
-    async def preview(self, caller: Caller, filename: str, data: bytes) -> Reply:
+    async def preview(self, caller: Caller, filename: str, data: bytes) -> Preview:
         classes = await self.classes(caller)
         if not classes:
             raise UserError(t.NO_CLASSES)
@@ -246,41 +229,27 @@ class Progress:
                 continue
             parents_total += len(parents)
             items.append([student.id, note_text(row, student)])
-        class_names = sorted({s.class_name for s in students if s.class_name})
-        classes_text = ", ".join(class_names)
-        blocks = []
-        if items:
-            blocks.append(t.WILL_SEND.format(parents=t.parents_dative(parents_total), students=t.students(len(items))))
-        else:
-            blocks.append(t.WILL_SEND_NONE)
-        for template, listed in ((t.UNMATCHED, matching.unmatched), (t.AMBIGUOUS, matching.ambiguous),
-                                 (t.FOREIGN_CLASS, matching.foreign), (t.DUPLICATE, matching.duplicate)):
-            if listed:
-                blocks.append(_rows_block(template, listed))
-        if no_parent:
-            blocks.append(t.NO_PARENT.format(lines="\n".join(
-                t.STUDENT_LINE.format(name=s.full_name, cls=s.class_name) for s in no_parent[:MAX_LISTED])))
-        text = t.PREVIEW.format(classes=classes_text, rows=len(rows), will="\n\n".join(blocks))
+        class_names = tuple(sorted({s.class_name for s in students if s.class_name}))
+        preview = Preview(classes=class_names, rows=len(rows), parents=parents_total, students=len(items),
+                          unmatched=tuple(matching.unmatched), ambiguous=tuple(matching.ambiguous),
+                          foreign=tuple(matching.foreign), duplicate=tuple(matching.duplicate),
+                          no_parent=tuple(StudentRef(s.full_name, s.class_name) for s in no_parent))
         if not items:
-            return Reply(text)
+            return preview
         first = next(s for _, s in matching.matched if s.id == items[0][0])
-        text += "\n\n" + t.example(first.full_name, items[0][1])
         org_id = classes[min(classes)]
         async with self.db.transaction():
             action_id = await pending_repo.create(
                 self.db, kind=KIND, vk_id=caller.vk_id, org_id=org_id,
-                payload={"what": t.WHAT.format(classes=classes_text), "items": items,
+                payload={"what": t.WHAT.format(classes=", ".join(class_names)), "items": items,
                          "no_parent": [s.id for s in no_parent]},
                 now=self.now(), ttl=PREVIEW_TTL)
             await dialogs.close_dialogs(self.db, WAIT_KIND, caller.vk_id)
-        keyboard = inline([[Button(t.BUTTON_SEND.format(parents=t.parents_dative(parents_total)),
-                                   {"a": "pa", "id": action_id, "do": "apply"}, "positive"),
-                            Button(t.BUTTON_CANCEL, {"a": "pa", "id": action_id, "do": "cancel"}, "negative")]])
-        return Reply(text[:4000], keyboard=keyboard)
+        return replace(preview, example_student=first.full_name, example_text=str(items[0][1]), action_id=action_id)
 
     # -- sending ------------------------------------------------------------------------------
 
-    async def apply(self, caller: Caller, action: Pending) -> Reply:
+    async def apply(self, caller: Caller, action: Pending) -> Applied:
         """The confirmation: one private message per linked parent, recorded under the batch's
         own unit so the outcome of each can be read back; the sheet's rows leave the database
         with the claim."""
@@ -289,13 +258,13 @@ class Progress:
         mine = await self.classes(caller)
         async with self.db.transaction():
             if not await pending_repo.claim(self.db, action.id, "applied"):
-                return Reply(t.GONE)
+                return AlreadyDone()
             students = {sid: await people_repo.get(self.db, sid) for sid, _ in items}
             for student in students.values():
                 if student is None or student.class_id not in mine or student.status != "active":
                     raise UserError(t.CLASS_LOST.format(cls=student.class_name if student else "—"))
             if not items:
-                return Reply(t.NOTHING_TO_SEND)
+                return NothingToSend()
             batch_id = await repo.create_batch(self.db, org_id=int(action.org_id or 0), teacher_vk=caller.vk_id,
                                                now=self.now())
             sent = 0
@@ -312,7 +281,7 @@ class Progress:
                         await repo.add_delivery(self.db, batch_id, work.next_seq(), student_id, None)
                 for student_id in no_parent:
                     await repo.add_delivery(self.db, batch_id, work.next_seq(), student_id, None)
-        return Reply(t.STARTED.format(parents=t.parents_dative(sent)))
+        return Started(sent)
 
     async def report_finished(self) -> int:
         """Batches whose every message was performed: the teacher learns who was not reached

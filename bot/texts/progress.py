@@ -3,7 +3,12 @@ to that student's parents; who could not be reached."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from bot.texts.roster import plural
+
+if TYPE_CHECKING:
+    from bot.services.progress_results import Applied, Preview, SheetRow
 
 HOW = ("Пришлите таблицу командой /успеваемость с прикреплённым файлом XLSX или CSV: одна строка на ученика, "
        "столбец «ФИО» (или «Фамилия» и «Имя»), при желании «Класс», остальные столбцы — любые (оценки, "
@@ -85,3 +90,41 @@ def students(count: int) -> str:
     return f"{count} {plural(count, 'ученик', 'ученика', 'учеников')}"
 
 WHAT_WAIT = "ожидание файла успеваемости"
+
+MAX_LISTED = 20  # rows listed under each heading of the preview
+
+
+def _rows_block(template: str, rows: tuple[SheetRow, ...]) -> str:
+    lines = [ROW_LINE_CLASS.format(line=r.line, name=r.name, cls=r.cls) if r.cls
+             else ROW_LINE.format(line=r.line, name=r.name) for r in rows[:MAX_LISTED]]
+    if len(rows) > MAX_LISTED:
+        lines.append(MORE.format(count=len(rows) - MAX_LISTED))
+    return template.format(lines="\n".join(lines))
+
+
+def preview(p: Preview) -> str:
+    """The teacher's preview: who gets their child's row, what does not go out, and (when
+    something goes out) how the first parent sees the message."""
+    blocks = [WILL_SEND.format(parents=parents_dative(p.parents), students=students(p.students))
+              if p.students else WILL_SEND_NONE]
+    for template, listed in ((UNMATCHED, p.unmatched), (AMBIGUOUS, p.ambiguous), (FOREIGN_CLASS, p.foreign),
+                             (DUPLICATE, p.duplicate)):
+        if listed:
+            blocks.append(_rows_block(template, listed))
+    if p.no_parent:
+        blocks.append(NO_PARENT.format(lines="\n".join(
+            STUDENT_LINE.format(name=s.name, cls=s.cls) for s in p.no_parent[:MAX_LISTED])))
+    text = PREVIEW.format(classes=", ".join(p.classes), rows=p.rows, will="\n\n".join(blocks))
+    if p.action_id is None:
+        return text
+    return (text + "\n\n" + example(p.example_student, p.example_text))[:4000]
+
+
+def applied(result: Applied) -> str:
+    from bot.services.progress_results import NothingToSend, Started
+
+    if isinstance(result, Started):
+        return STARTED.format(parents=parents_dative(result.parents))
+    if isinstance(result, NothingToSend):
+        return NOTHING_TO_SEND
+    return GONE

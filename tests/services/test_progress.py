@@ -21,7 +21,8 @@ from bot.repo import people as people_repo
 from bot.repo import progress as repo
 from bot.repo import roles as role_repo
 from bot.repo.people import Person
-from bot.services.progress import Progress, SheetRow, match_rows, read_sheet
+from bot.services.progress import Progress, match_rows, read_sheet
+from bot.services.progress_results import AlreadyDone, SheetRow, Started
 from bot.texts import progress as t
 from tests.services.conftest import NOW
 
@@ -109,14 +110,18 @@ async def test_only_own_classes_and_the_report_from_outcomes(world) -> None:
     progress = Progress(db, Effects(db, clock), clock, "vk.me/zavuch")
     sheet = "ФИО;Оценка\nПетров Петя;5\nСидорова Катя;4\nКозлов Коля;3\n".encode()
     preview = await progress.preview(caller, "m.csv", sheet)
-    assert "Получат лично: 2 родителям" in preview.text  # Козлов is in 5Б, not the teacher's class
-    assert "Козлов Коля" in preview.text.split("Не найдены")[1]
-    payload = json.loads(json.loads(preview.keyboard or "{}")["buttons"][0][0]["action"]["payload"])
-    action = await pending_repo.get(db, payload["id"])
+    assert (preview.parents, preview.students) == (2, 2)  # Козлов is in 5Б, not the teacher's class
+    assert [r.name for r in preview.unmatched] == ["Козлов Коля"]
+    assert preview.classes == ("5А",) and preview.example_student == "Петров Петя"
+    assert preview.example_text.startswith("📒 Успеваемость: Петров Петя (5А)")
+    shown = t.preview(preview)
+    assert "Получат лично: 2 родителям" in shown and "Козлов Коля" in shown.split("Не найдены")[1]
+    assert preview.action_id is not None
+    action = await pending_repo.get(db, preview.action_id)
     assert action is not None
     started = await progress.apply(caller, action)
-    assert "2 родителям" in started.text
-    assert (await progress.apply(caller, action)).text == t.GONE  # pressed twice: sent once
+    assert started == Started(2) and "2 родителям" in t.applied(started)
+    assert await progress.apply(caller, action) == AlreadyDone()  # pressed twice: sent once
     assert (await pending_repo.get(db, action.id)).payload == {}  # type: ignore[union-attr]
     # nothing reported while a message waits; then 702 refused (901), 701 sent
     assert await progress.report_finished() == 0
@@ -162,7 +167,8 @@ async def test_a_subject_teacher_sends_to_the_class_of_their_subject_chat(world)
     await chat_repo.bind(db, chat.id, org_id=org.id, type_="subject", class_id=b6, subject="физика",
                          title="6Б — физика", leader_id=teacher_id)
     preview = await progress.preview(caller, "m.csv", sheet)
-    assert "Получат лично: 1 родителю" in preview.text and "Физика: 5" in preview.text
+    assert preview.parents == 1 and "Физика: 5" in preview.example_text
+    assert "Получат лично: 1 родителю" in t.preview(preview)
 
 
 async def test_a_batch_id_is_never_given_again(db) -> None:
