@@ -32,6 +32,7 @@ from bot.services.access import Caller, allowed_somewhere
 from bot.services.menus import MENU_TYPES, SECTION_CAPABILITY, Menus, needs_class
 from bot.texts import menus as t
 from bot.vk.keyboards import Button, grid, inline, persistent, supports_callback
+from handlers.admin import card_text
 from handlers.replies import guarded
 from handlers.rules import chat_of, parse_message
 
@@ -392,7 +393,7 @@ async def staff(app: App, caller: Caller, peer_id: int, org: Org | None, payload
     org = await _school(app, caller, peer_id, org, "staff", "role_manage")
     if org is None:
         return
-    card = await app.services.orgs.card(org)
+    card = card_text(await app.services.orgs.card(org))
     rows = [[Button(t.BUTTON_STAFF_CODES_LONG, m("kc", o=org.id, c=""))]] \
         if await app.access.allowed(caller, "roster_manage", org.id) else None
     await _send(app, peer_id, t.STAFF.format(card=card), rows)
@@ -434,7 +435,7 @@ async def schools(app: App, caller: Caller, peer_id: int, org: Org | None, paylo
         raise NotAllowed(t.NOT_ALLOWED)
     rows = [[Button(t.BUTTON_REPORT, m("reports", o=org.id))]] \
         if await app.access.allowed(caller, "report_view", org.id) else None
-    await _send(app, peer_id, await app.services.orgs.card(org), rows)
+    await _send(app, peer_id, card_text(await app.services.orgs.card(org)), rows)
 
 
 # -- parents and students ---------------------------------------------------------------------
@@ -499,6 +500,8 @@ ASK_IF_SEVERAL = {"report": ("reports", "report_view", False), "school": ("schoo
 class BareCommandRule(ABCRule[Message]):
     """A private command typed without its argument that a menu can ask for with buttons."""
 
+    scope = ("known_command",)
+
     def __init__(self, app: App) -> None:
         self.app = app
 
@@ -525,6 +528,8 @@ class BareCommandRule(ABCRule[Message]):
 class MenuPayloadRule(ABCRule[Message]):
     """A text button of the menu pressed (a client without callback buttons): the label arrives
     as a private message carrying the button's payload."""
+
+    scope = ("payload",)
 
     async def check(self, event: Message) -> dict[str, Any] | bool:
         if event.from_id != event.peer_id or not event.payload:

@@ -19,7 +19,8 @@ from bot.repo import reach as reach_repo
 from bot.repo import roles as role_repo
 from bot.repo.orgs import Org
 from bot.services.notify import Notifier
-from bot.services.orgs import unreachable_line
+from bot.services.orgs import unreachable_staff
+from bot.texts import orgs as org_texts
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +52,7 @@ async def discrepancies(db: Database, org_id: int) -> list[str]:
     stale = await member_repo.stale_count(db, org_id)
     if stale:
         lines.append(texts.UPKEEP_STALE_MEMBERS.format(count=stale))
-    unreachable = await unreachable_line(db, org_id, reminder=True)
+    unreachable = org_texts.unreachable(await unreachable_staff(db, org_id), reminder=True)
     if unreachable:
         lines.append(unreachable)
     return lines

@@ -20,7 +20,9 @@ from bot.pipeline.unit import unit
 from bot.repo import reach as reach_repo
 from bot.runtime.app import App, create_app
 from bot.services import upkeep
+from bot.services.access import ROLE_NAMES_RU
 from bot.texts import admission as t
+from bot.texts import orgs as org_texts
 from tests.e2e.seed import School, add_staff, add_student, make_school
 from vkemu import Emulator
 
@@ -91,20 +93,22 @@ async def test_check_asks_vk_and_remembers_both_answers(world: World) -> None:
 
 async def test_school_card_and_monthly_reminder_name_unreachable_staff_only(world: World) -> None:
     db, school = world.app.db, world.school
-    card = await world.app.services.orgs.card(school.org)
-    assert t.SCHOOL_ALL_REACHABLE in card
+    assert (await world.app.services.orgs.card(school.org)).unreachable == ()
     assert all("не может писать" not in line for line in await upkeep.discrepancies(db, school.org.id))
     await world.send(school.vk["silent"], "тревога")
     await world.send(school.vk["mom"], "ссылки")  # a parent: not the school's staff problem
     card = await world.app.services.orgs.card(school.org)
-    assert t.unreachable([("Молчанов Тихон", False)], reminder=False) in card
-    assert "Попросите его нажать «Разрешить сообщения»" in card
-    assert "Иванова" not in card
+    assert card.unreachable == ("Молчанов Тихон",)  # a parent is not the school's staff problem
+    shown = org_texts.school_card(card, ROLE_NAMES_RU)
+    assert t.unreachable([("Молчанов Тихон", False)], reminder=False) in shown
+    assert "Попросите его нажать «Разрешить сообщения»" in shown
     lines = await upkeep.discrepancies(db, school.org.id)
     assert t.unreachable([("Молчанов Тихон", False)], reminder=True) in lines
     # they allowed the community's messages (message_allow arrives as a write)
     await world.app.services.reach.wrote(school.vk["silent"])
-    assert t.SCHOOL_ALL_REACHABLE in await world.app.services.orgs.card(school.org)
+    card = await world.app.services.orgs.card(school.org)
+    assert card.unreachable == ()
+    assert t.SCHOOL_ALL_REACHABLE in org_texts.school_card(card, ROLE_NAMES_RU)
     assert all("не может писать" not in line for line in await upkeep.discrepancies(db, school.org.id))
 
 
