@@ -23,6 +23,8 @@ from handlers.rules import CommandRule, parse_message
 class AnnounceTextRule(ABCRule[Message]):
     """A private message (not a command) from someone whose announcement dialog waits for text."""
 
+    scope = ("private",)
+
     def __init__(self, app: App) -> None:
         self.app = app
 

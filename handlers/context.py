@@ -1,21 +1,14 @@
-"""Middleware that hands the App to handlers by parameter name (``app``)."""
+"""What every handler may take by parameter name besides its event: the App (``app``).
+
+The compiled router (handlers/router.py) passes these to handlers and rules whose signature
+names them, alongside what the handler's rules returned."""
 
 from __future__ import annotations
 
-import logging
 from typing import Any
-
-from vkbottle import BaseMiddleware
 
 from bot.runtime.app import App
 
-log = logging.getLogger(__name__)
 
-
-def app_middleware(app: App) -> type[BaseMiddleware[Any]]:
-    class AppMiddleware(BaseMiddleware[Any]):
-        async def pre(self) -> None:
-            # vkbottle drops an event silently if pre() raises: keep this trivial.
-            self.send({"app": app})
-
-    return AppMiddleware
+def handler_context(app: App) -> dict[str, Any]:
+    return {"app": app}

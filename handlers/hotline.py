@@ -21,6 +21,8 @@ CANCEL_WORDS = ("отмена", "отменить", "отмени")
 class HotlineTextRule(ABCRule[Message]):
     """A private text (not a command, no file) from someone whose answer or question is awaited."""
 
+    scope = ("private",)
+
     def __init__(self, app: App) -> None:
         self.app = app
 

@@ -43,6 +43,8 @@ from handlers.rules import ChatMessageRule, CommandRule, chat_of, parse_message
 class CodeLikeRule(ABCRule[Message]):
     """A private message that is no known command but carries a code (or almost one): it is /код."""
 
+    scope = ("private", "any_command")
+
     def __init__(self, group_id: int, screen_name: str | None) -> None:
         self.group_id = group_id
         self.screen_name = screen_name
@@ -68,6 +70,8 @@ class CodeInChatRule(ABCRule[Message]):
 
 
 class PrivateFromPerson(ABCRule[Message]):
+    scope = ("private",)
+
     async def check(self, event: Message) -> bool:
         return not is_chat_peer(event.peer_id) and event.from_id > 0
 

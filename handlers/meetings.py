@@ -35,6 +35,8 @@ TEXT_STEPS = {meeting_repo.DRAFT_KIND: ("day", "time", "topic"),
 class DraftTextRule(ABCRule[Message]):
     """A private message (not a command) from someone whose meeting or post dialog waits for text."""
 
+    scope = ("private",)
+
     def __init__(self, app: App) -> None:
         self.app = app
 

@@ -25,6 +25,8 @@ from handlers.rules import CommandRule, chat_of, parse_message
 class DraftTextRule(ABCRule[Message]):
     """A private message (not a command) from someone whose poll dialog waits for the question."""
 
+    scope = ("private",)
+
     def __init__(self, app: App) -> None:
         self.app = app
 

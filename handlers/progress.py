@@ -30,6 +30,8 @@ from handlers.rules import CommandRule, parse_message
 class AwaitedFileRule(ABCRule[Message]):
     """A private file without a command from someone who asked /успеваемость a moment ago."""
 
+    scope = ("private", "document")
+
     def __init__(self, app: App) -> None:
         self.app = app
 

@@ -23,6 +23,8 @@ from handlers.rules import CommandRule, chat_of, parse_message
 class EntryTextRule(ABCRule[Message]):
     """A private message (not a command) from someone whose «Добавить» waits for the entry."""
 
+    scope = ("private",)
+
     def __init__(self, app: App) -> None:
         self.app = app
 

@@ -66,6 +66,8 @@ async def preview_doc(app: App, message: Message, caller: Caller, org: Org, doc:
 class LoneFileRule(ABCRule[Message]):
     """A private message with a document and no command: a file sent without /импорт."""
 
+    scope = ("document",)
+
     def __init__(self, group_id: int, screen_name: str | None) -> None:
         self.group_id = group_id
         self.screen_name = screen_name

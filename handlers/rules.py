@@ -1,4 +1,8 @@
-"""vkbottle rules that parse our commands and chat service actions."""
+"""vkbottle rules that parse our commands and chat service actions.
+
+A rule may declare with ``scope`` what it can match at all (a necessary condition: see
+``handlers.router.SCOPES``); the compiled router checks it only on events of that scope. A rule
+without ``scope`` is checked on every event of its kind."""
 
 from __future__ import annotations
 
@@ -55,6 +59,10 @@ class CommandRule(ABCRule[Message]):
         self.group_id = group_id
         self.screen_name = screen_name
 
+    @property
+    def scope(self) -> tuple[str, ...]:
+        return (f"command:{self.key}",)
+
     async def check(self, event: Message) -> dict[str, Any] | bool:
         cmd = parse_message(event, self.group_id, self.screen_name)
         if cmd is not None and cmd.key == self.key:
@@ -64,6 +72,8 @@ class CommandRule(ABCRule[Message]):
 
 class AnyCommandRule(ABCRule[Message]):
     """Matches anything addressed to the bot that no command handler took."""
+
+    scope = ("any_command",)
 
     def __init__(self, group_id: int, screen_name: str | None) -> None:
         self.group_id = group_id
@@ -80,6 +90,10 @@ class ActionRule(ABCRule[Message]):
     def __init__(self, *types: str) -> None:
         self.types = set(types)
 
+    @property
+    def scope(self) -> tuple[str, ...]:
+        return ("action:" + ",".join(sorted(self.types)),)
+
     async def check(self, event: Message) -> bool:
         action = event.action
         if action is None:
@@ -90,6 +104,8 @@ class ActionRule(ABCRule[Message]):
 
 class ChatMessageRule(ABCRule[Message]):
     """Ordinary (non-service) messages in chats, from users."""
+
+    scope = ("chat_text",)
 
     async def check(self, event: Message) -> bool:
         return is_chat_peer(event.peer_id) and event.action is None and event.from_id > 0

@@ -12,7 +12,6 @@ import uuid
 from typing import TYPE_CHECKING, Any
 
 from vkbottle import Bot
-from vkbottle.bot import BotLabeler
 from vkbottle.exception_factory import ErrorHandler
 
 from bot import texts
@@ -26,6 +25,7 @@ from bot.vk.polling import DbPolling
 
 if TYPE_CHECKING:
     from bot.web.server import WebServer
+    from handlers.router import Router
 
 log = logging.getLogger(__name__)
 
@@ -55,9 +55,10 @@ class ZavuchBot(Bot):
     """vkbottle's routing with errors reaching us (its router logs and swallows them otherwise);
     the pipeline decides about retries and poison events."""
 
-    def __init__(self, app: App, **kwargs: Any) -> None:
+    def __init__(self, app: App, routes: Router, **kwargs: Any) -> None:
         super().__init__(api=app.api, error_handler=ErrorHandler(raise_exceptions=True), **kwargs)
         self.app = app
+        self.routes = routes  # our compiled dispatch (handlers/router.py), not vkbottle's router
         self.progress = asyncio.Condition()  # notified after every handled event and performed action
         self.dispatcher = Dispatcher(
             self.handle, self.park, attempts=MAX_EVENT_ATTEMPTS,
@@ -80,7 +81,7 @@ class ZavuchBot(Bot):
                         # twice (read back from the inbox while also in flight) is decided once
                         if stored and not await inbox.claim(db, event_id, self.app.now()):
                             return
-                        await self.router.route(event, self.app.api)
+                        await self.routes.route(event)
                     return
                 if stored and not await inbox.is_pending(db, event_id):
                     return
@@ -89,7 +90,7 @@ class ZavuchBot(Bot):
                     # it is never decided again — codes re-issued, files re-sent — only finished
                     log.info("event %r already acted; not decided again", event_id[:64])
                 else:
-                    await self.router.route(event, self.app.api)
+                    await self.routes.route(event)
                 await inbox.mark_done(db, event_id, self.app.now())
         finally:
             await self._progressed()
@@ -152,28 +153,13 @@ def _kind(event: Event) -> str:
 
 
 def build_bot(app: App) -> ZavuchBot:
-    from handlers import build_labelers
-    from handlers.context import app_middleware
-
-    from handlers.rules import CommandRule
-
-    labeler = BotLabeler()
-    for feature in build_labelers(app):
-        labeler.load(feature)
-    # the commands that have a handler: help lists only these
-    app.commands |= {
-        rule.key
-        for handler in labeler.message_view.handlers
-        for rule in getattr(handler, "rules", ())
-        if isinstance(rule, CommandRule)
-    }
-    middleware = app_middleware(app)
-    labeler.message_view.register_middleware(middleware)
-    labeler.raw_event_view.register_middleware(middleware)
-    bot = ZavuchBot(app, labeler=labeler)
     from handlers.menus import attach_typed
+    from handlers.router import compile_handlers
 
-    attach_typed(app, bot.router)
+    routes = compile_handlers(app)
+    app.commands |= routes.commands  # the commands that have a handler: help lists only these
+    bot = ZavuchBot(app, routes)
+    attach_typed(app, routes)
 
     async def performed() -> None:
         await bot._progressed()
