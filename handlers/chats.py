@@ -11,12 +11,16 @@ from bot import texts
 from bot.runtime.app import App
 from bot.domain.commands import Command
 from bot.domain.errors import UserError
+from bot.domain.chat_command import AskClass, parse_chat_command, parse_create
 from bot.domain.chat_types import PRESETS
 from bot.repo import chats as chat_repo
 from bot.repo.pending import Pending
 from bot.services.access import Caller
+from bot.services.chats import ChoiceGone
 from bot.services.roster import Reply
+from bot.texts import chats as ct
 from bot.vk.gateway import is_chat_peer
+from handlers import chats_views as views
 from handlers.admin import usage
 from handlers.confirm import confirmer
 from handlers.moderation import answer as answer_command
@@ -35,23 +39,31 @@ def labeler(app: App) -> BotLabeler:
     async def create(message: Message, app: App, cmd: Command) -> None:
         if not cmd.args.strip():
             raise usage("create")
+        parsed = parse_create(cmd.args)
         caller = await app.access.caller(message.from_id)
-        answer = await app.services.chats.create_or_ask(caller, cmd.args)
-        await reply(app, message, answer.text, keyboard=answer.keyboard)
+        if isinstance(parsed, AskClass):
+            answer = views.class_question(await app.services.chats.ask_class(caller, parsed.chat_type,
+                                                                             parsed.org_code))
+            await reply(app, message, answer.text, keyboard=answer.keyboard)
+            return
+        await reply(app, message, await views.created_text(app, await app.services.chats.create(caller, parsed)))
 
     @bl.private_message(CommandRule("chats", g, s))
     @guarded
     async def overview(message: Message, app: App, cmd: Command) -> None:
         caller = await app.access.caller(message.from_id)
-        await reply(app, message, await app.services.chats.overview(caller, cmd.args))
+        overview = await app.services.chats.overview(caller, cmd.args.strip() or None)
+        await reply(app, message, views.overview_text(overview))
 
     @bl.chat_message(CommandRule("bind", g, s))
     @guarded
     async def bind(message: Message, app: App, cmd: Command) -> None:
         if not cmd.args.strip():
             raise usage("bind")
+        await app.services.chats.unbound(message.peer_id)  # a bound chat is told so whatever the arguments
+        parsed = parse_chat_command(cmd.args)
         caller = await app.access.caller(message.from_id)
-        await reply(app, message, await app.services.chats.bind(caller, message.peer_id, cmd.args))
+        await reply(app, message, ct.bound(await app.services.chats.bind(caller, message.peer_id, parsed)))
 
     @bl.chat_message(CommandRule("rules", g, s))
     @guarded
@@ -73,7 +85,7 @@ def labeler(app: App) -> BotLabeler:
         answer = await app.services.chats.reset_link(caller, message.peer_id)
         # the new link goes privately to the one who asked; the chat learns only that it changed
         # (never the link itself: a refused private message is reported by the action runner)
-        await app.notifier.try_send(message.from_id, answer)
+        await app.notifier.try_send(message.from_id, ct.link_reset(answer))
         await answer_command(app, message, texts.LINK_RESET_SENT_PRIVATELY)
 
     @bl.chat_message(CommandRule("alerts_here", g, s))
@@ -109,7 +121,10 @@ async def create_chosen(app: App, caller: Caller, action: Pending, payload: dict
     """A class or «Для всей школы» chosen for /создать родители|ученики."""
     if payload.get("do") != "apply":
         return Reply(texts.PENDING_GONE)
-    return await app.services.chats.create_chosen(caller, action, payload)
+    result = await app.services.chats.create_chosen(caller, action, payload.get("c"))
+    if isinstance(result, ChoiceGone):
+        return Reply(texts.PENDING_GONE)
+    return Reply(await views.created_text(app, result))
 
 
 async def on_join(app: App, message: Message, member_id: int) -> None:

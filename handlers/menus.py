@@ -22,7 +22,8 @@ from vkbottle.bot import BotLabeler, Message, MessageEvent
 from vkbottle.dispatch.rules import ABCRule
 
 from bot import texts
-from bot.domain.chat_types import PRESETS
+from bot.domain.chat_command import ChatCommand
+from bot.domain.chat_types import PRESETS, ChatRequest
 from bot.domain.classes import ClassNameError, parse_class
 from bot.domain.commands import Command
 from bot.domain.errors import NotAllowed, UserError
@@ -30,8 +31,10 @@ from bot.repo.orgs import Org
 from bot.runtime.app import App
 from bot.services.access import Caller, allowed_somewhere
 from bot.services.menus import MENU_TYPES, SECTION_CAPABILITY, Menus, needs_class
+from bot.texts import chats as chat_texts
 from bot.texts import menus as t
 from bot.vk.keyboards import Button, grid, inline, persistent, supports_callback
+from handlers import chats_views as views
 from handlers.admin import card_text
 from handlers.replies import guarded
 from handlers.rules import chat_of, parse_message
@@ -54,8 +57,6 @@ WORK_ITEMS: dict[str, tuple[str, str, str]] = {
 }
 CLASSES_PER_PAGE = 8  # + «Ещё» + «Назад»: VK takes at most 10 buttons inline
 MAX_SCHOOL_BUTTONS = 9
-TYPE_WORDS = {"parents_class": "родители", "parents_school": "родители", "students_class": "ученики",
-              "admin_open": "коллектив", "admin_closed": "администрация", "homeschool": "надомное"}
 
 
 # the person's client shows no callback buttons (their last message said so): screens answer
@@ -214,7 +215,7 @@ async def chats(app: App, caller: Caller, peer_id: int, org: Org | None, payload
     org = await _school(app, caller, peer_id, org, "chats", "chat_create")
     if org is None:
         return
-    overview = await app.services.chats.overview(caller, org.code) \
+    overview = views.overview_text(await app.services.chats.overview(caller, org.code)) \
         if await app.access.allowed(caller, "school_view", org.id) else ""
     rows = [[Button(t.BUTTON_CREATE, m("ct", o=org.id), "primary")],
             [Button(t.BUTTON_CHAT_SETTINGS, m("cs", o=org.id))]]
@@ -285,8 +286,15 @@ async def create_class(app: App, caller: Caller, peer_id: int, org: Org | None, 
     await _send(app, peer_id, text, grid(buttons, 4) + [nav])
 
 
-def _create_args(kind: str, cls: str, org: Org) -> str:
-    return " ".join(w for w in (TYPE_WORDS[kind], cls, "школа", org.code) if w)
+def _create_command(kind: str, cls: str, org: Org) -> ChatCommand:
+    """What /создать «<type> <class> школа <code>» would mean, chosen with buttons."""
+    if cls and not needs_class(kind):
+        raise UserError(t.SNACK_GONE)  # a forged press: this type takes no class
+    try:
+        name = parse_class(cls) if cls else None
+    except ClassNameError:
+        raise UserError(t.SNACK_GONE) from None
+    return ChatCommand(ChatRequest(PRESETS[kind], name), org.code)
 
 
 async def create_confirm(app: App, caller: Caller, peer_id: int, org: Org | None, payload: dict[str, Any]) -> None:
@@ -324,10 +332,11 @@ async def create_do(app: App, caller: Caller, peer_id: int, org: Org | None, pay
     cls = payload.get("c") or ""
     if not isinstance(cls, str) or (needs_class(kind) and kind != "homeschool" and not cls):
         raise UserError(t.SNACK_GONE)
+    command = _create_command(kind, cls, org)
     if payload.get("b") == 1:  # the same service as the typed /привязать, in the chat pressed in
-        await app.notifier.send(peer_id, await app.services.chats.bind(caller, peer_id, _create_args(kind, cls, org)))
+        await app.notifier.send(peer_id, chat_texts.bound(await app.services.chats.bind(caller, peer_id, command)))
         return
-    answer = await app.services.chats.create(caller, _create_args(kind, cls, org))
+    answer = await views.created_text(app, await app.services.chats.create(caller, command))
     await app.notifier.send(peer_id, answer)
 
 

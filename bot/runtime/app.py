@@ -151,8 +151,10 @@ async def create_app(settings: Settings, *, clock: Clock | None = None, db: Data
     notifier = Notifier(db, gateway, clock, effects)
     orgs = Orgs(db, access)
     alerts = Alerts(db, notifier, clock)
-    chats = Chats(db, gateway, notifier, access, orgs, clock)
     membership = Membership(db, gateway, notifier, clock)
+    # members the bot never saw join (there before it was bound, or joined while it had no rights)
+    # are judged by Admission like newcomers
+    chats = Chats(db, gateway, notifier, access, orgs, clock, on_bound=membership.admit_present)
     admission = Admission(db, gateway, notifier, alerts, chats, clock,
                           settings.moderation.quarantine_minutes * 60, effects,
                           community=community_ref(group_id, screen_name))
@@ -170,7 +172,8 @@ async def create_app(settings: Settings, *, clock: Clock | None = None, db: Data
         reach=reach,
     )
     chats.names = runner.names  # one cache of names for the whole bot
-    chat_life = ChatLife(db, gateway, clock, notifier)
+    chat_life = ChatLife(db, gateway, clock, notifier, on_rights_regained=functools.partial(
+        membership.admit_present, occasion=texts.SWEEP_OCCASION_RIGHTS))
     moderation, manual, moderation_jobs = build_moderation(db, access, gateway, notifier, services, clock)
     runner.on_sanction_failed = moderation.sanction_failed
 
@@ -234,10 +237,5 @@ def wire(app: App) -> None:
         await app.activity.recount_violation(violation_id)
 
     app.runner.on_sanction_failed = refused
-    # members the bot never saw join (there before it was bound, or joined while it had no
-    # rights) are judged by Admission like newcomers
-    membership = app.services.membership
-    membership.admission = app.services.admission
-    app.services.chats.on_bound = membership.admit_present
-    app.chat_life.on_rights_regained = functools.partial(membership.admit_present,
-                                                         occasion=texts.SWEEP_OCCASION_RIGHTS)
+    # members the bot never saw join are judged by Admission (built after Membership)
+    app.services.membership.admission = app.services.admission

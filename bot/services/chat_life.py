@@ -20,14 +20,15 @@ log = logging.getLogger(__name__)
 
 
 class ChatLife:
-    def __init__(self, db: Database, gateway: VkGateway, clock: Clock, notifier: Notifier) -> None:
+    def __init__(self, db: Database, gateway: VkGateway, clock: Clock, notifier: Notifier, *,
+                 on_rights_regained: Callable[[Chat], Awaitable[Any]] | None = None) -> None:
         self.db = db
         self.gateway = gateway
         self.clock = clock
         self.notifier = notifier
-        # set by the app: admission applied to everyone in a bound chat once the bot can see its
-        # members again (Membership.admit_present): joins while it lacked rights went unchecked
-        self.on_rights_regained: Callable[[Chat], Awaitable[Any]] | None = None
+        # admission applied to everyone in a bound chat once the bot can see its members again
+        # (Membership.admit_present): joins while it lacked rights went unchecked
+        self.on_rights_regained = on_rights_regained
 
     async def bot_added(self, peer_id: int, added_by: int) -> Chat:
         chat, _ = await chat_repo.ensure(self.db, peer_id, added_by=added_by, now=int(self.clock.now()))

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
 from bot import texts
+from bot.domain.chat_command import ChatCommand
+from bot.domain.classes import parse_class
 from bot.domain.clock import Clock
 from bot.db import Database
-from bot.domain.chat_types import ChatRequest, ChatRequestError, Needs, parse_chat_request
+from bot.domain.chat_types import PRESETS, ChatRequest, Needs
 from bot.domain.errors import NotAllowed, UserError
 from bot.pipeline.effects import Lane
 from bot.repo import chats as chat_repo
@@ -26,53 +29,123 @@ from bot.services import eligibility
 from bot.services.access import ROLE_NAMES_RU, SCHOOL_MANAGERS, Access, Caller
 from bot.services.notify import Notifier
 from bot.services.orgs import Orgs
-from bot.services.roster import Reply
 from bot.texts import confirm as ct
-from bot.vk.errors import VkCannotMessage, VkContactNotFound, VkError, VkNoChatRights
+from bot.vk.errors import VkCannotMessage, VkContactNotFound, VkNoChatRights
 from bot.vk.gateway import VkGateway
-from bot.vk.keyboards import Button, inline
 from bot.vk.names import Names
 
 log = logging.getLogger(__name__)
 
 MAX_CLASS_BUTTONS = 8  # VK: at most 10 buttons inline; «Для всей школы» and «Отменить» take two
-CLASS_BUTTONS_PER_ROW = 4
-CLASS_TYPE_WORDS = {"родители": "родители", "ученики": "ученики", "класс": "ученики"}  # a class is asked
+# the word of /создать kept in the class question's pending payload (and shown on its buttons)
+ASK_WORDS = {"parents_class": "родители", "students_class": "ученики"}
 
 
-def split_school(args: str) -> tuple[str, str | None]:
-    words = args.split()
-    if len(words) >= 2 and words[-2].casefold() in ("школа", "орг"):
-        return " ".join(words[:-2]), words[-1]
-    return args, None
+@dataclass(frozen=True)
+class ClassQuestion:
+    """/создать родители|ученики without a class: the classes to offer as buttons (a pending action)."""
+
+    action_id: int
+    chat_type: str  # parents_class | students_class
+    school: str
+    classes: tuple[str, ...]  # those without such a chat first
+    more: bool  # the roster has more classes than buttons
+    whole_school: bool  # «Для всей школы» (the school-wide parents' chat) offered too
+
+
+@dataclass(frozen=True)
+class ChatCreated:
+    title: str
+    link: str
+    shareable: bool  # members may pass the link on
+    # the chat's leader could not be added (VK: not a friend, messages closed): (VK id, roster name)
+    leader_not_added: tuple[int, str | None] | None = None
+
+
+@dataclass(frozen=True)
+class ChatExists:
+    title: str
+    link: str
+
+
+@dataclass(frozen=True)
+class ChoiceGone:
+    """A class button of an answered or expired question."""
+
+
+@dataclass(frozen=True)
+class ChatBound:
+    title: str
+    school: str
+    link: str
+    unknown: int  # people VK lists in the chat whom the roster does not know (listed privately)
+    unknown_unreachable: bool  # the binder does not accept the bot's messages: the list did not go
+
+
+@dataclass(frozen=True)
+class LinkReset:
+    link: str
+
+
+@dataclass(frozen=True)
+class ChatLine:
+    title: str
+    members: int
+    eligible: int
+    has_rights: bool  # the bot is an admin of the chat
+
+
+@dataclass(frozen=True)
+class SchoolChats:
+    """/чаты of a school."""
+
+    school: str
+    chats: tuple[ChatLine, ...]
+    may_create: bool
+    has_classes: bool  # the roster has classes (missing class chats are listed)
+    no_parents: tuple[str, ...]  # classes without a parents' chat
+    no_students: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class TerritorySchool:
+    name: str
+    code: str
+    chats: int
+
+
+@dataclass(frozen=True)
+class TerritoryChats:
+    """A coordinator's /чаты: the territory's schools with their chat counts."""
+
+    name: str
+    schools: tuple[TerritorySchool, ...]
+
+
+CreateResult = ChatCreated | ChatExists
+Overview = SchoolChats | TerritoryChats
 
 
 class Chats:
     def __init__(self, db: Database, gateway: VkGateway, notifier: Notifier, access: Access, orgs: Orgs,
-                 clock: Clock) -> None:
+                 clock: Clock, *, on_bound: Callable[[Chat], Awaitable[Any]] | None = None) -> None:
         self.db = db
         self.gateway = gateway
         self.notifier = notifier
         self.access = access
         self.orgs = orgs
         self.clock = clock
-        # set by the app: admission applied to everyone already in a chat once it is bound
-        # (Membership.admit_present; Admission is built after Chats, so it cannot be passed in)
-        self.on_bound: Callable[[Chat], Awaitable[Any]] | None = None
+        # admission applied to everyone already in a chat once it is bound (Membership.admit_present)
+        self.on_bound = on_bound
         self.names = Names(gateway)
 
     def now(self) -> int:
         return int(self.clock.now())
 
-    async def _request(self, caller: Caller, args: str, capability: str) -> tuple[Org, ChatRequest]:
-        body, code = split_school(args)
-        try:
-            request = parse_chat_request(body)
-        except ChatRequestError as exc:
-            raise UserError(exc.message) from None
-        org = await self.orgs.resolve(caller, capability, code, what=texts.WHAT_CHATS_CREATE)
-        await self._check_type_rights(caller, org, request)
-        return org, request
+    async def _org(self, caller: Caller, command: ChatCommand, capability: str) -> Org:
+        org = await self.orgs.resolve(caller, capability, command.org_code, what=texts.WHAT_CHATS_CREATE)
+        await self._check_type_rights(caller, org, command.request)
+        return org
 
     async def _check_type_rights(self, caller: Caller, org: Org, request: ChatRequest) -> None:
         if caller.is_operator or caller.roles_in(org.id) & SCHOOL_MANAGERS:
@@ -120,72 +193,56 @@ class Chats:
                 return chat
         return None
 
-    async def create_or_ask(self, caller: Caller, args: str) -> Reply:
-        """/создать родители|ученики without a class: the class is asked with buttons from the roster.
-        For parents that would otherwise make a chat of every parent of the school: the school-wide
-        chat is offered only on its own button («Для всей школы»)."""
-        body, code = split_school(args)
-        words = body.split()
-        word = words[0].casefold().replace("ё", "е") if len(words) == 1 else ""
-        if word in CLASS_TYPE_WORDS:
-            org = await self.orgs.resolve(caller, "chat_create", code, what=texts.WHAT_CHATS_CREATE)
-            return await self._ask_class(caller, org, CLASS_TYPE_WORDS[word])
-        return Reply(await self.create(caller, args))
-
-    async def _ask(self, caller: Caller, org: Org, step: str, text: str,
-                   rows: list[list[tuple[str, dict[str, str]]]], **payload: Any) -> Reply:
-        action_id = await pending_repo.create(
-            self.db, kind="create_chat", vk_id=caller.vk_id, org_id=org.id, now=self.now(),
-            payload={"code": org.code, "step": step, "what": ct.WHAT_CREATE_CHAT, **payload},
-        )
-        keyboard = [[Button(label, {"a": "pa", "id": action_id, "do": "apply", **data}) for label, data in row]
-                    for row in rows]
-        keyboard.append([Button(texts.BUTTON_CANCEL, {"a": "pa", "id": action_id, "do": "cancel"}, "negative")])
-        return Reply(text, inline(keyboard))
-
-    async def _ask_class(self, caller: Caller, org: Org, word: str) -> Reply:
-        """Classes of the roster as buttons, those without such a chat first; for parents also
-        «Для всей школы» (the school-wide chat only on its own button)."""
-        chat_type = "parents_class" if word == "родители" else "students_class"
+    async def ask_class(self, caller: Caller, chat_type: str, org_code: str | None) -> ClassQuestion:
+        """/создать родители|ученики without a class: the classes of the roster to pick from with
+        buttons, those without such a chat first. For parents that would otherwise make a chat of
+        every parent of the school: the school-wide chat is offered only on its own button
+        («Для всей школы»)."""
+        org = await self.orgs.resolve(caller, "chat_create", org_code, what=texts.WHAT_CHATS_CREATE)
         classes = await people_repo.classes(self.db, org.id)
         have = {c.class_id for c in await chat_repo.in_org(self.db, org.id) if c.type == chat_type}
         ordered = [str(name) for cid, name in sorted(classes, key=lambda pair: pair[0] in have)]
         shown = ordered[:MAX_CLASS_BUTTONS]
-        rows = [[(ct.button_class_chat(word, c), {"c": c}) for c in shown[i:i + CLASS_BUTTONS_PER_ROW]]
-                for i in range(0, len(shown), CLASS_BUTTONS_PER_ROW)]
-        if word == "родители":
-            rows.append([(ct.BUTTON_WHOLE_SCHOOL, {"c": ""})])
-        elif not shown:
+        parents = chat_type == "parents_class"
+        if not parents and not shown:
             raise UserError(ct.no_classes(org.name))
-        text = ct.ask_class(word, org.name, more=len(ordered) > len(shown))
-        return await self._ask(caller, org, "class", text, rows, word=word, classes=shown)
+        action_id = await pending_repo.create(
+            self.db, kind="create_chat", vk_id=caller.vk_id, org_id=org.id, now=self.now(),
+            payload={"code": org.code, "step": "class", "what": ct.WHAT_CREATE_CHAT, "word": ASK_WORDS[chat_type],
+                     "classes": shown},
+        )
+        return ClassQuestion(action_id, chat_type, org.name, tuple(shown), len(ordered) > len(shown), parents)
 
-    async def create_chosen(self, caller: Caller, action: Pending, press: dict[str, Any]) -> Reply:
-        """A button of ``create_or_ask``: a class, or the school-wide parents' chat (the press is
-        the explicit choice)."""
+    async def create_chosen(self, caller: Caller, action: Pending, choice: object) -> CreateResult | ChoiceGone:
+        """A button of ``ask_class``: a class, or "" for the school-wide parents' chat (the press
+        is the explicit choice)."""
         payload = action.payload
-        school = f" школа {payload['code']}"
-        choice = press.get("c")
         word = payload.get("word", "родители")
         if payload.get("step", "class") != "class" or not isinstance(choice, str) or \
                 (choice and choice not in payload.get("classes", [])) or (not choice and word != "родители"):
-            return Reply(texts.PENDING_GONE)
+            return ChoiceGone()
         if not await pending_repo.claim(self.db, action.id, "applied"):
-            return Reply(texts.PENDING_GONE)
-        return Reply(await self.create(caller, (f"{word} {choice}" if choice else word) + school))
+            return ChoiceGone()
+        if word == "родители":
+            preset = PRESETS["parents_class" if choice else "parents_school"]
+        else:
+            preset = PRESETS["students_class"]
+        request = ChatRequest(preset, parse_class(choice) if choice else None)
+        return await self.create(caller, ChatCommand(request, str(payload["code"])))
 
-    async def create(self, caller: Caller, args: str) -> str:
-        org, request = await self._request(caller, args, "chat_create")
+    async def create(self, caller: Caller, command: ChatCommand) -> CreateResult:
+        """/создать (and the menu's «Создать»): a new VK chat, bound, its rules pinned, its link."""
+        org = await self._org(caller, command, "chat_create")
+        request = command.request
         class_id = await self._class_id(org, request)
         existing = await self._existing(org, request, class_id)
         if existing is not None and existing.invite_link:
-            return texts.CHAT_EXISTS.format(title=existing.title, link=existing.invite_link)
+            return ChatExists(existing.title, existing.invite_link)
+        shareable = request.preset.link_shareable
         if existing is not None:
             # an earlier /создать stopped half-way (VK failed after the chat was made): finish it
             link = await self._apply_preset(existing, org, request, class_id, existing.leader_id, existing.title)
-            return texts.CHAT_CREATED.format(
-                title=existing.title, link=link,
-                share=texts.CHAT_LINK_SHARE if request.preset.link_shareable else texts.CHAT_LINK_PRIVATE)
+            return ChatCreated(existing.title, link, shareable)
         leader_id, leader_vk = await self._leader(caller, org, request)
         title = request.preset.title_for(cls=request.cls, subject=request.subject, name=request.name, school=org.name)
         try:
@@ -199,12 +256,8 @@ class Chats:
         for vk_id in added:
             if vk_id > 0:
                 await self._record_known_member(chat.id, vk_id, admitted_by=caller.vk_id)
-        answer = texts.CHAT_CREATED.format(
-            title=title, link=link,
-            share=texts.CHAT_LINK_SHARE if request.preset.link_shareable else texts.CHAT_LINK_PRIVATE)
-        if leader_vk not in added:
-            answer += "\n" + texts.leader_cannot_be_added(await self.vk_name(leader_vk), await self._full_name(leader_id))
-        return answer
+        missing = None if leader_vk in added else (leader_vk, await self._full_name(leader_id))
+        return ChatCreated(title, link, shareable, missing)
 
     async def _record_known_member(self, chat_id: int, vk_id: int, *, admitted_by: int | None) -> None:
         chat = await chat_repo.get(self.db, chat_id)
@@ -224,12 +277,21 @@ class Chats:
         await chat_repo.set_invite_link(self.db, chat.id, link)
         return link
 
-    async def bind(self, caller: Caller, peer_id: int, args: str) -> str:
+    async def unbound(self, peer_id: int) -> Chat:
+        """The chat /привязать is typed in, refused if it is bound already (asked before its
+        arguments are read: a bound chat is told so whatever follows the command)."""
         chat, _ = await chat_repo.ensure(self.db, peer_id, added_by=None, now=self.now())
         if chat.bound and chat.invite_link:
             org = await self.orgs.db_org(chat.org_id)  # type: ignore[arg-type]
             raise UserError(texts.CHAT_BIND_ALREADY.format(title=chat.title, school=org.name))
-        org, request = await self._request(caller, args, "chat_bind")
+        return chat
+
+    async def bind(self, caller: Caller, peer_id: int, command: ChatCommand) -> ChatBound:
+        """/привязать (and the menu in the chat): an existing VK chat becomes the school's chat of
+        this type; it is renamed, its rules pinned, and who is in it already is checked."""
+        chat = await self.unbound(peer_id)
+        org = await self._org(caller, command, "chat_bind")
+        request = command.request
         class_id = await self._class_id(org, request)
         existing = await self._existing(org, request, class_id)
         if existing is not None and existing.id != chat.id:
@@ -245,20 +307,17 @@ class Chats:
         await self.notifier.effects.retitle(peer_id, title, chat_id=chat.id, lane=Lane.NORMAL)
         link = await self._apply_preset(chat, org, request, class_id, leader_id, title)
         await self._record_known_member(chat.id, caller.vk_id, admitted_by=caller.vk_id)
-        answer = texts.CHAT_BOUND.format(title=title, school=org.name, link=link)
-        answer += "\n" + ct.BOUND_RENAMED.format(title=title)  # VK shows the rename; say why
+        unknown: list[str] = []
+        unreachable = False
         if self.on_bound is not None:
             # people who were here before the bot are judged like newcomers (strangers do not stay)
             diff = await self.on_bound(chat)
             unknown = await self._unknown_report(chat, diff)
             if unknown:
+                # a side effect, not the answer: the list goes to the binder privately
                 await self.notifier.try_send(caller.vk_id, ct.bound_unknown_private(title, unknown))
-                if await reach_repo.is_unreachable(self.db, caller.vk_id):
-                    # the private list would not arrive: say so here rather than «отправил лично»
-                    answer += "\n" + ct.bound_unknown_unreachable(len(unknown))
-                else:
-                    answer += "\n" + ct.bound_unknown(len(unknown))
-        return answer
+                unreachable = await reach_repo.is_unreachable(self.db, caller.vk_id)
+        return ChatBound(title, org.name, link, len(unknown), unreachable)
 
     async def _unknown_report(self, chat: Chat, diff: Any) -> list[str]:
         """One line per person VK lists in the chat whom the roster does not know, with what
@@ -273,11 +332,11 @@ class Chats:
         lines += [ct.unknown_line(vk_id, ct.OUTCOME_KEPT) for vk_id in sorted(diff.vk_admins)]
         return lines
 
-    async def reset_link(self, caller: Caller, peer_id: int) -> str:
+    async def reset_link(self, caller: Caller, peer_id: int) -> LinkReset:
         chat = await self.require_moderator(caller, peer_id)
         link = await self.gateway.get_invite_link(peer_id, reset=True)
         await chat_repo.set_invite_link(self.db, chat.id, link)
-        return texts.LINK_RESET.format(link=link)
+        return LinkReset(link)
 
     async def require_moderator(self, caller: Caller, peer_id: int) -> Chat:
         chat = await chat_repo.by_peer(self.db, peer_id)
@@ -298,40 +357,31 @@ class Chats:
             return leader_vk == caller.vk_id and await eligibility.leader_valid(self.db, chat)
         return False
 
-    async def overview(self, caller: Caller, args: str) -> str:
-        org = await self.orgs.resolve(caller, "school_view", args.strip() or None, what=texts.WHAT_CHATS_VIEW,
+    async def overview(self, caller: Caller, org_code: str | None) -> Overview:
+        """/чаты: a school's chats (members of eligible, rights) and the classes missing a chat; a
+        territory's schools with their chat counts."""
+        org = await self.orgs.resolve(caller, "school_view", org_code, what=texts.WHAT_CHATS_VIEW,
                                       form=texts.ORG_FORM_BARE.format(command="/чаты"))
         if org.kind != "school":
             return await self._territory(org)
         chats = await chat_repo.in_org(self.db, org.id)
-        lines = [texts.CHATS_HEADER.format(school=org.name)]
+        lines = []
         for chat in chats:
             members = len(await member_repo.in_state(self.db, chat.id))
             eligible = len(await eligibility.eligible_ids(self.db, chat))
-            flag = texts.CHATS_NO_RIGHTS if not chat.bot_is_admin else ""
-            lines.append(texts.CHATS_LINE.format(title=chat.title, members=members, eligible=eligible, flag=flag))
-        if not chats:
-            may_create = await self.access.allowed(caller, "chat_create", org.id)
-            lines.append(texts.CHATS_NONE if may_create else texts.CHATS_NONE_READONLY)
+            lines.append(ChatLine(chat.title, members, eligible, bool(chat.bot_is_admin)))
+        may_create = not chats and await self.access.allowed(caller, "chat_create", org.id)
         classes = await people_repo.classes(self.db, org.id)
         have = {(c.type, c.class_id) for c in chats}
-        no_parents = [str(name) for cid, name in classes if ("parents_class", cid) not in have]
-        no_students = [str(name) for cid, name in classes if ("students_class", cid) not in have]
-        if classes:
-            lines.append(texts.CHATS_MISSING.format(parents=", ".join(no_parents) or "—",
-                                                    students=", ".join(no_students) or "—"))
-        return "\n".join(lines)
+        no_parents = tuple(str(name) for cid, name in classes if ("parents_class", cid) not in have)
+        no_students = tuple(str(name) for cid, name in classes if ("students_class", cid) not in have)
+        return SchoolChats(org.name, tuple(lines), may_create, bool(classes), no_parents, no_students)
 
-    async def _territory(self, org: Org) -> str:
-        """A coordinator's /чаты: the territory's schools with their chat counts."""
+    async def _territory(self, org: Org) -> TerritoryChats:
         schools = await org_repo.descendants(self.db, org.id, "school")
-        if not schools:
-            return ct.TERRITORY_NONE.format(name=org.name)
-        lines = [ct.territory_header(org.name)]
-        for school in schools:
-            lines.append(ct.territory_line(school.name, school.code, len(await chat_repo.in_org(self.db, school.id))))
-        lines.append(ct.TERRITORY_HINT)
-        return "\n".join(lines)
+        return TerritoryChats(org.name, tuple(
+            [TerritorySchool(school.name, school.code, len(await chat_repo.in_org(self.db, school.id)))
+             for school in schools]))
 
     async def vk_name(self, vk_id: int) -> str:
         """The person's name in a text the bot will send (filled in when it is sent)."""

@@ -73,3 +73,17 @@ def test_org_command_mistakes(args: str, message: str) -> None:
     with pytest.raises(UserError) as caught:
         parse_org_command(args)
     assert caught.value.message == message
+
+
+def test_create_asks_the_class_or_reads_the_chat() -> None:
+    from bot.domain.chat_command import AskClass, ChatCommand, parse_chat_command, parse_create
+
+    assert parse_create("родители школа sch-a") == AskClass("parents_class", "sch-a")
+    assert parse_create("Класс") == AskClass("students_class", None)
+    command = parse_create("родители 5А школа sch-a")
+    assert isinstance(command, ChatCommand) and command.org_code == "sch-a"
+    assert command.request.preset.type == "parents_class" and str(command.request.cls) == "5А"
+    assert parse_chat_command("родители").request.preset.type == "parents_school"
+    with pytest.raises(UserError) as caught:
+        parse_chat_command("бегемоты 5А")
+    assert caught.value.message == texts.CHAT_TYPE_UNKNOWN.format(word="бегемоты")
