@@ -10,10 +10,8 @@ from vkbottle.bot import BotLabeler, Message
 from bot import texts
 from bot.runtime.app import App
 from bot.domain.commands import Command
-from bot.domain.errors import UserError
 from bot.domain.chat_command import AskClass, parse_chat_command, parse_create
 from bot.domain.chat_types import PRESETS
-from bot.repo import chats as chat_repo
 from bot.repo.pending import Pending
 from bot.services.access import Caller
 from bot.services.chats import ChoiceGone
@@ -71,7 +69,7 @@ def labeler(app: App) -> BotLabeler:
     async def rules(message: Message, app: App, cmd: Command) -> None:
         # in a children's chat the command and the rules are cleaned up after a while, as every
         # command's answer there
-        chat = await chat_repo.by_peer(app.db, message.peer_id)
+        chat = await app.services.chats.by_peer(message.peer_id)
         if chat is None or not chat.bound or chat.type is None:
             await answer_command(app, message, texts.CHAT_NOT_BOUND_RULES)
             return
@@ -95,9 +93,7 @@ def labeler(app: App) -> BotLabeler:
         word = cmd.args.strip().casefold()
         if word not in ("сюда", "лично"):
             raise usage("alerts_here")
-        chat = await chat_repo.by_peer(app.db, message.peer_id)
-        if chat is None or not chat.bound or chat.org_id is None:
-            raise UserError(texts.CHAT_NOT_BOUND)
+        chat = await app.services.chats.bound(message.peer_id)
         caller = await app.access.caller(message.from_id)
         # the same check, change and audit as the settings menu's toggle
         await answer_command(app, message, await route_alerts(app, caller, chat, word == "сюда"))

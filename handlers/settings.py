@@ -17,9 +17,7 @@ from vkbottle.bot import BotLabeler, Message, MessageEvent
 
 from bot import texts
 from bot.domain.commands import Command
-from bot.domain.errors import NotAllowed, UserError
-from bot.repo import audit
-from bot.repo import chats as chat_repo
+from bot.domain.errors import UserError
 from bot.repo.chats import Chat
 from bot.runtime.app import App
 from bot.services.access import Caller
@@ -36,25 +34,10 @@ from policies.settings import QuietHoursSettings
 
 TOGGLED = tuple(p for p in POLICY_TITLES if p != "quiet_hours")  # index = «k» in a payload
 NEXT_MODE = {Mode.ON: "тихо", Mode.SHADOW: "выкл", Mode.OFF: "вкл"}
-STAFF_CHATS = ("admin_closed", "admin_open")
 
 
 def s(chat_id: int, do: str, **params: Any) -> dict[str, Any]:
     return {"a": "s", "ch": chat_id, "do": do, **params}
-
-
-async def _staff_chat(app: App, caller: Caller, chat_id: Any) -> Chat:
-    chat = await chat_repo.get(app.db, chat_id) if isinstance(chat_id, int) else None
-    if chat is None or not chat.bound:
-        raise UserError(t.SNACK_GONE)
-    if not await app.services.chats.is_chat_staff(caller, chat):
-        raise NotAllowed(texts.NOT_ALLOWED.format(what=texts.WHAT_CHAT_MANAGE, hint=texts.NOT_ALLOWED_HINT))
-    return chat
-
-
-async def _may_route_alerts(app: App, caller: Caller, chat: Chat) -> bool:
-    return chat.type in STAFF_CHATS and chat.org_id is not None and \
-        await app.access.allowed(caller, "role_manage", chat.org_id)
 
 
 async def screen(app: App, caller: Caller, chat: Chat, do: str) -> tuple[str, str]:
@@ -82,8 +65,8 @@ async def screen(app: App, caller: Caller, chat: Chat, do: str) -> tuple[str, st
     lines = [title, ", ".join(f"{POLICY_TITLES[p]} — {t.SETTINGS_MODES[str(settings.mode(p))]}" for p in TOGGLED),
              t.SETTINGS_QUIET.format(value=quiet_value)]
     rows = [[Button(t.BUTTON_POLICIES, s(chat.id, "p"), "primary")], [Button(t.BUTTON_QUIET, s(chat.id, "q"))]]
-    if await _may_route_alerts(app, caller, chat):
-        here = await app.services.alerts.moderators_chat(chat.org_id or 0) == chat.peer_id
+    if await app.services.chats.may_route_alerts(caller, chat):
+        here = await app.services.chats.alerts_here(chat)
         lines.append(t.SETTINGS_ALERTS.format(value=t.SETTINGS_ALERTS_HERE if here else t.SETTINGS_ALERTS_PRIVATE))
         rows.append([Button(t.BUTTON_ALERTS_PRIVATE if here else t.BUTTON_ALERTS_HERE, s(chat.id, "ah", v=0 if here else 1))])
     return "\n".join(lines), inline(rows)
@@ -98,7 +81,7 @@ async def send_settings(app: App, caller: Caller, chat: Chat, peer_id: int) -> N
 async def settings_press(app: App, event: MessageEvent, payload: dict[str, Any]) -> None:
     obj = event.object
     caller = await app.access.caller(obj.user_id)
-    chat = await _staff_chat(app, caller, payload.get("ch"))
+    chat = await app.services.chats.staff_chat(caller, payload.get("ch"), gone=t.SNACK_GONE)
     do = payload.get("do")
     snack = ""
     if do == "tp":
@@ -112,7 +95,7 @@ async def settings_press(app: App, event: MessageEvent, payload: dict[str, Any])
         do = "m"
     elif do not in ("m", "p", "q"):
         raise UserError(t.SNACK_GONE)
-    chat = await chat_repo.get(app.db, chat.id) or chat  # as saved
+    chat = await app.services.chats.get(chat.id) or chat  # as saved
     text, keyboard = await screen(app, caller, chat, str(do))
     if obj.conversation_message_id:
         await app.effects.edit(obj.peer_id, obj.conversation_message_id, text, keyboard=keyboard)
@@ -139,17 +122,9 @@ async def set_quiet(app: App, caller: Caller, chat: Chat, index: Any) -> str:
 
 
 async def route_alerts(app: App, caller: Caller, chat: Chat, here: bool) -> str:
-    """/уведомления сюда | лично (the school's managers only): «here» only to a staff chat, as
-    the alerts quote messages; «privately» from any of the school's chats."""
-    if chat.org_id is None or not await app.access.allowed(caller, "role_manage", chat.org_id):
-        raise NotAllowed(texts.NOT_ALLOWED.format(what=texts.WHAT_ALERTS_HERE, hint=texts.NOT_ALLOWED_HINT))
-    if here and chat.type not in STAFF_CHATS:
-        raise UserError(texts.ALERTS_HERE_NOT_STAFF_CHAT)
-    school = await app.services.orgs.db_org(chat.org_id or 0)
-    await app.services.alerts.set_moderators_chat(school.id, chat.peer_id if here else None)
-    await audit.write(app.db, action="alerts_route", now=app.now(), org_id=school.id, chat_id=chat.id,
-                      actor_vk=caller.vk_id, reason="here" if here else "private")
-    return (texts.ALERTS_HERE_ON if here else texts.ALERTS_HERE_OFF).format(school=school.name)
+    """/уведомления сюда | лично and the menu's toggle: the same service, the same answer."""
+    routed = await app.services.chats.route_alerts(caller, chat, here)
+    return (texts.ALERTS_HERE_ON if routed.here else texts.ALERTS_HERE_OFF).format(school=routed.school)
 
 
 def labeler(app: App) -> BotLabeler:

@@ -15,6 +15,7 @@ from bot.db import Database
 from bot.domain.chat_types import PRESETS, ChatRequest, Needs
 from bot.domain.errors import NotAllowed, UserError
 from bot.pipeline.effects import Lane
+from bot.repo import audit
 from bot.repo import chats as chat_repo
 from bot.repo import orgs as org_repo
 from bot.repo import pending as pending_repo
@@ -26,6 +27,7 @@ from bot.repo.chats import Chat
 from bot.repo.orgs import Org
 from bot.repo.pending import Pending
 from bot.services import eligibility
+from bot.services.alerts import Alerts
 from bot.services.access import ROLE_NAMES_RU, SCHOOL_MANAGERS, Access, Caller
 from bot.services.notify import Notifier
 from bot.services.orgs import Orgs
@@ -36,6 +38,7 @@ from bot.vk.names import Names
 
 log = logging.getLogger(__name__)
 
+STAFF_CHATS = ("admin_closed", "admin_open")  # where moderator alerts may go (they quote messages)
 MAX_CLASS_BUTTONS = 8  # VK: at most 10 buttons inline; «Для всей школы» and «Отменить» take two
 # the word of /создать kept in the class question's pending payload (and shown on its buttons)
 ASK_WORDS = {"parents_class": "родители", "students_class": "ученики"}
@@ -88,6 +91,14 @@ class LinkReset:
 
 
 @dataclass(frozen=True)
+class AlertsRouted:
+    """/уведомления сюда | лично: where the school's moderator alerts go now."""
+
+    school: str
+    here: bool  # to this (staff) chat; False: to each moderator privately
+
+
+@dataclass(frozen=True)
 class ChatLine:
     title: str
     members: int
@@ -128,12 +139,13 @@ Overview = SchoolChats | TerritoryChats
 
 class Chats:
     def __init__(self, db: Database, gateway: VkGateway, notifier: Notifier, access: Access, orgs: Orgs,
-                 clock: Clock, *, on_bound: Callable[[Chat], Awaitable[Any]] | None = None) -> None:
+                 alerts: Alerts, clock: Clock, *, on_bound: Callable[[Chat], Awaitable[Any]] | None = None) -> None:
         self.db = db
         self.gateway = gateway
         self.notifier = notifier
         self.access = access
         self.orgs = orgs
+        self.alerts = alerts  # where a school's moderator alerts go (/уведомления)
         self.clock = clock
         # admission applied to everyone already in a chat once it is bound (Membership.admit_present)
         self.on_bound = on_bound
@@ -337,6 +349,50 @@ class Chats:
         link = await self.gateway.get_invite_link(peer_id, reset=True)
         await chat_repo.set_invite_link(self.db, chat.id, link)
         return LinkReset(link)
+
+    async def by_peer(self, peer_id: int) -> Chat | None:
+        return await chat_repo.by_peer(self.db, peer_id)
+
+    async def get(self, chat_id: int) -> Chat | None:
+        return await chat_repo.get(self.db, chat_id)
+
+    async def bound(self, peer_id: int) -> Chat:
+        """The school's chat this command is typed in (refused in a chat not bound yet)."""
+        chat = await chat_repo.by_peer(self.db, peer_id)
+        if chat is None or not chat.bound or chat.org_id is None:
+            raise UserError(texts.CHAT_NOT_BOUND)
+        return chat
+
+    async def staff_chat(self, caller: Caller, chat_id: object, *, gone: str) -> Chat:
+        """A bound chat the caller is staff of (the settings menu's presses); ``gone``: the answer
+        when the chat is no more (a stale or forged press)."""
+        chat = await chat_repo.get(self.db, chat_id) if isinstance(chat_id, int) else None
+        if chat is None or not chat.bound:
+            raise UserError(gone)
+        if not await self.is_chat_staff(caller, chat):
+            raise NotAllowed(texts.NOT_ALLOWED.format(what=texts.WHAT_CHAT_MANAGE, hint=texts.NOT_ALLOWED_HINT))
+        return chat
+
+    async def may_route_alerts(self, caller: Caller, chat: Chat) -> bool:
+        """Whether the settings menu offers «alerts here/privately» in this chat."""
+        return chat.type in STAFF_CHATS and chat.org_id is not None and \
+            await self.access.allowed(caller, "role_manage", chat.org_id)
+
+    async def alerts_here(self, chat: Chat) -> bool:
+        return chat.org_id is not None and await self.alerts.moderators_chat(chat.org_id) == chat.peer_id
+
+    async def route_alerts(self, caller: Caller, chat: Chat, here: bool) -> AlertsRouted:
+        """/уведомления сюда | лично (the school's managers only): «here» only to a staff chat, as
+        the alerts quote messages; «privately» from any of the school's chats. Audited."""
+        if chat.org_id is None or not await self.access.allowed(caller, "role_manage", chat.org_id):
+            raise NotAllowed(texts.NOT_ALLOWED.format(what=texts.WHAT_ALERTS_HERE, hint=texts.NOT_ALLOWED_HINT))
+        if here and chat.type not in STAFF_CHATS:
+            raise UserError(texts.ALERTS_HERE_NOT_STAFF_CHAT)
+        school = await self.orgs.db_org(chat.org_id)
+        await self.alerts.set_moderators_chat(school.id, chat.peer_id if here else None)
+        await audit.write(self.db, action="alerts_route", now=self.now(), org_id=school.id, chat_id=chat.id,
+                          actor_vk=caller.vk_id, reason="here" if here else "private")
+        return AlertsRouted(school.name, here)
 
     async def require_moderator(self, caller: Caller, peer_id: int) -> Chat:
         chat = await chat_repo.by_peer(self.db, peer_id)
