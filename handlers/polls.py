@@ -8,14 +8,18 @@ from typing import Any
 from vkbottle.bot import BotLabeler, Message, MessageEvent
 from vkbottle.dispatch.rules import ABCRule
 
+from bot import texts
 from bot.domain.commands import Command
 from bot.domain.errors import UserError
 from bot.runtime.app import App
 from bot.repo.pending import Pending
 from bot.services.access import Caller
 from bot.services.polls import CLOSE_KIND, Polls
+from bot.services.polls_results import AlreadyHandled
 from bot.services.roster import Reply
+from bot.texts import polls as t
 from bot.vk.gateway import is_chat_peer
+from handlers import polls_views as views
 from handlers.confirm import confirmer
 from handlers.moderation import answer, cleaned
 from handlers.replies import guarded, reply
@@ -53,13 +57,14 @@ def labeler(app: App) -> BotLabeler:
         polls = Polls.of(app)
         chat = await chat_of(message, app.db) if is_chat_peer(message.peer_id) else None
         if is_chat_peer(message.peer_id) and chat is None:
-            raise UserError(_t().NOT_BOUND)
+            raise UserError(t.NOT_BOUND)
         started = await polls.start(caller, chat, kind)
-        if started.in_chat is not None:
-            await answer(app, message, started.in_chat)
-            await app.notifier.send(message.from_id, started.private.text, keyboard=started.private.keyboard)
+        private = views.step(started.step)
+        if started.in_chat:
+            await answer(app, message, t.continue_private(started.kind))
+            await app.notifier.send(message.from_id, private.text, keyboard=private.keyboard)
         else:
-            await reply(app, message, started.private.text, keyboard=started.private.keyboard)
+            await reply(app, message, private.text, keyboard=private.keyboard)
 
     @bl.chat_message(CommandRule("poll", g, s))
     @guarded
@@ -87,16 +92,10 @@ def labeler(app: App) -> BotLabeler:
     @guarded
     async def typed(message: Message, app: App, draft: int) -> None:
         caller = await app.access.caller(message.from_id)
-        answer_ = await Polls.of(app).typed(caller, draft, message.text or "")
-        await reply(app, message, answer_.text, keyboard=answer_.keyboard)
+        preview = views.step(await Polls.of(app).typed(caller, draft, message.text or ""))
+        await reply(app, message, preview.text, keyboard=preview.keyboard)
 
     return bl
-
-
-def _t() -> Any:
-    from bot.texts import polls
-
-    return polls
 
 
 async def poll_press(app: App, event: MessageEvent, payload: dict[str, Any]) -> None:
@@ -107,28 +106,30 @@ async def poll_press(app: App, event: MessageEvent, payload: dict[str, Any]) -> 
     polls = Polls.of(app)
     try:
         if "p" in payload:
-            snack = await polls.vote(obj.user_id, obj.peer_id, obj.conversation_message_id,
+            voted = await polls.vote(obj.user_id, obj.peer_id, obj.conversation_message_id,
                                      int(payload["p"]), int(payload.get("o", -1)))
-            await answer_press(app, event, snack)
+            await answer_press(app, event, views.vote_snack(voted))
             return
         caller = await app.access.caller(obj.user_id)
         if "c" in payload:
-            asked = await polls.ask_close(caller, int(payload["c"]))
+            asked = views.close_asked(await polls.ask_close(caller, int(payload["c"])))
             await answer_press(app, event, asked.snack or "", asked)
             return
         draft, step = int(payload.get("d", 0)), str(payload.get("s", ""))
         if step == "go":
-            result: Reply = await polls.publish(caller, draft)
+            result = views.published(await polls.publish(caller, draft))
         else:
-            result = await polls.step(caller, draft, step, payload.get("v"))
+            result = views.step(await polls.step(caller, draft, step, payload.get("v")))
         await answer_press(app, event, "✔", result)
     except (ValueError, TypeError):
-        await answer_press(app, event, _t().SNACK_GONE)
+        await answer_press(app, event, t.SNACK_GONE)
 
 
 @confirmer(CLOSE_KIND, capability="school_view")
 async def close_confirmed(app: App, caller: Caller, action: Pending, payload: dict[str, Any]) -> Reply:
     """«Подвести итоги» under the question asked by «Подвести итоги сейчас»."""
     if payload.get("do") != "apply":
-        return Reply(_t().DRAFT_GONE)
-    return await Polls.of(app).close_now(caller, action)
+        return Reply(t.DRAFT_GONE)
+    if isinstance(await Polls.of(app).close_now(caller, action), AlreadyHandled):
+        return Reply(texts.PENDING_GONE)
+    return Reply(t.CLOSED_ON_DEMAND, snack=t.CLOSED_ON_DEMAND)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -19,6 +20,20 @@ MIN_LEAD = 30 * 60  # a reminder moved to the end of quiet hours must still come
 
 _TIME = re.compile(r"^(\d{1,2})[:.](\d{2})$")
 _DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})(?:\.(\d{2,4}))?$")
+
+
+@dataclass(frozen=True)
+class Moment:
+    """A moment as a person is shown it: when, seen from when, in the school's zone (a use case's
+    result carries it; the texts word it)."""
+
+    at: int
+    now: int
+    tz: ZoneInfo
+
+    @property
+    def shown(self) -> str:
+        return shown(self.at, self.now, self.tz)
 
 
 def local_day(at: float, tz: ZoneInfo) -> date:
@@ -81,6 +96,14 @@ def parse_moment(text: str, now: float, tz: ZoneInfo) -> int:
     if moment <= now:
         raise UserError("Это время уже прошло. Укажите время в будущем.")
     return moment
+
+
+def parse_day_or_moment(text: str, now: float, tz: ZoneInfo) -> date | int:
+    """A day («завтра», «27.11») or, with a time in it («27.11 18:30», «18:30»), the moment."""
+    text = text.strip()
+    if len(text.split()) == 2 or ":" in text:
+        return parse_moment(text, now, tz)
+    return parse_day(text, now, tz)
 
 
 def at_local(day: date, at: time, tz: ZoneInfo) -> int:

@@ -12,8 +12,6 @@ closes what is due, including what fell due while the bot was down.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -23,18 +21,19 @@ from bot.domain import polls as dom
 from bot.domain.clock import Clock
 from bot.domain.errors import UserError
 from bot.domain.tables import to_xlsx
+from bot.domain.when import Moment
 from bot.pipeline import unit as units
 from bot.pipeline.effects import Effects, Lane
 from bot.repo import chats as chat_repo
 from bot.repo import orgs as org_repo
 from bot.repo import pending as pending_repo
-from bot.repo import people as people_repo
 from bot.repo import polls as repo
 from bot.repo.chats import Chat
 from bot.repo.polls import Poll
 from bot.services import eligibility
-from bot.services.access import Access, Caller
-from bot.services.roster import Reply, question_keyboard
+from bot.services import polls_results as r
+from bot.services.access import Caller
+from bot.services.meetings import may_run
 from bot.texts import polls as t
 from bot.vk.errors import VkError
 from bot.vk.keyboards import Button, inline
@@ -46,16 +45,9 @@ QUIZ_CHATS = ("subject", "students_class")
 TRACK = "poll"  # the tag of a poll message's send (its cmid learned when sent)
 CLOSE_KIND = "poll_close"  # the pending confirmation of closing early
 PARENTS_CHATS = ("parents_class", "parents_school")
+PICK_LIMIT = 5  # chats offered as buttons when /опрос is typed privately
 DRAFT_TTL = 24 * 3600
 MAX_TEXT = 3900  # one private message of the author's report
-
-
-@dataclass(frozen=True)
-class Started:
-    """What /опрос (or /викторина) answers: in the chat (when typed there) and privately."""
-
-    in_chat: str | None
-    private: Reply
 
 
 def _button(label: str, payload: dict[str, Any], color: str = "secondary") -> Button:
@@ -63,19 +55,16 @@ def _button(label: str, payload: dict[str, Any], color: str = "secondary") -> Bu
 
 
 class Polls:
-    def __init__(self, db: Database, effects: Effects, clock: Clock, access: Access, chats: Any,
-                 gateway: Any, names: Names | None = None) -> None:
+    def __init__(self, db: Database, effects: Effects, clock: Clock, chats: Any, gateway: Any) -> None:
         self.db = db
         self.effects = effects
         self.clock = clock
-        self.access = access
         self.chats = chats  # bot.services.chats.Chats (is_chat_staff)
         self.gateway = gateway  # uploading the quiz's results table
-        self.names = names
 
     @classmethod
     def of(cls, app: Any) -> Polls:
-        return cls(app.db, app.effects, app.clock, app.access, app.services.chats, app.gateway, app.runner.names)
+        return cls(app.db, app.effects, app.clock, app.services.chats, app.gateway)
 
     def now(self) -> int:
         return int(self.clock.now())
@@ -85,12 +74,7 @@ class Polls:
     async def may_run(self, caller: Caller, chat: Chat) -> bool:
         """The chat's staff: its leader, the school's managers and moderators, and the teachers the
         chat's type admits (a subject chat's teacher, the class teacher)."""
-        if not chat.bound:
-            return False
-        if await self.chats.is_chat_staff(caller, chat):
-            return True
-        person_id = await people_repo.id_in_org_by_vk(self.db, chat.org_id, caller.vk_id) if chat.org_id else None
-        return person_id is not None and person_id in await eligibility.staff_ids(self.db, chat)
+        return await may_run(self.db, self.chats, caller, chat)
 
     async def _my_chats(self, caller: Caller, kind: str) -> list[Chat]:
         org_ids = {g.org_id for g in caller.grants}
@@ -105,10 +89,9 @@ class Polls:
 
     # -- the dialog ------------------------------------------------------------------------
 
-    async def start(self, caller: Caller, chat: Chat | None, kind: str) -> Started:
+    async def start(self, caller: Caller, chat: Chat | None, kind: str) -> r.Started:
         """/опрос or /викторина: typed in the chat, the dialog goes on privately; typed privately,
         it first asks which chat."""
-        what = t.WHAT_QUIZ if kind == "quiz" else t.WHAT_POLL
         if chat is not None:
             if not chat.bound:
                 raise UserError(t.NOT_BOUND)
@@ -117,22 +100,16 @@ class Polls:
             if kind == "quiz" and chat.type not in QUIZ_CHATS:
                 raise UserError(t.QUIZ_WRONG_CHAT)
             draft = await self._new_draft(caller, kind, chat)
-            command = "/викторина" if kind == "quiz" else "/опрос"
-            return Started(t.CONTINUE_PRIVATE.format(what=what, command=command),
-                           await self._first_step(draft, kind, chat))
+            return r.Started(kind, True, self._first_step(draft, kind, chat))
         chats = await self._my_chats(caller, kind)
         if not chats:
             raise UserError(t.NO_QUIZ_CHATS if kind == "quiz" else t.NO_CHATS)
         if len(chats) == 1:
             draft = await self._new_draft(caller, kind, chats[0])
-            return Started(None, await self._first_step(draft, kind, chats[0]))
+            return r.Started(kind, False, self._first_step(draft, kind, chats[0]))
         draft = await self._new_draft(caller, kind, None)
-        buttons = [[_button(c.title, {"d": draft, "s": "chat", "v": c.id})] for c in chats[:5]]
-        buttons.append([Button(t.BUTTON_CANCEL, {"a": "pa", "id": draft, "do": "cancel"})])
-        text = t.PICK_CHAT.format(what=what)
-        if len(chats) > 5:
-            text += t.PICK_CHAT_MORE.format(shown=5, total=len(chats), command="/викторина" if kind == "quiz" else "/опрос")
-        return Started(None, Reply(text, keyboard=inline(buttons)))
+        shown = tuple(r.ChatChoice(c.id, c.title) for c in chats[:PICK_LIMIT])
+        return r.Started(kind, False, r.PickChat(draft, kind, shown, len(chats)))
 
     async def _new_draft(self, caller: Caller, kind: str, chat: Chat | None) -> int:
         payload: dict[str, Any] = {"kind": kind, "step": "chat"}
@@ -149,15 +126,9 @@ class Polls:
         return {"chat_id": chat.id, "title": chat.title, "what": template.format(title=chat.title),
                 "step": "limit" if kind == "quiz" else "multiple"}
 
-    async def _first_step(self, draft: int, kind: str, chat: Chat) -> Reply:
-        cancel = Button(t.BUTTON_CANCEL, {"a": "pa", "id": draft, "do": "cancel"})
-        if kind == "quiz":
-            rows = dom_grid([_button(label, {"d": draft, "s": "limit", "v": key})
-                             for key, label in t.LIMIT_LABELS.items()], 2)
-            return Reply(t.QUIZ_STEP_LIMIT.format(title=chat.title), keyboard=inline([*rows, [cancel]]))
-        return Reply(t.STEP_MULTIPLE.format(title=chat.title), keyboard=inline([
-            [_button(t.BUTTON_SINGLE, {"d": draft, "s": "multiple", "v": 0}),
-             _button(t.BUTTON_MULTIPLE, {"d": draft, "s": "multiple", "v": 1})], [cancel]]))
+    @staticmethod
+    def _first_step(draft: int, kind: str, chat: Chat) -> r.Step:
+        return r.AskLimit(draft, chat.title) if kind == "quiz" else r.AskMultiple(draft, chat.title)
 
     async def _draft(self, caller: Caller, draft_id: int) -> Any:
         action = await pending_repo.get(self.db, draft_id)
@@ -168,37 +139,33 @@ class Polls:
             raise UserError(t.NOT_YOURS)
         return action
 
-    async def step(self, caller: Caller, draft_id: int, step: str, value: Any) -> Reply:
+    async def step(self, caller: Caller, draft_id: int, step: str, value: Any) -> r.Step:
         """A button of the dialog: the chat, single/multiple, anonymous/named, the deadline, the time limit."""
         action = await self._draft(caller, draft_id)
         payload = dict(action.payload)
         kind = payload.get("kind", "poll")
-        cancel = Button(t.BUTTON_CANCEL, {"a": "pa", "id": draft_id, "do": "cancel"})
+        reply: r.Step
         if step == "chat":
             chat = await chat_repo.get(self.db, int(value))
             if chat is None or not await self.may_run(caller, chat) or (kind == "quiz" and chat.type not in QUIZ_CHATS):
                 raise UserError(t.NOT_CHAT_STAFF)
             payload.update(self._chat_part(kind, chat))
             await repo.save_draft(self.db, draft_id, payload)
-            return await self._first_step(draft_id, kind, chat)
+            return self._first_step(draft_id, kind, chat)
         if step != payload.get("step"):
             raise UserError(t.DRAFT_GONE)  # an older message of the dialog
         if step == "multiple":
             payload.update(multiple=bool(int(value)), step="named")
-            reply = Reply(t.STEP_NAMED, keyboard=inline([
-                [_button(t.BUTTON_ANONYMOUS, {"d": draft_id, "s": "named", "v": 0}),
-                 _button(t.BUTTON_NAMED, {"d": draft_id, "s": "named", "v": 1})], [cancel]]))
+            reply = r.AskNamed(draft_id)
         elif step == "named":
             payload.update(anonymous=not int(value), step="deadline")
-            rows = dom_grid([_button(label, {"d": draft_id, "s": "deadline", "v": key})
-                             for key, label in t.DEADLINE_LABELS.items()], 3)
-            reply = Reply(t.STEP_DEADLINE, keyboard=inline([*rows, [cancel]]))
+            reply = r.AskDeadline(draft_id)
         elif step == "deadline" and str(value) in dom.DEADLINES:
             payload.update(seconds=dom.DEADLINES[str(value)], step="text")
-            reply = Reply(t.STEP_TEXT, keyboard=inline([[cancel]]))
+            reply = r.AskText(draft_id, "poll")
         elif step == "limit" and str(value) in dom.LIMITS:
             payload.update(seconds=dom.LIMITS[str(value)], step="text")
-            reply = Reply(t.QUIZ_STEP_TEXT, keyboard=inline([[cancel]]))
+            reply = r.AskText(draft_id, "quiz")
         else:
             raise UserError(t.DRAFT_GONE)
         await repo.save_draft(self.db, draft_id, payload)
@@ -207,7 +174,7 @@ class Polls:
     async def waiting_text(self, vk_id: int) -> int | None:
         return await repo.draft_waiting_text(self.db, vk_id, self.now())
 
-    async def typed(self, caller: Caller, draft_id: int, text: str) -> Reply:
+    async def typed(self, caller: Caller, draft_id: int, text: str) -> r.Preview:
         """The question and options (a quiz: its questions) typed as one message: the preview."""
         action = await self._draft(caller, draft_id)
         payload = dict(action.payload)
@@ -221,25 +188,11 @@ class Polls:
         await repo.save_draft(self.db, draft_id, payload)
         chat = await chat_repo.get(self.db, int(payload["chat_id"]))
         assert chat is not None and chat.org_id is not None
-        deadline = await self._when(chat.org_id, self.now() + int(payload["seconds"]))
-        if kind == "quiz":
-            body = "\n\n".join(
-                t.QUIZ_HEAD.format(number=i, total=len(questions), question=q.text) + "\n" + "\n".join(
-                    ("✅ " if n == q.correct else "▫️ ") + option for n, option in enumerate(q.options))
-                for i, q in enumerate(questions, start=1))
-            text_ = t.QUIZ_PREVIEW.format(title=chat.title, body=body, deadline=deadline)
-        else:
-            q = questions[0]
-            body = t.POLL_HEAD.format(question=q.text) + "\n" + "\n".join(
-                f"{n}. {option}" for n, option in enumerate(q.options, start=1))
-            settings = (t.SETTINGS_MULTIPLE if payload.get("multiple") else t.SETTINGS_SINGLE) + ", " + (
-                t.SETTINGS_ANONYMOUS if payload.get("anonymous") else t.SETTINGS_NAMED)
-            text_ = t.PREVIEW.format(title=chat.title, body=body, settings=settings, deadline=deadline)
-        return Reply(text_, keyboard=inline([[
-            _button(t.BUTTON_PUBLISH, {"d": draft_id, "s": "go"}, "positive"),
-            Button(t.BUTTON_CANCEL, {"a": "pa", "id": draft_id, "do": "cancel"})]]))
+        deadline = await self._moment(chat.org_id, self.now() + int(payload["seconds"]))
+        return r.Preview(draft_id, kind, chat.title, tuple(questions), bool(payload.get("multiple")),
+                         bool(payload.get("anonymous")), deadline)
 
-    async def publish(self, caller: Caller, draft_id: int) -> Reply:
+    async def publish(self, caller: Caller, draft_id: int) -> r.Published:
         """«Опубликовать»: the poll (a quiz: each question) goes to the chat with its buttons."""
         action = await self._draft(caller, draft_id)
         payload = action.payload
@@ -272,13 +225,8 @@ class Polls:
             # need it even if nobody ever presses a button
             await self.effects.send(chat.peer_id, text, keyboard=keyboard, lane=Lane.NORMAL,
                                     track=f"{TRACK}:{poll_id}")
-        when = await self._when(chat.org_id, deadline)
-        close = inline([[_button(t.BUTTON_CLOSE_NOW, {"c": first}, "primary")]])
-        if kind == "quiz":
-            return Reply(t.QUIZ_PUBLISHED.format(title=chat.title, questions=t.questions(total), deadline=when),
-                         keyboard=close)
-        named = "" if payload.get("anonymous") else t.PUBLISHED_NAMED
-        return Reply(t.PUBLISHED.format(title=chat.title, deadline=when, named=named), keyboard=close)
+        return r.Published(first, kind, chat.title, total, await self._moment(chat.org_id, deadline),
+                           named=kind == "poll" and not payload.get("anonymous"))
 
     # -- the posted message ----------------------------------------------------------------
 
@@ -303,20 +251,15 @@ class Polls:
                 text, _ = await self.render(poll, total=total)
                 await self.effects.edit(chat.peer_id, cmid, text)
 
-    async def _when(self, org_id: int, at: int) -> str:
+    async def _moment(self, org_id: int, at: int) -> Moment:
         org = await org_repo.get(self.db, org_id)
-        tz = ZoneInfo(org.timezone if org is not None else "Europe/Moscow")
-        local = datetime.fromtimestamp(at, tz)
-        today = datetime.fromtimestamp(self.now(), tz).date()
-        if local.date() == today:
-            return f"сегодня в {local:%H:%M}"
-        return f"{local:%d.%m} в {local:%H:%M}"
+        return Moment(at, self.now(), ZoneInfo(org.timezone if org is not None else "Europe/Moscow"))
 
     async def render(self, poll: Poll, *, total: int | None = None) -> tuple[str, str | None]:
         """The poll's (question's) text and buttons now: live counts, or the final state once closed."""
         masks = await repo.choices(self.db, poll.id)
         counts = dom.counts(masks, len(poll.options))
-        deadline = await self._when(poll.org_id, poll.deadline)
+        deadline = t.deadline(await self._moment(poll.org_id, poll.deadline))
         if poll.kind == "quiz":
             if total is None:
                 total = len(await repo.of_series(self.db, poll.series or poll.id))
@@ -353,42 +296,42 @@ class Polls:
 
     # -- presses ---------------------------------------------------------------------------
 
-    async def vote(self, vk_id: int, peer_id: int, cmid: int | None, poll_id: int, option: int) -> str:
-        """A press on an option: the vote (a quiz: the one answer) and the snackbar saying what counted."""
+    async def vote(self, vk_id: int, peer_id: int, cmid: int | None, poll_id: int, option: int) -> r.VoteResult:
+        """A press on an option: the vote (a quiz: the one answer) and what counted."""
         poll = await repo.get(self.db, poll_id)
         chat = await chat_repo.get(self.db, poll.chat_id) if poll is not None else None
         if poll is None or chat is None or chat.peer_id != peer_id or not 0 <= option < len(poll.options):
-            return t.SNACK_GONE
+            return r.VoteRefused(r.Refusal.GONE)
         now = self.now()
         if not poll.open or poll.deadline <= now:
-            return t.SNACK_QUIZ_CLOSED if poll.kind == "quiz" else t.SNACK_CLOSED
+            return r.VoteRefused(r.Refusal.QUIZ_CLOSED if poll.kind == "quiz" else r.Refusal.CLOSED)
         if cmid and poll.cmid is None:
             await repo.set_cmid(self.db, poll.id, cmid)
         person = await repo.person_in_org(self.db, poll.org_id, vk_id)
         person_id = person[0] if person else None
+        result: r.VoteResult
         if poll.kind == "quiz":
             if person is None or person[2] != "student":
-                return t.SNACK_QUIZ_STUDENTS
+                return r.VoteRefused(r.Refusal.QUIZ_STUDENTS)
             if not await repo.add_answer(self.db, poll.id, vk_id, person_id, 1 << option, now):
-                return t.SNACK_ANSWERED
-            snack = t.SNACK_RIGHT if option == poll.correct else t.SNACK_WRONG
+                return r.VoteRefused(r.Refusal.ANSWERED)
+            result = r.QuizAnswered(option == poll.correct)
         else:
             current = await repo.vote_of(self.db, poll.id, vk_id)
             choice = dom.press(current, option, poll.multiple)
-            name = _short(poll.options[option])
             if choice == current:
-                return t.SNACK_SAME.format(option=name)
+                return r.SameVote(poll.options[option])
             if choice == 0:
                 await repo.drop_vote(self.db, poll.id, vk_id)
-                snack = t.SNACK_WITHDRAWN
+                result = r.Withdrawn()
             else:
                 await repo.put_vote(self.db, poll.id, vk_id, person_id, choice, now)
                 if poll.multiple:
-                    snack = t.SNACK_MULTI.format(options=", ".join(str(i + 1) for i in dom.chosen(choice)))
+                    result = r.Chosen(tuple(i + 1 for i in dom.chosen(choice)))
                 else:
-                    snack = (t.SNACK_CHANGED if current else t.SNACK_VOTED).format(option=name)
+                    result = r.Voted(poll.options[option], changed=bool(current))
         await repo.schedule_refresh(self.db, poll.id, dom.next_edit_at(now, poll.edited_at))
-        return snack[:90]
+        return result
 
     async def refresh_due(self) -> int:
         """Record the live edits that are due (one per poll, its text read from the votes now)."""
@@ -421,19 +364,17 @@ class Polls:
 
     # -- closing ---------------------------------------------------------------------------
 
-    async def ask_close(self, caller: Caller, poll_id: int) -> Reply:
+    async def ask_close(self, caller: Caller, poll_id: int) -> r.CloseAsked:
         """«Подвести итоги сейчас»: closing is for good, so it is asked first (a pending action)."""
         poll, chat = await self._closable(caller, poll_id)
         if poll.kind == "quiz":
-            text, what = t.ASK_CLOSE_QUIZ.format(title=chat.title), t.WHAT_CLOSE_QUIZ.format(title=chat.title)
+            what = t.WHAT_CLOSE_QUIZ.format(title=chat.title)
         else:
-            text = t.ASK_CLOSE.format(question=poll.question, title=chat.title)
             what = t.WHAT_CLOSE.format(question=poll.question)
         action_id = await pending_repo.create(self.db, kind=CLOSE_KIND, vk_id=caller.vk_id, org_id=poll.org_id,
                                               payload={"what": what, "poll": poll.id}, now=self.now(),
                                               ttl=DRAFT_TTL)
-        return Reply(text, keyboard=question_keyboard(action_id, t.BUTTON_CLOSE_CONFIRM, "primary"),
-                     snack=t.SNACK_CONFIRM)
+        return r.CloseAsked(action_id, poll.kind, poll.question, chat.title)
 
     async def _closable(self, caller: Caller, poll_id: int) -> tuple[Poll, Chat]:
         poll = await repo.get(self.db, poll_id)
@@ -446,16 +387,16 @@ class Polls:
             raise UserError(t.NOT_YOURS)
         return poll, chat
 
-    async def close_now(self, caller: Caller, action: Any) -> Reply:
+    async def close_now(self, caller: Caller, action: Any) -> r.Closing:
         """The confirmation of «Подвести итоги сейчас» (the author, or the chat's staff)."""
         poll_id = int(action.payload.get("poll", 0))
         if not await pending_repo.claim(self.db, action.id, "applied"):
-            return Reply(texts.PENDING_GONE)
+            return r.AlreadyHandled()
         await self._closable(caller, poll_id)
         poll = await repo.get(self.db, poll_id)
         assert poll is not None
         await self._close(poll)
-        return Reply(t.CLOSED_ON_DEMAND, snack=t.CLOSED_ON_DEMAND)
+        return r.ClosedNow()
 
     async def close_due(self) -> int:
         """Close every poll and quiz whose deadline has passed (also those due while the bot was down)."""
@@ -613,10 +554,6 @@ class Polls:
 
 def dom_grid(buttons: list[Button], per_row: int) -> list[list[Button]]:
     return [buttons[i:i + per_row] for i in range(0, len(buttons), per_row)]
-
-
-def _short(option: str, limit: int = 60) -> str:
-    return option if len(option) <= limit else option[:limit - 1] + "…"
 
 
 def _chunks(text: str, limit: int = MAX_TEXT) -> list[str]:

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import TYPE_CHECKING
+
 from bot.texts.roster import plural
+
+if TYPE_CHECKING:
+    from bot.domain.when import Moment
+    from bot.services.polls_results import AskText, CloseAsked, PickChat, Preview, Published, VoteRefused
 
 # -- the dialog ---------------------------------------------------------------------------
 NOT_BOUND = "Эта беседа не привязана к школе: опросы и викторины работают только в беседах школы."
@@ -155,3 +162,93 @@ def of_students(count: int) -> str:
 
 def questions(count: int) -> str:
     return f"{count} " + plural(count, "вопрос", "вопроса", "вопросов")
+
+
+# -- answers to the author, rendered from the use cases' results ----------------------------
+
+def deadline(moment: Moment) -> str:
+    """«сегодня в 18:00», «24.09 в 18:00» (the deadline of a poll or a quiz)."""
+    local = datetime.fromtimestamp(moment.at, moment.tz)
+    if local.date() == datetime.fromtimestamp(moment.now, moment.tz).date():
+        return f"сегодня в {local:%H:%M}"
+    return f"{local:%d.%m} в {local:%H:%M}"
+
+
+def _command(kind: str) -> str:
+    return "/викторина" if kind == "quiz" else "/опрос"
+
+
+def _what(kind: str) -> str:
+    return WHAT_QUIZ if kind == "quiz" else WHAT_POLL
+
+
+def continue_private(kind: str) -> str:
+    return CONTINUE_PRIVATE.format(what=_what(kind), command=_command(kind))
+
+
+def pick_chat(s: PickChat) -> str:
+    text = PICK_CHAT.format(what=_what(s.kind))
+    if s.total > len(s.chats):
+        text += PICK_CHAT_MORE.format(shown=len(s.chats), total=s.total, command=_command(s.kind))
+    return text
+
+
+def ask_text(s: AskText) -> str:
+    return QUIZ_STEP_TEXT if s.kind == "quiz" else STEP_TEXT
+
+
+def preview(p: Preview) -> str:
+    when = deadline(p.deadline)
+    if p.kind == "quiz":
+        body = "\n\n".join(
+            QUIZ_HEAD.format(number=i, total=len(p.questions), question=q.text) + "\n" + "\n".join(
+                ("✅ " if n == q.correct else "▫️ ") + option for n, option in enumerate(q.options))
+            for i, q in enumerate(p.questions, start=1))
+        return QUIZ_PREVIEW.format(title=p.title, body=body, deadline=when)
+    q = p.questions[0]
+    body = POLL_HEAD.format(question=q.text) + "\n" + "\n".join(
+        f"{n}. {option}" for n, option in enumerate(q.options, start=1))
+    settings = (SETTINGS_MULTIPLE if p.multiple else SETTINGS_SINGLE) + ", " + (
+        SETTINGS_ANONYMOUS if p.anonymous else SETTINGS_NAMED)
+    return PREVIEW.format(title=p.title, body=body, settings=settings, deadline=when)
+
+
+def published(p: Published) -> str:
+    when = deadline(p.deadline)
+    if p.kind == "quiz":
+        return QUIZ_PUBLISHED.format(title=p.title, questions=questions(p.questions), deadline=when)
+    return PUBLISHED.format(title=p.title, deadline=when, named=PUBLISHED_NAMED if p.named else "")
+
+
+def close_asked(a: CloseAsked) -> str:
+    if a.kind == "quiz":
+        return ASK_CLOSE_QUIZ.format(title=a.title)
+    return ASK_CLOSE.format(question=a.question, title=a.title)
+
+
+_REFUSALS = {"gone": SNACK_GONE, "closed": SNACK_CLOSED, "quiz_closed": SNACK_QUIZ_CLOSED,
+             "quiz_students": SNACK_QUIZ_STUDENTS, "answered": SNACK_ANSWERED}
+
+
+def _short(option: str, limit: int = 60) -> str:
+    return option if len(option) <= limit else option[:limit - 1] + "…"
+
+
+def snack(text: str) -> str:
+    return text[:90]
+
+
+def refused(v: VoteRefused) -> str:
+    return _REFUSALS[v.reason.value]
+
+
+def voted(option: str, changed: bool) -> str:
+    return (SNACK_CHANGED if changed else SNACK_VOTED).format(option=_short(option))
+
+
+def same_vote(option: str) -> str:
+    return SNACK_SAME.format(option=_short(option))
+
+
+def chosen(numbers: tuple[int, ...]) -> str:
+    return SNACK_MULTI.format(options=", ".join(str(n) for n in numbers))

@@ -26,9 +26,10 @@ from bot.repo import people as people_repo
 from bot.repo import polls as repo
 from bot.repo.chats import Chat
 from bot.runtime.app import App, create_app
+from bot.services import polls_results as r
 from bot.services.polls import Polls
-from bot import texts
 from bot.texts import polls as t
+from handlers import polls_views as views
 from tests.e2e.seed import School, add_staff, add_student, make_school
 from vkemu import Emulator
 
@@ -105,7 +106,8 @@ class World:
         """The dialog as the teacher goes through it; returns (poll id, cmid of the posted message)."""
         caller = await self.app.access.caller(self.school.vk["teacher"])
         started = await self.polls.start(caller, self.chat, "poll")
-        assert started.in_chat and "Сколько вариантов" in started.private.text
+        assert started.in_chat and isinstance(started.step, r.AskMultiple)
+        assert "Сколько вариантов" in views.step(started.step).text
         draft = await repo.draft_waiting_text(self.app.db, caller.vk_id, self.app.now())
         assert draft is None  # not yet at the typed step
         draft = await self.app.db.fetchval("SELECT MAX(id) FROM pending_action WHERE kind = 'poll_draft'")
@@ -114,14 +116,15 @@ class World:
         await self.polls.step(caller, draft, "deadline", "1h")
         assert await self.polls.waiting_text(caller.vk_id) == draft
         preview = await self.polls.typed(caller, draft, text)
-        assert "Проверьте опрос" in preview.text
+        assert preview.kind == "poll" and preview.questions == (dom.parse_poll(text),)
+        assert "Проверьте опрос" in views.step(preview).text
         mark = len(self.emu.sent(self.chat.peer_id))
         await self.as_event(f"publish:{draft}", lambda: self.polls.publish(caller, draft))
         message = self.emu.sent(self.chat.peer_id)[mark]
         poll_id = await self.app.db.fetchval("SELECT MAX(id) FROM poll")
         return poll_id, message.cmid
 
-    async def vote(self, who: str, poll_id: int, option: int, cmid: int) -> str:
+    async def vote(self, who: str, poll_id: int, option: int, cmid: int) -> r.VoteResult:
         vk_id = self.school.vk[who]
         return await self.as_event(f"vote:{who}:{poll_id}:{option}:{self.clock.now()}:{len(self.emu.calls)}",
                                    lambda: self.polls.vote(vk_id, self.chat.peer_id, cmid, poll_id, option))
@@ -178,9 +181,9 @@ async def test_only_the_chats_staff_start_a_poll(world: World) -> None:
 
 async def test_a_burst_of_votes_makes_one_edit_with_the_counts_of_its_moment(world: World) -> None:
     poll_id, cmid = await world.publish("Куда поедем?\nМузей\nПарк")
-    assert await world.vote("kid", poll_id, 0, cmid) == "Голос учтён: Музей"
-    assert await world.vote("kid2", poll_id, 1, cmid) == "Голос учтён: Парк"
-    assert await world.vote("kid3", poll_id, 1, cmid) == "Голос учтён: Парк"
+    assert await world.vote("kid", poll_id, 0, cmid) == r.Voted("Музей", changed=False)
+    assert await world.vote("kid2", poll_id, 1, cmid) == r.Voted("Парк", changed=False)
+    assert await world.vote("kid3", poll_id, 1, cmid) == r.Voted("Парк", changed=False)
     poll = await repo.get(world.app.db, poll_id)
     assert poll is not None and poll.cmid == cmid and poll.refresh_at == int(NOON)
     assert world.edits(cmid) == []  # a press never edits by itself
@@ -192,8 +195,8 @@ async def test_a_burst_of_votes_makes_one_edit_with_the_counts_of_its_moment(wor
     assert await world.polls.refresh_due() == 0  # nothing pending: nothing edited
 
     # within the interval: a change asks for one edit, not sooner than the interval allows
-    assert await world.vote("kid", poll_id, 1, cmid) == "Голос изменён: Парк"
-    assert await world.vote("kid2", poll_id, 0, cmid) == "Голос изменён: Музей"
+    assert await world.vote("kid", poll_id, 1, cmid) == r.Voted("Парк", changed=True)
+    assert await world.vote("kid2", poll_id, 0, cmid) == r.Voted("Музей", changed=True)
     poll = await repo.get(world.app.db, poll_id)
     assert poll is not None and poll.refresh_at == int(NOON) + dom.EDIT_INTERVAL
     assert await world.polls.refresh_due() == 0
@@ -208,16 +211,16 @@ async def test_a_burst_of_votes_makes_one_edit_with_the_counts_of_its_moment(wor
 
 async def test_multiple_choice_toggles_and_a_forged_press_is_refused(world: World) -> None:
     poll_id, cmid = await world.publish("Что взять?\nЧай\nСок\nВоду", multiple=True)
-    assert await world.vote("kid", poll_id, 0, cmid) == "Ваш выбор: 1"
-    assert await world.vote("kid", poll_id, 2, cmid) == "Ваш выбор: 1, 3"
-    assert await world.vote("kid", poll_id, 0, cmid) == "Ваш выбор: 3"
-    assert await world.vote("kid", poll_id, 2, cmid) == t.SNACK_WITHDRAWN
+    assert await world.vote("kid", poll_id, 0, cmid) == r.Chosen((1,))
+    assert await world.vote("kid", poll_id, 2, cmid) == r.Chosen((1, 3))
+    assert await world.vote("kid", poll_id, 0, cmid) == r.Chosen((3,))
+    assert await world.vote("kid", poll_id, 2, cmid) == r.Withdrawn()
     assert await repo.choices(world.app.db, poll_id) == []
     # a payload naming the poll from another conversation, or an option it does not have
     snack = await world.as_event("forged", lambda: world.polls.vote(world.school.vk["kid"], world.school.vk["kid"],
                                                                      None, poll_id, 0))
-    assert snack == t.SNACK_GONE
-    assert await world.vote("kid", poll_id, 7, cmid) == t.SNACK_GONE
+    assert snack == r.VoteRefused(r.Refusal.GONE)
+    assert await world.vote("kid", poll_id, 7, cmid) == r.VoteRefused(r.Refusal.GONE)
     assert await repo.choices(world.app.db, poll_id) == []
 
 
@@ -238,7 +241,7 @@ async def test_closed_once_at_the_deadline_with_the_non_voters_named(world: Worl
     results = [m for m in world.emu.sent(world.chat.peer_id) if "Итоги опроса" in m.text]
     assert len(results) == 1 and "Всего проголосовали: 1 человек." in results[0].text
     assert "Опрос завершён" in world.text_of(cmid)
-    assert await world.vote("kid2", poll_id, 1, cmid) == t.SNACK_CLOSED
+    assert await world.vote("kid2", poll_id, 1, cmid) == r.VoteRefused(r.Refusal.CLOSED)
     assert await repo.choices(world.app.db, poll_id) == [1]
 
 
@@ -255,8 +258,8 @@ async def test_a_storm_of_presses_is_answered_in_few_requests(world: World) -> N
     with unit("test:storm"):
         async with world.app.db.transaction():
             for vk, event_id in zip(voters, events):
-                snack = await world.polls.vote(vk, world.chat.peer_id, cmid, poll_id, 0)
-                await world.app.effects.answer_button(event_id, vk, world.chat.peer_id, snack)
+                voted = await world.polls.vote(vk, world.chat.peer_id, cmid, poll_id, 0)
+                await world.app.effects.answer_button(event_id, vk, world.chat.peer_id, views.vote_snack(voted))
     await world.settle()
     assert {s.event_id for s in world.emu.snackbars} >= set(events)
     assert world.emu.http_requests - http0 <= 3  # 30 answers: two executes (25 + 5) at most, not 30 requests
@@ -272,12 +275,15 @@ async def test_started_privately_the_dialog_asks_which_chat(world: World) -> Non
                          subject=None, title="5А — родители", leader_id=world.school.person["teacher"])
     teacher = await world.app.access.caller(world.school.vk["teacher"])
     started = await world.polls.start(teacher, None, "poll")
-    assert started.in_chat is None and started.private.text == "Для какой беседы опрос?"
-    assert started.private.keyboard is not None
-    assert "5А — родители" in started.private.keyboard and "5А — ученики" in started.private.keyboard
     draft = await db.fetchval("SELECT MAX(id) FROM pending_action WHERE kind = 'poll_draft'")
+    assert not started.in_chat and started.step == r.PickChat(
+        draft, "poll", (r.ChatChoice(chat.id, "5А — родители"), r.ChatChoice(world.chat.id, "5А — ученики")), 2)
+    shown = views.step(started.step)
+    assert shown.text == "Для какой беседы опрос?" and shown.keyboard is not None
+    assert "5А — родители" in shown.keyboard and "5А — ученики" in shown.keyboard
     step = await world.polls.step(teacher, draft, "chat", chat.id)
-    assert step.text.startswith("Опрос для беседы «5А — родители».")
+    assert step == r.AskMultiple(draft, "5А — родители")
+    assert views.step(step).text.startswith("Опрос для беседы «5А — родители».")
     # someone else's draft cannot be pressed on
     other = await world.app.access.caller(world.school.vk["other"])
     with pytest.raises(UserError) as caught:
@@ -285,7 +291,8 @@ async def test_started_privately_the_dialog_asks_which_chat(world: World) -> Non
     assert caught.value.message == t.NOT_YOURS
     # a quiz: only the students' chat qualifies, so it is chosen without asking
     started = await world.polls.start(teacher, None, "quiz")
-    assert started.private.text.startswith("Викторина для беседы «5А — ученики».")
+    assert isinstance(started.step, r.AskLimit) and started.step.title == "5А — ученики"
+    assert views.step(started.step).text.startswith("Викторина для беседы «5А — ученики».")
     with pytest.raises(UserError) as caught:  # the poll's draft gave way to the quiz's
         await world.polls.step(teacher, draft, "multiple", 0)
     assert caught.value.message == t.DRAFT_GONE
@@ -327,20 +334,22 @@ async def test_closing_early_is_asked_first_and_only_for_the_author_or_staff(wor
     assert caught.value.message == t.NOT_YOURS
     teacher = await world.app.access.caller(world.school.vk["teacher"])
     asked = await world.polls.ask_close(teacher, poll_id)
-    assert asked.text.startswith("Подвести итоги опроса «Идём в поход?» сейчас?") and asked.keyboard
     assert await world.polls.close_due() == 0  # nothing closed by asking
     from bot.repo import pending as pending_repo
 
     action_id = await world.app.db.fetchval("SELECT MAX(id) FROM pending_action WHERE kind = 'poll_close'")
+    assert asked == r.CloseAsked(action_id, "poll", "Идём в поход?", "5А — ученики")
+    shown = views.close_asked(asked)
+    assert shown.text.startswith("Подвести итоги опроса «Идём в поход?» сейчас?") and shown.keyboard
     action = await pending_repo.get(world.app.db, action_id)
     assert action is not None and action.payload["what"] == "досрочное подведение итогов опроса «Идём в поход?»"
     done = await world.polls.close_now(teacher, action)
     await world.settle()
-    assert done.text == t.CLOSED_ON_DEMAND
+    assert done == r.ClosedNow()
     results = [m for m in world.emu.sent(world.chat.peer_id) if "Итоги опроса «Идём в поход?»" in m.text]
     assert len(results) == 1 and "2. Нет — 1 (100%)" in results[0].text
     again = await world.polls.close_now(teacher, action)  # a second press of the same button
-    assert again.text == texts.PENDING_GONE
+    assert again == r.AlreadyHandled()
     with pytest.raises(UserError) as caught:
         await world.polls.ask_close(teacher, poll_id)
     assert caught.value.message == t.ALREADY_CLOSED
@@ -391,3 +400,12 @@ async def test_a_poll_closed_before_its_message_went_out_is_edited_once_it_is_se
     await world.polls.sent(f"poll:{poll_id}", cmid)  # reported twice: nothing more
     await world.settle()
     assert len(world.edits(cmid)) == 1
+
+
+def test_a_snackbar_names_a_long_option_shortened_and_stays_within_90_characters() -> None:
+    option = "Очень длинный вариант ответа, который не поместится во всплывающее сообщение целиком"
+    snack = views.vote_snack(r.Voted(option, changed=False))
+    assert snack.startswith("Голос учтён: Очень длинный") and snack.endswith("…") and len(snack) <= 90
+    assert views.vote_snack(r.QuizAnswered(right=True)) == t.SNACK_RIGHT
+    assert views.vote_snack(r.VoteRefused(r.Refusal.ANSWERED)) == t.SNACK_ANSWERED
+    assert views.vote_snack(r.SameVote("Да")) == "Ваш голос уже учтён: Да"
