@@ -10,6 +10,7 @@ from typing import Any
 from vkbottle.bot import BotLabeler, Message, MessageEvent
 from vkbottle.dispatch.rules import ABCRule
 
+from bot import texts
 from bot.domain.commands import Command
 from bot.domain.errors import UserError
 from bot.repo import meetings as meeting_repo
@@ -17,10 +18,12 @@ from bot.repo import schedule as schedule_repo
 from bot.repo.pending import Pending
 from bot.runtime.app import App
 from bot.services.access import Caller
+from bot.services import meetings_results as r
 from bot.services.meetings import Meetings
 from bot.services.roster import Reply
 from bot.texts import meetings as t
 from bot.vk.gateway import is_chat_peer
+from handlers import meetings_views as views
 from handlers.confirm import confirmer
 from handlers.moderation import answer, cleaned
 from handlers.replies import guarded, reply
@@ -76,7 +79,7 @@ def labeler(app: App) -> BotLabeler:
         if is_chat_peer(message.peer_id) and chat is None:
             raise UserError(t.NOT_BOUND)
         started = await Meetings.of(app).start(caller, chat)
-        await send_started(app, message, started.in_chat, started.private)
+        await send_started(app, message, t.CONTINUE_PRIVATE if started.in_chat else None, views.step(started.step))
 
     @bl.chat_message(CommandRule("meeting", g, s))
     @guarded
@@ -94,7 +97,7 @@ def labeler(app: App) -> BotLabeler:
     async def typed(message: Message, app: App, draft: int, draft_kind: str) -> None:
         caller = await app.access.caller(message.from_id)
         if draft_kind == meeting_repo.DRAFT_KIND:
-            result = await Meetings.of(app).typed(caller, draft, message.text or "")
+            result = views.step(await Meetings.of(app).typed(caller, draft, message.text or ""))
         else:
             from handlers.posts import typed_content
 
@@ -107,9 +110,14 @@ def labeler(app: App) -> BotLabeler:
 @confirmer("meeting_cancel", capability="chat_bind")
 async def apply_cancel(app: App, caller: Caller, action: Pending, payload: dict[str, Any]) -> Reply:
     try:
-        return await Meetings.of(app).cancel_apply(caller, action.id, int(action.payload.get("meeting_id", 0)))
+        result = await Meetings.of(app).cancel_apply(caller, action.id, int(action.payload.get("meeting_id", 0)))
     except UserError as exc:
         return Reply(exc.message, snack=exc.message[:90])
+    if isinstance(result, r.AlreadyHandled):
+        return Reply(texts.PENDING_GONE)
+    if isinstance(result, r.AlreadyOver):
+        return Reply(t.ALREADY_OVER)
+    return Reply(t.CANCELLED.format(title=result.title))
 
 
 async def meeting_press(app: App, event: MessageEvent, payload: dict[str, Any]) -> None:
@@ -120,22 +128,22 @@ async def meeting_press(app: App, event: MessageEvent, payload: dict[str, Any]) 
     meetings = Meetings.of(app)
     try:
         if "m" in payload:
-            snack = await meetings.answer(obj.user_id, obj.peer_id, obj.conversation_message_id,
-                                          int(payload["m"]), bool(int(payload.get("c", 0))))
-            await answer_press(app, event, snack)
+            answered = await meetings.answer(obj.user_id, obj.peer_id, obj.conversation_message_id,
+                                             int(payload["m"]), bool(int(payload.get("c", 0))))
+            await answer_press(app, event, t.answer_snack(answered))
             return
         caller = await app.access.caller(obj.user_id)
         if "r" in payload:
-            await answer_press(app, event, "✔", await meetings.who(caller, int(payload["r"])))
+            await answer_press(app, event, "✔", views.attendance(await meetings.who(caller, int(payload["r"]))))
             return
         if "x" in payload:
-            await answer_press(app, event, "✔", await meetings.cancel_ask(caller, int(payload["x"])))
+            await answer_press(app, event, "✔", views.cancel_asked(await meetings.cancel_ask(caller, int(payload["x"]))))
             return
         draft, step = int(payload.get("d", 0)), str(payload.get("s", ""))
         if step == "go":
-            result = await meetings.publish(caller, draft)
+            result = views.published(await meetings.publish(caller, draft))
         else:
-            result = await meetings.step(caller, draft, step, payload.get("v"))
+            result = views.step(await meetings.step(caller, draft, step, payload.get("v")))
         await answer_press(app, event, "✔", result)
     except UserError as exc:
         await answer_press(app, event, exc.message[:90], Reply(exc.message))

@@ -13,10 +13,12 @@ from bot.domain.errors import UserError
 from bot.repo.pending import Pending
 from bot.runtime.app import App
 from bot.services.access import Caller
+from bot.services import schedule_results as r
 from bot.services.roster import Reply
 from bot.services.schedule import Schedule
 from bot.texts import posts as t
 from bot.vk.gateway import is_chat_peer
+from handlers import posts_views as views
 from handlers.confirm import confirmer
 from handlers.meetings import send_started
 from handlers.replies import guarded, reply
@@ -55,7 +57,7 @@ def t_kind(kind: str) -> str:
 
 async def typed_content(app: App, caller: Caller, draft: int, message: Message) -> Reply:
     attachment, unsupported = attachments_of(message)
-    return await Schedule.of(app).typed(caller, draft, message.text or "", attachment, unsupported)
+    return views.step(await Schedule.of(app).typed(caller, draft, message.text or "", attachment, unsupported))
 
 
 def labeler(app: App) -> BotLabeler:
@@ -69,7 +71,7 @@ def labeler(app: App) -> BotLabeler:
         if is_chat_peer(message.peer_id) and chat is None:
             raise UserError(t.NOT_BOUND)
         started = await Schedule.of(app).start(caller, chat, kind)
-        await send_started(app, message, started.in_chat, started.private)
+        await send_started(app, message, t.CONTINUE_PRIVATE if started.in_chat else None, views.step(started.step))
 
     @bl.chat_message(CommandRule("material", g, s))
     @guarded
@@ -97,7 +99,7 @@ def labeler(app: App) -> BotLabeler:
     @guarded
     async def posts_list(message: Message, app: App, cmd: Command) -> None:
         caller = await app.access.caller(message.from_id)
-        listing = await Schedule.of(app).listing(caller)
+        listing = views.listing(await Schedule.of(app).listing(caller))
         await reply(app, message, listing.text, keyboard=listing.keyboard)
 
     return bl
@@ -107,9 +109,12 @@ def labeler(app: App) -> BotLabeler:
 async def apply_cancel(app: App, caller: Caller, action: Pending, payload: dict[str, Any]) -> Reply:
     post_id = int(action.payload.get("post_id", 0))
     try:
-        return await Schedule.of(app).cancel_apply(caller, action.id, post_id)
+        result = await Schedule.of(app).cancel_apply(caller, action.id, post_id)
     except UserError as exc:
         return Reply(exc.message, snack=exc.message[:90])
+    if isinstance(result, r.AlreadyHandled):
+        return Reply(texts.PENDING_GONE)
+    return Reply(t.POST_GONE if isinstance(result, r.PostGone) else t.DROPPED)
 
 
 async def post_press(app: App, event: MessageEvent, payload: dict[str, Any]) -> None:
@@ -121,22 +126,22 @@ async def post_press(app: App, event: MessageEvent, payload: dict[str, Any]) -> 
     schedule = Schedule.of(app)
     try:
         if "r" in payload:
-            await answer_press(app, event, await schedule.read(obj.user_id, obj.peer_id, obj.conversation_message_id,
-                                                               int(payload["r"])))
+            mark = await schedule.read(obj.user_id, obj.peer_id, obj.conversation_message_id, int(payload["r"]))
+            await answer_press(app, event, t.read_snack(mark))
             return
         caller = await app.access.caller(obj.user_id)
         if "e" in payload:
-            result = await schedule.edit_menu(caller, int(payload["e"]))
+            result = views.edit_menu(await schedule.edit_menu(caller, int(payload["e"])))
         elif "et" in payload:
-            result = await schedule.edit_start(caller, int(payload["et"]), str(payload.get("w", "text")))
+            result = views.step(await schedule.edit_start(caller, int(payload["et"]), str(payload.get("w", "text"))))
         elif "x" in payload:
-            result = await schedule.cancel_ask(caller, int(payload["x"]))
+            result = views.cancel_asked(await schedule.cancel_ask(caller, int(payload["x"])))
         else:
             draft, step = int(payload.get("d", 0)), str(payload.get("s", ""))
             if step in ("go", "force"):
-                result = await schedule.schedule(caller, draft, force=step == "force")
+                result = views.scheduled(await schedule.schedule(caller, draft, force=step == "force"))
             else:
-                result = await schedule.step(caller, draft, step, payload.get("v"))
+                result = views.step(await schedule.step(caller, draft, step, payload.get("v")))
         await answer_press(app, event, "✔", result)
     except UserError as exc:
         await answer_press(app, event, exc.message[:90], Reply(exc.message))

@@ -11,16 +11,15 @@ one transaction with its recorded send, so a restart neither repeats nor loses o
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot import texts
 from bot.db import Database
 from bot.domain import when as dom
 from bot.domain.clock import Clock
 from bot.domain.errors import UserError
+from bot.domain.when import Moment
 from bot.pipeline import unit as units
 from bot.pipeline.effects import Effects, Lane
 from bot.repo import chats as chat_repo
@@ -31,8 +30,8 @@ from bot.repo import people as people_repo
 from bot.repo.chats import Chat
 from bot.repo.meetings import Meeting
 from bot.services import eligibility
+from bot.services import meetings_results as r
 from bot.services.access import Caller
-from bot.services.roster import Reply
 from bot.texts import meetings as t
 from bot.vk.errors import VkError
 from bot.vk.keyboards import Button, inline
@@ -48,22 +47,12 @@ EDIT_INTERVAL = 5  # the invitation's counts are edited at most this often (neve
 CALL_CLAIM_STALE = 60  # a run that claimed the call and vanished (a crash) is taken over after this
 CALL_TOO_LATE = 2 * 3600  # after the bot was down: no call link once the meeting is long under way
 DRAFT_TTL = 24 * 3600
-TIMES = ("08:00", "14:00", "15:00", "16:00", "17:00", "18:00", "18:30", "19:00")  # + «Отмена»: ≤ 10 inline buttons
 PARENTS_CHATS = ("parents_class", "parents_school")
-
-
-@dataclass(frozen=True)
-class Started:
-    in_chat: str | None
-    private: Reply
+PICK_LIMIT = 5  # chats offered as buttons when /собрание is typed privately
 
 
 def _button(label: str, payload: dict[str, Any], color: str = "secondary") -> Button:
     return Button(label, {"a": "mg", **payload}, color)
-
-
-def _grid(buttons: list[Button], per_row: int) -> list[list[Button]]:
-    return [buttons[i:i + per_row] for i in range(0, len(buttons), per_row)]
 
 
 async def zone_of(db: Database, org_id: int | None) -> ZoneInfo:
@@ -122,28 +111,22 @@ class Meetings:
 
     # -- the dialog ------------------------------------------------------------------------
 
-    async def start(self, caller: Caller, chat: Chat | None) -> Started:
+    async def start(self, caller: Caller, chat: Chat | None) -> r.Started:
         if chat is not None:
             if not chat.bound:
                 raise UserError(t.NOT_BOUND)
             if not await may_run(self.db, self.chats, caller, chat):
                 raise UserError(t.NOT_CHAT_STAFF)
             draft = await self._new_draft(caller, chat)
-            return Started(t.CONTINUE_PRIVATE, await self._day_step(draft, chat))
+            return r.Started(True, await self._day_step(draft, chat))
         found = await my_chats(self.db, self.chats, caller)
         if not found:
             raise UserError(t.NO_CHATS)
         if len(found) == 1:
             draft = await self._new_draft(caller, found[0])
-            return Started(None, await self._day_step(draft, found[0]))
+            return r.Started(False, await self._day_step(draft, found[0]))
         draft = await self._new_draft(caller, None)
-        rows = [[_button(c.title[:40], {"d": draft, "s": "chat", "v": c.id})] for c in found[:5]]
-        rows.append([self._cancel(draft)])
-        return Started(None, Reply(t.PICK_CHAT, keyboard=inline(rows)))
-
-    @staticmethod
-    def _cancel(draft: int) -> Button:
-        return Button(t.BUTTON_CANCEL, {"a": "pa", "id": draft, "do": "cancel"})
+        return r.Started(False, r.PickChat(draft, tuple(r.ChatChoice(c.id, c.title) for c in found[:PICK_LIMIT])))
 
     async def _new_draft(self, caller: Caller, chat: Chat | None) -> int:
         payload: dict[str, Any] = {"step": "chat"}
@@ -153,11 +136,8 @@ class Meetings:
                                          org_id=chat.org_id if chat else None, payload=payload, now=self.now(),
                                          ttl=DRAFT_TTL)
 
-    async def _day_step(self, draft: int, chat: Chat) -> Reply:
-        tz = await zone_of(self.db, chat.org_id)
-        days = [_button(label, {"d": draft, "s": "day", "v": value})
-                for value, label in dom.day_presets(self.now(), tz)]
-        return Reply(t.STEP_DAY.format(title=chat.title), keyboard=inline([*_grid(days, 4), [self._cancel(draft)]]))
+    async def _day_step(self, draft: int, chat: Chat) -> r.AskDay:
+        return r.AskDay(draft, chat.title, self.now(), await zone_of(self.db, chat.org_id))
 
     async def _draft(self, caller: Caller, draft_id: int) -> Any:
         action = await pending_repo.get(self.db, draft_id)
@@ -174,7 +154,7 @@ class Meetings:
             raise UserError(t.NOT_CHAT_STAFF)
         return chat
 
-    async def step(self, caller: Caller, draft_id: int, step: str, value: Any) -> Reply:
+    async def step(self, caller: Caller, draft_id: int, step: str, value: Any) -> r.Step:
         action = await self._draft(caller, draft_id)
         payload = dict(action.payload)
         if step == "chat":
@@ -193,23 +173,19 @@ class Meetings:
             return await self._pick_moment(draft_id, payload, dom.at_local(day, dom.parse_time(str(value)), tz), tz)
         raise UserError(t.DRAFT_GONE)
 
-    async def _pick_day(self, draft_id: int, payload: dict[str, Any], day: date, tz: ZoneInfo) -> Reply:
+    async def _pick_day(self, draft_id: int, payload: dict[str, Any], day: date, tz: ZoneInfo) -> r.AskTime:
         payload.update(day=day.isoformat(), step="time")
         await repo.save_draft(self.db, draft_id, repo.DRAFT_KIND, payload)
-        label = dom.shown(dom.at_local(day, datetime.min.time(), tz), self.now(), tz).split(" в ")[0]
-        times = [_button(value, {"d": draft_id, "s": "time", "v": value}) for value in TIMES]
-        return Reply(t.STEP_TIME.format(day=label.capitalize()),
-                     keyboard=inline([*_grid(times, 4), [self._cancel(draft_id)]]))
+        return r.AskTime(draft_id, Moment(dom.at_local(day, datetime.min.time(), tz), self.now(), tz))
 
-    async def _pick_moment(self, draft_id: int, payload: dict[str, Any], moment: int, tz: ZoneInfo) -> Reply:
+    async def _pick_moment(self, draft_id: int, payload: dict[str, Any], moment: int, tz: ZoneInfo) -> r.AskTopic:
         if moment <= self.now():
             raise UserError(t.PAST)
         payload.update(starts_at=moment, step="topic")
         await repo.save_draft(self.db, draft_id, repo.DRAFT_KIND, payload)
-        return Reply(t.STEP_TOPIC.format(when=dom.shown(moment, self.now(), tz)),
-                     keyboard=inline([[self._cancel(draft_id)]]))
+        return r.AskTopic(draft_id, Moment(moment, self.now(), tz))
 
-    async def typed(self, caller: Caller, draft_id: int, text: str) -> Reply:
+    async def typed(self, caller: Caller, draft_id: int, text: str) -> r.Step:
         """Text typed during the dialog: a date and time (at the day or time step) or the topic."""
         action = await self._draft(caller, draft_id)
         payload = dict(action.payload)
@@ -220,9 +196,10 @@ class Meetings:
         tz = await zone_of(self.db, chat.org_id)
         text = text.strip()
         if step == "day":
-            if len(text.split()) == 2 or ":" in text:
-                return await self._pick_moment(draft_id, payload, dom.parse_moment(text, self.now(), tz), tz)
-            return await self._pick_day(draft_id, payload, dom.parse_day(text, self.now(), tz), tz)
+            day_or_moment = dom.parse_day_or_moment(text, self.now(), tz)
+            if isinstance(day_or_moment, int):
+                return await self._pick_moment(draft_id, payload, day_or_moment, tz)
+            return await self._pick_day(draft_id, payload, day_or_moment, tz)
         if step == "time":
             day = date.fromisoformat(payload["day"])
             return await self._pick_moment(draft_id, payload, dom.at_local(day, dom.parse_time(text), tz), tz)
@@ -234,16 +211,12 @@ class Meetings:
         await repo.save_draft(self.db, draft_id, repo.DRAFT_KIND, payload)
         starts_at = int(payload["starts_at"])
         day_at, hour_at = await self.reminders(chat, starts_at)
-        parts = []
-        for kind, at, planned in (("day", day_at, starts_at - DAY_BEFORE), ("hour", hour_at, starts_at - HOUR_BEFORE)):
-            if at is None:
-                continue
-            line = (t.REMINDER_DAY if kind == "day" else t.REMINDER_HOUR).format(when=dom.shown(at, self.now(), tz))
-            parts.append(line + (t.REMINDER_MOVED if at != planned else ""))
-        preview = t.PREVIEW.format(title=chat.title, topic=text, when=dom.shown(starts_at, self.now(), tz),
-                                   reminders="; ".join(parts) or t.REMINDERS_NONE, lead=CALL_LEAD // 60)
-        return Reply(preview, keyboard=inline([[
-            _button(t.BUTTON_PUBLISH, {"d": draft_id, "s": "go"}, "positive"), self._cancel(draft_id)]]))
+        now = self.now()
+        reminders = tuple(r.Reminder(kind, Moment(at, now, tz), moved=at != planned)
+                          for kind, at, planned in (("day", day_at, starts_at - DAY_BEFORE),
+                                                    ("hour", hour_at, starts_at - HOUR_BEFORE))
+                          if at is not None)
+        return r.Preview(draft_id, chat.title, text, Moment(starts_at, now, tz), reminders, CALL_LEAD // 60)
 
     async def reminders(self, chat: Chat, starts_at: int) -> tuple[int | None, int | None]:
         """The day-before and hour-before moments, out of quiet hours; None when already past (or
@@ -259,7 +232,7 @@ class Meetings:
             hour_at = None
         return day_at, hour_at
 
-    async def publish(self, caller: Caller, draft_id: int) -> Reply:
+    async def publish(self, caller: Caller, draft_id: int) -> r.Published:
         action = await self._draft(caller, draft_id)
         payload = action.payload
         if payload.get("step") != "preview":
@@ -276,12 +249,9 @@ class Meetings:
                                        topic=payload["topic"], starts_at=starts_at, day_at=day_at, hour_at=hour_at,
                                        call_at=starts_at - CALL_LEAD, now=self.now())
         tz = await zone_of(self.db, chat.org_id)
-        when = dom.shown(starts_at, self.now(), tz)
         await self.effects.send(chat.peer_id, t.INVITATION.format(topic=payload["topic"], when=self._date(starts_at, tz)),
                                 keyboard=self.keyboard(meeting_id), lane=Lane.NORMAL, track=f"{TRACK}:{meeting_id}")
-        return Reply(t.PUBLISHED.format(title=chat.title, when=when), keyboard=inline([[
-            _button(t.BUTTON_WHO, {"r": meeting_id}, "primary"),
-            _button(t.BUTTON_CANCEL_MEETING, {"x": meeting_id}, "negative")]]))
+        return r.Published(meeting_id, chat.title, Moment(starts_at, self.now(), tz))
 
     async def _own(self, caller: Caller, meeting_id: int) -> tuple[Meeting, Chat]:
         meeting = await repo.get(self.db, meeting_id)
@@ -292,19 +262,16 @@ class Meetings:
             raise UserError(t.NOT_YOURS)
         return meeting, chat
 
-    async def cancel_ask(self, caller: Caller, meeting_id: int) -> Reply:
+    async def cancel_ask(self, caller: Caller, meeting_id: int) -> r.CancelAsked:
         """«Отменить собрание»: asks first (a confirmation of kind ``meeting_cancel``)."""
         meeting, chat = await self._own(caller, meeting_id)
         tz = await zone_of(self.db, chat.org_id)
         action = await pending_repo.create(
             self.db, kind="meeting_cancel", vk_id=caller.vk_id, org_id=meeting.org_id, now=self.now(), ttl=DRAFT_TTL,
             payload={"meeting_id": meeting.id, "what": t.CANCEL_WHAT.format(topic=meeting.topic)})
-        return Reply(t.CANCEL_ASK.format(topic=meeting.topic, when=dom.shown(meeting.starts_at, self.now(), tz),
-                                         title=chat.title), keyboard=inline([[
-            Button(t.BUTTON_CANCEL_YES, {"a": "pa", "id": action, "do": "apply"}, "negative"),
-            Button(t.BUTTON_CANCEL, {"a": "pa", "id": action, "do": "cancel"})]]))
+        return r.CancelAsked(action, meeting.topic, Moment(meeting.starts_at, self.now(), tz), chat.title)
 
-    async def cancel_apply(self, caller: Caller, action_id: int, meeting_id: int) -> Reply:
+    async def cancel_apply(self, caller: Caller, action_id: int, meeting_id: int) -> r.Cancelling:
         """The confirmed cancellation: the row, the invitation edited (when its message is known)
         and a notice in the chat — one transaction."""
         meeting, chat = await self._own(caller, meeting_id)
@@ -312,15 +279,15 @@ class Meetings:
         when = self._date(meeting.starts_at, tz)
         async with self.db.transaction():
             if not await pending_repo.claim(self.db, action_id, "applied"):
-                return Reply(texts.PENDING_GONE)
+                return r.AlreadyHandled()
             if not await repo.cancel(self.db, meeting.id):
-                return Reply(t.ALREADY_OVER)
+                return r.AlreadyOver()
             if meeting.cmid is not None:
                 await self.effects.edit(chat.peer_id, meeting.cmid, t.INVITATION_CANCELLED.format(
                     topic=meeting.topic, when=when))
             await self.effects.send(chat.peer_id, t.CANCELLED_IN_CHAT.format(topic=meeting.topic, when=when),
                                     reply_to_cmid=meeting.cmid, lane=Lane.NORMAL)
-        return Reply(t.CANCELLED.format(title=chat.title))
+        return r.Cancelled(chat.title)
 
     async def sent(self, track: str, cmid: int) -> None:
         """The runner sent an invitation (``meet:<id>``): its cmid is known without anyone pressing
@@ -355,27 +322,27 @@ class Meetings:
 
     # -- answers ---------------------------------------------------------------------------
 
-    async def answer(self, vk_id: int, peer_id: int, cmid: int | None, meeting_id: int, coming: bool) -> str:
-        """«Приду» / «Не смогу»: the answer (changeable until the start) and its snackbar."""
+    async def answer(self, vk_id: int, peer_id: int, cmid: int | None, meeting_id: int, coming: bool) -> r.Answer:
+        """«Приду» / «Не смогу»: the answer (changeable until the start) and what counted."""
         meeting = await repo.get(self.db, meeting_id)
         chat = await chat_repo.get(self.db, meeting.chat_id) if meeting is not None else None
         if meeting is None or chat is None or chat.peer_id != peer_id:
-            return t.SNACK_GONE
+            return r.Answer.GONE
         if meeting.status == "cancelled" or meeting.starts_at <= self.now():
-            return t.SNACK_GONE
+            return r.Answer.GONE
         if cmid and meeting.cmid is None:
             await repo.set_cmid(self.db, meeting.id, cmid)
         person = await repo.person_in_org(self.db, meeting.org_id, vk_id)
         now = self.now()
         before = await repo.answer(self.db, meeting.id, vk_id, person[0] if person else None, coming, now)
         if before is coming:
-            return t.SNACK_SAME
+            return r.Answer.SAME
         # the counts under the invitation: one pending edit, no sooner than EDIT_INTERVAL after the last
         await repo.schedule_refresh(self.db, meeting.id,
                                     max(now, await repo.edited_at(self.db, meeting.id) + EDIT_INTERVAL))
-        return t.SNACK_YES if coming else t.SNACK_NO
+        return r.Answer.COMING if coming else r.Answer.NOT_COMING
 
-    async def who(self, caller: Caller, meeting_id: int) -> Reply:
+    async def who(self, caller: Caller, meeting_id: int) -> r.Attendance:
         """«Кто придёт» (the author or the chat's staff): the list now."""
         meeting = await repo.get(self.db, meeting_id)
         chat = await chat_repo.get(self.db, meeting.chat_id) if meeting is not None else None
@@ -383,12 +350,12 @@ class Meetings:
             raise UserError(t.SNACK_GONE)
         if meeting.author_vk != caller.vk_id and not await may_run(self.db, self.chats, caller, chat):
             raise UserError(t.NOT_YOURS)
-        return Reply(await self.report(meeting, chat))
+        return await self.attendance(meeting, chat)
 
-    async def report(self, meeting: Meeting, chat: Chat) -> str:
+    async def attendance(self, meeting: Meeting, chat: Chat) -> r.Attendance:
         """Who is coming, who is not and who has not answered: by family in parents' chats."""
         tz = await zone_of(self.db, chat.org_id)
-        head = t.REPORT.format(topic=meeting.topic, when=dom.shown(meeting.starts_at, self.now(), tz), title=chat.title)
+        starts = Moment(meeting.starts_at, self.now(), tz)
         given = await repo.answers(self.db, meeting.id)
         by_person = {p: coming for _, p, coming in given if p is not None}
         audience = await eligibility.audience_ids(self.db, chat) if chat.type else set()
@@ -396,38 +363,30 @@ class Meetings:
             families = await repo.families(self.db, audience,
                                            chat.class_id if chat.type == "parents_class" else None)
             names = await repo.names(self.db, {p for _, _, ps in families for p in ps})
-            yes, no, silent = [], [], []
+            yes: list[r.Family | str] = []
+            no: list[r.Family | str] = []
+            silent: list[r.Family | str] = []
             for _, child, parents in families:
                 answered = [p for p in parents if p in by_person]
-                parts = [(t.PARENT_YES if by_person[p] else t.PARENT_NO).format(name=names[p]) for p in answered]
-                line = texts.gendered(child, t.FAMILY_LINE, t.FAMILY_LINE_F).format(
-                    child=child, parents="; ".join(parts) if parts else ", ".join(names[p] for p in parents))
+                family = r.Family(child, tuple((names[p], by_person[p]) for p in answered),
+                                  tuple(names[p] for p in parents))
                 if any(by_person[p] for p in answered):
-                    yes.append(line)
+                    yes.append(family)
                 elif answered:
-                    no.append(line)
+                    no.append(family)
                 else:
-                    silent.append(line)
-            blocks = [t.REPORT_FAMILIES.format(yes=len(yes), no=len(no), silent=len(silent), total=len(families))]
-        else:
-            names = await repo.names(self.db, audience | set(by_person))
-            yes = [f"— {names[p]}" for p, c in by_person.items() if c and p in names]
-            no = [f"— {names[p]}" for p, c in by_person.items() if not c and p in names]
-            silent = sorted(f"— {names[p]}" for p in audience - set(by_person) if p in names)
-            unknown = [vk for vk, p, c in given if p is None]
-            yes += [f"— {Names.placeholder(vk)}" for vk, p, c in given if p is None and c]
-            no += [f"— {Names.placeholder(vk)}" for vk, p, c in given if p is None and not c]
-            blocks = [t.REPORT_PEOPLE.format(yes=len(yes), no=len(no), silent=len(silent),
-                                             total=len(audience | set(by_person)) + len(unknown))]
-        if yes:
-            blocks.append(t.REPORT_YES.format(lines="\n".join(yes)))
-        if no:
-            blocks.append(t.REPORT_NO.format(lines="\n".join(no)))
-        if silent:
-            blocks.append(t.REPORT_SILENT.format(lines="\n".join(silent)))
-        if not given:
-            blocks.append(t.REPORT_NONE)
-        return head + "\n\n".join(blocks)
+                    silent.append(family)
+            return r.Attendance(meeting.topic, starts, chat.title, True, tuple(yes), tuple(no), tuple(silent),
+                                len(families), bool(given))
+        names = await repo.names(self.db, audience | set(by_person))
+        coming = [names[p] for p, c in by_person.items() if c and p in names]
+        not_coming = [names[p] for p, c in by_person.items() if not c and p in names]
+        unknown = [vk for vk, p, c in given if p is None]
+        coming += [Names.placeholder(vk) for vk, p, c in given if p is None and c]
+        not_coming += [Names.placeholder(vk) for vk, p, c in given if p is None and not c]
+        return r.Attendance(meeting.topic, starts, chat.title, False, tuple(coming), tuple(not_coming),
+                            tuple(sorted(names[p] for p in audience - set(by_person) if p in names)),
+                            len(audience | set(by_person)) + len(unknown), bool(given))
 
     # -- what is due -----------------------------------------------------------------------
 
@@ -520,7 +479,8 @@ class Meetings:
                 await self.effects.send(chat.peer_id, text, reply_to_cmid=meeting.cmid,
                                         keyboard=self.keyboard(meeting.id), lane=Lane.NORMAL)
                 if step == "hour":
-                    await self.effects.send(meeting.author_vk, await self.report(meeting, chat), lane=Lane.NORMAL)
+                    await self.effects.send(meeting.author_vk, t.attendance(await self.attendance(meeting, chat)),
+                                            lane=Lane.NORMAL)
         return 1
 
     async def _call(self, meeting: Meeting, chat: Chat, now: int, tz: ZoneInfo) -> int:

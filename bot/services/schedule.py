@@ -21,6 +21,7 @@ from bot.db import Database
 from bot.domain import when as dom
 from bot.domain.clock import Clock
 from bot.domain.errors import UserError
+from bot.domain.when import Moment
 from bot.pipeline import unit as units
 from bot.pipeline.effects import Effects, Lane
 from bot.repo import chats as chat_repo
@@ -30,9 +31,10 @@ from bot.repo import schedule as repo
 from bot.repo.chats import Chat
 from bot.repo.schedule import Post
 from bot.services import eligibility
+from bot.services import schedule_results as r
 from bot.services.access import Caller
-from bot.services.meetings import PARENTS_CHATS, Started, may_run, my_chats, quiet_of, zone_of
-from bot.services.roster import Reply
+from bot.services.meetings import PARENTS_CHATS, PICK_LIMIT, may_run, my_chats, quiet_of, zone_of
+from bot.services.meetings_results import ChatChoice
 from bot.texts import posts as t
 from bot.vk.keyboards import Button, inline
 
@@ -43,22 +45,10 @@ LATE_GRACE = 120  # later than this after its time: the post says it is late
 REPORT_LEAD = 30 * 60  # the not-read list comes this long before the lesson
 MAX_TEXT = 3500
 DEFAULT_LATE_LIMIT = 6 * 3600
-POST_TIMES = ("07:30", "08:00", "09:00", "12:00", "15:00", "18:00", "19:00", "20:00")
-LESSON_TIMES = ("08:00", "08:30", "09:00", "09:30", "10:00", "10:30", "11:30", "12:30")  # + «Отмена»: ≤ 10
-LIST_LIMIT = 5  # posts with buttons in one /посты answer (VK: at most 10 buttons inline)
 
 
 def _button(label: str, payload: dict[str, Any], color: str = "secondary") -> Button:
     return Button(label, {"a": "ps", **payload}, color)
-
-
-def _grid(buttons: list[Button], per_row: int) -> list[list[Button]]:
-    return [buttons[i:i + per_row] for i in range(0, len(buttons), per_row)]
-
-
-def _preview(text: str, limit: int = 60) -> str:
-    line = " ".join(text.split())
-    return line if len(line) <= limit else line[:limit - 1] + "…"
 
 
 class Schedule:
@@ -82,7 +72,7 @@ class Schedule:
 
     # -- the dialog ------------------------------------------------------------------------
 
-    async def start(self, caller: Caller, chat: Chat | None, kind: str) -> Started:
+    async def start(self, caller: Caller, chat: Chat | None, kind: str) -> r.Started:
         """/пост or /материал: typed in a chat, the dialog goes on privately."""
         if chat is not None:
             if not chat.bound:
@@ -90,25 +80,19 @@ class Schedule:
             if not await may_run(self.db, self.chats, caller, chat):
                 raise UserError(t.NOT_CHAT_STAFF)
             draft = await self._new_draft(caller, kind, chat)
-            return Started(t.CONTINUE_PRIVATE, self._content_step(draft, kind, chat))
+            return r.Started(True, r.AskContent(draft, kind, chat.title))
         found = await my_chats(self.db, self.chats, caller)
         if not found:
             raise UserError(t.NO_CHATS)
         if len(found) == 1:
             draft = await self._new_draft(caller, kind, found[0])
-            return Started(None, self._content_step(draft, kind, found[0]))
+            return r.Started(False, r.AskContent(draft, kind, found[0].title))
         draft = await self._new_draft(caller, kind, None)
-        rows = [[_button(c.title[:40], {"d": draft, "s": "chat", "v": c.id})] for c in found[:5]]
-        rows.append([self._cancel(draft)])
-        return Started(None, Reply(t.PICK_CHAT, keyboard=inline(rows)))
-
-    @staticmethod
-    def _cancel(draft: int) -> Button:
-        return Button(t.BUTTON_CANCEL, {"a": "pa", "id": draft, "do": "cancel"})
+        return r.Started(False, r.PickChat(draft, tuple(ChatChoice(c.id, c.title) for c in found[:PICK_LIMIT])))
 
     @staticmethod
     def _what(kind: str, chat: Chat) -> str:
-        return (t.WHAT_MATERIAL if kind == "material" else t.WHAT_POST).format(title=chat.title)
+        return t.what(kind, chat.title)
 
     async def _new_draft(self, caller: Caller, kind: str, chat: Chat | None,
                          extra: dict[str, Any] | None = None) -> int:
@@ -118,11 +102,6 @@ class Schedule:
         return await pending_repo.create(self.db, kind=repo.DRAFT_KIND, vk_id=caller.vk_id,
                                          org_id=chat.org_id if chat else None, payload=payload, now=self.now(),
                                          ttl=DRAFT_TTL)
-
-    def _content_step(self, draft: int, kind: str, chat: Chat) -> Reply:
-        text = (t.STEP_CONTENT_MATERIAL.format(title=chat.title, button=t.READ_BUTTON) if kind == "material"
-                else t.STEP_CONTENT_POST.format(title=chat.title))
-        return Reply(text, keyboard=inline([[self._cancel(draft)]]))
 
     async def _draft(self, caller: Caller, draft_id: int) -> Any:
         action = await pending_repo.get(self.db, draft_id)
@@ -142,22 +121,17 @@ class Schedule:
     async def _save(self, draft_id: int, payload: dict[str, Any]) -> None:
         await meeting_repo.save_draft(self.db, draft_id, repo.DRAFT_KIND, payload)
 
-    def _day_step(self, draft: int, field: str, tz: ZoneInfo) -> Reply:
-        buttons = [_button(label, {"d": draft, "s": f"{field}_day", "v": value})
-                   for value, label in dom.day_presets(self.now(), tz)]
-        if field == "due":
-            buttons.insert(0, _button(t.BUTTON_NOW, {"d": draft, "s": "due_day", "v": "now"}, "primary"))
-        text = t.STEP_DAY_DUE if field == "due" else t.STEP_DAY_LESSON
-        return Reply(text, keyboard=inline([*_grid(buttons, 4), [self._cancel(draft)]]))
+    def _day_step(self, draft: int, field: str, tz: ZoneInfo) -> r.AskDay:
+        return r.AskDay(draft, field, self.now(), tz)
 
-    async def step(self, caller: Caller, draft_id: int, step: str, value: Any) -> Reply:
+    async def step(self, caller: Caller, draft_id: int, step: str, value: Any) -> r.Step:
         action = await self._draft(caller, draft_id)
         payload = dict(action.payload)
         if step == "chat":
             chat = await self._chat(caller, int(value))
             payload.update(chat_id=chat.id, step="content", what=self._what(payload.get("kind", "post"), chat))
             await self._save(draft_id, payload)
-            return self._content_step(draft_id, payload.get("kind", "post"), chat)
+            return r.AskContent(draft_id, payload.get("kind", "post"), chat.title)
         if step != payload.get("step"):
             raise UserError(t.DRAFT_GONE)
         chat = await self._chat(caller, int(payload["chat_id"]))
@@ -174,17 +148,14 @@ class Schedule:
                                       dom.at_local(day, dom.parse_time(str(value)), tz), tz)
         raise UserError(t.DRAFT_GONE)
 
-    async def _pick_day(self, draft_id: int, payload: dict[str, Any], field: str, day: date, tz: ZoneInfo) -> Reply:
+    async def _pick_day(self, draft_id: int, payload: dict[str, Any], field: str, day: date,
+                        tz: ZoneInfo) -> r.AskTime:
         payload.update({f"{field}_date": day.isoformat(), "step": f"{field}_time"})
         await self._save(draft_id, payload)
-        label = dom.shown(dom.at_local(day, datetime.min.time(), tz), self.now(), tz).split(" в ")[0]
-        times = POST_TIMES if field == "due" else LESSON_TIMES
-        buttons = [_button(v, {"d": draft_id, "s": f"{field}_time", "v": v}) for v in times]
-        return Reply(t.STEP_TIME.format(day=label.capitalize()),
-                     keyboard=inline([*_grid(buttons, 4), [self._cancel(draft_id)]]))
+        return r.AskTime(draft_id, field, Moment(dom.at_local(day, datetime.min.time(), tz), self.now(), tz))
 
     async def _moment(self, caller: Caller, draft_id: int, payload: dict[str, Any], chat: Chat, field: str,
-                      moment: int, tz: ZoneInfo) -> Reply:
+                      moment: int, tz: ZoneInfo) -> r.Step:
         now = self.now()
         if moment < now:
             raise UserError(t.TIME_PASSED)
@@ -201,32 +172,27 @@ class Schedule:
         await self._save(draft_id, payload)
         return await self._preview(draft_id, payload, chat, tz)
 
-    async def _preview(self, draft_id: int, payload: dict[str, Any], chat: Chat, tz: ZoneInfo) -> Reply:
+    async def _preview(self, draft_id: int, payload: dict[str, Any], chat: Chat, tz: ZoneInfo) -> r.Preview:
         now = self.now()
         due = int(payload["due"])
-        files = t.PREVIEW_FILES.format(count=len(payload["attachment"].split(","))) if payload.get("attachment") else ""
-        if payload.get("kind") == "material":
-            lesson = int(payload["lesson"])
-            text = t.PREVIEW_MATERIAL.format(title=chat.title, text=payload["text"] or "—", files=files,
-                                             due=dom.shown(due, now, tz), lesson=dom.shown(lesson, now, tz),
-                                             report=dom.shown(self._report_at(due, lesson), now, tz))
-        else:
-            text = t.PREVIEW_POST.format(title=chat.title, text=payload["text"] or "—", files=files,
-                                         due=dom.shown(due, now, tz))
+        files = len(payload["attachment"].split(",")) if payload.get("attachment") else 0
+        kind = payload.get("kind", "post")
+        lesson = report = None
+        if kind == "material":
+            lesson = Moment(int(payload["lesson"]), now, tz)
+            report = Moment(self._report_at(due, lesson.at), now, tz)
         quiet, settings = await quiet_of(self.moderation, chat)
-        buttons = [_button(t.BUTTON_SCHEDULE, {"d": draft_id, "s": "go"}, "positive")]
-        if quiet(due) and settings is not None:
-            text += t.PREVIEW_QUIET.format(start=settings.start.strftime("%H:%M"), end=settings.end.strftime("%H:%M"),
-                                           force=t.BUTTON_FORCE)
-            buttons.append(_button(t.BUTTON_FORCE, {"d": draft_id, "s": "force"}, "negative"))
-        return Reply(text, keyboard=inline([buttons, [self._cancel(draft_id)]]))
+        held = (r.Quiet(settings.start.strftime("%H:%M"), settings.end.strftime("%H:%M"))
+                if quiet(due) and settings is not None else None)
+        return r.Preview(draft_id, kind, chat.title, payload.get("text") or "", files, Moment(due, now, tz), lesson, report,
+                         held)
 
     @staticmethod
     def _report_at(due: int, lesson: int) -> int:
         return max(lesson - REPORT_LEAD, due)
 
     async def typed(self, caller: Caller, draft_id: int, text: str, attachment: str | None,
-                    unsupported: list[str]) -> Reply:
+                    unsupported: list[str]) -> r.Step:
         """A message during the dialog: the content (text and attachments), or a date and time."""
         action = await self._draft(caller, draft_id)
         payload = dict(action.payload)
@@ -261,7 +227,7 @@ class Schedule:
                                       tz)
         raise UserError(t.DRAFT_GONE)
 
-    async def schedule(self, caller: Caller, draft_id: int, force: bool) -> Reply:
+    async def schedule(self, caller: Caller, draft_id: int, force: bool) -> r.Scheduled:
         """«Запланировать» (or «Несмотря на тишину»): the post is stored; when due now, sent now."""
         action = await self._draft(caller, draft_id)
         payload = action.payload
@@ -279,30 +245,21 @@ class Schedule:
                           force=force, deadline=lesson,
                           report_at=self._report_at(due, lesson) if lesson is not None else None, now=self.now())
         tz = await zone_of(self.db, chat.org_id)
-        return Reply(t.SCHEDULED.format(what=self._what(kind, chat), due=dom.shown(due, self.now(), tz)))
+        return r.Scheduled(kind, chat.title, Moment(due, self.now(), tz))
 
     # -- /посты: list, edit, cancel --------------------------------------------------------
 
-    async def listing(self, caller: Caller) -> Reply:
-        posts = await repo.scheduled_of(self.db, caller.vk_id)
-        if not posts:
-            return Reply(t.LIST_EMPTY)
-        lines = [t.LIST_HEAD]
-        rows = []
+    async def listing(self, caller: Caller) -> r.Listing:
+        """/посты: the caller's posts still to be published."""
+        listed = []
         now = self.now()
-        for number, post in enumerate(posts, start=1):
+        for post in await repo.scheduled_of(self.db, caller.vk_id):
             chat = await chat_repo.get(self.db, post.chat_id)
             tz = await zone_of(self.db, post.org_id)
-            kind = (t.LIST_KIND_MATERIAL.format(lesson=dom.shown(post.deadline or 0, now, tz))
-                    if post.material else "")
-            quiet = t.LIST_QUIET if post.hold_until and post.hold_until > now else ""
-            lines.append(t.LIST_LINE.format(number=number, when=dom.shown(post.due_at, now, tz),
-                                            title=chat.title if chat else "?", kind=kind,
-                                            preview=_preview(post.text) or "📎") + quiet)
-            if number <= LIST_LIMIT:
-                rows.append([_button(t.BUTTON_EDIT.format(number=number), {"e": post.id}),
-                             _button(t.BUTTON_DROP.format(number=number), {"x": post.id}, "negative")])
-        return Reply("\n".join(lines), keyboard=inline(rows) if rows else None)
+            listed.append(r.Listed(post.id, Moment(post.due_at, now, tz), chat.title if chat else "?", post.text,
+                                   Moment(post.deadline or 0, now, tz) if post.material else None,
+                                   held=bool(post.hold_until and post.hold_until > now)))
+        return r.Listing(tuple(listed))
 
     async def _mine(self, caller: Caller, post_id: int) -> Post:
         post = await repo.get(self.db, post_id)
@@ -314,15 +271,11 @@ class Schedule:
                 raise UserError(t.NOT_YOURS)
         return post
 
-    async def edit_menu(self, caller: Caller, post_id: int) -> Reply:
+    async def edit_menu(self, caller: Caller, post_id: int) -> r.EditMenu:
         post = await self._mine(caller, post_id)
-        buttons = [_button(t.BUTTON_EDIT_TEXT, {"et": post.id, "w": "text"}),
-                   _button(t.BUTTON_EDIT_TIME, {"et": post.id, "w": "time"})]
-        if post.material:
-            buttons.append(_button(t.BUTTON_EDIT_LESSON, {"et": post.id, "w": "lesson"}))
-        return Reply(t.EDIT_WHAT.format(preview=_preview(post.text, 40)), keyboard=inline([buttons]))
+        return r.EditMenu(post.id, post.text, post.material)
 
-    async def edit_start(self, caller: Caller, post_id: int, what: str) -> Reply:
+    async def edit_start(self, caller: Caller, post_id: int, what: str) -> r.AskEditText | r.AskDay:
         """Change the text, the time of publication or (material) the lesson: the dialog's own
         step, applied as soon as it is answered."""
         post = await self._mine(caller, post_id)
@@ -337,11 +290,11 @@ class Schedule:
             extra["due"] = post.due_at
         draft = await self._new_draft(caller, post.kind, chat, extra)
         if what == "text":
-            return Reply(t.EDIT_TEXT, keyboard=inline([[self._cancel(draft)]]))
+            return r.AskEditText(draft)
         return self._day_step(draft, "lesson" if what == "lesson" else "due", await zone_of(self.db, chat.org_id))
 
     async def _apply_edit(self, caller: Caller, draft_id: int, payload: dict[str, Any], chat: Chat,
-                          tz: ZoneInfo) -> Reply:
+                          tz: ZoneInfo) -> r.Edited | r.EditedLesson:
         post = await self._mine(caller, int(payload["edit"]))
         what = payload.get("editing", "text" if "text" in payload else "time")
         now = self.now()
@@ -359,11 +312,10 @@ class Schedule:
         if not changed:
             raise UserError(t.POST_GONE)
         if what == "lesson" and lesson is not None:
-            return Reply(t.EDITED_LESSON.format(lesson=dom.shown(lesson, now, tz),
-                                                report=dom.shown(self._report_at(due, lesson), now, tz)))
-        return Reply(t.EDITED.format(due=dom.shown(due, now, tz)))
+            return r.EditedLesson(Moment(lesson, now, tz), Moment(self._report_at(due, lesson), now, tz))
+        return r.Edited(Moment(due, now, tz))
 
-    async def cancel_ask(self, caller: Caller, post_id: int) -> Reply:
+    async def cancel_ask(self, caller: Caller, post_id: int) -> r.CancelAsked:
         """«Отменить N»: asks first (a confirmation of kind ``post_cancel``)."""
         post = await self._mine(caller, post_id)
         chat = await chat_repo.get(self.db, post.chat_id)
@@ -373,30 +325,29 @@ class Schedule:
         action = await pending_repo.create(
             self.db, kind="post_cancel", vk_id=caller.vk_id, org_id=post.org_id, now=self.now(), ttl=DRAFT_TTL,
             payload={"post_id": post.id, "what": t.WHAT_DROP.format(title=title, due=due)})
-        return Reply(t.DROP_ASK.format(title=title, due=due, preview=_preview(post.text)), keyboard=inline([[
-            Button(t.BUTTON_DROP_YES, {"a": "pa", "id": action, "do": "apply"}, "negative"),
-            Button(t.BUTTON_CANCEL, {"a": "pa", "id": action, "do": "cancel"})]]))
+        return r.CancelAsked(action, title, Moment(post.due_at, self.now(), tz), post.text)
 
-    async def cancel_apply(self, caller: Caller, action_id: int, post_id: int) -> Reply:
+    async def cancel_apply(self, caller: Caller, action_id: int, post_id: int) -> r.Dropping:
         await self._mine(caller, post_id)
         if not await pending_repo.claim(self.db, action_id, "applied"):
-            return Reply(texts.PENDING_GONE)
+            return r.AlreadyHandled()
         if not await repo.finish(self.db, post_id, "cancelled", self.now()):
-            return Reply(t.POST_GONE)
-        return Reply(t.DROPPED)
+            return r.PostGone()
+        return r.Dropped()
 
     # -- the read button -------------------------------------------------------------------
 
-    async def read(self, vk_id: int, peer_id: int, cmid: int | None, post_id: int) -> str:
+    async def read(self, vk_id: int, peer_id: int, cmid: int | None, post_id: int) -> r.ReadMark:
+        """«Прочитано ✓» under material: marked (once)."""
         post = await repo.get(self.db, post_id)
         chat = await chat_repo.get(self.db, post.chat_id) if post is not None else None
         if post is None or chat is None or chat.peer_id != peer_id or post.status != "sent":
-            return t.SNACK_GONE
+            return r.ReadMark.GONE
         if cmid and post.cmid is None:
             await repo.set_cmid(self.db, post.id, cmid)
         person = await meeting_repo.person_in_org(self.db, post.org_id, vk_id)
         first = await repo.mark_read(self.db, post.id, vk_id, person[0] if person else None, self.now())
-        return t.SNACK_READ if first else t.SNACK_READ_AGAIN
+        return r.ReadMark.READ if first else r.ReadMark.AGAIN
 
     # -- what is due -----------------------------------------------------------------------
 
@@ -432,7 +383,7 @@ class Schedule:
                     if await repo.finish(self.db, post.id, "expired", now):
                         await self.effects.send(post.author_vk, t.EXPIRED.format(
                             title=chat.title, due=dom.shown(post.due_at, now, tz),
-                            limit=_hours(self.late_limit), text=_preview(post.text, 200) or "📎"))
+                            limit=_hours(self.late_limit), text=t.short(post.text, 200) or "📎"))
                     return 0
                 if not post.force and quiet(now):
                     await repo.hold(self.db, post.id, dom.quiet_end(now, quiet))

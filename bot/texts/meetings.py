@@ -3,6 +3,14 @@ and who is coming (by family in parents' chats)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from bot.texts import gendered
+
+if TYPE_CHECKING:
+    from bot.services.meetings_results import (Answer, AskDay, AskTime, AskTopic, Attendance, CancelAsked,
+                                               Family, Preview, Published)
+
 WHAT_DRAFT = "собрание в беседе «{title}»"
 NOT_BOUND = "Эта беседа не привязана к школе: собрание здесь назначить нельзя."
 NOT_CHAT_STAFF = ("Назначать собрания в беседе могут её руководитель, учителя беседы и администрация школы. "
@@ -70,3 +78,61 @@ CANCELLED = "Собрание отменено: в беседе «{title}» об
 CANCELLED_IN_CHAT = "❌ Собрание «{topic}» ({when}) отменено."
 INVITATION_CANCELLED = "❌ Собрание «{topic}» ({when}) отменено."
 ALREADY_OVER = "Собрание уже началось или отменено."
+
+
+# -- answers to the author, rendered from the use cases' results ----------------------------
+
+def step_day(s: AskDay) -> str:
+    return STEP_DAY.format(title=s.title)
+
+
+def step_time(s: AskTime) -> str:
+    return STEP_TIME.format(day=s.day.shown.split(" в ")[0].capitalize())
+
+
+def step_topic(s: AskTopic) -> str:
+    return STEP_TOPIC.format(when=s.starts.shown)
+
+
+def preview(p: Preview) -> str:
+    parts = [(REMINDER_DAY if rm.kind == "day" else REMINDER_HOUR).format(when=rm.at.shown)
+             + (REMINDER_MOVED if rm.moved else "") for rm in p.reminders]
+    return PREVIEW.format(title=p.title, topic=p.topic, when=p.starts.shown,
+                          reminders="; ".join(parts) or REMINDERS_NONE, lead=p.lead_minutes)
+
+
+def published(p: Published) -> str:
+    return PUBLISHED.format(title=p.title, when=p.starts.shown)
+
+
+def cancel_asked(a: CancelAsked) -> str:
+    return CANCEL_ASK.format(topic=a.topic, when=a.starts.shown, title=a.title)
+
+
+_SNACKS = {"coming": SNACK_YES, "not_coming": SNACK_NO, "same": SNACK_SAME, "gone": SNACK_GONE}
+
+
+def answer_snack(a: Answer) -> str:
+    """The snackbar answering «Приду» / «Не смогу»."""
+    return _SNACKS[a.value]
+
+
+def _line(who: Family | str) -> str:
+    if isinstance(who, str):
+        return f"— {who}"
+    parts = [(PARENT_YES if coming else PARENT_NO).format(name=name) for name, coming in who.answers]
+    return gendered(who.child, FAMILY_LINE, FAMILY_LINE_F).format(
+        child=who.child, parents="; ".join(parts) if parts else ", ".join(who.parents))
+
+
+def attendance(a: Attendance) -> str:
+    """«Кто придёт» (and the author's list before the meeting): by family in parents' chats."""
+    head = REPORT.format(topic=a.topic, when=a.starts.shown, title=a.title)
+    counts = REPORT_FAMILIES if a.by_family else REPORT_PEOPLE
+    blocks = [counts.format(yes=len(a.yes), no=len(a.no), silent=len(a.silent), total=a.total)]
+    for lines, template in ((a.yes, REPORT_YES), (a.no, REPORT_NO), (a.silent, REPORT_SILENT)):
+        if lines:
+            blocks.append(template.format(lines="\n".join(_line(who) for who in lines)))
+    if not a.answered:
+        blocks.append(REPORT_NONE)
+    return head + "\n\n".join(blocks)

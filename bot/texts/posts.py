@@ -3,6 +3,12 @@ the not-read report, late and stale posts after downtime."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bot.services.schedule_results import (AskContent, AskTime, CancelAsked, Edited, EditedLesson, Listed,
+                                               Preview, ReadMark, Scheduled)
+
 WHAT_POST = "запланированный пост в беседе «{title}»"
 WHAT_MATERIAL = "материал к уроку в беседе «{title}»"
 NOT_BOUND = "Эта беседа не привязана к школе: планировать в неё посты нельзя."
@@ -81,3 +87,76 @@ WHAT_DROP = "отмена поста в беседу «{title}» ({due})"
 # attachments a post cannot carry, named in the refusal
 ATTACHMENT_KINDS = {"sticker": "стикер", "audio_message": "голосовое сообщение", "graffiti": "граффити",
                     "gift": "подарок", "poll": "опрос VK"}
+
+
+# -- answers to the author, rendered from the use cases' results ----------------------------
+
+def short(text: str, limit: int = 60) -> str:
+    """The post's text on one line, cut to ``limit`` characters."""
+    line = " ".join(text.split())
+    return line if len(line) <= limit else line[:limit - 1] + "…"
+
+
+def what(kind: str, title: str) -> str:
+    return (WHAT_MATERIAL if kind == "material" else WHAT_POST).format(title=title)
+
+
+def ask_content(s: AskContent) -> str:
+    if s.kind == "material":
+        return STEP_CONTENT_MATERIAL.format(title=s.title, button=READ_BUTTON)
+    return STEP_CONTENT_POST.format(title=s.title)
+
+
+def ask_time(s: AskTime) -> str:
+    return STEP_TIME.format(day=s.day.shown.split(" в ")[0].capitalize())
+
+
+def preview(p: Preview) -> str:
+    files = PREVIEW_FILES.format(count=p.files) if p.files else ""
+    if p.lesson is not None and p.report is not None:
+        text = PREVIEW_MATERIAL.format(title=p.title, text=p.text or "—", files=files, due=p.due.shown,
+                                       lesson=p.lesson.shown, report=p.report.shown)
+    else:
+        text = PREVIEW_POST.format(title=p.title, text=p.text or "—", files=files, due=p.due.shown)
+    if p.quiet is not None:
+        text += PREVIEW_QUIET.format(start=p.quiet.start, end=p.quiet.end, force=BUTTON_FORCE)
+    return text
+
+
+def edited(e: Edited) -> str:
+    return EDITED.format(due=e.due.shown)
+
+
+def edited_lesson(e: EditedLesson) -> str:
+    return EDITED_LESSON.format(lesson=e.lesson.shown, report=e.report.shown)
+
+
+def scheduled(s: Scheduled) -> str:
+    return SCHEDULED.format(what=what(s.kind, s.title), due=s.due.shown)
+
+
+def listing(posts: tuple[Listed, ...]) -> str:
+    """/посты: one numbered line per post («Изменить N» / «Отменить N» refer to the numbers)."""
+    if not posts:
+        return LIST_EMPTY
+    lines = [LIST_HEAD]
+    for number, post in enumerate(posts, start=1):
+        kind = LIST_KIND_MATERIAL.format(lesson=post.lesson.shown) if post.lesson is not None else ""
+        lines.append(LIST_LINE.format(number=number, when=post.due.shown, title=post.title, kind=kind,
+                                      preview=short(post.text) or "📎") + (LIST_QUIET if post.held else ""))
+    return "\n".join(lines)
+
+
+def edit_what(text: str) -> str:
+    return EDIT_WHAT.format(preview=short(text, 40))
+
+
+def cancel_asked(a: CancelAsked) -> str:
+    return DROP_ASK.format(title=a.title, due=a.due.shown, preview=short(a.text))
+
+
+_READ = {"read": SNACK_READ, "again": SNACK_READ_AGAIN, "gone": SNACK_GONE}
+
+
+def read_snack(mark: ReadMark) -> str:
+    return _READ[mark.value]

@@ -28,6 +28,10 @@ from bot.services.meetings import Meetings
 from bot.services.schedule import Schedule
 from bot.texts import meetings as mt
 from bot.texts import posts as pt
+from bot.domain.when import Moment
+from bot.services import meetings_results as mr
+from bot.services import schedule_results as sr
+from handlers import meetings_views, posts_views
 from tests.e2e.seed import School, add_staff, add_student, make_school
 from vkemu import Emulator
 
@@ -66,8 +70,8 @@ class World:
     async def meeting(self, day: str, hour: str, topic: str = "Итоги четверти") -> int:
         caller = await self.app.access.caller(self.school.vk["teacher"])
         started = await self.meetings.start(caller, self.chat)
-        assert started.in_chat == mt.CONTINUE_PRIVATE
         draft = await self.app.db.fetchval("SELECT MAX(id) FROM pending_action WHERE kind = 'meeting_draft'")
+        assert started == mr.Started(True, mr.AskDay(draft, "5А — ученики", int(self.app.now()), TZ))
         await self.meetings.step(caller, draft, "day", day)
         await self.meetings.step(caller, draft, "time", hour)
         await self.meetings.typed(caller, draft, topic)
@@ -209,7 +213,10 @@ async def test_dialog_mistakes_say_what_to_do(world: World) -> None:
         await world.posts.typed(caller, draft, "вчера 09:00", None, [])
     assert "Не понял дату «вчера»" in caught.value.message
     preview = await world.posts.typed(caller, draft, "завтра 11:30", None, [])
-    assert "Урок: завтра в 11:30" in preview.text and "Кто не прочитал, пришлю вам завтра в 11:00" in preview.text
+    assert isinstance(preview, sr.Preview) and preview.text == "Параграф 5" and preview.quiet is None
+    assert (preview.lesson, preview.report) == (Moment(at(19, 11, 30), int(NOON), TZ), Moment(at(19, 11), int(NOON), TZ))
+    shown = posts_views.step(preview).text
+    assert "Урок: завтра в 11:30" in shown and "Кто не прочитал, пришлю вам завтра в 11:00" in shown
     # someone else cannot edit or cancel the teacher's post
     await world.posts.schedule(caller, draft, force=False)
     post_id = await world.app.db.fetchval("SELECT MAX(id) FROM post")
@@ -227,11 +234,12 @@ async def test_a_cancelled_meeting_says_so_and_sends_nothing_more(world: World) 
         await world.meetings.cancel_ask(kid, meeting_id)
     assert caught.value.message == mt.NOT_YOURS
     ask = await world.meetings.cancel_ask(caller, meeting_id)
-    assert "Отменить собрание «Выпускной» (пт 20.11 в 18:00)" in ask.text
     action = await world.app.db.fetchval("SELECT MAX(id) FROM pending_action WHERE kind = 'meeting_cancel'")
+    assert ask == mr.CancelAsked(action, "Выпускной", Moment(at(20, 18), int(NOON), TZ), "5А — ученики")
+    assert "Отменить собрание «Выпускной» (пт 20.11 в 18:00)" in meetings_views.cancel_asked(ask).text
     done = await world.meetings.cancel_apply(caller, action, meeting_id)
     await world.settle()
-    assert done.text == mt.CANCELLED.format(title="5А — ученики")
+    assert done == mr.Cancelled("5А — ученики")
     # the invitation edited in place (its buttons gone) and one notice in the chat
     assert sum("❌ Собрание «Выпускной» (пт 20.11 в 18:00) отменено." in s for s in world.chat_texts()) == 2
     sent = [c for c in world.emu.calls if c.method == "messages.send"
@@ -241,7 +249,7 @@ async def test_a_cancelled_meeting_says_so_and_sends_nothing_more(world: World) 
         await world.meetings.cancel_apply(caller, action, meeting_id)
     assert caught.value.message == mt.ALREADY_OVER
     kid_vk = world.school.vk["kid"]
-    assert await world.meetings.answer(kid_vk, world.chat.peer_id, None, meeting_id, True) == mt.SNACK_GONE
+    assert await world.meetings.answer(kid_vk, world.chat.peer_id, None, meeting_id, True) == mr.Answer.GONE
     mark = len(world.chat_texts())
     for moment in (at(19, 18), at(20, 17), at(20, 17, 50)):
         world.clock.at = moment
@@ -252,11 +260,15 @@ async def test_a_cancelled_meeting_says_so_and_sends_nothing_more(world: World) 
 async def test_who_is_coming_by_person_outside_parents_chats(world: World) -> None:
     meeting_id = await world.meeting("2026-11-20", "15:00", topic="Субботник")
     peer = world.chat.peer_id
-    assert await world.meetings.answer(world.school.vk["kid"], peer, None, meeting_id, True) == mt.SNACK_YES
-    assert await world.meetings.answer(world.school.vk["other"], peer, None, meeting_id, False) == mt.SNACK_NO
-    assert await world.meetings.answer(world.school.vk["kid"], peer + 1, None, meeting_id, True) == mt.SNACK_GONE
+    assert await world.meetings.answer(world.school.vk["kid"], peer, None, meeting_id, True) == mr.Answer.COMING
+    assert await world.meetings.answer(world.school.vk["kid"], peer, None, meeting_id, True) == mr.Answer.SAME
+    assert await world.meetings.answer(world.school.vk["other"], peer, None, meeting_id, False) == mr.Answer.NOT_COMING
+    assert await world.meetings.answer(world.school.vk["kid"], peer + 1, None, meeting_id, True) == mr.Answer.GONE
     caller = await world.app.access.caller(world.school.vk["teacher"])
-    report = (await world.meetings.who(caller, meeting_id)).text
+    who = await world.meetings.who(caller, meeting_id)
+    assert (who.by_family, who.yes, who.no, who.silent, who.total, who.answered) == (
+        False, ("Иванов Петя",), ("Другой Олег",), ("Сидоров Вася",), 3, True)
+    report = meetings_views.attendance(who).text
     assert "Придут 1, не смогут 1, не ответили 1 из 3." in report, report
     assert "Придут:\n— Иванов Петя" in report and "Не смогут:\n— Другой Олег" in report
     assert "Не ответили:\n— Сидоров Вася" in report
@@ -284,8 +296,9 @@ async def test_material_in_a_parents_chat_reports_by_family(world: World) -> Non
     post_id = await db.fetchval("SELECT MAX(id) FROM post")
     world.clock.at = at(18, 13, 0)
     assert await world.tick() == 1
-    assert await world.posts.read(school.vk["mom4"], peer, None, post_id) == pt.SNACK_READ
-    assert await world.posts.read(school.vk["mom4"], peer + 1, None, post_id) == pt.SNACK_GONE
+    assert await world.posts.read(school.vk["mom4"], peer, None, post_id) == sr.ReadMark.READ
+    assert await world.posts.read(school.vk["mom4"], peer, None, post_id) == sr.ReadMark.AGAIN
+    assert await world.posts.read(school.vk["mom4"], peer + 1, None, post_id) == sr.ReadMark.GONE
     world.clock.at = at(19, 9, 30)
     assert await world.tick() == 1
     report = [m.text for m in emu.sent(school.vk["teacher"]) if "Памятка" in m.text or "прочитали" in m.text][-1]
@@ -305,7 +318,8 @@ async def test_editing_material_keeps_the_lesson_after_the_post(world: World) ->
     await world.posts.schedule(caller, draft, force=False)
     post_id = await world.app.db.fetchval("SELECT MAX(id) FROM post")
     menu = await world.posts.edit_menu(caller, post_id)
-    assert pt.BUTTON_EDIT_LESSON in menu.keyboard
+    assert menu == sr.EditMenu(post_id, "Параграф 7", material=True)
+    assert pt.BUTTON_EDIT_LESSON in (posts_views.edit_menu(menu).keyboard or "")
     # the lesson moved earlier than the publication: refused, the same step waits for another time
     await world.posts.edit_start(caller, post_id, "lesson")
     edit = await world.app.db.fetchval("SELECT MAX(id) FROM pending_action WHERE kind = 'post_draft'")
@@ -313,7 +327,8 @@ async def test_editing_material_keeps_the_lesson_after_the_post(world: World) ->
         await world.posts.typed(caller, edit, "завтра 07:30", None, [])
     assert "Урок должен быть позже публикации (завтра в 08:00)" in caught.value.message
     done = await world.posts.typed(caller, edit, "20.11 09:00", None, [])
-    assert done.text == pt.EDITED_LESSON.format(lesson="пт 20.11 в 09:00", report="пт 20.11 в 08:30"), done.text
+    assert done == sr.EditedLesson(Moment(at(20, 9), int(NOON), TZ), Moment(at(20, 8, 30), int(NOON), TZ))
+    assert posts_views.step(done).text == pt.EDITED_LESSON.format(lesson="пт 20.11 в 09:00", report="пт 20.11 в 08:30")
     post = await post_repo.get(world.app.db, post_id)
     assert post is not None and post.deadline == at(20, 9) and post.report_at == at(20, 8, 30)
     # the publication moved after the lesson: refused as well
@@ -322,7 +337,8 @@ async def test_editing_material_keeps_the_lesson_after_the_post(world: World) ->
     with pytest.raises(UserError):
         await world.posts.typed(caller, edit, "20.11 09:30", None, [])
     done = await world.posts.typed(caller, edit, "20.11 07:45", None, [])
-    assert done.text == pt.EDITED.format(due="пт 20.11 в 07:45")
+    assert done == sr.Edited(Moment(at(20, 7, 45), int(NOON), TZ))
+    assert posts_views.step(done).text == pt.EDITED.format(due="пт 20.11 в 07:45")
     post = await post_repo.get(world.app.db, post_id)
     assert post is not None and post.due_at == at(20, 7, 45) and post.deadline == at(20, 9)
 
