@@ -8,8 +8,8 @@ from bot import texts
 from bot.domain import commands
 from bot.runtime.app import App
 from bot.domain.commands import Command, Where
-from bot.repo import chats as chat_repo
-from bot.services import access
+from bot.repo.chats import Chat
+from bot.services.menus import Menus
 from bot.vk.gateway import is_chat_peer
 from bot.vk.keyboards import supports_callback
 from handlers.menus import start_keyboard
@@ -62,40 +62,10 @@ def fallback_labeler(app: App) -> BotLabeler:
 
 async def help_text(app: App, vk_id: int, peer_id: int) -> str:
     caller = await app.access.caller(vk_id)
-    in_chat = is_chat_peer(peer_id)
-    org_id = None
-    chat = None
-    ancestors: list[int] = []
-    if in_chat:
-        chat = await chat_repo.by_peer(app.db, peer_id)
-        if chat is not None and chat.org_id is not None:
-            org_id = chat.org_id
-            ancestors = await _ancestors(app, org_id)
-    lines: list[str] = []
-    handled = app.commands
-    chat_staff = False
-    if in_chat and chat is not None and chat.bound:
-        chat_staff = await app.services.chats.is_chat_staff(caller, chat)
-    for spec in commands.CATALOG:
-        if spec.key not in handled:
-            continue
-        if spec.where is Where.PRIVATE and in_chat or spec.where is Where.CHAT and not in_chat:
-            continue
-        if spec.key == "bind" and org_id is not None:
-            continue  # a bound chat cannot be bound again
-        if in_chat and spec.capability == "chat_moderate":
-            ok = chat_staff  # the chat's staff: its leader, the school's moderators and managers
-        elif in_chat and org_id is not None and spec.capability != "everyone":
-            ok = access.allowed(caller, spec.capability, org_id, ancestors)
-        else:
-            ok = access.allowed_somewhere(caller, spec.capability)
-        if ok:
-            lines.append(f"{spec.usage} — {spec.summary}")
-    header = texts.HELP_HEADER_CHAT if in_chat else texts.HELP_HEADER_PRIVATE
-    return "\n".join([header, *lines, "", texts.HELP_FOOTER])
 
+    async def is_staff(chat: Chat) -> bool:
+        return await app.services.chats.is_chat_staff(caller, chat)
 
-async def _ancestors(app: App, org_id: int) -> list[int]:
-    from bot.repo import orgs
-
-    return await orgs.ancestors(app.db, org_id)
+    found = await Menus(app.db, app.access).help_commands(caller, peer_id, app.commands, is_staff)
+    header = texts.HELP_HEADER_CHAT if is_chat_peer(peer_id) else texts.HELP_HEADER_PRIVATE
+    return "\n".join([header, *(f"{spec.usage} — {spec.summary}" for spec in found), "", texts.HELP_FOOTER])

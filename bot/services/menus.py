@@ -6,18 +6,22 @@ use (menus only choose their arguments)."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass
 
 from bot.db import Database
+from bot.domain import commands
 from bot.domain.chat_types import PRESETS, Needs
+from bot.domain.commands import CommandSpec, Where
 from bot.repo import chats as chat_repo
 from bot.repo import members as member_repo
 from bot.repo import orgs as org_repo
 from bot.repo import people as people_repo
 from bot.repo.chats import Chat
 from bot.repo.orgs import Org
+from bot.services import access
 from bot.services.access import COORDINATORS, SCHOOL_MANAGERS, Access, Caller, allowed_somewhere
+from bot.vk.gateway import is_chat_peer
 
 # Sections of the start menu, in the order they are shown; each with the capability it needs
 # ("" = it depends on the person being a parent or a student, not on a staff capability).
@@ -165,6 +169,34 @@ class Menus:
 
     async def chat(self, chat_id: int) -> Chat | None:
         return await chat_repo.get(self.db, chat_id)
+
+    async def help_commands(self, caller: Caller, peer_id: int, handled: Collection[str],
+                            is_staff: Callable[[Chat], Awaitable[bool]]) -> list[CommandSpec]:
+        """The commands /помощь lists here: those this bot handles, usable where it is asked
+        (privately or in this chat) with the caller's roles — in a bound chat, its school's roles
+        and, for moderation commands, being the chat's staff (``is_staff(chat)``)."""
+        in_chat = is_chat_peer(peer_id)
+        chat = await chat_repo.by_peer(self.db, peer_id) if in_chat else None
+        org_id = chat.org_id if chat is not None else None
+        ancestors = await org_repo.ancestors(self.db, org_id) if org_id is not None else []
+        chat_staff = chat is not None and chat.bound and await is_staff(chat)
+        found = []
+        for spec in commands.CATALOG:
+            if spec.key not in handled:
+                continue
+            if spec.where is Where.PRIVATE and in_chat or spec.where is Where.CHAT and not in_chat:
+                continue
+            if spec.key == "bind" and org_id is not None:
+                continue  # a bound chat cannot be bound again
+            if in_chat and spec.capability == "chat_moderate":
+                ok = chat_staff  # the chat's staff: its leader, the school's moderators and managers
+            elif in_chat and org_id is not None and spec.capability != "everyone":
+                ok = access.allowed(caller, spec.capability, org_id, ancestors)
+            else:
+                ok = access.allowed_somewhere(caller, spec.capability)
+            if ok:
+                found.append(spec)
+        return found
 
     async def member_chat_types(self, vk_id: int) -> list[str]:
         """The types of the school chats the person is in (for «Правила»)."""
