@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from bot import texts
 from bot.db import Database
 from bot.domain.calendar import first_working_day
 from bot.pipeline.unit import unit
@@ -20,7 +20,7 @@ from bot.repo import roles as role_repo
 from bot.repo.orgs import Org
 from bot.services.notify import Notifier
 from bot.services.orgs import unreachable_staff
-from bot.texts import orgs as org_texts
+from bot.texts import upkeep as upkeep_texts
 
 log = logging.getLogger(__name__)
 
@@ -40,22 +40,30 @@ def due_month_key(org: Org, now_utc: datetime, hour: int, prefix: str) -> str | 
     return f"{prefix}:{org.id}:{now_utc.astimezone(ZoneInfo(org.timezone)):%Y-%m}"
 
 
-async def discrepancies(db: Database, org_id: int) -> list[str]:
-    lines: list[str] = []
+@dataclass(frozen=True)
+class Discrepancies:
+    """What the monthly reminder asks a school to fix (all zero/empty: nothing)."""
+
+    unlinked_students: int  # people of the roster without a linked VK
+    unlinked_parents: int
+    unlinked_staff: int
+    untaught: tuple[str, ...]  # classes without a class teacher
+    stale_members: int  # people who left the school but are still in its chats
+    unreachable: tuple[str, ...]  # staff the bot cannot write to
+
+    def __bool__(self) -> bool:
+        return bool(self.unlinked_students or self.unlinked_parents or self.unlinked_staff or self.untaught
+                    or self.stale_members or self.unreachable)
+
+
+async def discrepancies(db: Database, org_id: int) -> Discrepancies:
     unlinked = await people_repo.unlinked_counts(db, org_id)
-    if any(unlinked.values()):
-        lines.append(texts.UPKEEP_UNLINKED.format(
-            students=unlinked.get("student", 0), parents=unlinked.get("parent", 0), staff=unlinked.get("staff", 0)))
-    untaught = await people_repo.classes_without_teacher(db, org_id)
-    if untaught:
-        lines.append(texts.UPKEEP_NO_TEACHER.format(classes=", ".join(untaught)))
-    stale = await member_repo.stale_count(db, org_id)
-    if stale:
-        lines.append(texts.UPKEEP_STALE_MEMBERS.format(count=stale))
-    unreachable = org_texts.unreachable(await unreachable_staff(db, org_id), reminder=True)
-    if unreachable:
-        lines.append(unreachable)
-    return lines
+    return Discrepancies(
+        unlinked.get("student", 0), unlinked.get("parent", 0), unlinked.get("staff", 0),
+        tuple(await people_repo.classes_without_teacher(db, org_id)),
+        await member_repo.stale_count(db, org_id),
+        tuple(await unreachable_staff(db, org_id)),
+    )
 
 
 async def recipients(db: Database, org_id: int) -> list[int]:
@@ -83,8 +91,7 @@ async def monthly_upkeep(db: Database, notifier: Notifier, now: float, hour: int
             if recheck is not None:
                 for _, _, vk_id in await reach_repo.unreachable_staff(db, org.id):
                     await recheck(vk_id)
-            lines = await discrepancies(db, org.id) or [texts.UPKEEP_ALL_GOOD]
-            text = "\n".join([texts.UPKEEP_HEADER.format(org=org.name), *lines])
+            text = upkeep_texts.reminder(org.name, await discrepancies(db, org.id))
             # the reminders and the «sent» mark in one transaction: once per school and month
             with unit(key):
                 async with db.transaction():

@@ -23,6 +23,7 @@ from bot.services import upkeep
 from bot.services.access import ROLE_NAMES_RU
 from bot.texts import admission as t
 from bot.texts import orgs as org_texts
+from bot.texts import upkeep as upkeep_texts
 from tests.e2e.seed import School, add_staff, add_student, make_school
 from vkemu import Emulator
 
@@ -94,7 +95,7 @@ async def test_check_asks_vk_and_remembers_both_answers(world: World) -> None:
 async def test_school_card_and_monthly_reminder_name_unreachable_staff_only(world: World) -> None:
     db, school = world.app.db, world.school
     assert (await world.app.services.orgs.card(school.org)).unreachable == ()
-    assert all("не может писать" not in line for line in await upkeep.discrepancies(db, school.org.id))
+    assert (await upkeep.discrepancies(db, school.org.id)).unreachable == ()
     await world.send(school.vk["silent"], "тревога")
     await world.send(school.vk["mom"], "ссылки")  # a parent: not the school's staff problem
     card = await world.app.services.orgs.card(school.org)
@@ -102,14 +103,15 @@ async def test_school_card_and_monthly_reminder_name_unreachable_staff_only(worl
     shown = org_texts.school_card(card, ROLE_NAMES_RU)
     assert t.unreachable([("Молчанов Тихон", False)], reminder=False) in shown
     assert "Попросите его нажать «Разрешить сообщения»" in shown
-    lines = await upkeep.discrepancies(db, school.org.id)
-    assert t.unreachable([("Молчанов Тихон", False)], reminder=True) in lines
+    found = await upkeep.discrepancies(db, school.org.id)
+    assert found.unreachable == ("Молчанов Тихон",)
+    assert t.unreachable([("Молчанов Тихон", False)], reminder=True) in upkeep_texts.lines(found)
     # they allowed the community's messages (message_allow arrives as a write)
     await world.app.services.reach.wrote(school.vk["silent"])
     card = await world.app.services.orgs.card(school.org)
     assert card.unreachable == ()
     assert t.SCHOOL_ALL_REACHABLE in org_texts.school_card(card, ROLE_NAMES_RU)
-    assert all("не может писать" not in line for line in await upkeep.discrepancies(db, school.org.id))
+    assert (await upkeep.discrepancies(db, school.org.id)).unreachable == ()
 
 
 async def test_the_monthly_reminder_asks_vk_again_before_naming_anyone(world: World) -> None:

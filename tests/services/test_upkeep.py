@@ -13,7 +13,7 @@ from bot.domain.classes import ClassName
 from bot.repo import chats as chat_repo
 from bot.repo import people as people_repo
 from bot.repo import roles as role_repo
-from bot.services.upkeep import monthly_upkeep
+from bot.services.upkeep import Discrepancies, discrepancies, monthly_upkeep
 from tests.services.conftest import NOW
 
 # world.school_a is in Europe/Moscow (UTC+3), world.school_b in Asia/Vladivostok (UTC+10).
@@ -148,6 +148,7 @@ async def test_reminder_goes_to_admins_and_lists_discrepancies(schools) -> None:
     assert texts.UPKEEP_NO_TEACHER.format(classes="6Б, 7В") in lines
     assert texts.UPKEEP_STALE_MEMBERS.format(count=1) in lines
     assert texts.UPKEEP_ALL_GOOD not in lines
+    assert await discrepancies(db, schools.school_a.id) == Discrepancies(3, 2, 1, ("6Б", "7В"), 1, ())
 
 
 async def test_school_with_nothing_to_fix_is_thanked(schools) -> None:
@@ -156,6 +157,7 @@ async def test_school_with_nothing_to_fix_is_thanked(schools) -> None:
     [(recipients, text)] = notifier.sent
     assert recipients == (ADMIN_B,)
     assert text.split("\n")[1:] == [texts.UPKEEP_ALL_GOOD]
+    assert not await discrepancies(db, schools.school_b.id)
 
 
 async def test_a_failure_for_one_school_neither_stops_others_nor_marks_it_done(schools, world) -> None:
