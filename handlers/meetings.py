@@ -114,7 +114,7 @@ async def apply_cancel(app: App, caller: Caller, action: Pending, payload: dict[
     except UserError as exc:
         return Reply(exc.message, snack=exc.message[:90])
     if isinstance(result, r.AlreadyHandled):
-        return Reply(texts.PENDING_GONE)
+        return Reply(texts.PENDING_GONE, snack=texts.PENDING_GONE)
     if isinstance(result, r.AlreadyOver):
         return Reply(t.ALREADY_OVER)
     return Reply(t.CANCELLED.format(title=result.title))

@@ -131,5 +131,5 @@ async def close_confirmed(app: App, caller: Caller, action: Pending, payload: di
     if payload.get("do") != "apply":
         return Reply(t.DRAFT_GONE)
     if isinstance(await Polls.of(app).close_now(caller, action), AlreadyHandled):
-        return Reply(texts.PENDING_GONE)
+        return Reply(texts.PENDING_GONE, snack=texts.PENDING_GONE)
     return Reply(t.CLOSED_ON_DEMAND, snack=t.CLOSED_ON_DEMAND)

@@ -113,7 +113,7 @@ async def apply_cancel(app: App, caller: Caller, action: Pending, payload: dict[
     except UserError as exc:
         return Reply(exc.message, snack=exc.message[:90])
     if isinstance(result, r.AlreadyHandled):
-        return Reply(texts.PENDING_GONE)
+        return Reply(texts.PENDING_GONE, snack=texts.PENDING_GONE)
     return Reply(t.POST_GONE if isinstance(result, r.PostGone) else t.DROPPED)
 
 

@@ -106,6 +106,19 @@ def parse_day_or_moment(text: str, now: float, tz: ZoneInfo) -> date | int:
     return parse_day(text, now, tz)
 
 
+def parse_asked(text: str, asked: str, now: float, tz: ZoneInfo) -> date | time | int:
+    """The answer to «which day?» (``asked`` "day") or «what time?» ("time"): one word is the day
+    («завтра», «27.11») or the time («08:15») asked for; a date with a time («завтра 08:00») or a
+    time typed for the day is the moment itself."""
+    text = text.strip()
+    one_word = len(text.split()) == 1
+    if asked == "day" and one_word and ":" not in text:
+        return parse_day(text, now, tz)
+    if asked == "time" and one_word:
+        return parse_time(text)
+    return parse_moment(text, now, tz)
+
+
 def at_local(day: date, at: time, tz: ZoneInfo) -> int:
     return int(datetime.combine(day, at, tzinfo=tz).timestamp())
 

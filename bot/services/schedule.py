@@ -12,7 +12,7 @@ bracket form the texts avoid) and, before the lesson, the author gets who has no
 from __future__ import annotations
 
 import logging
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -215,16 +215,14 @@ class Schedule:
             await self._save(draft_id, payload)
             return self._day_step(draft_id, "due", tz)
         if step in ("due_day", "lesson_day", "due_time", "lesson_time"):
-            field = step.split("_")[0]
-            words = text.split()
-            if step.endswith("_day") and len(words) == 1 and ":" not in text:
-                return await self._pick_day(draft_id, payload, field, dom.parse_day(text, self.now(), tz), tz)
-            if step.endswith("_time") and len(words) == 1:
+            field, _, asked = step.partition("_")
+            typed = dom.parse_asked(text, asked, self.now(), tz)
+            if isinstance(typed, date):
+                return await self._pick_day(draft_id, payload, field, typed, tz)
+            if isinstance(typed, time):
                 day = date.fromisoformat(payload[f"{field}_date"])
-                return await self._moment(caller, draft_id, payload, chat, field,
-                                          dom.at_local(day, dom.parse_time(text), tz), tz)
-            return await self._moment(caller, draft_id, payload, chat, field, dom.parse_moment(text, self.now(), tz),
-                                      tz)
+                return await self._moment(caller, draft_id, payload, chat, field, dom.at_local(day, typed, tz), tz)
+            return await self._moment(caller, draft_id, payload, chat, field, typed, tz)
         raise UserError(t.DRAFT_GONE)
 
     async def schedule(self, caller: Caller, draft_id: int, force: bool) -> r.Scheduled:

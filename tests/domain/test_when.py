@@ -43,6 +43,27 @@ def test_typed_moments() -> None:
         assert says in err.value.message, (bad, err.value.message)
 
 
+def test_a_typed_answer_to_which_day_or_what_time() -> None:
+    from datetime import date
+
+    assert dom.parse_asked(" завтра ", "day", NOW, TZ) == date(2026, 11, 19)
+    assert dom.parse_asked("завтра 08:00", "day", NOW, TZ) == at(19, 8)
+    assert dom.parse_asked("18:30", "day", NOW, TZ) == at(18, 18, 30)  # a time alone: today
+    assert dom.parse_asked("8.15", "time", NOW, TZ) == time(8, 15)
+    assert dom.parse_asked("20.11 07:45", "time", NOW, TZ) == at(20, 7, 45)
+    with pytest.raises(UserError, match="Не понял время «завтра»"):
+        dom.parse_asked("завтра", "time", NOW, TZ)
+    assert dom.parse_day_or_moment("27.11", NOW, TZ) == date(2026, 11, 27)
+    assert dom.parse_day_or_moment("27.11 18:30", NOW, TZ) == at(27, 18, 30)
+    assert dom.parse_day_or_moment("19:00", NOW, TZ) == at(18, 19)
+    with pytest.raises(UserError, match="уже прошло"):
+        dom.parse_day_or_moment("сегодня 09:00", NOW, TZ)
+
+
+def test_a_moment_is_shown_as_seen_from_its_now() -> None:
+    assert dom.Moment(at(19, 9), NOW, TZ).shown == "завтра в 09:00"
+
+
 def test_reminder_outside_quiet_hours_stays() -> None:
     assert dom.place_reminder(at(19, 17, 30), at(19, 18, 30), quiet_19_08) == at(19, 17, 30)
 

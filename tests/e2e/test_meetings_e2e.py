@@ -177,3 +177,41 @@ async def test_meeting_with_answers_reminders_and_call_link(emu, harness) -> Non
     # after the start, an answer is no longer taken
     move_to(harness, FRI_0820 + 15 * 60)
     assert await chat_press(emu, peer, a.vk["olga"], invitation, "Приду") == t.SNACK_GONE
+
+
+async def test_a_meeting_cancelled_from_the_authors_buttons_once(emu, harness) -> None:
+    from bot import texts
+
+    a = await world(emu, harness)
+    teacher = a.vk["teacher"]
+    chat = await make_chat(emu, harness, a, "/создать родители 5А", "5А — родители", ["anna"])
+    peer = chat.peer_id
+    # typed privately with one chat: straight to the day; a date with its time skips the time step
+    step = await say(emu, teacher, "/собрание")
+    assert step.text.startswith("Собрание в беседе «5А — родители». В какой день?"), step.text
+    assert "Сегодня" in [b["action"]["label"] for row in step.keyboard["buttons"] for b in row]
+    step = await say(emu, teacher, "20.11 18:00")
+    assert "Начало — пт 20.11 в 18:00" in step.text, step.text
+    preview = await say(emu, teacher, "Выпускной")
+    chat_mark = len(emu.sent(peer))
+    done = await press(emu, teacher, preview, t.BUTTON_PUBLISH, contains="Собрание назначено")
+    invitation = await emu.wait_sent(peer, contains="📅 Собрание: Выпускной", since=chat_mark)
+    who = await press(emu, teacher, done, t.BUTTON_WHO, contains="Семьи:")
+    assert t.REPORT_NONE in who.text
+
+    ask = await press(emu, teacher, done, t.BUTTON_CANCEL_MEETING, contains="Отменить собрание «Выпускной»")
+    assert "(пт 20.11 в 18:00) в беседе «5А — родители»" in ask.text, ask.text
+    cancelled = await press(emu, teacher, ask, t.BUTTON_CANCEL_YES, contains="Собрание отменено")
+    assert cancelled.text == t.CANCELLED.format(title="5А — родители")
+    await emu.wait_sent(peer, contains="❌ Собрание «Выпускной» (пт 20.11 в 18:00) отменено.", since=chat_mark)
+    # the invitation is edited: its buttons are gone
+    await emu.wait_for(lambda: not (next(m for m in emu.history(peer) if m.cmid == invitation.cmid).keyboard
+                                    or {}).get("buttons"), 10)
+    # the confirmation pressed again: nothing more
+    payload = json.loads(button(ask, t.BUTTON_CANCEL_YES)["action"]["payload"])
+    event_id = emu.press_button(teacher, teacher, ask.cmid, payload)
+    snack = await emu.wait_for(lambda: next((s for s in emu.snackbars if s.event_id == event_id), None), 10)
+    assert snack.event_data["text"] == texts.PENDING_GONE
+    await harness.settled()
+    assert len([c for c in emu.calls if c.method == "messages.send"
+                and str(c.params.get("message", "")).startswith("❌ Собрание «Выпускной»")]) == 1

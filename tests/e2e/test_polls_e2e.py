@@ -246,3 +246,46 @@ async def test_quiz_in_students_chat(emu, harness) -> None:
     closed = await emu.wait_for(lambda: next(m for m in emu.history(peer) if m.cmid == q1.cmid
                                              and "Правильный ответ: 4" in m.text), 10)
     assert not closed.keyboard
+
+
+async def _snack_of(emu, user: int, message, label: str) -> str:
+    """Press ``label`` under the bot's private ``message``; the snackbar's text."""
+    event_id = emu.press_button(user, user, message.cmid, _payload(message, label))
+    snack = await emu.wait_for(lambda: next((s for s in emu.snackbars if s.event_id == event_id), None), 10)
+    return snack.event_data["text"]
+
+
+async def test_closing_a_poll_early_is_asked_first_and_done_once(emu, harness) -> None:
+    from bot import texts
+
+    a = await _world(emu, harness)
+    teacher = a.vk["teacher"]
+    chat = await _chat(emu, harness, a, "/создать родители 5А", "5А — родители", ["anna"])
+    peer = chat.peer_id
+    # typed privately with one chat to run polls in: no question which chat
+    step = await say(emu, teacher, "/опрос")
+    assert step.text.startswith("Опрос для беседы «5А — родители».") and "Сколько вариантов" in step.text
+    step = await press(emu, teacher, step, t.BUTTON_SINGLE, contains="анонимное или именное")
+    step = await press(emu, teacher, step, t.BUTTON_ANONYMOUS, contains="Сколько длится")
+    step = await press(emu, teacher, step, t.DEADLINE_LABELS["1d"], contains="одним сообщением")
+    preview = await say(emu, teacher, "Идём в музей?\nДа\nНет")
+    assert "Один вариант, анонимно" in preview.text, preview.text
+    done = await press(emu, teacher, preview, t.BUTTON_PUBLISH, contains="Опрос опубликован")
+    assert "кто не голосовал" not in done.text  # anonymous: no report promised
+    poll_msg = await emu.wait_sent(peer, contains="📊 Опрос: Идём в музей?")
+    assert await _vote(emu, peer, a.vk["anna"], poll_msg, "1. Да") == "Голос учтён: Да"
+
+    # «Подвести итоги сейчас» asks first (nothing closed yet), then «Подвести итоги» closes
+    mark = len(emu.sent(teacher))
+    assert await _snack_of(emu, teacher, done, t.BUTTON_CLOSE_NOW) == t.SNACK_CONFIRM
+    ask = await emu.wait_sent(teacher, since=mark, contains="Подвести итоги опроса «Идём в музей?» сейчас?")
+    assert not [m for m in emu.sent(peer) if "Итоги опроса" in m.text]
+    mark = len(emu.sent(teacher))
+    assert await _snack_of(emu, teacher, ask, t.BUTTON_CLOSE_CONFIRM) == t.CLOSED_ON_DEMAND
+    assert (await emu.wait_sent(teacher, since=mark)).text == t.CLOSED_ON_DEMAND
+    results = await emu.wait_sent(peer, contains="Итоги опроса «Идём в музей?»")
+    assert "1. Да — 1 (100%)" in results.text
+    # the same confirmation pressed again: nothing more
+    assert await _snack_of(emu, teacher, ask, t.BUTTON_CLOSE_CONFIRM) == texts.PENDING_GONE
+    await harness.settled()
+    assert len([m for m in emu.sent(peer) if "Итоги опроса" in m.text]) == 1
