@@ -14,6 +14,7 @@ from bot.repo import reach as reach_repo
 from bot.repo import roles as role_repo
 from bot.repo.orgs import Org
 from bot.services.access import Access, Caller
+from bot.texts import orgs as org_texts
 
 PARENT_KIND = {"municipality": ("region",), "school": ("municipality", "region"),
                "other": ("municipality", "region")}
@@ -66,8 +67,8 @@ class Orgs:
                 raise UserError(texts.ORG_BAD_PARENT.format(
                     kind=texts.ORG_KIND_NAMES[kind], parent=texts.ORG_KIND_NAMES[parent.kind]))
             if not await self.access.allowed(caller, "org_manage", parent.id):
-                raise NotAllowed(texts.NOT_ALLOWED.format(
-                    what=f"создание организаций в «{parent.name}»", hint=texts.NOT_ALLOWED_HINT))
+                raise NotAllowed(texts.NOT_ALLOWED.format(what=org_texts.what_create_in(parent.name),
+                                                          hint=texts.NOT_ALLOWED_HINT))
         existing = await org_repo.by_code(self.db, new.code)
         if existing is not None:
             raise UserError(texts.ORG_CODE_TAKEN.format(code=new.code, name=existing.name))

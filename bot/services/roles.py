@@ -22,6 +22,7 @@ from bot.repo.orgs import Org
 from bot.services.access import ROLE_NAMES_RU, Access, Caller, may_grant
 from bot.services.orgs import Orgs
 from bot.services.reach import Reach
+from bot.texts import roles as role_texts
 
 if TYPE_CHECKING:
     from bot.services.admission import Admission
@@ -168,7 +169,7 @@ class Roles:
             return NotHeld(change.role, f"{last} {first}".strip(), org.name)
         person = found[0]
         order = change.order
-        basis = f"приказ № {order.no} от {order.date}" if order else None
+        basis = role_texts.order_basis(order) if order else None  # kept with the role's history
         count = await role_repo.revoke(self.db, person_id=person.id, org_id=org.id, role=change.role,
                                        revoked_by=caller.vk_id, basis=basis, now=now)
         if not count:

@@ -20,6 +20,11 @@ def created(kind: str, name: str, code: str, tz: str, parent_code: str | None) -
     return texts.ORG_CREATED.format(kind=texts.ORG_KIND_NAMES[kind], name=name, code=code, tz=tz, parent=parent)
 
 
+def what_create_in(parent: str) -> str:
+    """What is refused to someone without the right in the parent organisation."""
+    return f"создание организаций в «{parent}»"
+
+
 def unreachable(names: Sequence[str], *, reminder: bool) -> str:
     """Staff the bot cannot write to, with the one step that fixes it ("" if none)."""
     if not names:

@@ -24,6 +24,11 @@ def order(o: Order | None) -> str:
     return texts.SCHOOL_STAFF_ORDER.format(no=o.no, date=o.date) if o else ""
 
 
+def order_basis(o: Order) -> str:
+    """The basis recorded with a revoked role."""
+    return f"приказ № {o.no} от {o.date}"
+
+
 def _reach(unreachable: bool, name: str, community: str) -> str:
     return "\n\n" + admission.role_unreachable(name, gender.female(name), community) if unreachable else ""
 
