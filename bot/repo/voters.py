@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
+
 from bot.db import Database
 
 
@@ -13,7 +15,7 @@ async def person_in_org(db: Database, org_id: int, vk_id: int) -> tuple[int, str
     return (row[0], row[1], row[2]) if row else None
 
 
-async def names(db: Database, person_ids: set[int]) -> dict[int, str]:
+async def names(db: Database, person_ids: AbstractSet[int]) -> dict[int, str]:
     if not person_ids:
         return {}
     marks = ",".join("?" * len(person_ids))
@@ -21,7 +23,7 @@ async def names(db: Database, person_ids: set[int]) -> dict[int, str]:
     return {r[0]: r[1] for r in rows}
 
 
-async def families(db: Database, parent_ids: set[int], class_id: int | None) -> list[tuple[int, str, list[int]]]:
+async def families(db: Database, parent_ids: AbstractSet[int], class_id: int | None) -> list[tuple[int, str, list[int]]]:
     """(child id, child's name, its parents among ``parent_ids``) for the children of the class
     (of any class when ``class_id`` is None), by the child's name."""
     if not parent_ids:
