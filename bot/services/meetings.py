@@ -26,6 +26,7 @@ from bot.repo import chats as chat_repo
 from bot.repo import meetings as repo
 from bot.repo import orgs as org_repo
 from bot.repo import pending as pending_repo
+from bot.repo.pending import Pending
 from bot.repo import people as people_repo
 from bot.repo.chats import Chat
 from bot.repo.meetings import Meeting
@@ -139,7 +140,7 @@ class Meetings:
     async def _day_step(self, draft: int, chat: Chat) -> r.AskDay:
         return r.AskDay(draft, chat.title, self.now(), await zone_of(self.db, chat.org_id))
 
-    async def _draft(self, caller: Caller, draft_id: int) -> Any:
+    async def _draft(self, caller: Caller, draft_id: int) -> Pending:
         action = await pending_repo.get(self.db, draft_id)
         if (action is None or action.kind != repo.DRAFT_KIND or action.status != "open"
                 or action.expires_at < self.now()):

@@ -27,6 +27,7 @@ from bot.pipeline.effects import Effects, Lane
 from bot.repo import chats as chat_repo
 from bot.repo import orgs as org_repo
 from bot.repo import pending as pending_repo
+from bot.repo.pending import Pending
 from bot.repo import polls as repo
 from bot.repo.chats import Chat
 from bot.repo.polls import Poll
@@ -130,7 +131,7 @@ class Polls:
     def _first_step(draft: int, kind: str, chat: Chat) -> r.Step:
         return r.AskLimit(draft, chat.title) if kind == "quiz" else r.AskMultiple(draft, chat.title)
 
-    async def _draft(self, caller: Caller, draft_id: int) -> Any:
+    async def _draft(self, caller: Caller, draft_id: int) -> Pending:
         action = await pending_repo.get(self.db, draft_id)
         if (action is None or action.kind != repo.DRAFT_KIND or action.status != "open"
                 or action.expires_at < self.now()):
@@ -387,7 +388,7 @@ class Polls:
             raise UserError(t.NOT_YOURS)
         return poll, chat
 
-    async def close_now(self, caller: Caller, action: Any) -> r.Closing:
+    async def close_now(self, caller: Caller, action: Pending) -> r.Closing:
         """The confirmation of «Подвести итоги сейчас» (the author, or the chat's staff)."""
         poll_id = int(action.payload.get("poll", 0))
         if not await pending_repo.claim(self.db, action.id, "applied"):

@@ -27,6 +27,7 @@ from bot.pipeline.effects import Effects, Lane
 from bot.repo import chats as chat_repo
 from bot.repo import meetings as meeting_repo
 from bot.repo import pending as pending_repo
+from bot.repo.pending import Pending
 from bot.repo import schedule as repo
 from bot.repo.chats import Chat
 from bot.repo.schedule import Post
@@ -103,7 +104,7 @@ class Schedule:
                                          org_id=chat.org_id if chat else None, payload=payload, now=self.now(),
                                          ttl=DRAFT_TTL)
 
-    async def _draft(self, caller: Caller, draft_id: int) -> Any:
+    async def _draft(self, caller: Caller, draft_id: int) -> Pending:
         action = await pending_repo.get(self.db, draft_id)
         if (action is None or action.kind != repo.DRAFT_KIND or action.status != "open"
                 or action.expires_at < self.now()):
