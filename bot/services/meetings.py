@@ -391,7 +391,7 @@ class Meetings:
 
     # -- what is due -----------------------------------------------------------------------
 
-    async def invitation_text(self, meeting: Meeting, tz: ZoneInfo) -> str:
+    async def _invitation_text(self, meeting: Meeting, tz: ZoneInfo) -> str:
         given = await repo.answers(self.db, meeting.id)
         text = t.INVITATION.format(topic=meeting.topic, when=self._date(meeting.starts_at, tz))
         if given:
@@ -416,7 +416,7 @@ class Meetings:
                         continue
                     tz = await zone_of(self.db, chat.org_id)
                     keyboard = self.keyboard(meeting.id) if meeting.starts_at > now else None
-                    await self.effects.edit(chat.peer_id, meeting.cmid, await self.invitation_text(meeting, tz),
+                    await self.effects.edit(chat.peer_id, meeting.cmid, await self._invitation_text(meeting, tz),
                                             keyboard=keyboard)
                     done += 1
         return done

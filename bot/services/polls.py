@@ -435,11 +435,11 @@ class Polls:
                                                                        voters=t.people(len(masks))),
                                         reply_to_cmid=fresh.cmid, lane=Lane.NORMAL)
                 if not poll.anonymous:
-                    for part in _chunks(await self.named_report(poll, chat)):
+                    for part in _chunks(await self._named_report(poll, chat)):
                         await self.effects.send(poll.author_vk, part, lane=Lane.NORMAL)
         return True
 
-    async def named_report(self, poll: Poll, chat: Chat) -> str:
+    async def _named_report(self, poll: Poll, chat: Chat) -> str:
         """Who voted what, and who of the chat's audience did not (in parents' chats: by family)."""
         votes = await repo.votes(self.db, poll.id)
         known = await repo.names(self.db, {p for _, p, _ in votes if p is not None})
@@ -491,7 +491,7 @@ class Polls:
         chat = await chat_repo.get(self.db, poll.chat_id)
         if chat is None:
             return False
-        table, summary = await self.quiz_table(questions, chat)
+        table, summary = await self._quiz_table(questions, chat)
         attachment = None
         try:
             attachment = await self.gateway.upload_doc(poll.author_vk, f"{t.QUIZ_FILE}-{questions[0].id}.xlsx",
@@ -515,7 +515,7 @@ class Polls:
                 await self.effects.send(poll.author_vk, summary, attachment=attachment, lane=Lane.NORMAL)
         return True
 
-    async def quiz_table(self, questions: list[Poll], chat: Chat) -> tuple[bytes, str]:
+    async def _quiz_table(self, questions: list[Poll], chat: Chat) -> tuple[bytes, str]:
         """The results table (one row per student of the chat's audience and whoever answered) and
         the summary line for the teacher."""
         answers: dict[int, dict[int, int]] = {}  # person id -> question id -> choice

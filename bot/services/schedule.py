@@ -408,10 +408,10 @@ class Schedule:
                     return 0
                 if chat is None:
                     return 0
-                await self.effects.send(post.author_vk, await self.not_read(post, chat), lane=Lane.NORMAL)
+                await self.effects.send(post.author_vk, await self._not_read(post, chat), lane=Lane.NORMAL)
         return 1
 
-    async def not_read(self, post: Post, chat: Chat) -> str:
+    async def _not_read(self, post: Post, chat: Chat) -> str:
         """Who of the chat's audience has not pressed «Прочитано» (parents' chats: by family)."""
         tz = await zone_of(self.db, chat.org_id)
         read = {p for _, p in await repo.readers(self.db, post.id) if p is not None}
