@@ -342,7 +342,7 @@ class Router:
 
 
 def describe(router: Router) -> str:
-    """The index, for a reader (``python -m handlers.router`` style debugging)."""
+    """The index in one paragraph (for a reader debugging which handlers an event meets)."""
     lines = [f"message_new: {len(router.routes)} handlers; commands {len(router.by_command)}, "
              f"actions {len(router.by_action)}, chat observers {len(router.chat_text)}, generic {len(router.generic)}"]
     lines += [f"{kind}: {len(routes)} handlers" for kind, routes in router.raw.items()]
