@@ -73,10 +73,10 @@ async def _params(request: web.Request) -> dict[str, str]:
 async def handle_method(request: web.Request) -> web.Response:
     emu = emu_of(request)
     emu.http_requests += 1
+    raw = await _params(request)  # VK has the request once it arrived: a hung one is still performed
     faulty = await transport_fault(emu, request, request.match_info["name"])
     if faulty is not None:
         return faulty
-    raw = await _params(request)
     token = raw.pop("access_token", None)
     return json_response(await handle_request(emu, request.match_info["name"], raw, token),
                          ascii_only=emu.ascii_json)

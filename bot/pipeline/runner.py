@@ -24,10 +24,11 @@ from bot.db import Database
 from bot.pipeline.effects import Kind, Lane
 from bot.repo import alerts as alert_repo
 from bot.repo import outbox
+from bot.repo import people as people_repo
 from bot.repo.outbox import Recorded
 from bot.vk.errors import VkCannotMessage, VkError, VkNoChatRights, VkUnavailable, VkUserNotInChat
 from bot.vk import calls
-from bot.vk.gateway import BatchCall, VkGateway
+from bot.vk.gateway import BatchCall, BatchResult, SentMessage, VkGateway, delete_outcomes, send_outcome
 from bot.vk.names import Names
 
 log = logging.getLogger(__name__)
@@ -40,6 +41,11 @@ WORKERS = {Lane.URGENT: 6, Lane.NORMAL: 4, Lane.BULK: 4}
 ANSWER_WORKERS = 2
 ANSWER_SPACING = 0.25
 ANSWER_BURST = 2
+# NORMAL requests (warnings, alerts, notices) that can share an ``execute`` start one per
+# PACK_SPACING seconds (two at once after a pause): at 10 violations/s their 30 messages go out
+# in ~5 requests/s, and the deletions keep the rest of the budget
+PACK_SPACING = 0.2
+PACK_BURST = 2
 MAX_ATTEMPTS = 5
 MAX_DELETE = 100  # cmids per messages.delete
 EXECUTE_LIMIT = 25  # calls per execute
@@ -69,7 +75,7 @@ class LaneQueue:
         return heapq.heappop(self._heap)[1]
 
     def take(self, match: Callable[[Recorded], bool], limit: int) -> list[Recorded]:
-        taken = [item for item in self._heap if match(item[1])][:limit]
+        taken = sorted((item for item in self._heap if match(item[1])), key=lambda item: item[0])[:limit]
         if taken:
             ids = {item[0] for item in taken}
             self._heap = [item for item in self._heap if item[0] not in ids]
@@ -78,17 +84,17 @@ class LaneQueue:
 
 
 def _batchable(action: Recorded) -> bool:
+    """Deletions that may join the other deletions of their chat in one ``messages.delete``."""
     return action.kind == Kind.DELETE and action.params.get("gate") is None
 
 
 def _packable(action: Recorded) -> bool:
-    """Bulk actions that can share one ``execute`` (no follow-up needs their answer)."""
-    if action.lane != Lane.BULK or action.params.get("gate") is not None:
-        return False
+    """Actions that can share one ``execute``: each one's outcome (and follow-up: an alert's copy
+    remembered, a tracked send reported) is read from its own call's answer. A private answer to
+    a command (an URGENT send) goes alone, at once; the deletions of one chat are one call."""
     if action.kind == Kind.SEND:
-        return not any(action.params.get(k) for k in ("keyboard", "attachment", "reply_to", "alert_id", "pin",
-                                                      "delete_after", "track"))
-    return action.kind in (Kind.REMOVE, Kind.RETITLE)
+        return action.lane != Lane.URGENT
+    return action.kind in (Kind.DELETE, Kind.REMOVE, Kind.RETITLE, Kind.EDIT, Kind.PIN, Kind.RESTRICT)
 
 
 def random_id_of(action: Recorded) -> int:
@@ -106,6 +112,8 @@ class ActionRunner:
         self._sleep = sleep
         self.names = Names(gateway)
         self.pack_bulk = True  # bulk actions share execute requests (False: one request each)
+        self.pack_calls = True  # URGENT and NORMAL actions queued together share one execute too
+        self.names.local = self._roster_names
         self.on_rights_lost: ChatHook | None = None
         self.on_undeliverable: UndeliveredHook | None = None
         self.on_performed: Callable[[], Awaitable[None]] | None = None
@@ -117,6 +125,7 @@ class ActionRunner:
         self._queues = {lane: LaneQueue() for lane in Lane}
         self._answers = LaneQueue()
         self._answer_due = 0.0  # the answers' pace (GCRA): when the next request is due
+        self._normal_due = 0.0  # the NORMAL packs' pace likewise
         self._known: set[int] = set()
         self._last_id = 0
         self._wakeup = asyncio.Event()
@@ -259,35 +268,31 @@ class ActionRunner:
         queue = self._queues[lane]
         while True:
             action = await queue.get()
-            if action.id in self._cancelled:
-                self._cancelled.discard(action.id)
-                self._settled(action)
-                await self._notify_idle()
+            if await self._dropped(action):
                 continue
-            if self.pack_bulk and _packable(action):
-                more = queue.take(lambda a: _packable(a) and a.id not in self._cancelled, EXECUTE_LIMIT - 1)
-                if more:
-                    try:
-                        await self._run_packed([action, *more])
-                    except asyncio.CancelledError:
-                        raise
-                    except Exception as exc:
-                        for each in (action, *more):
-                            await self._broken(each, exc)
-                    await self._notify_idle()
-                    if self.on_performed is not None:
-                        await self.on_performed()
+            packs = self._packs(lane) and _packable(action)
+            if packs and lane == Lane.BULK:  # removals and notices of a storm: no order to keep
+                groups = self._gather(queue, action, lane, set())
+                if groups is not None:
+                    await self._perform_pack(groups, lane, set())
                     continue
+                packs = False
             peer = action.peer_id or 0
             lock = self._peer_locks.setdefault(peer, asyncio.Lock())
             try:
                 async with lock:
+                    if packs:
+                        if lane == Lane.NORMAL:
+                            await self._pace()  # what is recorded meanwhile joins this request
+                            if await self._dropped(action):
+                                continue
+                        groups = self._gather(queue, action, lane, {peer})
+                        if groups is not None:
+                            await self._perform_pack(groups, lane, {peer})
+                            continue
                     batch = [action]
                     if _batchable(action):
-                        room = MAX_DELETE - len(action.params["cmids"])
-                        batch += queue.take(
-                            lambda a: _batchable(a) and a.peer_id == action.peer_id
-                            and a.id not in self._cancelled, max(room, 0))
+                        batch += self._same_chat_deletions(queue, action)
                     try:
                         await self._run(lane, batch)
                     except asyncio.CancelledError:
@@ -301,6 +306,108 @@ class ActionRunner:
             await self._notify_idle()
             if self.on_performed is not None:
                 await self.on_performed()
+
+    async def _dropped(self, action: Recorded) -> bool:
+        """A cancelled action (its decision's sanction failed) is settled without performing it."""
+        if action.id not in self._cancelled:
+            return False
+        self._cancelled.discard(action.id)
+        self._settled(action)
+        await self._notify_idle()
+        return True
+
+    def _packs(self, lane: Lane) -> bool:
+        return self.pack_bulk if lane == Lane.BULK else self.pack_calls
+
+    def _peer_free(self, peer_id: int | None) -> bool:
+        """No action of this peer is being performed (actions of one peer keep their order)."""
+        lock = self._peer_locks.get(peer_id or 0)
+        return lock is None or (not lock.locked() and not lock._waiters)
+
+    async def _pace(self) -> None:
+        """NORMAL requests start at most one per PACK_SPACING seconds (two at once after a
+        pause): warnings and alerts recorded meanwhile go out together in one ``execute``, and
+        the deletions keep the rest of VK's 20 requests/s."""
+        now = time.monotonic()
+        start = max(now, self._normal_due - (PACK_BURST - 1) * PACK_SPACING)
+        self._normal_due = max(self._normal_due, start) + PACK_SPACING
+        if start > now:
+            await self._sleep(start - now)
+
+    def _same_chat_deletions(self, queue: LaneQueue, head: Recorded) -> list[Recorded]:
+        """The other queued deletions of ``head``'s chat, oldest first, as many as fit one
+        ``messages.delete`` (100 messages) with ``head``'s."""
+        taken = queue.take(lambda a: _batchable(a) and a.peer_id == head.peer_id and a.id not in self._cancelled,
+                           MAX_DELETE)
+        room = MAX_DELETE - len(head.params["cmids"])
+        fitting: list[Recorded] = []
+        for action in taken:
+            if len(action.params["cmids"]) <= room:
+                room -= len(action.params["cmids"])
+                fitting.append(action)
+            else:
+                queue.put_nowait(action)
+        return fitting
+
+    def _gather(self, queue: LaneQueue, head: Recorded, lane: Lane,
+                held: set[int]) -> list[list[Recorded]] | None:
+        """``head`` and the queued actions that can share its ``execute``, as calls (the
+        deletions of one chat are one call); None when nothing joins it (performed alone).
+        Outside BULK an action joins only if no other worker performs its peer's actions
+        (``held``: the peers this worker holds)."""
+        groups: list[list[Recorded]] = [[head]]
+        by_chat: dict[int, list[Recorded]] = {}
+        if _batchable(head):
+            groups[0] += self._same_chat_deletions(queue, head)
+            by_chat[head.peer_id or 0] = groups[0]
+        chosen = {head.peer_id or 0}
+
+        def joins(a: Recorded) -> bool:
+            if not _packable(a) or a.id in self._cancelled:
+                return False
+            peer = a.peer_id or 0
+            return lane == Lane.BULK or peer in chosen or peer in held or self._peer_free(peer)
+
+        for action in queue.take(joins, EXECUTE_LIMIT - 1):
+            chosen.add(action.peer_id or 0)
+            group = by_chat.get(action.peer_id or 0) if _batchable(action) else None
+            if group is not None and sum(len(a.params["cmids"]) for a in group) + len(action.params["cmids"]) \
+                    <= MAX_DELETE:
+                group.append(action)
+            else:
+                groups.append([action])
+                if _batchable(action):
+                    by_chat[action.peer_id or 0] = groups[-1]
+        if len(groups) == 1 and len(groups[0]) == 1:
+            return None
+        return groups
+
+    async def _perform_pack(self, groups: list[list[Recorded]], lane: Lane, held: set[int]) -> None:
+        """Perform gathered calls in one ``execute``; outside BULK the peers are held meanwhile
+        (their other actions wait, so each peer's order is kept)."""
+        locks: list[tuple[int, asyncio.Lock]] = []
+        if lane != Lane.BULK:
+            for peer in dict.fromkeys(a.peer_id or 0 for group in groups for a in group):
+                if peer not in held:
+                    lock = self._peer_locks.setdefault(peer, asyncio.Lock())
+                    await lock.acquire()  # free when gathered, nothing awaited since: taken at once
+                    locks.append((peer, lock))
+        try:
+            await self._run_packed(groups, lane)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            for group in groups:
+                for each in group:
+                    await self._broken(each, exc)
+        finally:
+            for peer, lock in locks:
+                lock.release()
+                if not lock.locked() and not lock._waiters:
+                    self._peer_locks.pop(peer, None)
+        await self._notify_idle()
+        if self.on_performed is not None:
+            await self.on_performed()
 
     async def _answer_worker(self) -> None:
         """Answers to button presses: whatever is queued goes out together (one ``execute``)."""
@@ -320,7 +427,7 @@ class ActionRunner:
             pack = [a for a in pack if a.id in self._known]
             try:
                 if len(pack) > 1:
-                    await self._run_packed(pack)
+                    await self._run_packed([[a] for a in pack], Lane.URGENT)
                 elif pack:
                     await self._run(Lane.URGENT, pack)
             except asyncio.CancelledError:
@@ -336,81 +443,165 @@ class ActionRunner:
         """Perform an action (or the deletions of one chat together) and record the outcome;
         follow-ups (rights lost, a sanction that could not be carried out) run before the action
         counts as settled."""
-        now = int(self.clock.now())
         head = batch[0]
         try:
             with _vk_lane(lane):
-                if len(batch) == 1:
-                    await self._perform(head)
-                else:
+                if head.kind == Kind.DELETE:
                     cmids = [int(c) for a in batch for c in a.params["cmids"]]
-                    await self.gateway.delete_for_all(int(head.peer_id or 0), cmids[:MAX_DELETE])
-        except VkUnavailable as exc:
-            for action in batch:
-                await self._retry_later(action, exc)
-            return
-        except VkNoChatRights as exc:
-            for action in batch:
-                await self._refused(action, exc.code, now, rights_lost=True)
-            return
-        except VkCannotMessage as exc:
-            await outbox.mark_failed(self.db, head.id, now, exc.code)
-            try:
-                if self.on_undeliverable is not None and head.peer_id:
-                    await self.on_undeliverable(head)
-            finally:
-                self._settled(head)
-            return
+                    outcomes = await self.gateway.delete_messages(int(head.peer_id or 0), cmids[:MAX_DELETE])
+                else:
+                    await self._perform(head)
+                    outcomes = None
         except VkError as exc:
-            log.warning("action %s (%s) refused by VK: %s %s", head.id, head.kind, exc.code, exc.method)
+            now = int(self.clock.now())
             for action in batch:
-                await self._refused(action, exc.code, now, rights_lost=False)
-            return
-        await outbox.mark_done(self.db, [a.id for a in batch], now)
-        for action in batch:
-            self._settled(action)
-        self.performed += len(batch)
-
-    async def _run_packed(self, pack: list[Recorded]) -> None:
-        """Bulk actions in one ``execute`` (up to 25 calls), each settled by its own result."""
-        try:
-            calls = [await self._call_of(a) for a in pack]
-            with _vk_lane(Lane(min(max(pack[0].lane, 0), 2))):
-                results = await self.gateway.execute(calls)
-        except VkUnavailable as exc:
-            for action in pack:
-                await self._retry_later(action, exc)
-            return
-        except VkError as exc:  # execute itself refused: one call each
-            log.warning("execute refused (%s); performing %d actions one by one", exc.code, len(pack))
-            for action in pack:
-                await self._run(Lane(min(max(action.lane, 0), 2)), [action])
+                if await self._on_error(action, exc, now):
+                    await self._done([action], now)
             return
         now = int(self.clock.now())
-        for action, result in zip(pack, results):
-            error = result.error
-            if result.ok or (action.kind == Kind.REMOVE and isinstance(error, VkUserNotInChat)):
-                await outbox.mark_done(self.db, [action.id], now)
-                self._settled(action)
-                self.performed += 1
-            elif isinstance(error, VkNoChatRights):
-                await self._refused(action, error.code, now, rights_lost=True)
-            else:
-                code = error.code if error is not None else 0
-                log.info("packed action %s (%s) refused: %s", action.id, action.kind, code)
-                await self._fail(action, code)
-                if isinstance(error, VkCannotMessage) and self.on_undeliverable is not None and action.peer_id:
-                    await self.on_undeliverable(action)
+        if outcomes is None:
+            await self._done(batch, now)
+        else:
+            await self._deleted(batch, outcomes, now)
 
-    async def _call_of(self, action: Recorded) -> BatchCall:
+    async def _done(self, actions: list[Recorded], now: int) -> None:
+        if not actions:
+            return
+        await outbox.mark_done(self.db, [a.id for a in actions], now)
+        for action in actions:
+            self._settled(action)
+        self.performed += len(actions)
+
+    async def _deleted(self, batch: list[Recorded], outcomes: dict[int, VkError | None], now: int) -> None:
+        """Each deletion settled by VK's answer for its own messages: done when every one of them
+        was deleted; otherwise failed with VK's code for it (a message already gone — deleted by
+        its author, or by this very request repeated after a crash — answers so too, so the rest
+        of the decision stands)."""
+        done: list[Recorded] = []
+        for action in batch:
+            errors = [e for e in (outcomes.get(int(c)) for c in action.params["cmids"]) if e is not None]
+            if not errors:
+                done.append(action)
+            else:
+                log.info("deletion %s refused for %d message(s): %s", action.id, len(errors), errors[0].code)
+                await self._fail(action, errors[0].code)
+        await self._done(done, now)
+
+    async def _on_error(self, action: Recorded, exc: VkError, now: int) -> bool:
+        """Map VK's error for one action (alone or inside ``execute``) to its outcome; True when
+        the action counts as done anyway (a removal of someone already gone)."""
+        if action.kind == Kind.REMOVE and isinstance(exc, VkUserNotInChat):
+            return True
+        if isinstance(exc, VkUnavailable):
+            await self._retry_later(action, exc)
+        elif action.kind == Kind.RESTRICT:
+            return True  # the undocumented restriction: the soft mute works without it
+        elif isinstance(exc, VkNoChatRights):
+            await self._refused(action, exc.code, now, rights_lost=True)
+        elif isinstance(exc, VkCannotMessage):
+            await outbox.mark_failed(self.db, action.id, now, exc.code)
+            try:
+                if self.on_undeliverable is not None and action.peer_id:
+                    await self.on_undeliverable(action)
+            finally:
+                self._settled(action)
+        else:
+            log.warning("action %s (%s) refused by VK: %s %s", action.id, action.kind, exc.code, exc.method)
+            await self._refused(action, exc.code, now, rights_lost=False)
+        return False
+
+    async def _run_packed(self, groups: list[list[Recorded]], lane: Lane) -> None:
+        """Calls in one ``execute`` (up to 25; the deletions of one chat are one call), each
+        action settled by its own call's answer exactly as if performed alone. A transport
+        failure retries them later (sends carry their random_id: VK drops a repeat)."""
+        await self.names.prefetch(vk_id for group in groups for a in group
+                                  for vk_id in Names.mentioned(str(a.params.get("text", ""))))
+        packed: list[list[Recorded]] = []
+        calls_: list[BatchCall] = []
+        alone: list[list[Recorded]] = []
+        for group in groups:
+            call = await self._call_of(group)
+            if call is None:
+                alone.append(group)
+            else:
+                packed.append(group)
+                calls_.append(call)
+        if len(calls_) == 1:
+            alone, packed, calls_ = packed + alone, [], []
+        if calls_:
+            try:
+                with _vk_lane(lane):
+                    results = await self.gateway.execute(calls_)
+            except VkUnavailable as exc:
+                for group in packed:
+                    for action in group:
+                        await self._retry_later(action, exc)
+            except VkError as exc:  # execute itself refused: one call each
+                log.warning("execute refused (%s); performing %d calls one by one", exc.code, len(calls_))
+                alone = packed + alone
+            else:
+                done: list[Recorded] = []
+                now = int(self.clock.now())
+                for group, result in zip(packed, results):
+                    done += await self._settle_call(group, result, now)
+                await self._done(done, now)
+        for group in alone:
+            await self._run(Lane(min(max(group[0].lane, 0), 2)), group)
+
+    async def _settle_call(self, group: list[Recorded], result: BatchResult, now: int) -> list[Recorded]:
+        """One call's answer inside ``execute``: the actions it completed (marked done by the
+        caller, together); the others are settled here."""
+        head = group[0]
+        if not result.ok:
+            error = result.error or VkError(0, result.call.method, "failed in execute")
+            done = []
+            for action in group:
+                if await self._on_error(action, error, now):
+                    done.append(action)
+            return done
+        if head.kind == Kind.DELETE:
+            cmids = [int(c) for a in group for c in a.params["cmids"]]
+            outcomes = delete_outcomes(result.call.method, cmids, result.response)
+            finished = [a for a in group if all(outcomes.get(int(c)) is None for c in a.params["cmids"])]
+            for action in group:
+                if action not in finished:
+                    errors = [e for e in (outcomes.get(int(c)) for c in action.params["cmids"]) if e is not None]
+                    log.info("deletion %s refused for %d message(s): %s", action.id, len(errors), errors[0].code)
+                    await self._fail(action, errors[0].code)
+            return finished
+        if head.kind == Kind.SEND:
+            try:
+                sent = send_outcome(int(head.peer_id or 0), result.response)
+            except VkError as exc:
+                return [head] if await self._on_error(head, exc, now) else []
+            await self._after_send(head, sent)
+        return [head]
+
+    async def _call_of(self, group: list[Recorded]) -> BatchCall | None:
+        """The ``execute`` call of an action (or of one chat's deletions); None when it must go
+        alone (a text too long for one message)."""
+        action = group[0]
         p, peer = action.params, int(action.peer_id or 0)
+        if action.kind == Kind.DELETE:
+            return calls.delete(peer, [int(c) for a in group for c in a.params["cmids"]][:MAX_DELETE])
         if action.kind == Kind.REMOVE:
             return calls.remove_member(peer, int(p["member_id"]))
         if action.kind == Kind.RETITLE:
             return calls.retitle(peer, str(p["title"]))
+        if action.kind == Kind.PIN:
+            return calls.pin(peer, int(p["cmid"]))
+        if action.kind == Kind.RESTRICT:
+            return calls.restrict(peer, int(p["member_id"]), p.get("seconds"))
         if action.kind == Kind.ANSWER:
             return calls.answer(str(p["event_id"]), int(p["user_id"]), peer, await self.names.fill(p["text"]))
-        return calls.send(peer, await self.names.fill(p["text"]), random_id_of(action))
+        if action.kind == Kind.EDIT:
+            return calls.edit(peer, int(p["cmid"]), await self.names.fill(p["text"]), keyboard=p.get("keyboard"),
+                              attachment=p.get("attachment"))
+        text = await self.names.fill(p["text"])
+        if not calls.fits(text):
+            return None
+        return calls.send(peer, text, random_id_of(action), keyboard=p.get("keyboard"),
+                          attachment=p.get("attachment"), reply_to_cmid=p.get("reply_to"))
 
     async def _refused(self, action: Recorded, code: int, now: int, *, rights_lost: bool) -> None:
         """VK will not do it. A sanction's deletion takes the whole decision with it: what the
@@ -480,6 +671,35 @@ class ActionRunner:
         if task in self._tasks:
             self._tasks.remove(task)
 
+    async def _after_send(self, action: Recorded, sent: SentMessage) -> None:
+        """What follows a send that went out: an alert's copy remembered (edited when someone
+        acts on it), a delayed deletion recorded, the message pinned, a tracked send reported."""
+        p, peer = action.params, int(action.peer_id or 0)
+        if p.get("alert_id"):
+            await alert_repo.add_message(self.db, int(p["alert_id"]), peer, sent.cmid)
+        if p.get("delete_after") and sent.cmid:
+            # the message is removed again later: a delayed deletion, recorded like any action
+            await outbox.record(self.db, event_id=f"{action.event_id}/cleanup", seq=action.seq,
+                                lane=int(Lane.BULK), kind=Kind.DELETE, peer_id=peer,
+                                params={"cmids": [sent.cmid], "chat_id": None,
+                                        "not_before": int(self.clock.now()) + int(p["delete_after"])},
+                                now=int(self.clock.now()))
+            self._wakeup.set()
+        if p.get("pin") and sent.cmid:
+            try:
+                await self.gateway.pin(peer, sent.cmid)
+            except VkError as exc:
+                log.info("pinning in %s failed: %s", peer, exc.code)
+        if p.get("track") and sent.cmid and self.on_sent is not None:
+            try:
+                await self.on_sent(str(p["track"]), sent.cmid)
+            except Exception:  # the message went out: never retried for a follow-up's failure
+                log.exception("the follow-up of tracked send %s failed", action.id)
+
+    async def _roster_names(self, vk_ids: list[int]) -> dict[int, str]:
+        """Names of people linked to the roster (what the school calls them): no ``users.get``."""
+        return await people_repo.names_by_vk(self.db, vk_ids)
+
     async def _perform(self, action: Recorded) -> None:
         p = action.params
         peer = int(action.peer_id or 0)
@@ -488,26 +708,7 @@ class ActionRunner:
             sent = await self.gateway.send(peer, await self.names.fill(p["text"]), keyboard=p.get("keyboard"),
                                            reply_to_cmid=p.get("reply_to"), attachment=p.get("attachment"),
                                            random_id=random_id_of(action))
-            if p.get("alert_id"):
-                await alert_repo.add_message(self.db, int(p["alert_id"]), peer, sent.cmid)
-            if p.get("delete_after") and sent.cmid:
-                # the message is removed again later: a delayed deletion, recorded like any action
-                await outbox.record(self.db, event_id=f"{action.event_id}/cleanup", seq=action.seq,
-                                    lane=int(Lane.BULK), kind=Kind.DELETE, peer_id=peer,
-                                    params={"cmids": [sent.cmid], "chat_id": None,
-                                            "not_before": int(self.clock.now()) + int(p["delete_after"])},
-                                    now=int(self.clock.now()))
-                self._wakeup.set()
-            if p.get("pin") and sent.cmid:
-                try:
-                    await self.gateway.pin(peer, sent.cmid)
-                except VkError as exc:
-                    log.info("pinning in %s failed: %s", peer, exc.code)
-            if p.get("track") and sent.cmid and self.on_sent is not None:
-                try:
-                    await self.on_sent(str(p["track"]), sent.cmid)
-                except Exception:  # the message went out: never retried for a follow-up's failure
-                    log.exception("the follow-up of tracked send %s failed", action.id)
+            await self._after_send(action, sent)
         elif kind == Kind.DELETE:
             await self.gateway.delete_for_all(peer, [int(c) for c in p["cmids"]])
         elif kind == Kind.REMOVE:

@@ -122,8 +122,11 @@ async def find_prefix(db: Database, org_id: int, name_key: str, *, kind: str) ->
 
 
 async def by_vk(db: Database, vk_id: int) -> list[Person]:
-    rows = await db.fetchall(_PERSON_SELECT + " WHERE p.vk_id = ? AND p.status = 'active'", (vk_id,))
-    return [_person(row) for row in rows]
+    async def load() -> tuple[Person, ...]:
+        rows = await db.fetchall(_PERSON_SELECT + " WHERE p.vk_id = ? AND p.status = 'active'", (vk_id,))
+        return tuple(_person(row) for row in rows)
+
+    return list(await db.cached(("person.by_vk", vk_id), load))
 
 
 async def vk_id_of(db: Database, person_id: int, *, active_only: bool = True) -> int | None:
@@ -149,10 +152,13 @@ async def other_with_vk(db: Database, org_id: int, kind: str, vk_id: int, except
     )
 
 
-async def active_staff_ids(db: Database, org_id: int | None) -> set[int]:
-    rows = await db.fetchall(
-        "SELECT id FROM person WHERE home_org_id = ? AND status = 'active' AND kind = 'staff'", (org_id,))
-    return {row[0] for row in rows}
+async def active_staff_ids(db: Database, org_id: int | None) -> frozenset[int]:
+    async def load() -> frozenset[int]:
+        rows = await db.fetchall(
+            "SELECT id FROM person WHERE home_org_id = ? AND status = 'active' AND kind = 'staff'", (org_id,))
+        return frozenset(row[0] for row in rows)
+
+    return await db.cached(("person.staff_ids", org_id), load)
 
 
 async def create(
@@ -404,3 +410,17 @@ async def _revoke_role(db: Database, org_id: int, person_id: int, spec: RoleSpec
         " WHERE person_id = ? AND org_id = ? AND role = ? AND class_id IS ? AND subject IS ? AND revoked_at IS NULL",
         (now, actor_vk, person_id, org_id, spec.role, cid, spec.subject),
     )
+
+
+async def names_by_vk(db: Database, vk_ids: list[int]) -> dict[int, str]:
+    """Roster names (full, as the school wrote them) of active people linked to these VK accounts."""
+    found: dict[int, str] = {}
+    for start in range(0, len(vk_ids), 500):
+        chunk = [int(v) for v in vk_ids[start:start + 500]]
+        marks = ",".join("?" * len(chunk))
+        rows = await db.fetchall(
+            f"SELECT vk_id, full_name FROM person WHERE vk_id IN ({marks}) AND status = 'active'"
+            " ORDER BY kind = 'staff'", tuple(chunk))
+        for vk_id, full_name in rows:
+            found[int(vk_id)] = str(full_name)  # a staff entry last: it wins
+    return found

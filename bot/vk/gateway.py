@@ -116,14 +116,7 @@ class VkGateway:
                 params["forward"] = json.dumps(
                     {"peer_id": peer_id, "conversation_message_ids": [reply_to_cmid], "is_reply": True}
                 )
-            response = await self.call("messages.send", **params)
-            item = response[0] if isinstance(response, list) else {"message_id": response}
-            if "error" in item:
-                err = item["error"]
-                raise error_for(int(err.get("code", 0)), "messages.send", err.get("description", ""))
-            sent = SentMessage(
-                peer_id, int(item.get("conversation_message_id") or 0), int(item.get("message_id") or 0)
-            )
+            sent = send_outcome(peer_id, await self.call("messages.send", **params))
         assert sent is not None
         return sent
 
@@ -155,6 +148,12 @@ class VkGateway:
             cmids=",".join(str(c) for c in cmids),
             delete_for_all=1,
         )
+
+    async def delete_messages(self, peer_id: int, cmids: Sequence[int]) -> dict[int, VkError | None]:
+        """Delete up to 100 messages of one chat for everybody in one request; VK answers per
+        message: cmid → None (deleted) or the error VK gave for that message (a whole refusal,
+        such as lost rights, raises as any call)."""
+        return delete_outcomes("messages.delete", list(cmids), await self.delete_for_all(peer_id, cmids))
 
     async def remove_chat_user(self, peer_id: int, member_id: int) -> None:
         await self.call("messages.removeChatUser", chat_id=chat_id_of(peer_id), member_id=member_id)
@@ -318,6 +317,38 @@ class VkGateway:
         except (aiohttp.ClientError, TimeoutError) as exc:  # incl. a body cut short of Content-Length
             raise VkUnavailable(0, "download", type(exc).__name__) from None
         return b"".join(chunks)
+
+
+def delete_outcomes(method: str, cmids: list[int], response: Any) -> dict[int, VkError | None]:
+    """``messages.delete``'s per-message answer as cmid → None (deleted) or its error; a cmid VK
+    did not mention counts as deleted only when the answer is not a list (an older answer: 1)."""
+    outcomes: dict[int, VkError | None] = {}
+    items = response if isinstance(response, list) else []
+    for item in items:
+        if not isinstance(item, dict) or item.get("conversation_message_id") is None:
+            continue
+        cmid = int(item["conversation_message_id"])
+        err = item.get("error")
+        if err or not item.get("response", 1):
+            err = err if isinstance(err, dict) else {}
+            outcomes[cmid] = error_for(int(err.get("code", 0) or 0), method, str(err.get("description", "")))
+        else:
+            outcomes[cmid] = None
+    for cmid in cmids:
+        if cmid not in outcomes:
+            outcomes[cmid] = None if not isinstance(response, list) else error_for(0, method, "no answer")
+    return outcomes
+
+
+def send_outcome(peer_id: int, response: Any) -> SentMessage:
+    """``messages.send``'s answer (with ``peer_ids``: a list of one item per peer; its error raised)."""
+    item = response[0] if isinstance(response, list) and response else {"message_id": response}
+    if not isinstance(item, dict):
+        item = {}
+    if "error" in item:
+        err = item["error"] if isinstance(item["error"], dict) else {}
+        raise error_for(int(err.get("code", 0) or 0), "messages.send", str(err.get("description", "")))
+    return SentMessage(peer_id, int(item.get("conversation_message_id") or 0), int(item.get("message_id") or 0))
 
 
 def _pop_error(errors: list[dict[str, Any]], method: str) -> VkError:
