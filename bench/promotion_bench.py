@@ -101,7 +101,7 @@ async def scenario(students: int, *, batch: bool) -> dict[str, float]:
         effects.on_recorded(runner.wake)
         notifier = Notifier(db, gateway, Clock(), effects)
         membership = Membership(db, gateway, notifier, Clock())
-        membership.admission = Admission(db, gateway, notifier, Alerts(db, notifier, Clock()), None,  # type: ignore[arg-type]
+        membership.admission = Admission(db, notifier, Alerts(db, notifier, Clock()), None,  # type: ignore[arg-type]
                                          Clock(), 86400, effects)
         before_requests = emu.http_requests
         errors_before = sum(1 for c in emu.calls if c.error_code == 6)

@@ -11,7 +11,7 @@ from vkbottle.bot import BotLabeler, MessageEvent
 from bot import texts
 from bot.runtime.app import App
 from bot.repo import pending as pending_repo
-from bot.services.roster import Reply
+from bot.services.reply import Reply
 from handlers.confirm import CONFIRMERS, cancelled_text
 from handlers.replies import guarded
 

@@ -21,7 +21,7 @@ from bot.repo import pending as pending_repo
 from bot.repo.pending import Pending
 from bot.runtime.app import App
 from bot.services.access import Caller
-from bot.services.roster import Reply
+from bot.services.reply import Reply
 
 Apply = Callable[[App, Caller, Pending, dict[str, Any]], Awaitable[Reply]]
 
@@ -43,6 +43,11 @@ def confirmer(kind: str, *, capability: str) -> Callable[[Apply], Apply]:
         return func
 
     return register
+
+
+def gone() -> Reply:
+    """The answer to a press of a confirmation used up, expired or no longer valid."""
+    return Reply(texts.PENDING_GONE, snack=texts.PENDING_GONE)
 
 
 def cancelled_text(action: Pending) -> str:

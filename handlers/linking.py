@@ -19,6 +19,7 @@ from bot.domain import codes
 from bot.domain.classes import ClassName, parse_class
 from bot.domain.commands import Command
 from bot.domain.errors import NotAllowed, UserError
+from bot.domain.roster_args import split_org
 from bot.repo import chats as chat_repo
 from bot.repo import orgs as org_repo
 from bot.repo import pending as pending_repo
@@ -26,13 +27,14 @@ from bot.repo.orgs import Org
 from bot.repo.pending import Pending
 from bot.runtime.app import App
 from bot.services.access import Caller
-from bot.services.linking import Printout, names_list
+from bot.services.linking import Linked, Printout
 from bot.services.reach import community_ref
-from bot.services.roster import Reply, confirm_keyboard
+from bot.services.reply import Reply, confirm_keyboard
 from bot.texts import admission as t
 from bot.vk.gateway import is_chat_peer
 from handlers.admin import usage
-from handlers.confirm import confirmer
+from handlers import linking_views as views
+from handlers.confirm import confirmer, gone
 from bot.vk.keyboards import supports_callback
 from handlers.moderation import answer as answer_command
 from handlers.moderation import cleaned
@@ -122,8 +124,8 @@ def labeler(app: App) -> BotLabeler:
         caller = await app.access.caller(message.from_id)
         given = cmd.args.split()
         reissue = any(w.casefold() in t.REISSUE_WORDS for w in given)
-        org, rest = await app.services.roster.org_for(
-            caller, " ".join(w for w in given if w.casefold() not in t.REISSUE_WORDS))
+        code, rest = split_org(" ".join(w for w in given if w.casefold() not in t.REISSUE_WORDS))
+        org = await app.services.roster.org_for(caller, code)
         words = rest.split()
         if not words:
             raise usage("codes")
@@ -144,20 +146,18 @@ def labeler(app: App) -> BotLabeler:
     async def redeem(message: Message, app: App, cmd: Command) -> None:
         if not cmd.args.strip():
             raise UserError(texts.CODE_BAD_FORMAT)
-        answer, linked = await app.services.linking.redeem(message.from_id, cmd.args, app.now())
-        await reply(app, message, answer, keyboard=await _keyboard_if_linked(app, message, linked))
+        await _redeem(app, message, cmd.args)
 
     @bl.private_message(CodeLikeRule(g, s))
     @guarded
     async def bare_code(message: Message, app: App, text: str) -> None:
         # «DKDX-W22N», «мне дали код dkdx w22n»: the same as /код
-        answer, linked = await app.services.linking.redeem(message.from_id, text, app.now())
-        await reply(app, message, answer, keyboard=await _keyboard_if_linked(app, message, linked))
+        await _redeem(app, message, text)
 
     @bl.private_message(CommandRule("links", g, s))
     @guarded
     async def my_links(message: Message, app: App, cmd: Command) -> None:
-        await reply(app, message, await app.services.linking.my_links(message.from_id))
+        await reply(app, message, views.my_links(await app.services.linking.my_links(message.from_id)))
 
     @bl.chat_message(CommandRule("admit_all", g, s))
     @guarded
@@ -169,21 +169,25 @@ def labeler(app: App) -> BotLabeler:
         caller = await app.access.caller(message.from_id)
         if not await app.services.chats.is_chat_staff(caller, chat):
             raise NotAllowed(texts.NOT_ALLOWED.format(what=t.WHAT_ADMIT_ALL, hint=texts.NOT_ALLOWED_HINT))
-        question, keyboard = await app.services.admission.admit_all_question(chat, caller.vk_id)
+        question = views.admit_all_question(await app.services.admission.admit_all_question(chat, caller.vk_id))
         # in a children's chat the question and the command are cleaned up like moderation's
-        await answer_command(app, message, question, keyboard=keyboard)
+        await answer_command(app, message, question.text, keyboard=question.keyboard)
 
     return bl
 
 
-async def _keyboard_if_linked(app: App, message: Message, person_id: int | None) -> str | None:
-    """A redeemed code changes the person's roles: their start keyboard comes with the answer
+async def _redeem(app: App, message: Message, text: str) -> None:
+    """What the person wrote (the code alone, «/код …», a sentence with it) read for a code, and
+    the answer. A redeemed code changes the person's roles: their start keyboard comes with it
     («Мои беседы», «Правила», … for a parent; staff sections for a teacher)."""
-    if person_id is None:
-        return None
-    from handlers.menus import start_keyboard
+    found = codes.find_codes(text)
+    result = await app.services.linking.redeem(message.from_id, found[0] if found else None, app.now())
+    keyboard = None
+    if isinstance(result, Linked):
+        from handlers.menus import start_keyboard
 
-    return await start_keyboard(app, message.from_id, callback=supports_callback(message.client_info))
+        keyboard = await start_keyboard(app, message.from_id, callback=supports_callback(message.client_info))
+    await reply(app, message, views.redeemed(result), keyboard=keyboard)
 
 
 def _sheet(words: list[str]) -> ClassName | None:
@@ -198,12 +202,8 @@ async def deliver(app: App, peer_id: int, org: Org, printout: Printout, *, arg: 
     new sheet reached the admin (a failed upload keeps the earlier printout valid)."""
     linking = app.services.linking
     if not printout.entries:
-        if printout.kept:
-            return Reply(t.CODES_ALL_HOLD.format(count=len(printout.kept), names=names_list(printout.kept), arg=arg))
-        if printout.group == t.STAFF_GROUP:
-            return Reply(t.CODES_STAFF_NONE.format(org=org.name))
-        return Reply(texts.CODES_NONE.format(cls=printout.group))
-    stem = "kody-sotrudniki" if printout.group == t.STAFF_GROUP else f"kody-{printout.group}"
+        return Reply(views.nothing_printed(printout, org.name, arg=arg))
+    stem = "kody-sotrudniki" if printout.cls is None else f"kody-{printout.cls}"
     try:
         docs = [await app.gateway.upload_doc(peer_id, f"{stem}.xlsx", printout.xlsx),
                 await app.gateway.upload_doc(peer_id, f"{stem}.csv", printout.csv)]
@@ -211,17 +211,13 @@ async def deliver(app: App, peer_id: int, org: Org, printout: Printout, *, arg: 
         await linking.discard(printout.entries)  # the earlier printout keeps working
         raise
     await linking.confirm_delivered(printout.entries)
-    text = t.CODES_READY.format(group=printout.group, count=len(printout.entries),
-                                until=printout.entries[0].valid_until.strftime("%d.%m.%Y"))
-    if printout.kept:
-        text += "\n" + t.CODES_KEPT.format(count=len(printout.kept), names=names_list(printout.kept), arg=arg)
-    return Reply(text, attachment=",".join(docs))
+    return Reply(views.printed(printout, arg=arg), attachment=",".join(docs))
 
 
 async def _ask_reissue(app: App, message: Message, caller: Caller, org: Org, cls: ClassName | None,
                        holders: list[str]) -> None:
     group = str(cls) if cls is not None else t.STAFF_GROUP
-    names = names_list(holders)
+    names = t.names_list(holders)
     action_id = await pending_repo.create(
         app.db, kind="codes_reissue", vk_id=caller.vk_id, org_id=org.id, now=app.now(), ttl=3600,
         payload={"what": t.REISSUE_WHAT.format(group=group, names=names), "cls": str(cls) if cls else None})
@@ -234,11 +230,11 @@ async def _ask_reissue(app: App, message: Message, caller: Caller, org: Org, cls
 @confirmer("codes_reissue", capability="roster_manage")
 async def apply_reissue(app: App, caller: Caller, action: Pending, payload: dict[str, Any]) -> Reply:
     if payload.get("do") != "apply":
-        return Reply(texts.PENDING_GONE)
+        return gone()
     cls_text = action.payload.get("cls")
     org = await org_repo.get(app.db, action.org_id or 0)
     if org is None or not await pending_repo.claim(app.db, action.id, "applied"):
-        return Reply(texts.PENDING_GONE)
+        return gone()
     cls = parse_class(cls_text) if cls_text else None
     printout = await app.services.linking.issue(org, cls, actor_vk=caller.vk_id, now=app.now(),
                                                 community=community_ref(app.group_id, app.screen_name),
@@ -250,18 +246,17 @@ async def apply_reissue(app: App, caller: Caller, action: Pending, payload: dict
 async def apply_admit_all(app: App, caller: Caller, action: Pending, payload: dict[str, Any]) -> Reply:
     do = payload.get("do")
     if do not in ("apply", "known"):
-        return Reply(texts.PENDING_GONE)
+        return gone()
     chat = await chat_repo.get(app.db, int(action.payload.get("chat", 0)))
     if chat is None or not await app.services.chats.is_chat_staff(caller, chat):
-        return Reply(texts.PENDING_GONE)
+        return gone()
     vk_ids = [int(v) for v in action.payload.get("known" if do == "known" else "vk", [])]
     # one decision: the confirmation used, everyone let in, their alerts closed (a press from
     # private messages is not otherwise one transaction)
     async with app.db.transaction():
         if not await pending_repo.claim(app.db, action.id, "applied"):
-            return Reply(texts.PENDING_GONE)
+            return gone()
         admitted = await app.services.admission.admit_all(chat, vk_ids, caller.vk_id)
     if not admitted:
         return Reply(t.ADMIT_ALL_GONE)
-    names = "\n".join([t.WAITING_LINE.format(name=await app.services.chats.vk_name(v), known="") for v in admitted])
-    return Reply(t.ADMIT_ALL_DONE.format(title=chat.title, count=len(admitted), names=names))
+    return Reply(t.admit_all_done(chat.title, [await app.services.chats.vk_name(v) for v in admitted]))

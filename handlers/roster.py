@@ -13,6 +13,7 @@ from bot import texts
 from bot.runtime.app import App
 from bot.domain.commands import Command
 from bot.domain.errors import UserError
+from bot.domain.roster_args import UsageError, name_and_class, split_mode, split_name_class, split_org
 from bot.repo import orgs as org_repo
 from bot.repo import pending as pending_repo
 from bot.repo import people as people_repo
@@ -20,14 +21,17 @@ from bot.domain.roster_template import template_csv, template_xlsx
 from bot.repo.orgs import Org
 from bot.repo.pending import Pending
 from bot.services.access import Caller, allowed_somewhere
-from bot.services.roster import MAX_FILE_BYTES, ROSTER_EXTENSIONS, Reply, Roster
+from bot.services.reply import Reply
+from bot.services.roster import MAX_FILE_BYTES, ROSTER_EXTENSIONS, Roster
+from bot.services.roster_results import ExpelAsked, TransferAsked
 from bot.texts import confirm as ct
 from bot.texts import roster as roster_texts
 from bot.vk.gateway import is_chat_peer
 from bot.vk.errors import VkError, VkFileTooLarge
 from handlers.admin import usage
-from handlers.confirm import confirmer
+from handlers.confirm import confirmer, gone
 from handlers.replies import guarded, reply
+from handlers.roster_views import RosterResult, render
 from handlers.rules import CommandRule, parse_message
 
 
@@ -60,7 +64,7 @@ async def preview_doc(app: App, message: Message, caller: Caller, org: Org, doc:
     except VkError:
         raise UserError(texts.IMPORT_DOWNLOAD_FAILED) from None
     answer = await app.services.roster.import_preview(caller, org, doc.title, data, app.now())
-    await send_reply(app, message, answer)
+    await send_reply(app, message, render(answer))
 
 
 class LoneFileRule(ABCRule[Message]):
@@ -90,7 +94,7 @@ def labeler(app: App) -> BotLabeler:
     @guarded
     async def import_roster(message: Message, app: App, cmd: Command) -> None:
         caller = await app.access.caller(message.from_id)
-        org, _ = await app.services.roster.org_for(caller, cmd.args)
+        org = await app.services.roster.org_for(caller, split_org(cmd.args)[0])
         docs = [a.doc for a in (message.attachments or []) if a.doc is not None]
         if not docs:
             templates = Reply(ct.IMPORT_TEMPLATES, files=((ct.TEMPLATE_XLSX, template_xlsx()),
@@ -110,46 +114,67 @@ def labeler(app: App) -> BotLabeler:
         if _extension(doc) not in ROSTER_EXTENSIONS:
             await reply(app, message, ct.FILE_NOT_SPREADSHEET.format(name=doc.title))
             return
-        org, _ = await app.services.roster.org_for(caller, message.text or "")
+        org = await app.services.roster.org_for(caller, split_org(message.text or "")[0])
         await preview_doc(app, message, caller, org, doc)
 
-    async def simple(message: Message, app: App, cmd: Command, key: str, method) -> None:
+    async def simple(message: Message, app: App, cmd: Command, key: str,
+                     run: Callable[[Caller, Org, str], Awaitable[RosterResult]]) -> None:
+        """A one-student command: «<ФИО> [класс] … [школа <код>]»; a shape not understood gets
+        the command's usage."""
         caller = await app.access.caller(message.from_id)
         if not cmd.args.strip():
             raise usage(key)
+        code, rest = split_org(cmd.args)
+        org = await app.services.roster.org_for(caller, code)
         try:
-            answer = await method(caller, cmd.args, app.now())
-        except UserError as exc:
-            if exc.message in (texts.ROSTER_NEED_NAME_CLASS, texts.ROSTER_MODE_WORD):
-                raise usage(key, exc.message) from None
-            raise
-        await send_reply(app, message, answer)
+            answer = await run(caller, org, rest)
+        except UsageError as exc:
+            raise usage(key, exc.message) from None
+        await send_reply(app, message, render(answer))
 
     @bl.private_message(CommandRule("enrol", g, s))
     @guarded
     async def enrol(message: Message, app: App, cmd: Command) -> None:
-        await simple(message, app, cmd, "enrol", app.services.roster.enrol)
+        async def run(caller: Caller, org: Org, rest: str) -> RosterResult:
+            name, cls = name_and_class(rest)
+            return await app.services.roster.enrol(caller, org, name, cls, app.now())
+
+        await simple(message, app, cmd, "enrol", run)
 
     @bl.private_message(CommandRule("expel", g, s))
     @guarded
     async def expel(message: Message, app: App, cmd: Command) -> None:
-        await simple(message, app, cmd, "expel", app.services.roster.expel)
+        async def run(caller: Caller, org: Org, rest: str) -> RosterResult:
+            name, cls = split_name_class(rest, class_required=False)
+            return await app.services.roster.expel(caller, org, name, cls, app.now())
+
+        await simple(message, app, cmd, "expel", run)
 
     @bl.private_message(CommandRule("transfer", g, s))
     @guarded
     async def transfer(message: Message, app: App, cmd: Command) -> None:
-        await simple(message, app, cmd, "transfer", app.services.roster.transfer)
+        async def run(caller: Caller, org: Org, rest: str) -> RosterResult:
+            name, cls = name_and_class(rest)
+            return await app.services.roster.transfer(caller, org, name, cls, app.now())
+
+        await simple(message, app, cmd, "transfer", run)
 
     @bl.private_message(CommandRule("homeschool", g, s))
     @guarded
     async def homeschool(message: Message, app: App, cmd: Command) -> None:
-        await simple(message, app, cmd, "homeschool", app.services.roster.homeschool)
+        async def run(caller: Caller, org: Org, rest: str) -> RosterResult:
+            who, mode = split_mode(rest)
+            name, cls = split_name_class(who, class_required=False)
+            return await app.services.roster.homeschool(caller, org, name, cls, mode, app.now())
+
+        await simple(message, app, cmd, "homeschool", run)
 
     @bl.private_message(CommandRule("new_year", g, s))
     @guarded
     async def new_year(message: Message, app: App, cmd: Command) -> None:
         caller = await app.access.caller(message.from_id)
-        await send_reply(app, message, await app.services.roster.new_year_preview(caller, cmd.args, app.now()))
+        org = await app.services.roster.org_for(caller, split_org(cmd.args)[0])
+        await send_reply(app, message, render(await app.services.roster.new_year_preview(caller, org, app.now())))
 
     return bl
 
@@ -159,24 +184,26 @@ def labeler(app: App) -> BotLabeler:
 @confirmer("import", capability="roster_manage")
 async def apply_import(app: App, caller: Caller, action: Pending, payload: dict[str, Any]) -> Reply:
     if payload.get("do") not in ("apply", "scoped"):
-        return Reply(texts.PENDING_GONE)
-    result = await app.services.roster.import_apply(caller, action, app.now(), scoped=payload.get("do") == "scoped")
+        return gone()
+    result = render(await app.services.roster.import_apply(caller, action, app.now(),
+                                                           scoped=payload.get("do") == "scoped"))
     await app.hooks.after_roster_change()
     if result.files:  # recounted after a change: the new list of the expelled goes along
         result = replace(result, attachment=await upload_files(app, action.vk_id, result), files=())
     return result
 
 
-def _apply_on_press(kind: str, apply: Callable[[Roster], Callable[[Caller, Pending, int], Awaitable[Reply]]]) -> None:
+def _apply_on_press(kind: str,
+                    apply: Callable[[Roster], Callable[[Caller, Pending, int], Awaitable[RosterResult]]]) -> None:
     """A roster confirmation whose «apply» press runs one service method, then the roster hook."""
 
     @confirmer(kind, capability="roster_manage")
     async def on_press(app: App, caller: Caller, action: Pending, payload: dict[str, Any]) -> Reply:
         if payload.get("do") != "apply":
-            return Reply(texts.PENDING_GONE)
+            return gone()
         result = await apply(app.services.roster)(caller, action, app.now())
         await app.hooks.after_roster_change()
-        return result
+        return render(result)
 
 
 _apply_on_press("new_year", lambda roster: roster.new_year_apply)
@@ -188,14 +215,16 @@ _apply_on_press("transfer", lambda roster: roster.transfer_apply)
 async def apply_pick(app: App, caller: Caller, action: Pending, payload: dict[str, Any]) -> Reply:
     person_id = int(payload.get("p", 0))
     if payload.get("do") != "pick" or person_id not in action.payload.get("candidates", []):
-        return Reply(texts.PENDING_GONE)
+        return gone()
     if not await pending_repo.claim(app.db, action.id, "applied"):
-        return Reply(texts.PENDING_GONE)
+        return gone()
     person = await people_repo.get(app.db, person_id)
     org = await org_repo.get(app.db, action.org_id) if action.org_id else None
     if person is None or org is None:
-        return Reply(texts.PENDING_GONE)
+        return gone()
     result = await app.services.roster.run_op(caller, org, person, action.payload, app.now())
     await app.hooks.after_roster_change()
     # an expulsion or a transfer of the one picked is a question of its own, not a change yet
-    return replace(result, snack=ct.PICKED_SNACK) if result.keyboard is not None else result
+    if isinstance(result, ExpelAsked | TransferAsked):
+        return replace(render(result), snack=ct.PICKED_SNACK)
+    return render(result)

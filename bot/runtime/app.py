@@ -155,7 +155,7 @@ async def create_app(settings: Settings, *, clock: Clock | None = None, db: Data
     # members the bot never saw join (there before it was bound, or joined while it had no rights)
     # are judged by Admission like newcomers
     chats = Chats(db, gateway, notifier, access, orgs, alerts, clock, on_bound=membership.admit_present)
-    admission = Admission(db, gateway, notifier, alerts, chats, clock,
+    admission = Admission(db, notifier, alerts, chats, clock,
                           settings.moderation.quarantine_minutes * 60, effects,
                           community=community_ref(group_id, screen_name))
     reach = Reach(db, gateway, clock)

@@ -4,6 +4,7 @@ quarantine with a moderator alert. Every decision goes to the audit log with who
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
 from bot import texts
 from bot.domain.clock import Clock
@@ -21,25 +22,47 @@ from bot.repo.chats import Chat
 from bot.repo.members import Member
 from bot.domain import gender
 from bot.texts import admission as t
-from bot.vk.keyboards import Button, inline
 from bot.services import eligibility
 from bot.services.alerts import Alerts
 from bot.services.chats import Chats
 from bot.services.notify import Notifier
 from bot.pipeline.effects import Effects, Lane
 from bot.pipeline.unit import unit
-from bot.vk.gateway import VkGateway
+from bot.services.reply import admit_all_view
 
 log = logging.getLogger(__name__)
 
 MAX_OPEN_ALERTS = 20  # about one person in one chat: more would be a bug, not a reason to loop
 
 
+@dataclass(frozen=True)
+class Waiting:
+    """Someone waiting in quarantine: their VK name, and who they are on the roster if known."""
+
+    vk_id: int
+    name: str
+    person_name: str | None
+
+
+@dataclass(frozen=True)
+class NobodyWaits:
+    title: str  # the chat's
+
+
+@dataclass(frozen=True)
+class AdmitAllAsked:
+    """The confirmation of admitting everyone waiting (pending action ``action_id``)."""
+
+    action_id: int
+    title: str
+    waiting: tuple[Waiting, ...]  # longest waiting first
+    known: int  # how many of them are on the school's lists (they alone may be admitted)
+
+
 class Admission:
-    def __init__(self, db: Database, gateway: VkGateway, notifier: Notifier, alerts: Alerts, chats: Chats,
+    def __init__(self, db: Database, notifier: Notifier, alerts: Alerts, chats: Chats,
                  clock: Clock, quarantine_seconds: int, effects: Effects, *, community: str = t.COMMUNITY_DEFAULT) -> None:
         self.db = db
-        self.gateway = gateway
         self.notifier = notifier
         self.alerts = alerts
         self.chats = chats
@@ -135,9 +158,11 @@ class Admission:
         if chat is None or alert.target_vk is None:
             return texts.PENDING_GONE
         if do == "admit_all":  # asks first, privately, naming everyone waiting; this alert stays open
-            question, keyboard = await self.admit_all_question(chat, moderator_vk)
-            if keyboard is None:
-                return question[:90]
+            asked = await self.admit_all_question(chat, moderator_vk)
+            if isinstance(asked, NobodyWaits):
+                return t.ADMIT_ALL_NONE.format(title=asked.title)[:90]
+            question, keyboard = admit_all_view(asked.action_id, t.admit_all_ask(
+                asked.title, [(w.name, w.person_name) for w in asked.waiting]), len(asked.waiting), asked.known)
             await self.notifier.send(moderator_vk, question, keyboard=keyboard)
             return t.ADMIT_ALL_ASKED
         target = self.chats.known_female(alert.target_vk)  # shown in the alert: usually known
@@ -197,35 +222,25 @@ class Admission:
         """Who waits in quarantine in this chat, longest first."""
         return await member_repo.in_state(self.db, chat.id, "quarantine")
 
-    async def admit_all_question(self, chat: Chat, moderator_vk: int) -> tuple[str, str | None]:
-        """The confirmation of admitting everyone waiting, naming them (a pending action, the
-        «Применить / Отменить» buttons); without a keyboard when nobody waits."""
+    async def admit_all_question(self, chat: Chat, moderator_vk: int) -> AdmitAllAsked | NobodyWaits:
+        """The confirmation of admitting everyone waiting, naming them (a pending action)."""
         waiting = await self.waiting(chat)
         if not waiting:
-            return t.ADMIT_ALL_NONE.format(title=chat.title), None
+            return NobodyWaits(chat.title)
         known = [m.vk_id for m in waiting if m.person_id is not None]
         action_id = await pending_repo.create(
             self.db, kind="admit_all", vk_id=moderator_vk, org_id=chat.org_id, now=self.now(), ttl=3600,
             payload={"what": t.ADMIT_ALL_WHAT.format(title=chat.title, count=len(waiting)), "chat": chat.id,
                      "vk": [m.vk_id for m in waiting], "known": known})
-        rows = [[Button(t.BUTTON_ADMIT_ALL_N.format(count=len(waiting)), {"a": "pa", "id": action_id, "do": "apply"},
-                        "positive")]]
-        if known and len(known) < len(waiting):  # some are on the school's lists: they alone, if preferred
-            rows.append([Button(t.BUTTON_ADMIT_KNOWN.format(count=len(known)),
-                                {"a": "pa", "id": action_id, "do": "known"}, "primary")])
-        rows.append([Button(texts.BUTTON_CANCEL, {"a": "pa", "id": action_id, "do": "cancel"}, "negative")])
-        keyboard = inline(rows)
-        lines = await self.waiting_lines(chat, waiting)
-        return t.ADMIT_ALL_ASK.format(title=chat.title, count=len(waiting), names=lines), keyboard
+        return AdmitAllAsked(action_id, chat.title, await self._waiting(waiting), len(known))
 
-    async def waiting_lines(self, chat: Chat, members: list[Member]) -> str:
-        """One line per waiting person: the VK name, and who they are on the roster if known."""
-        lines = []
+    async def _waiting(self, members: list[Member]) -> tuple[Waiting, ...]:
+        found = []
         for member in members:
             person = await people_repo.get(self.db, member.person_id) if member.person_id else None
-            known = t.WAITING_KNOWN.format(person=person.full_name) if person is not None else ""
-            lines.append(t.WAITING_LINE.format(name=await self.chats.vk_name(member.vk_id), known=known))
-        return "\n".join(lines)
+            found.append(Waiting(member.vk_id, await self.chats.vk_name(member.vk_id),
+                                 person.full_name if person is not None else None))
+        return tuple(found)
 
     async def admit_all(self, chat: Chat, vk_ids: list[int], moderator_vk: int) -> list[int]:
         """A moderator confirmed admitting everyone listed who still waits (each once: a person

@@ -40,7 +40,6 @@ log = logging.getLogger(__name__)
 
 MAX_WRONG_PER_HOUR = 5
 HOUR = 3600
-MAX_NAMES_SHOWN = 30
 PUBLIC_NOTE_SECONDS = 120  # the chat note about a deleted code stays this long
 
 Target = tuple[people_repo.Person, str, str | None]  # who gets a code: (person, kind, child's name)
@@ -51,7 +50,7 @@ class Printout:
     """A sheet of new codes (XLSX slips + CSV list), and who was left out because the code
     they already hold still works."""
 
-    group: str  # «5А» or «сотрудников»
+    cls: ClassName | None  # the class of the sheet, None: the school's staff
     entries: list[CodeEntry]
     xlsx: bytes
     csv: bytes
@@ -62,6 +61,61 @@ class Printout:
 class Links:
     to_join: list[Chat]
     already_in: list[Chat]
+
+
+# -- what redeeming a code did ----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class LinkedAs:
+    """Whom the account was linked as: a student (name, class), a parent (their children with
+    classes) or a staff member, in the school ``org_name``."""
+
+    kind: str  # student | parent | staff
+    name: str
+    class_name: str | None
+    children: tuple[tuple[str, str | None], ...]
+    org_name: str
+
+
+@dataclass(frozen=True)
+class Linked:
+    person_id: int
+    who: LinkedAs
+    admitted: tuple[str, ...]  # titles of the chats where this account's wait ended
+    links: Links
+
+
+@dataclass(frozen=True)
+class Throttled:
+    """Too many wrong codes in the hour."""
+
+
+@dataclass(frozen=True)
+class WrongCode:
+    left: int  # guesses left in the hour (> 0)
+
+
+@dataclass(frozen=True)
+class CodeExpired:
+    """A real code, but expired (or its person is no longer on the lists)."""
+
+
+@dataclass(frozen=True)
+class CodeTakenByOther:
+    """The code's person is linked to another VK account."""
+
+
+@dataclass(frozen=True)
+class CodeConflict:
+    """This account is linked to another entry of the same kind in the school."""
+
+
+Redeemed = Linked | Throttled | WrongCode | CodeExpired | CodeTakenByOther | CodeConflict
+
+
+@dataclass(frozen=True)
+class NotLinked:
+    """/ссылки from an account that is not on any school's lists."""
 
 
 class Linking:
@@ -140,11 +194,11 @@ class Linking:
                                     expires_at=now + self.ttl, created_by=actor_vk, now=now, class_id=class_id)
                 entries.append(CodeEntry(person.full_name, cls if kind != "staff" else None, kind, code, until,
                                          child, person.id))
-        group = str(cls) if cls is not None else t.STAFF_GROUP
+        # the printed sheet is a document, rendered here like the CSV beside it
         title = texts.CODES_SHEET_TITLE.format(cls=cls) if cls is not None else t.CODES_SHEET_STAFF
         headers, rows = codes_sheet(entries)
         xlsx = slips_xlsx(entries, SlipContext(org.name, community), title) if entries else b""
-        return Printout(group, entries, xlsx, to_csv(headers, rows), kept)
+        return Printout(cls, entries, xlsx, to_csv(headers, rows), kept)
 
     async def issue_for_class(self, org: Org, cls: ClassName, *, actor_vk: int, now: int,
                               community: str = "школы") -> tuple[list[CodeEntry], bytes, bytes]:
@@ -163,23 +217,21 @@ class Linking:
 
     # -- redeeming ------------------------------------------------------------------------
 
-    async def redeem(self, vk_id: int, text: str, now: int) -> tuple[str, int | None]:
-        """Link ``vk_id`` by a code; returns (answer, linked person id or None). ``text`` is what
-        the person wrote: the code alone, «/код …», or a sentence with the code in it."""
-        found = codes.find_codes(text)
-        canonical = found[0] if found else None
-        if canonical is None:
+    async def redeem(self, vk_id: int, code: str | None, now: int) -> Redeemed:
+        """Link ``vk_id`` by a code: ``code`` is the one found in what the person wrote
+        (``codes.find_codes``), None when it carried none."""
+        if code is None:
             if await self._attempts(vk_id, now) >= MAX_WRONG_PER_HOUR:
-                return texts.CODE_THROTTLED, None
+                return Throttled()
             raise UserError(texts.CODE_BAD_FORMAT)  # a typo is not a guess
         slot = await self._claim_attempt(vk_id, now)
         if slot is None:
-            return texts.CODE_THROTTLED, None
+            return Throttled()
         attempt_id, earlier = slot
-        answer = await self._check(vk_id, canonical, now)
+        answer = await self._check(vk_id, code, now)
         if answer is None:  # a wrong guess keeps its slot
             left = MAX_WRONG_PER_HOUR - earlier - 1
-            return (texts.CODE_WRONG.format(left=left) if left > 0 else texts.CODE_THROTTLED), None
+            return WrongCode(left) if left > 0 else Throttled()
         # a real code (even an expired one) was no guess: the slot is given back
         await code_repo.drop_attempt(self.db, attempt_id)
         return answer
@@ -197,9 +249,9 @@ class Linking:
                 return None
             return await code_repo.add_attempt(self.db, vk_id, now), used
 
-    async def _check(self, vk_id: int, canonical: str, now: int) -> tuple[str, int | None] | None:
-        """The code itself, once a guess slot is held: (answer, linked person id or None), or
-        None for a wrong guess (no such code, or one another account used)."""
+    async def _check(self, vk_id: int, canonical: str, now: int) -> Redeemed | None:
+        """The code itself, once a guess slot is held; None for a wrong guess (no such code, or
+        one another account used)."""
         digest = codes.hash_code(canonical, self.pepper)
         row = await code_repo.by_hash(self.db, digest)
         if row is None or (row.used_at is not None and row.used_by_vk != vk_id):
@@ -210,17 +262,17 @@ class Linking:
             person = await people_repo.get(self.db, row.person_id)
             if person is not None and person.status == "active" and person.vk_id == vk_id:
                 async with self.db.transaction():
-                    return await self._after_link(person, vk_id, now), person.id
+                    return await self._after_link(person, vk_id, now)
         if row.expires_at <= now:
-            return texts.CODE_EXPIRED, None
+            return CodeExpired()
         person = await people_repo.get(self.db, row.person_id)
         if person is None or person.status != "active":
-            return texts.CODE_EXPIRED, None
+            return CodeExpired()
         if person.vk_id is not None and person.vk_id != vk_id:
-            return texts.CODE_ALREADY_OTHER, None
+            return CodeTakenByOther()
         clash = await people_repo.other_with_vk(self.db, person.home_org_id, person.kind, vk_id, person.id)
         if clash:
-            return texts.CODE_CONFLICT, None
+            return CodeConflict()
         async with self.db.transaction():
             claimed = await code_repo.use(self.db, row.id, vk_id=vk_id, now=now)
             if not claimed and row.used_by_vk != vk_id:
@@ -233,29 +285,20 @@ class Linking:
             await people_repo.consume_events(self.db, [event_id], now)
             linked = await people_repo.get(self.db, person.id)
             assert linked is not None
-            return await self._after_link(linked, vk_id, now), person.id
+            return await self._after_link(linked, vk_id, now)
 
-    async def _after_link(self, person: people_repo.Person, vk_id: int, now: int) -> str:
-        """Inside the linking transaction: every wait ended, and the answer with the links."""
+    async def _after_link(self, person: people_repo.Person, vk_id: int, now: int) -> Linked:
+        """Inside the linking transaction: every wait ended, and the links."""
         admitted = await self.admission.admit_linked(vk_id, now) if self.admission is not None else []
-        parts = [await self._linked_answer(person)]
-        if admitted:
-            parts.append(t.WAIT_ENDED.format(titles=", ".join(f"«{c.title}»" for c in admitted)))
-        parts.append(links_text(await self.links_for(vk_id), announce_empty=False))
-        return "\n\n".join(p for p in parts if p)
+        return Linked(person.id, await self._linked_as(person), tuple(c.title for c in admitted),
+                      await self.links_for(vk_id))
 
-    async def _linked_answer(self, person: people_repo.Person) -> str:
+    async def _linked_as(self, person: people_repo.Person) -> LinkedAs:
         org = await org_repo.get(self.db, person.home_org_id)
-        return texts.CODE_LINKED.format(who=await self._who(person), org=org.name if org else "")
-
-    async def _who(self, person: people_repo.Person) -> str:
-        if person.kind == "parent":
-            kids = await people_repo.children(self.db, person.id)
-            return texts.CODE_LINKED_PARENT.format(
-                children=", ".join(f"{k.full_name}, {k.class_name or '—'}" for k in kids) or "—")
-        if person.kind == "student":
-            return texts.linked_student(person.full_name, person.class_name or "—")
-        return texts.CODE_LINKED_STAFF
+        kids = await people_repo.children(self.db, person.id) if person.kind == "parent" else []
+        kind = person.kind if person.kind in ("parent", "student") else "staff"
+        return LinkedAs(kind, person.full_name, person.class_name, tuple((k.full_name, k.class_name) for k in kids),
+                        org.name if org else "")
 
     # -- a code posted in a chat ------------------------------------------------------------
 
@@ -304,28 +347,8 @@ class Linking:
                     to_join[chat.id] = chat
         return Links([c for i, c in to_join.items() if i not in already], list(already.values()))
 
-    async def my_links(self, vk_id: int) -> str:
+    async def my_links(self, vk_id: int) -> Links | NotLinked:
         """/ссылки: the links again, at any time."""
         if not [p for p in await people_repo.by_vk(self.db, vk_id) if p.status == "active"]:
-            return t.LINKS_NOT_LINKED
-        return links_text(await self.links_for(vk_id), announce_empty=True)
-
-
-def links_text(links: Links, *, announce_empty: bool) -> str:
-    parts = []
-    if links.to_join:
-        lines = "\n".join(t.LINK_LINE.format(title=c.title, link=c.invite_link) for c in links.to_join)
-        parts.append(t.LINKS_HEADER.format(lines=lines))
-    if links.already_in:
-        parts.append(t.LINKS_ALREADY_IN.format(titles=", ".join(f"«{c.title}»" for c in links.already_in)))
-    if not links.to_join and announce_empty:
-        parts.append(t.LINKS_NOTHING_NEW)
-    elif not links.to_join and not links.already_in:
-        parts.append(t.LINKS_LATER)
-    return "\n".join(parts)
-
-
-def names_list(names: list[str]) -> str:
-    shown = ", ".join(names[:MAX_NAMES_SHOWN])
-    rest = len(names) - MAX_NAMES_SHOWN
-    return shown + (f" и ещё {rest}" if rest > 0 else "")
+            return NotLinked()
+        return await self.links_for(vk_id)

@@ -15,7 +15,6 @@ from bot.repo import people as people_repo
 from bot.repo.chats import Chat
 from bot.repo.people import Person
 from bot.services import eligibility
-from bot.texts import confirm as ct
 
 
 @dataclass(frozen=True)
@@ -24,11 +23,6 @@ class Affected:
     is_student: bool
     leaves: list[Chat] = field(default_factory=list)
     joins: list[Chat] = field(default_factory=list)
-
-    def line(self) -> str:
-        role = ct.role_student(self.person.full_name) if self.is_student else ct.ROLE_PARENT
-        return ct.person_line(self.person.full_name, role, linked=self.person.vk_id is not None,
-                              leaves=[c.title for c in self.leaves], joins=[c.title for c in self.joins])
 
 
 class _Undo(Exception):

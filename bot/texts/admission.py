@@ -21,6 +21,26 @@ CHAT_QUARANTINE = (
     "Если кода нет, дождитесь решения модератора."
 )
 WAIT_ENDED = "Ожидание в беседах снято, вы допущены: {titles}."
+
+
+def wait_ended(titles: list[str]) -> str:
+    return WAIT_ENDED.format(titles=", ".join(f"«{title}»" for title in titles))
+
+
+def links(to_join: list[tuple[str, str | None]], already_in: list[str], *, announce_empty: bool) -> str:
+    """The links of the chats to join ((title, link)), the chats one is in already; when there is
+    nothing to join: «nothing new» (``announce_empty``, for /ссылки) or how to get them later."""
+    parts = []
+    if to_join:
+        lines = "\n".join(LINK_LINE.format(title=title, link=link) for title, link in to_join)
+        parts.append(LINKS_HEADER.format(lines=lines))
+    if already_in:
+        parts.append(LINKS_ALREADY_IN.format(titles=", ".join(f"«{title}»" for title in already_in)))
+    if not to_join and announce_empty:
+        parts.append(LINKS_NOTHING_NEW)
+    elif not to_join and not already_in:
+        parts.append(LINKS_LATER)
+    return "\n".join(parts)
 CODE_POSTED_PRIVATE = (
     "Вы написали код привязки в беседе «{title}». Я удалил то сообщение, чтобы код не увидели другие. "
     "Код по-прежнему действует: отправьте его сюда, в личные сообщения, — я привяжу вас и пришлю ссылки."
@@ -53,6 +73,16 @@ def wait_over(is_female: bool | None, *, left: bool) -> tuple[str, str]:
 ALERT_CLOSED = "\n\n✔ {action} — {how}"
 
 # -- printing codes -----------------------------------------------------------------------------
+MAX_NAMES_SHOWN = 30
+
+
+def names_list(names: list[str]) -> str:
+    """«Иванов Пётр, Петрова Анна и ещё 3» — up to a limit, then a count."""
+    shown = ", ".join(names[:MAX_NAMES_SHOWN])
+    rest = len(names) - MAX_NAMES_SHOWN
+    return shown + (f" и ещё {rest}" if rest > 0 else "")
+
+
 STAFF_WORDS = ("сотрудники", "сотрудникам", "сотрудников", "персонал", "учителя")
 REISSUE_WORDS = ("заново", "снова", "перевыпуск", "перевыпустить")
 STAFF_GROUP = "сотрудников"
@@ -96,6 +126,21 @@ ADMIT_ALL_GONE = "Никто из списка уже не ждёт решени
 ADMIT_ALL_ACTION = "допуск всех ожидающих"
 WAITING_LINE = "• {name}{known}"
 WAITING_KNOWN = " — в списках школы: {person}"
+
+
+def waiting_lines(people: list[tuple[str, str | None]]) -> str:
+    """One line per waiting person (VK name, who they are on the roster if known)."""
+    return "\n".join(WAITING_LINE.format(name=name, known=WAITING_KNOWN.format(person=person) if person else "")
+                     for name, person in people)
+
+
+def admit_all_ask(title: str, people: list[tuple[str, str | None]]) -> str:
+    return ADMIT_ALL_ASK.format(title=title, count=len(people), names=waiting_lines(people))
+
+
+def admit_all_done(title: str, names: list[str]) -> str:
+    return ADMIT_ALL_DONE.format(title=title, count=len(names),
+                                 names=waiting_lines([(name, None) for name in names]))
 BUTTON_ADMIT_ALL = "Допустить всех ожидающих"
 BUTTON_ADMIT_ALL_N = "Допустить всех ({count})"
 BUTTON_ADMIT_KNOWN = "Только из списков школы ({count})"

@@ -254,3 +254,9 @@ def territory_line(school: str, code: str, chats: int) -> str:
 
 TERRITORY_HINT = "Беседы одной школы: /чаты <код школы>"
 TERRITORY_NONE = "В «{name}» пока нет школ."
+
+
+def affected_line(name: str, *, is_student: bool, linked: bool, leaves: list[str], joins: list[str]) -> str:
+    """One person a transfer or an expulsion touches, with the chats they leave and join."""
+    role = role_student(name) if is_student else ROLE_PARENT
+    return person_line(name, role, linked=linked, leaves=leaves, joins=joins)

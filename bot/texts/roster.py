@@ -320,3 +320,28 @@ WHO_STAFF = "сотрудник"
 
 def who_parent(child: str | None) -> str:
     return f"родитель ({child})" if child else "родитель"
+
+
+# -- answers of the roster commands (rendered by handlers/roster_views.py) ----------------------
+
+def role_import_forbidden(lines: list[tuple[str, list[str]]]) -> str:
+    """«Вы не можете выдавать или снимать роль «модератор» (Иванов, Петров) — …», one line a role."""
+    from bot import texts as common
+
+    return "\n".join(common.ROLE_IMPORT_FORBIDDEN.format(role=role, names=", ".join(names)) for role, names in lines)
+
+
+def import_summary(lines: list[str]) -> str:
+    """«Ученики: новых 4; Родители: новых 2» — what was applied, from the plan's count lines."""
+    return "; ".join(line.rstrip(".") for line in lines) or "—"
+
+
+def new_year_preview(org: str, moves: list[tuple[str, str, int]], graduates: list[str]) -> str:
+    from bot import texts as common
+
+    lines = "\n".join(common.NEWYEAR_LINE.format(old=old, new=new, count=count) for old, new, count in moves)
+    return common.NEWYEAR_PREVIEW.format(org=org, lines=lines or "—", graduates=", ".join(graduates) or "—")
+
+
+def pick_label(name: str, class_name: str | None) -> str:
+    return f"{name}, {class_name or '—'}"

@@ -38,8 +38,11 @@ async def say(emu: Emulator, user: int, text: str, *, attachments: list | None =
 
 
 async def pending_of(harness: Any, reply: Any) -> Any:
-    """The pending action behind a service Reply's first button (for tests calling services)."""
+    """The pending action a typed question names (``action_id``), or the one behind a service
+    Reply's first button (for tests calling services)."""
     from bot.repo import pending as pending_repo
 
+    if hasattr(reply, "action_id"):
+        return await pending_repo.get(harness.db, reply.action_id)
     payload = json.loads(json.loads(reply.keyboard)["buttons"][0][0]["action"]["payload"])
     return await pending_repo.get(harness.db, payload["id"])

@@ -138,7 +138,8 @@ async def test_expel_after_binding_removes_a_student_whose_join_was_never_seen(e
     await harness.db.execute("UPDATE roster_event SET consumed_at = 1")
 
     caller = await harness.app.access.caller(a.vk["admin"])
-    question = await harness.app.services.roster.expel(caller, "Сидоров Вася", 0)
+    roster = harness.app.services.roster
+    question = await roster.expel(caller, await roster.org_for(caller, None), "Сидоров Вася", None, 0)
     await harness.app.services.roster.expel_apply(caller, await pending_of(harness, question), 0)
     assert await harness.app.services.membership.consume_events() == 1
 

@@ -88,7 +88,8 @@ async def test_concurrent_consumers_act_on_each_roster_event_once(emu, harness) 
     await harness.wait_until(lambda: member_repo.get(harness.db, chat.id, a.vk["mom"]))
     await harness.db.execute("UPDATE roster_event SET consumed_at = 1")
     caller = await harness.app.access.caller(admin)
-    question = await harness.app.services.roster.expel(caller, "Иванов Петя", 0)
+    roster = harness.app.services.roster
+    question = await roster.expel(caller, await roster.org_for(caller, None), "Иванов Петя", None, 0)
     await harness.app.services.roster.expel_apply(caller, await pending_of(harness, question), 0)
     membership = harness.app.services.membership
     mark = len(emu.sent(a.vk["mom"]))

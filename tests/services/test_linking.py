@@ -17,8 +17,9 @@ from bot.domain.classes import ClassName
 from bot.domain.names import normalize_name
 from bot.domain.errors import UserError
 from bot.repo import people as people_repo
-from bot.services.linking import HOUR, MAX_WRONG_PER_HOUR
+from bot.services.linking import HOUR, MAX_WRONG_PER_HOUR, CodeExpired, Linked, Throttled, WrongCode
 from bot.texts import admission as t_admission
+from handlers.linking_views import redeemed
 from tests.services.conftest import NOW
 
 CLASS_5A = ClassName(5, "А")
@@ -65,6 +66,16 @@ async def class_5a(world) -> Class5A:
     andrey = await _parent(world, "Петров Андрей Ильич", [gleb])
     sergey = await _parent(world, "Иванов Сергей Ильич", [petr], vk_id=901)
     return Class5A(petr, maria, gleb, elena, andrey, sergey)
+
+
+async def redeem(world, vk_id: int, text: str, now: int):
+    """As the handler does: the code found in what the person wrote, then the use case."""
+    found = codes.find_codes(text)
+    return await world.linking.redeem(vk_id, found[0] if found else None, now)
+
+
+def linked_id(result) -> int | None:
+    return result.person_id if isinstance(result, Linked) else None
 
 
 async def _issue(world, now: int = NOW, *, delivered: bool = True) -> tuple[dict[str, str], bytes, bytes]:
@@ -127,8 +138,12 @@ async def test_issue_for_unknown_class_is_refused(world, class_5a) -> None:
 
 async def test_redeem_links_the_person_and_records_a_roster_event(world, class_5a) -> None:
     issued, _, _ = await _issue(world)
-    answer, person_id = await world.linking.redeem(555, issued["Иванова Елена Петровна"], NOW + 60)
-    assert person_id == class_5a.elena
+    result = await redeem(world, 555, issued["Иванова Елена Петровна"], NOW + 60)
+    assert isinstance(result, Linked) and result.person_id == class_5a.elena
+    assert (result.who.kind, result.who.org_name) == ("parent", "Школа А") and result.admitted == ()
+    assert sorted(result.who.children) == [("Иванов Пётр Сергеевич", "5А"), ("Иванова Мария Сергеевна", "5А")]
+    assert result.links.to_join == [] and result.links.already_in == []
+    answer = redeemed(result)
     assert answer.startswith("Готово!")
     assert "Иванов Пётр Сергеевич" in answer and "Иванова Мария Сергеевна" in answer  # both children named
     assert answer.endswith(t_admission.LINKS_LATER)  # no chats yet: told how to get the links later
@@ -146,17 +161,16 @@ async def test_redeem_accepts_what_people_type(world, class_5a) -> None:
     issued, _, _ = await _issue(world)
     code = issued["Иванов Пётр Сергеевич"]
     typed = code.replace("-", " ").lower()  # «abcd efgh»
-    _, person_id = await world.linking.redeem(556, typed, NOW)
-    assert person_id == class_5a.petr
+    assert linked_id(await redeem(world, 556, typed, NOW)) == class_5a.petr
 
 
 async def test_code_used_by_one_account_is_refused_to_another(world, class_5a) -> None:
     issued, _, _ = await _issue(world)
     code = issued["Иванов Пётр Сергеевич"]
-    await world.linking.redeem(555, code, NOW)
-    answer, person_id = await world.linking.redeem(777, code, NOW + 1)
-    assert person_id is None
-    assert answer == texts.CODE_WRONG.format(left=MAX_WRONG_PER_HOUR - 1)
+    await redeem(world, 555, code, NOW)
+    result = await redeem(world, 777, code, NOW + 1)
+    assert result == WrongCode(MAX_WRONG_PER_HOUR - 1)
+    assert redeemed(result) == texts.CODE_WRONG.format(left=MAX_WRONG_PER_HOUR - 1)
     assert (await people_repo.get(world.db, class_5a.petr)).vk_id == 555
     assert await people_repo.by_vk(world.db, 777) == []
 
@@ -164,11 +178,11 @@ async def test_code_used_by_one_account_is_refused_to_another(world, class_5a) -
 async def test_reuse_by_the_same_account_is_idempotent(world, class_5a) -> None:
     issued, _, _ = await _issue(world)
     code = issued["Иванов Пётр Сергеевич"]
-    first, person_id = await world.linking.redeem(555, code, NOW)
+    first = await redeem(world, 555, code, NOW)
     events_before = await people_repo.events(world.db, world.school_a.id)
-    again, same_id = await world.linking.redeem(555, code, NOW + 600)
-    assert (again, same_id) == (first, person_id)
-    assert (await people_repo.get(world.db, person_id)).vk_id == 555
+    again = await redeem(world, 555, code, NOW + 600)
+    assert isinstance(first, Linked) and again == first
+    assert (await people_repo.get(world.db, first.person_id)).vk_id == 555
     # nothing new for chat membership to act on, and no wrong attempt counted
     assert await people_repo.events(world.db, world.school_a.id) == events_before
     assert await world.db.fetchval("SELECT COUNT(*) FROM code_attempt") == 0
@@ -177,11 +191,11 @@ async def test_reuse_by_the_same_account_is_idempotent(world, class_5a) -> None:
 async def test_code_expires(world, class_5a) -> None:
     issued, _, _ = await _issue(world)
     code = issued["Иванов Пётр Сергеевич"]
-    answer, person_id = await world.linking.redeem(555, code, NOW + TTL)
-    assert (answer, person_id) == (texts.CODE_EXPIRED, None)
+    result = await redeem(world, 555, code, NOW + TTL)
+    assert result == CodeExpired() and redeemed(result) == texts.CODE_EXPIRED
     assert (await people_repo.get(world.db, class_5a.petr)).vk_id is None
-    _, person_id = await world.linking.redeem(555, code, NOW + TTL - 1)  # the last second still works
-    assert person_id == class_5a.petr
+    # the last second still works
+    assert linked_id(await redeem(world, 555, code, NOW + TTL - 1)) == class_5a.petr
 
 
 async def test_printing_again_does_not_kill_codes_handed_out(world, class_5a) -> None:
@@ -193,8 +207,7 @@ async def test_printing_again_does_not_kill_codes_handed_out(world, class_5a) ->
     await world.linking.confirm_delivered(printout.entries)
     assert [e.person_id for e in printout.entries] == [newcomer]
     assert sorted(printout.kept) == sorted(old)
-    _, person_id = await world.linking.redeem(555, old["Иванов Пётр Сергеевич"], NOW + DAY)
-    assert person_id == class_5a.petr
+    assert linked_id(await redeem(world, 555, old["Иванов Пётр Сергеевич"], NOW + DAY)) == class_5a.petr
     # once everyone holds a working code, a reprint prints nobody and names who holds one
     again = await world.linking.issue(world.school_a, CLASS_5A, actor_vk=STAFF_VK, now=NOW + DAY, community="x")
     assert again.entries == [] and "Иванов Пётр Сергеевич" not in again.kept  # linked meanwhile
@@ -209,10 +222,9 @@ async def test_reissue_replaces_unused_codes_and_names_their_holders(world, clas
     await world.linking.confirm_delivered(printout.entries)
     new = {e.name: e.code for e in printout.entries}
     assert sorted(new) == sorted(old)
-    answer, person_id = await world.linking.redeem(555, old["Иванов Пётр Сергеевич"], NOW + DAY)
-    assert person_id is None and answer.startswith("Такого кода нет")
-    _, person_id = await world.linking.redeem(555, new["Иванов Пётр Сергеевич"], NOW + DAY)
-    assert person_id == class_5a.petr
+    result = await redeem(world, 555, old["Иванов Пётр Сергеевич"], NOW + DAY)
+    assert isinstance(result, WrongCode) and redeemed(result).startswith("Такого кода нет")
+    assert linked_id(await redeem(world, 555, new["Иванов Пётр Сергеевич"], NOW + DAY)) == class_5a.petr
 
 
 async def test_expired_codes_are_printed_again_without_asking(world, class_5a) -> None:
@@ -238,8 +250,8 @@ async def test_staff_get_codes_too(world, class_5a) -> None:
     assert [(e.name, e.kind, e.class_name) for e in printout.entries] == [("Классная Мария Ивановна", "staff", None)]
     slips = [row[0] for row in load_workbook(io.BytesIO(printout.xlsx)).worksheets[0].iter_rows(values_only=True)]
     assert "vk.me/zavuch" in slips[3]
-    answer, person_id = await world.linking.redeem(700, printout.entries[0].code, NOW + 1)
-    assert person_id == teacher and "сотрудник" in answer
+    result = await redeem(world, 700, printout.entries[0].code, NOW + 1)
+    assert linked_id(result) == teacher and result.who.kind == "staff" and "сотрудник" in redeemed(result)
     # a class sheet and the staff sheet are separate: printing 5А does not touch her (now used) code
     assert (await world.linking.issue(world.school_a, None, actor_vk=STAFF_VK, now=NOW + 2, community="x")).entries == []
 
@@ -250,10 +262,8 @@ async def test_undelivered_printout_is_discarded_and_the_old_one_keeps_working(w
                                          reissue=True)).entries
     await world.linking.discard(entries)  # the upload to VK failed
     lost = {e.name: e.code for e in entries}["Иванов Пётр Сергеевич"]
-    answer, person_id = await world.linking.redeem(556, lost, NOW + DAY)
-    assert person_id is None
-    _, person_id = await world.linking.redeem(555, old["Иванов Пётр Сергеевич"], NOW + DAY)
-    assert person_id == class_5a.petr
+    assert isinstance(await redeem(world, 556, lost, NOW + DAY), WrongCode)
+    assert linked_id(await redeem(world, 555, old["Иванов Пётр Сергеевич"], NOW + DAY)) == class_5a.petr
 
 
 async def test_five_wrong_codes_in_an_hour_lock_the_account_for_an_hour(world, class_5a) -> None:
@@ -262,28 +272,26 @@ async def test_five_wrong_codes_in_an_hour_lock_the_account_for_an_hour(world, c
     wrong = [c for c in ("AAAA-AAAA", "BBBB-BBBB", "CCCC-CCCC", "DDDD-DDDD", "EEEE-EEEE")
              if c not in issued.values()]
     assert len(wrong) == MAX_WRONG_PER_HOUR
-    answers = [(await world.linking.redeem(555, code, NOW + i))[0] for i, code in enumerate(wrong)]
-    assert answers[:-1] == [texts.CODE_WRONG.format(left=n) for n in (4, 3, 2, 1)]
-    assert answers[-1] == texts.CODE_THROTTLED
+    answers = [await redeem(world, 555, code, NOW + i) for i, code in enumerate(wrong)]
+    assert answers == [WrongCode(4), WrongCode(3), WrongCode(2), WrongCode(1), Throttled()]
+    assert redeemed(answers[-1]) == texts.CODE_THROTTLED
     last_wrong = NOW + len(wrong) - 1
 
     # even the right code is refused while locked
-    assert await world.linking.redeem(555, right, last_wrong + 60) == (texts.CODE_THROTTLED, None)
-    assert await world.linking.redeem(555, right, NOW + HOUR - 1) == (texts.CODE_THROTTLED, None)
+    assert await redeem(world, 555, right, last_wrong + 60) == Throttled()
+    assert await redeem(world, 555, right, NOW + HOUR - 1) == Throttled()
     assert (await people_repo.get(world.db, class_5a.petr)).vk_id is None
     # the lock is per VK account: someone else is not affected
-    _, other = await world.linking.redeem(556, issued["Иванова Мария Сергеевна"], last_wrong + 60)
-    assert other == class_5a.maria
+    assert linked_id(await redeem(world, 556, issued["Иванова Мария Сергеевна"], last_wrong + 60)) == class_5a.maria
 
     # an hour after the last wrong code the right one works
-    _, person_id = await world.linking.redeem(555, right, last_wrong + HOUR + 1)
-    assert person_id == class_5a.petr
+    assert linked_id(await redeem(world, 555, right, last_wrong + HOUR + 1)) == class_5a.petr
 
 
 @pytest.mark.parametrize("typed", ["", "123", "ABCD-EFG", "ABCD-EFG0", "ABCD-EFGH-J", "код пожалуйста"])
 async def test_malformed_code_answers_with_the_format(world, class_5a, typed) -> None:
     with pytest.raises(UserError) as caught:
-        await world.linking.redeem(555, typed, NOW)
+        await redeem(world, 555, typed, NOW)
     assert caught.value.message == texts.CODE_BAD_FORMAT
     assert "XXXX-XXXX" in caught.value.message
     assert await world.db.fetchval("SELECT COUNT(*) FROM code_attempt") == 0  # a typo is not a guess
@@ -313,5 +321,4 @@ async def test_sheet_for_another_class_keeps_a_siblings_code(world, class_5a) ->
     entries, _, _ = await world.linking.issue_for_class(world.school_a, ClassName(6, "Б"), actor_vk=STAFF_VK,
                                                         now=NOW + DAY)
     await world.linking.confirm_delivered(entries)
-    _, person_id = await world.linking.redeem(557, first["Иванова Елена Петровна"], NOW + DAY)
-    assert person_id == class_5a.elena
+    assert linked_id(await redeem(world, 557, first["Иванова Елена Петровна"], NOW + DAY)) == class_5a.elena

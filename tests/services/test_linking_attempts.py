@@ -8,12 +8,11 @@ import asyncio
 
 import pytest
 
-from bot import texts
 from bot.domain import codes
 from bot.domain.classes import ClassName
 from bot.domain.names import normalize_name
 from bot.repo import people as people_repo
-from bot.services.linking import MAX_WRONG_PER_HOUR
+from bot.services.linking import MAX_WRONG_PER_HOUR, Linked, Throttled, WrongCode
 from tests.services.conftest import NOW
 
 GUESSER = 555
@@ -54,16 +53,14 @@ async def test_a_burst_of_40_guesses_checks_at_most_five(world, code, monkeypatc
     assert len(looked_up) <= MAX_WRONG_PER_HOUR
     assert await world.db.fetchval("SELECT COUNT(*) FROM code_attempt WHERE vk_id = ?",
                                    (GUESSER,)) == MAX_WRONG_PER_HOUR
-    wrong = [a for a, _ in answers if a != texts.CODE_THROTTLED]
-    assert sorted(wrong) == sorted(texts.CODE_WRONG.format(left=n) for n in (4, 3, 2, 1))
-    assert all(person is None for _, person in answers)
+    wrong = [a for a in answers if a != Throttled()]
+    assert sorted(a.left for a in wrong) == [1, 2, 3, 4] and all(isinstance(a, WrongCode) for a in wrong)
     # the right code is refused too while the account is locked
-    assert await world.linking.redeem(GUESSER, code, NOW + 1) == (texts.CODE_THROTTLED, None)
+    assert await world.linking.redeem(GUESSER, code, NOW + 1) == Throttled()
 
 
 async def test_a_right_code_does_not_use_up_a_guess(world, code) -> None:
-    answer, person_id = await world.linking.redeem(GUESSER, code, NOW)
-    assert person_id is not None and answer != texts.CODE_THROTTLED
+    assert isinstance(await world.linking.redeem(GUESSER, code, NOW), Linked)
     assert await world.db.fetchval("SELECT COUNT(*) FROM code_attempt") == 0
 
 

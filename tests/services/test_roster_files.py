@@ -18,6 +18,9 @@ from bot.domain.errors import UserError
 from bot.repo import pending as pending_repo
 from bot.repo import people as people_repo
 from bot.services import roster as roster_service
+from bot.services.roster_results import ImportApplied, ImportAsked, ImportRefused
+from handlers.roster_views import render
+from tests.services import roster_calls as rc
 from tests.services.conftest import NOW
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "roster"
@@ -39,9 +42,11 @@ class Probe:
         return self.func(*args, **kwargs)
 
 
-async def _action(world, reply):
-    payload = json.loads(json.loads(reply.keyboard)["buttons"][0][0]["action"]["payload"])
-    return await pending_repo.get(world.db, payload["id"])
+async def _action(world, asked):
+    assert isinstance(asked, ImportAsked)
+    payload = json.loads(json.loads(render(asked).keyboard)["buttons"][0][0]["action"]["payload"])
+    assert payload["id"] == asked.action_id
+    return await pending_repo.get(world.db, asked.action_id)
 
 
 async def test_parsing_and_planning_run_in_a_worker_thread_outside_the_write_transaction(world, monkeypatch):
@@ -55,7 +60,7 @@ async def test_parsing_and_planning_run_in_a_worker_thread_outside_the_write_tra
                                               (FIXTURES / "clean.csv").read_bytes(), NOW)
     result = await world.roster.import_apply(admin, await _action(world, reply), NOW)
 
-    assert result.text.startswith("Готово, списки обновлены")
+    assert isinstance(result, ImportApplied) and render(result).text.startswith("Готово, списки обновлены")
     assert len(parse.threads) == 2 and len(plan.threads) == 2  # preview, then apply
     assert threading.main_thread() not in parse.threads + plan.threads
     assert plan.write_locked == [False, False]  # planning never holds the write transaction
@@ -72,15 +77,16 @@ async def test_a_change_between_planning_and_applying_is_caught_and_replanned(wo
     def enrol_meanwhile() -> None:  # runs in the planning thread: another admin enrols a student
         if not enrolled:
             enrolled.append(asyncio.run_coroutine_threadsafe(
-                world.roster.enrol(admin, "Новикова Дарья 5А", NOW), loop).result(timeout=10))
+                rc.enrol(world, admin, "Новикова Дарья 5А"), loop).result(timeout=10))
     enrolled: list = []
     monkeypatch.setattr(roster_service, "plan_import", Probe(roster_service.plan_import, world.db, enrol_meanwhile))
 
     result = await world.roster.import_apply(admin, action, NOW)
 
     # the plan the user saw would now expel the new student: nothing applied, a fresh preview asked
-    assert "Списки изменились" in result.text and "отчислено 1" in result.text, result.text
-    assert result.keyboard is not None
+    assert isinstance(result, ImportAsked) and result.stale and result.expelled == 1
+    assert "Списки изменились" in render(result).text and "отчислено 1" in render(result).text
+    assert render(result).keyboard is not None
     [darya] = await people_repo.find_prefix(world.db, world.school_a.id, "новикова дарья", kind="student")
     assert darya.class_name == "5А"
     assert (await people_repo.counts(world.db, world.school_a.id))["student"] == 1
@@ -92,8 +98,8 @@ async def test_a_nul_in_a_name_is_refused_with_its_line_and_nothing_is_stored(wo
     people_before = await world.db.fetchval("SELECT COUNT(*) FROM person")
     data = "ФИО;Класс\nПетров Глеб;5А\nИванов\x00Пётр;5А\n".encode()
     reply = await world.roster.import_preview(admin, world.school_a, "spisok.csv", data, NOW)
-    assert reply.keyboard is None
-    assert "строка 3" in reply.text and "служебные символы" in reply.text
+    assert isinstance(reply, ImportRefused)
+    assert "строка 3" in reply.preview and "служебные символы" in reply.preview
     assert await world.db.fetchval("SELECT COUNT(*) FROM person") == people_before
     assert await world.db.fetchval("SELECT COUNT(*) FROM pending_action") == 0
     assert "Иванов" not in caplog.text
@@ -102,7 +108,7 @@ async def test_a_nul_in_a_name_is_refused_with_its_line_and_nothing_is_stored(wo
 async def test_enrol_refuses_a_control_character(world):
     admin = await world.staff(world.school_a, "school_admin", 10)
     with pytest.raises(UserError, match="служебные символы"):
-        await world.roster.enrol(admin, "Иванов\x00Пётр 5А", NOW)
+        await rc.enrol(world, admin, "Иванов\x00Пётр 5А")
     assert (await people_repo.counts(world.db, world.school_a.id))["student"] == 0
 
 
