@@ -16,7 +16,7 @@ from bot.repo.pending import Pending
 from bot.services.access import Caller
 from bot.services.chats import ChoiceGone
 from bot.services.roster import Reply
-from bot.texts import chats as ct
+from bot.texts import chats as chat_texts
 from bot.vk.gateway import is_chat_peer
 from handlers import chats_views as views
 from handlers.admin import usage
@@ -61,7 +61,7 @@ def labeler(app: App) -> BotLabeler:
         await app.services.chats.unbound(message.peer_id)  # a bound chat is told so whatever the arguments
         parsed = parse_chat_command(cmd.args)
         caller = await app.access.caller(message.from_id)
-        await reply(app, message, ct.bound(await app.services.chats.bind(caller, message.peer_id, parsed)))
+        await reply(app, message, chat_texts.bound(await app.services.chats.bind(caller, message.peer_id, parsed)))
 
     @bl.chat_message(CommandRule("rules", g, s))
     @guarded
@@ -83,7 +83,7 @@ def labeler(app: App) -> BotLabeler:
         answer = await app.services.chats.reset_link(caller, message.peer_id)
         # the new link goes privately to the one who asked; the chat learns only that it changed
         # (never the link itself: a refused private message is reported by the action runner)
-        await app.notifier.try_send(message.from_id, ct.link_reset(answer))
+        await app.notifier.try_send(message.from_id, chat_texts.link_reset(answer))
         await answer_command(app, message, texts.LINK_RESET_SENT_PRIVATELY)
 
     @bl.chat_message(CommandRule("alerts_here", g, s))
