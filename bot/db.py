@@ -7,19 +7,64 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import logging
 import re
-from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass
+import functools
+from collections import OrderedDict
+from collections.abc import AsyncIterator, Awaitable, Callable, Hashable
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import aiosqlite
 
 log = logging.getLogger(__name__)
 
 MIGRATION_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
+_WRITTEN = re.compile(r"\b(?:INSERT(?:\s+OR\s+\w+)?\s+INTO|REPLACE\s+INTO|UPDATE(?:\s+OR\s+\w+)?|DELETE\s+FROM)"
+                      r"\s+([A-Za-z_]\w*)", re.IGNORECASE)
+_READ = re.compile(r"\b(?:FROM|JOIN)\s+([A-Za-z_]\w*)", re.IGNORECASE)
+CACHE_ENTRIES = 50_000  # read-model entries kept (least recently used dropped first)
+T = TypeVar("T")
+# the tables the running ``cached`` loader has read so far (None outside a loader)
+_READS: contextvars.ContextVar[set[str] | None] = contextvars.ContextVar("db_reads", default=None)
+
+
+@functools.lru_cache(maxsize=4096)
+def written_tables(sql: str) -> frozenset[str] | None:
+    """The tables a write statement changes (None: not recognised — everything is invalidated)."""
+    found = frozenset(name.lower() for name in _WRITTEN.findall(sql))
+    return found or None
+
+
+@functools.lru_cache(maxsize=4096)
+def read_tables(sql: str) -> frozenset[str]:
+    """The tables (and CTE names, harmlessly) a query reads."""
+    return frozenset(name.lower() for name in _READ.findall(sql))
+
+
+class AlreadyClaimed(Exception):
+    """The event of a deferred unit was no longer pending when its writes reached the database
+    (it was handled meanwhile): the unit is rolled back and the event dropped."""
+
+
+class Conflict(Exception):
+    """A deferred unit read something another transaction has changed since: its decision may
+    rest on a stale read, so it is rolled back and run again holding the write lock."""
+
+
+@dataclass
+class _Unit:
+    """A deferred transaction: reads through the read connection (nothing of it is written yet),
+    the blind writes of the message path buffered and sent with one round trip at the end; the
+    first other write takes the write lock and makes it an ordinary transaction."""
+
+    buffer: list[tuple[str, Any, bool]] = field(default_factory=list)  # (sql, params, must change a row)
+    reads: dict[str, int] = field(default_factory=dict)  # table -> its generation when first read
+    after_commit: list[Callable[[], None]] = field(default_factory=list)
+    failed: BaseException | None = None  # a claim or conflict already raised: the unit is void
 
 
 @dataclass(frozen=True)
@@ -70,6 +115,19 @@ class Database:
         self._in_tx: asyncio.Task[Any] | None = None
         self._after_commit: list[Callable[[], None]] = []
         self._savepoints = 0
+        # -- read models (see ``cached``) --------------------------------------------------
+        # The bot is the only writer: every write goes through this object, which bumps the
+        # generation of each table it changes (and of the tables its triggers change) when the
+        # statement runs and again when its transaction ends. A cached value remembers the
+        # generations of the tables its loader read; it is served only while they are unchanged.
+        self._gen: dict[str, int] = {}
+        self._epoch = 0  # bumped by a write whose tables are not recognised: everything is stale
+        self._tx_written: set[str] = set()  # tables the open (locked) transaction has changed
+        self._triggers: dict[str, frozenset[str]] = {}  # table -> tables its triggers write
+        self._cache: OrderedDict[Hashable, tuple[int, tuple[tuple[str, int], ...], Any]] = OrderedDict()
+        self._units: dict[asyncio.Task[Any], _Unit] = {}
+        self.cache_hits = 0
+        self.cache_misses = 0
 
     @classmethod
     async def open(cls, path: str | Path) -> "Database":
@@ -126,11 +184,103 @@ class Database:
             return self._conn
         return self._reader
 
+    # -- generations and the read cache ---------------------------------------------------
+
+    def _touch(self, tables: frozenset[str] | None) -> None:
+        """A write changed ``tables``: values read from them are stale."""
+        if tables is None:
+            self._epoch += 1
+            self._cache.clear()
+            return
+        for table in tables:
+            for changed in self._triggers.get(table, (table,)):
+                self._gen[changed] = self._gen.get(changed, 0) + 1
+                if self._in_tx is not None:
+                    self._tx_written.add(changed)
+
+    def _stamp(self, tables: frozenset[str]) -> tuple[tuple[str, int], ...]:
+        gen = self._gen
+        return tuple((table, gen.get(table, 0)) for table in tables)
+
+    async def cached(self, key: Hashable, load: Callable[[], Awaitable[T]]) -> T:
+        """A read model: ``load()``'s value, kept until a write changes a table it read.
+
+        The tables are those the loader's queries name (``FROM``/``JOIN``), so a loader cannot
+        forget a dependency. Values must be immutable (frozen dataclasses, tuples, frozensets).
+        Inside a transaction that has changed one of the tables, the loader runs uncached (it
+        must see the transaction's own writes, which others must not see)."""
+        task = asyncio.current_task()
+        hit = self._cache.get(key)
+        if hit is not None:
+            epoch, stamp, value = hit
+            gen = self._gen
+            if epoch == self._epoch and all(gen.get(t, 0) == g for t, g in stamp) and not (
+                    self._in_tx is task and self._tx_written.intersection(t for t, _ in stamp)):
+                self.cache_hits += 1
+                outer = _READS.get()
+                if outer is not None:  # a loader using this value depends on its tables too
+                    outer.update(t for t, _ in stamp)
+                unit = self._units.get(task) if task is not None else None
+                if unit is not None:
+                    for table, g in stamp:
+                        unit.reads.setdefault(table, g)
+                return value
+        self.cache_misses += 1
+        epoch, before = self._epoch, dict(self._gen)
+        collector: set[str] = set()
+        token = _READS.set(collector)
+        try:
+            value = await load()
+        finally:
+            _READS.reset(token)
+        outer = _READS.get()
+        if outer is not None:
+            outer.update(collector)
+        stamp = tuple((table, before.get(table, 0)) for table in collector)
+        fresh = epoch == self._epoch and all(self._gen.get(t, 0) == g for t, g in stamp)
+        if fresh and not (self._in_tx is task and self._tx_written & collector):
+            self._cache[key] = (epoch, stamp, value)
+            if len(self._cache) > CACHE_ENTRIES:
+                self._cache.popitem(last=False)
+        return value
+
+    def _note_read(self, sql: str) -> None:
+        collector = _READS.get()
+        unit = self._units.get(asyncio.current_task())  # type: ignore[arg-type]
+        if collector is None and unit is None:
+            return
+        tables = read_tables(sql)
+        if collector is not None:
+            collector.update(tables)
+        if unit is not None and self._in_tx is not asyncio.current_task():
+            for table in tables:
+                unit.reads.setdefault(table, self._gen.get(table, 0))
+
+    async def _load_triggers(self) -> None:
+        rows = await self._conn.execute_fetchall("SELECT tbl_name, sql FROM sqlite_master WHERE type = 'trigger'")
+        direct: dict[str, set[str]] = {}
+        for table, sql in rows:
+            direct.setdefault(str(table).lower(), set()).update(written_tables(str(sql)) or ())
+        closure: dict[str, frozenset[str]] = {}
+        for table in direct:
+            seen, todo = {table}, [table]
+            while todo:
+                for changed in direct.get(todo.pop(), ()):
+                    if changed not in seen:
+                        seen.add(changed)
+                        todo.append(changed)
+            closure[table] = frozenset(seen)
+        self._triggers = closure
+        self._cache.clear()
+
+    # -- transactions ---------------------------------------------------------------------
+
     @contextlib.asynccontextmanager
     async def transaction(self) -> AsyncIterator["Database"]:
-        """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK on any exception. Re-entrant per task."""
+        """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK on any exception. Re-entrant per task (also
+        inside a deferred ``unit``: its writes decide whether it needs the lock)."""
         task = asyncio.current_task()
-        if self._in_tx is not None and self._in_tx is task:
+        if (self._in_tx is not None and self._in_tx is task) or task in self._units:
             yield self
             return
         async with self._write_lock:
@@ -153,9 +303,190 @@ class Database:
                 await self._conn.execute("COMMIT")
             finally:
                 self._in_tx = None
+                self._touch(frozenset(self._tx_written))  # committed or taken back: stale either way
+                self._tx_written.clear()
             callbacks, self._after_commit = self._after_commit, []
             for callback in callbacks:
                 callback()
+
+    @contextlib.asynccontextmanager
+    async def unit(self) -> AsyncIterator["Database"]:
+        """One event's decisions as one transaction that costs one round trip when the event only
+        reads and makes blind writes (``defer``): reads go through the read connection (or the
+        cache) without the write lock; deferred writes are sent together at the end, with BEGIN
+        and COMMIT, in one call to the database thread. The first ordinary write takes the write
+        lock, checks that nothing this unit read was changed meanwhile (``Conflict`` otherwise:
+        run the unit again inside ``transaction()``), replays the deferred writes and goes on as
+        an ordinary transaction. A deferred write marked ``claim`` that changes no row raises
+        ``AlreadyClaimed`` (the event was handled meanwhile) and nothing of the unit is kept."""
+        task = asyncio.current_task()
+        assert task is not None
+        if (self._in_tx is not None and self._in_tx is task) or task in self._units:
+            yield self
+            return
+        unit = _Unit()
+        self._units[task] = unit
+        promoted = False
+        try:
+            try:
+                yield self
+            except BaseException:
+                if self._in_tx is task:
+                    promoted = True
+                    self._after_commit.clear()
+                    try:
+                        await self._conn.execute("ROLLBACK")
+                    finally:
+                        self._end_locked()
+                raise
+            if unit.failed is not None:  # raised inside and swallowed by the code it ran
+                if self._in_tx is task:
+                    promoted = True
+                    self._after_commit.clear()
+                    try:
+                        await self._conn.execute("ROLLBACK")
+                    finally:
+                        self._end_locked()
+                raise unit.failed
+            if self._in_tx is task:
+                promoted = True
+                try:
+                    await self._conn.execute("COMMIT")
+                except BaseException:
+                    self._after_commit.clear()
+                    await self._rollback_quietly()
+                    raise
+                finally:
+                    self._end_locked()
+                callbacks, self._after_commit = self._after_commit, []
+            else:
+                await self._flush(unit)
+                callbacks = unit.after_commit
+            for callback in callbacks:
+                callback()
+        finally:
+            self._units.pop(task, None)
+            if promoted and self._write_lock.locked():
+                self._write_lock.release()
+
+    def _end_locked(self) -> None:
+        self._in_tx = None
+        self._touch(frozenset(self._tx_written))
+        self._tx_written.clear()
+
+    async def _flush(self, unit: _Unit) -> None:
+        if not unit.buffer:
+            return
+        buffer = unit.buffer
+
+        def run(conn: Any) -> bool:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                for sql, params, claim in buffer:
+                    if conn.execute(sql, params).rowcount < 1 and claim:
+                        conn.execute("ROLLBACK")
+                        return False
+                conn.execute("COMMIT")
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+            return True
+
+        async with self._write_lock:
+            try:
+                done = await self._conn._execute(run, self._conn._conn)
+            finally:
+                for sql, _params, _claim in buffer:
+                    self._touch(written_tables(sql))
+        if not done:
+            raise AlreadyClaimed()
+
+    async def _promote(self, unit: _Unit) -> None:
+        """The unit's first ordinary write: from here on it is a locked transaction."""
+        if unit.failed is not None:
+            raise unit.failed
+        await self._write_lock.acquire()
+        task = asyncio.current_task()
+        try:
+            changed = [t for t, g in unit.reads.items() if self._gen.get(t, 0) != g]
+            if changed:
+                unit.failed = Conflict(", ".join(sorted(changed)))
+                raise unit.failed
+            self._in_tx = task
+            try:
+                await self._conn.execute("BEGIN IMMEDIATE")
+            except BaseException:
+                await asyncio.shield(self._rollback_quietly())
+                self._in_tx = None
+                raise
+            self._after_commit.extend(unit.after_commit)
+            unit.after_commit = []
+            buffer, unit.buffer = unit.buffer, []
+            for sql, params, claim in buffer:
+                cursor = await self._conn.execute(sql, params)
+                self._touch(written_tables(sql))
+                if claim and cursor.rowcount < 1:
+                    unit.failed = AlreadyClaimed()
+                    raise unit.failed
+        except BaseException:
+            if self._in_tx is not task:
+                self._write_lock.release()
+            raise
+
+    async def _writing(self) -> bool:
+        """Before a write: promote the current task's deferred unit; True when the write runs
+        inside a transaction of this task (else it autocommits in one of its own)."""
+        task = asyncio.current_task()
+        if self._in_tx is not None and self._in_tx is task:
+            return True
+        unit = self._units.get(task) if task is not None else None
+        if unit is None:
+            return False
+        await self._promote(unit)
+        return True
+
+    async def batch(self, statements: list[tuple[str, Any]]) -> list[int]:
+        """Write statements in one transaction with one round trip to the database thread;
+        returns each one's row count. Inside the current task's transaction they join it."""
+        if await self._writing():
+            counts = []
+            for sql, params in statements:
+                counts.append((await self._conn.execute(sql, params)).rowcount)
+                self._touch(written_tables(sql))
+            return counts
+
+        def run(conn: Any) -> list[int]:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                done = [conn.execute(sql, params).rowcount for sql, params in statements]
+                conn.execute("COMMIT")
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+            return done
+
+        async with self._write_lock:
+            try:
+                return await self._conn._execute(run, self._conn._conn)
+            finally:
+                for sql, _params in statements:
+                    self._touch(written_tables(sql))
+
+    async def defer(self, sql: str, params: Any = (), *, claim: bool = False) -> None:
+        """A blind write of the message path (counting, marking the event done): inside a deferred
+        ``unit`` it is sent with the unit's other writes at the end; elsewhere it runs now."""
+        task = asyncio.current_task()
+        unit = self._units.get(task) if task is not None else None
+        if unit is not None and self._in_tx is not task:
+            if unit.failed is not None:
+                raise unit.failed
+            unit.buffer.append((sql, params, claim))
+            return
+        rows = await self.execute_rowcount(sql, params)
+        if claim and rows < 1:
+            raise AlreadyClaimed()
 
     @contextlib.asynccontextmanager
     async def savepoint(self) -> AsyncIterator["Database"]:
@@ -165,6 +496,7 @@ class Database:
         if not self.in_transaction():
             yield self
             return
+        await self._writing()
         self._savepoints += 1
         name = f"sp{self._savepoints}"
         await self._conn.execute(f"SAVEPOINT {name}")
@@ -180,15 +512,19 @@ class Database:
             self._savepoints -= 1
 
     def in_transaction(self) -> bool:
-        """True inside ``transaction()`` of the current task."""
-        return self._in_tx is not None and self._in_tx is asyncio.current_task()
+        """True inside ``transaction()`` (or a deferred ``unit``) of the current task."""
+        task = asyncio.current_task()
+        return (self._in_tx is not None and self._in_tx is task) or task in self._units
 
     def after_commit(self, callback: Callable[[], None]) -> None:
         """Run ``callback`` once the current task's transaction commits (dropped on rollback);
         outside a transaction, right away. Used to wake the action executor only for rows that
         other connections can already see."""
-        if self.in_transaction():
+        task = asyncio.current_task()
+        if self._in_tx is not None and self._in_tx is task:
             self._after_commit.append(callback)
+        elif task in self._units:
+            self._units[task].after_commit.append(callback)
         else:
             callback()
 
@@ -200,35 +536,44 @@ class Database:
 
     async def execute(self, sql: str, params: Any = ()) -> int:
         """Run one write statement; returns lastrowid. Autocommits outside a transaction."""
-        if self._in_tx is None or self._in_tx is not asyncio.current_task():
+        if not await self._writing():
             async with self.transaction():
                 cursor = await self._conn.execute(sql, params)
+                self._touch(written_tables(sql))
                 return cursor.lastrowid or 0
         cursor = await self._conn.execute(sql, params)
+        self._touch(written_tables(sql))
         return cursor.lastrowid or 0
 
     async def execute_insert_ignore(self, sql: str, params: Any = ()) -> int | None:
         """An ``INSERT OR IGNORE``: the new row id, or None when the row already existed."""
+        await self._writing()
         async with self.transaction():
             cursor = await self._conn.execute(sql, params)
+            self._touch(written_tables(sql))
             return (cursor.lastrowid or None) if cursor.rowcount else None
 
     async def execute_rowcount(self, sql: str, params: Any = ()) -> int:
+        await self._writing()
         async with self.transaction():
             cursor = await self._conn.execute(sql, params)
+            self._touch(written_tables(sql))
             return cursor.rowcount
 
     async def executemany(self, sql: str, rows: Any) -> None:
+        await self._writing()
         async with self.transaction():
             await self._conn.executemany(sql, rows)
+            self._touch(written_tables(sql))
 
     async def fetchone(self, sql: str, params: Any = ()) -> aiosqlite.Row | None:
-        async with self._read_conn().execute(sql, params) as cursor:
-            return await cursor.fetchone()
+        self._note_read(sql)
+        rows = list(await self._read_conn().execute_fetchall(sql, params))  # one round trip
+        return rows[0] if rows else None
 
     async def fetchall(self, sql: str, params: Any = ()) -> list[aiosqlite.Row]:
-        async with self._read_conn().execute(sql, params) as cursor:
-            return list(await cursor.fetchall())
+        self._note_read(sql)
+        return list(await self._read_conn().execute_fetchall(sql, params))
 
     async def fetchval(self, sql: str, params: Any = ()) -> Any:
         row = await self.fetchone(sql, params)
@@ -266,6 +611,7 @@ class Database:
                 raise MigrationError(migration, exc) from exc
             log.info("applied migration %04d_%s", migration.version, migration.name)
             applied.append(migration)
+        await self._load_triggers()
         return applied
 
 
@@ -274,6 +620,12 @@ class _SideReader(Database):
         self._main = main
         self._side = reader
         self.path = main.path
+
+    def _note_read(self, sql: str) -> None:
+        pass  # long reads (reports) are never part of a deferred unit nor of a read model
+
+    async def cached(self, key: Hashable, load: Callable[[], Awaitable[T]]) -> T:
+        return await self._main.cached(key, load)
 
     def _read_conn(self) -> aiosqlite.Connection:
         return self._main._conn if self._main.in_transaction() else self._side
@@ -334,4 +686,6 @@ async def open_database(path: str | Path, *, migrate: bool = True) -> Database:
         except Exception:
             await db.close()
             raise
+    else:
+        await db._load_triggers()
     return db

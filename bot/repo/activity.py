@@ -46,7 +46,8 @@ async def upsert_many(db: Database, rows: Sequence[tuple]) -> None:
 
 
 async def upsert_one(db: Database, row: tuple) -> None:
-    await db.execute(UPSERT_SQL, row)
+    """One count, written with the event that caused it (a deferred write of its unit)."""
+    await db.defer(UPSERT_SQL, row)
 
 
 async def timezones(db: Database, org_ids: Sequence[int]) -> dict[int, str]:

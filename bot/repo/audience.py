@@ -39,6 +39,12 @@ _AUDIENCE_SQL: dict[Audience, str] = {
 }
 
 
-async def person_ids(db: Database, audience: Audience, *, org_id: int | None, class_id: int | None) -> set[int]:
-    rows = await db.fetchall(_AUDIENCE_SQL[audience], {"org": org_id, "cls": class_id})
-    return {row[0] for row in rows}
+async def person_ids(db: Database, audience: Audience, *, org_id: int | None,
+                     class_id: int | None) -> frozenset[int]:
+    """Who a chat is for (read on every message of it): kept in memory until the roster changes."""
+
+    async def load() -> frozenset[int]:
+        rows = await db.fetchall(_AUDIENCE_SQL[audience], {"org": org_id, "cls": class_id})
+        return frozenset(row[0] for row in rows)
+
+    return await db.cached(("audience", audience, org_id, class_id), load)

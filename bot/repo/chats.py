@@ -45,13 +45,21 @@ def _chat(row) -> Chat:
 
 
 async def by_peer(db: Database, peer_id: int) -> Chat | None:
-    row = await db.fetchone(f"SELECT {_COLUMNS} FROM chat WHERE peer_id = ?", (peer_id,))
-    return _chat(row) if row else None
+    """Read on every chat message: served from memory until the chat table changes."""
+
+    async def load() -> Chat | None:
+        row = await db.fetchone(f"SELECT {_COLUMNS} FROM chat WHERE peer_id = ?", (peer_id,))
+        return _chat(row) if row else None
+
+    return await db.cached(("chat.by_peer", peer_id), load)
 
 
 async def get(db: Database, chat_id: int) -> Chat | None:
-    row = await db.fetchone(f"SELECT {_COLUMNS} FROM chat WHERE id = ?", (chat_id,))
-    return _chat(row) if row else None
+    async def load() -> Chat | None:
+        row = await db.fetchone(f"SELECT {_COLUMNS} FROM chat WHERE id = ?", (chat_id,))
+        return _chat(row) if row else None
+
+    return await db.cached(("chat.get", chat_id), load)
 
 
 async def ensure(db: Database, peer_id: int, *, added_by: int | None, now: int) -> tuple[Chat, bool]:

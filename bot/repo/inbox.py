@@ -12,11 +12,11 @@ async def get_kv(db: Database, key: str) -> str | None:
     return await db.fetchval("SELECT value FROM kv WHERE key = ?", (key,))
 
 
+_SET_KV = "INSERT INTO kv (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value"
+
+
 async def set_kv(db: Database, key: str, value: str) -> None:
-    await db.execute(
-        "INSERT INTO kv (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        (key, value),
-    )
+    await db.execute(_SET_KV, (key, value))
 
 
 async def delete_kv(db: Database, key: str) -> None:
@@ -47,32 +47,40 @@ async def accept_batch(
 ) -> list[dict[str, Any]]:
     """Record new events (and the poll position) in one transaction; return the new ones,
     cleaned (see ``clean``). Malformed updates (not an object) are dropped with a log line."""
-    fresh: list[dict[str, Any]] = []
-    async with db.transaction():
-        for update in updates:
-            if not isinstance(update, dict):
-                continue
-            update = clean(update)
-            event_id = str(update.get("event_id") or "")
-            if not event_id:
-                fresh.append(update)
-                continue
-            inserted = await db.execute_rowcount(
-                "INSERT OR IGNORE INTO inbox (event_id, payload, received_at, peer_id) VALUES (?, ?, ?, ?)",
-                (event_id, json.dumps(update, ensure_ascii=False), now, peer_of(update) if peer_of else None),
-            )
-            if inserted:
-                fresh.append(update)
-        if ts_key is not None and ts is not None:
-            await set_kv(db, ts_key, str(ts))
-    return fresh
+    accepted: list[tuple[dict[str, Any], int | None]] = []  # (update, its statement), in arrival order
+    statements: list[tuple[str, Any]] = []
+    for update in updates:
+        if not isinstance(update, dict):
+            continue
+        update = clean(update)
+        event_id = str(update.get("event_id") or "")
+        if not event_id:
+            accepted.append((update, None))
+            continue
+        accepted.append((update, len(statements)))
+        statements.append((
+            "INSERT OR IGNORE INTO inbox (event_id, payload, received_at, peer_id) VALUES (?, ?, ?, ?)",
+            (event_id, json.dumps(update, ensure_ascii=False), now, peer_of(update) if peer_of else None)))
+    if ts_key is not None and ts is not None:
+        statements.append((_SET_KV, (ts_key, str(ts))))
+    inserted = await db.batch(statements) if statements else []  # one transaction, one round trip
+    # a duplicate (already in the inbox) is not new
+    return [update for update, index in accepted if index is None or inserted[index]]
 
 
-async def claim(db: Database, event_id: str, now: int) -> bool:
-    """Mark a pending event done (inside its unit's transaction); False if it was not pending."""
-    return bool(await db.execute_rowcount(
-        "UPDATE inbox SET status = 'done', done_at = ?, attempts = attempts + 1, payload = '{}'"
-        " WHERE event_id = ? AND status = 'pending'", (now, event_id)))
+_CLAIM = ("UPDATE inbox SET status = 'done', done_at = ?, attempts = attempts + 1, payload = '{}'"
+          " WHERE event_id = ? AND status = 'pending'")
+
+
+async def claim(db: Database, event_id: str, now: int) -> None:
+    """Mark a pending event done with the unit's other writes (``Database.unit``); the unit is
+    void (``AlreadyClaimed``) if the event was not pending any more."""
+    await db.defer(_CLAIM, (now, event_id), claim=True)
+
+
+async def claim_now(db: Database, event_id: str, now: int) -> bool:
+    """Mark a pending event done inside an ordinary transaction; False if it was not pending."""
+    return bool(await db.execute_rowcount(_CLAIM, (now, event_id)))
 
 
 async def is_pending(db: Database, event_id: str) -> bool:

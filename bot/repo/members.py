@@ -23,8 +23,12 @@ _COLUMNS = "chat_id, vk_id, person_id, state, credited_org_id, admitted_by, join
 
 
 async def get(db: Database, chat_id: int, vk_id: int) -> Member | None:
-    row = await db.fetchone(f"SELECT {_COLUMNS} FROM chat_member WHERE chat_id = ? AND vk_id = ?", (chat_id, vk_id))
-    return Member(*row) if row else None
+    async def load() -> Member | None:
+        row = await db.fetchone(f"SELECT {_COLUMNS} FROM chat_member WHERE chat_id = ? AND vk_id = ?",
+                                (chat_id, vk_id))
+        return Member(*row) if row else None
+
+    return await db.cached(("member", chat_id, vk_id), load)
 
 
 async def upsert(

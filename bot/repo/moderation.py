@@ -115,9 +115,15 @@ async def set_mute(db: Database, chat_id: int, vk_id: int, *, until: int, by_vk:
 
 
 async def muted_until(db: Database, chat_id: int, vk_id: int, now: int) -> int | None:
-    """When the person's mute ends, or None when they are not muted at ``now``."""
-    until = await db.fetchval("SELECT until FROM mute WHERE chat_id = ? AND vk_id = ?", (chat_id, vk_id))
-    return int(until) if until is not None and until > now else None
+    """When the person's mute ends, or None when they are not muted at ``now`` (the chat's mutes
+    are read on every message of it: kept in memory until a mute changes)."""
+
+    async def load() -> dict[int, int]:
+        rows = await db.fetchall("SELECT vk_id, until FROM mute WHERE chat_id = ?", (chat_id,))
+        return {row[0]: int(row[1]) for row in rows}
+
+    until = (await db.cached(("mutes", chat_id), load)).get(vk_id)
+    return until if until is not None and until > now else None
 
 
 async def clear_mute(db: Database, chat_id: int, vk_id: int) -> bool:
@@ -132,9 +138,12 @@ async def prune_mutes(db: Database, now: int) -> int:
 
 async def allow_words(db: Database, org_id: int, chat_id: int | None = None) -> frozenset[str]:
     """Words allowed in the whole school, and (with ``chat_id``) those allowed in that chat only."""
-    rows = await db.fetchall("SELECT word FROM allow_word WHERE org_id = ? AND (chat_id IS NULL OR chat_id = ?)",
-                             (org_id, chat_id if chat_id is not None else -1))
-    return frozenset(row[0] for row in rows)
+    async def load() -> frozenset[str]:
+        rows = await db.fetchall("SELECT word FROM allow_word WHERE org_id = ? AND (chat_id IS NULL OR chat_id = ?)",
+                                 (org_id, chat_id if chat_id is not None else -1))
+        return frozenset(row[0] for row in rows)
+
+    return await db.cached(("allow_words", org_id, chat_id), load)
 
 
 async def add_allow_word(db: Database, org_id: int, word: str, *, by_vk: int | None, now: int,
@@ -198,21 +207,18 @@ async def wellbeing_recipients(db: Database, org_id: int, class_id: int | None,
 
 # -- recent messages (flood, repeats, stickers) ------------------------------------------
 
-async def recent(db: Database, chat_id: int, vk_id: int, since: int) -> list[tuple[int, str, int]]:
+async def recent_all(db: Database, since: int) -> list[tuple[int, int, int, str, int]]:
+    """Every author's recent fingerprints since ``since`` (loaded into memory at start)."""
     rows = await db.fetchall(
-        "SELECT at, fingerprint, stickers FROM recent_message WHERE chat_id = ? AND vk_id = ? AND at >= ?"
-        " ORDER BY at", (chat_id, vk_id, since))
-    return [(row[0], row[1], row[2]) for row in rows]
+        "SELECT chat_id, vk_id, at, fingerprint, stickers FROM recent_message WHERE at >= ? ORDER BY at", (since,))
+    return [(row[0], row[1], row[2], row[3], row[4]) for row in rows]
 
 
-async def remember(db: Database, chat_id: int, vk_id: int, *, at: int, fingerprint: str, stickers: int,
-                   forget_before: int) -> None:
-    async with db.transaction():
-        await db.execute("DELETE FROM recent_message WHERE chat_id = ? AND vk_id = ? AND at < ?",
-                         (chat_id, vk_id, forget_before))
-        await db.execute(
-            "INSERT INTO recent_message (chat_id, vk_id, at, fingerprint, stickers) VALUES (?, ?, ?, ?, ?)",
-            (chat_id, vk_id, at, fingerprint, stickers))
+async def remember(db: Database, chat_id: int, vk_id: int, *, at: int, fingerprint: str, stickers: int) -> None:
+    """Recorded with the event (a deferred write); old rows go by ``prune_recent``."""
+    await db.defer(
+        "INSERT INTO recent_message (chat_id, vk_id, at, fingerprint, stickers) VALUES (?, ?, ?, ?, ?)",
+        (chat_id, vk_id, at, fingerprint, stickers))
 
 
 async def prune_recent(db: Database, before: int) -> int:

@@ -41,8 +41,11 @@ async def create(
 
 
 async def get(db: Database, org_id: int) -> Org | None:
-    row = await db.fetchone(f"SELECT {_COLUMNS} FROM org WHERE id = ?", (org_id,))
-    return _org(row) if row else None
+    async def load() -> Org | None:
+        row = await db.fetchone(f"SELECT {_COLUMNS} FROM org WHERE id = ?", (org_id,))
+        return _org(row) if row else None
+
+    return await db.cached(("org.get", org_id), load)
 
 
 async def name_of(db: Database, org_id: int | None) -> str | None:
@@ -56,14 +59,18 @@ async def by_code(db: Database, code: str) -> Org | None:
 
 async def ancestors(db: Database, org_id: int) -> list[int]:
     """Ids of the org's parents, nearest first (not including the org)."""
-    rows = await db.fetchall(
-        "WITH RECURSIVE up(id, parent_id, depth) AS ("
-        " SELECT id, parent_id, 0 FROM org WHERE id = ?"
-        " UNION ALL SELECT org.id, org.parent_id, up.depth + 1 FROM org JOIN up ON org.id = up.parent_id)"
-        " SELECT id FROM up WHERE depth > 0 ORDER BY depth",
-        (org_id,),
-    )
-    return [row[0] for row in rows]
+
+    async def load() -> tuple[int, ...]:
+        rows = await db.fetchall(
+            "WITH RECURSIVE up(id, parent_id, depth) AS ("
+            " SELECT id, parent_id, 0 FROM org WHERE id = ?"
+            " UNION ALL SELECT org.id, org.parent_id, up.depth + 1 FROM org JOIN up ON org.id = up.parent_id)"
+            " SELECT id FROM up WHERE depth > 0 ORDER BY depth",
+            (org_id,),
+        )
+        return tuple(row[0] for row in rows)
+
+    return list(await db.cached(("org.ancestors", org_id), load))
 
 
 async def descendants(db: Database, org_id: int, kind: str | None = None) -> list[Org]:

@@ -122,8 +122,11 @@ async def find_prefix(db: Database, org_id: int, name_key: str, *, kind: str) ->
 
 
 async def by_vk(db: Database, vk_id: int) -> list[Person]:
-    rows = await db.fetchall(_PERSON_SELECT + " WHERE p.vk_id = ? AND p.status = 'active'", (vk_id,))
-    return [_person(row) for row in rows]
+    async def load() -> tuple[Person, ...]:
+        rows = await db.fetchall(_PERSON_SELECT + " WHERE p.vk_id = ? AND p.status = 'active'", (vk_id,))
+        return tuple(_person(row) for row in rows)
+
+    return list(await db.cached(("person.by_vk", vk_id), load))
 
 
 async def vk_id_of(db: Database, person_id: int, *, active_only: bool = True) -> int | None:
@@ -149,10 +152,13 @@ async def other_with_vk(db: Database, org_id: int, kind: str, vk_id: int, except
     )
 
 
-async def active_staff_ids(db: Database, org_id: int | None) -> set[int]:
-    rows = await db.fetchall(
-        "SELECT id FROM person WHERE home_org_id = ? AND status = 'active' AND kind = 'staff'", (org_id,))
-    return {row[0] for row in rows}
+async def active_staff_ids(db: Database, org_id: int | None) -> frozenset[int]:
+    async def load() -> frozenset[int]:
+        rows = await db.fetchall(
+            "SELECT id FROM person WHERE home_org_id = ? AND status = 'active' AND kind = 'staff'", (org_id,))
+        return frozenset(row[0] for row in rows)
+
+    return await db.cached(("person.staff_ids", org_id), load)
 
 
 async def create(

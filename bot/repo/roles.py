@@ -40,12 +40,15 @@ _COLUMNS = "g.id, g.person_id, g.org_id, g.role, g.class_id, g.subject, g.order_
 
 
 async def active_for_vk(db: Database, vk_id: int) -> list[Grant]:
-    rows = await db.fetchall(
-        f"SELECT {_COLUMNS} FROM role_grant g JOIN person p ON p.id = g.person_id"
-        " WHERE p.vk_id = ? AND g.revoked_at IS NULL AND p.status = 'active'",
-        (vk_id,),
-    )
-    return [Grant(*row) for row in rows]
+    async def load() -> tuple[Grant, ...]:
+        rows = await db.fetchall(
+            f"SELECT {_COLUMNS} FROM role_grant g JOIN person p ON p.id = g.person_id"
+            " WHERE p.vk_id = ? AND g.revoked_at IS NULL AND p.status = 'active'",
+            (vk_id,),
+        )
+        return tuple(Grant(*row) for row in rows)
+
+    return list(await db.cached(("grant.by_vk", vk_id), load))
 
 
 async def active_in_org(db: Database, org_id: int, roles: tuple[str, ...] | None = None) -> list[Grant]:
@@ -100,22 +103,30 @@ async def active_for_person(db: Database, person_id: int) -> list[Grant]:
 async def scopes_in_org(db: Database, org_id: int | None, roles: tuple[str, ...]) -> list[RoleScope]:
     """Active grants of these roles in the org, held by active persons."""
     marks = ",".join("?" * len(roles))
-    rows = await db.fetchall(
-        f"SELECT g.person_id, g.role, g.class_id, g.subject FROM role_grant g JOIN person p ON p.id = g.person_id"
-        f" WHERE g.org_id = ? AND g.revoked_at IS NULL AND p.status = 'active' AND g.role IN ({marks})",
-        (org_id, *roles),
-    )
-    return [RoleScope(*row) for row in rows]
+
+    async def load() -> tuple[RoleScope, ...]:
+        rows = await db.fetchall(
+            f"SELECT g.person_id, g.role, g.class_id, g.subject FROM role_grant g JOIN person p ON p.id = g.person_id"
+            f" WHERE g.org_id = ? AND g.revoked_at IS NULL AND p.status = 'active' AND g.role IN ({marks})",
+            (org_id, *roles),
+        )
+        return tuple(RoleScope(*row) for row in rows)
+
+    return list(await db.cached(("grant.scopes_in_org", org_id, roles), load))
 
 
 async def scopes_of_person(db: Database, person_id: int, org_id: int | None, roles: tuple[str, ...]) -> list[RoleScope]:
     """The person's active grants of these roles in the org (none once the person is not active)."""
     marks = ",".join("?" * len(roles))
-    rows = await db.fetchall(
-        f"SELECT g.person_id, g.role, g.class_id, g.subject FROM role_grant g JOIN person p ON p.id = g.person_id"
-        f" WHERE g.person_id = ? AND g.org_id = ? AND g.revoked_at IS NULL AND p.status = 'active'"
-        f" AND g.role IN ({marks})", (person_id, org_id, *roles))
-    return [RoleScope(*row) for row in rows]
+
+    async def load() -> tuple[RoleScope, ...]:
+        rows = await db.fetchall(
+            f"SELECT g.person_id, g.role, g.class_id, g.subject FROM role_grant g JOIN person p ON p.id = g.person_id"
+            f" WHERE g.person_id = ? AND g.org_id = ? AND g.revoked_at IS NULL AND p.status = 'active'"
+            f" AND g.role IN ({marks})", (person_id, org_id, *roles))
+        return tuple(RoleScope(*row) for row in rows)
+
+    return list(await db.cached(("grant.scopes_of_person", person_id, org_id, roles), load))
 
 
 async def class_teacher(db: Database, org_id: int, class_id: int) -> ClassTeacher | None:

@@ -14,6 +14,7 @@ from bot.services.executor import Executor
 from bot.services.moderation import QUIET_FLAG, Moderation
 from bot.services.moderation_manual import ManualModeration
 from bot.services.notify import Notifier
+from bot.services.recent import KEEP_SECONDS, RecentMessages
 from bot.vk.gateway import VkGateway
 
 log = logging.getLogger(__name__)
@@ -26,8 +27,10 @@ def build_moderation(db: Database, access: Access, gateway: VkGateway, notifier:
     """The engine, the moderators' commands and buttons, and the evidence purge job."""
     authors = Authors(db, access, services.chats)
     executor = Executor(db, gateway, notifier, services.admission, authors, clock)
-    moderation = Moderation(db, executor, services.alerts, authors, services.chats, notifier, clock)
-    jobs = [("purge_moderation_evidence", purge_evidence, {"trigger": "cron", "hour": 3, "minute": 30})]
+    moderation = Moderation(db, executor, services.alerts, authors, services.chats, notifier, clock,
+                            RecentMessages(db))
+    jobs = [("purge_moderation_evidence", purge_evidence, {"trigger": "cron", "hour": 3, "minute": 30}),
+            ("prune_recent_messages", prune_recent, {"trigger": "interval", "minutes": 10})]
     return moderation, ManualModeration(moderation), jobs
 
 
@@ -39,7 +42,6 @@ async def purge_evidence(app: Any) -> int:
         days = app.settings.moderation.evidence_retention_days
         purged = await repo.purge_evidence(app.db, older_than=now - days * 86400)
         await repo.prune_mutes(app.db, now)
-        await repo.prune_recent(app.db, now - 3600)
         await repo.prune_flags(app.db, QUIET_FLAG, now - FLAG_KEEP_SECONDS)
         if purged:
             log.info("purged evidence of %d violations", purged)
@@ -48,3 +50,12 @@ async def purge_evidence(app: Any) -> int:
         log.exception("purge_moderation_evidence failed")
         return 0
 
+
+
+async def prune_recent(app: Any) -> int:
+    """Job: the recorded fingerprints older than the longest window (memory drops them itself)."""
+    try:
+        return await repo.prune_recent(app.db, app.now() - KEEP_SECONDS)
+    except Exception:
+        log.exception("prune_recent_messages failed")
+        return 0

@@ -15,6 +15,7 @@ from vkbottle import Bot
 from vkbottle.exception_factory import ErrorHandler
 
 from bot import texts
+from bot.db import AlreadyClaimed, Conflict
 from bot.runtime.app import App
 from bot.jobs import build_scheduler
 from bot.pipeline import unit as units
@@ -76,12 +77,23 @@ class ZavuchBot(Bot):
         try:
             with units.unit(event_id, peer=peer_of(event)):
                 if in_one_transaction(event):
-                    async with db.transaction():
-                        # claimed first, in the same transaction: an event that reached a queue
-                        # twice (read back from the inbox while also in flight) is decided once
-                        if stored and not await inbox.claim(db, event_id, self.app.now()):
-                            return
-                        await self.routes.route(event)
+                    try:
+                        # a deferred unit: cached reads, blind writes sent with one round trip
+                        async with db.unit():
+                            # claimed first, in the same transaction: an event that reached a
+                            # queue twice (read back from the inbox while in flight) is decided once
+                            if stored:
+                                await inbox.claim(db, event_id, self.app.now())
+                            await self.routes.route(event)
+                    except Conflict:
+                        # it decided on a read another transaction changed meanwhile: decided
+                        # again, holding the write lock from the start (nothing of it was kept)
+                        async with db.transaction():
+                            if stored and not await inbox.claim_now(db, event_id, self.app.now()):
+                                return
+                            await self.routes.route(event)
+                    except AlreadyClaimed:
+                        pass
                     return
                 if stored and not await inbox.is_pending(db, event_id):
                     return

@@ -161,7 +161,10 @@ class ActivityCounter:
         return cut.day(at)
 
     async def _write(self, chat: Chat, vk_id: int, day: str, kind: str, delta: int) -> None:
-        author = (await self._resolve({(chat.id, vk_id)}))[(chat.id, vk_id)]
+        # who the count is credited to: asked on every message, kept until membership or the
+        # roster changes
+        author = await self.db.cached(("credit", chat.id, vk_id),
+                                      lambda: self._resolve_one(chat.id, vk_id))
         counts = [0, 0, 0, 0]
         counts[KINDS[kind]] = delta
         await repo.upsert_one(self.db, (day, chat.id, vk_id, *author, *counts))  # + aggregates (triggers)
@@ -226,6 +229,10 @@ class ActivityCounter:
             cut = self._zones.get(org_id)
             if cut is not None:  # an org deleted meanwhile: nothing to credit the chat to
                 self._add((cut.day(at), chat_id, vk_id), field)
+
+    async def _resolve_one(self, chat_id: int, vk_id: int) -> Author:
+        members, persons = await repo.authors(self.db, [vk_id])
+        return pick_authors([(chat_id, vk_id)], members, persons, self._chat_org)[(chat_id, vk_id)]
 
     async def _resolve(self, pairs: set[tuple[int, int]]) -> dict[tuple[int, int], Author]:
         now = self._monotonic()

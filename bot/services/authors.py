@@ -20,7 +20,11 @@ class Authors:
     async def info(self, chat: Chat, vk_id: int) -> AuthorInfo:
         """Staff of the chat: staff admitted by its preset, its leader, the school's moderators
         and admins (and operators). Unknown people count as members only when a moderator
-        admitted them; otherwise they are outsiders."""
+        admitted them; otherwise they are outsiders. Asked on every message: kept in memory
+        until the roster, the roles, the chat or its members change."""
+        return await self.db.cached(("author", *eligibility.chat_key(chat), vk_id), lambda: self._info(chat, vk_id))
+
+    async def _info(self, chat: Chat, vk_id: int) -> AuthorInfo:
         verdict = await eligibility.judge(self.db, chat, vk_id)
         staff = verdict.kind == "staff" or await self.chats.is_chat_staff(await self.access.caller(vk_id), chat)
         if staff:

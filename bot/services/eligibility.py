@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from bot.db import Database
@@ -27,12 +28,21 @@ def preset_of(chat: Chat) -> ChatPreset:
     return PRESETS[chat.type]
 
 
-async def audience_ids(db: Database, chat: Chat) -> set[int]:
+async def audience_ids(db: Database, chat: Chat) -> AbstractSet[int]:
     return await audience_repo.person_ids(db, preset_of(chat).audience, org_id=chat.org_id, class_id=chat.class_id)
 
 
-async def staff_ids(db: Database, chat: Chat) -> set[int]:
+async def staff_ids(db: Database, chat: Chat) -> AbstractSet[int]:
     """Staff of the chat's school admitted by the preset (besides the audience)."""
+    return await db.cached(("staff_ids", *chat_key(chat)), lambda: _staff_ids(db, chat))
+
+
+def chat_key(chat: Chat) -> tuple[object, ...]:
+    """What of a chat record who-belongs depends on (a cache key part)."""
+    return chat.id, chat.org_id, chat.type, chat.class_id, chat.subject, chat.leader_id
+
+
+async def _staff_ids(db: Database, chat: Chat) -> frozenset[int]:
     preset = preset_of(chat)
     if "*" in preset.staff_roles:
         return await people_repo.active_staff_ids(db, chat.org_id)
@@ -45,7 +55,7 @@ async def staff_ids(db: Database, chat: Chat) -> set[int]:
         ids.add(person_id)
     if chat.leader_id is not None and await leader_valid(db, chat):
         ids.add(chat.leader_id)
-    return ids
+    return frozenset(ids)
 
 
 MANAGER_ROLES = ("school_admin", "chat_responsible")
@@ -76,12 +86,17 @@ async def clear_stale_leaders(db: Database, org_id: int) -> int:
     return cleared
 
 
-async def eligible_ids(db: Database, chat: Chat) -> set[int]:
+async def eligible_ids(db: Database, chat: Chat) -> AbstractSet[int]:
     return await audience_ids(db, chat) | await staff_ids(db, chat)
 
 
 async def judge(db: Database, chat: Chat, vk_id: int) -> Verdict:
-    """May this VK account be in this chat, and as whom?"""
+    """May this VK account be in this chat, and as whom? (Asked on every message: kept in memory
+    until the roster, the roles or the chat change.)"""
+    return await db.cached(("verdict", *chat_key(chat), vk_id), lambda: _judge(db, chat, vk_id))
+
+
+async def _judge(db: Database, chat: Chat, vk_id: int) -> Verdict:
     persons = await people_repo.by_vk(db, vk_id)
     local = [p for p in persons if p.home_org_id == chat.org_id]
     if local:

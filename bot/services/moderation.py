@@ -1,13 +1,14 @@
 """Moderating every ordinary message of a bound chat: soft mute, the chat's policies, escalation
 with expiring strikes, moderator alerts and private wellbeing alerts.
 
-State lives in the database only (DESIGN §3): strikes, mutes, the quiet-hours notice flag and
-the recent-message fingerprints that flood, repeat and sticker checks read, so any worker can
-judge any message. Logs carry ids, never texts or names.
+State lives in the database (strikes, mutes, the quiet-hours notice flag); the recent-message
+fingerprints that the flood, repeat and sticker checks read live in memory and are recorded with
+each event (bot/services/recent.py). Logs carry ids, never texts or names.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
@@ -30,6 +31,7 @@ from bot.services.authors import Authors
 from bot.services.chats import Chats
 from bot.services.executor import Executor
 from bot.services.notify import Notifier
+from bot.services.recent import RecentMessages
 from policies import (
     Action, AuthorHistory, Decision, MessageInput, Mode, ModerationSettings, Step, apply_overrides,
     default_settings, evaluate, find_obscene, next_sanction,
@@ -92,8 +94,9 @@ def mute_step_seconds(ladder: tuple[Step, ...]) -> int:
 
 class Moderation:
     def __init__(self, db: Database, executor: Executor, alerts: Alerts, authors: Authors, chats: Chats,
-                 notifier: Notifier, clock: Clock) -> None:
+                 notifier: Notifier, clock: Clock, recent: RecentMessages) -> None:
         self.db = db
+        self.recent = recent
         self.executor = executor
         self.alerts = alerts
         self.authors = authors
@@ -115,7 +118,12 @@ class Moderation:
             await self.uncount(chat, incoming.vk_id, self.clock.now())
 
     async def settings_for(self, chat: Chat) -> ModerationSettings:
-        """The chat type's preset in the school's timezone, with the chat's overrides."""
+        """The chat type's preset in the school's timezone, with the chat's overrides (built once
+        per chat record and kept until the school's record changes)."""
+        key = ("moderation_settings", chat.id, chat.type, chat.org_id, json.dumps(chat.overrides, sort_keys=True))
+        return await self.db.cached(key, lambda: self._settings_for(chat))
+
+    async def _settings_for(self, chat: Chat) -> ModerationSettings:
         settings = default_settings(chat.type or "")
         org = await org_repo.get(self.db, chat.org_id or 0)
         quiet = settings.policies.get("quiet_hours")
@@ -194,17 +202,14 @@ class Moderation:
         domains = frozenset({org.site_domain}) if org is not None and org.site_domain else frozenset()
         flag = await self._quiet_flag(chat, settings)
         horizon = _horizon(settings)
-        history = AuthorHistory(
-            recent=[Entry(at, fp, st) for at, fp, st in
-                    await repo.recent(self.db, chat.id, incoming.vk_id, now - horizon)],
-            horizon_s=horizon)
+        history = AuthorHistory(recent=await self.recent.since(chat.id, incoming.vk_id, now - horizon),
+                                horizon_s=horizon)
         msg = MessageInput(text=incoming.text, now=self.clock.utcnow(), author=author, chat_type=chat.type,
                            attachments=incoming.attachments)
         decisions = evaluate(msg, settings, history, allowlist=allowlist, school_domains=domains,
                              quiet_notice_given=flag is not None and await get_kv(self.db, flag) is not None)
         if remember:
-            await repo.remember(self.db, chat.id, incoming.vk_id, at=now, fingerprint=fingerprint(incoming.text),
-                                stickers=msg.stickers, forget_before=now - horizon)
+            await self.recent.remember(chat.id, incoming.vk_id, Entry(now, fingerprint(incoming.text), msg.stickers))
         return decisions, (author, settings, allowlist, flag)
 
     async def _quiet_flag(self, chat: Chat, settings: ModerationSettings) -> str | None:
