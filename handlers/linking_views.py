@@ -4,12 +4,12 @@ from the typed results of bot/services/linking.py and admission.py."""
 from __future__ import annotations
 
 from bot import texts
-from bot.services.admission import AdmitAllAsked, NobodyWaits
+from bot.services.admission import AdmitAllAsked, NobodyWaits, admit_all_keyboard
 from bot.services.linking import (
     CodeConflict, CodeExpired, CodeTakenByOther, Linked, LinkedAs, Links, NotLinked, Printout, Redeemed, Throttled,
     WrongCode,
 )
-from bot.services.reply import Reply, admit_all_view
+from bot.services.reply import Reply
 from bot.texts import admission as t
 
 
@@ -81,7 +81,4 @@ def admit_all_question(r: AdmitAllAsked | NobodyWaits) -> Reply:
     """/допустить всех: everyone waiting named, «Допустить всех (N)» / «Только из списков школы»."""
     if isinstance(r, NobodyWaits):
         return Reply(t.ADMIT_ALL_NONE.format(title=r.title))
-    question, keyboard = admit_all_view(r.action_id, t.admit_all_ask(r.title, [(w.name, w.person_name)
-                                                                             for w in r.waiting]),
-                                        len(r.waiting), r.known)
-    return Reply(question, keyboard)
+    return Reply(t.admit_all_ask(r.title, [(w.name, w.person_name) for w in r.waiting]), admit_all_keyboard(r))

@@ -28,7 +28,7 @@ from bot.services.chats import Chats
 from bot.services.notify import Notifier
 from bot.pipeline.effects import Effects, Lane
 from bot.pipeline.unit import unit
-from bot.services.reply import admit_all_view
+from bot.vk.keyboards import Button, inline
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +57,19 @@ class AdmitAllAsked:
     title: str
     waiting: tuple[Waiting, ...]  # longest waiting first
     known: int  # how many of them are on the school's lists (they alone may be admitted)
+
+
+def admit_all_keyboard(asked: AdmitAllAsked) -> str:
+    """The buttons of the question: all, those on the school's lists alone (when only some are),
+    «Отменить». Used by /допустить всех (handlers/linking_views.py) and by the alert's button."""
+    waiting = len(asked.waiting)
+    rows = [[Button(t.BUTTON_ADMIT_ALL_N.format(count=waiting), {"a": "pa", "id": asked.action_id, "do": "apply"},
+                    "positive")]]
+    if asked.known and asked.known < waiting:  # some are on the school's lists: they alone, if preferred
+        rows.append([Button(t.BUTTON_ADMIT_KNOWN.format(count=asked.known),
+                            {"a": "pa", "id": asked.action_id, "do": "known"}, "primary")])
+    rows.append([Button(texts.BUTTON_CANCEL, {"a": "pa", "id": asked.action_id, "do": "cancel"}, "negative")])
+    return inline(rows)
 
 
 class Admission:
@@ -161,9 +174,9 @@ class Admission:
             asked = await self.admit_all_question(chat, moderator_vk)
             if isinstance(asked, NobodyWaits):
                 return t.ADMIT_ALL_NONE.format(title=asked.title)[:90]
-            question, keyboard = admit_all_view(asked.action_id, t.admit_all_ask(
-                asked.title, [(w.name, w.person_name) for w in asked.waiting]), len(asked.waiting), asked.known)
-            await self.notifier.send(moderator_vk, question, keyboard=keyboard)
+            # a message to the moderator (a side effect of the press), the same as /допустить всех
+            question = t.admit_all_ask(asked.title, [(w.name, w.person_name) for w in asked.waiting])
+            await self.notifier.send(moderator_vk, question, keyboard=admit_all_keyboard(asked))
             return t.ADMIT_ALL_ASKED
         target = self.chats.known_female(alert.target_vk)  # shown in the alert: usually known
         action = texts.admitted(target) if do == "admit" else texts.excluded(target)

@@ -34,17 +34,3 @@ def confirm_keyboard(action_id: int) -> str:
         Button(texts.BUTTON_CANCEL, {"a": "pa", "id": action_id, "do": "cancel"}, "negative"),
     ]])
 
-
-def admit_all_view(action_id: int, question: str, waiting: int, known: int) -> tuple[str, str]:
-    """The question of admitting everyone waiting with its buttons: all, those on the school's
-    lists alone (when only some are), «Отменить». Sent by Admission from an alert press (a message
-    to the moderator, not the command's answer) and by /допустить всех."""
-    from bot.texts import admission as t
-
-    rows = [[Button(t.BUTTON_ADMIT_ALL_N.format(count=waiting), {"a": "pa", "id": action_id, "do": "apply"},
-                    "positive")]]
-    if known and known < waiting:  # some are on the school's lists: they alone, if preferred
-        rows.append([Button(t.BUTTON_ADMIT_KNOWN.format(count=known), {"a": "pa", "id": action_id, "do": "known"},
-                            "primary")])
-    rows.append([Button(texts.BUTTON_CANCEL, {"a": "pa", "id": action_id, "do": "cancel"}, "negative")])
-    return question, inline(rows)
