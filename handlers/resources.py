@@ -11,13 +11,48 @@ from vkbottle.dispatch.rules import ABCRule
 
 from bot.domain.commands import Command
 from bot.domain.errors import UserError
+from bot.domain.resources import read_entry
 from bot.runtime.app import App
 from bot.services.resources import Resources
+from bot.services.resources_results import Added, EntryAsked, PickChat, Removed, Screen
+from bot.services.roster import Reply
 from bot.texts import resources as t
 from bot.vk.gateway import is_chat_peer
+from bot.vk.keyboards import Button, inline
 from handlers.moderation import answer, cleaned
 from handlers.replies import guarded, reply
 from handlers.rules import CommandRule, chat_of, parse_message
+
+MAX_BUTTONS = 8  # «Убрать: …» buttons shown (inline keyboards hold 10)
+
+
+def _two_per_row(buttons: list[Button]) -> list[list[Button]]:
+    return [buttons[i:i + 2] for i in range(0, len(buttons), 2)]
+
+
+def screen_keyboard(s: Screen) -> str:
+    rows = [[Button(t.BUTTON_ADD, {"a": "rs", "do": "add", "c": s.chat_id}, "positive")]]
+    rows += [[Button(t.BUTTON_REMOVE.format(title=e.title)[:40], {"a": "rs", "do": "rm", "c": s.chat_id, "r": e.id},
+                     "negative")] for e in s.entries[-MAX_BUTTONS:]]
+    if len(rows) > 6:
+        rows = rows[:1] + _two_per_row([b for row in rows[1:] for b in row])
+    return inline(rows)
+
+
+def render(result: Screen | PickChat | EntryAsked | Added | Removed) -> Reply:
+    if isinstance(result, Screen):
+        return Reply(t.screen(result), keyboard=screen_keyboard(result))
+    if isinstance(result, PickChat):
+        buttons = [[Button(c.title[:40] or str(c.id), {"a": "rs", "do": "chat", "c": c.id})]
+                   for c in result.chats[:10]]
+        if len(buttons) > 6:
+            buttons = _two_per_row([b for row in buttons for b in row])
+        return Reply(t.PICK_CHAT, keyboard=inline(buttons))
+    if isinstance(result, EntryAsked):
+        return Reply(t.ASK_ENTRY.format(title=result.chat_title))
+    if isinstance(result, Added):
+        return Reply(t.added(result), keyboard=screen_keyboard(result.screen))
+    return Reply(t.removed(result), keyboard=screen_keyboard(result.screen))
 
 
 class EntryTextRule(ABCRule[Message]):
@@ -56,7 +91,7 @@ def labeler(app: App) -> BotLabeler:
         if chat is None:
             raise UserError(t.NOT_BOUND)
         caller = await app.access.caller(message.from_id)
-        screen = await Resources.of(app).start(caller, chat)
+        screen = render(await Resources.of(app).start(caller, chat))
         await app.notifier.send(message.from_id, screen.text, keyboard=screen.keyboard)
         await answer(app, message, t.IN_CHAT)
 
@@ -64,15 +99,18 @@ def labeler(app: App) -> BotLabeler:
     @guarded
     async def private(message: Message, app: App, cmd: Command) -> None:
         caller = await app.access.caller(message.from_id)
-        screen = await Resources.of(app).start(caller, None)
+        screen = render(await Resources.of(app).start(caller, None))
         await reply(app, message, screen.text, keyboard=screen.keyboard)
 
     @bl.private_message(EntryTextRule(app))
     @guarded
     async def typed(message: Message, app: App, draft: int) -> None:
         caller = await app.access.caller(message.from_id)
+        resources = Resources.of(app)
+        await resources.check_draft(caller, draft)
         attachment, unsupported = attachments_of(message)
-        screen = await Resources.of(app).typed(caller, draft, message.text or "", attachment, unsupported)
+        entry = read_entry(message.text or "", attachment, unsupported)
+        screen = render(await resources.add(caller, draft, entry))
         await reply(app, message, screen.text, keyboard=screen.keyboard)
 
     return bl
@@ -83,9 +121,19 @@ async def resource_press(app: App, event: MessageEvent, payload: dict[str, Any])
     from handlers.buttons import answer_press
 
     caller = await app.access.caller(event.object.user_id)
+    resources = Resources.of(app)
     try:
-        result = await Resources.of(app).press(caller, payload)
+        chat_id, do = int(payload.get("c", 0)), payload.get("do")
+        if do == "chat":
+            result: Screen | EntryAsked | Removed = await resources.open_chat(caller, chat_id)
+        elif do == "add":
+            result = await resources.begin_add(caller, chat_id)
+        elif do == "rm":
+            result = await resources.remove(caller, chat_id, int(payload.get("r", 0)))
+        else:
+            await resources.open_chat(caller, chat_id)  # the chat's checks answer first, as for any press
+            raise UserError(t.DIALOG_GONE)
     except (ValueError, TypeError):
         await answer_press(app, event, t.DIALOG_GONE[:90])
         return
-    await answer_press(app, event, t.SNACK_DONE, result)
+    await answer_press(app, event, t.SNACK_DONE, render(result))

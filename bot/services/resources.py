@@ -28,15 +28,15 @@ from bot.repo import pending as pending_repo
 from bot.repo import resources as repo
 from bot.repo.chats import Chat
 from bot.repo.resources import Resource
-from bot.services.access import Access, Caller
+from bot.domain.resources import NewEntry
+from bot.services.access import Caller
 from bot.services.meetings import may_run, my_chats
-from bot.services.roster import Reply
+from bot.services.resources_results import Added, ChatRef, EntryAsked, PickChat, Removed, Screen, Started
 from bot.texts import resources as t
 from bot.texts.policies import LINK_REASONS
 from bot.vk.gateway import VkGateway
-from bot.vk.keyboards import Button, inline
 from policies.base import Mode
-from policies.links import INSTITUTIONAL, find_links, worst_link
+from policies.links import INSTITUTIONAL, worst_link
 from policies.settings import LinkSettings, ModerationSettings
 
 log = logging.getLogger(__name__)
@@ -44,8 +44,6 @@ log = logging.getLogger(__name__)
 DRAFT = "resource_draft"
 MAX_ENTRIES = 30
 MAX_DOCS = 10  # attachments of one message
-MAX_TITLE = 100
-MAX_BUTTONS = 8  # «Убрать: …» buttons shown (inline keyboards hold 10)
 EDITABLE = 23 * 3600  # VK edits a message for 24 hours
 POSTING_STALE = 300  # a post with pin not confirmed by then (refused): the next change posts again
 
@@ -67,38 +65,19 @@ def pin_text(entries: list[Resource]) -> tuple[str, str]:
     return "\n".join(lines), ",".join(d for d in docs if d)
 
 
-def parse_entry(text: str, has_doc: bool) -> tuple[str, str | None]:
-    """«Расписание — https://…» -> (title, url); with a document, the whole text is its title."""
-    text = " ".join(text.split())
-    if has_doc:
-        if not text:
-            raise UserError(t.NO_TITLE)
-        return text, None
-    links = find_links(text)
-    if len(links) != 1:
-        raise UserError(t.BAD_ENTRY.format(text=text[:60]))
-    url = links[0].url
-    before, _, after = text.partition(url)
-    title = " ".join(f"{before.strip().strip('—–-:')} {after.strip().strip('—–-:')}".split())
-    if not title:
-        raise UserError(t.NO_TITLE)
-    return title, url
-
-
 class Resources:
-    def __init__(self, db: Database, effects: Effects, clock: Clock, access: Access, gateway: VkGateway,
+    def __init__(self, db: Database, effects: Effects, clock: Clock, gateway: VkGateway,
                  settings_for: SettingsFor, chats: Any) -> None:
         self.db = db
         self.chats = chats  # bot.services.chats.Chats: who is the chat's staff
         self.effects = effects
         self.clock = clock
-        self.access = access
         self.gateway = gateway
         self.settings_for = settings_for
 
     @classmethod
     def of(cls, app: Any) -> Resources:
-        return cls(app.db, app.effects, app.clock, app.access, app.gateway, app.moderation.settings_for,
+        return cls(app.db, app.effects, app.clock, app.gateway, app.moderation.settings_for,
                    app.services.chats)
 
     def now(self) -> int:
@@ -122,91 +101,79 @@ class Resources:
 
     # -- the menu ---------------------------------------------------------------------------
 
-    async def start(self, caller: Caller, chat: Chat | None) -> Reply:
+    async def start(self, caller: Caller, chat: Chat | None) -> Started:
         """``/ресурсы`` in a chat (``chat`` given) or privately (pick the chat)."""
         if chat is not None:
-            return await self.screen(caller, await self._check(caller, chat))
+            return await self.screen(await self._check(caller, chat))
         chats = await self.chats_for(caller)
         if not chats:
             raise UserError(t.NO_CHATS)
         if len(chats) == 1:
-            return await self.screen(caller, chats[0])
-        buttons = [[Button(c.title[:40] or str(c.id), {"a": "rs", "do": "chat", "c": c.id})] for c in chats[:10]]
-        if len(buttons) > 6:
-            flat = [b for row in buttons for b in row]
-            buttons = [flat[i:i + 2] for i in range(0, len(flat), 2)]
-        return Reply(t.PICK_CHAT, keyboard=inline(buttons))
+            return await self.screen(chats[0])
+        return PickChat(tuple(ChatRef(c.id, c.title) for c in chats))
 
-    async def screen(self, caller: Caller, chat: Chat) -> Reply:
-        entries = await repo.of_chat(self.db, chat.id)
-        listing = "\n".join(f"{n}. {e.title}" + (f" — {e.url}" if e.url else t.SCREEN_DOC)
-                            for n, e in enumerate(entries, 1)) or t.SCREEN_EMPTY
-        rows = [[Button(t.BUTTON_ADD, {"a": "rs", "do": "add", "c": chat.id}, "positive")]]
-        rows += [[Button(t.BUTTON_REMOVE.format(title=e.title)[:40], {"a": "rs", "do": "rm", "c": chat.id, "r": e.id},
-                         "negative")] for e in entries[-MAX_BUTTONS:]]
-        if len(rows) > 6:
-            flat = [b for row in rows[1:] for b in row]
-            rows = rows[:1] + [flat[i:i + 2] for i in range(0, len(flat), 2)]
-        return Reply(t.SCREEN.format(title=chat.title, list=listing), keyboard=inline(rows))
+    async def screen(self, chat: Chat) -> Screen:
+        return Screen(chat.id, chat.title, tuple(await repo.of_chat(self.db, chat.id)))
 
-    async def press(self, caller: Caller, payload: dict[str, Any]) -> Reply:
-        chat = await self._chat(caller, int(payload.get("c", 0)))
-        do = payload.get("do")
-        if do == "chat":
-            return await self.screen(caller, chat)
-        if do == "add":
-            await drafts.close_drafts(self.db, DRAFT, caller.vk_id)
-            await pending_repo.create(self.db, kind=DRAFT, vk_id=caller.vk_id, org_id=chat.org_id,
-                                      payload={"chat": chat.id, "wait": 1}, now=self.now(), ttl=3600)
-            return Reply(t.ASK_ENTRY.format(title=chat.title))
-        if do == "rm":
-            entries = {e.id: e for e in await repo.of_chat(self.db, chat.id)}
-            entry = entries.get(int(payload.get("r", 0)))
-            if entry is None:
+    async def open_chat(self, caller: Caller, chat_id: int) -> Screen:
+        """A chat picked with its button."""
+        return await self.screen(await self._chat(caller, chat_id))
+
+    async def begin_add(self, caller: Caller, chat_id: int) -> EntryAsked:
+        """«Добавить»: the caller's next private message is the entry."""
+        chat = await self._chat(caller, chat_id)
+        await drafts.close_drafts(self.db, DRAFT, caller.vk_id)
+        await pending_repo.create(self.db, kind=DRAFT, vk_id=caller.vk_id, org_id=chat.org_id,
+                                  payload={"chat": chat.id, "wait": 1}, now=self.now(), ttl=3600)
+        return EntryAsked(chat.title)
+
+    async def remove(self, caller: Caller, chat_id: int, entry_id: int) -> Removed:
+        """«Убрать: …»: the entry leaves the list and the pinned message."""
+        chat = await self._chat(caller, chat_id)
+        entries = {e.id: e for e in await repo.of_chat(self.db, chat.id)}
+        entry = entries.get(entry_id)
+        if entry is None:
+            raise UserError(t.GONE)
+        pinned = await self._pinned_now(chat)
+        async with self.db.transaction():
+            if not await repo.remove(self.db, chat.id, entry.id):
                 raise UserError(t.GONE)
-            pinned = await self._pinned_now(chat)
-            async with self.db.transaction():
-                if not await repo.remove(self.db, chat.id, entry.id):
-                    raise UserError(t.GONE)
-                await self.refresh(chat, pinned)
-            shown = await self.screen(caller, chat)
-            return Reply(t.REMOVED.format(title=entry.title) + "\n\n" + shown.text, keyboard=shown.keyboard)
-        raise UserError(t.DIALOG_GONE)
+            await self.refresh(chat, pinned)
+        return Removed(entry.title, await self.screen(chat))
 
     async def waiting_text(self, vk_id: int) -> int | None:
         return await drafts.draft_waiting(self.db, DRAFT, vk_id, self.now())
 
-    async def typed(self, caller: Caller, draft_id: int, text: str, attachment: str | None,
-                    unsupported: list[str]) -> Reply:
+    async def _draft_chat(self, caller: Caller, draft_id: int) -> tuple[pending_repo.Pending, Chat]:
         draft = await pending_repo.get(self.db, draft_id)
         if draft is None or draft.kind != DRAFT or draft.vk_id != caller.vk_id or draft.status != "open":
             raise UserError(t.DIALOG_GONE)
-        chat = await self._chat(caller, int(draft.payload.get("chat", 0)))
-        docs = [a for a in (attachment or "").split(",") if a.startswith("doc")]
-        others = [a for a in (attachment or "").split(",") if a and not a.startswith("doc")]
-        if unsupported or others:
-            raise UserError(t.ONLY_DOCS.format(kinds=", ".join(unsupported) or t.OTHER_ATTACHMENTS))
-        if len(docs) > 1:
-            raise UserError(t.ONE_DOC)
-        title, url = parse_entry(text, bool(docs))
-        if len(title) > MAX_TITLE:
-            raise UserError(t.TITLE_TOO_LONG.format(length=len(title), limit=MAX_TITLE))
-        if url is not None:
-            await self._check_link(chat, url, text)
+        return draft, await self._chat(caller, int(draft.payload.get("chat", 0)))
+
+    async def check_draft(self, caller: Caller, draft_id: int) -> None:
+        """The «Добавить» dialog still open and its chat still the caller's (checked before the
+        typed entry is read, so a closed dialog is what the caller hears)."""
+        await self._draft_chat(caller, draft_id)
+
+    async def add(self, caller: Caller, draft_id: int, entry: NewEntry) -> Added:
+        """The typed entry (read by ``bot.domain.resources.read_entry``): checked against the
+        chat's link policy and the list's limits, added, the pinned list brought up to date."""
+        draft, chat = await self._draft_chat(caller, draft_id)
+        if entry.url is not None:
+            await self._check_link(chat, entry.url, entry.text)
         entries = await repo.of_chat(self.db, chat.id)
         if len(entries) >= MAX_ENTRIES:
             raise UserError(t.TOO_MANY.format(count=len(entries)))
-        if docs and sum(1 for e in entries if e.attachment) >= MAX_DOCS:
+        if entry.doc and sum(1 for e in entries if e.attachment) >= MAX_DOCS:
             raise UserError(t.TOO_MANY_DOCS.format(limit=MAX_DOCS))
         pinned = await self._pinned_now(chat)  # read from VK before the transaction
         async with self.db.transaction():
             if not await pending_repo.claim(self.db, draft.id, "applied"):
                 raise UserError(t.DIALOG_GONE)
-            await repo.add(self.db, chat_id=chat.id, title=title, url=url, attachment=docs[0] if docs else None,
+            await repo.add(self.db, chat_id=chat.id, title=entry.title, url=entry.url, attachment=entry.doc,
                            added_by=caller.vk_id, now=self.now())
             await self.refresh(chat, pinned)
-        shown = await self.screen(caller, chat)
-        return Reply(t.ADDED.format(title=title) + "\n\n" + shown.text, keyboard=shown.keyboard)
+        return Added(entry.title, await self.screen(chat))
 
     async def _check_link(self, chat: Chat, url: str, text: str) -> None:
         """The chat's own link policy decides (a link it would delete from a message is refused)."""

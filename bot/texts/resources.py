@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bot.services.resources_results import Added, Removed, Screen
+
 PIN_HEADER = "Полезные ссылки и документы беседы"
 PIN_EMPTY = "Пока пусто."
 PIN_LINE_URL = "{n}. {title} — {url}"
@@ -39,3 +44,17 @@ SNACK_DONE = "Готово"
 
 SCREEN_DOC = " (документ)"
 OTHER_ATTACHMENTS = "фотографии и другие вложения"
+
+
+def screen(s: Screen) -> str:
+    listing = "\n".join(f"{n}. {e.title}" + (f" — {e.url}" if e.url else SCREEN_DOC)
+                         for n, e in enumerate(s.entries, 1)) or SCREEN_EMPTY
+    return SCREEN.format(title=s.title, list=listing)
+
+
+def added(r: Added) -> str:
+    return ADDED.format(title=r.title) + "\n\n" + screen(r.screen)
+
+
+def removed(r: Removed) -> str:
+    return REMOVED.format(title=r.title) + "\n\n" + screen(r.screen)

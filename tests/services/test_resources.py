@@ -10,7 +10,8 @@ from bot.domain.errors import UserError
 from bot.pipeline.effects import Effects
 from bot.repo import chats as chat_repo
 from bot.repo.resources import Resource
-from bot.services.resources import Resources, parse_entry, pin_text
+from bot.domain.resources import NewEntry, parse_entry, read_entry
+from bot.services.resources import Resources, pin_text
 from policies.settings import apply_overrides, default_settings
 from tests.services.conftest import NOW, World
 
@@ -25,6 +26,20 @@ def test_an_entry_is_a_title_and_one_link_or_a_titled_document() -> None:
         parse_entry("Расписание без ссылки", False)
     with pytest.raises(UserError, match="Не понял"):
         parse_entry("Два сайта — https://uchi.ru https://fipi.ru", False)
+
+
+def test_a_typed_message_is_one_link_or_one_titled_document() -> None:
+    text = "Расписание — https://uchi.ru/r"
+    assert read_entry(text, None, []) == NewEntry("Расписание", "https://uchi.ru/r", None, text)
+    assert read_entry("Памятка", "doc5_7_abc", []) == NewEntry("Памятка", None, "doc5_7_abc", "Памятка")
+    with pytest.raises(UserError, match="один документ"):
+        read_entry("Памятки", "doc5_7_a,doc5_8_b", [])
+    with pytest.raises(UserError, match="фотографии и другие вложения — нельзя"):
+        read_entry("Фото", "photo5_7_a", [])
+    with pytest.raises(UserError, match="стикер — нельзя"):
+        read_entry("Стикер", None, ["стикер"])
+    with pytest.raises(UserError, match="слишком длинное"):
+        read_entry("Д" * 101 + " — https://uchi.ru/r", None, [])
 
 
 def test_pin_text_lists_links_and_attaches_the_documents() -> None:
@@ -48,7 +63,7 @@ async def test_links_obey_the_chats_link_policy(world: World) -> None:
     async def settings_for(chat):
         return apply_overrides(default_settings(chat.type or ""), dict(chat.overrides))
 
-    service = Resources(world.db, Effects(world.db, FixedClock(NOW)), FixedClock(NOW), world.access,
+    service = Resources(world.db, Effects(world.db, FixedClock(NOW)), FixedClock(NOW),
                         gateway=None, settings_for=settings_for, chats=None)  # type: ignore[arg-type]
     parents = await _chat(world, "parents_class")
     students = await _chat(world, "students_class")
@@ -72,7 +87,7 @@ async def test_the_pin_is_posted_once_edited_in_place_and_reposted_when_too_old(
     from bot.pipeline.unit import unit
 
     clock = FixedClock(NOW)
-    service = Resources(world.db, Effects(world.db, clock), clock, world.access, gateway=None,  # type: ignore[arg-type]
+    service = Resources(world.db, Effects(world.db, clock), clock, gateway=None,  # type: ignore[arg-type]
                         settings_for=None, chats=None)  # type: ignore[arg-type]
     chat = await _chat(world, "parents_class")
 
