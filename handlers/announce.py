@@ -8,16 +8,57 @@ from typing import Any
 from vkbottle.bot import BotLabeler, Message, MessageEvent
 from vkbottle.dispatch.rules import ABCRule
 
+from bot import texts
+from bot.domain.class_list import parse_classes
 from bot.domain.commands import Command
+from bot.domain.errors import UserError
 from bot.repo.pending import Pending
 from bot.runtime.app import App
 from bot.services.access import Caller
-from bot.services.announce import CAPABILITY, CONFIRM, Announcements
+from bot.services.announce import CAPABILITY, CONFIRM, TYPES, Announcements
+from bot.services.announce_results import (Confirm, PickClass, PickGrades, PickScope, PickTypes, Picked, Started,
+                                           TextAsked, Typed)
 from bot.services.roster import Reply
+from bot.texts import announce as t
 from bot.vk.gateway import is_chat_peer
+from bot.vk.keyboards import Button, grid, inline
 from handlers.confirm import confirmer
 from handlers.replies import guarded, reply
 from handlers.rules import CommandRule, parse_message
+
+
+def render(result: Started | Picked | Typed) -> Reply:
+    """The dialog's screens: the text from bot/texts/announce.py, the buttons (payload ``an``)."""
+    if isinstance(result, PickScope):
+        buttons = [Button(t.scope_name(s)[:40], {"a": "an", "id": result.draft, "do": "org", "v": s.id})
+                   for s in result.scopes[:10]]
+        return Reply(t.PICK_SCOPE, keyboard=inline(grid(buttons, 1 if len(buttons) <= 6 else 2)))
+    if isinstance(result, PickTypes):
+        buttons = [Button(label, {"a": "an", "id": result.draft, "do": "type", "v": key})
+                   for key, label in t.TYPE_LABELS.items()]
+        return Reply(t.PICK_TYPES.format(scope=t.scope_name(result.scope)), keyboard=inline(grid(buttons, 2)))
+    if isinstance(result, PickGrades):
+        buttons = [Button(t.ALL_GRADES, {"a": "an", "id": result.draft, "do": "grade", "v": 0}, "primary")]
+        buttons += [Button(t.GRADE_LABEL.format(grade=g), {"a": "an", "id": result.draft, "do": "grade", "v": g})
+                    for g in result.grades[:9]]
+        return Reply(t.PICK_GRADES.format(types=t.TYPE_NAMES[result.types]), keyboard=inline(grid(buttons, 4)))
+    if isinstance(result, PickClass):
+        buttons = [Button(t.ALL_OF_GRADE.format(grade=result.grade),
+                          {"a": "an", "id": result.draft, "do": "cls", "g": result.grade}, "primary")]
+        buttons += [Button(name, {"a": "an", "id": result.draft, "do": "cls", "v": name})
+                    for name in result.classes[:9]]
+        return Reply(t.PICK_CLASS.format(grade=result.grade), keyboard=inline(grid(buttons, 4)))
+    if isinstance(result, TextAsked):
+        return Reply(t.ASK_TEXT.format(audience=t.audience(result.audience)))
+    return Reply(t.confirm(result), keyboard=confirm_keyboard(result) if result.count else None)
+
+
+def confirm_keyboard(result: Confirm) -> str:
+    """«Отправить в N бесед» and «Отменить» (the pending confirmation, payload ``pa``)."""
+    return inline([[
+        Button(t.send_button(result.count), {"a": "pa", "id": result.action_id, "do": "apply"}, "positive"),
+        Button(texts.BUTTON_CANCEL, {"a": "pa", "id": result.action_id, "do": "cancel"}),
+    ]])
 
 
 class AnnounceTextRule(ABCRule[Message]):
@@ -52,35 +93,51 @@ def labeler(app: App) -> BotLabeler:
     @guarded
     async def start(message: Message, app: App, cmd: Command) -> None:
         caller = await app.access.caller(message.from_id)
-        answer_ = await Announcements.of(app).start(caller)
+        answer_ = render(await Announcements.of(app).start(caller))
         await reply(app, message, answer_.text, keyboard=answer_.keyboard)
 
     @bl.private_message(AnnounceTextRule(app))
     @guarded
     async def typed(message: Message, app: App, draft: int) -> None:
         caller = await app.access.caller(message.from_id)
-        attachment, unsupported = attachments_of(message)
-        answer_ = await Announcements.of(app).typed(caller, draft, message.text or "", attachment, unsupported)
+        announcements = Announcements.of(app)
+        text = message.text or ""
+        if await announcements.waits_for_text(caller, draft):
+            attachment, unsupported = attachments_of(message)
+            result: Typed = await announcements.text_typed(caller, draft, text, attachment, unsupported)
+        else:  # typed classes instead of the grade's buttons
+            grades, classes = parse_classes(text)
+            result = await announcements.classes_typed(caller, draft, grades, classes)
+        answer_ = render(result)
         await reply(app, message, answer_.text, keyboard=answer_.keyboard)
 
     return bl
 
 
 async def announce_press(app: App, event: MessageEvent, payload: dict[str, Any]) -> None:
-    """Payload ``{"a": "an", "id": draft, "do": org|type|grade, "v": ...}``."""
+    """Payload ``{"a": "an", "id": draft, "do": org|type|grade|cls, "v": ..., "g": grade}``."""
     from handlers.buttons import answer_press
 
     caller = await app.access.caller(event.object.user_id)
+    announcements = Announcements.of(app)
     try:
-        result = await Announcements.of(app).press(caller, payload)
+        draft, do, value = int(payload.get("id", 0)), payload.get("do"), payload.get("v")
+        if do == "org":
+            result: Picked = await announcements.choose_scope(caller, draft, int(value or 0))
+        elif do == "type" and isinstance(value, str) and value in TYPES:
+            result = await announcements.choose_types(caller, draft, value)
+        elif do == "grade":
+            result = await announcements.choose_grade(caller, draft, int(value or 0))
+        elif do == "cls":
+            result = await announcements.choose_class(caller, draft, str(value or ""), int(payload.get("g", 0)))
+        else:
+            raise UserError(t.DIALOG_GONE)
     except (ValueError, TypeError):
-        from bot.texts import announce as t
-
         await answer_press(app, event, t.DIALOG_GONE[:90])
         return
-    await answer_press(app, event, "✔", result)
+    await answer_press(app, event, "✔", render(result))
 
 
 @confirmer(CONFIRM, capability=CAPABILITY)
 async def apply_announce(app: App, caller: Caller, action: Pending, payload: dict[str, Any]) -> Reply:
-    return await Announcements.of(app).send(caller, action)
+    return Reply(t.sending((await Announcements.of(app).send(caller, action)).count))

@@ -11,13 +11,10 @@ finished — exactly once (``announcement.reported_at``), after a restart too.
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from typing import Any
 
 from bot.db import Database
-from bot.domain.classes import ClassNameError, parse_class
 from bot.domain.clock import Clock
 from bot.domain.errors import UserError
 from bot.pipeline import unit as units
@@ -28,9 +25,9 @@ from bot.repo import pending as pending_repo
 from bot.repo.announce import Outcome, Target
 from bot.repo.pending import Pending
 from bot.services.access import Access, Caller
-from bot.services.roster import Reply, question_keyboard
+from bot.services.announce_results import (BY_CLASS, Confirm, Pick, PickClass, PickGrades, PickScope, PickTypes,
+                                           Scope, Sending, Started, TextAsked)
 from bot.texts import announce as t
-from bot.vk.keyboards import Button, grid, inline
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +35,6 @@ CAPABILITY = "role_manage"  # school admins, chat responsibles, coordinators (th
 DRAFT = "announce_draft"
 CONFIRM = "announce"
 MAX_TEXT = 4000
-SHOWN_IN_CONFIRM = 15
 # audience key -> chat types (None: every type)
 TYPES: dict[str, tuple[str, ...] | None] = {
     "p": ("parents_class",),
@@ -47,19 +43,8 @@ TYPES: dict[str, tuple[str, ...] | None] = {
     "staff": ("admin_open", "admin_closed", "methodical"),
     "all": None,
 }
-BY_CLASS = ("p", "s", "c")  # audiences picked further by grade or class
 # VK's refusals of a send -> the report's reason
 REASON_OF_CODE = {925: "no_rights", 917: "gone", 927: "gone", 945: "disabled"}
-
-
-@dataclass(frozen=True)
-class Pick:
-    """Who gets the announcement, as the draft holds it."""
-
-    org_id: int
-    types: str
-    grades: tuple[int, ...] = ()  # empty: all
-    classes: tuple[str, ...] = ()  # «5А»; with grades: either matches
 
 
 def _matches(target: Target, pick: Pick) -> bool:
@@ -71,26 +56,6 @@ def _matches(target: Target, pick: Pick) -> bool:
     if target.grade is None:
         return False
     return target.grade in pick.grades or f"{target.grade}{target.letter}" in pick.classes
-
-
-def parse_classes(text: str) -> tuple[tuple[int, ...], tuple[str, ...]]:
-    """«5А, 5Б, 7» -> grades (7,), classes («5А», «5Б»). Raises UserError on anything else."""
-    grades: list[int] = []
-    classes: list[str] = []
-    parts = [p for p in re.split(r"[,;\s]+(?=\d)|[,;]", text) if p.strip()]
-    if not parts:
-        raise UserError(t.BAD_CLASSES.format(text=text.strip()[:40]))
-    for part in parts:
-        part = part.strip()
-        if part.isdigit() and 1 <= int(part) <= 11:
-            grades.append(int(part))
-            continue
-        try:
-            name = parse_class(part)
-        except ClassNameError:
-            raise UserError(t.BAD_CLASSES.format(text=part[:40])) from None
-        classes.append(f"{name.grade}{name.letter}")
-    return tuple(dict.fromkeys(grades)), tuple(dict.fromkeys(classes))
 
 
 class Announcements:
@@ -123,7 +88,7 @@ class Announcements:
                 found.append(org)
         return found
 
-    async def start(self, caller: Caller) -> Reply:
+    async def start(self, caller: Caller) -> Started:
         scopes = await self.scopes(caller)
         if not scopes:
             raise UserError(t.NOT_ALLOWED)
@@ -131,21 +96,10 @@ class Announcements:
         if len(scopes) == 1:
             draft = await pending_repo.create(self.db, kind=DRAFT, vk_id=caller.vk_id, org_id=scopes[0].id,
                                               payload={"org": scopes[0].id}, now=self.now())
-            return await self._types_screen(draft, scopes[0])
+            return PickTypes(draft, _scope(scopes[0]))
         draft = await pending_repo.create(self.db, kind=DRAFT, vk_id=caller.vk_id, org_id=None, payload={},
                                           now=self.now())
-        buttons = [Button(self._scope_name(org)[:40], {"a": "an", "id": draft, "do": "org", "v": org.id})
-                   for org in scopes[:10]]
-        return Reply(t.PICK_SCOPE, keyboard=inline(grid(buttons, 1 if len(buttons) <= 6 else 2)))
-
-    @staticmethod
-    def _scope_name(org: org_repo.Org) -> str:
-        return org.name if org.kind == "school" else t.SCOPE_TERRITORY.format(name=org.name)
-
-    async def _types_screen(self, draft: int, org: org_repo.Org) -> Reply:
-        buttons = [Button(label, {"a": "an", "id": draft, "do": "type", "v": key})
-                   for key, label in t.TYPE_LABELS.items()]
-        return Reply(t.PICK_TYPES.format(scope=self._scope_name(org)), keyboard=inline(grid(buttons, 2)))
+        return PickScope(draft, tuple(_scope(org) for org in scopes))
 
     async def _draft(self, caller: Caller, draft_id: int) -> Pending:
         action = await pending_repo.get(self.db, draft_id)
@@ -165,38 +119,54 @@ class Announcements:
             return [org.id]
         return [o.id for o in await org_repo.descendants(self.db, org.id, "school")]
 
-    async def press(self, caller: Caller, payload: dict[str, Any]) -> Reply:
-        draft = await self._draft(caller, int(payload.get("id", 0)))
+    async def _state(self, caller: Caller, draft_id: int) -> tuple[Pending, dict[str, Any], org_repo.Org]:
+        """The open draft, what it holds, and its school (or territory), still the caller's."""
+        draft = await self._draft(caller, draft_id)
         state = dict(draft.payload)
-        do = payload.get("do")
-        if do == "org":
-            org = await self._allowed_org(caller, int(payload.get("v", 0)))
-            state = {"org": org.id}
+        return draft, state, await self._allowed_org(caller, int(state.get("org", 0)))
+
+    async def choose_scope(self, caller: Caller, draft_id: int, org_id: int) -> PickTypes:
+        """A school's (or territory's) button."""
+        draft = await self._draft(caller, draft_id)
+        org = await self._allowed_org(caller, org_id)
+        await repo.save_draft(self.db, draft.id, {"org": org.id})
+        return PickTypes(draft.id, _scope(org))
+
+    async def choose_types(self, caller: Caller, draft_id: int, types: str) -> PickGrades | TextAsked:
+        """A chat types' button (a key of ``TYPES``)."""
+        draft, state, org = await self._state(caller, draft_id)
+        if types not in TYPES:
+            raise UserError(t.DIALOG_GONE)
+        state.update(types=types, grades=[], classes=[])
+        if types in BY_CLASS:
+            state["wait"] = 1  # classes may be typed instead of pressed
             await repo.save_draft(self.db, draft.id, state)
-            return await self._types_screen(draft.id, org)
-        org = await self._allowed_org(caller, int(state.get("org", 0)))
-        if do == "type" and payload.get("v") in TYPES:
-            state.update(types=str(payload["v"]), grades=[], classes=[])
-            if state["types"] in BY_CLASS:
-                state["wait"] = 1  # classes may be typed instead of pressed
-                await repo.save_draft(self.db, draft.id, state)
-                return await self._grades_screen(draft.id, org, str(state["types"]))
-            return await self._ask_text(draft.id, org, state)
-        if do == "grade" and "types" in state:
-            grade = int(payload.get("v", 0))
-            state["grades"] = [grade] if grade else []
-            state["classes"] = []
-            if grade:
-                classes = await self._classes_of(org, str(state["types"]), grade)
-                if len(classes) > 1:
-                    return self._classes_screen(draft.id, grade, classes)
-            return await self._ask_text(draft.id, org, state)
-        if do == "cls" and "types" in state:
-            name = str(payload.get("v") or "")
-            grade = int(payload.get("g", 0))
-            state["grades"], state["classes"] = ([], [name]) if name else ([grade] if grade else [], [])
-            return await self._ask_text(draft.id, org, state)
-        raise UserError(t.DIALOG_GONE)
+            targets = await repo.audience(self.db, await self._school_ids(org))
+            wanted = TYPES[types]
+            grades = sorted({x.grade for x in targets if x.grade is not None and (wanted is None or x.type in wanted)})
+            return PickGrades(draft.id, types, tuple(grades))
+        return await self._ask_text(draft.id, state)
+
+    async def choose_grade(self, caller: Caller, draft_id: int, grade: int) -> PickClass | TextAsked:
+        """A grade's button (0: all classes): a grade of several classes asks which."""
+        draft, state, org = await self._state(caller, draft_id)
+        if "types" not in state:
+            raise UserError(t.DIALOG_GONE)
+        state["grades"] = [grade] if grade else []
+        state["classes"] = []
+        if grade:
+            classes = await self._classes_of(org, str(state["types"]), grade)
+            if len(classes) > 1:
+                return PickClass(draft.id, grade, tuple(classes))
+        return await self._ask_text(draft.id, state)
+
+    async def choose_class(self, caller: Caller, draft_id: int, name: str, grade: int) -> TextAsked:
+        """A class's button («5А»), or the whole grade (``name`` empty)."""
+        draft, state, _ = await self._state(caller, draft_id)
+        if "types" not in state:
+            raise UserError(t.DIALOG_GONE)
+        state["grades"], state["classes"] = ([], [name]) if name else ([grade] if grade else [], [])
+        return await self._ask_text(draft.id, state)
 
     async def _classes_of(self, org: org_repo.Org, types: str, grade: int) -> list[str]:
         wanted = TYPES[types]
@@ -204,33 +174,9 @@ class Announcements:
         return sorted({f"{x.grade}{x.letter}" for x in targets
                        if x.grade == grade and x.letter and (wanted is None or x.type in wanted)})
 
-    def _classes_screen(self, draft: int, grade: int, classes: list[str]) -> Reply:
-        buttons = [Button(t.ALL_OF_GRADE.format(grade=grade), {"a": "an", "id": draft, "do": "cls", "g": grade},
-                          "primary")]
-        buttons += [Button(name, {"a": "an", "id": draft, "do": "cls", "v": name}) for name in classes[:9]]
-        return Reply(t.PICK_CLASS.format(grade=grade), keyboard=inline(grid(buttons, 4)))
-
-    async def _grades_screen(self, draft: int, org: org_repo.Org, types: str) -> Reply:
-        targets = await repo.audience(self.db, await self._school_ids(org))
-        wanted = TYPES[types]
-        grades = sorted({x.grade for x in targets if x.grade is not None and (wanted is None or x.type in wanted)})
-        buttons = [Button(t.ALL_GRADES, {"a": "an", "id": draft, "do": "grade", "v": 0}, "primary")]
-        buttons += [Button(t.GRADE_LABEL.format(grade=g), {"a": "an", "id": draft, "do": "grade", "v": g})
-                    for g in grades[:9]]
-        return Reply(t.PICK_GRADES.format(types=t.TYPE_NAMES[types]), keyboard=inline(grid(buttons, 4)))
-
     def _pick(self, state: dict[str, Any]) -> Pick:
         return Pick(int(state["org"]), str(state["types"]), tuple(int(g) for g in state.get("grades") or ()),
                     tuple(str(c) for c in state.get("classes") or ()))
-
-    def _audience_name(self, pick: Pick) -> str:
-        types = t.TYPE_NAMES[pick.types]
-        if pick.types not in BY_CLASS:
-            return types
-        if not pick.grades and not pick.classes:
-            return t.AUDIENCE_GRADES.format(types=types, grades=t.GRADES_ALL)
-        names = [str(g) for g in pick.grades] + list(pick.classes)
-        return t.AUDIENCE_GRADES.format(types=types, grades=t.GRADES_SOME.format(names=", ".join(names)))
 
     async def _targets(self, pick: Pick) -> list[Target]:
         org = await org_repo.get(self.db, pick.org_id)
@@ -238,28 +184,38 @@ class Announcements:
             return []
         return [x for x in await repo.audience(self.db, await self._school_ids(org)) if _matches(x, pick)]
 
-    async def _ask_text(self, draft: int, org: org_repo.Org, state: dict[str, Any]) -> Reply:
+    async def _ask_text(self, draft: int, state: dict[str, Any]) -> TextAsked:
         pick = self._pick(state)
         if not await self._targets(pick):
             await pending_repo.claim(self.db, draft, "cancelled")
-            raise UserError(t.NO_CHATS.format(audience=self._audience_name(pick)))
+            raise UserError(t.NO_CHATS.format(audience=t.audience(pick)))
         state["wait"], state["step"] = 1, "text"
         await repo.save_draft(self.db, draft, state)
-        return Reply(t.ASK_TEXT.format(audience=self._audience_name(pick)))
+        return TextAsked(pick)
 
     async def waiting_text(self, vk_id: int) -> int | None:
         return await repo.draft_waiting(self.db, DRAFT, vk_id, self.now())
 
-    async def typed(self, caller: Caller, draft_id: int, text: str, attachment: str | None,
-                    unsupported: list[str]) -> Reply:
-        """Typed classes (at the grade step) or the announcement's text: the confirmation."""
-        draft = await self._draft(caller, draft_id)
-        state = dict(draft.payload)
-        org = await self._allowed_org(caller, int(state.get("org", 0)))
+    async def waits_for_text(self, caller: Caller, draft_id: int) -> bool:
+        """Whether the draft waits for the announcement's text (else for typed classes)."""
+        _, state, _ = await self._state(caller, draft_id)
+        return state.get("step") == "text"
+
+    async def classes_typed(self, caller: Caller, draft_id: int, grades: tuple[int, ...],
+                            classes: tuple[str, ...]) -> TextAsked:
+        """Classes typed at the grade step (``bot.domain.class_list.parse_classes``)."""
+        draft, state, _ = await self._state(caller, draft_id)
+        if "types" not in state:
+            raise UserError(t.DIALOG_GONE)
+        state.update(grades=list(grades), classes=list(classes))
+        return await self._ask_text(draft.id, state)
+
+    async def text_typed(self, caller: Caller, draft_id: int, text: str, attachment: str | None,
+                         unsupported: list[str]) -> Confirm:
+        """The announcement's text (with its attachments): the confirmation naming the chats."""
+        draft, state, _ = await self._state(caller, draft_id)
         if state.get("step") != "text":
-            grades, classes = parse_classes(text)
-            state.update(grades=list(grades), classes=list(classes))
-            return await self._ask_text(draft.id, org, state)
+            raise UserError(t.DIALOG_GONE)
         text = text.strip()
         if unsupported:
             raise UserError(t.UNSUPPORTED.format(kinds=", ".join(unsupported)))
@@ -270,29 +226,21 @@ class Announcements:
         pick = self._pick(state)
         targets = await self._targets(pick)
         if not targets:
-            raise UserError(t.NO_CHATS.format(audience=self._audience_name(pick)))
+            raise UserError(t.NO_CHATS.format(audience=t.audience(pick)))
         await pending_repo.claim(self.db, draft.id, "applied")
         sendable = [x for x in targets if x.bot_is_admin]
         skipped = [x for x in targets if not x.bot_is_admin]
         count = len(sendable)
-        shown = "\n".join(f"• {x.title}" for x in sendable[:SHOWN_IN_CONFIRM])
-        more = t.CONFIRM_MORE.format(count=count - SHOWN_IN_CONFIRM) if count > SHOWN_IN_CONFIRM else ""
-        skipped_text = t.CONFIRM_SKIPPED.format(count=len(skipped), list=", ".join(f"«{x.title}»" for x in skipped)) \
-            if skipped else ""
         payload = {"what": t.WHAT.format(count=count, chats=t.chats(count)), "org": pick.org_id,
                    "types": pick.types, "grades": list(pick.grades), "classes": list(pick.classes),
                    "text": text, "attachment": attachment, "chats": [x.chat_id for x in targets]}
         confirm = await pending_repo.create(self.db, kind=CONFIRM, vk_id=caller.vk_id, org_id=pick.org_id,
                                             payload=payload, now=self.now())
-        question = t.CONFIRM.format(count=count, chats=t.chats(count), audience=self._audience_name(pick),
-                                    list=shown, more=more, skipped=skipped_text, text=text[:500])
-        keyboard = question_keyboard(confirm, t.BUTTON_SEND.format(count=count, chats=t.chats(count)), "positive") \
-            if count else None
-        return Reply(question, keyboard=keyboard)
+        return Confirm(confirm, pick, tuple(x.title for x in sendable), tuple(x.title for x in skipped), text)
 
     # -- sending --------------------------------------------------------------------------
 
-    async def send(self, caller: Caller, action: Pending) -> Reply:
+    async def send(self, caller: Caller, action: Pending) -> Sending:
         """The confirmed announcement: one BULK send per chat (the same chats the author saw), all
         recorded with the announcement in one transaction."""
         payload = action.payload
@@ -322,7 +270,7 @@ class Announcements:
                                             lane=Lane.BULK)
                     await repo.add_target(self.db, ann, chat_id, seq=work.seq, reason=None)
                     sent += 1
-        return Reply(t.SENDING.format(count=sent, chats=t.chats(sent)))
+        return Sending(sent)
 
     # -- the delivery report --------------------------------------------------------------
 
@@ -346,6 +294,10 @@ class Announcements:
                                 await self.rights_lost(outcome.chat_id)
             made += 1
         return made
+
+
+def _scope(org: org_repo.Org) -> Scope:
+    return Scope(org.id, org.name, org.kind != "school")
 
 
 def _reason(outcome: Outcome) -> str | None:

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from bot.texts.roster import plural
+
+if TYPE_CHECKING:
+    from bot.services.announce_results import Confirm, Pick, Scope
 
 NOT_ALLOWED = ("Объявления в беседы школы отправляют администратор школы и ответственный за чаты "
                "(координаторы — в беседы школ своей территории). У вас такой роли нет.")
@@ -78,3 +83,38 @@ REASONS: dict[str, tuple[str, str]] = {
                 "отправьте объявление в эту беседу ещё раз позже; если повторится — сообщите оператору бота"),
     "unknown": ("нет сведений о доставке", "проверьте беседу и при необходимости отправьте объявление снова"),
 }
+
+SHOWN_IN_CONFIRM = 15  # chats named in the confirmation
+
+
+def scope_name(scope: Scope) -> str:
+    return SCOPE_TERRITORY.format(name=scope.name) if scope.territory else scope.name
+
+
+def audience(pick: Pick) -> str:
+    """«беседы родителей классов, классы: 5А, 7»."""
+    types = TYPE_NAMES[pick.types]
+    if not pick.by_class:
+        return types
+    if not pick.grades and not pick.classes:
+        return AUDIENCE_GRADES.format(types=types, grades=GRADES_ALL)
+    names = [str(g) for g in pick.grades] + list(pick.classes)
+    return AUDIENCE_GRADES.format(types=types, grades=GRADES_SOME.format(names=", ".join(names)))
+
+
+def confirm(c: Confirm) -> str:
+    count = c.count
+    shown = "\n".join(f"• {title}" for title in c.chats[:SHOWN_IN_CONFIRM])
+    more = CONFIRM_MORE.format(count=count - SHOWN_IN_CONFIRM) if count > SHOWN_IN_CONFIRM else ""
+    skipped = CONFIRM_SKIPPED.format(count=len(c.skipped), list=", ".join(f"«{x}»" for x in c.skipped)) \
+        if c.skipped else ""
+    return CONFIRM.format(count=count, chats=chats(count), audience=audience(c.audience), list=shown, more=more,
+                          skipped=skipped, text=c.text[:500])
+
+
+def send_button(count: int) -> str:
+    return BUTTON_SEND.format(count=count, chats=chats(count))
+
+
+def sending(count: int) -> str:
+    return SENDING.format(count=count, chats=chats(count))

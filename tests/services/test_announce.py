@@ -5,8 +5,6 @@ refusals to a reason and what to do — once."""
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 from bot.domain.classes import parse_class
@@ -17,7 +15,10 @@ from bot.repo import chats as chat_repo
 from bot.repo import outbox
 from bot.repo import people as people_repo
 from bot.repo import pending as pending_repo
-from bot.services.announce import Announcements, parse_classes
+from bot.domain.class_list import parse_classes
+from bot.services.announce import Announcements
+from bot.services.announce_results import Confirm, PickGrades, PickTypes, Sending, TextAsked
+from bot.texts import announce as t
 from tests.services.conftest import NOW, World
 
 _peer = iter(range(2_000_000_100, 2_000_001_000))
@@ -30,14 +31,6 @@ async def _chat(world: World, org, type_: str, cls: str | None, title: str, *, a
                          title=title, leader_id=None)
     await chat_repo.set_admin(world.db, chat.id, admin, now=NOW)
     return chat.id
-
-
-def _payload(reply, label: str) -> dict:
-    for row in json.loads(reply.keyboard)["buttons"]:
-        for b in row:
-            if b["action"]["label"] == label:
-                return json.loads(b["action"]["payload"])
-    raise AssertionError(f"no «{label}»")
 
 
 def test_typed_classes_and_grades() -> None:
@@ -56,24 +49,28 @@ async def test_coordinator_announces_to_the_territory_and_gets_one_report(world:
     service = Announcements(world.db, Effects(world.db, FixedClock(NOW)), FixedClock(NOW), world.access)
 
     first = await service.start(coordinator)
-    assert "Город: все школы" in first.text
-    grades = await service.press(coordinator, _payload(first, "Родители классов"))
+    assert isinstance(first, PickTypes) and first.scope.territory and t.scope_name(first.scope) == "Город: все школы"
+    grades = await service.choose_types(coordinator, first.draft, "p")
+    assert isinstance(grades, PickGrades) and grades.grades == (5, 6)
     draft = await service.waiting_text(500)
-    assert draft is not None
-    ask = await service.typed(coordinator, draft, "5А, 5Б", None, [])
-    assert "классы: 5А, 5Б" in ask.text and grades.keyboard
-    question = await service.typed(coordinator, draft, "Собрание в пятницу", None, [])
-    assert "Отправить объявление в 2 беседы" in question.text
-    assert "5А — родители (А)" in question.text and "5Б — родители (Б)" in question.text
-    assert "6А" not in question.text and "ученики" not in question.text
-    confirm = await pending_repo.get(world.db, _payload(question, "Отправить в 2 беседы")["id"])
+    assert draft == first.draft
+    assert not await service.waits_for_text(coordinator, draft)
+    ask = await service.classes_typed(coordinator, draft, *parse_classes("5А, 5Б"))
+    assert isinstance(ask, TextAsked) and ask.audience.classes == ("5А", "5Б")
+    assert "классы: 5А, 5Б" in t.audience(ask.audience)
+    assert await service.waits_for_text(coordinator, draft)
+    question = await service.text_typed(coordinator, draft, "Собрание в пятницу", None, [])
+    assert isinstance(question, Confirm) and question.count == 2 and question.skipped == ()
+    assert set(question.chats) == {"5А — родители (А)", "5Б — родители (Б)"}  # not 6А, not the students'
+    assert "Отправить объявление в 2 беседы" in t.confirm(question)
+    confirm = await pending_repo.get(world.db, question.action_id)
 
     # a school admin of school A alone may not confirm the territory's announcement
     other = await world.staff(world.school_a, "school_admin", 501)
     assert not await world.access.allowed(other, "role_manage", world.muni.id)
 
     done = await service.send(coordinator, confirm)
-    assert "2 беседы" in done.text
+    assert done == Sending(2) and "2 беседы" in t.sending(done.count)
     with pytest.raises(UserError):
         await service.send(coordinator, confirm)  # a second press sends nothing
     actions = await outbox.pending(world.db)
