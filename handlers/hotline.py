@@ -11,11 +11,41 @@ from vkbottle.dispatch.rules import ABCRule
 from bot.domain.commands import Command
 from bot.runtime.app import App
 from bot.services.hotline import Hotline
+from bot.services.hotline_results import AnswerAsked, Asked, PickTarget, TextAsked, Waiting
+from bot.services.roster import Reply
+from bot.texts import hotline as t
 from bot.vk.gateway import is_chat_peer
+from bot.vk.keyboards import Button, inline
 from handlers.replies import guarded, reply
 from handlers.rules import CommandRule, parse_message
 
 CANCEL_WORDS = ("отмена", "отменить", "отмени")
+MAX_BUTTONS = 5  # targets, or questions with «Ответить на №…»
+
+
+def _cancel(dialog: int) -> Button:
+    return Button(t.BUTTON_CANCEL, {"a": "pa", "id": dialog, "do": "cancel"})
+
+
+def render(result: PickTarget | TextAsked | Asked | AnswerAsked | Waiting) -> Reply:
+    """The hot line's answers: the text from bot/texts/hotline.py, the buttons (payload ``hl``)."""
+    if isinstance(result, PickTarget):
+        rows = [[Button(t.target_label(x), {"a": "hl", "d": result.dialog, "k": x.kind, "v": x.value}
+                        | ({"s": x.student_id} if x.kind == "c" else {}), "primary")]
+                for x in result.targets[:MAX_BUTTONS]]
+        return Reply(t.PICK_TARGET, keyboard=inline([*rows, [_cancel(result.dialog)]]))
+    if isinstance(result, TextAsked):
+        return Reply(t.ASK_TEXT.format(target=t.target(result.addressee)),
+                     keyboard=inline([[_cancel(result.dialog)]]))
+    if isinstance(result, Asked):
+        return Reply(t.asked(result))
+    if isinstance(result, AnswerAsked):
+        return Reply(t.ANSWER_PROMPT.format(id=result.question_id), keyboard=inline([[_cancel(result.dialog)]]))
+    if not result.questions:
+        return Reply(t.NONE_WAITING)
+    buttons = [[Button(t.BUTTON_ANSWER_N.format(id=q.id), {"a": "hl", "q": q.id}, "positive")]
+               for q in result.questions[:MAX_BUTTONS]]
+    return Reply(t.waiting_list(result), keyboard=inline(buttons))
 
 
 class HotlineTextRule(ABCRule[Message]):
@@ -57,13 +87,12 @@ def text_labeler(app: App) -> BotLabeler:
     async def typed(message: Message, app: App, dialog: int, answering: bool) -> None:
         hotline = Hotline.of(app)
         if (message.text or "").strip().casefold().rstrip(".!") in CANCEL_WORDS:
-            await reply(app, message, await hotline.cancel(message.from_id, dialog))
+            await reply(app, message, t.cancelled(await hotline.cancel(message.from_id, dialog)))
             return
         if answering:
-            answer = await hotline.answer(message.from_id, dialog, message.text or "")
+            await reply(app, message, t.answered(await hotline.answer(message.from_id, dialog, message.text or "")))
         else:
-            answer = await hotline.ask(message.from_id, dialog, message.text or "")
-        await reply(app, message, answer.text, keyboard=answer.keyboard)
+            await reply(app, message, t.asked(await hotline.ask(message.from_id, dialog, message.text or "")))
 
     return bl
 
@@ -76,13 +105,13 @@ def labeler(app: App) -> BotLabeler:
     @bl.private_message(CommandRule("hotline", g, s))
     @guarded
     async def ask(message: Message, app: App, cmd: Command) -> None:
-        started = await Hotline.of(app).start(message.from_id, cmd.args)
+        started = render(await Hotline.of(app).start(message.from_id, cmd.args))
         await reply(app, message, started.text, keyboard=started.keyboard)
 
     @bl.private_message(CommandRule("hotline_open", g, s))
     @guarded
     async def waiting(message: Message, app: App, cmd: Command) -> None:
-        found = await Hotline.of(app).waiting_for(message.from_id)
+        found = render(await Hotline.of(app).waiting_for(message.from_id))
         await reply(app, message, found.text, keyboard=found.keyboard)
 
     return bl
@@ -91,18 +120,20 @@ def labeler(app: App) -> BotLabeler:
 async def hotline_press(app: App, event: MessageEvent, payload: dict[str, Any]) -> None:
     """Payload ``{"a": "hl", ...}``: ``q`` «Ответить» on question q; ``d``+``k``+``v`` a target."""
     from handlers.buttons import answer_press
-    from bot.texts import hotline as t
 
     obj = event.object
     hotline = Hotline.of(app)
     try:
         if "q" in payload:
-            snack, prompt = await hotline.pressed_answer(obj.user_id, int(payload["q"]))
-            await answer_press(app, event, snack, prompt)
+            pressed = await hotline.pressed_answer(obj.user_id, int(payload["q"]))
+            if isinstance(pressed, AnswerAsked):
+                await answer_press(app, event, t.SNACK_WRITE, render(pressed))
+            else:
+                await answer_press(app, event, t.refused(pressed))
             return
         student = payload.get("s")
         result = await hotline.pick(obj.user_id, int(payload.get("d", 0)), str(payload.get("k", "")),
                                     int(payload.get("v", 0)), int(student) if student else None)
-        await answer_press(app, event, "✔", result)
+        await answer_press(app, event, "✔", render(result))
     except (ValueError, TypeError, KeyError):
         await answer_press(app, event, t.DIALOG_GONE[:90])

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -36,7 +35,10 @@ from bot.repo import roles as role_repo
 from bot.repo.hotline import Question
 from bot.services.access import Access
 from bot.services.report_months import month_bounds
-from bot.services.roster import Reply
+from bot.services.hotline_results import (OFFICE, Addressee, AnswerAsked, Answered, AnswerRefused, AnswerSent,
+                                          Asked, CancelResult, Cancelled, Figures, NothingToCancel, Picked,
+                                          PickTarget, Pressed, Refusal, Route, Target, TextAsked, Waiting,
+                                          WaitingQuestion)
 from bot.texts import hotline as t
 from bot.vk.keyboards import Button, inline
 
@@ -47,34 +49,8 @@ MAX_TEXT = 2000
 DIALOG_TTL = 1800  # a question or an answer being written (its text arrives in the next message)
 MAX_OFFICE_REMINDERS = 3
 MAX_OPEN = 5  # unanswered questions of one parent at a time
-LABEL_LIMIT = 40
 # reminders and questions passed to the office go out in the school's daytime only
 DAY_STARTS, DAY_ENDS = 8, 21
-
-
-@dataclass(frozen=True)
-class Figures:
-    """The school's hot line in a month (questions asked in it)."""
-
-    asked: int
-    answered: int
-    mean_seconds: float | None
-    waiting: int
-
-    def line(self) -> str:
-        if not self.asked:
-            return t.REPORT_NONE
-        mean = t.duration(self.mean_seconds) if self.mean_seconds is not None else "—"
-        return t.REPORT_LINE.format(asked=self.asked, answered=self.answered, mean=mean,
-                                    open=t.REPORT_OPEN.format(count=self.waiting) if self.waiting else "")
-
-
-def _label(text: str) -> str:
-    return text if len(text) <= LABEL_LIMIT else text[: LABEL_LIMIT - 1] + "…"
-
-
-def _cancel(dialog_id: int) -> Button:
-    return Button(t.BUTTON_CANCEL, {"a": "pa", "id": dialog_id, "do": "cancel"})
 
 
 class Hotline:
@@ -102,9 +78,9 @@ class Hotline:
 
     # -- the parent's side -------------------------------------------------------------------
 
-    async def _targets(self, vk_id: int) -> list[tuple[str, dict[str, Any]]]:
-        """(button label, payload part) for each class of the parent's children and each school."""
-        found: list[tuple[str, dict[str, Any]]] = []
+    async def _targets(self, vk_id: int) -> list[Target]:
+        """Each class of the parent's children (its teacher) and each of their schools (the office)."""
+        found: list[Target] = []
         classes: set[int] = set()
         orgs: list[int] = []
         for person in await people_repo.by_vk(self.db, vk_id):
@@ -117,15 +93,13 @@ class Hotline:
                     orgs.append(child.home_org_id)
                 if child.class_id is not None and child.class_id not in classes:
                     classes.add(child.class_id)
-                    found.append((_label(t.BUTTON_CLASS.format(cls=child.class_name)),
-                                  {"k": "c", "v": child.class_id, "s": child.id}))
+                    found.append(Target("c", child.class_id, student_id=child.id, class_name=child.class_name))
         for org_id in orgs:
             name = await org_repo.name_of(self.db, org_id) or ""
-            label = t.BUTTON_OFFICE if len(orgs) == 1 else _label(t.BUTTON_OFFICE_OF.format(school=name))
-            found.append((label, {"k": "o", "v": org_id}))
+            found.append(Target("o", org_id, school=name, several_schools=len(orgs) > 1))
         return found
 
-    async def start(self, vk_id: int, text: str = "") -> Reply:
+    async def start(self, vk_id: int, text: str = "") -> PickTarget:
         """/вопрос: which class teacher or office; a text typed with the command waits meanwhile."""
         targets = await self._targets(vk_id)
         if not targets:
@@ -140,9 +114,7 @@ class Hotline:
             dialog = await pending_repo.create(self.db, kind=repo.ASK_KIND, vk_id=vk_id, org_id=None,
                                                payload={"what": t.WHAT_ASK, "step": "target", "text": text},
                                                now=self.now(), ttl=DIALOG_TTL)
-        rows = [[Button(label, {"a": "hl", "d": dialog, **part}, "primary")] for label, part in targets[:5]]
-        rows.append([_cancel(dialog)])
-        return Reply(t.PICK_TARGET, keyboard=inline(rows))
+        return PickTarget(dialog, tuple(targets))
 
     async def _dialog(self, vk_id: int, dialog_id: int, kind: str) -> pending_repo.Pending:
         action = await pending_repo.get(self.db, dialog_id)
@@ -151,26 +123,25 @@ class Hotline:
             raise UserError(t.DIALOG_GONE)
         return action
 
-    async def pick(self, vk_id: int, dialog_id: int, kind: str, value: int, student_id: int | None) -> Reply:
+    async def pick(self, vk_id: int, dialog_id: int, kind: str, value: int, student_id: int | None) -> Picked:
         """A target button: re-checked against the parent's children now."""
         action = await self._dialog(vk_id, dialog_id, repo.ASK_KIND)
-        allowed = [part for _, part in await self._targets(vk_id)]
-        chosen = next((p for p in allowed if p["k"] == kind and p["v"] == value), None)
+        allowed = await self._targets(vk_id)
+        chosen = next((p for p in allowed if p.kind == kind and p.value == value), None)
         if chosen is None:
             raise UserError(t.DIALOG_GONE)
         payload = dict(action.payload)
-        payload.update(step="text", k=kind, v=value, s=chosen.get("s"))
+        payload.update(step="text", k=kind, v=value, s=chosen.student_id)
         if payload.get("text"):  # typed with the command: asked at once
             return await self.ask(vk_id, dialog_id, str(payload["text"]), payload=payload)
         await repo.save_dialog(self.db, dialog_id, json.dumps(payload, ensure_ascii=False))
-        target = await self._target_name(kind, value)
-        return Reply(t.ASK_TEXT.format(target=target), keyboard=inline([[_cancel(dialog_id)]]))
+        return TextAsked(dialog_id, await self._addressee(kind, value))
 
-    async def _target_name(self, kind: str, value: int) -> str:
+    async def _addressee(self, kind: str, value: int) -> Addressee:
         if kind == "c":
             name = await people_repo.class_name_of(self.db, value)
-            return t.TARGET_CLASS.format(cls=name)
-        return t.TARGET_OFFICE
+            return Addressee(str(name) if name is not None else "—")
+        return OFFICE
 
     async def waiting_question(self, vk_id: int) -> int | None:
         """The parent's dialog waiting for the question's text, if any."""
@@ -180,7 +151,7 @@ class Hotline:
         action = await pending_repo.get(self.db, int(dialog))
         return int(dialog) if action is not None and action.payload.get("step") == "text" else None
 
-    async def ask(self, vk_id: int, dialog_id: int, text: str, *, payload: dict[str, Any] | None = None) -> Reply:
+    async def ask(self, vk_id: int, dialog_id: int, text: str, *, payload: dict[str, Any] | None = None) -> Asked:
         """The question's text: stored, sent to the class teacher (or the office) with «Ответить»."""
         text = (text or "").strip()
         if not text:
@@ -215,14 +186,14 @@ class Hotline:
                 assert question is not None
                 if reachable:
                     await self._deliver(question, [int(assignee or 0)])
-                    answer = t.ASKED.format(id=question_id, target=t.TARGET_CLASS.format(cls=student.class_name))
+                    route = Route.CLASS_TEACHER
                 elif teacher is None or teacher.vk_id is None:
                     await self._deliver(question, office)
-                    answer = t.NO_CLASS_TEACHER.format(cls=student.class_name) + "\n\n" + t.ASKED.format(
-                        id=question_id, target=t.TARGET_OFFICE)
+                    route = Route.NO_CLASS_TEACHER
                 else:
                     await self._deliver(question, office, escalated=True)
-                    answer = t.ASKED_ESCALATED.format(id=question_id, cls=student.class_name)
+                    route = Route.ESCALATED
+                answer = Asked(question_id, route, student.class_name)
             else:
                 org_id = value
                 office = await self._office(org_id)
@@ -236,9 +207,9 @@ class Hotline:
                 question = await repo.get(self.db, question_id)
                 assert question is not None
                 await self._deliver(question, office)
-                answer = t.ASKED.format(id=question_id, target=t.TARGET_OFFICE)
+                answer = Asked(question_id, Route.OFFICE)
             await self._count(question, vk_id)
-        return Reply(answer)
+        return answer
 
     async def _parent_of(self, vk_id: int, student_id: int | None) -> int | None:
         parents = [p for p in await people_repo.by_vk(self.db, vk_id) if p.kind == "parent" and p.status == "active"]
@@ -274,10 +245,10 @@ class Hotline:
             return t.who_parent(parent_name, student.full_name, student.class_name or "—")
         return t.WHO_PARENT_NO_CHILD.format(parent=parent_name)
 
-    async def _target_of(self, question: Question) -> str:
+    async def _addressee_of(self, question: Question) -> Addressee:
         if question.target == "class" and question.class_id is not None:
-            return await self._target_name("c", question.class_id)
-        return t.TARGET_OFFICE
+            return await self._addressee("c", question.class_id)
+        return OFFICE
 
     def _keyboard(self, question_id: int) -> str:
         return inline([[Button(t.BUTTON_ANSWER, {"a": "hl", "q": question_id}, "positive")]])
@@ -291,9 +262,7 @@ class Hotline:
             await self.effects.send(vk_id, text, keyboard=self._keyboard(question.id), lane=Lane.NORMAL)
 
     async def _target_of_new(self, question: Question, escalated: bool) -> str:
-        if escalated:
-            return t.TARGET_OFFICE
-        return await self._target_of(question)
+        return t.target(OFFICE if escalated else await self._addressee_of(question))
 
     async def _count(self, question: Question, vk_id: int) -> None:
         """A question or an answer is participation: an action in the parents' chat of the class
@@ -320,28 +289,27 @@ class Hotline:
             return teacher is not None and teacher.vk_id == vk_id
         return False
 
-    async def pressed_answer(self, vk_id: int, question_id: int) -> tuple[str, Reply | None]:
-        """«Ответить»: the staff member's next private message becomes the answer. Returns the
-        snackbar and the prompt."""
+    async def pressed_answer(self, vk_id: int, question_id: int) -> Pressed:
+        """«Ответить»: the staff member's next private message becomes the answer."""
         question = await repo.get(self.db, question_id)
         if question is None or question.text is None:
-            return t.QUESTION_GONE, None
+            return AnswerRefused(question_id, Refusal.GONE)
         if question.status != "open":
-            return t.ALREADY_ANSWERED.format(id=question_id), None
+            return AnswerRefused(question_id, Refusal.ANSWERED)
         if not await self.may_answer(vk_id, question):
-            return t.NOT_YOURS, None
+            return AnswerRefused(question_id, Refusal.NOT_YOURS)
         async with self.db.transaction():
             await repo.close_dialogs(self.db, repo.ANSWER_KIND, vk_id)
             dialog = await pending_repo.create(self.db, kind=repo.ANSWER_KIND, vk_id=vk_id, org_id=question.org_id,
                                                payload={"q": question_id, "what": t.WHAT_ANSWER.format(id=question_id)},
                                                now=self.now(), ttl=DIALOG_TTL)
-        return t.SNACK_WRITE, Reply(t.ANSWER_PROMPT.format(id=question_id), keyboard=inline([[_cancel(dialog)]]))
+        return AnswerAsked(question_id, dialog)
 
     async def waiting_answer(self, vk_id: int) -> int | None:
         dialog = await repo.dialog_of(self.db, repo.ANSWER_KIND, vk_id, self.now())
         return int(dialog) if dialog is not None else None
 
-    async def answer(self, vk_id: int, dialog_id: int, text: str) -> Reply:
+    async def answer(self, vk_id: int, dialog_id: int, text: str) -> Answered:
         text = (text or "").strip()
         if not text:
             raise UserError(t.ANSWER_EMPTY)
@@ -355,11 +323,11 @@ class Hotline:
                 raise UserError(t.DIALOG_GONE)
             question = await repo.get(self.db, question_id)
             if question is None or question.text is None:
-                return Reply(t.QUESTION_GONE)
+                return AnswerRefused(question_id, Refusal.GONE)
             if not await self.may_answer(vk_id, question):
-                return Reply(t.NOT_YOURS)
+                return AnswerRefused(question_id, Refusal.NOT_YOURS)
             if not await repo.answered(self.db, question_id, by_vk=vk_id, now=now):
-                return Reply(t.ALREADY_ANSWERED.format(id=question_id))
+                return AnswerRefused(question_id, Refusal.ANSWERED)
             if question.target == "class" and question.class_id is not None and question.assignee_vk == vk_id:
                 source = t.ANSWER_FROM_CLASS.format(cls=await people_repo.class_name_of(self.db, question.class_id))
             else:
@@ -367,31 +335,24 @@ class Hotline:
             await self.effects.send(question.parent_vk, t.ANSWER_TO_PARENT.format(
                 id=question_id, target=source, answer=text, question=_short(question.text)), lane=Lane.NORMAL)
             await self._count(question, vk_id)
-        return Reply(t.ANSWER_SENT.format(id=question_id))
+        return AnswerSent(question_id)
 
-    async def cancel(self, vk_id: int, dialog_id: int) -> str:
+    async def cancel(self, vk_id: int, dialog_id: int) -> CancelResult:
         """«Отмена» typed instead of the question or the answer: the dialog closes."""
-        from bot import texts
-
         action = await pending_repo.get(self.db, dialog_id)
         if action is None or action.vk_id != vk_id or not await pending_repo.claim(self.db, dialog_id, "cancelled"):
-            return t.DIALOG_GONE
-        return texts.PENDING_CANCELLED.format(what=action.payload.get("what") or t.WHAT_ASK)
+            return NothingToCancel()
+        what = action.payload.get("what")
+        return Cancelled(str(what) if what else None)
 
-    async def waiting_for(self, vk_id: int) -> Reply:
-        """/вопросы: the open questions this staff member may answer, oldest first, with buttons."""
+    async def waiting_for(self, vk_id: int) -> Waiting:
+        """/вопросы: the open questions this staff member may answer, oldest first."""
         caller = await self.access.caller(vk_id)
         offices = sorted({g.org_id for g in caller.grants if g.role in OFFICE_ROLES})
-        questions = await repo.open_for(self.db, vk_id, offices)
-        if not questions:
-            return Reply(t.NONE_WAITING)
         now = self.now()
-        lines = [t.WAITING_LINE.format(id=q.id, target=await self._target_of(q), waiting=t.waiting(now - q.asked_at),
-                                       text=_short(q.text, 100)) for q in questions]
-        buttons = [[Button(t.BUTTON_ANSWER_N.format(id=q.id), {"a": "hl", "q": q.id}, "positive")]
-                   for q in questions[:5]]
-        return Reply(t.WAITING.format(count=t.questions(len(questions)), lines="\n".join(lines)),
-                     keyboard=inline(buttons))
+        found = [WaitingQuestion(q.id, await self._addressee_of(q), now - q.asked_at, q.text or "")
+                 for q in await repo.open_for(self.db, vk_id, offices)]
+        return Waiting(tuple(found))
 
     # -- the job -----------------------------------------------------------------------------
 

@@ -3,7 +3,13 @@ staff member's answer, reminders, escalation, the report's line."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from bot.texts.roster import plural
+
+if TYPE_CHECKING:
+    from bot.services.hotline_results import (Addressee, Answered, AnswerRefused, Asked, CancelResult, Figures,
+                                              Target, Waiting)
 
 BUTTON_CLASS = "Классный руководитель {cls}"
 BUTTON_OFFICE = "Администрация школы"
@@ -96,3 +102,85 @@ def waiting(seconds: float) -> str:
 
 def questions(count: int) -> str:
     return f"{count} {plural(count, 'вопрос', 'вопроса', 'вопросов')}"
+
+
+LABEL_LIMIT = 40
+
+
+def _label(text: str) -> str:
+    return text if len(text) <= LABEL_LIMIT else text[: LABEL_LIMIT - 1] + "…"
+
+
+def short(text: str, limit: int = 300) -> str:
+    text = text.strip()
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def target_label(target: Target) -> str:
+    """The button of /вопрос: «Классный руководитель 5А», «Администрация школы»."""
+    if target.kind == "c":
+        return _label(BUTTON_CLASS.format(cls=target.class_name))
+    return _label(BUTTON_OFFICE_OF.format(school=target.school or "")) if target.several_schools else BUTTON_OFFICE
+
+
+def target(addressee: Addressee) -> str:
+    """«классному руководителю 5А» / «администрации школы»."""
+    if addressee.class_name is not None:
+        return TARGET_CLASS.format(cls=addressee.class_name)
+    return TARGET_OFFICE
+
+
+def asked(r: Asked) -> str:
+    from bot.services.hotline_results import Route
+
+    if r.route is Route.CLASS_TEACHER:
+        return ASKED.format(id=r.question_id, target=TARGET_CLASS.format(cls=r.class_name))
+    if r.route is Route.NO_CLASS_TEACHER:
+        return NO_CLASS_TEACHER.format(cls=r.class_name) + "\n\n" + ASKED.format(id=r.question_id,
+                                                                                 target=TARGET_OFFICE)
+    if r.route is Route.ESCALATED:
+        return ASKED_ESCALATED.format(id=r.question_id, cls=r.class_name)
+    return ASKED.format(id=r.question_id, target=TARGET_OFFICE)
+
+
+def refused(r: AnswerRefused) -> str:
+    from bot.services.hotline_results import Refusal
+
+    if r.reason is Refusal.NOT_YOURS:
+        return NOT_YOURS
+    if r.reason is Refusal.ANSWERED:
+        return ALREADY_ANSWERED.format(id=r.question_id)
+    return QUESTION_GONE
+
+
+def answered(r: Answered) -> str:
+    from bot.services.hotline_results import AnswerSent
+
+    return ANSWER_SENT.format(id=r.question_id) if isinstance(r, AnswerSent) else refused(r)
+
+
+def cancelled(r: CancelResult) -> str:
+    from bot import texts
+    from bot.services.hotline_results import Cancelled
+
+    if isinstance(r, Cancelled):
+        return texts.PENDING_CANCELLED.format(what=r.what or WHAT_ASK)
+    return DIALOG_GONE
+
+
+def waiting_list(w: Waiting) -> str:
+    """/вопросы: each open question with its number, addressee, how long it waits, its start."""
+    if not w.questions:
+        return NONE_WAITING
+    lines = [WAITING_LINE.format(id=q.id, target=target(q.addressee), waiting=waiting(q.waiting_seconds),
+                                 text=short(q.text, 100)) for q in w.questions]
+    return WAITING.format(count=questions(len(w.questions)), lines="\n".join(lines))
+
+
+def report_line(f: Figures) -> str:
+    """The school report's line: asked, answered, the mean time to answer, waiting."""
+    if not f.asked:
+        return REPORT_NONE
+    mean = duration(f.mean_seconds) if f.mean_seconds is not None else "—"
+    return REPORT_LINE.format(asked=f.asked, answered=f.answered, mean=mean,
+                              open=REPORT_OPEN.format(count=f.waiting) if f.waiting else "")

@@ -156,7 +156,7 @@ async def test_question_answered_reminded_and_passed_to_the_office(emu, harness)
     figures = await Hotline.of(app).figures(a.org.id, current_month(app.now() - 50 * 3600, "Europe/Moscow"))
     assert (figures.asked, figures.answered, figures.waiting) == (2, 2, 0)
     assert figures.mean_seconds is not None and figures.mean_seconds > 24 * 3600
-    assert figures.line().startswith("Вопросы на горячую линию: задано 2, отвечено 2, среднее время ответа")
+    assert t.report_line(figures).startswith("Вопросы на горячую линию: задано 2, отвечено 2, среднее время ответа")
     # … and in the school's /отчёт
     admin_mark = len(emu.sent(admin))
     emu.user_message(admin, admin, f"/отчёт {current_month(app.now(), 'Europe/Moscow')}")

@@ -18,6 +18,8 @@ from bot.repo import reach as reach_repo
 from bot.repo import roles as role_repo
 from bot.services.activity import ActivityCounter
 from bot.services.hotline import Hotline
+from bot.services.hotline_results import (OFFICE, Addressee, AnswerAsked, AnswerRefused, AnswerSent, Asked,
+                                          Cancelled, NothingToCancel, Refusal, Route, Target, TextAsked)
 from bot.texts import hotline as t
 from tests.services.conftest import NOW
 
@@ -55,12 +57,11 @@ async def _sent(db, peer: int) -> list[dict]:
 
 async def _ask(hotline: Hotline, text: str, kind: str, value: int, student: int | None) -> int:
     started = await hotline.start(PARENT)
-    dialog = json.loads(started.keyboard or "{}")["buttons"][0][0]["action"]["payload"]
-    dialog_id = json.loads(dialog)["d"]
-    await hotline.pick(PARENT, dialog_id, kind, value, student)
-    assert await hotline.waiting_question(PARENT) == dialog_id
-    answer = await hotline.ask(PARENT, dialog_id, text)
-    return int(answer.text.split("№")[1].split()[0])
+    picked = await hotline.pick(PARENT, started.dialog, kind, value, student)
+    assert isinstance(picked, TextAsked) and picked.dialog == started.dialog
+    assert await hotline.waiting_question(PARENT) == started.dialog
+    answer = await hotline.ask(PARENT, started.dialog, text)
+    return answer.question_id
 
 
 async def test_asked_answered_once_by_who_may(world, line) -> None:
@@ -73,16 +74,17 @@ async def test_asked_answered_once_by_who_may(world, line) -> None:
     assert "Петрова Анна, родитель ученика Петров Петя (5А)" in to_teacher[0]["text"]
     assert not await _sent(db, ADMIN)
     # another class's teacher may not answer; the office may
-    snack, prompt = await hotline.pressed_answer(OTHER_TEACHER, qid)
-    assert snack == t.NOT_YOURS and prompt is None
-    snack, prompt = await hotline.pressed_answer(TEACHER, qid)
-    assert prompt is not None and await hotline.waiting_answer(TEACHER) is not None
-    _, admin_prompt = await hotline.pressed_answer(ADMIN, qid)
-    assert admin_prompt is not None
+    refused = await hotline.pressed_answer(OTHER_TEACHER, qid)
+    assert refused == AnswerRefused(qid, Refusal.NOT_YOURS) and t.refused(refused) == t.NOT_YOURS
+    prompt = await hotline.pressed_answer(TEACHER, qid)
+    assert isinstance(prompt, AnswerAsked) and await hotline.waiting_answer(TEACHER) == prompt.dialog
+    assert isinstance(await hotline.pressed_answer(ADMIN, qid), AnswerAsked)
     done = await hotline.answer(TEACHER, int(await hotline.waiting_answer(TEACHER) or 0), "С 28 октября.")
-    assert done.text == t.ANSWER_SENT.format(id=qid)
+    assert done == AnswerSent(qid) and t.answered(done) == t.ANSWER_SENT.format(id=qid)
     late = await hotline.answer(ADMIN, int(await hotline.waiting_answer(ADMIN) or 0), "С 27-го.")
-    assert late.text == t.ALREADY_ANSWERED.format(id=qid)
+    assert late == AnswerRefused(qid, Refusal.ANSWERED) and t.answered(late) == t.ALREADY_ANSWERED.format(id=qid)
+    assert await hotline.pressed_answer(ADMIN, qid) == AnswerRefused(qid, Refusal.ANSWERED)
+    assert await hotline.pressed_answer(ADMIN, 999_999) == AnswerRefused(999_999, Refusal.GONE)
     to_parent = await _sent(db, PARENT)
     assert len(to_parent) == 1 and "С 28 октября." in to_parent[0]["text"]
     assert "от классного руководителя 5А" in to_parent[0]["text"]
@@ -134,10 +136,15 @@ async def test_not_a_parent_and_too_long(world, line) -> None:
         await hotline.start(PARENT, "х" * 5000)
     # a forged target (another class) is refused
     started = await hotline.start(PARENT)
-    dialog_id = json.loads(json.loads(started.keyboard or "{}")["buttons"][0][0]["action"]["payload"])["d"]
+    student = (await people_repo.students_of_class(world.db, a5))[0].id
+    assert started.targets == (Target("c", a5, student_id=student, class_name="5А"),
+                               Target("o", world.school_a.id, school=world.school_a.name))
     b5 = await people_repo.class_id(world.db, world.school_a.id, parse_class("5Б"))
     with pytest.raises(UserError):
-        await hotline.pick(PARENT, dialog_id, "c", int(b5 or 0), None)
+        await hotline.pick(PARENT, started.dialog, "c", int(b5 or 0), None)
+    # «Отмена» typed: the dialog closes once, saying what was cancelled
+    assert await hotline.cancel(PARENT, started.dialog) == Cancelled(t.WHAT_ASK)
+    assert await hotline.cancel(PARENT, started.dialog) == NothingToCancel()
 
 
 async def test_reminders_wait_for_the_schools_daytime(world, line) -> None:
@@ -177,3 +184,33 @@ async def test_a_dialog_started_later_takes_the_typed_text(world, line) -> None:
 
     await pending_repo.create(world.db, kind="poll_draft", vk_id=TEACHER, org_id=None, payload={}, now=NOW)
     assert await hotline.waiting_answer(TEACHER) is None
+
+
+async def test_routes_of_a_question_and_the_staffs_waiting_list(world, line) -> None:
+    hotline, clock, a5 = line
+    db = world.db
+    student = (await people_repo.students_of_class(db, a5))[0].id
+    # typed with the command: asked as soon as the target is pressed
+    started = await hotline.start(PARENT, "Когда экскурсия?")
+    asked = await hotline.pick(PARENT, started.dialog, "c", a5, student)
+    assert isinstance(asked, Asked) and (asked.route, asked.class_name) == (Route.CLASS_TEACHER, "5А")
+    office = await hotline.start(PARENT)
+    picked = await hotline.pick(PARENT, office.dialog, "o", world.school_a.id, None)
+    assert picked == TextAsked(office.dialog, OFFICE)
+    to_office = await hotline.ask(PARENT, office.dialog, "Где взять справку?")
+    assert to_office == Asked(to_office.question_id, Route.OFFICE)
+    # the teacher cannot receive the bot's messages: the office gets the next one at once
+    await reach_repo.mark(db, TEACHER, now=NOW, source="send")
+    third = await hotline.start(PARENT)
+    await hotline.pick(PARENT, third.dialog, "c", a5, student)
+    escalated = await hotline.ask(PARENT, third.dialog, "И ещё")
+    assert (escalated.route, escalated.class_name) == (Route.ESCALATED, "5А")
+    assert t.asked(escalated).startswith(f"Вопрос №{escalated.question_id} отправлен администрации школы")
+    clock.advance(600)
+    waiting = await hotline.waiting_for(ADMIN)
+    assert [(q.id, q.addressee, q.waiting_seconds) for q in waiting.questions] == [
+        (to_office.question_id, OFFICE, 600), (escalated.question_id, OFFICE, 600)]
+    mine = await hotline.waiting_for(TEACHER)
+    assert [(q.id, q.addressee) for q in mine.questions] == [(asked.question_id, Addressee("5А"))]
+    assert (await hotline.waiting_for(OTHER_TEACHER)).questions == ()
+    assert t.waiting_list(mine).startswith("Ждут ответа: 1 вопрос.")
