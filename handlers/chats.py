@@ -15,7 +15,7 @@ from bot.domain.chat_types import PRESETS
 from bot.repo.pending import Pending
 from bot.services.access import Caller
 from bot.services.chats import ChoiceGone
-from bot.services.roster import Reply
+from bot.services.reply import Reply
 from bot.texts import chats as chat_texts
 from bot.vk.gateway import is_chat_peer
 from handlers import chats_views as views
