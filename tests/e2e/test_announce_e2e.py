@@ -116,3 +116,21 @@ async def test_announcement_with_a_document_to_one_class(emu, harness) -> None:
         got = [m for m in emu.sent(chats[title].peer_id) if "экскурсии" in m.text]
         assert len(got) == 1 and got[0].attachment == doc.attachment, title  # the author's document, with its key
     assert not [m for m in emu.sent(chats["5Б — родители"].peer_id) if "экскурсии" in m.text]
+
+
+async def test_classes_typed_instead_of_the_grades_buttons(emu, harness) -> None:
+    a = await _world(emu, harness)
+    admin = a.vk["admin"]
+    for command in ("/привязать родители 5А", "/привязать родители 5Б", "/привязать родители 6А"):
+        await _bind(emu, harness, emu.create_chat("беседа", admin, []), admin, command)
+
+    first = await say(emu, admin, "/объявление")
+    grades = await press(emu, admin, first, t.TYPE_LABELS["p"])
+    assert t.ALL_GRADES in labels(grades)
+    wrong = await say(emu, admin, "пятые")  # not a class: said what is wrong and how to write it
+    assert wrong.text == t.BAD_CLASSES.format(text="пятые"), wrong.text
+    ask = await say(emu, admin, "5Б, 6")
+    assert ask.text == t.ASK_TEXT.format(audience="беседы родителей классов, классы: 6, 5Б"), ask.text
+    question = await say(emu, admin, "Экскурсия переносится.")
+    assert "Отправить объявление в 2 беседы" in question.text and "5А" not in question.text, question.text
+    assert {"Отправить в 2 беседы", "Отменить"} == set(labels(question))

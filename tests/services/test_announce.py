@@ -90,7 +90,8 @@ async def test_coordinator_announces_to_the_territory_and_gets_one_report(world:
     async def rights_lost(chat_id: int) -> None:
         lost.append(chat_id)
 
-    service.rights_lost = rights_lost
+    service = Announcements(world.db, Effects(world.db, FixedClock(NOW)), FixedClock(NOW), world.access,
+                            rights_lost=rights_lost)
     assert await service.report_finished() == 1
     assert await service.report_finished() == 0
     refused_chat = (await chat_repo.by_peer(world.db, sends[1].peer_id)).id
