@@ -14,9 +14,11 @@ from bot.runtime.app import App
 from bot.repo.pending import Pending
 from bot.services.access import Caller
 from bot.services.moderation_manual import PICK_KIND
+from bot.services.moderation_results import PickGone
 from bot.services.roster import Reply
 from handlers.buttons import answer_press
 from handlers.confirm import confirmer
+from handlers.moderation_views import press_view, run_on_target
 
 
 async def alert_press(app: App, event: MessageEvent, payload: dict[str, Any]) -> None:
@@ -32,12 +34,13 @@ async def alert_press(app: App, event: MessageEvent, payload: dict[str, Any]) ->
             await answer_press(app, event, texts.NOT_ALLOWED.format(what=mt.WHAT_ALERT_DECISIONS, hint="")[:90])
             return
     if alert.kind in ("violation", "complaint"):
-        press = await app.manual.press(alert, obj.user_id, payload)
+        press = press_view(await app.manual.press(alert, obj.user_id, str(payload.get("do", "")),
+                                                  scope=str(payload.get("s", "")), confirmed=bool(payload.get("y"))))
         await answer_press(app, event, press.snackbar[:90])
         dialog = "s" in payload or "y" in payload or str(payload.get("do", "")).endswith("x")
         if dialog and obj.conversation_message_id:
             # a step of the «Ложное срабатывание» / «Исключить» dialog: its buttons are used up
-            await app.effects.edit(obj.peer_id, obj.conversation_message_id, press.closes or press.snackbar)
+            await app.effects.edit(obj.peer_id, obj.conversation_message_id, press.closes)
         if press.text is not None:  # the next step of a dialog, to where the button was pressed
             await app.notifier.send(obj.peer_id, press.text, keyboard=press.keyboard)
         return
@@ -52,4 +55,7 @@ async def alert_press(app: App, event: MessageEvent, payload: dict[str, Any]) ->
 async def apply_pick(app: App, caller: Caller, action: Pending, payload: dict[str, Any]) -> Reply:
     """«/размут Петров» fitted several people: the one picked gets the command (the caller's
     rights are checked in that person's chat)."""
-    return Reply(await app.manual.picked(caller, action, int(payload.get("i", -1))))
+    picked = await app.manual.picked(action, int(payload.get("i", -1)))
+    if isinstance(picked, PickGone):
+        return Reply(texts.PENDING_GONE)
+    return Reply(await run_on_target(app.manual, caller, picked.command, picked.target, picked.rest, private=True))

@@ -19,8 +19,11 @@ from bot.pipeline.effects import Lane
 from bot.vk.gateway import is_chat_peer
 from policies.settings import STRICT_TYPES as CHILDREN_CHATS
 from bot.services.moderation import Incoming, Moderation
+from bot.domain.moderation_args import BadTerm, parse_policy_mode, parse_quiet, parse_target, policy_key
 from bot.services.moderation_manual import ManualModeration
+from bot.services.moderation_results import StaffCommand
 from handlers.admin import usage
+from handlers.moderation_views import pick_keyboard, run_command, run_on_target
 from handlers.replies import guarded, reply
 from handlers.rules import ChatMessageRule, CommandRule, chat_of, parse_message
 
@@ -107,33 +110,28 @@ def labeler(app: App) -> BotLabeler:
         @cleaned
         async def handler(message: Message, app: App, cmd: Command) -> None:
             caller = await app.access.caller(message.from_id)
+            command = StaffCommand(key)
             in_chat = is_chat_peer(message.peer_id)
             replied = message.reply_message if in_chat else None
             if replied is not None:
-                await answer(app, message, await by_reply(key, caller, message, replied, cmd.args))
+                try:
+                    result = await run_command(manual, caller, command, message.peer_id, replied.from_id, cmd.args,
+                                               cmid=replied.conversation_message_id, text=replied.text)
+                except BadTerm as exc:
+                    raise usage(key, t.bad_term(exc.value)) from None
+                await answer(app, message, t.command_answer(result))
                 return
             if not cmd.args.strip():
                 raise usage(key, t.NEED_TARGET)
-            targets, rest, who = await manual.resolve(caller, cmd.args, peer_id=message.peer_id if in_chat else None,
-                                                      prefer_muted=key == "unmute")
-            if len(targets) == 1 and key != "kick":  # removing someone by name is always confirmed
-                await answer(app, message, await manual.run(caller, key, targets[0], rest, private=not in_chat))
+            found = await manual.resolve(caller, parse_target(cmd.args),
+                                         peer_id=message.peer_id if in_chat else None,
+                                         prefer_muted=command is StaffCommand.UNMUTE)
+            if len(found.targets) == 1 and command is not StaffCommand.KICK:  # removing by name is always confirmed
+                await answer(app, message, await run_on_target(manual, caller, command, found.targets[0], found.rest,
+                                                               private=not in_chat))
                 return
-            text, keyboard = await manual.pick(caller, key, targets, rest, who)
-            await answer(app, message, text, keyboard=keyboard)
-
-    async def by_reply(key: str, caller: Any, message: Message, replied: Any, args: str) -> str:
-        target = replied.from_id
-        if key == "warn":
-            return await manual.warn(caller, message.peer_id, target, replied.conversation_message_id,
-                                     replied.text, args[:200])  # a reason, not an essay
-        if key == "mute":
-            try:
-                return await manual.mute(caller, message.peer_id, target, args)
-            except ValueError as exc:
-                raise usage("mute", str(exc)) from None
-        action = {"unwarn": manual.unwarn, "unmute": manual.unmute, "kick": manual.kick}[key]
-        return str(await action(caller, message.peer_id, target))
+            asked = await manual.pick(caller, command, found.targets, found.rest, found.who)
+            await answer(app, message, t.pick_question(asked), keyboard=pick_keyboard(asked))
 
     for key in ("warn", "unwarn", "mute", "unmute", "kick"):
         staff_command(key)
@@ -144,7 +142,7 @@ def labeler(app: App) -> BotLabeler:
         caller = await app.access.caller(message.from_id)
         if not await app.access.home_orgs(caller, "alerts_receive"):
             raise NotAllowed(texts.NOT_ALLOWED.format(what=t.WHAT_OPEN_ALERTS, hint=texts.NOT_ALLOWED_HINT))
-        await reply(app, message, await manual.open_alerts(caller, message.peer_id))
+        await reply(app, message, t.open_alerts(await manual.open_alerts(caller, message.peer_id)))
 
     @bl.chat_message(CommandRule("complain", g, s))
     @guarded
@@ -154,9 +152,10 @@ def labeler(app: App) -> BotLabeler:
         try:
             async with app.db.savepoint():
                 replied = _replied(message, "complain")
-                answer_ = await manual.complain(
+                await manual.complain(
                     message.from_id, message.peer_id, message.conversation_message_id or 0, replied.from_id,
                     replied.conversation_message_id, replied.text, comment=cmd.args.strip()[:300] or None)
+            answer_ = t.COMPLAINT_SENT
         except UserError as exc:
             chat = await chat_of(message, app.db)
             if message.conversation_message_id:
@@ -174,7 +173,13 @@ def labeler(app: App) -> BotLabeler:
         if len(words) < 2:  # which policy or which mode missing: the toggles ask for it
             await settings_privately(app, caller, message, "p")
             return
-        await answer(app, message, await manual.set_policy(caller, message.peer_id, " ".join(words[:-1]), words[-1]))
+        try:
+            mode = parse_policy_mode(words[-1])
+        except UserError:
+            await app.services.chats.require_moderator(caller, message.peer_id)  # no rights: that answer first
+            raise
+        result = await manual.set_policy(caller, message.peer_id, policy_key(" ".join(words[:-1])), mode)
+        await answer(app, message, t.policy_set(result))
 
     @bl.chat_message(CommandRule("quiet", g, s))
     @guarded
@@ -184,7 +189,12 @@ def labeler(app: App) -> BotLabeler:
         if not cmd.args.strip():  # the hours asked with preset buttons
             await settings_privately(app, caller, message, "q")
             return
-        await answer(app, message, await manual.set_quiet(caller, message.peer_id, cmd.args))
+        try:
+            window = parse_quiet(cmd.args)
+        except UserError:
+            await app.services.chats.require_moderator(caller, message.peer_id)  # no rights: that answer first
+            raise
+        await answer(app, message, t.quiet_set(await manual.set_quiet(caller, message.peer_id, window)))
 
     return bl
 

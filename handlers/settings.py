@@ -21,7 +21,9 @@ from bot.domain.errors import UserError
 from bot.repo.chats import Chat
 from bot.runtime.app import App
 from bot.services.access import Caller
+from bot.domain.moderation_args import parse_quiet
 from bot.texts import menus as t
+from bot.texts import moderation as mt
 from bot.texts.policies import POLICY_TITLES
 from bot.vk.gateway import is_chat_peer
 from bot.vk.keyboards import Button, grid, inline
@@ -33,7 +35,7 @@ from policies import Mode
 from policies.settings import QuietHoursSettings
 
 TOGGLED = tuple(p for p in POLICY_TITLES if p != "quiet_hours")  # index = «k» in a payload
-NEXT_MODE = {Mode.ON: "тихо", Mode.SHADOW: "выкл", Mode.OFF: "вкл"}
+NEXT_MODE = {Mode.ON: Mode.SHADOW, Mode.SHADOW: Mode.OFF, Mode.OFF: Mode.ON}
 
 
 def s(chat_id: int, do: str, **params: Any) -> dict[str, Any]:
@@ -110,15 +112,15 @@ async def toggle_policy(app: App, caller: Caller, chat: Chat, index: Any) -> str
         raise UserError(t.SNACK_GONE)
     policy = TOGGLED[index]
     current = (await app.moderation.settings_for(chat)).mode(policy)
-    return await app.manual.set_policy(caller, chat.peer_id, POLICY_TITLES[policy], NEXT_MODE[current])
+    return mt.policy_set(await app.manual.set_policy(caller, chat.peer_id, policy, NEXT_MODE[current]))
 
 
 async def set_quiet(app: App, caller: Caller, chat: Chat, index: Any) -> str:
     if index == -1:
-        return await app.manual.set_quiet(caller, chat.peer_id, "выкл")
+        return mt.quiet_set(await app.manual.set_quiet(caller, chat.peer_id, None))
     if not isinstance(index, int) or not 0 <= index < len(t.QUIET_PRESETS):
         raise UserError(t.SNACK_GONE)
-    return await app.manual.set_quiet(caller, chat.peer_id, t.QUIET_PRESETS[index])
+    return mt.quiet_set(await app.manual.set_quiet(caller, chat.peer_id, parse_quiet(t.QUIET_PRESETS[index])))
 
 
 async def route_alerts(app: App, caller: Caller, chat: Chat, here: bool) -> str:

@@ -1,15 +1,19 @@
 """Moderation by people: chat commands of the chat's staff (/пред, /мут, /кик, /размут,
-/снять пред, /политика, /тишина), /жалоба by anyone, and moderators' alert buttons."""
+/снять пред, /политика, /тишина), /жалоба by anyone, and moderators' alert buttons.
+
+Use cases take typed arguments (parsed by the handlers, bot/domain/moderation_args.py) and return
+the typed results of bot/services/moderation_results.py; refusals raise ``UserError``. What goes
+to other people as a side effect (public notices, the alerts and their redrawn copies) is composed
+here."""
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
+from datetime import time
 from typing import Any
 
-from bot import texts
 from bot.texts import moderation as t
 from bot.domain.errors import UserError
+from bot.domain.moderation_args import ById, ByName, TargetQuery
 from bot.vk.errors import VkBadRequest
 from bot.repo import alerts as alert_repo
 from bot.repo import audit
@@ -24,25 +28,17 @@ from bot.repo.chats import Chat
 from bot.services.access import Caller
 from bot.services.alerts import buttons as alert_buttons
 from bot.services.moderation import BUTTON_OF, VIOLATION_ACTIONS, Moderation, initial_actions, mute_step_seconds
-from bot.vk.keyboards import Button, inline
-from policies import POLICY_NAMES, Mode, apply_overrides, default_settings, find_obscene
-from bot.texts import policies as policy_texts
-from policies.overrides import parse_mode, parse_window
+from bot.services.moderation_results import (
+    Acted, AlertGone, AlreadyDecided, AlreadyDeleted, AlreadyMuted, AlreadyWarned, ComplaintSent, FpActed,
+    FpCancelled, FpConfirmAsked, FpSchoolNotAllowed, FpScopeAsked, KickAsked, KickCancelled, Kicked, KickFailed,
+    Lifted, Muted, NothingToUndo, NotMuted, NoWarnings, OpenAlerts, Picked, PickAsked, PickGone, PolicySet,
+    PressResult, QuietOff, QuietSet, Resolved, StaffCommand, StaffProtected, Target, Undone, Unmuted, Unwarned,
+    Warned)
+from policies import Mode, apply_overrides, default_settings, find_obscene
 
-_TERM = re.compile(r"^\s*(\d{1,4})\s*(м|мин|минут[аы]?|ч|час|часа|часов|д|дн|день|дня|дней|m|h|d)\.?\s*$",
-                   re.IGNORECASE)
-_UNIT_SECONDS = {"м": 60, "m": 60, "ч": 3600, "h": 3600, "д": 86400, "d": 86400}
-MAX_TERM = 30 * 86400
-OFF_WORDS = frozenset({"выкл", "off", "нет"})
-
-
-def parse_term(value: str) -> int:
-    """«30м», «2ч», «1д» (and «2 часа», «1 день») → seconds; ValueError (Russian) otherwise."""
-    m = _TERM.match(value or "")
-    seconds = int(m.group(1)) * _UNIT_SECONDS[m.group(2).lower()[0]] if m else 0
-    if not 60 <= seconds <= MAX_TERM:
-        raise ValueError(t.BAD_TERM.format(value=value.strip()) if value.strip() else t.NO_TERM)
-    return seconds
+# how a mode is written in a chat's overrides (as staff type it)
+_MODE_WORDS = {Mode.ON: "вкл", Mode.OFF: "выкл", Mode.SHADOW: "тихо"}
+_QUIET_OFF = "выкл"
 
 
 class ManualModeration:
@@ -54,7 +50,8 @@ class ManualModeration:
     def now(self) -> int:
         return self.m.now()
 
-    async def _target_chat(self, caller: Caller, peer_id: int, target_vk: int | None) -> Chat:
+    async def target_chat(self, caller: Caller, peer_id: int, target_vk: int | None) -> Chat:
+        """The chat where the caller may moderate ``target_vk`` (a member, not staff); UserError otherwise."""
         chat = await self.m.chats.require_moderator(caller, peer_id)
         if not target_vk or target_vk <= 0:
             raise UserError(t.NOT_A_MEMBER)
@@ -91,49 +88,48 @@ class ManualModeration:
         return await self.executor.kick(chat, target_vk, actor=actor, policy=policy or "manual",
                                         public=t.KICK_PUBLIC.format(name=name))
 
-    # -- chat commands (replies to a member's message) ------------------------------------
+    # -- chat commands (replies to a member's message, or on a resolved target) -------------
 
     async def warn(self, caller: Caller, peer_id: int, target_vk: int | None, cmid: int | None,
-                   text: str | None, reason: str) -> str:
-        chat = await self._target_chat(caller, peer_id, target_vk)
+                   text: str | None, reason: str) -> Warned | AlreadyWarned:
+        chat = await self.target_chat(caller, peer_id, target_vk)
         assert target_vk is not None
         if cmid and await repo.strikes_for_message(self.db, chat.id, cmid, None):
-            return t.ALREADY_WARNED  # one message, one warning
+            return AlreadyWarned()  # one message, one warning
         count, _ = await self._warn(chat, target_vk, actor=caller.vk_id, reason=reason.strip() or None,
                                     reply_to=cmid, evidence=text, violation_id=None)
-        return t.WARNED.format(count=count)
+        return Warned(count)
 
-    async def unwarn(self, caller: Caller, peer_id: int, target_vk: int | None) -> str:
-        chat = await self._target_chat(caller, peer_id, target_vk)
+    async def unwarn(self, caller: Caller, peer_id: int, target_vk: int | None) -> Unwarned | NoWarnings:
+        chat = await self.target_chat(caller, peer_id, target_vk)
         assert target_vk is not None
         if not await repo.revoke_last_strike(self.db, chat.id, target_vk, self.now()):
-            return t.NO_WARNINGS
+            return NoWarnings()
         await audit.write(self.db, action="unwarn", now=self.now(), org_id=chat.org_id, chat_id=chat.id,
                           actor_vk=caller.vk_id, target_vk=target_vk)
-        return t.UNWARNED.format(count=await repo.active_strikes(self.db, chat.id, target_vk, self.now()))
+        return Unwarned(await repo.active_strikes(self.db, chat.id, target_vk, self.now()))
 
-    async def mute(self, caller: Caller, peer_id: int, target_vk: int | None, term: str) -> str:
-        chat = await self._target_chat(caller, peer_id, target_vk)
+    async def mute(self, caller: Caller, peer_id: int, target_vk: int | None, seconds: int) -> Muted:
+        chat = await self.target_chat(caller, peer_id, target_vk)
         assert target_vk is not None
-        seconds = parse_term(term)  # ValueError: the handler shows it with the usage
         await self._mute(chat, target_vk, seconds, actor=caller.vk_id)
-        return t.MUTED.format(duration=t.duration(seconds))
+        return Muted(seconds)
 
-    async def unmute(self, caller: Caller, peer_id: int, target_vk: int | None) -> str:
-        chat = await self._target_chat(caller, peer_id, target_vk)
+    async def unmute(self, caller: Caller, peer_id: int, target_vk: int | None) -> Unmuted | NotMuted:
+        chat = await self.target_chat(caller, peer_id, target_vk)
         assert target_vk is not None
         name = await self.m.mention(target_vk)
         lifted = await self.executor.unmute(chat, target_vk, actor=caller.vk_id,
                                             public=t.UNMUTE_PUBLIC.format(name=name))
-        return t.UNMUTED if lifted else t.NOT_MUTED
+        return Unmuted() if lifted else NotMuted()
 
-    async def kick(self, caller: Caller, peer_id: int, target_vk: int | None) -> str:
-        chat = await self._target_chat(caller, peer_id, target_vk)
+    async def kick(self, caller: Caller, peer_id: int, target_vk: int | None) -> Kicked | KickFailed:
+        chat = await self.target_chat(caller, peer_id, target_vk)
         assert target_vk is not None
-        return t.KICKED if await self._kick(chat, target_vk, actor=caller.vk_id, policy=None) else t.KICK_FAILED
+        return Kicked() if await self._kick(chat, target_vk, actor=caller.vk_id, policy=None) else KickFailed()
 
     async def complain(self, by_vk: int, peer_id: int, cmid: int, target_vk: int | None,
-                       target_cmid: int | None, text: str | None, *, comment: str | None = None) -> str:
+                       target_cmid: int | None, text: str | None, *, comment: str | None = None) -> ComplaintSent:
         """A report to the school's moderators; the /жалоба message is removed so the one who
         complained stays anonymous in the chat."""
         chat = await chat_repo.by_peer(self.db, peer_id)
@@ -166,37 +162,24 @@ class ManualModeration:
         if await self.executor.delete(chat, by_vk, [cmid], actor=BOT_ACTOR, policy="complaint", reason="anonymity"):
             if self.m.uncount is not None:  # the /жалоба message does not stay: not counted
                 await self.m.uncount(chat, by_vk, self.now())
-        return t.COMPLAINT_SENT
+        return ComplaintSent(violation_id)
 
     # -- actions by name or @mention ---------------------------------------------------------
 
-    async def resolve(self, caller: Caller, args: str, *, peer_id: int | None,
-                      prefer_muted: bool = False) -> tuple[list[Target], str, str]:
-        """Whom «Петров», «Петров Петя», «@id123» or «[id123|Петя]» (the first words of ``args``)
-        means: people present (or muted) in this chat (``peer_id``), or — privately — in every
-        chat where the caller may moderate; the caller's rights are checked in each target's
-        chat. With ``prefer_muted`` (/размут) only those muted count when some are. Returns
-        (targets, the rest of the arguments, the words naming the person)."""
-        words = args.split()
-        if not words:
-            raise UserError(t.NEED_TARGET)
+    async def resolve(self, caller: Caller, query: TargetQuery, *, peer_id: int | None,
+                      prefer_muted: bool = False) -> Resolved:
+        """Whom «Петров», «Петров Петя», «@id123» or «[id123|Петя]» means: people present (or
+        muted) in this chat (``peer_id``), or — privately — in every chat where the caller may
+        moderate; the caller's rights are checked in each target's chat. With ``prefer_muted``
+        (/размут) only those muted count when some are. UserError when nobody fits."""
         chat_id = None
         if peer_id is not None:
             chat_id = (await self.m.chats.require_moderator(caller, peer_id)).id
         now = self.now()
         rows: list[tuple[int, int, str | None]] = []
-        rest, who = words, words[0]
-        mention = _MENTION.match(words[0])
-        screen = None if mention else _SCREEN_NAME.match(words[0])
-        if mention or screen:
-            if mention:
-                vk_id = int(next(g for g in mention.groups() if g))
-            else:
-                assert screen is not None
-                vk_id = await self._vk_id_of(screen.group(1))
-            rows = await repo.candidates(self.db, chat_id=chat_id, vk_id=vk_id, name_word=None, now=now)
-            rest = words[1:]
-        else:
+        if isinstance(query, ByName):
+            words = list(query.words)
+            rest, who = words, words[0]
             for n in range(min(3, len(words)), 0, -1):
                 keys = normalize_name(" ".join(words[:n])).split()
                 if not keys:
@@ -207,6 +190,11 @@ class ManualModeration:
                 if found:
                     rows, rest, who = found, words[n:], " ".join(words[:n])
                     break
+            rest_text = " ".join(rest)
+        else:
+            vk_id = query.vk_id if isinstance(query, ById) else await self._vk_id_of(query.screen_name)
+            rows = await repo.candidates(self.db, chat_id=chat_id, vk_id=vk_id, name_word=None, now=now)
+            rest_text, who = query.rest, query.who
         targets: list[Target] = []
         allowed: dict[int, bool] = {}
         for row_chat, vk_id, name in rows:
@@ -225,7 +213,7 @@ class ManualModeration:
                 raise UserError(t.TARGET_NOT_YOURS.format(who=who))
             where = t.WHERE_THIS_CHAT if peer_id is not None else t.WHERE_MY_CHATS
             raise UserError(t.TARGET_NOT_FOUND.format(who=who, where=where))
-        return targets, " ".join(rest), who
+        return Resolved(tuple(targets), rest_text, who)
 
     async def _vk_id_of(self, screen_name: str) -> int:
         """«@petrov», «vk.com/petrov»: the account's id, read from VK (0 when there is none)."""
@@ -235,63 +223,45 @@ class ManualModeration:
             return 0
         return user.id if user is not None else 0
 
-    async def run(self, caller: Caller, command: str, target: Target, rest: str, *, private: bool) -> str:
-        """One moderation command on a resolved target (its chat's rights are checked again)."""
-        peer, vk_id = target.chat.peer_id, target.vk_id
-        if command == "warn":
-            answer = await self.warn(caller, peer, vk_id, None, None, rest[:200])
-        elif command == "unwarn":
-            answer = await self.unwarn(caller, peer, vk_id)
-        elif command == "mute":
-            try:
-                answer = await self.mute(caller, peer, vk_id, rest)
-            except ValueError as exc:
-                raise UserError(f"{exc}\n{t.MUTE_BY_NAME_USAGE}") from None
-        elif command == "unmute":
-            answer = await self.unmute(caller, peer, vk_id)
-        elif command == "kick":
-            answer = await self.kick(caller, peer, vk_id)
-        else:
-            raise UserError(texts.PENDING_GONE)
-        return t.ON_TARGET.format(name=target.name, title=target.chat.title, answer=answer) if private else answer
-
-    async def pick(self, caller: Caller, command: str, targets: list[Target], rest: str, who: str) -> tuple[str, str]:
-        """Several people fit the name: a question with one button per (person, chat)."""
+    async def pick(self, caller: Caller, command: StaffCommand, targets: tuple[Target, ...], rest: str,
+                   who: str) -> PickAsked:
+        """Several people fit the name (or a kick by name, always confirmed): a pending pick, one
+        option per (person, chat), at most 8."""
         what = t.PICK_WHAT[command]
+        shown = targets[:8]
         action_id = await pending_repo.create(
             self.db, kind=PICK_KIND, vk_id=caller.vk_id, org_id=None, now=self.now(), ttl=3600,
-            payload={"what": t.PICK_PENDING_WHAT.format(what=what, who=who), "cmd": command, "rest": rest,
-                     "options": [[x.chat.id, x.vk_id, x.name] for x in targets[:8]]})
-        rows = [[Button(f"{x.name} — {x.chat.title}", {"a": "pa", "id": action_id, "do": "pick", "i": i}, "primary")]
-                for i, x in enumerate(targets[:8])]
-        rows.append([Button(t.BUTTON_CANCEL, {"a": "pa", "id": action_id, "do": "cancel"}, "secondary")])
-        if len(targets) == 1:  # a kick by name: one button that confirms
-            return t.KICK_BY_NAME_CONFIRM.format(name=targets[0].name, title=targets[0].chat.title), inline(rows)
-        return t.PICK_TARGET.format(who=who, what=what), inline(rows)
+            payload={"what": t.PICK_PENDING_WHAT.format(what=what, who=who), "cmd": str(command), "rest": rest,
+                     "options": [[x.chat.id, x.vk_id, x.name] for x in shown]})
+        return PickAsked(action_id, command, shown, who)
 
-    async def picked(self, caller: Caller, action: Pending, index: int) -> str:
-        """The button of ``pick`` pressed: the command runs on that person in that chat."""
+    async def picked(self, action: Pending, index: int) -> Picked | PickGone:
+        """The button of ``pick`` pressed: that person in that chat gets the command (the handler
+        runs it with the caller's rights checked in that chat)."""
         options = action.payload.get("options") or []
         if not 0 <= index < len(options) or not await pending_repo.claim(self.db, action.id, "applied"):
-            return texts.PENDING_GONE
+            return PickGone()
         chat_id, vk_id, name = options[index]
         chat = await chat_repo.get(self.db, int(chat_id))
+        try:
+            command = StaffCommand(str(action.payload.get("cmd")))
+        except ValueError:
+            return PickGone()
         if chat is None:
-            return texts.PENDING_GONE
-        return await self.run(caller, str(action.payload.get("cmd")), Target(chat, int(vk_id), str(name)),
-                              str(action.payload.get("rest") or ""), private=True)
+            return PickGone()
+        return Picked(command, Target(chat, int(vk_id), str(name)), str(action.payload.get("rest") or ""))
 
     # -- the console: what still waits for a decision ---------------------------------------
 
-    async def open_alerts(self, caller: Caller, peer_id: int) -> str:
+    async def open_alerts(self, caller: Caller, peer_id: int) -> OpenAlerts:
         """«/нарушения»: the undecided violations and complaints of the caller's schools, the
         newest first, each sent again with the buttons of its state (the new copy is edited with
-        the others when someone decides). Returns the summary line."""
+        the others when someone decides)."""
         org_ids = await self.m.chats.access.home_orgs(caller, "alerts_receive")
         alerts, total = await alert_repo.open_in_orgs(self.db, org_ids, ("violation", "complaint"),
                                                       limit=OPEN_ALERTS_SHOWN)
         if not total:
-            return t.NO_OPEN_ALERTS
+            return OpenAlerts(0, 0)
         for alert in reversed(alerts):  # oldest of those shown first: the newest ends up at the bottom
             chat = await chat_repo.get(self.db, alert.chat_id or 0)
             text = alert.details.get("text")
@@ -303,8 +273,7 @@ class ManualModeration:
                     await self.m.notifier.effects.edit(peer, cmid, card + t.ALERT_REPEATED)
             keyboard = alert_buttons(alert.id, await self.state_actions(chat, alert))
             await self.m.notifier.send(peer_id, card, keyboard=keyboard, alert_id=alert.id)
-        more = t.OPEN_ALERTS_MORE.format(count=total - len(alerts)) if total > len(alerts) else ""
-        return t.OPEN_ALERTS.format(count=total) + more
+        return OpenAlerts(total, len(alerts))
 
     # -- chat overrides --------------------------------------------------------------------
 
@@ -319,85 +288,70 @@ class ManualModeration:
         await audit.write(self.db, action="override", now=self.now(), org_id=chat.org_id, chat_id=chat.id,
                           actor_vk=actor, policy=key, reason=value)
 
-    async def set_policy(self, caller: Caller, peer_id: int, name: str, mode: str) -> str:
+    async def set_policy(self, caller: Caller, peer_id: int, policy: str, mode: Mode) -> PolicySet:
+        """/политика: ``policy`` (its key; an unknown one is refused with the list of names) in ``mode``."""
         chat = await self.m.chats.require_moderator(caller, peer_id)
-        key = name.strip().lower()
-        key = POLICY_NAMES.get(key, key)
-        try:
-            wanted = parse_mode(mode)
-        except ValueError as exc:
-            raise UserError(str(exc)) from None
-        if key == "wellbeing" and default_settings(chat.type or "").mode("wellbeing") is not Mode.OFF \
-                and wanted is not Mode.ON:
+        if policy == "wellbeing" and default_settings(chat.type or "").mode("wellbeing") is not Mode.OFF \
+                and mode is not Mode.ON:
             raise UserError(t.WELLBEING_ALWAYS_ON)  # a child's safety signal is never switched off
-        await self._save_override(chat, key, mode.strip().lower(), caller.vk_id)
-        return t.POLICY_SET.format(name=policy_texts.POLICY_TITLES.get(key, key),
-                                   mode=t.POLICY_MODES[str(parse_mode(mode))])
+        await self._save_override(chat, policy, _MODE_WORDS[mode], caller.vk_id)
+        return PolicySet(policy, mode)
 
-    async def set_quiet(self, caller: Caller, peer_id: int, value: str) -> str:
+    async def set_quiet(self, caller: Caller, peer_id: int, window: tuple[time, time] | None) -> QuietSet | QuietOff:
+        """/тишина: quiet hours from ``window``'s start to its end, or off (None)."""
         chat = await self.m.chats.require_moderator(caller, peer_id)
-        value = value.strip()
-        if value.lower() in OFF_WORDS:
-            await self._save_override(chat, "quiet_hours", "выкл", caller.vk_id)
-            return t.QUIET_OFF
-        try:
-            start, end = parse_window(value)
-        except ValueError as exc:
-            raise UserError(str(exc)) from None
-        await self._save_override(chat, "quiet_hours", value, caller.vk_id)
-        return t.QUIET_SET.format(start=start.strftime("%H:%M"), end=end.strftime("%H:%M"))
+        if window is None:
+            await self._save_override(chat, "quiet_hours", _QUIET_OFF, caller.vk_id)
+            return QuietOff()
+        start, end = window
+        await self._save_override(chat, "quiet_hours", f"{start:%H:%M}-{end:%H:%M}", caller.vk_id)
+        return QuietSet(start, end)
 
     # -- moderators' buttons on violation alerts and complaints ---------------------------
 
-    async def on_alert(self, alert: Alert, moderator_vk: int, do: str) -> str:
-        """A moderator pressed a button; returns the snackbar text (see ``press``)."""
-        return (await self.press(alert, moderator_vk, {"do": do})).snackbar
-
-    async def press(self, alert: Alert, moderator_vk: int, payload: dict[str, Any]) -> Press:
-        """A moderator pressed a button of an alert (or of its «Ложное срабатывание» dialog).
+    async def press(self, alert: Alert, moderator_vk: int, do: str, *, scope: str = "",
+                    confirmed: bool = False) -> PressResult:
+        """A moderator pressed button ``do`` of an alert (or of its «Ложное срабатывание» dialog:
+        ``scope``, and ``confirmed`` for the dialog's last step; a kick is confirmed too).
         Decisions are taken once per alert, sanctions once per message and measure; after a
         decision every copy of the alert is edited in place to say who decided what, with only
         the buttons that still make sense (undo, «Снять мут»)."""
         alert = await alert_repo.get(self.db, alert.id) or alert  # its state now, not when it was read
         chat = await chat_repo.get(self.db, alert.chat_id or 0)
         target = alert.target_vk
-        do = str(payload.get("do", ""))
         if chat is None or target is None:
-            return Press(texts.PENDING_GONE)
+            return AlertGone()
         if do == "undo":
             return await self._undo(chat, alert, target, moderator_vk)
         if do == "unmute" and alert.status != "open":
             return await self._lift(chat, alert, target, moderator_vk)
         if do not in t.ACTED and do not in ("fpx", "unmute", "kickx"):
-            return Press(texts.PENDING_GONE)
+            return AlertGone()
         if alert.status != "open":
-            return Press(texts.ALERT_ALREADY.format(action=alert.handled_action or ""))
+            return AlreadyDecided(alert.handled_action or "")
         if do in ("warn", "mute", "kick") and await self.m.authors.is_staff(chat, target):
-            return Press(t.STAFF_PROTECTED)
+            return StaffProtected()
         if do == "kickx":
-            return Press(t.KICK_CANCELLED, t.KICK_CANCELLED)
-        if do == "kick" and not payload.get("y"):
+            return KickCancelled()
+        if do == "kick" and not confirmed:
             # removing a child cannot be undone by a button: asked first (a phone is easy to mis-tap)
-            rows = [[Button(t.BUTTON_KICK_CONFIRM, {"a": "al", "id": alert.id, "do": "kick", "y": 1}, "negative"),
-                     Button(t.BUTTON_CANCEL, {"a": "al", "id": alert.id, "do": "kickx"}, "secondary")]]
-            text = t.KICK_CONFIRM.format(name=await self.m.chats.vk_name(target), title=chat.title)
-            return Press(t.FP_CONFIRM_SNACK, text, inline(rows))
+            return KickAsked(alert.id, await self.m.chats.vk_name(target), chat.title)
         if do in ("fp", "fpx"):
-            return await self._false_positive(chat, alert, moderator_vk, payload)
+            return await self._false_positive(chat, alert, moderator_vk, do, scope, confirmed)
         settings = await self.m.settings_for(chat)
         seconds = mute_step_seconds(settings.ladder)
         cmid = alert.details.get("cmid")
         # one sanction per message and measure, whatever the buttons an old copy still shows
         if do == "warn" and await repo.strikes_for_message(self.db, chat.id, cmid, alert.violation_id):
-            return Press(t.ALREADY_WARNED)
+            return AlreadyWarned()
         if do == "mute" and await repo.muted_until(self.db, chat.id, target, self.now()) is not None:
-            return Press(t.ALREADY_MUTED)
+            return AlreadyMuted()
         if do == "del" and alert.details.get("done") not in (None, "alert", "shadow", "failed"):
-            return Press(t.ALREADY_DELETED)
-        label = t.UNMUTE_SNACK if do == "unmute" else t.ACTED[do].format(duration=t.duration(seconds))
+            return AlreadyDeleted()
+        label = t.acted(do, seconds)
         if not await alert_repo.claim(self.db, alert.id, by_vk=moderator_vk, action=label, now=self.now()):
             fresh = await alert_repo.get(self.db, alert.id)
-            return Press(texts.ALERT_ALREADY.format(action=fresh.handled_action if fresh else ""))
+            return AlreadyDecided((fresh.handled_action or "") if fresh else "")
         ok = True
         decision: dict[str, Any] = {"do": do, "by": moderator_vk, "at": self.now(), "label": label,
                                     "violation": alert.violation_id}
@@ -421,7 +375,7 @@ class ManualModeration:
             await self.executor.unmute(chat, target, actor=moderator_vk,
                                        public=t.UNMUTE_PUBLIC.format(name=await self.m.mention(target)))
         await self._decided(chat, alert, decision, t.DECIDED.format(action=label, who=await self._who(moderator_vk)))
-        return Press(label if ok else t.ACT_FAILED)
+        return Acted(do, seconds, ok)
 
     async def _who(self, vk_id: int) -> str:
         return await self.m.chats.vk_name(vk_id)
@@ -461,24 +415,24 @@ class ManualModeration:
             actions.append((do, label, color))
         return list(dict.fromkeys(actions))
 
-    async def _lift(self, chat: Chat, alert: Alert, target: int, moderator_vk: int) -> Press:
+    async def _lift(self, chat: Chat, alert: Alert, target: int, moderator_vk: int) -> Lifted | NotMuted:
         """«Снять мут» after a decision: the mute ends, the decision stands."""
         lifted = await self.executor.unmute(chat, target, actor=moderator_vk,
                                             public=t.UNMUTE_PUBLIC.format(name=await self.m.mention(target)))
         if not lifted:
-            return Press(t.NOT_MUTED)
+            return NotMuted()
         await self._decided(chat, alert, alert.details.get("decision"),
                             t.UNMUTED_NOTE.format(who=await self._who(moderator_vk)))
-        return Press(t.UNMUTE_SNACK)
+        return Lifted()
 
-    async def _undo(self, chat: Chat, alert: Alert, target: int, moderator_vk: int) -> Press:
+    async def _undo(self, chat: Chat, alert: Alert, target: int, moderator_vk: int) -> Undone | NothingToUndo:
         """Reverse the decision: the strike taken back, the mute lifted, the allowed word checked
         again (and what it took back restored); audited; the alert is open again."""
         decision = alert.details.get("decision")
         if alert.status == "open" or not decision or decision.get("do") not in UNDOABLE:
-            return Press(t.NOTHING_TO_UNDO)
+            return NothingToUndo()
         if not await alert_repo.reopen(self.db, alert.id):
-            return Press(t.NOTHING_TO_UNDO)
+            return NothingToUndo()
         do, now = decision["do"], self.now()
         if do == "warn" and decision.get("violation"):
             await repo.revoke_for_violation(self.db, int(decision["violation"]), now)
@@ -505,41 +459,31 @@ class ManualModeration:
         assert fresh is not None
         label = str(decision.get("label") or t.ACTED.get(do, do))
         await self._decided(chat, fresh, None, t.UNDONE.format(action=label, who=await self._who(moderator_vk)))
-        return Press(t.UNDONE_SNACK.format(action=label))
+        return Undone(label)
 
-    async def _false_positive(self, chat: Chat, alert: Alert, moderator_vk: int, payload: dict[str, Any]) -> Press:
+    async def _false_positive(self, chat: Chat, alert: Alert, moderator_vk: int, do: str, scope: str,
+                              confirmed: bool) -> PressResult:
         """«Ложное срабатывание»: asks where the word is allowed (this message only, this chat, the
         whole school), then confirms; only the confirmation acts."""
         token = alert.details.get("token")
         word = str(token) if token else ""
-        scope = str(payload.get("s", ""))
         # the whole school only for the school's moderators (not a chat's leader deciding alone)
         caller = await self.m.chats.access.caller(moderator_vk)
         school_wide = chat.org_id is not None and await self.m.chats.access.allowed(caller, "chat_moderate",
                                                                                     chat.org_id)
         if scope == "s" and not school_wide:
-            return Press(t.FP_SCHOOL_NOT_ALLOWED[:90], t.FP_SCHOOL_NOT_ALLOWED)
+            return FpSchoolNotAllowed()
         if scope not in t.FP_ACTED or (scope != "m" and not word):
             scopes = (("m", "c", "s") if school_wide else ("m", "c")) if word else ("m",)
-            rows = [[Button(t.BUTTON_SCOPE[s], {"a": "al", "id": alert.id, "do": "fp", "s": s},
-                            "positive" if s == "m" else "primary")] for s in scopes]
-            rows.append([Button(t.BUTTON_CANCEL, {"a": "al", "id": alert.id, "do": "fpx", "s": "m"}, "secondary")])
-            text = (t.FP_SCOPE_ASK.format(title=chat.title, word=word) if word
-                    else t.FP_SCOPE_ASK_NO_WORD.format(title=chat.title))
-            return Press(t.FP_ASKED_SNACK, text, inline(rows))
-        what = t.FP_WHAT[scope].format(word=word)
-        if payload.get("do") == "fpx":
-            return Press(t.FP_CANCELLED.format(what=what)[:90], t.FP_CANCELLED.format(what=what))
-        if not payload.get("y"):
-            rows = [[Button(t.BUTTON_ALLOW if scope != "m" else t.BUTTON_RESTORE,
-                            {"a": "al", "id": alert.id, "do": "fp", "s": scope, "y": 1}, "positive"),
-                     Button(t.BUTTON_CANCEL, {"a": "al", "id": alert.id, "do": "fpx", "s": scope}, "secondary")]]
-            return Press(t.FP_CONFIRM_SNACK, t.FP_CONFIRM[scope].format(word=word, title=chat.title), inline(rows),
-                         closes=t.FP_SCOPE_CHOSEN.format(scope=t.BUTTON_SCOPE[scope]))
+            return FpScopeAsked(alert.id, chat.title, word, scopes)
+        if do == "fpx":
+            return FpCancelled(scope, word)
+        if not confirmed:
+            return FpConfirmAsked(alert.id, scope, word, chat.title)
         label = t.FP_ACTED[scope]
         if not await alert_repo.claim(self.db, alert.id, by_vk=moderator_vk, action=label, now=self.now()):
             fresh = await alert_repo.get(self.db, alert.id)
-            return Press(texts.ALERT_ALREADY.format(action=fresh.handled_action if fresh else ""))
+            return AlreadyDecided((fresh.handled_action or "") if fresh else "")
         now = self.now()
         decision: dict[str, Any] = {"do": "fp", "by": moderator_vk, "at": now, "label": label, "scope": scope,
                                     "violation": alert.violation_id}
@@ -560,35 +504,15 @@ class ManualModeration:
                           details={"violation": alert.violation_id, "allow_word": scope != "m" and bool(word),
                                    "scope": {"m": "message", "c": "chat", "s": "school"}[scope]})
         await self._decided(chat, alert, decision, t.DECIDED.format(action=label, who=await self._who(moderator_vk)))
-        return Press(label)
+        return FpActed(scope)
 
 
 UNDOABLE = frozenset({"warn", "mute", "fp", "ok"})
 PICK_KIND = "moderation_target"
 OPEN_ALERTS_SHOWN = 5
-_SCREEN_NAME = re.compile(r"^(?:@|(?:https?://)?(?:m\.)?vk\.com/)([a-z][a-z0-9_.]{1,31})/?$", re.IGNORECASE)
-_MENTION = re.compile(r"^(?:\[id(\d+)\|[^\]]*\]|@?id(\d+)|(?:https?://)?(?:m\.)?vk\.com/id(\d+)/?)$", re.IGNORECASE)
 
 
 def _named(full_name: str, keys: list[str]) -> bool:
     """Every typed word starts one of the person's name words («петр» fits «Петров Пётр»)."""
     words = normalize_name(full_name).split()
     return all(any(w.startswith(k) for w in words) for k in keys)
-
-
-@dataclass(frozen=True)
-class Target:
-    chat: Chat
-    vk_id: int
-    name: str
-
-
-@dataclass(frozen=True)
-class Press:
-    """What a press on an alert did: the snackbar, and a message with buttons for the one who
-    pressed (the «Ложное срабатывание» dialog), if any."""
-
-    snackbar: str
-    text: str | None = None
-    keyboard: str | None = None
-    closes: str | None = None  # what the dialog message pressed now says instead (default: the snackbar)

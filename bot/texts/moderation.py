@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bot.services.moderation_results import (
+        CommandResult, OpenAlerts, PickAsked, PolicySet, PressResult, QuietOff, QuietSet)
+
 # Public notices in the chat: short and neutral, never quoting the message (no shaming)
 WARN_PUBLIC = "{name}, сообщение удалено: {reason}. Это предупреждение, подробности — в личных сообщениях."
 WARN_PUBLIC_MANUAL = "{name}, предупреждение от модератора{reason}. Подробности — в личных сообщениях."
@@ -189,3 +195,155 @@ def duration(seconds: int) -> str:
     if seconds % 3600 == 0:
         return word(seconds // 3600, "час", "часа", "часов")
     return word(max(seconds // 60, 1), "минуту", "минуты", "минут")
+
+
+# -- rendering the typed results of moderation by people (bot/services/moderation_results.py) --
+
+
+def bad_term(value: str) -> str:
+    """A mute's term that is none (``value`` as typed, empty when missing)."""
+    return BAD_TERM.format(value=value) if value else NO_TERM
+
+
+def acted(do: str, seconds: int) -> str:
+    """What a moderator's decision on an alert did («запрет писать на 1 час»); ``seconds`` is the
+    mute step's length."""
+    return UNMUTE_SNACK if do == "unmute" else ACTED[do].format(duration=duration(seconds))
+
+
+def command_answer(r: CommandResult) -> str:
+    """The answer to /пред, /снять пред, /мут, /размут, /кик on one member."""
+    from bot.services import moderation_results as m
+
+    if isinstance(r, m.Warned):
+        return WARNED.format(count=r.count)
+    if isinstance(r, m.AlreadyWarned):
+        return ALREADY_WARNED
+    if isinstance(r, m.Unwarned):
+        return UNWARNED.format(count=r.count)
+    if isinstance(r, m.NoWarnings):
+        return NO_WARNINGS
+    if isinstance(r, m.Muted):
+        return MUTED.format(duration=duration(r.seconds))
+    if isinstance(r, m.Unmuted):
+        return UNMUTED
+    if isinstance(r, m.NotMuted):
+        return NOT_MUTED
+    if isinstance(r, m.Kicked):
+        return KICKED
+    return KICK_FAILED
+
+
+def on_target(name: str, title: str, answer: str) -> str:
+    """A command by name answered privately: whom and in which chat it concerned."""
+    return ON_TARGET.format(name=name, title=title, answer=answer)
+
+
+def mute_by_name_bad_term(value: str) -> str:
+    return f"{bad_term(value)}\n{MUTE_BY_NAME_USAGE}"
+
+
+def pick_question(r: PickAsked) -> str:
+    """Several people fit the name: whom to apply it to; a kick by name: the confirmation."""
+    if len(r.targets) == 1:
+        return KICK_BY_NAME_CONFIRM.format(name=r.targets[0].name, title=r.targets[0].chat.title)
+    return PICK_TARGET.format(who=r.who, what=PICK_WHAT[r.command])
+
+
+def pick_label(name: str, title: str) -> str:
+    return f"{name} — {title}"
+
+
+def open_alerts(r: OpenAlerts) -> str:
+    """/нарушения's summary line."""
+    if not r.total:
+        return NO_OPEN_ALERTS
+    more = OPEN_ALERTS_MORE.format(count=r.total - r.shown) if r.total > r.shown else ""
+    return OPEN_ALERTS.format(count=r.total) + more
+
+
+def policy_set(r: PolicySet) -> str:
+    from bot.texts.policies import POLICY_TITLES
+
+    return POLICY_SET.format(name=POLICY_TITLES.get(r.policy, r.policy), mode=POLICY_MODES[str(r.mode)])
+
+
+def quiet_set(r: QuietSet | QuietOff) -> str:
+    from bot.services.moderation_results import QuietSet
+
+    if isinstance(r, QuietSet):
+        return QUIET_SET.format(start=r.start.strftime("%H:%M"), end=r.end.strftime("%H:%M"))
+    return QUIET_OFF
+
+
+def press_snackbar(r: PressResult) -> str:
+    """The snackbar after a press on an alert's button (at most 90 characters are shown)."""
+    from bot import texts
+    from bot.services import moderation_results as m
+
+    if isinstance(r, m.AlreadyDecided):
+        return texts.ALERT_ALREADY.format(action=r.action)
+    if isinstance(r, m.StaffProtected):
+        return STAFF_PROTECTED
+    if isinstance(r, m.KickCancelled):
+        return KICK_CANCELLED
+    if isinstance(r, (m.KickAsked, m.FpConfirmAsked)):
+        return FP_CONFIRM_SNACK
+    if isinstance(r, m.AlreadyWarned):
+        return ALREADY_WARNED
+    if isinstance(r, m.AlreadyMuted):
+        return ALREADY_MUTED
+    if isinstance(r, m.AlreadyDeleted):
+        return ALREADY_DELETED
+    if isinstance(r, m.Acted):
+        return acted(r.do, r.seconds) if r.ok else ACT_FAILED
+    if isinstance(r, m.NotMuted):
+        return NOT_MUTED
+    if isinstance(r, m.Lifted):
+        return UNMUTE_SNACK
+    if isinstance(r, m.Undone):
+        return UNDONE_SNACK.format(action=r.action)
+    if isinstance(r, m.NothingToUndo):
+        return NOTHING_TO_UNDO
+    if isinstance(r, m.FpSchoolNotAllowed):
+        return FP_SCHOOL_NOT_ALLOWED[:90]
+    if isinstance(r, m.FpScopeAsked):
+        return FP_ASKED_SNACK
+    if isinstance(r, m.FpCancelled):
+        return fp_cancelled(r.scope, r.word)[:90]
+    if isinstance(r, m.FpActed):
+        return FP_ACTED[r.scope]
+    return texts.PENDING_GONE
+
+
+def fp_cancelled(scope: str, word: str) -> str:
+    return FP_CANCELLED.format(what=FP_WHAT[scope].format(word=word))
+
+
+def press_message(r: PressResult) -> str | None:
+    """The message a press sends to where the button was (a dialog's next step), if any."""
+    from bot.services import moderation_results as m
+
+    if isinstance(r, m.KickCancelled):
+        return KICK_CANCELLED
+    if isinstance(r, m.KickAsked):
+        return KICK_CONFIRM.format(name=r.name, title=r.title)
+    if isinstance(r, m.FpSchoolNotAllowed):
+        return FP_SCHOOL_NOT_ALLOWED
+    if isinstance(r, m.FpScopeAsked):
+        return (FP_SCOPE_ASK.format(title=r.title, word=r.word) if r.word
+                else FP_SCOPE_ASK_NO_WORD.format(title=r.title))
+    if isinstance(r, m.FpCancelled):
+        return fp_cancelled(r.scope, r.word)
+    if isinstance(r, m.FpConfirmAsked):
+        return FP_CONFIRM[r.scope].format(word=r.word, title=r.title)
+    return None
+
+
+def press_closes(r: PressResult) -> str:
+    """What the dialog message pressed now says instead (its buttons are used up)."""
+    from bot.services.moderation_results import FpConfirmAsked
+
+    if isinstance(r, FpConfirmAsked):
+        return FP_SCOPE_CHOSEN.format(scope=BUTTON_SCOPE[r.scope])
+    return press_snackbar(r)

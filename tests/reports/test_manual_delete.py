@@ -39,7 +39,7 @@ async def _press_delete(world: World) -> None:  # noqa: F811
     assert alert is not None
     with unit(f"press:{alert_id}"):
         async with world.app.db.transaction():
-            await world.manual.on_alert(alert, world.school.vk["moderator"], "del")
+            await world.manual.press(alert, world.school.vk["moderator"], "del")
     await world.settle()
 
 

@@ -5,10 +5,11 @@ manual commands and the evidence purge."""
 from __future__ import annotations
 
 import asyncio
+import json
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -21,6 +22,7 @@ from bot.domain.clock import FixedClock
 from bot.config import load_settings
 from bot.domain.classes import parse_class
 from bot.domain.errors import UserError
+from bot.domain.moderation_args import parse_policy_mode, parse_quiet, policy_key
 from bot.runtime.moderation import purge_evidence
 from bot.repo import alerts as alert_repo
 from bot.repo import chats as chat_repo
@@ -28,7 +30,11 @@ from bot.repo import moderation as repo
 from bot.repo import people as people_repo
 from bot.repo.chats import Chat
 from bot.services.moderation import Incoming, Moderation
-from bot.services.moderation_manual import ManualModeration, parse_term
+from bot.domain.moderation_args import BadTerm, ById, ByName, ByScreenName, parse_target, parse_term
+from bot.services import moderation_results as mr
+from bot.services.moderation_manual import ManualModeration
+from handlers.moderation_views import press_view, run_command
+from policies import Mode
 from tests.e2e.seed import School, add_staff, add_student, make_school
 from vkemu import Emulator
 
@@ -196,7 +202,7 @@ async def test_soft_mute_deletes_until_it_ends(world: World) -> None:
     world.emu.restrictions_supported = False
     teacher = await world.caller("teacher")
     kid = world.school.vk["kid"]
-    assert await world.manual.mute(teacher, world.chat.peer_id, kid, "30м") == t.MUTED.format(duration="30 минут")
+    assert await world.manual.mute(teacher, world.chat.peer_id, kid, 1800) == mr.Muted(1800)
     cmid, outcome = await world.say("kid", "можно спросить?")
     assert outcome == "muted" and world.deleted(cmid)
     world.clock.advance(31 * 60)
@@ -207,10 +213,10 @@ async def test_soft_mute_deletes_until_it_ends(world: World) -> None:
 async def test_mute_uses_vk_restriction_where_it_works(world: World) -> None:
     teacher = await world.caller("teacher")
     kid = world.school.vk["kid"]
-    await world.manual.mute(teacher, world.chat.peer_id, kid, "2ч")
+    await world.manual.mute(teacher, world.chat.peer_id, kid, 7200)
     await world.settle()
     assert kid in world.emu.chat(world.chat.peer_id).restrictions
-    assert await world.manual.unmute(teacher, world.chat.peer_id, kid) == t.UNMUTED
+    assert await world.manual.unmute(teacher, world.chat.peer_id, kid) == mr.Unmuted()
     await world.settle()
     assert kid not in world.emu.chat(world.chat.peer_id).restrictions
     assert await repo.muted_until(world.app.db, world.chat.id, kid, world.app.now()) is None
@@ -252,13 +258,14 @@ async def test_false_positive_allows_the_word_in_that_school_only(world: World) 
     alert = await world.app.db.fetchone("SELECT id FROM alert WHERE kind = 'violation'")
     record = await alert_repo.get(world.app.db, alert[0])
     moderator = world.school.vk["moderator"]
-    press = await world.manual.press(record, moderator, {"do": "fp"})  # asks where
-    assert press.text and t.BUTTON_SCOPE["s"] in press.keyboard and await world.strikes("kid") == 1
-    press = await world.manual.press(record, moderator, {"do": "fp", "s": "s"})  # asks to confirm
-    assert "во всех беседах школы" in press.text and await world.strikes("kid") == 1
-    assert (await world.manual.press(record, moderator, {"do": "fp", "s": "s", "y": 1})).snackbar == t.FP_ACTED["s"]
+    press = await world.manual.press(record, moderator, "fp")  # asks where
+    assert press == mr.FpScopeAsked(record.id, world.chat.title, "дебил", ("m", "c", "s"))
+    assert await world.strikes("kid") == 1
+    press = await world.manual.press(record, moderator, "fp", scope="s")  # asks to confirm
+    assert press == mr.FpConfirmAsked(record.id, "s", "дебил", world.chat.title) and await world.strikes("kid") == 1
+    assert await world.manual.press(record, moderator, "fp", scope="s", confirmed=True) == mr.FpActed("s")
     assert await world.strikes("kid") == 0  # the strike it earned is lifted
-    assert "Уже решено" in await world.manual.on_alert(record, world.school.vk["teacher"], "kick")
+    assert await world.manual.press(record, world.school.vk["teacher"], "kick") == mr.AlreadyDecided(t.FP_ACTED["s"])
     assert world.school.vk["kid"] in world.emu.chat(world.chat.peer_id).members
     cmid, outcome = await world.say("kid", "сам ты дебил")
     assert outcome == "allowed" and not world.deleted(cmid)
@@ -274,13 +281,13 @@ async def test_alert_buttons_kick_and_mute(world: World) -> None:
     first, second = [await alert_repo.get(world.app.db, r[0])
                      for r in await world.app.db.fetchall("SELECT id FROM alert ORDER BY id")]
     moderator = world.school.vk["moderator"]
-    asked = await world.manual.press(first, moderator, {"do": "kick"})  # asked first: it cannot be undone
-    assert "Кнопкой это не отменить" in asked.text and t.BUTTON_KICK_CONFIRM in asked.keyboard
+    asked = await world.manual.press(first, moderator, "kick")  # asked first: it cannot be undone
+    assert isinstance(asked, mr.KickAsked) and asked.alert_id == first.id and asked.title == world.chat.title
     assert world.school.vk["kid"] in world.emu.chat(world.chat.peer_id).members
-    assert (await world.manual.press(first, moderator, {"do": "kick", "y": 1})).snackbar == t.ACTED["kick"]
+    assert await world.manual.press(first, moderator, "kick", confirmed=True) == mr.Acted("kick", 3600)
     await world.settle()
     assert world.school.vk["kid"] not in world.emu.chat(world.chat.peer_id).members
-    assert await world.manual.on_alert(second, moderator, "mute") == t.ACTED["mute"].format(duration="1 час")
+    assert await world.manual.press(second, moderator, "mute") == mr.Acted("mute", 3600)
     assert await repo.muted_until(world.app.db, world.chat.id, world.school.vk["kid2"], world.app.now())
     handled = await world.app.db.fetchall("SELECT handled_by, handled_action FROM alert ORDER BY id")
     assert [tuple(r) for r in handled] == [(moderator, t.ACTED["kick"]), (moderator, "запрет писать на 1 час")]
@@ -328,32 +335,34 @@ async def test_manual_commands(world: World) -> None:
     teacher, kid = await world.caller("teacher"), world.school.vk["kid"]
     peer = world.chat.peer_id
     cmid = world.emu.user_message(peer, kid, "ерунда")
-    assert await world.manual.warn(teacher, peer, kid, cmid, "ерунда", "флуд") == t.WARNED.format(count=1)
+    assert await world.manual.warn(teacher, peer, kid, cmid, "ерунда", "флуд") == mr.Warned(1)
     await world.settle()
     assert "предупреждение от модератора: флуд" in world.emu.sent(peer)[-1].text
-    assert await world.manual.unwarn(teacher, peer, kid) == t.UNWARNED.format(count=0)
-    assert await world.manual.unwarn(teacher, peer, kid) == t.NO_WARNINGS
+    assert await world.manual.unwarn(teacher, peer, kid) == mr.Unwarned(0)
+    assert await world.manual.unwarn(teacher, peer, kid) == mr.NoWarnings()
     with pytest.raises(UserError, match="нет прав"):
         await world.manual.kick(await world.app.access.caller(world.school.vk["kid2"]), peer, kid)
-    assert await world.manual.kick(teacher, peer, kid) == t.KICKED
+    assert await world.manual.kick(teacher, peer, kid) == mr.Kicked()
     await world.settle()
     assert kid not in world.emu.chat(peer).members
 
 
 async def test_policy_and_quiet_overrides(world: World) -> None:
     teacher, peer = await world.caller("teacher"), world.chat.peer_id
-    assert await world.manual.set_policy(teacher, peer, "капс", "выкл") == t.POLICY_SET.format(
+    result = await world.manual.set_policy(teacher, peer, policy_key("капс"), parse_policy_mode("выкл"))
+    assert result == mr.PolicySet("caps", Mode.OFF) and t.policy_set(result) == t.POLICY_SET.format(
         name="капс", mode="выключено")
     assert (await world.refresh()).overrides == {"caps": "выкл"}
     with pytest.raises(UserError, match="Неверный режим"):
-        await world.manual.set_policy(teacher, peer, "мат", "иногда")
+        parse_policy_mode("иногда")
     with pytest.raises(UserError, match="Неизвестная политика"):
-        await world.manual.set_policy(teacher, peer, "погода", "вкл")
-    assert await world.manual.set_quiet(teacher, peer, "21:30-07:00") == t.QUIET_SET.format(
-        start="21:30", end="07:00")
+        await world.manual.set_policy(teacher, peer, policy_key("погода"), Mode.ON)
+    result = await world.manual.set_quiet(teacher, peer, parse_quiet("21:30-07:00"))
+    assert result == mr.QuietSet(time(21, 30), time(7, 0))
+    assert t.quiet_set(result) == t.QUIET_SET.format(start="21:30", end="07:00")
     with pytest.raises(UserError, match="22:00-07:00"):
-        await world.manual.set_quiet(teacher, peer, "поздно")
-    assert await world.manual.set_quiet(teacher, peer, "выкл") == t.QUIET_OFF
+        parse_quiet("поздно")
+    assert await world.manual.set_quiet(teacher, peer, parse_quiet("выкл")) == mr.QuietOff()
     assert (await world.refresh()).overrides == {"caps": "выкл", "quiet_hours": "выкл"}
     world.clock.at = datetime(2026, 9, 21, 23, 0, tzinfo=MSK).timestamp()
     assert (await world.say("kid", "не спится"))[1] == "allowed"
@@ -365,7 +374,7 @@ async def test_complaint_reaches_moderators_anonymously(world: World) -> None:
     command = world.emu.user_message(peer, kid2, "/жалоба")
     answer = await world.manual.complain(kid2, peer, command, kid, target, "вы все неудачники")
     await world.settle()
-    assert answer == t.COMPLAINT_SENT and world.deleted(command)
+    assert isinstance(answer, mr.ComplaintSent) and world.deleted(command)
     alert = _alerts_to(world, "moderator")[-1]
     assert "Жалоба" in alert.text and "вы все неудачники" in alert.text
     assert "Иванов Петя, 5А" in alert.text or "Петя Иванов, 5А" in alert.text
@@ -391,14 +400,15 @@ def test_parse_term(value: str, seconds: int) -> None:
 
 @pytest.mark.parametrize("value", ["", "30", "час", "0м", "31д", "5 лет", "-1ч"])
 def test_parse_term_rejects(value: str) -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(BadTerm) as refused:
         parse_term(value)
+    assert refused.value.value == value.strip() and refused.value.message == t.bad_term(value.strip())
 
 
 async def test_a_mute_never_swallows_a_wellbeing_signal(world: World) -> None:
     world.emu.restrictions_supported = False  # the soft mute: the bot deletes on arrival
     teacher = await world.caller("teacher")
-    await world.manual.mute(teacher, world.chat.peer_id, world.school.vk["kid"], "2ч")
+    await world.manual.mute(teacher, world.chat.peer_id, world.school.vk["kid"], 7200)
     await world.settle()
     cmid, outcome = await world.say("kid", "я больше не хочу жить")
     assert outcome == "muted" and world.deleted(cmid)  # the mute still holds
@@ -428,14 +438,14 @@ async def test_warn_on_an_alert_the_bot_already_warned_for_gives_no_second_strik
     await world.say("kid", RUDE)  # the bot deleted and warned: 1 strike
     record = await _alert_of(world)
     moderator = world.school.vk["moderator"]
-    assert (await world.manual.press(record, moderator, {"do": "warn"})).snackbar == t.ALREADY_WARNED
+    assert await world.manual.press(record, moderator, "warn") == mr.AlreadyWarned()
     assert await world.strikes("kid") == 1
     assert (await alert_repo.get(world.app.db, record.id)).status == "open"  # nothing decided
     # nor by hand: /пред in reply to the same message
     cmid = await world.app.db.fetchval("SELECT cmid FROM violation")
     teacher = await world.caller("teacher")
     assert await world.manual.warn(teacher, world.chat.peer_id, world.school.vk["kid"], cmid, RUDE, "") \
-        == t.ALREADY_WARNED
+        == mr.AlreadyWarned()
     assert await world.strikes("kid") == 1
 
 
@@ -444,7 +454,7 @@ async def test_a_decision_redraws_the_alert_and_undo_reverses_it(world: World) -
     await world.say("kid", RUDE)
     record = await _alert_of(world)
     moderator, kid = world.school.vk["moderator"], world.school.vk["kid"]
-    assert (await world.manual.press(record, moderator, {"do": "mute"})).snackbar.startswith("запрет писать")
+    assert await world.manual.press(record, moderator, "mute") == mr.Acted("mute", 3600)
     await world.settle()
     assert await repo.muted_until(world.app.db, world.chat.id, kid, world.app.now())
     copy = _alerts_to(world, "moderator")[-1]
@@ -454,8 +464,8 @@ async def test_a_decision_redraws_the_alert_and_undo_reverses_it(world: World) -
     assert labels == [t.BUTTON_UNDO, t.BUTTON_UNMUTE]  # only what still makes sense
     # a stale copy's «Замьютить» decides nothing twice
     fresh = await alert_repo.get(world.app.db, record.id)
-    assert "Уже решено" in (await world.manual.press(fresh, moderator, {"do": "kick"})).snackbar
-    assert (await world.manual.press(fresh, moderator, {"do": "undo"})).snackbar.startswith("Решение отменено")
+    assert await world.manual.press(fresh, moderator, "kick") == mr.AlreadyDecided("запрет писать на 1 час")
+    assert await world.manual.press(fresh, moderator, "undo") == mr.Undone("запрет писать на 1 час")
     await world.settle()
     assert await repo.muted_until(world.app.db, world.chat.id, kid, world.app.now()) is None
     fresh = await alert_repo.get(world.app.db, record.id)
@@ -464,7 +474,7 @@ async def test_a_decision_redraws_the_alert_and_undo_reverses_it(world: World) -
     assert "отменено — Игорь Модеров" in edited.text
     labels = [b["action"]["label"] for row in edited.keyboard["buttons"] for b in row]
     assert labels == [t.BUTTON_MUTE, t.BUTTON_KICK, t.BUTTON_FALSE, t.BUTTON_OK]
-    assert (await world.manual.press(fresh, moderator, {"do": "undo"})).snackbar == t.NOTHING_TO_UNDO
+    assert await world.manual.press(fresh, moderator, "undo") == mr.NothingToUndo()
     undo = await world.app.db.fetchone("SELECT actor_vk, target_vk FROM audit_log WHERE action = 'undo'")
     assert tuple(undo) == (moderator, kid)
 
@@ -477,10 +487,10 @@ async def test_undo_of_a_warning_takes_the_strike_back(world: World) -> None:
     record = await _alert_of(world)
     moderator = world.school.vk["moderator"]
     before = await world.strikes("kid")
-    await world.manual.press(record, moderator, {"do": "warn"})
+    assert await world.manual.press(record, moderator, "warn") == mr.Acted("warn", 3600)
     assert await world.strikes("kid") == before + 1
-    again = await world.manual.press(await alert_repo.get(world.app.db, record.id), moderator, {"do": "undo"})
-    assert again.snackbar.startswith("Решение отменено")
+    again = await world.manual.press(await alert_repo.get(world.app.db, record.id), moderator, "undo")
+    assert again == mr.Undone(t.ACTED["warn"])
     assert await world.strikes("kid") == before
     actions = [r[0] for r in await world.app.db.fetchall("SELECT action FROM audit_log ORDER BY id")]
     assert actions[-3:] == ["warn", "unwarn", "undo"]
@@ -490,8 +500,8 @@ async def test_false_positive_for_one_chat_keeps_the_word_checked_elsewhere(worl
     await world.say("kid", RUDE)
     record = await _alert_of(world)
     moderator = world.school.vk["moderator"]
-    press = await world.manual.press(record, moderator, {"do": "fp", "s": "c", "y": 1})
-    assert press.snackbar == t.FP_ACTED["c"]
+    press = await world.manual.press(record, moderator, "fp", scope="c", confirmed=True)
+    assert press == mr.FpActed("c")
     assert await world.strikes("kid") == 0
     assert (await world.say("kid2", "сам ты дебил"))[1] == "allowed"
     first = world.chat
@@ -507,7 +517,7 @@ async def test_false_positive_for_one_chat_keeps_the_word_checked_elsewhere(worl
     assert (await world.say("kid2", RUDE))[1] == "warn"
     # undo: the word is checked again in the first chat, the strike restored
     world.chat = first
-    await world.manual.press(await alert_repo.get(world.app.db, record.id), moderator, {"do": "undo"})
+    await world.manual.press(await alert_repo.get(world.app.db, record.id), moderator, "undo")
     assert await world.strikes("kid") == 1
     assert (await world.say("kid2", "сам ты дебил"))[1] != "allowed"
 
@@ -515,8 +525,9 @@ async def test_false_positive_for_one_chat_keeps_the_word_checked_elsewhere(worl
 async def test_false_positive_can_be_cancelled_and_says_what(world: World) -> None:
     await world.say("kid", RUDE)
     record = await _alert_of(world)
-    press = await world.manual.press(record, world.school.vk["moderator"], {"do": "fpx", "s": "s"})
-    assert press.text == "Отменено: разрешение слова «дебил» во всей школе."
+    press = await world.manual.press(record, world.school.vk["moderator"], "fpx", scope="s")
+    assert press == mr.FpCancelled("s", "дебил")
+    assert t.press_message(press) == "Отменено: разрешение слова «дебил» во всей школе."
     assert await world.strikes("kid") == 1 and not await repo.allow_words(world.app.db, world.school.org.id)
 
 
@@ -552,9 +563,9 @@ async def test_wellbeing_signals_cannot_be_switched_off_in_a_childrens_chat(worl
     teacher = await world.caller("teacher")
     for mode in ("выкл", "тихо"):
         with pytest.raises(UserError, match="не выключаются"):
-            await world.manual.set_policy(teacher, world.chat.peer_id, "травля", mode)
+            await world.manual.set_policy(teacher, world.chat.peer_id, policy_key("травля"), parse_policy_mode(mode))
     with pytest.raises(UserError):  # a word that is no mode: a clear answer, not a crash
-        await world.manual.set_policy(teacher, world.chat.peer_id, "травля", "ерунда")
+        parse_policy_mode("ерунда")
     assert (await world.refresh()).overrides == {}
 
 
@@ -579,12 +590,12 @@ async def test_only_the_schools_moderators_allow_a_word_school_wide(world: World
     await world.say("kid", RUDE)
     record = await _alert_of(world)
     teacher = world.school.vk["teacher"]  # the chat's leader: gets the alert, decides for this chat
-    ask = await world.manual.press(record, teacher, {"do": "fp"})
-    assert t.BUTTON_SCOPE["c"] in ask.keyboard and t.BUTTON_SCOPE["s"] not in ask.keyboard
-    refused = await world.manual.press(record, teacher, {"do": "fp", "s": "s", "y": 1})
-    assert refused.text == t.FP_SCHOOL_NOT_ALLOWED
+    ask = await world.manual.press(record, teacher, "fp")
+    assert isinstance(ask, mr.FpScopeAsked) and ask.scopes == ("m", "c")  # not the whole school
+    refused = await world.manual.press(record, teacher, "fp", scope="s", confirmed=True)
+    assert refused == mr.FpSchoolNotAllowed() and t.press_message(refused) == t.FP_SCHOOL_NOT_ALLOWED
     assert not await repo.allow_words(world.app.db, world.school.org.id)
-    assert (await world.manual.press(record, teacher, {"do": "fp", "s": "c", "y": 1})).snackbar == t.FP_ACTED["c"]
+    assert await world.manual.press(record, teacher, "fp", scope="c", confirmed=True) == mr.FpActed("c")
 
 
 async def test_a_signal_is_not_swallowed_when_another_rule_deletes_the_message(world: World) -> None:
@@ -594,3 +605,49 @@ async def test_a_signal_is_not_swallowed_when_another_rule_deletes_the_message(w
         signal = next(m.text for m in world.emu.sent(world.school.vk[who]) if "Конфиденциально" in m.text)
         assert "Сообщение удалено из беседы по правилу «мат»" in signal
     assert "Конфиденциально" not in " ".join(m.text for m in world.emu.sent(world.school.vk["moderator"]))
+
+
+@pytest.mark.parametrize("args, expected", [
+    ("@id123 1ч", ById(123, "@id123", "1ч")),
+    ("[id77|Петя] грубость в чате", ById(77, "[id77|Петя]", "грубость в чате")),
+    ("https://vk.com/id5", ById(5, "https://vk.com/id5", "")),
+    ("@petya_ivanov 30м", ByScreenName("petya_ivanov", "@petya_ivanov", "30м")),
+    ("vk.com/petrov", ByScreenName("petrov", "vk.com/petrov", "")),
+    ("Петров Петя 2ч", ByName(("Петров", "Петя", "2ч"))),
+])
+def test_parse_target(args: str, expected: object) -> None:
+    assert parse_target(args) == expected
+
+
+def test_parse_target_needs_someone() -> None:
+    with pytest.raises(UserError, match="Укажите, к кому применить"):
+        parse_target("   ")
+
+
+async def test_a_term_that_is_none_is_refused_after_the_rights(world: World) -> None:
+    """/мут завтра: the teacher learns the term is wrong; someone without rights (or muting staff)
+    hears about that first, never a usage hint for a command they may not use."""
+    peer, kid = world.chat.peer_id, world.school.vk["kid"]
+    teacher, kid2 = await world.caller("teacher"), await world.caller("kid2")
+    with pytest.raises(BadTerm) as bad:
+        await run_command(world.manual, teacher, mr.StaffCommand.MUTE, peer, kid, "завтра")
+    assert bad.value.value == "завтра"
+    with pytest.raises(UserError, match="нет прав") as refused:
+        await run_command(world.manual, kid2, mr.StaffCommand.MUTE, peer, kid, "завтра")
+    assert not isinstance(refused.value, BadTerm)
+    with pytest.raises(UserError, match="Сотрудников") as refused:
+        await run_command(world.manual, teacher, mr.StaffCommand.MUTE, peer, world.school.vk["moderator"], "завтра")
+    assert not isinstance(refused.value, BadTerm)
+    assert await repo.muted_until(world.app.db, world.chat.id, kid, world.app.now()) is None
+
+
+async def test_a_kick_from_an_alert_asks_with_two_buttons(world: World) -> None:
+    await world.say("kid", RUDE)
+    record = await _alert_of(world)
+    view = press_view(await world.manual.press(record, world.school.vk["moderator"], "kick"))
+    assert view.snackbar == t.FP_CONFIRM_SNACK and "Кнопкой это не отменить" in (view.text or "")
+    buttons = [b["action"] for row in json.loads(view.keyboard or "{}")["buttons"] for b in row]
+    assert [b["label"] for b in buttons] == [t.BUTTON_KICK_CONFIRM, t.BUTTON_CANCEL]
+    assert [json.loads(b["payload"]) for b in buttons] == [{"a": "al", "id": record.id, "do": "kick", "y": 1},
+                                                           {"a": "al", "id": record.id, "do": "kickx"}]
+    assert view.closes == view.snackbar
