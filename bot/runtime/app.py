@@ -161,7 +161,7 @@ async def create_app(settings: Settings, *, clock: Clock | None = None, db: Data
     reach = Reach(db, gateway, clock)
     services = Services(
         orgs=orgs,
-        roles=Roles(db, access, orgs, gateway, reach=reach, admission=admission),
+        roles=Roles(db, orgs, gateway, reach=reach, admission=admission),
         roster=Roster(db, orgs),
         linking=Linking(db, settings.bot.code_pepper.get_secret_value().encode(), settings.bot.code_ttl_days,
                         admission=admission, notifier=notifier),
@@ -185,8 +185,7 @@ async def create_app(settings: Settings, *, clock: Clock | None = None, db: Data
 
     hooks = Hooks(
         after_roster_change=membership.consume_events,
-        # violations and complaints: handlers/console.py asks ``manual.press`` and renders its result
-        alert_handlers={"quarantine": admission.decide},
+        alert_handlers={"quarantine": admission.decide, "violation": manual.on_alert, "complaint": manual.on_alert},
         jobs=[*moderation_jobs, (SCHEDULE_JOB[0], schedule_tick, SCHEDULE_JOB[1]),
               ("announce_tick", announce_tick, {"trigger": "interval", "seconds": 2})],
     )

@@ -19,7 +19,7 @@ from bot.repo import orgs as org_repo
 from bot.repo import people as people_repo
 from bot.repo import roles as role_repo
 from bot.repo.orgs import Org
-from bot.services.access import ROLE_NAMES_RU, Access, Caller, may_grant
+from bot.services.access import ROLE_NAMES_RU, Caller, may_grant
 from bot.services.orgs import Orgs
 from bot.services.reach import Reach
 from bot.texts import roles as role_texts
@@ -118,10 +118,9 @@ FAMILY_KINDS = {"parent": "parent", "student": "student"}  # a role → the kind
 
 
 class Roles:
-    def __init__(self, db: Database, access: Access, orgs: Orgs, gateway: VkGateway, *,
+    def __init__(self, db: Database, orgs: Orgs, gateway: VkGateway, *,
                  reach: Reach | None = None, admission: Admission | None = None) -> None:
         self.db = db
-        self.access = access
         self.orgs = orgs
         self.gateway = gateway
         self.reach = reach  # asked whether the new role holder can receive the bot's messages
