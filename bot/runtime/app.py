@@ -185,7 +185,8 @@ async def create_app(settings: Settings, *, clock: Clock | None = None, db: Data
 
     hooks = Hooks(
         after_roster_change=membership.consume_events,
-        alert_handlers={"quarantine": admission.decide, "violation": manual.on_alert, "complaint": manual.on_alert},
+        # violations and complaints: handlers/console.py asks ``manual.press`` and renders its result
+        alert_handlers={"quarantine": admission.decide},
         jobs=[*moderation_jobs, (SCHEDULE_JOB[0], schedule_tick, SCHEDULE_JOB[1]),
               ("announce_tick", announce_tick, {"trigger": "interval", "seconds": 2})],
     )
