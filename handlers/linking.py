@@ -20,14 +20,11 @@ from bot.domain.classes import ClassName, parse_class
 from bot.domain.commands import Command
 from bot.domain.errors import NotAllowed, UserError
 from bot.domain.roster_args import split_org
-from bot.repo import chats as chat_repo
-from bot.repo import orgs as org_repo
-from bot.repo import pending as pending_repo
-from bot.repo.orgs import Org
 from bot.repo.pending import Pending
 from bot.runtime.app import App
 from bot.services.access import Caller
 from bot.services.linking import Linked, Printout
+from bot.services.roster_results import Gone
 from bot.services.reach import community_ref
 from bot.services.reply import Reply, confirm_keyboard
 from bot.texts import admission as t
@@ -131,14 +128,14 @@ def labeler(app: App) -> BotLabeler:
             raise usage("codes")
         cls = _sheet(words)
         if reissue:
-            holders = await app.services.linking.holders(org, cls, app.now())
-            if holders:
-                await _ask_reissue(app, message, caller, org, cls, holders)
+            asked = await app.services.linking.ask_reissue(caller.vk_id, org, cls, app.now())
+            if asked is not None:
+                await reply(app, message, views.reissue_question(asked), keyboard=confirm_keyboard(asked.action_id))
                 return
         printout = await app.services.linking.issue(org, cls, actor_vk=caller.vk_id, now=app.now(),
                                                     community=community_ref(app.group_id, app.screen_name),
                                                     reissue=reissue)
-        answer = await deliver(app, message.peer_id, org, printout, arg=" ".join(words))
+        answer = await deliver(app, message.peer_id, printout, arg=" ".join(words))
         await reply(app, message, answer.text, attachment=answer.attachment)
 
     @bl.private_message(CommandRule("code", g, s))
@@ -197,12 +194,12 @@ def _sheet(words: list[str]) -> ClassName | None:
     return parse_class(" ".join(words))
 
 
-async def deliver(app: App, peer_id: int, org: Org, printout: Printout, *, arg: str) -> Reply:
+async def deliver(app: App, peer_id: int, printout: Printout, *, arg: str) -> Reply:
     """Upload the slips and the list; the older codes these replace stop working only once the
     new sheet reached the admin (a failed upload keeps the earlier printout valid)."""
     linking = app.services.linking
     if not printout.entries:
-        return Reply(views.nothing_printed(printout, org.name, arg=arg))
+        return Reply(views.nothing_printed(printout, arg=arg))
     stem = "kody-sotrudniki" if printout.cls is None else f"kody-{printout.cls}"
     try:
         docs = [await app.gateway.upload_doc(peer_id, f"{stem}.xlsx", printout.xlsx),
@@ -214,49 +211,26 @@ async def deliver(app: App, peer_id: int, org: Org, printout: Printout, *, arg: 
     return Reply(views.printed(printout, arg=arg), attachment=",".join(docs))
 
 
-async def _ask_reissue(app: App, message: Message, caller: Caller, org: Org, cls: ClassName | None,
-                       holders: list[str]) -> None:
-    group = str(cls) if cls is not None else t.STAFF_GROUP
-    names = t.names_list(holders)
-    action_id = await pending_repo.create(
-        app.db, kind="codes_reissue", vk_id=caller.vk_id, org_id=org.id, now=app.now(), ttl=3600,
-        payload={"what": t.REISSUE_WHAT.format(group=group, names=names), "cls": str(cls) if cls else None})
-    await reply(app, message, t.REISSUE_ASK.format(group=group, count=len(holders), names=names),
-                keyboard=confirm_keyboard(action_id))
-
-
 # --- confirmations (see handlers/confirm.py) ---------------------------------------------------
 
 @confirmer("codes_reissue", capability="roster_manage")
 async def apply_reissue(app: App, caller: Caller, action: Pending, payload: dict[str, Any]) -> Reply:
     if payload.get("do") != "apply":
         return gone()
-    cls_text = action.payload.get("cls")
-    org = await org_repo.get(app.db, action.org_id or 0)
-    if org is None or not await pending_repo.claim(app.db, action.id, "applied"):
+    printout = await app.services.linking.reissue_confirmed(
+        caller.vk_id, action, now=app.now(), community=community_ref(app.group_id, app.screen_name))
+    if isinstance(printout, Gone):
         return gone()
-    cls = parse_class(cls_text) if cls_text else None
-    printout = await app.services.linking.issue(org, cls, actor_vk=caller.vk_id, now=app.now(),
-                                                community=community_ref(app.group_id, app.screen_name),
-                                                reissue=True)
-    return await deliver(app, caller.vk_id, org, printout, arg=cls_text or t.STAFF_WORDS[0])
+    return await deliver(app, caller.vk_id, printout,
+                         arg=str(printout.cls) if printout.cls is not None else t.STAFF_WORDS[0])
 
 
-@confirmer("admit_all", capability="everyone")  # the chat's staff, re-checked below
+@confirmer("admit_all", capability="everyone")  # the chat's staff, re-checked by the service
 async def apply_admit_all(app: App, caller: Caller, action: Pending, payload: dict[str, Any]) -> Reply:
     do = payload.get("do")
     if do not in ("apply", "known"):
         return gone()
-    chat = await chat_repo.get(app.db, int(action.payload.get("chat", 0)))
-    if chat is None or not await app.services.chats.is_chat_staff(caller, chat):
+    result = await app.services.admission.admit_all_confirmed(caller, action, known_only=do == "known")
+    if isinstance(result, Gone):
         return gone()
-    vk_ids = [int(v) for v in action.payload.get("known" if do == "known" else "vk", [])]
-    # one decision: the confirmation used, everyone let in, their alerts closed (a press from
-    # private messages is not otherwise one transaction)
-    async with app.db.transaction():
-        if not await pending_repo.claim(app.db, action.id, "applied"):
-            return gone()
-        admitted = await app.services.admission.admit_all(chat, vk_ids, caller.vk_id)
-    if not admitted:
-        return Reply(t.ADMIT_ALL_GONE)
-    return Reply(t.admit_all_done(chat.title, [await app.services.chats.vk_name(v) for v in admitted]))
+    return Reply(views.admitted_all(result))

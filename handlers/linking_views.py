@@ -4,10 +4,10 @@ from the typed results of bot/services/linking.py and admission.py."""
 from __future__ import annotations
 
 from bot import texts
-from bot.services.admission import AdmitAllAsked, NobodyWaits, admit_all_keyboard
+from bot.services.admission import AdmitAllAsked, AdmittedAll, NobodyWaits, NoneLeft, admit_all_keyboard
 from bot.services.linking import (
-    CodeConflict, CodeExpired, CodeTakenByOther, Linked, LinkedAs, Links, NotLinked, Printout, Redeemed, Throttled,
-    WrongCode,
+    CodeConflict, CodeExpired, CodeTakenByOther, Linked, LinkedAs, Links, NotLinked, Printout, Redeemed,
+    ReissueAsked, Throttled, WrongCode,
 )
 from bot.services.reply import Reply
 from bot.texts import admission as t
@@ -59,12 +59,12 @@ def group(printout: Printout) -> str:
     return str(printout.cls) if printout.cls is not None else t.STAFF_GROUP
 
 
-def nothing_printed(printout: Printout, org_name: str, *, arg: str) -> str:
+def nothing_printed(printout: Printout, *, arg: str) -> str:
     """No new codes: everyone unlinked holds a working one, or nobody is unlinked."""
     if printout.kept:
         return t.CODES_ALL_HOLD.format(count=len(printout.kept), names=t.names_list(printout.kept), arg=arg)
     if printout.cls is None:
-        return t.CODES_STAFF_NONE.format(org=org_name)
+        return t.CODES_STAFF_NONE.format(org=printout.org_name)
     return texts.CODES_NONE.format(cls=printout.cls)
 
 
@@ -75,6 +75,18 @@ def printed(printout: Printout, *, arg: str) -> str:
     if printout.kept:
         text += "\n" + t.CODES_KEPT.format(count=len(printout.kept), names=t.names_list(printout.kept), arg=arg)
     return text
+
+
+def reissue_question(r: ReissueAsked) -> str:
+    """«Выдать новые коды для 5А? Перестанут работать уже выданные коды (3): …»."""
+    group = str(r.cls) if r.cls is not None else t.STAFF_GROUP
+    return t.REISSUE_ASK.format(group=group, count=len(r.holders), names=t.names_list(list(r.holders)))
+
+
+def admitted_all(r: AdmittedAll | NoneLeft) -> str:
+    if isinstance(r, NoneLeft):
+        return t.ADMIT_ALL_GONE
+    return t.admit_all_done(r.title, list(r.names))
 
 
 def admit_all_question(r: AdmitAllAsked | NobodyWaits) -> Reply:

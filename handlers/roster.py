@@ -14,16 +14,13 @@ from bot.runtime.app import App
 from bot.domain.commands import Command
 from bot.domain.errors import UserError
 from bot.domain.roster_args import UsageError, name_and_class, split_mode, split_name_class, split_org
-from bot.repo import orgs as org_repo
-from bot.repo import pending as pending_repo
-from bot.repo import people as people_repo
 from bot.domain.roster_template import template_csv, template_xlsx
 from bot.repo.orgs import Org
 from bot.repo.pending import Pending
 from bot.services.access import Caller, allowed_somewhere
 from bot.services.reply import Reply
 from bot.services.roster import MAX_FILE_BYTES, ROSTER_EXTENSIONS, Roster
-from bot.services.roster_results import ExpelAsked, TransferAsked
+from bot.services.roster_results import ExpelAsked, Gone, TransferAsked
 from bot.texts import confirm as ct
 from bot.texts import roster as roster_texts
 from bot.vk.gateway import is_chat_peer
@@ -213,16 +210,11 @@ _apply_on_press("transfer", lambda roster: roster.transfer_apply)
 
 @confirmer("pick", capability="roster_manage")
 async def apply_pick(app: App, caller: Caller, action: Pending, payload: dict[str, Any]) -> Reply:
-    person_id = int(payload.get("p", 0))
-    if payload.get("do") != "pick" or person_id not in action.payload.get("candidates", []):
+    if payload.get("do") != "pick":
         return gone()
-    if not await pending_repo.claim(app.db, action.id, "applied"):
+    result = await app.services.roster.pick(caller, action, int(payload.get("p", 0)), app.now())
+    if isinstance(result, Gone):
         return gone()
-    person = await people_repo.get(app.db, person_id)
-    org = await org_repo.get(app.db, action.org_id) if action.org_id else None
-    if person is None or org is None:
-        return gone()
-    result = await app.services.roster.run_op(caller, org, person, action.payload, app.now())
     await app.hooks.after_roster_change()
     # an expulsion or a transfer of the one picked is a question of its own, not a change yet
     if isinstance(result, ExpelAsked | TransferAsked):

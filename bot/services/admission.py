@@ -20,12 +20,15 @@ from bot.repo import people as people_repo
 from bot.repo.alerts import Alert
 from bot.repo.chats import Chat
 from bot.repo.members import Member
+from bot.repo.pending import Pending
 from bot.domain import gender
 from bot.texts import admission as t
 from bot.services import eligibility
+from bot.services.access import Caller
 from bot.services.alerts import Alerts
 from bot.services.chats import Chats
 from bot.services.notify import Notifier
+from bot.services.roster_results import Gone
 from bot.pipeline.effects import Effects, Lane
 from bot.pipeline.unit import unit
 from bot.vk.keyboards import Button, inline
@@ -57,6 +60,17 @@ class AdmitAllAsked:
     title: str
     waiting: tuple[Waiting, ...]  # longest waiting first
     known: int  # how many of them are on the school's lists (they alone may be admitted)
+
+
+@dataclass(frozen=True)
+class AdmittedAll:
+    title: str  # the chat's
+    names: tuple[str, ...]  # VK names of those let in
+
+
+@dataclass(frozen=True)
+class NoneLeft:
+    """Nobody on the confirmed list still waited: all decided meanwhile."""
 
 
 def admit_all_keyboard(asked: AdmitAllAsked) -> str:
@@ -254,6 +268,23 @@ class Admission:
             found.append(Waiting(member.vk_id, await self.chats.vk_name(member.vk_id),
                                  person.full_name if person is not None else None))
         return tuple(found)
+
+    async def admit_all_confirmed(self, caller: Caller, action: Pending, *,
+                                  known_only: bool) -> AdmittedAll | NoneLeft | Gone:
+        """The question was confirmed by the chat's staff: everyone listed (or those on the school's
+        lists alone) still waiting is let in. One decision: the confirmation used, everyone let in,
+        their alerts closed (a press from private messages is not otherwise one transaction)."""
+        chat = await chat_repo.get(self.db, int(action.payload.get("chat", 0)))
+        if chat is None or not await self.chats.is_chat_staff(caller, chat):
+            return Gone()
+        vk_ids = [int(v) for v in action.payload.get("known" if known_only else "vk", [])]
+        async with self.db.transaction():
+            if not await pending_repo.claim(self.db, action.id, "applied"):
+                return Gone()
+            admitted = await self.admit_all(chat, vk_ids, caller.vk_id)
+        if not admitted:
+            return NoneLeft()
+        return AdmittedAll(chat.title, tuple([await self.chats.vk_name(v) for v in admitted]))
 
     async def admit_all(self, chat: Chat, vk_ids: list[int], moderator_vk: int) -> list[int]:
         """A moderator confirmed admitting everyone listed who still waits (each once: a person

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from bot import texts
 from bot.db import Database
 from bot.domain import codes
-from bot.domain.classes import ClassName
+from bot.domain.classes import ClassName, parse_class
 from bot.domain.code_slips import SlipContext, slips_xlsx
 from bot.domain.errors import UserError
 from bot.domain.tables import CodeEntry, codes_sheet, to_csv
@@ -25,10 +25,13 @@ from bot.repo import chats as chat_repo
 from bot.repo import codes as code_repo
 from bot.repo import members as member_repo
 from bot.repo import orgs as org_repo
+from bot.repo import pending as pending_repo
 from bot.repo import people as people_repo
 from bot.repo.chats import Chat
 from bot.repo.orgs import Org
+from bot.repo.pending import Pending
 from bot.services import eligibility
+from bot.services.roster_results import Gone
 from bot.texts import admission as t
 from bot.vk.names import Names
 
@@ -55,6 +58,16 @@ class Printout:
     xlsx: bytes
     csv: bytes
     kept: list[str] = field(default_factory=list)  # names of people holding a valid code (not reprinted)
+    org_name: str = ""
+
+
+@dataclass(frozen=True)
+class ReissueAsked:
+    """Printing a sheet again would stop the codes these people hold: asked first."""
+
+    action_id: int
+    cls: ClassName | None
+    holders: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -198,7 +211,29 @@ class Linking:
         title = texts.CODES_SHEET_TITLE.format(cls=cls) if cls is not None else t.CODES_SHEET_STAFF
         headers, rows = codes_sheet(entries)
         xlsx = slips_xlsx(entries, SlipContext(org.name, community), title) if entries else b""
-        return Printout(cls, entries, xlsx, to_csv(headers, rows), kept)
+        return Printout(cls, entries, xlsx, to_csv(headers, rows), kept, org.name)
+
+    async def ask_reissue(self, actor_vk: int, org: Org, cls: ClassName | None, now: int) -> ReissueAsked | None:
+        """«/коды 5А заново»: when someone of the sheet holds a working code, the question naming
+        them (a pending action); None when nobody does (print at once)."""
+        holders = await self.holders(org, cls, now)
+        if not holders:
+            return None
+        group = str(cls) if cls is not None else t.STAFF_GROUP
+        action_id = await pending_repo.create(
+            self.db, kind="codes_reissue", vk_id=actor_vk, org_id=org.id, now=now, ttl=3600,
+            payload={"what": t.REISSUE_WHAT.format(group=group, names=t.names_list(holders)),
+                     "cls": str(cls) if cls else None})
+        return ReissueAsked(action_id, cls, tuple(holders))
+
+    async def reissue_confirmed(self, actor_vk: int, action: Pending, *, now: int, community: str) -> Printout | Gone:
+        """The question was confirmed: everyone unlinked of the sheet gets a new code."""
+        org = await org_repo.get(self.db, action.org_id or 0)
+        if org is None or not await pending_repo.claim(self.db, action.id, "applied"):
+            return Gone()
+        cls_text = action.payload.get("cls")
+        return await self.issue(org, parse_class(cls_text) if cls_text else None, actor_vk=actor_vk, now=now,
+                                community=community, reissue=True)
 
     async def issue_for_class(self, org: Org, cls: ClassName, *, actor_vk: int, now: int,
                               community: str = "школы") -> tuple[list[CodeEntry], bytes, bytes]:

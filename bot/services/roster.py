@@ -221,6 +221,18 @@ class Roster:
         return NeedsPick(action_id, org.name, name,
                          tuple(Candidate(p.id, p.full_name, p.class_name) for p in found[:PICK_SHOWN]))
 
+    async def pick(self, caller: Caller, action: pending_repo.Pending, person_id: int, now: int) -> PickResult | Gone:
+        """One of the students offered by ``NeedsPick`` was pressed: the command goes on with them."""
+        if person_id not in action.payload.get("candidates", []):
+            return Gone()
+        if not await pending_repo.claim(self.db, action.id, "applied"):
+            return Gone()
+        person = await people_repo.get(self.db, person_id)
+        org = await org_repo.get(self.db, action.org_id) if action.org_id else None
+        if person is None or org is None:
+            return Gone()
+        return await self.run_op(caller, org, person, action.payload, now)
+
     async def run_op(self, caller: Caller, org: Org, person: Person, op: dict, now: int) -> PickResult:
         """A person was picked: expulsions and transfers still ask (naming whom they touch)."""
         kind = op["op"]

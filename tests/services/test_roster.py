@@ -10,7 +10,7 @@ from bot.domain.errors import NotAllowed, UserError
 from bot.repo import pending as pending_repo
 from bot.repo import people as people_repo
 from bot.services.roster_results import (
-    Gone, ImportApplied, ImportAsked, ImportRefused, ImportUnchanged, NeedsPick, NewYearAsked, Promotion, TransferAsked,
+    ExpelAsked, Gone, ImportApplied, ImportAsked, ImportRefused, ImportUnchanged, NeedsPick, NewYearAsked, Promotion, TransferAsked,
     Transferred,
 )
 from handlers.roster_views import render
@@ -102,6 +102,12 @@ async def test_ambiguous_name_is_asked_not_guessed(world) -> None:
     assert isinstance(pick, NeedsPick)
     assert [(c.name, c.class_name) for c in pick.candidates] == [("Иванов Иван", "5А"), ("Иванов Иван", "6Б")]
     assert "несколько" in render(pick).text
+    action = await rc.pending(world, pick)
+    assert await world.roster.pick(admin, action, 999_999, NOW) == Gone()  # not one of those offered
+    second = pick.candidates[1].person_id
+    asked = await world.roster.pick(admin, action, second, NOW)
+    assert isinstance(asked, ExpelAsked) and (asked.name, asked.class_name) == ("Иванов Иван", "6Б")
+    assert await world.roster.pick(admin, action, second, NOW) == Gone()  # the pick is used up
     assert all(p.status == "active" for p in await people_repo.find(world.db, world.school_a.id, "иванов иван"))
 
 
