@@ -8,7 +8,6 @@ from typing import Any
 from vkbottle.bot import BotLabeler, Message, MessageEvent
 from vkbottle.dispatch.rules import ABCRule
 
-from bot import texts
 from bot.domain.class_list import parse_classes
 from bot.domain.commands import Command
 from bot.domain.errors import UserError
@@ -18,7 +17,7 @@ from bot.services.access import Caller
 from bot.services.announce import CAPABILITY, CONFIRM, TYPES, Announcements
 from bot.services.announce_results import (Confirm, PickClass, PickGrades, PickScope, PickTypes, Picked, Started,
                                            TextAsked, Typed)
-from bot.services.roster import Reply
+from bot.services.reply import Reply, question_keyboard
 from bot.texts import announce as t
 from bot.vk.gateway import is_chat_peer
 from bot.vk.keyboards import Button, grid, inline
@@ -55,10 +54,7 @@ def render(result: Started | Picked | Typed) -> Reply:
 
 def confirm_keyboard(result: Confirm) -> str:
     """«Отправить в N бесед» and «Отменить» (the pending confirmation, payload ``pa``)."""
-    return inline([[
-        Button(t.send_button(result.count), {"a": "pa", "id": result.action_id, "do": "apply"}, "positive"),
-        Button(texts.BUTTON_CANCEL, {"a": "pa", "id": result.action_id, "do": "cancel"}),
-    ]])
+    return question_keyboard(result.action_id, t.send_button(result.count), "positive")
 
 
 class AnnounceTextRule(ABCRule[Message]):

@@ -16,7 +16,7 @@ from bot.runtime.app import App
 from bot.services.access import Caller
 from bot.services.progress import EXTENSIONS, KIND, Progress
 from bot.services.progress_results import Preview
-from bot.services.roster import Reply
+from bot.services.reply import Reply
 from bot.texts import progress as t
 from bot.texts import roster as roster_texts
 from bot.vk.errors import VkError, VkFileTooLarge

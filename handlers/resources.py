@@ -15,7 +15,7 @@ from bot.domain.resources import read_entry
 from bot.runtime.app import App
 from bot.services.resources import Resources
 from bot.services.resources_results import Added, EntryAsked, PickChat, Removed, Screen
-from bot.services.roster import Reply
+from bot.services.reply import Reply
 from bot.texts import resources as t
 from bot.vk.gateway import is_chat_peer
 from bot.vk.keyboards import Button, inline
