@@ -7,15 +7,12 @@ from typing import Any
 from vkbottle.bot import MessageEvent
 
 from bot import texts
-from bot.texts import moderation as mt
-from bot.repo import alerts as alert_repo
-from bot.repo import chats as chat_repo
 from bot.runtime.app import App
 from bot.repo.pending import Pending
 from bot.services.access import Caller
 from bot.services.moderation_manual import PICK_KIND
 from bot.services.moderation_results import PickGone
-from bot.services.roster import Reply
+from bot.services.reply import Reply
 from handlers.buttons import answer_press
 from handlers.confirm import confirmer
 from handlers.moderation_views import press_view, run_on_target
@@ -23,16 +20,10 @@ from handlers.moderation_views import press_view, run_on_target
 
 async def alert_press(app: App, event: MessageEvent, payload: dict[str, Any]) -> None:
     obj = event.object
-    alert = await alert_repo.get(app.db, int(payload.get("id", 0)))
-    if alert is None:
-        await answer_press(app, event, texts.PENDING_GONE)
-        return
     caller = await app.access.caller(obj.user_id)
-    if alert.org_id is None or not await app.access.allowed(caller, "alerts_receive", alert.org_id):
-        chat = await chat_repo.get(app.db, alert.chat_id or 0)
-        if chat is None or not await app.services.chats.is_chat_staff(caller, chat):
-            await answer_press(app, event, texts.NOT_ALLOWED.format(what=mt.WHAT_ALERT_DECISIONS, hint="")[:90])
-            return
+    alert_id = payload.get("id")
+    # NotFound / NotAllowed: answered as the snackbar (``guarded``)
+    alert = await app.manual.alert_to_decide(caller, alert_id if isinstance(alert_id, int) else 0)
     if alert.kind in ("violation", "complaint"):
         press = press_view(await app.manual.press(alert, obj.user_id, str(payload.get("do", "")),
                                                   scope=str(payload.get("s", "")), confirmed=bool(payload.get("y"))))

@@ -11,8 +11,9 @@ from __future__ import annotations
 from datetime import time
 from typing import Any
 
+from bot import texts
 from bot.texts import moderation as t
-from bot.domain.errors import UserError
+from bot.domain.errors import NotAllowed, NotFound, UserError
 from bot.domain.moderation_args import ById, ByName, TargetQuery
 from bot.vk.errors import VkBadRequest
 from bot.repo import alerts as alert_repo
@@ -308,6 +309,19 @@ class ManualModeration:
         return QuietSet(start, end)
 
     # -- moderators' buttons on violation alerts and complaints ---------------------------
+
+    async def alert_to_decide(self, caller: Caller, alert_id: int) -> Alert:
+        """The alert (of any kind) whose button ``caller`` pressed, when they may decide on it: the
+        school's alert receivers, or the staff of the alert's chat. NotFound / NotAllowed otherwise."""
+        alert = await alert_repo.get(self.db, alert_id)
+        if alert is None:
+            raise NotFound(texts.PENDING_GONE)
+        access = self.m.chats.access
+        if alert.org_id is None or not await access.allowed(caller, "alerts_receive", alert.org_id):
+            chat = await chat_repo.get(self.db, alert.chat_id or 0)
+            if chat is None or not await self.m.chats.is_chat_staff(caller, chat):
+                raise NotAllowed(texts.NOT_ALLOWED.format(what=t.WHAT_ALERT_DECISIONS, hint="")[:90])
+        return alert
 
     async def press(self, alert: Alert, moderator_vk: int, do: str, *, scope: str = "",
                     confirmed: bool = False) -> PressResult:

@@ -532,3 +532,25 @@ async def test_chat_commands_in_a_childrens_chat_do_not_stay_on_show(emu, harnes
     assert harness.app is not None
     harness.app.runner.wake()
     await emu.wait_for(lambda: all(_deleted(emu, peer, a.cmid) for a in answers))
+
+
+async def test_a_forged_press_on_an_alert_decides_nothing(emu, harness) -> None:
+    """Rights are checked at every press: a student forging «Исключить» of an alert about
+    themselves is refused, a press on an alert that does not exist is told it is gone."""
+    school, chat = await _world(emu, harness)
+    kid, mod = school.vk["kid"], school.vk["moderator"]
+    mod_mark = len(emu.sent(mod))
+    cmid = emu.user_message(chat.peer_id, kid, "это пиздец")
+    await emu.wait_for(lambda: _deleted(emu, chat.peer_id, cmid))
+    alert = await emu.wait_sent(mod, contains="Нарушение", since=mod_mark)
+    warning = await emu.wait_sent(kid, contains="Активных предупреждений: 1")  # the bot's private message
+    await harness.settled()
+    kick = _button(alert, t.BUTTON_KICK)
+    for payload, expected in (({**kick, "y": 1}, texts.NOT_ALLOWED.format(what=t.WHAT_ALERT_DECISIONS, hint="")[:90]),
+                              ({**kick, "id": kick["id"] + 100}, texts.PENDING_GONE)):
+        event_id = emu.press_button(kid, kid, warning.cmid, payload, forged=True)
+        snack = await emu.wait_for(lambda: next((s for s in emu.snackbars if s.event_id == event_id), None), 10)
+        assert snack.event_data["text"] == expected
+    await harness.settled()
+    assert kid in emu.chat(chat.peer_id).members
+    assert await harness.db.fetchval("SELECT status FROM alert WHERE id = ?", (kick["id"],)) == "open"
