@@ -16,10 +16,9 @@ from vkbottle.dispatch.rules import ABCRule
 
 from bot import texts
 from bot.domain import codes
-from bot.domain.classes import ClassName, parse_class
 from bot.domain.commands import Command
 from bot.domain.errors import NotAllowed, UserError
-from bot.domain.roster_args import split_org
+from bot.domain.roster_args import codes_sheet, split_codes_args
 from bot.repo.pending import Pending
 from bot.runtime.app import App
 from bot.services.access import Caller
@@ -119,14 +118,11 @@ def labeler(app: App) -> BotLabeler:
     @guarded
     async def issue_codes(message: Message, app: App, cmd: Command) -> None:
         caller = await app.access.caller(message.from_id)
-        given = cmd.args.split()
-        reissue = any(w.casefold() in t.REISSUE_WORDS for w in given)
-        code, rest = split_org(" ".join(w for w in given if w.casefold() not in t.REISSUE_WORDS))
+        reissue, code, sheet = split_codes_args(cmd.args)
         org = await app.services.roster.org_for(caller, code)
-        words = rest.split()
-        if not words:
+        if not sheet:
             raise usage("codes")
-        cls = _sheet(words)
+        cls = codes_sheet(sheet)
         if reissue:
             asked = await app.services.linking.ask_reissue(caller.vk_id, org, cls, app.now())
             if asked is not None:
@@ -135,7 +131,7 @@ def labeler(app: App) -> BotLabeler:
         printout = await app.services.linking.issue(org, cls, actor_vk=caller.vk_id, now=app.now(),
                                                     community=community_ref(app.group_id, app.screen_name),
                                                     reissue=reissue)
-        answer = await deliver(app, message.peer_id, printout, arg=" ".join(words))
+        answer = await deliver(app, message.peer_id, printout, arg=sheet)
         await reply(app, message, answer.text, attachment=answer.attachment)
 
     @bl.private_message(CommandRule("code", g, s))
@@ -185,13 +181,6 @@ async def _redeem(app: App, message: Message, text: str) -> None:
 
         keyboard = await start_keyboard(app, message.from_id, callback=supports_callback(message.client_info))
     await reply(app, message, views.redeemed(result), keyboard=keyboard)
-
-
-def _sheet(words: list[str]) -> ClassName | None:
-    """The sheet asked for: a class, or None for the school's staff («сотрудники»)."""
-    if len(words) == 1 and words[0].casefold() in t.STAFF_WORDS:
-        return None
-    return parse_class(" ".join(words))
 
 
 async def deliver(app: App, peer_id: int, printout: Printout, *, arg: str) -> Reply:

@@ -53,3 +53,23 @@ def split_mode(args: str) -> tuple[str, str]:
     if switch not in MODE_WORDS:
         raise UsageError(texts.ROSTER_MODE_WORD)
     return " ".join(words), MODE_WORDS[switch]
+
+
+def split_codes_args(args: str) -> tuple[bool, str | None, str]:
+    """«/коды 5А заново школа sch-a» -> (reissue, the school's code or None, the sheet as typed)."""
+    from bot.texts import admission as t
+
+    words = args.split()
+    reissue = any(w.casefold() in t.REISSUE_WORDS for w in words)
+    code, rest = split_org(" ".join(w for w in words if w.casefold() not in t.REISSUE_WORDS))
+    return reissue, code, rest
+
+
+def codes_sheet(text: str) -> ClassName | None:
+    """The sheet of codes asked for: a class, or None for the school's staff («сотрудники»)."""
+    from bot.texts import admission as t
+
+    words = text.split()
+    if len(words) == 1 and words[0].casefold() in t.STAFF_WORDS:
+        return None
+    return parse_class(" ".join(words))
