@@ -45,6 +45,8 @@ class Outcome:
     joins: int = 0
     stream_s: float = 0.0
     latencies: list[float] = field(default_factory=list)  # seconds, deleted violations only
+    decided: list[float] = field(default_factory=list)  # available → its deletion taken up by the action runner
+    performed: list[float] = field(default_factory=list)  # taken up → its messages.delete at vkemu
     missing: int = 0  # violations never deleted within the wait
     http_requests: int = 0
     calls: collections.Counter = field(default_factory=collections.Counter)  # method -> calls (execute's inner)
@@ -78,6 +80,16 @@ async def run(args: argparse.Namespace, name: str, *, violations: bool, storm: b
         await bot.settled(60)
         chats = world.chats
         available: dict[tuple[int, int], float] = {}
+        queued: dict[tuple[int, int], float] = {}  # when the action runner took each deletion up
+        enqueue = app.runner._enqueue
+
+        def noting(action):  # the split: deciding (message path) vs performing (action runner)
+            if action.kind == "delete_messages":
+                for cmid in action.params.get("cmids", []):
+                    queued.setdefault((int(action.peer_id or 0), int(cmid)), time.monotonic())
+            enqueue(action)
+
+        app.runner._enqueue = noting
         calls0, http0 = len(emu.calls), emu.http_requests
         start = time.monotonic()
         sent = joined = 0
@@ -131,6 +143,9 @@ async def run(args: argparse.Namespace, name: str, *, violations: bool, storm: b
         for key, at in available.items():
             if key in found:
                 out.latencies.append(found[key] - at)
+                if key in queued:
+                    out.decided.append(queued[key] - at)
+                    out.performed.append(found[key] - queued[key])
             else:
                 out.missing += 1
         out.http_requests = emu.http_requests - http0
@@ -174,6 +189,12 @@ async def main() -> None:
               f"{r.stream_s:5.1f}s {r.drain_s:5.1f}s  ({r.messages} msgs, {r.joins} joins, {r.removed} removed,"
               f" {r.backlog} actions still queued)")
     print("(target p99 < 250 ms)")
+    print("  of which: available → deletion recorded and taken up by the action runner (the message path),"
+          " then → messages.delete at VK (the runner and the limiter):")
+    for r in (storm_run, calm):
+        print(f"  {r.name:32} decided p50/p95/p99 {ms(pct(r.decided, 50))}/{ms(pct(r.decided, 95))}/"
+              f"{ms(pct(r.decided, 99))} ms; performed {ms(pct(r.performed, 50))}/{ms(pct(r.performed, 95))}/"
+              f"{ms(pct(r.performed, 99))} ms")
     print()
     v = calm.violations or 1
     http = (calm.http_requests - base.http_requests) / v

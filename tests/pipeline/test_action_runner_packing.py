@@ -278,3 +278,58 @@ async def test_packing_can_be_turned_off(world: World) -> None:
 
 
 _unused = (ActionRunner, outbox, pytest, AsyncIterator)
+
+
+async def test_a_deletion_overtakes_a_saturating_backlog_under_vks_limit(world: World) -> None:
+    """VK's 20 requests/s taken by a backlog of 120 bulk sends (one request each) and 40 warnings:
+    a deletion recorded after them still goes out among the first requests (URGENT first, and
+    bulk never takes the last slots)."""
+    owner = world.emu.add_user("Мария", "Классная", allows_messages=True)
+    kid = world.emu.add_user("Петя", "Иванов")
+    peer = world.emu.create_chat("5А", owner, [kid], with_bot=True, bot_admin=True)
+    people = [world.emu.add_user("Родитель", f"Номер{i}", allows_messages=True) for i in range(160)]
+    runner = world.runner()
+    runner.pack_bulk = runner.pack_calls = False
+    async with world.db.transaction():
+        for i, person in enumerate(people):
+            with unit(f"notice-{i}"):
+                await world.effects.send(person, "объявление", lane=Lane.BULK if i < 120 else Lane.NORMAL)
+    await runner.start()
+    await world.emu.wait_for(lambda: http(world, "messages.send") >= 10, timeout=5)  # the limiter is busy
+    cmid = world.emu.user_message(peer, kid, "плохое")
+    with unit("violation"):
+        await world.effects.delete(peer, [cmid], chat_id=1, violation_id=1)
+    await world.emu.wait_for(lambda: http(world, "messages.delete") == 1, timeout=5)
+    sends_before = http(world, "messages.send")
+    assert sends_before <= 45, sends_before  # of 160 queued ahead of it (≤ 2 seconds' worth of requests)
+    assert world.emu.chat(peer).get(cmid).deleted_for_all
+
+
+async def test_follow_ups_of_sends_inside_execute_run_as_after_a_single_send(world: World) -> None:
+    """A tracked send reports its cmid, a pinned one is pinned, a temporary answer gets its
+    delayed deletion — when the sends went out together in one ``execute`` too."""
+    owner = world.emu.add_user("Анна", "Иванова", allows_messages=True)
+    peers = [world.emu.create_chat(f"{5 + i}А — родители", owner, [], with_bot=True, bot_admin=True)
+             for i in range(3)]
+    seen: list[tuple[str, int]] = []
+
+    async def sent(track: str, cmid: int) -> None:
+        seen.append((track, cmid))
+
+    runner = world.runner()
+    runner.on_sent = sent
+    async with world.db.transaction():
+        with unit("event-lists"):
+            await world.effects.send(peers[0], "список", pin=True, track="res:1:1")
+            await world.effects.send(peers[1], "опрос", track="poll:7")
+            await world.effects.send(peers[2], "ответ на команду", delete_after=60)
+    await runner.start()
+    await asyncio.wait_for(runner.drained(), 5)
+    assert http(world, "execute") == 1 and not http(world, "messages.send")
+    first, second, third = (world.emu.sent(p)[-1] for p in peers)
+    assert seen == [("res:1:1", first.cmid), ("poll:7", second.cmid)]
+    assert world.emu.chat(peers[0]).pinned_cmid == first.cmid
+    assert runner.delayed == 1 and not third.deleted_for_all
+    world.clock.advance(61)
+    runner.wake()
+    await world.emu.wait_for(lambda: world.emu.chat(peers[2]).get(third.cmid).deleted_for_all, timeout=5)

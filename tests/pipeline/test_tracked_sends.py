@@ -9,7 +9,7 @@ from bot.pipeline.unit import unit
 from tests.pipeline.test_action_runner import World, world  # noqa: F401  (the fixture)
 
 
-async def test_a_tracked_send_reports_its_cmid_and_is_never_packed(world: World) -> None:  # noqa: F811
+async def test_a_tracked_send_reports_its_cmid_and_is_pinned(world: World) -> None:  # noqa: F811
     owner = world.emu.add_user("Анна", "Иванова", allows_messages=True)
     peer = world.emu.create_chat("5А — родители", owner, [], with_bot=True, bot_admin=True)
     seen: list[tuple[str, int]] = []
