@@ -13,8 +13,7 @@ from vkbottle.bot import BotLabeler, Message
 from bot.texts import moderation as t
 from bot.runtime.app import App
 from bot.domain.commands import Command
-from bot import texts
-from bot.domain.errors import NotAllowed, UserError
+from bot.domain.errors import UserError
 from bot.pipeline.effects import Lane
 from bot.vk.gateway import is_chat_peer
 from policies.settings import STRICT_TYPES as CHILDREN_CHATS
@@ -140,8 +139,6 @@ def labeler(app: App) -> BotLabeler:
     @guarded
     async def open_alerts(message: Message, app: App, cmd: Command) -> None:
         caller = await app.access.caller(message.from_id)
-        if not await app.access.home_orgs(caller, "alerts_receive"):
-            raise NotAllowed(texts.NOT_ALLOWED.format(what=t.WHAT_OPEN_ALERTS, hint=texts.NOT_ALLOWED_HINT))
         await reply(app, message, t.open_alerts(await manual.open_alerts(caller, message.peer_id)))
 
     @bl.chat_message(CommandRule("complain", g, s))

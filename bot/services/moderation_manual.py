@@ -257,8 +257,10 @@ class ManualModeration:
     async def open_alerts(self, caller: Caller, peer_id: int) -> OpenAlerts:
         """«/нарушения»: the undecided violations and complaints of the caller's schools, the
         newest first, each sent again with the buttons of its state (the new copy is edited with
-        the others when someone decides)."""
+        the others when someone decides). NotAllowed for someone who receives no alerts."""
         org_ids = await self.m.chats.access.home_orgs(caller, "alerts_receive")
+        if not org_ids:
+            raise NotAllowed(texts.NOT_ALLOWED.format(what=t.WHAT_OPEN_ALERTS, hint=texts.NOT_ALLOWED_HINT))
         alerts, total = await alert_repo.open_in_orgs(self.db, org_ids, ("violation", "complaint"),
                                                       limit=OPEN_ALERTS_SHOWN)
         if not total:
