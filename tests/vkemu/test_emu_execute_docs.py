@@ -122,3 +122,18 @@ async def test_control_api(emu, vk):
         state = await resp.json()
     assert state["chats"][0]["bot_is_admin"] is True and state["users"][0]["id"] == anna
     assert state["chats"][0]["history"][-1]["text"] == "привет"
+
+
+async def test_delete_inside_execute_answers_per_message(emu, vk, world):
+    peer = world["peer"]
+    mine = emu.user_message(peer, world["boris"], "удалить")
+    owners = emu.user_message(peer, world["anna"], "сообщение владельца")
+    body = await vk.raw("execute", code=code_for([
+        ("messages.delete", {"peer_id": peer, "cmids": f"{mine},{owners},999", "delete_for_all": 1})]))
+    [items] = body["response"]
+    assert "execute_errors" not in body  # refusals of single messages are items, not a failed call
+    by_cmid = {item["conversation_message_id"]: item for item in items}
+    assert by_cmid[mine]["response"] == 1
+    assert by_cmid[999]["response"] == 0 and by_cmid[999]["error"]["code"] == 924  # no such message
+    assert by_cmid[owners]["error"]["code"] == 924  # the owner's, in a chat the community does not own
+    assert emu.chat(peer).get(mine).deleted_for_all

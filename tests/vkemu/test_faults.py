@@ -131,3 +131,15 @@ async def test_control_api_for_faults(emu, vk, world):
     await control("longpoll_fail", {"failed": 3})
     srv = await vk.ok("groups.getLongPollServer", group_id=GID)
     assert await vk.poll(srv) == {"failed": 3}
+
+
+async def test_a_hung_request_is_performed_after_its_client_gave_up(emu, vk, world):
+    """VK has a request once it arrived: a client that timed out does not undo it (a repeat with
+    the same random_id is then dropped)."""
+    emu.hang_next("messages.send", 0.3)
+    with pytest.raises(asyncio.TimeoutError):
+        await asyncio.wait_for(vk.raw("messages.send", peer_id=str(world["anna"]), message="x", random_id="77"),
+                               timeout=0.05)
+    await emu.wait_for(lambda: len(emu.sent(world["anna"])) == 1, timeout=5)
+    await vk.ok("messages.send", peer_id=str(world["anna"]), message="x", random_id="77")  # the client's repeat
+    assert [m.text for m in emu.sent(world["anna"])] == ["x"]
