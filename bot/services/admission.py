@@ -63,6 +63,19 @@ class AdmitAllAsked:
 
 
 @dataclass(frozen=True)
+class Decided:
+    """A moderator let in (or excluded) the person the alert is about."""
+
+    admitted: bool
+    is_female: bool | None  # the person's, as far as known (the outcome agrees with it)
+
+
+@dataclass(frozen=True)
+class AlreadyDecided:
+    action: str | None  # the outcome recorded on the alert («допущена»)
+
+
+@dataclass(frozen=True)
 class AdmittedAll:
     title: str  # the chat's
     names: tuple[str, ...]  # VK names of those let in
@@ -180,26 +193,32 @@ class Admission:
         return True
 
     async def decide(self, alert: Alert, moderator_vk: int, do: str) -> str:
-        """A moderator pressed «Допустить» or «Исключить»; returns the snackbar text."""
+        """The alert's buttons (``Hooks.alert_handlers``, pressed in handlers/console.py): the
+        decision, and its snackbar; «Допустить всех ожидающих» sends the moderator the question."""
+        result = await self.decision(alert, moderator_vk, do)
+        if isinstance(result, AdmitAllAsked):
+            # a message to the moderator (a side effect of the press), the same as /допустить всех
+            question = t.admit_all_ask(result.title, [(w.name, w.person_name) for w in result.waiting])
+            await self.notifier.send(moderator_vk, question, keyboard=admit_all_keyboard(result))
+        return _snack(result)
+
+    async def decision(self, alert: Alert, moderator_vk: int,
+                       do: str) -> Decided | AlreadyDecided | AdmitAllAsked | NobodyWaits | Gone:
+        """A moderator pressed «Допустить», «Исключить» or «Допустить всех ожидающих» (asked
+        first, naming everyone waiting; this alert stays open) on a quarantine alert."""
         chat = await chat_repo.get(self.db, alert.chat_id or 0)
         if chat is None or alert.target_vk is None:
-            return texts.PENDING_GONE
-        if do == "admit_all":  # asks first, privately, naming everyone waiting; this alert stays open
-            asked = await self.admit_all_question(chat, moderator_vk)
-            if isinstance(asked, NobodyWaits):
-                return t.ADMIT_ALL_NONE.format(title=asked.title)[:90]
-            # a message to the moderator (a side effect of the press), the same as /допустить всех
-            question = t.admit_all_ask(asked.title, [(w.name, w.person_name) for w in asked.waiting])
-            await self.notifier.send(moderator_vk, question, keyboard=admit_all_keyboard(asked))
-            return t.ADMIT_ALL_ASKED
+            return Gone()
+        if do == "admit_all":
+            return await self.admit_all_question(chat, moderator_vk)
         target = self.chats.known_female(alert.target_vk)  # shown in the alert: usually known
-        action = texts.admitted(target) if do == "admit" else texts.excluded(target)
+        admit = do == "admit"
+        action = texts.admitted(target) if admit else texts.excluded(target)
         who = await self.chats.vk_name(moderator_vk)
         if not await self.alerts.settle(alert, by_vk=moderator_vk, action=action, who=who):
-            fresh = await self._handled_action(alert.id)
-            return texts.ALERT_ALREADY.format(action=fresh or "")
+            return AlreadyDecided(await self._handled_action(alert.id))
         now = self.now()
-        if do == "admit":
+        if admit:
             await member_repo.transition(self.db, chat.id, alert.target_vk, from_state="quarantine", to_state="member",
                                          now=now, by=moderator_vk)
             await audit.write(self.db, action="admit", now=now, org_id=chat.org_id, chat_id=chat.id,
@@ -208,7 +227,7 @@ class Admission:
             await self.notifier.try_send(chat.peer_id, texts.CHAT_WELCOME.format(name=name))
         else:
             await self.remove(chat, alert.target_vk, reason="moderator", actor=moderator_vk)
-        return action
+        return Decided(admit, target)
 
     # -- the loop closed by a code -------------------------------------------------------------
 
@@ -371,6 +390,19 @@ class Admission:
         await self._quarantine(chat, member_id, verdict.person_id, now, texts.ALERT_QUARANTINE_PRESENT,
                                found_present=True)
         return "quarantine"
+
+
+def _snack(r: Decided | AlreadyDecided | AdmitAllAsked | NobodyWaits | Gone) -> str:
+    """The snackbar of a press on a quarantine alert (at most 90 characters)."""
+    if isinstance(r, Decided):
+        return texts.admitted(r.is_female) if r.admitted else texts.excluded(r.is_female)
+    if isinstance(r, AlreadyDecided):
+        return texts.ALERT_ALREADY.format(action=r.action or "")
+    if isinstance(r, AdmitAllAsked):
+        return t.ADMIT_ALL_ASKED
+    if isinstance(r, NobodyWaits):
+        return t.ADMIT_ALL_NONE.format(title=r.title)[:90]
+    return texts.PENDING_GONE
 
 
 async def _open_alert(db: Database, chat_id: int, vk_id: int) -> Alert | None:
