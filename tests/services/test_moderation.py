@@ -27,13 +27,14 @@ from bot.runtime.moderation import purge_evidence
 from bot.repo import alerts as alert_repo
 from bot.repo import chats as chat_repo
 from bot.repo import moderation as repo
+from bot.repo import pending as pending_repo
 from bot.repo import people as people_repo
 from bot.repo.chats import Chat
 from bot.services.moderation import Incoming, Moderation
 from bot.domain.moderation_args import BadTerm, ById, ByName, ByScreenName, parse_target, parse_term
 from bot.services import moderation_results as mr
 from bot.services.moderation_manual import ManualModeration
-from handlers.moderation_views import press_view, run_command
+from handlers.moderation_views import pick_keyboard, press_view, run_command, run_on_target
 from policies import Mode
 from tests.e2e.seed import School, add_staff, add_student, make_school
 from vkemu import Emulator
@@ -651,3 +652,35 @@ async def test_a_kick_from_an_alert_asks_with_two_buttons(world: World) -> None:
     assert [json.loads(b["payload"]) for b in buttons] == [{"a": "al", "id": record.id, "do": "kick", "y": 1},
                                                            {"a": "al", "id": record.id, "do": "kickx"}]
     assert view.closes == view.snackbar
+
+
+async def test_a_command_by_name_answers_whom_and_where_and_refuses_a_bad_term_with_the_usage(world: World) -> None:
+    teacher, kid = await world.caller("teacher"), world.school.vk["kid"]
+    target = mr.Target(world.chat, kid, "Петя Иванов")
+    with pytest.raises(UserError) as bad:
+        await run_on_target(world.manual, teacher, mr.StaffCommand.MUTE, target, "завтра", private=True)
+    assert bad.value.message == t.mute_by_name_bad_term("завтра") and "/мут Петров 2ч" in bad.value.message
+    answer = await run_on_target(world.manual, teacher, mr.StaffCommand.UNMUTE, target, "", private=True)
+    assert answer == f"Петя Иванов, «{world.chat.title}»: {t.NOT_MUTED}"
+    assert await run_on_target(world.manual, teacher, mr.StaffCommand.MUTE, target, "1ч", private=False) \
+        == t.MUTED.format(duration="1 час")
+
+
+async def test_a_pick_runs_once_on_the_person_picked(world: World) -> None:
+    teacher = await world.caller("teacher")
+    targets = (mr.Target(world.chat, world.school.vk["kid"], "Петя Иванов"),
+               mr.Target(world.chat, world.school.vk["kid2"], "Вася Сидоров"))
+    asked = await world.manual.pick(teacher, mr.StaffCommand.MUTE, targets, "2ч", "Петя")
+    assert asked == mr.PickAsked(asked.action_id, mr.StaffCommand.MUTE, targets, "Петя")
+    assert t.pick_question(asked) == t.PICK_TARGET.format(who="Петя", what="запрет писать")
+    action = await pending_repo.get(world.app.db, asked.action_id)
+    assert action is not None and action.payload["what"] == "запрет писать для «Петя»"
+    assert await world.manual.picked(action, 3) == mr.PickGone()
+    picked = await world.manual.picked(action, 1)
+    assert picked == mr.Picked(mr.StaffCommand.MUTE, targets[1], "2ч")
+    assert await world.manual.picked(action, 0) == mr.PickGone()  # used up
+    keyboard = json.loads(pick_keyboard(asked))
+    labels = [b["action"]["label"] for row in keyboard["buttons"] for b in row]
+    assert labels == [f"Петя Иванов — {world.chat.title}", f"Вася Сидоров — {world.chat.title}", t.BUTTON_CANCEL]
+    with pytest.raises(UserError, match="Не нашёл «Сидоренко»"):
+        await world.manual.resolve(teacher, parse_target("Сидоренко"), peer_id=world.chat.peer_id)
