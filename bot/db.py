@@ -63,6 +63,7 @@ class _Unit:
 
     buffer: list[tuple[str, Any, bool]] = field(default_factory=list)  # (sql, params, must change a row)
     reads: dict[str, int] = field(default_factory=dict)  # table -> its generation when first read
+    stamps: list[tuple[tuple[str, int], ...]] = field(default_factory=list)  # cached values it used
     after_commit: list[Callable[[], None]] = field(default_factory=list)
     failed: BaseException | None = None  # a claim or conflict already raised: the unit is void
 
@@ -126,6 +127,8 @@ class Database:
         self._triggers: dict[str, frozenset[str]] = {}  # table -> tables its triggers write
         self._cache: OrderedDict[Hashable, tuple[int, tuple[tuple[str, int], ...], Any]] = OrderedDict()
         self._units: dict[asyncio.Task[Any], _Unit] = {}
+        self._flushes: list[tuple[list[tuple[str, Any, bool]], asyncio.Future[BaseException | None]]] = []
+        self._flusher: asyncio.Task[None] | None = None
         self.cache_hits = 0
         self.cache_misses = 0
 
@@ -175,6 +178,8 @@ class Database:
         return _SideReader(self, reader)
 
     async def close(self) -> None:
+        if self._flusher is not None and not self._flusher.done():
+            await asyncio.wait({self._flusher}, timeout=5)  # units committing together finish first
         if self._reader is not None:
             await self._reader.close()
         await self._conn.close()
@@ -222,8 +227,7 @@ class Database:
                     outer.update(t for t, _ in stamp)
                 unit = self._units.get(task) if task is not None else None
                 if unit is not None:
-                    for table, g in stamp:
-                        unit.reads.setdefault(table, g)
+                    unit.stamps.append(stamp)  # checked if the unit comes to write
                 return value
         self.cache_misses += 1
         epoch, before = self._epoch, dict(self._gen)
@@ -375,32 +379,66 @@ class Database:
         self._tx_written.clear()
 
     async def _flush(self, unit: _Unit) -> None:
+        """Group commit: the deferred writes of every unit finishing meanwhile go in one
+        transaction and one round trip, each unit inside a savepoint of its own (a claim that
+        changes nothing, or a failing statement, takes back that unit's writes only)."""
         if not unit.buffer:
             return
-        buffer = unit.buffer
+        waiter: asyncio.Future[BaseException | None] = asyncio.get_running_loop().create_future()
+        self._flushes.append((unit.buffer, waiter))
+        if self._flusher is None or self._flusher.done():
+            self._flusher = asyncio.create_task(self._group_commit())
+        failure = await asyncio.shield(waiter)
+        if failure is not None:
+            raise failure
 
-        def run(conn: Any) -> bool:
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                for sql, params, claim in buffer:
-                    if conn.execute(sql, params).rowcount < 1 and claim:
+    async def _group_commit(self) -> None:
+        while self._flushes:
+            group, self._flushes = self._flushes, []
+
+            def run(conn: Any) -> list[BaseException | None]:
+                outcomes: list[BaseException | None] = []
+                conn.execute("BEGIN IMMEDIATE")
+                try:
+                    for buffer, _waiter in group:
+                        conn.execute("SAVEPOINT unit")
+                        outcome: BaseException | None = None
+                        try:
+                            for sql, params, claim in buffer:
+                                if conn.execute(sql, params).rowcount < 1 and claim:
+                                    outcome = AlreadyClaimed()
+                                    break
+                        except Exception as exc:  # noqa: BLE001 - that unit fails, the others go on
+                            outcome = exc
+                        if outcome is not None:
+                            conn.execute("ROLLBACK TO unit")
+                        conn.execute("RELEASE unit")
+                        outcomes.append(outcome)
+                    conn.execute("COMMIT")
+                except BaseException:
+                    if conn.in_transaction:
                         conn.execute("ROLLBACK")
-                        return False
-                conn.execute("COMMIT")
-            except BaseException:
-                if conn.in_transaction:
-                    conn.execute("ROLLBACK")
-                raise
-            return True
+                    raise
+                return outcomes
 
-        async with self._write_lock:
             try:
-                done = await self._conn._execute(run, self._conn._conn)
-            finally:
-                for sql, _params, _claim in buffer:
-                    self._touch(written_tables(sql))
-        if not done:
-            raise AlreadyClaimed()
+                async with self._write_lock:
+                    try:
+                        outcomes = await self._conn._execute(run, self._conn._conn)
+                    finally:
+                        for buffer, _waiter in group:
+                            for sql, _params, _claim in buffer:
+                                self._touch(written_tables(sql))
+            except BaseException as exc:  # noqa: BLE001 - every waiting unit learns it failed
+                for _buffer, waiter in group:
+                    if not waiter.done():
+                        waiter.set_result(exc)
+                if isinstance(exc, asyncio.CancelledError):
+                    raise
+                continue
+            for (_buffer, waiter), outcome in zip(group, outcomes):
+                if not waiter.done():
+                    waiter.set_result(outcome)
 
     async def _promote(self, unit: _Unit) -> None:
         """The unit's first ordinary write: from here on it is a locked transaction."""
@@ -409,7 +447,8 @@ class Database:
         await self._write_lock.acquire()
         task = asyncio.current_task()
         try:
-            changed = [t for t, g in unit.reads.items() if self._gen.get(t, 0) != g]
+            read = [*unit.reads.items(), *(pair for stamp in unit.stamps for pair in stamp)]
+            changed = sorted({t for t, g in read if self._gen.get(t, 0) != g})
             if changed:
                 unit.failed = Conflict(", ".join(sorted(changed)))
                 raise unit.failed

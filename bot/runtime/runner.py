@@ -235,21 +235,30 @@ class Runner:
         await self._task
 
     async def stop(self) -> None:
+        # every step is bounded: a stop must end even when a connection hangs
         self.polling.stop()
         if self._task is not None:
             self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await self._task
-        await self.polling.close()
+            await asyncio.wait({self._task}, timeout=self.grace)
+        await _bounded(self.polling.close(), "closing long poll")
         await self._finish()
 
     async def _finish(self) -> None:
         if self.web is not None:
-            await self.web.stop()
+            await _bounded(self.web.stop(), "stopping the web cabinet")
         await self.bot.dispatcher.stop(self.grace)
         await self.app.runner.stop(grace=min(self.grace, 5.0))
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
+
+
+async def _bounded(step: Any, what: str, seconds: float = 5.0) -> None:
+    try:
+        await asyncio.wait_for(step, seconds)
+    except asyncio.TimeoutError:
+        log.warning("%s took longer than %.0f s; going on", what, seconds)
+    except Exception as exc:  # noqa: BLE001 - stopping goes on whatever one step does
+        log.warning("%s failed: %s", what, type(exc).__name__)
 
 
 def _web_server(app: App) -> WebServer | None:

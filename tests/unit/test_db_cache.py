@@ -164,3 +164,21 @@ async def test_a_unit_that_read_what_another_transaction_changed_is_not_kept(db:
                 pass  # even swallowed by the code it ran, the unit is void
     assert await db.fetchval("SELECT v FROM b WHERE id = 1") == "uno"
     assert not db._write_lock.locked()
+
+
+async def test_units_finishing_together_commit_together_and_one_void_claim_spares_the_others(db: Database) -> None:
+    trips = Trips(db)
+
+    async def one(value: str, claim_row: int) -> str:
+        try:
+            async with db.unit():
+                await db.defer("INSERT INTO log (v) VALUES (?)", (value,))
+                await db.defer("UPDATE a SET v = v WHERE id = ?", (claim_row,), claim=True)
+        except AlreadyClaimed:
+            return "void"
+        return "kept"
+
+    outcomes = await asyncio.gather(*(one(f"u{i}", 99 if i == 2 else 1) for i in range(6)))
+    assert outcomes == ["kept", "kept", "void", "kept", "kept", "kept"]
+    assert sorted(r[0] for r in await db.fetchall("SELECT v FROM log")) == ["u0", "u1", "u3", "u4", "u5"]
+    assert trips.count < 6  # grouped: fewer round trips than units
