@@ -100,9 +100,9 @@ async def scenario(students: int, *, batch: bool) -> dict[str, float]:
         runner.pack_bulk = batch
         effects.on_recorded(runner.wake)
         notifier = Notifier(db, gateway, Clock(), effects)
-        membership = Membership(db, gateway, notifier, Clock())
-        membership.admission = Admission(db, notifier, Alerts(db, notifier, Clock()), None,  # type: ignore[arg-type]
-                                         Clock(), 86400, effects)
+        admission = Admission(db, notifier, Alerts(db, notifier, Clock()), None,  # type: ignore[arg-type]
+                              Clock(), 86400, effects)
+        membership = Membership(db, gateway, notifier, Clock(), admission)
         before_requests = emu.http_requests
         errors_before = sum(1 for c in emu.calls if c.error_code == 6)
         started = time.perf_counter()

@@ -151,13 +151,17 @@ async def create_app(settings: Settings, *, clock: Clock | None = None, db: Data
     notifier = Notifier(db, gateway, clock, effects)
     orgs = Orgs(db, access)
     alerts = Alerts(db, notifier, clock)
-    membership = Membership(db, gateway, notifier, clock)
+
     # members the bot never saw join (there before it was bound, or joined while it had no rights)
-    # are judged by Admission like newcomers
-    chats = Chats(db, gateway, notifier, access, orgs, alerts, clock, on_bound=membership.admit_present)
+    # are judged by Admission like newcomers (Membership needs Admission, which needs Chats)
+    async def on_bound(chat: chat_repo.Chat) -> Any:
+        return await membership.admit_present(chat)
+
+    chats = Chats(db, gateway, notifier, access, orgs, alerts, clock, on_bound=on_bound)
     admission = Admission(db, notifier, alerts, chats, clock,
                           settings.moderation.quarantine_minutes * 60, effects,
                           community=community_ref(group_id, screen_name))
+    membership = Membership(db, gateway, notifier, clock, admission)
     reach = Reach(db, gateway, clock)
     services = Services(
         orgs=orgs,
@@ -238,5 +242,3 @@ def wire(app: App) -> None:
         await app.activity.recount_violation(violation_id)
 
     app.runner.on_sanction_failed = refused
-    # members the bot never saw join are judged by Admission (built after Membership)
-    app.services.membership.admission = app.services.admission

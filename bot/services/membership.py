@@ -74,14 +74,13 @@ class Plan:
 
 
 class Membership:
-    def __init__(self, db: Database, gateway: VkGateway, notifier: Notifier, clock: Clock) -> None:
+    def __init__(self, db: Database, gateway: VkGateway, notifier: Notifier, clock: Clock,
+                 admission: Admission) -> None:
         self.db = db
-        self.gateway = gateway
+        self.gateway = gateway  # reads VK's member lists
         self.notifier = notifier
         self.clock = clock
-        # set by the app (Admission depends on Chats, which is built before it): every decision
-        # about people found in a chat goes through Admission
-        self.admission: Admission | None = None
+        self.admission = admission  # every decision about people found in a chat goes through it
 
     def now(self) -> int:
         return int(self.clock.now())
@@ -228,7 +227,6 @@ class Membership:
     async def _execute(self, plan: Plan) -> None:
         """Record the plan: removals (a chat where the bot lost its rights is reported by the
         action runner, and the next membership check finishes the job), renames, notices."""
-        assert self.admission is not None
         left: dict[int, list[Chat]] = {}
         for chat, vk_id in plan.removals:
             await self.admission.remove(chat, vk_id, reason="roster", actor=0, lane=Lane.BULK)
@@ -336,7 +334,7 @@ class Membership:
         chat's staff get one summary; nothing is announced in the chat. Returns the diff, or None
         when the chat is not bound or the bot cannot read its members."""
         fresh = await chat_repo.get(self.db, chat.id)
-        if self.admission is None or fresh is None or not fresh.bound:
+        if fresh is None or not fresh.bound:
             return None
         items = await self.present(fresh)
         if items is None:
