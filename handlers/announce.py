@@ -17,12 +17,11 @@ from bot.services.access import Caller
 from bot.services.announce import CAPABILITY, CONFIRM, TYPES, Announcements
 from bot.services.announce_results import (Confirm, PickClass, PickGrades, PickScope, PickTypes, Picked, Started,
                                            TextAsked, Typed)
-from bot.services.reply import Reply, question_keyboard
 from bot.texts import announce as t
 from bot.vk.gateway import is_chat_peer
 from bot.vk.keyboards import Button, grid, inline
 from handlers.confirm import confirmer
-from handlers.replies import guarded, reply
+from handlers.replies import Reply, guarded, question_keyboard, reply
 from handlers.rules import CommandRule, parse_message
 
 

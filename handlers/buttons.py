@@ -11,9 +11,8 @@ from vkbottle.bot import BotLabeler, MessageEvent
 from bot import texts
 from bot.runtime.app import App
 from bot.repo import pending as pending_repo
-from bot.services.reply import Reply
 from handlers.confirm import CONFIRMERS, cancelled_text
-from handlers.replies import guarded
+from handlers.replies import Reply, guarded
 
 log = logging.getLogger(__name__)
 

@@ -15,7 +15,6 @@ from bot.domain.chat_types import PRESETS
 from bot.repo.pending import Pending
 from bot.services.access import Caller
 from bot.services.chats import ChoiceGone
-from bot.services.reply import Reply
 from bot.texts import chats as chat_texts
 from bot.vk.gateway import is_chat_peer
 from handlers import chats_views as views
@@ -23,7 +22,7 @@ from handlers.admin import usage
 from handlers.confirm import confirmer
 from handlers.moderation import answer as answer_command
 from handlers.moderation import cleaned
-from handlers.replies import guarded, reply
+from handlers.replies import Reply, guarded, reply
 from handlers.settings import route_alerts
 from handlers.rules import ActionRule, CommandRule
 

@@ -7,10 +7,10 @@ from typing import Any
 from bot import texts
 from bot.runtime.app import App
 from bot.services.chats import ChatExists, ClassQuestion, CreateResult, Overview, SchoolChats
-from bot.services.reply import Reply
 from bot.texts import chats as t
 from bot.texts import confirm as ct
 from bot.vk.keyboards import Button, inline
+from handlers.replies import Reply
 
 CLASS_BUTTONS_PER_ROW = 4
 

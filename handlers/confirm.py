@@ -21,7 +21,7 @@ from bot.repo import pending as pending_repo
 from bot.repo.pending import Pending
 from bot.runtime.app import App
 from bot.services.access import Caller
-from bot.services.reply import Reply
+from handlers.replies import Reply
 
 Apply = Callable[[App, Caller, Pending, dict[str, Any]], Awaitable[Reply]]
 

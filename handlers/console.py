@@ -12,10 +12,10 @@ from bot.repo.pending import Pending
 from bot.services.access import Caller
 from bot.services.moderation_manual import PICK_KIND
 from bot.services.moderation_results import PickGone
-from bot.services.reply import Reply
 from handlers.buttons import answer_press
 from handlers.confirm import confirmer
 from handlers.moderation_views import press_view, run_on_target
+from handlers.replies import Reply
 
 
 async def alert_press(app: App, event: MessageEvent, payload: dict[str, Any]) -> None:

@@ -12,11 +12,10 @@ from bot.domain.commands import Command
 from bot.runtime.app import App
 from bot.services.hotline import Hotline
 from bot.services.hotline_results import AnswerAsked, Asked, PickTarget, TextAsked, Waiting
-from bot.services.reply import Reply
 from bot.texts import hotline as t
 from bot.vk.gateway import is_chat_peer
 from bot.vk.keyboards import Button, inline
-from handlers.replies import guarded, reply
+from handlers.replies import Reply, guarded, reply
 from handlers.rules import CommandRule, parse_message
 
 CANCEL_WORDS = ("отмена", "отменить", "отмени")

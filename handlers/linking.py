@@ -25,7 +25,6 @@ from bot.services.access import Caller
 from bot.services.linking import Linked, Printout
 from bot.services.roster_results import Gone
 from bot.services.reach import community_ref
-from bot.services.reply import Reply, confirm_keyboard
 from bot.texts import admission as t
 from bot.vk.gateway import is_chat_peer
 from handlers.admin import usage
@@ -34,7 +33,7 @@ from handlers.confirm import confirmer, gone
 from bot.vk.keyboards import supports_callback
 from handlers.moderation import answer as answer_command
 from handlers.moderation import cleaned
-from handlers.replies import guarded, reply
+from handlers.replies import Reply, confirm_keyboard, guarded, reply
 from handlers.rules import ChatMessageRule, CommandRule, chat_of, parse_message
 
 

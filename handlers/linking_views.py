@@ -9,8 +9,8 @@ from bot.services.linking import (
     CodeConflict, CodeExpired, CodeTakenByOther, Linked, LinkedAs, Links, NotLinked, Printout, Redeemed,
     ReissueAsked, Throttled, WrongCode,
 )
-from bot.services.reply import Reply
 from bot.texts import admission as t
+from handlers.replies import Reply
 
 
 def links(r: Links, *, announce_empty: bool) -> str:

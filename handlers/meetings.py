@@ -20,13 +20,12 @@ from bot.runtime.app import App
 from bot.services.access import Caller
 from bot.services import meetings_results as r
 from bot.services.meetings import Meetings
-from bot.services.roster import Reply
 from bot.texts import meetings as t
 from bot.vk.gateway import is_chat_peer
 from handlers import meetings_views as views
 from handlers.confirm import confirmer
 from handlers.moderation import answer, cleaned
-from handlers.replies import guarded, reply
+from handlers.replies import Reply, guarded, reply
 from handlers.rules import CommandRule, chat_of
 
 log = logging.getLogger(__name__)

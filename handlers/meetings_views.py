@@ -7,9 +7,9 @@ from typing import Any
 
 from bot.domain import when as dom
 from bot.services import meetings_results as r
-from bot.services.roster import Reply
 from bot.texts import meetings as t
 from bot.vk.keyboards import Button, inline
+from handlers.replies import Reply
 
 TIMES = ("08:00", "14:00", "15:00", "16:00", "17:00", "18:00", "18:30", "19:00")  # + «Отмена»: ≤ 10 inline buttons
 PER_ROW = 4

@@ -16,13 +16,12 @@ from bot.repo.pending import Pending
 from bot.services.access import Caller
 from bot.services.polls import CLOSE_KIND, Polls
 from bot.services.polls_results import AlreadyHandled
-from bot.services.roster import Reply
 from bot.texts import polls as t
 from bot.vk.gateway import is_chat_peer
 from handlers import polls_views as views
 from handlers.confirm import confirmer
 from handlers.moderation import answer, cleaned
-from handlers.replies import guarded, reply
+from handlers.replies import Reply, guarded, reply
 from handlers.rules import CommandRule, chat_of, parse_message
 
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 from bot.services import polls_results as r
-from bot.services.roster import Reply, question_keyboard
 from bot.texts import polls as t
 from bot.vk.keyboards import Button, inline
+from handlers.replies import Reply, question_keyboard
 
 DEADLINE_PER_ROW = 3
 LIMIT_PER_ROW = 2

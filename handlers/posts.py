@@ -14,14 +14,13 @@ from bot.repo.pending import Pending
 from bot.runtime.app import App
 from bot.services.access import Caller
 from bot.services import schedule_results as r
-from bot.services.roster import Reply
 from bot.services.schedule import Schedule
 from bot.texts import posts as t
 from bot.vk.gateway import is_chat_peer
 from handlers import posts_views as views
 from handlers.confirm import confirmer
 from handlers.meetings import send_started
-from handlers.replies import guarded, reply
+from handlers.replies import Reply, guarded, reply
 from handlers.moderation import cleaned
 from handlers.rules import CommandRule, chat_of
 

@@ -7,9 +7,9 @@ from typing import Any
 
 from bot.domain import when as dom
 from bot.services import schedule_results as r
-from bot.services.roster import Reply
 from bot.texts import posts as t
 from bot.vk.keyboards import Button, inline
+from handlers.replies import Reply
 
 POST_TIMES = ("07:30", "08:00", "09:00", "12:00", "15:00", "18:00", "19:00", "20:00")
 LESSON_TIMES = ("08:00", "08:30", "09:00", "09:30", "10:00", "10:30", "11:30", "12:30")  # + «Отмена»: ≤ 10

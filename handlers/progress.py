@@ -16,14 +16,13 @@ from bot.runtime.app import App
 from bot.services.access import Caller
 from bot.services.progress import EXTENSIONS, KIND, Progress
 from bot.services.progress_results import Preview
-from bot.services.reply import Reply
 from bot.texts import progress as t
 from bot.texts import roster as roster_texts
 from bot.vk.errors import VkError, VkFileTooLarge
 from bot.vk.gateway import is_chat_peer
 from bot.vk.keyboards import Button, inline
 from handlers.confirm import confirmer
-from handlers.replies import guarded, reply
+from handlers.replies import Reply, guarded, reply
 from handlers.rules import CommandRule, parse_message
 
 

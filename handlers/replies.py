@@ -1,4 +1,5 @@
-"""The one place that maps errors to answers for the user."""
+"""Answers to the user: ``Reply`` (a rendered answer: text, keyboard, snackbar), the common
+confirmation keyboards, ``reply`` to a message, and the one place that maps errors to answers."""
 
 from __future__ import annotations
 
@@ -6,13 +7,42 @@ import functools
 import logging
 import secrets
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
 from bot import texts
 from bot.domain.errors import UserError
 from bot.vk.errors import VkBadRequest, VkError, VkNoChatRights, VkUnavailable
+from bot.vk.keyboards import Button, inline
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Reply:
+    """An answer rendered from a use case's typed result."""
+
+    text: str
+    keyboard: str | None = None
+    attachment: str | None = None
+    snack: str | None = None  # after a button press: the snackbar, when not the default
+    files: tuple[tuple[str, bytes], ...] = ()  # documents the handler uploads and attaches
+
+
+def question_keyboard(action_id: int, label: str, color: str = "negative") -> str:
+    """One button that does what the question says, and «Отменить»."""
+    return inline([[
+        Button(label, {"a": "pa", "id": action_id, "do": "apply"}, color),
+        Button(texts.BUTTON_CANCEL, {"a": "pa", "id": action_id, "do": "cancel"}),
+    ]])
+
+
+def confirm_keyboard(action_id: int) -> str:
+    """«Применить / Отменить»."""
+    return inline([[
+        Button(texts.BUTTON_APPLY, {"a": "pa", "id": action_id, "do": "apply"}, "positive"),
+        Button(texts.BUTTON_CANCEL, {"a": "pa", "id": action_id, "do": "cancel"}, "negative"),
+    ]])
 
 
 def guarded(func: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:

@@ -15,12 +15,11 @@ from bot.domain.resources import read_entry
 from bot.runtime.app import App
 from bot.services.resources import Resources
 from bot.services.resources_results import Added, EntryAsked, PickChat, Removed, Screen
-from bot.services.reply import Reply
 from bot.texts import resources as t
 from bot.vk.gateway import is_chat_peer
 from bot.vk.keyboards import Button, inline
 from handlers.moderation import answer, cleaned
-from handlers.replies import guarded, reply
+from handlers.replies import Reply, guarded, reply
 from handlers.rules import CommandRule, chat_of, parse_message
 
 MAX_BUTTONS = 8  # «Убрать: …» buttons shown (inline keyboards hold 10)

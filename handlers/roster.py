@@ -18,7 +18,6 @@ from bot.domain.roster_template import template_csv, template_xlsx
 from bot.repo.orgs import Org
 from bot.repo.pending import Pending
 from bot.services.access import Caller, allowed_somewhere
-from bot.services.reply import Reply
 from bot.services.roster import MAX_FILE_BYTES, ROSTER_EXTENSIONS, Roster
 from bot.services.roster_results import ExpelAsked, Gone, TransferAsked
 from bot.texts import confirm as ct
@@ -27,7 +26,7 @@ from bot.vk.gateway import is_chat_peer
 from bot.vk.errors import VkError, VkFileTooLarge
 from handlers.admin import usage
 from handlers.confirm import confirmer, gone
-from handlers.replies import guarded, reply
+from handlers.replies import Reply, guarded, reply
 from handlers.roster_views import RosterResult, render
 from handlers.rules import CommandRule, parse_message
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from bot import texts
 from bot.services.access import ROLE_NAMES_RU
-from bot.services.reply import Reply, confirm_keyboard, question_keyboard
 from bot.services.roster_effects import Affected
 from bot.services.roster_results import (
     AlreadyEnrolled, ChangedSince, Enrolled, ExpelAsked, Expelled, ForbiddenRole, Gone, ImportApplied, ImportAsked,
@@ -15,6 +14,7 @@ from bot.texts import confirm as ct
 from bot.texts import roster as roster_texts
 from bot.vk.keyboards import Button, inline
 from handlers.confirm import gone
+from handlers.replies import Reply, confirm_keyboard, question_keyboard
 
 RosterResult = (Gone | ChangedSince | NeedsPick | Enrolled | AlreadyEnrolled | ExpelAsked | Expelled | TransferAsked
                 | SameClass | Transferred | ModeSet | ModeSame | NewYearNothing | NewYearAsked | NewYearApplied

@@ -30,8 +30,6 @@ from bot.repo.orgs import Org
 from bot.repo.people import Person
 from bot.services.access import Caller, may_grant
 from bot.services.orgs import Orgs
-# re-exported for the services whose use cases are not typed yet (they import it from here)
-from bot.services.reply import Reply, confirm_keyboard, question_keyboard  # noqa: F401
 from bot.services.roster_results import (
     AlreadyEnrolled, Candidate, ChangedSince, Enrolled, ExpelAsked, Expelled, ForbiddenRole, Gone, ImportApplied,
     ImportAsked, ImportChanging, ImportForbidden, ImportRefused, ImportResult, ImportStale, ImportUnchanged,
