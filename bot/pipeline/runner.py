@@ -3,9 +3,16 @@
 It loads pending actions (at start: everything a previous run left), performs each through the VK
 gateway in its lane, and marks it done or failed. A send's ``random_id`` derives from the action's
 identity, so a send repeated after a crash (performed, not yet marked) is dropped by VK. Actions of
-one peer run in the order they were recorded. Transport failures are retried with back-off without
-holding anything; a refusal VK will repeat (no rights, cannot message) ends the action and tells
-whoever must act.
+one peer in one lane run in the order they were recorded (across lanes URGENT overtakes; what must
+follow a sanction's deletion waits for it: ``gate``). Transport failures are retried with back-off
+without holding anything; a refusal VK will repeat (no rights, cannot message) ends the action and
+tells whoever must act.
+
+VK's 20 requests/s are spent sparingly: the deletions of one chat go in one ``messages.delete``;
+actions that can share a request (deletions of several chats, warnings, alerts, edits, removals,
+notices) are gathered once the limiter would let the request start — so the scarcer the budget,
+the fuller each ``execute`` (≤ 25 calls) — and each is settled by its own call's answer exactly as
+if performed alone.
 """
 
 from __future__ import annotations
@@ -29,11 +36,13 @@ from bot.repo.outbox import Recorded
 from bot.vk.errors import VkCannotMessage, VkError, VkNoChatRights, VkUnavailable, VkUserNotInChat
 from bot.vk import calls
 from bot.vk.gateway import BatchCall, BatchResult, SentMessage, VkGateway, delete_outcomes, send_outcome
+from bot.vk.lanes import Lane as VkLane
 from bot.vk.names import Names
 
 log = logging.getLogger(__name__)
 
-WORKERS = {Lane.URGENT: 6, Lane.NORMAL: 4, Lane.BULK: 4}
+# URGENT: few, so that deletions arriving together while the few are busy go out in one request
+WORKERS = {Lane.URGENT: 3, Lane.NORMAL: 4, Lane.BULK: 4}
 # answers to button presses have their own queue and start one request per ANSWER_SPACING
 # seconds (two at once after a pause): a storm of presses (a poll) waits in the queue meanwhile
 # and goes out up to 25 per ``execute`` — at most 4 of VK's 20 requests/s whatever the rate of
@@ -46,6 +55,9 @@ ANSWER_BURST = 2
 # in ~5 requests/s, and the deletions keep the rest of the budget
 PACK_SPACING = 0.2
 PACK_BURST = 2
+# slots of VK's 20 a lane's packed requests leave free (BULK: the limiter's own reserve, 4):
+# a deletion finds one at once even while warnings and alerts go out
+HEADROOM = {Lane.NORMAL: 3}
 MAX_ATTEMPTS = 5
 MAX_DELETE = 100  # cmids per messages.delete
 EXECUTE_LIMIT = 25  # calls per execute
@@ -130,7 +142,9 @@ class ActionRunner:
         self._last_id = 0
         self._wakeup = asyncio.Event()
         self._loading = False
-        self._peer_locks: dict[int, asyncio.Lock] = {}
+        # (lane, peer) → held while an action of that peer in that lane is performed: each peer's
+        # actions keep their order within a lane, and a deletion never waits for a warning
+        self._peer_locks: dict[tuple[int, int], asyncio.Lock] = {}
         self._tasks: list[asyncio.Task[Any]] = []
         self._idle = asyncio.Condition()
         self.performed = 0
@@ -270,42 +284,43 @@ class ActionRunner:
             action = await queue.get()
             if await self._dropped(action):
                 continue
-            packs = self._packs(lane) and _packable(action)
-            if packs and lane == Lane.BULK:  # removals and notices of a storm: no order to keep
-                groups = self._gather(queue, action, lane, set())
-                if groups is not None:
-                    await self._perform_pack(groups, lane, set())
-                    continue
-                packs = False
             peer = action.peer_id or 0
-            lock = self._peer_locks.setdefault(peer, asyncio.Lock())
+            lock = self._peer_locks.setdefault((lane, peer), asyncio.Lock())
             try:
                 async with lock:
-                    if packs:
-                        if lane == Lane.NORMAL:
-                            await self._pace()  # what is recorded meanwhile joins this request
-                            if await self._dropped(action):
-                                continue
-                        groups = self._gather(queue, action, lane, {peer})
-                        if groups is not None:
-                            await self._perform_pack(groups, lane, {peer})
-                            continue
-                    batch = [action]
-                    if _batchable(action):
-                        batch += self._same_chat_deletions(queue, action)
-                    try:
-                        await self._run(lane, batch)
-                    except asyncio.CancelledError:
-                        raise
-                    except Exception as exc:
-                        for each in batch:
-                            await self._broken(each, exc)
+                    if self._packs(lane) and _packable(action):
+                        await self._pack_and_run(queue, action, lane)
+                    else:
+                        batch = [action]
+                        if _batchable(action):
+                            batch += self._same_chat_deletions(queue, action)
+                        await self._run_guarded(lane, batch)
             finally:
                 if not lock.locked() and not lock._waiters:
-                    self._peer_locks.pop(peer, None)
+                    self._peer_locks.pop((lane, peer), None)
             await self._notify_idle()
             if self.on_performed is not None:
                 await self.on_performed()
+
+    async def _pack_and_run(self, queue: LaneQueue, head: Recorded, lane: Lane) -> None:
+        """``head`` (its peer held) with what can share its request: gathered only once VK's
+        limiter would let the request start (NORMAL also paced), so what was queued meanwhile
+        goes in the same ``execute`` instead of each waiting for a slot of its own."""
+        if lane == Lane.NORMAL:
+            await self._pace()
+        try:
+            async with self._slot(lane):
+                if await self._dropped(head):
+                    return
+                groups = self._gather(queue, head, lane, {head.peer_id or 0})
+                if groups is None:
+                    await self._run_guarded(lane, [head])
+                else:
+                    await self._perform_pack(groups, lane, {head.peer_id or 0})
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # the limiter itself failed: the worker lives on
+            await self._broken(head, exc)
 
     async def _dropped(self, action: Recorded) -> bool:
         """A cancelled action (its decision's sanction failed) is settled without performing it."""
@@ -319,10 +334,28 @@ class ActionRunner:
     def _packs(self, lane: Lane) -> bool:
         return self.pack_bulk if lane == Lane.BULK else self.pack_calls
 
-    def _peer_free(self, peer_id: int | None) -> bool:
+    def _peer_free(self, lane: Lane, peer_id: int | None) -> bool:
         """No action of this peer is being performed (actions of one peer keep their order)."""
-        lock = self._peer_locks.get(peer_id or 0)
+        lock = self._peer_locks.get((lane, peer_id or 0))
         return lock is None or (not lock.locked() and not lock._waiters)
+
+    def _slot(self, lane: Lane) -> contextlib.AbstractAsyncContextManager[None]:
+        """VK's limiter slot for this worker's next request, waited for in the lane's turn before
+        anything is gathered: what is queued meanwhile joins that request's ``execute`` instead
+        of each waiting for a slot of its own."""
+        limiter = getattr(self.gateway.api, "limiter", None)
+        if limiter is None or not hasattr(limiter, "reserved"):
+            return contextlib.nullcontext()
+        return limiter.reserved(VkLane[lane.name], headroom=HEADROOM.get(lane, 0))
+
+    async def _run_guarded(self, lane: Lane, batch: list[Recorded]) -> None:
+        try:
+            await self._run(lane, batch)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            for each in batch:
+                await self._broken(each, exc)
 
     async def _pace(self) -> None:
         """NORMAL requests start at most one per PACK_SPACING seconds (two at once after a
@@ -366,7 +399,7 @@ class ActionRunner:
             if not _packable(a) or a.id in self._cancelled:
                 return False
             peer = a.peer_id or 0
-            return lane == Lane.BULK or peer in chosen or peer in held or self._peer_free(peer)
+            return lane == Lane.BULK or peer in chosen or peer in held or self._peer_free(lane, peer)
 
         for action in queue.take(joins, EXECUTE_LIMIT - 1):
             chosen.add(action.peer_id or 0)
@@ -389,7 +422,7 @@ class ActionRunner:
         if lane != Lane.BULK:
             for peer in dict.fromkeys(a.peer_id or 0 for group in groups for a in group):
                 if peer not in held:
-                    lock = self._peer_locks.setdefault(peer, asyncio.Lock())
+                    lock = self._peer_locks.setdefault((lane, peer), asyncio.Lock())
                     await lock.acquire()  # free when gathered, nothing awaited since: taken at once
                     locks.append((peer, lock))
         try:
@@ -404,10 +437,7 @@ class ActionRunner:
             for peer, lock in locks:
                 lock.release()
                 if not lock.locked() and not lock._waiters:
-                    self._peer_locks.pop(peer, None)
-        await self._notify_idle()
-        if self.on_performed is not None:
-            await self.on_performed()
+                    self._peer_locks.pop((lane, peer), None)
 
     async def _answer_worker(self) -> None:
         """Answers to button presses: whatever is queued goes out together (one ``execute``)."""

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import time
 from collections import deque
 from collections.abc import AsyncIterator, Callable
@@ -41,6 +42,7 @@ class RateLimiter:
         self._free = rate
         self._waiters: dict[Lane, deque[asyncio.Future[None]]] = {lane: deque() for lane in Lane}
         self._idle_waiters: list[asyncio.Future[None]] = []
+        self._headroom: dict[asyncio.Future[None], int] = {}  # waiters that leave slots free
         self.in_flight = 0
         self.peak_in_flight = 0
 
@@ -66,8 +68,31 @@ class RateLimiter:
     # -- the slot -----------------------------------------------------------------------
 
     @contextlib.asynccontextmanager
+    async def reserved(self, lane: Lane, *, headroom: int = 0) -> AsyncIterator[None]:
+        """Wait for a slot of ``lane`` (in its turn, as a request would) and keep it for the first
+        request this task makes inside the block; unused, it is given back at once. A caller that
+        packs work into one request (the action runner) gathers it only once the slot is there:
+        the scarcer the slots, the fuller each request. ``headroom``: take one only while more
+        than that many are free (warnings leave the last slots to deletions)."""
+        await self._acquire(Lane(lane), headroom)
+        reservation = _Reservation()
+        token = _reservation.set(reservation)
+        try:
+            yield
+        finally:
+            _reservation.reset(token)
+            if not reservation.used:
+                self._free += 1  # never used: nothing to cool down
+                self._grant()
+                self._wake_idle()
+
+    @contextlib.asynccontextmanager
     async def slot(self, lane: Lane | None = None) -> AsyncIterator[None]:
-        await self._acquire(current_lane.get() if lane is None else Lane(lane))
+        reservation = _reservation.get()
+        if reservation is not None and not reservation.used:
+            reservation.used = True  # taken in turn by ``reserved`` already
+        else:
+            await self._acquire(current_lane.get() if lane is None else Lane(lane))
         self.in_flight += 1
         self.peak_in_flight = max(self.peak_in_flight, self.in_flight)
         try:
@@ -76,16 +101,19 @@ class RateLimiter:
             self.in_flight -= 1
             asyncio.get_running_loop().call_later(self.period, self._release)
 
-    async def _acquire(self, lane: Lane) -> None:
+    async def _acquire(self, lane: Lane, headroom: int = 0) -> None:
         ahead = any(self._waiters[other] for other in Lane if other <= lane)
-        if not ahead and self._may_take(lane):
+        if not ahead and self._may_take(lane, headroom):
             self._free -= 1
             return
         fut: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._waiters[lane].append(fut)
+        if headroom:
+            self._headroom[fut] = headroom
         try:
             await fut
         except asyncio.CancelledError:
+            self._headroom.pop(fut, None)
             if fut.done() and not fut.cancelled():  # granted, but the caller went away: give it back
                 self._free += 1
                 self._grant()
@@ -94,14 +122,15 @@ class RateLimiter:
                     self._waiters[lane].remove(fut)
             raise
 
-    def _may_take(self, lane: Lane) -> bool:
-        return self._free > (self.reserve if lane is Lane.BULK else 0)
+    def _may_take(self, lane: Lane, headroom: int = 0) -> bool:
+        return self._free > max(self.reserve if lane is Lane.BULK else 0, headroom)
 
     def _grant(self) -> None:
         for lane in Lane:
             queue = self._waiters[lane]
-            while queue and self._may_take(lane):
+            while queue and self._may_take(lane, self._headroom.get(queue[0], 0)):
                 fut = queue.popleft()
+                self._headroom.pop(fut, None)
                 if fut.done():  # cancelled while waiting
                     continue
                 self._free -= 1
@@ -112,8 +141,19 @@ class RateLimiter:
     def _release(self) -> None:
         self._free += 1
         self._grant()
+        self._wake_idle()
+
+    def _wake_idle(self) -> None:
         if self._free >= self.rate:
             waiters, self._idle_waiters = self._idle_waiters, []
             for fut in waiters:
                 if not fut.done():
                     fut.set_result(None)
+
+
+class _Reservation:
+    used = False
+
+
+# the slot ``RateLimiter.reserved`` holds for the task's next request
+_reservation: contextvars.ContextVar[_Reservation | None] = contextvars.ContextVar("vk_slot", default=None)
