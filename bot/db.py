@@ -28,8 +28,14 @@ _WRITTEN = re.compile(r"\b(?:INSERT(?:\s+OR\s+\w+)?\s+INTO|REPLACE\s+INTO|UPDATE
 _READ = re.compile(r"\b(?:FROM|JOIN)\s+([A-Za-z_]\w*)", re.IGNORECASE)
 CACHE_ENTRIES = 50_000  # read-model entries kept (least recently used dropped first)
 T = TypeVar("T")
-# the tables the running ``cached`` loader has read so far (None outside a loader)
-_READS: contextvars.ContextVar[set[str] | None] = contextvars.ContextVar("db_reads", default=None)
+# Tables whose rows a read model may depend on one key of (a person's memberships): a write that
+# names its key makes stale only the values read for that key (and the table-wide ones).
+PARTITIONED = frozenset({"chat_member"})
+Part = tuple[str, Hashable]  # (table, key), e.g. ("chat_member", vk_id)
+# what the running ``cached`` loader has read so far: generation of each table (or partition) at
+# its first read, and the partition the loader declared (None outside a loader)
+_READS: contextvars.ContextVar[tuple[dict[str, int], Part | None] | None] = contextvars.ContextVar(
+    "db_reads", default=None)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -191,29 +197,39 @@ class Database:
 
     # -- generations and the read cache ---------------------------------------------------
 
-    def _touch(self, tables: frozenset[str] | None) -> None:
-        """A write changed ``tables``: values read from them are stale."""
+    def _touch(self, tables: frozenset[str] | None, part: Part | None = None) -> None:
+        """A write changed ``tables`` (of a partitioned table: the rows of ``part``'s key, or
+        any row when not told): values read from them are stale."""
         if tables is None:
             self._epoch += 1
             self._cache.clear()
             return
+        gen = self._gen
         for table in tables:
             for changed in self._triggers.get(table, (table,)):
-                self._gen[changed] = self._gen.get(changed, 0) + 1
-                if self._in_tx is not None:
-                    self._tx_written.add(changed)
+                names = [changed]
+                if changed in PARTITIONED:
+                    names.append(f"{changed}@{part[1]}" if part is not None and part[0] == changed else f"{changed}@*")
+                for name in names:
+                    gen[name] = gen.get(name, 0) + 1
+                    if self._in_tx is not None:
+                        self._tx_written.add(name)
 
-    def _stamp(self, tables: frozenset[str]) -> tuple[tuple[str, int], ...]:
+    def _bump(self, names: set[str]) -> None:
+        """The end of a transaction: what it wrote (tables and partitions, as recorded) changed."""
         gen = self._gen
-        return tuple((table, gen.get(table, 0)) for table in tables)
+        for name in names:
+            gen[name] = gen.get(name, 0) + 1
 
-    async def cached(self, key: Hashable, load: Callable[[], Awaitable[T]]) -> T:
+    async def cached(self, key: Hashable, load: Callable[[], Awaitable[T]], *, part: Part | None = None) -> T:
         """A read model: ``load()``'s value, kept until a write changes a table it read.
 
         The tables are those the loader's queries name (``FROM``/``JOIN``), so a loader cannot
         forget a dependency. Values must be immutable (frozen dataclasses, tuples, frozensets).
         Inside a transaction that has changed one of the tables, the loader runs uncached (it
-        must see the transaction's own writes, which others must not see)."""
+        must see the transaction's own writes, which others must not see). ``part``: the loader
+        reads only the rows of this key of that (partitioned) table, so writes of other keys
+        leave the value alone."""
         task = asyncio.current_task()
         hit = self._cache.get(key)
         if hit is not None:
@@ -224,38 +240,47 @@ class Database:
                 self.cache_hits += 1
                 outer = _READS.get()
                 if outer is not None:  # a loader using this value depends on its tables too
-                    outer.update(t for t, _ in stamp)
+                    for name, g in stamp:
+                        outer[0].setdefault(name, g)
                 unit = self._units.get(task) if task is not None else None
                 if unit is not None:
                     unit.stamps.append(stamp)  # checked if the unit comes to write
                 return value
         self.cache_misses += 1
-        epoch, before = self._epoch, dict(self._gen)
-        collector: set[str] = set()
-        token = _READS.set(collector)
+        epoch = self._epoch
+        reads: dict[str, int] = {}
+        token = _READS.set((reads, part))
         try:
             value = await load()
         finally:
             _READS.reset(token)
         outer = _READS.get()
         if outer is not None:
-            outer.update(collector)
-        stamp = tuple((table, before.get(table, 0)) for table in collector)
+            for name, g in reads.items():
+                outer[0].setdefault(name, g)
+        stamp = tuple(reads.items())
         fresh = epoch == self._epoch and all(self._gen.get(t, 0) == g for t, g in stamp)
-        if fresh and not (self._in_tx is task and self._tx_written & collector):
+        if fresh and not (self._in_tx is task and self._tx_written.intersection(reads)):
             self._cache[key] = (epoch, stamp, value)
             if len(self._cache) > CACHE_ENTRIES:
                 self._cache.popitem(last=False)
         return value
 
     def _note_read(self, sql: str) -> None:
-        collector = _READS.get()
+        context = _READS.get()
         unit = self._units.get(asyncio.current_task())  # type: ignore[arg-type]
-        if collector is None and unit is None:
+        if context is None and unit is None:
             return
         tables = read_tables(sql)
-        if collector is not None:
-            collector.update(tables)
+        gen = self._gen
+        if context is not None:  # the generation at the first read is what the value reflects
+            reads, part = context
+            for table in tables:
+                if part is not None and table == part[0]:
+                    for name in (f"{table}@{part[1]}", f"{table}@*"):
+                        reads.setdefault(name, gen.get(name, 0))
+                else:
+                    reads.setdefault(table, gen.get(table, 0))
         if unit is not None and self._in_tx is not asyncio.current_task():
             for table in tables:
                 unit.reads.setdefault(table, self._gen.get(table, 0))
@@ -265,6 +290,13 @@ class Database:
         direct: dict[str, set[str]] = {}
         for table, sql in rows:
             direct.setdefault(str(table).lower(), set()).update(written_tables(str(sql)) or ())
+        # a foreign key's ON DELETE/UPDATE action writes the child table like a trigger would
+        tables = await self._conn.execute_fetchall("SELECT name FROM sqlite_master WHERE type = 'table'")
+        for (child,) in tables:
+            for key in await self._conn.execute_fetchall(f"PRAGMA foreign_key_list({child})"):
+                parent, on_update, on_delete = str(key[2]).lower(), key[5], key[6]
+                if {str(on_update).upper(), str(on_delete).upper()} - {"NO ACTION", "RESTRICT"}:
+                    direct.setdefault(parent, set()).add(str(child).lower())
         closure: dict[str, frozenset[str]] = {}
         for table in direct:
             seen, todo = {table}, [table]
@@ -307,7 +339,7 @@ class Database:
                 await self._conn.execute("COMMIT")
             finally:
                 self._in_tx = None
-                self._touch(frozenset(self._tx_written))  # committed or taken back: stale either way
+                self._bump(self._tx_written)  # committed or taken back: stale either way
                 self._tx_written.clear()
             callbacks, self._after_commit = self._after_commit, []
             for callback in callbacks:
@@ -375,7 +407,7 @@ class Database:
 
     def _end_locked(self) -> None:
         self._in_tx = None
-        self._touch(frozenset(self._tx_written))
+        self._bump(self._tx_written)
         self._tx_written.clear()
 
     async def _flush(self, unit: _Unit) -> None:
@@ -573,30 +605,31 @@ class Database:
         except Exception:  # no transaction was active: nothing to undo
             pass
 
-    async def execute(self, sql: str, params: Any = ()) -> int:
-        """Run one write statement; returns lastrowid. Autocommits outside a transaction."""
+    async def execute(self, sql: str, params: Any = (), *, part: Part | None = None) -> int:
+        """Run one write statement; returns lastrowid. Autocommits outside a transaction.
+        ``part``: the key of a partitioned table whose rows it changes (see ``cached``)."""
         if not await self._writing():
             async with self.transaction():
                 cursor = await self._conn.execute(sql, params)
-                self._touch(written_tables(sql))
+                self._touch(written_tables(sql), part)
                 return cursor.lastrowid or 0
         cursor = await self._conn.execute(sql, params)
-        self._touch(written_tables(sql))
+        self._touch(written_tables(sql), part)
         return cursor.lastrowid or 0
 
-    async def execute_insert_ignore(self, sql: str, params: Any = ()) -> int | None:
+    async def execute_insert_ignore(self, sql: str, params: Any = (), *, part: Part | None = None) -> int | None:
         """An ``INSERT OR IGNORE``: the new row id, or None when the row already existed."""
         await self._writing()
         async with self.transaction():
             cursor = await self._conn.execute(sql, params)
-            self._touch(written_tables(sql))
+            self._touch(written_tables(sql), part)
             return (cursor.lastrowid or None) if cursor.rowcount else None
 
-    async def execute_rowcount(self, sql: str, params: Any = ()) -> int:
+    async def execute_rowcount(self, sql: str, params: Any = (), *, part: Part | None = None) -> int:
         await self._writing()
         async with self.transaction():
             cursor = await self._conn.execute(sql, params)
-            self._touch(written_tables(sql))
+            self._touch(written_tables(sql), part)
             return cursor.rowcount
 
     async def executemany(self, sql: str, rows: Any) -> None:
@@ -663,8 +696,8 @@ class _SideReader(Database):
     def _note_read(self, sql: str) -> None:
         pass  # long reads (reports) are never part of a deferred unit nor of a read model
 
-    async def cached(self, key: Hashable, load: Callable[[], Awaitable[T]]) -> T:
-        return await self._main.cached(key, load)
+    async def cached(self, key: Hashable, load: Callable[[], Awaitable[T]], *, part: Part | None = None) -> T:
+        return await self._main.cached(key, load, part=part)
 
     def _read_conn(self) -> aiosqlite.Connection:
         return self._main._conn if self._main.in_transaction() else self._side
@@ -682,14 +715,14 @@ class _SideReader(Database):
     def after_commit(self, callback: Callable[[], None]) -> None:
         self._main.after_commit(callback)
 
-    async def execute(self, sql: str, params: Any = ()) -> int:
-        return await self._main.execute(sql, params)
+    async def execute(self, sql: str, params: Any = (), *, part: Part | None = None) -> int:
+        return await self._main.execute(sql, params, part=part)
 
-    async def execute_insert_ignore(self, sql: str, params: Any = ()) -> int | None:
-        return await self._main.execute_insert_ignore(sql, params)
+    async def execute_insert_ignore(self, sql: str, params: Any = (), *, part: Part | None = None) -> int | None:
+        return await self._main.execute_insert_ignore(sql, params, part=part)
 
-    async def execute_rowcount(self, sql: str, params: Any = ()) -> int:
-        return await self._main.execute_rowcount(sql, params)
+    async def execute_rowcount(self, sql: str, params: Any = (), *, part: Part | None = None) -> int:
+        return await self._main.execute_rowcount(sql, params, part=part)
 
     async def executemany(self, sql: str, rows: Any) -> None:
         await self._main.executemany(sql, rows)

@@ -28,7 +28,8 @@ async def get(db: Database, chat_id: int, vk_id: int) -> Member | None:
                                 (chat_id, vk_id))
         return Member(*row) if row else None
 
-    return await db.cached(("member", chat_id, vk_id), load)
+    # a member's row changes with their own joins and leaves only (a join storm elsewhere leaves it)
+    return await db.cached(("member", chat_id, vk_id), load, part=("chat_member", vk_id))
 
 
 async def upsert(
@@ -43,7 +44,7 @@ async def upsert(
         " admitted_by = COALESCE(excluded.admitted_by, chat_member.admitted_by),"
         " joined_at = CASE WHEN chat_member.state IN ('left', 'removed') THEN excluded.joined_at"
         " ELSE chat_member.joined_at END, left_at = NULL",
-        (chat_id, vk_id, person_id, state, credited_org_id, admitted_by, now),
+        (chat_id, vk_id, person_id, state, credited_org_id, admitted_by, now), part=("chat_member", vk_id),
     )
 
 
@@ -52,7 +53,7 @@ async def set_state(db: Database, chat_id: int, vk_id: int, state: str, now: int
     count = await db.execute_rowcount(
         "UPDATE chat_member SET state = ?, left_at = ?, admitted_by = COALESCE(?, admitted_by)"
         " WHERE chat_id = ? AND vk_id = ?",
-        (state, left, by, chat_id, vk_id),
+        (state, left, by, chat_id, vk_id), part=("chat_member", vk_id),
     )
     return count == 1
 
@@ -64,7 +65,7 @@ async def transition(db: Database, chat_id: int, vk_id: int, *, from_state: str,
     count = await db.execute_rowcount(
         "UPDATE chat_member SET state = ?, left_at = ?, admitted_by = COALESCE(?, admitted_by)"
         " WHERE chat_id = ? AND vk_id = ? AND state = ?",
-        (to_state, left, by, chat_id, vk_id, from_state),
+        (to_state, left, by, chat_id, vk_id, from_state), part=("chat_member", vk_id),
     )
     return count == 1
 

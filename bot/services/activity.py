@@ -163,8 +163,8 @@ class ActivityCounter:
     async def _write(self, chat: Chat, vk_id: int, day: str, kind: str, delta: int) -> None:
         # who the count is credited to: asked on every message, kept until membership or the
         # roster changes
-        author = await self.db.cached(("credit", chat.id, vk_id),
-                                      lambda: self._resolve_one(chat.id, vk_id))
+        author = await self.db.cached(("credit", chat.id, vk_id), lambda: self._resolve_one(chat.id, vk_id),
+                                      part=("chat_member", vk_id))
         counts = [0, 0, 0, 0]
         counts[KINDS[kind]] = delta
         await repo.upsert_one(self.db, (day, chat.id, vk_id, *author, *counts))  # + aggregates (triggers)

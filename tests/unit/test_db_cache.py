@@ -182,3 +182,51 @@ async def test_units_finishing_together_commit_together_and_one_void_claim_spare
     assert outcomes == ["kept", "kept", "void", "kept", "kept", "kept"]
     assert sorted(r[0] for r in await db.fetchall("SELECT v FROM log")) == ["u0", "u1", "u3", "u4", "u5"]
     assert trips.count < 6  # grouped: fewer round trips than units
+
+
+async def test_a_partitioned_value_stays_when_other_keys_change(tmp_path) -> None:
+    db = await Database.open(tmp_path / "members.db")
+    try:
+        await db.migrate()
+
+        def member_state(vk_id: int) -> Any:
+            return db.cached(("m", vk_id), lambda: db.fetchval(
+                "SELECT state FROM chat_member WHERE vk_id = ?", (vk_id,)), part=("chat_member", vk_id))
+
+        def members() -> Any:
+            return db.cached("all", lambda: db.fetchval("SELECT COUNT(*) FROM chat_member"))
+
+        insert = "INSERT INTO chat_member (chat_id, vk_id, state, joined_at) VALUES (1, ?, 'member', 0)"
+        await db.execute("INSERT INTO chat (id, peer_id, title, status, created_at) VALUES (1, 2000000001, 't', 'active', 0)")
+        await db.execute(insert, (1,), part=("chat_member", 1))
+        assert (await member_state(1), await members()) == ("member", 1)
+        trips = Trips(db)
+        await db.execute(insert, (2,), part=("chat_member", 2))  # someone else joins
+        trips.count = 0
+        assert await member_state(1) == "member"
+        assert trips.count == 0  # not re-read
+        assert await members() == 2  # the table-wide value is
+        await db.execute("UPDATE chat_member SET state = 'left' WHERE chat_id = 1")  # every key
+        assert await member_state(1) == "left"
+    finally:
+        await db.close()
+
+
+async def test_a_foreign_key_cascade_counts_as_a_write_of_the_child(tmp_path) -> None:
+    db = await Database.open(tmp_path / "fk.db")
+    try:
+        await db.execute("CREATE TABLE parent (id INTEGER PRIMARY KEY)")
+        await db.execute("CREATE TABLE child (id INTEGER PRIMARY KEY,"
+                         " parent_id INTEGER REFERENCES parent (id) ON DELETE CASCADE)")
+        await db._load_triggers()
+        await db.execute("INSERT INTO parent (id) VALUES (1)")
+        await db.execute("INSERT INTO child (id, parent_id) VALUES (1, 1)")
+
+        def children() -> Any:
+            return db.cached("children", lambda: db.fetchval("SELECT COUNT(*) FROM child"))
+
+        assert await children() == 1
+        await db.execute("DELETE FROM parent WHERE id = 1")
+        assert await children() == 0
+    finally:
+        await db.close()
