@@ -89,10 +89,8 @@ async def pending_press(app: App, event: MessageEvent, payload: dict[str, Any]) 
         await answer_press(app, event, texts.NOT_ALLOWED.format(what=texts.WHAT_THIS_ACTION, hint=""))
         return
     result = await entry.apply(app, caller, action, payload)
-    if result.snack is not None:
+    if result.snack is not None:  # e.g. ``handlers.confirm.gone()``: the action is used up
         snack = result.snack
-    elif result.text == texts.PENDING_GONE:
-        snack = texts.PENDING_GONE
     elif result.keyboard is not None:  # e.g. the roster changed since the preview: confirm again
         snack = texts.PENDING_RECHECK_SNACK
     else:

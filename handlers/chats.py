@@ -19,7 +19,7 @@ from bot.texts import chats as chat_texts
 from bot.vk.gateway import is_chat_peer
 from handlers import chats_views as views
 from handlers.admin import usage
-from handlers.confirm import confirmer
+from handlers.confirm import confirmer, gone
 from handlers.moderation import answer as answer_command
 from handlers.moderation import cleaned
 from handlers.replies import Reply, guarded, reply
@@ -115,10 +115,10 @@ def labeler(app: App) -> BotLabeler:
 async def create_chosen(app: App, caller: Caller, action: Pending, payload: dict[str, Any]) -> Reply:
     """A class or «Для всей школы» chosen for /создать родители|ученики."""
     if payload.get("do") != "apply":
-        return Reply(texts.PENDING_GONE)
+        return gone()
     result = await app.services.chats.create_chosen(caller, action, payload.get("c"))
     if isinstance(result, ChoiceGone):
-        return Reply(texts.PENDING_GONE)
+        return gone()
     return Reply(await views.created_text(app, result))
 
 

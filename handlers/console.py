@@ -10,10 +10,12 @@ from bot import texts
 from bot.runtime.app import App
 from bot.repo.pending import Pending
 from bot.services.access import Caller
+from bot.services.admission import AdmitAllAsked
 from bot.services.moderation_manual import PICK_KIND
 from bot.services.moderation_results import PickGone
+from handlers import linking_views
 from handlers.buttons import answer_press
-from handlers.confirm import confirmer
+from handlers.confirm import confirmer, gone
 from handlers.moderation_views import press_view, run_on_target
 from handlers.replies import Reply
 
@@ -35,11 +37,16 @@ async def alert_press(app: App, event: MessageEvent, payload: dict[str, Any]) ->
         if press.text is not None:  # the next step of a dialog, to where the button was pressed
             await app.notifier.send(obj.peer_id, press.text, keyboard=press.keyboard)
         return
-    handler = app.hooks.alert_handlers.get(alert.kind)
-    if handler is None:
-        await answer_press(app, event, texts.PENDING_GONE)
+    if alert.kind == "quarantine":
+        decided = await app.services.admission.decision(alert, obj.user_id, str(payload.get("do", "")))
+        if isinstance(decided, AdmitAllAsked):
+            # «Допустить всех ожидающих»: the question goes to the moderator's private messages,
+            # the same as /допустить всех
+            question = linking_views.admit_all_question(decided)
+            await app.notifier.send(obj.user_id, question.text, keyboard=question.keyboard)
+        await answer_press(app, event, linking_views.decision_snack(decided))
         return
-    await answer_press(app, event, await handler(alert, obj.user_id, str(payload.get("do", ""))))
+    await answer_press(app, event, texts.PENDING_GONE)
 
 
 @confirmer(PICK_KIND, capability="chat_moderate")
@@ -48,5 +55,5 @@ async def apply_pick(app: App, caller: Caller, action: Pending, payload: dict[st
     rights are checked in that person's chat)."""
     picked = await app.manual.picked(action, int(payload.get("i", -1)))
     if isinstance(picked, PickGone):
-        return Reply(texts.PENDING_GONE)
+        return gone()
     return Reply(await run_on_target(app.manual, caller, picked.command, picked.target, picked.rest, private=True))

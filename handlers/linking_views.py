@@ -4,12 +4,14 @@ from the typed results of bot/services/linking.py and admission.py."""
 from __future__ import annotations
 
 from bot import texts
-from bot.services.admission import AdmitAllAsked, AdmittedAll, NobodyWaits, NoneLeft, admit_all_keyboard
+from bot.services.admission import AdmitAllAsked, AdmittedAll, AlreadyDecided, Decided, NobodyWaits, NoneLeft
 from bot.services.linking import (
     CodeConflict, CodeExpired, CodeTakenByOther, Linked, LinkedAs, Links, NotLinked, Printout, Redeemed,
     ReissueAsked, Throttled, WrongCode,
 )
+from bot.services.roster_results import Gone
 from bot.texts import admission as t
+from bot.vk.keyboards import Button, inline
 from handlers.replies import Reply
 
 
@@ -94,3 +96,29 @@ def admit_all_question(r: AdmitAllAsked | NobodyWaits) -> Reply:
     if isinstance(r, NobodyWaits):
         return Reply(t.ADMIT_ALL_NONE.format(title=r.title))
     return Reply(t.admit_all_ask(r.title, [(w.name, w.person_name) for w in r.waiting]), admit_all_keyboard(r))
+
+
+def admit_all_keyboard(asked: AdmitAllAsked) -> str:
+    """The buttons of the question: all, those on the school's lists alone (when only some are),
+    «Отменить». Used by /допустить всех and by the quarantine alert's button (handlers/console.py)."""
+    waiting = len(asked.waiting)
+    rows = [[Button(t.BUTTON_ADMIT_ALL_N.format(count=waiting), {"a": "pa", "id": asked.action_id, "do": "apply"},
+                    "positive")]]
+    if asked.known and asked.known < waiting:  # some are on the school's lists: they alone, if preferred
+        rows.append([Button(t.BUTTON_ADMIT_KNOWN.format(count=asked.known),
+                            {"a": "pa", "id": asked.action_id, "do": "known"}, "primary")])
+    rows.append([Button(texts.BUTTON_CANCEL, {"a": "pa", "id": asked.action_id, "do": "cancel"}, "negative")])
+    return inline(rows)
+
+
+def decision_snack(r: Decided | AlreadyDecided | AdmitAllAsked | NobodyWaits | Gone) -> str:
+    """The snackbar of a press on a quarantine alert (at most 90 characters)."""
+    if isinstance(r, Decided):
+        return texts.admitted(r.is_female) if r.admitted else texts.excluded(r.is_female)
+    if isinstance(r, AlreadyDecided):
+        return texts.ALERT_ALREADY.format(action=r.action or "")
+    if isinstance(r, AdmitAllAsked):
+        return t.ADMIT_ALL_ASKED
+    if isinstance(r, NobodyWaits):
+        return t.ADMIT_ALL_NONE.format(title=r.title)[:90]
+    return texts.PENDING_GONE

@@ -10,7 +10,6 @@ from typing import Any
 from vkbottle.bot import BotLabeler, Message, MessageEvent
 from vkbottle.dispatch.rules import ABCRule
 
-from bot import texts
 from bot.domain.commands import Command
 from bot.domain.errors import UserError
 from bot.repo import meetings as meeting_repo
@@ -23,7 +22,7 @@ from bot.services.meetings import Meetings
 from bot.texts import meetings as t
 from bot.vk.gateway import is_chat_peer
 from handlers import meetings_views as views
-from handlers.confirm import confirmer
+from handlers.confirm import confirmer, gone
 from handlers.moderation import answer, cleaned
 from handlers.replies import Reply, guarded, reply
 from handlers.rules import CommandRule, chat_of
@@ -113,7 +112,7 @@ async def apply_cancel(app: App, caller: Caller, action: Pending, payload: dict[
     except UserError as exc:
         return Reply(exc.message, snack=exc.message[:90])
     if isinstance(result, r.AlreadyHandled):
-        return Reply(texts.PENDING_GONE, snack=texts.PENDING_GONE)
+        return gone()
     if isinstance(result, r.AlreadyOver):
         return Reply(t.ALREADY_OVER)
     return Reply(t.CANCELLED.format(title=result.title))

@@ -8,7 +8,6 @@ from typing import Any
 from vkbottle.bot import BotLabeler, Message, MessageEvent
 from vkbottle.dispatch.rules import ABCRule
 
-from bot import texts
 from bot.domain.commands import Command
 from bot.domain.errors import UserError
 from bot.runtime.app import App
@@ -19,7 +18,7 @@ from bot.services.polls_results import AlreadyHandled
 from bot.texts import polls as t
 from bot.vk.gateway import is_chat_peer
 from handlers import polls_views as views
-from handlers.confirm import confirmer
+from handlers.confirm import confirmer, gone
 from handlers.moderation import answer, cleaned
 from handlers.replies import Reply, guarded, reply
 from handlers.rules import CommandRule, chat_of, parse_message
@@ -130,5 +129,5 @@ async def close_confirmed(app: App, caller: Caller, action: Pending, payload: di
     if payload.get("do") != "apply":
         return Reply(t.DRAFT_GONE)
     if isinstance(await Polls.of(app).close_now(caller, action), AlreadyHandled):
-        return Reply(texts.PENDING_GONE, snack=texts.PENDING_GONE)
+        return gone()
     return Reply(t.CLOSED_ON_DEMAND, snack=t.CLOSED_ON_DEMAND)

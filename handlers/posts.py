@@ -18,7 +18,7 @@ from bot.services.schedule import Schedule
 from bot.texts import posts as t
 from bot.vk.gateway import is_chat_peer
 from handlers import posts_views as views
-from handlers.confirm import confirmer
+from handlers.confirm import confirmer, gone
 from handlers.meetings import send_started
 from handlers.replies import Reply, guarded, reply
 from handlers.moderation import cleaned
@@ -112,7 +112,7 @@ async def apply_cancel(app: App, caller: Caller, action: Pending, payload: dict[
     except UserError as exc:
         return Reply(exc.message, snack=exc.message[:90])
     if isinstance(result, r.AlreadyHandled):
-        return Reply(texts.PENDING_GONE, snack=texts.PENDING_GONE)
+        return gone()
     return Reply(t.POST_GONE if isinstance(result, r.PostGone) else t.DROPPED)
 
 

@@ -21,7 +21,6 @@ from bot.pipeline.effects import Effects
 from bot.runtime.moderation import build_moderation
 from bot.pipeline.runner import ActionRunner
 from bot.repo import chats as chat_repo
-from bot.repo.alerts import Alert
 from bot.repo.outbox import Recorded
 from bot.services.access import Access
 from bot.services.chat_life import ChatLife
@@ -64,7 +63,6 @@ class Services:
     reach: Reach  # who cannot receive the bot's private messages
 
 
-AlertHandler = Callable[[Alert, int, str], Awaitable[str]]  # (alert, moderator vk id, button) -> snackbar
 Job = tuple[str, Callable[[Any], Awaitable[Any]], dict[str, Any]]
 
 
@@ -73,7 +71,6 @@ class Hooks:
     """How features react to each other, wired once in ``create_app``."""
 
     after_roster_change: Callable[[], Awaitable[Any]]  # roster events to apply to chats
-    alert_handlers: dict[str, AlertHandler]  # alert kind -> what its buttons do
     jobs: list[Job] = field(default_factory=list)  # scheduled jobs features add
     # handle a text as if the person had typed it privately (a menu button running a typed
     # command's own path); set by the running bot (handlers.menus.attach_typed)
@@ -189,8 +186,6 @@ async def create_app(settings: Settings, *, clock: Clock | None = None, db: Data
 
     hooks = Hooks(
         after_roster_change=membership.consume_events,
-        # violations and complaints: handlers/console.py asks ``manual.press`` and renders its result
-        alert_handlers={"quarantine": admission.decide},
         jobs=[*moderation_jobs, (SCHEDULE_JOB[0], schedule_tick, SCHEDULE_JOB[1]),
               ("announce_tick", announce_tick, {"trigger": "interval", "seconds": 2})],
     )

@@ -31,7 +31,6 @@ from bot.services.notify import Notifier
 from bot.services.roster_results import Gone
 from bot.pipeline.effects import Effects, Lane
 from bot.pipeline.unit import unit
-from bot.vk.keyboards import Button, inline
 
 log = logging.getLogger(__name__)
 
@@ -84,19 +83,6 @@ class AdmittedAll:
 @dataclass(frozen=True)
 class NoneLeft:
     """Nobody on the confirmed list still waited: all decided meanwhile."""
-
-
-def admit_all_keyboard(asked: AdmitAllAsked) -> str:
-    """The buttons of the question: all, those on the school's lists alone (when only some are),
-    «Отменить». Used by /допустить всех (handlers/linking_views.py) and by the alert's button."""
-    waiting = len(asked.waiting)
-    rows = [[Button(t.BUTTON_ADMIT_ALL_N.format(count=waiting), {"a": "pa", "id": asked.action_id, "do": "apply"},
-                    "positive")]]
-    if asked.known and asked.known < waiting:  # some are on the school's lists: they alone, if preferred
-        rows.append([Button(t.BUTTON_ADMIT_KNOWN.format(count=asked.known),
-                            {"a": "pa", "id": asked.action_id, "do": "known"}, "primary")])
-    rows.append([Button(texts.BUTTON_CANCEL, {"a": "pa", "id": asked.action_id, "do": "cancel"}, "negative")])
-    return inline(rows)
 
 
 class Admission:
@@ -192,20 +178,11 @@ class Admission:
                           target_vk=vk_id, reason=reason)
         return True
 
-    async def decide(self, alert: Alert, moderator_vk: int, do: str) -> str:
-        """The alert's buttons (``Hooks.alert_handlers``, pressed in handlers/console.py): the
-        decision, and its snackbar; «Допустить всех ожидающих» sends the moderator the question."""
-        result = await self.decision(alert, moderator_vk, do)
-        if isinstance(result, AdmitAllAsked):
-            # a message to the moderator (a side effect of the press), the same as /допустить всех
-            question = t.admit_all_ask(result.title, [(w.name, w.person_name) for w in result.waiting])
-            await self.notifier.send(moderator_vk, question, keyboard=admit_all_keyboard(result))
-        return _snack(result)
-
     async def decision(self, alert: Alert, moderator_vk: int,
                        do: str) -> Decided | AlreadyDecided | AdmitAllAsked | NobodyWaits | Gone:
         """A moderator pressed «Допустить», «Исключить» or «Допустить всех ожидающих» (asked
-        first, naming everyone waiting; this alert stays open) on a quarantine alert."""
+        first, naming everyone waiting; this alert stays open) on a quarantine alert
+        (handlers/console.py renders the snackbar and sends the question)."""
         chat = await chat_repo.get(self.db, alert.chat_id or 0)
         if chat is None or alert.target_vk is None:
             return Gone()
@@ -390,19 +367,6 @@ class Admission:
         await self._quarantine(chat, member_id, verdict.person_id, now, texts.ALERT_QUARANTINE_PRESENT,
                                found_present=True)
         return "quarantine"
-
-
-def _snack(r: Decided | AlreadyDecided | AdmitAllAsked | NobodyWaits | Gone) -> str:
-    """The snackbar of a press on a quarantine alert (at most 90 characters)."""
-    if isinstance(r, Decided):
-        return texts.admitted(r.is_female) if r.admitted else texts.excluded(r.is_female)
-    if isinstance(r, AlreadyDecided):
-        return texts.ALERT_ALREADY.format(action=r.action or "")
-    if isinstance(r, AdmitAllAsked):
-        return t.ADMIT_ALL_ASKED
-    if isinstance(r, NobodyWaits):
-        return t.ADMIT_ALL_NONE.format(title=r.title)[:90]
-    return texts.PENDING_GONE
 
 
 async def _open_alert(db: Database, chat_id: int, vk_id: int) -> Alert | None:
