@@ -41,6 +41,20 @@ def clean(value: Any) -> Any:
     return value
 
 
+def _cleaned(update: dict[str, Any]) -> tuple[dict[str, Any], str]:
+    """The update made storable and its JSON; almost every update already is (one serialisation,
+    no walk through it)."""
+    payload = json.dumps(update, ensure_ascii=False)
+    if "\ue000" not in payload and "\ue001" not in payload:
+        try:
+            payload.encode("utf-8")
+            return update, payload
+        except UnicodeEncodeError:
+            pass
+    update = clean(update)
+    return update, json.dumps(update, ensure_ascii=False)
+
+
 async def accept_batch(
     db: Database, updates: list[dict[str, Any]], *, ts_key: str | None, ts: str | None, now: int,
     peer_of: Any = None,
@@ -52,7 +66,7 @@ async def accept_batch(
     for update in updates:
         if not isinstance(update, dict):
             continue
-        update = clean(update)
+        update, payload = _cleaned(update)
         event_id = str(update.get("event_id") or "")
         if not event_id:
             accepted.append((update, None))
@@ -60,7 +74,7 @@ async def accept_batch(
         accepted.append((update, len(statements)))
         statements.append((
             "INSERT OR IGNORE INTO inbox (event_id, payload, received_at, peer_id) VALUES (?, ?, ?, ?)",
-            (event_id, json.dumps(update, ensure_ascii=False), now, peer_of(update) if peer_of else None)))
+            (event_id, payload, now, peer_of(update) if peer_of else None)))
     if ts_key is not None and ts is not None:
         statements.append((_SET_KV, (ts_key, str(ts))))
     inserted = await db.batch(statements) if statements else []  # one transaction, one round trip
