@@ -287,7 +287,7 @@ class Announcements:
                 async with self.db.transaction():
                     if not await repo.mark_reported(self.db, ann_id, self.now()):
                         continue
-                    await self.effects.send(author, report_text(outcomes), lane=Lane.NORMAL)
+                    await self.effects.send(author, _report_text(outcomes), lane=Lane.NORMAL)
                     if self.rights_lost is not None:
                         for outcome in outcomes:  # refused by VK now, not known before the sending
                             if outcome.sent and _reason(outcome) in ("no_rights", "gone"):
@@ -311,7 +311,7 @@ def _reason(outcome: Outcome) -> str | None:
     return REASON_OF_CODE.get(outcome.error or 0, "refused")
 
 
-def report_text(outcomes: list[Outcome]) -> str:
+def _report_text(outcomes: list[Outcome]) -> str:
     total = len(outcomes)
     failed = [(o, r) for o in outcomes if (r := _reason(o)) is not None]
     if not failed:

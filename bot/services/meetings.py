@@ -251,7 +251,7 @@ class Meetings:
                                        call_at=starts_at - CALL_LEAD, now=self.now())
         tz = await zone_of(self.db, chat.org_id)
         await self.effects.send(chat.peer_id, t.INVITATION.format(topic=payload["topic"], when=self._date(starts_at, tz)),
-                                keyboard=self.keyboard(meeting_id), lane=Lane.NORMAL, track=f"{TRACK}:{meeting_id}")
+                                keyboard=self._keyboard(meeting_id), lane=Lane.NORMAL, track=f"{TRACK}:{meeting_id}")
         return r.Published(meeting_id, chat.title, Moment(starts_at, self.now(), tz))
 
     async def _own(self, caller: Caller, meeting_id: int) -> tuple[Meeting, Chat]:
@@ -317,7 +317,7 @@ class Meetings:
         return f"{dom.WEEKDAYS[local.weekday()]} {local:%d.%m} в {local:%H:%M}"
 
     @staticmethod
-    def keyboard(meeting_id: int) -> str:
+    def _keyboard(meeting_id: int) -> str:
         return inline([[_button(t.BUTTON_YES, {"m": meeting_id, "c": 1}, "positive"),
                         _button(t.BUTTON_NO, {"m": meeting_id, "c": 0}, "negative")]])
 
@@ -415,7 +415,7 @@ class Meetings:
                     if chat is None:
                         continue
                     tz = await zone_of(self.db, chat.org_id)
-                    keyboard = self.keyboard(meeting.id) if meeting.starts_at > now else None
+                    keyboard = self._keyboard(meeting.id) if meeting.starts_at > now else None
                     await self.effects.edit(chat.peer_id, meeting.cmid, await self._invitation_text(meeting, tz),
                                             keyboard=keyboard)
                     done += 1
@@ -478,7 +478,7 @@ class Meetings:
                 if text is None:
                     return 0
                 await self.effects.send(chat.peer_id, text, reply_to_cmid=meeting.cmid,
-                                        keyboard=self.keyboard(meeting.id), lane=Lane.NORMAL)
+                                        keyboard=self._keyboard(meeting.id), lane=Lane.NORMAL)
                 if step == "hour":
                     await self.effects.send(meeting.author_vk, t.attendance(await self.attendance(meeting, chat)),
                                             lane=Lane.NORMAL)

@@ -149,7 +149,7 @@ def match_rows(rows: list[SheetRow], students: list[Person]) -> Matching:
     return result
 
 
-def note_text(row: SheetRow, student: Person) -> str:
+def _note_text(row: SheetRow, student: Person) -> str:
     lines = "\n".join(t.CELL.format(header=h, value=v) for h, v in row.cells)
     text = t.to_parent(student.full_name, student.class_name or "—", lines)
     return text if len(text) <= MAX_MESSAGE else text[: MAX_MESSAGE - 1] + "…"
@@ -228,7 +228,7 @@ class Progress:
                 no_parent.append(student)
                 continue
             parents_total += len(parents)
-            items.append([student.id, note_text(row, student)])
+            items.append([student.id, _note_text(row, student)])
         class_names = tuple(sorted({s.class_name for s in students if s.class_name}))
         preview = Preview(classes=class_names, rows=len(rows), parents=parents_total, students=len(items),
                           unmatched=tuple(matching.unmatched), ambiguous=tuple(matching.ambiguous),

@@ -112,6 +112,91 @@ def layer_violations(sources: Iterable[Source]) -> list[str]:
     return problems
 
 
+# -- services return typed results, not answers -----------------------------------------------
+# STYLE: use cases return typed results that handlers render; a rendered answer (text, keyboard,
+# ``Reply``) belongs to the handler layer. A public function of a service annotated to return
+# ``str``, ``Reply`` or a tuple holding ``str`` is such an answer unless it returns data.
+
+# "module.function" or "module.Class.method" (or a whole module) -> why it may return str.
+# Keep it short; every entry is checked to be still needed.
+TEXT_RETURNS: dict[str, str] = {
+    "bot.services.chats.Chats.vk_name": "a person's name (data)",
+    "bot.services.reach.community_ref": "the community's address, vk.me/<name> (data)",
+    "bot.services.activity.DayCut.day": "a day's key, YYYY-MM-DD (data)",
+    "bot.services.upkeep.due_month_key": "a month's key, YYYY-MM (data)",
+    "bot.services.report_roster.snapshot_key": "a snapshot's key (data)",
+    "bot.services.report_roster.RosterPart.to_json": "the stored form of a snapshot (data)",
+    "bot.services.web_auth.CabinetAuth.issue_link": "a sign-in URL (data)",
+    "bot.services.admission.Admission.on_join": "a decision code for tests and logs ('quarantine'), not an answer",
+    "bot.services.admission.Admission.settle_present": "a decision code ('removed'), like on_join",
+    "bot.services.moderation.Moderation.on_message": "a decision code for tests and logs, not an answer",
+    "bot.services.polls.Polls.render": "the poll's own message and buttons, which the service sends (a side effect)",
+    "bot.services.resources.pin_text": "the pinned list of resources, which the service sends (a side effect)",
+    "bot.services.alerts.buttons": "the buttons of an alert the service sends to moderators (a side effect)",
+    "bot.services.moderation.Moderation.mention": "a name in the public warning the service sends (a side effect)",
+    "bot.services.moderation.Moderation.warning_text": "the private warning the service sends (a side effect)",
+    "bot.services.moderation.Moderation.card": "the violation alert the service sends (a side effect)",
+    "bot.services.moderation.Moderation.person_facts": "lines of that alert (a side effect)",
+    # presentation helpers still living in services (to move to bot/texts): month words and
+    # report files shared by handlers/reports.py, bot/jobs/reports.py and the web cabinet
+    "bot.services.report_months": "month keys and month words of reports (presentation, shared)",
+    "bot.services.report_render": "report texts and files (presentation, shared by handlers, jobs and web)",
+}
+
+
+def _is_text(node: ast.expr | None) -> bool:
+    """An annotation naming ``str`` or ``Reply``, alone, in a union or Optional, or inside a tuple."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):  # a quoted annotation
+        try:
+            node = ast.parse(node.value, mode="eval").body
+        except SyntaxError:
+            return False
+    if isinstance(node, ast.Name):
+        return node.id in ("str", "Reply")
+    if isinstance(node, ast.Attribute):
+        return node.attr == "Reply"
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
+        return _is_text(node.left) or _is_text(node.right)
+    if isinstance(node, ast.Subscript):
+        base = node.value.id if isinstance(node.value, ast.Name) else getattr(node.value, "attr", "")
+        args = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
+        return base in ("tuple", "Tuple", "Optional", "Union") and any(_is_text(a) for a in args)
+    return False
+
+
+def _public_functions(tree: ast.Module) -> Iterator[tuple[str, ast.FunctionDef | ast.AsyncFunctionDef]]:
+    """(qualified name inside the module, def) of module functions and methods of module classes."""
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and not node.name.startswith("_"):
+            yield node.name, node
+        elif isinstance(node, ast.ClassDef) and not node.name.startswith("_"):
+            for item in node.body:
+                if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) and not item.name.startswith("_"):
+                    yield f"{node.name}.{item.name}", item
+
+
+def text_returns(sources: Iterable[Source], allowed: dict[str, str] = TEXT_RETURNS) -> list[str]:
+    problems = []
+    for path, text in sources:
+        if not path.startswith("bot/services/"):
+            continue
+        module = module_of(path)
+        tree = ast.parse(text, path)
+        for line, imported in imports(path, text):
+            if _within(imported, ("handlers",)) or imported.rpartition(".")[2] == "Reply":
+                problems.append(f"{path}:{line}: {module} imports {imported} (a service returns typed results)")
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ClassDef) and node.name == "Reply":
+                problems.append(f"{path}:{node.lineno}: {module} defines Reply (answers belong to handlers)")
+        if module in allowed:
+            continue
+        for name, func in _public_functions(tree):
+            if _is_text(func.returns) and f"{module}.{name}" not in allowed:
+                problems.append(f"{path}:{func.lineno}: {module}.{name} returns {ast.unparse(func.returns)} "
+                                f"(return a typed result for the handler to render)")
+    return problems
+
+
 # -- the code as it is ----------------------------------------------------------------------
 
 
@@ -142,6 +227,23 @@ def test_every_exception_is_still_needed() -> None:
     used = {(module_of(path), imported) for path, text in project_sources() for _, imported in imports(path, text)}
     stale = [key for key in EXCEPTIONS if not any(m == key[0] and _within(i, (key[1],)) for m, i in used)]
     assert not stale, f"exceptions no longer needed, remove them: {stale}"
+
+
+def test_services_return_typed_results_not_answers() -> None:
+    problems = text_returns(project_sources())
+    assert not problems, "\n".join(problems)
+
+
+def test_every_text_return_allowed_is_still_needed() -> None:
+    found = set()
+    for path, text in project_sources():
+        if path.startswith("bot/services/"):
+            module = module_of(path)
+            texty = {f"{module}.{name}" for name, func in _public_functions(ast.parse(text, path))
+                     if _is_text(func.returns)}
+            found |= texty | ({module} if texty else set())  # a whole module: it still returns some
+    stale = sorted(set(TEXT_RETURNS) - found)
+    assert not stale, f"no longer returning str (or gone), remove them from TEXT_RETURNS: {stale}"
 
 
 # -- each check can fail ----------------------------------------------------------------------
@@ -209,3 +311,56 @@ def test_imports_along_the_layers_pass() -> None:
         ("bot/vk/x.py", "from bot.vk.errors import VkError\nfrom bot.domain.errors import UserError\n"),
     ]
     assert layer_violations(allowed) == []
+
+
+def test_a_service_returning_an_answer_is_found_with_its_line() -> None:
+    service = (
+        "from handlers.replies import Reply\n"                                # 1
+        "from bot.services.old import Reply as Answer\n"                      # 2
+        "class Things:\n"                                                     # 3
+        "    async def start(self, vk: int) -> str:\n"                        # 4
+        "        return 'Начнём'\n"
+        "    def ask(self) -> 'Reply':\n"                                     # 6
+        "        ...\n"
+        "    async def pick(self) -> tuple[str, str | None]:\n"              # 8
+        "        ...\n"
+        "    def maybe(self) -> Optional[str]:\n"                             # 10
+        "        ...\n"
+        "def render(x: int) -> Reply | None:\n"                               # 12
+        "    ...\n"
+        "class Reply:\n"                                                      # 14
+        "    text: str\n"
+    )
+    assert text_returns([("bot/services/x.py", service)], allowed={}) == [
+        "bot/services/x.py:1: bot.services.x imports handlers.replies.Reply (a service returns typed results)",
+        "bot/services/x.py:2: bot.services.x imports bot.services.old.Reply (a service returns typed results)",
+        "bot/services/x.py:14: bot.services.x defines Reply (answers belong to handlers)",
+        "bot/services/x.py:4: bot.services.x.Things.start returns str (return a typed result for the handler to render)",
+        "bot/services/x.py:6: bot.services.x.Things.ask returns 'Reply' (return a typed result for the handler to render)",
+        "bot/services/x.py:8: bot.services.x.Things.pick returns tuple[str, str | None] "
+        "(return a typed result for the handler to render)",
+        "bot/services/x.py:10: bot.services.x.Things.maybe returns Optional[str] "
+        "(return a typed result for the handler to render)",
+        "bot/services/x.py:12: bot.services.x.render returns Reply | None (return a typed result for the handler to render)",
+    ]
+    # the allowlist names exactly what it lets through
+    assert text_returns([("bot/services/x.py", "def name() -> str:\n    ...\n")],
+                        allowed={"bot.services.x.name": "data"}) == []
+
+
+def test_typed_results_private_helpers_and_other_layers_pass() -> None:
+    service = (
+        "from bot.services.results import Started\n"
+        "class Things:\n"
+        "    async def start(self, vk: int) -> Started | None:\n"
+        "        ...\n"
+        "    def _text(self) -> str:\n"  # a private helper composing a side-effect message
+        "        ...\n"
+        "    def names(self) -> list[str]:\n"
+        "        ...\n"
+        "def _keyboard(x: int) -> str:\n"
+        "    ...\n"
+    )
+    assert text_returns([("bot/services/x.py", service)], allowed={}) == []
+    # a view in the handler layer renders answers
+    assert text_returns([("handlers/x_views.py", "def started(r) -> str:\n    ...\n")], allowed={}) == []
