@@ -36,6 +36,9 @@ Part = tuple[str, Hashable]  # (table, key), e.g. ("chat_member", vk_id)
 # its first read, and the partition the loader declared (None outside a loader)
 _READS: contextvars.ContextVar[tuple[dict[str, int], Part | None] | None] = contextvars.ContextVar(
     "db_reads", default=None)
+# the deferred unit of the running code, for the bookkeeping of its reads (``asyncio.current_task``
+# is slow in Python 3.11; a task started inside a unit inherits it, which only adds reads to check)
+_UNIT: contextvars.ContextVar["_Unit | None"] = contextvars.ContextVar("db_unit", default=None)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -230,22 +233,23 @@ class Database:
         must see the transaction's own writes, which others must not see). ``part``: the loader
         reads only the rows of this key of that (partitioned) table, so writes of other keys
         leave the value alone."""
-        task = asyncio.current_task()
         hit = self._cache.get(key)
         if hit is not None:
             epoch, stamp, value = hit
             gen = self._gen
             if epoch == self._epoch and all(gen.get(t, 0) == g for t, g in stamp) and not (
-                    self._in_tx is task and self._tx_written.intersection(t for t, _ in stamp)):
+                    self._tx_written and self._in_tx is asyncio.current_task()
+                    and self._tx_written.intersection(t for t, _ in stamp)):
                 self.cache_hits += 1
                 outer = _READS.get()
                 if outer is not None:  # a loader using this value depends on its tables too
                     for name, g in stamp:
                         outer[0].setdefault(name, g)
-                unit = self._units.get(task) if task is not None else None
+                unit = _UNIT.get()
                 if unit is not None:
                     unit.stamps.append(stamp)  # checked if the unit comes to write
                 return value
+        task = asyncio.current_task()
         self.cache_misses += 1
         epoch = self._epoch
         reads: dict[str, int] = {}
@@ -268,7 +272,7 @@ class Database:
 
     def _note_read(self, sql: str) -> None:
         context = _READS.get()
-        unit = self._units.get(asyncio.current_task())  # type: ignore[arg-type]
+        unit = _UNIT.get()
         if context is None and unit is None:
             return
         tables = read_tables(sql)
@@ -281,9 +285,9 @@ class Database:
                         reads.setdefault(name, gen.get(name, 0))
                 else:
                     reads.setdefault(table, gen.get(table, 0))
-        if unit is not None and self._in_tx is not asyncio.current_task():
+        if unit is not None:  # (after the unit took the lock they no longer matter: harmless)
             for table in tables:
-                unit.reads.setdefault(table, self._gen.get(table, 0))
+                unit.reads.setdefault(table, gen.get(table, 0))
 
     async def _load_triggers(self) -> None:
         rows = await self._conn.execute_fetchall("SELECT tbl_name, sql FROM sqlite_master WHERE type = 'trigger'")
@@ -362,6 +366,7 @@ class Database:
             return
         unit = _Unit()
         self._units[task] = unit
+        unit_token = _UNIT.set(unit)
         promoted = False
         try:
             try:
@@ -401,6 +406,7 @@ class Database:
             for callback in callbacks:
                 callback()
         finally:
+            _UNIT.reset(unit_token)
             self._units.pop(task, None)
             if promoted and self._write_lock.locked():
                 self._write_lock.release()
