@@ -87,7 +87,7 @@ class LaneQueue:
         return heapq.heappop(self._heap)[1]
 
     def take(self, match: Callable[[Recorded], bool], limit: int) -> list[Recorded]:
-        taken = sorted((item for item in self._heap if match(item[1])), key=lambda item: item[0])[:limit]
+        taken = heapq.nsmallest(limit, (item for item in self._heap if match(item[1])), key=lambda item: item[0])
         if taken:
             ids = {item[0] for item in taken}
             self._heap = [item for item in self._heap if item[0] not in ids]

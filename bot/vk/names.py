@@ -87,7 +87,8 @@ class Names:
             chunk = missing[start:start + USERS_PER_REQUEST]
             try:
                 self.asked_vk += 1
-                users = await self.gateway.call("users.get", user_ids=",".join(str(v) for v in chunk), fields="sex")
+                ids: int | str = chunk[0] if len(chunk) == 1 else ",".join(str(v) for v in chunk)
+                users = await self.gateway.call("users.get", user_ids=ids, fields="sex")
             except VkError:
                 continue  # not cached: VK may answer next time
             answered: set[int] = set()
