@@ -8,19 +8,14 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator
 from pathlib import Path
-
-import pytest
 
 from bot.db import open_database
 from bot.domain.names import normalize_name
 from bot.pipeline.effects import Kind, Lane
-from bot.pipeline.runner import ActionRunner
 from bot.pipeline.unit import unit
 from bot.repo import alerts as alert_repo
 from bot.repo import orgs as org_repo
-from bot.repo import outbox
 from bot.repo import people as people_repo
 from bot.repo.outbox import Recorded
 from bot.vk.api import LimitedAPI
@@ -276,8 +271,6 @@ async def test_packing_can_be_turned_off(world: World) -> None:
     assert http(world, "messages.send") == 3 and not http(world, "execute")
     assert [k for k, _ in await world.statuses()] == [Kind.SEND] * 3
 
-
-_unused = (ActionRunner, outbox, pytest, AsyncIterator)
 
 
 async def test_a_deletion_overtakes_a_saturating_backlog_under_vks_limit(world: World) -> None:
