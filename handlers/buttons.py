@@ -10,7 +10,6 @@ from vkbottle.bot import BotLabeler, MessageEvent
 
 from bot import texts
 from bot.runtime.app import App
-from bot.repo import pending as pending_repo
 from handlers.confirm import CONFIRMERS, cancelled_text
 from handlers.replies import Reply, guarded
 
@@ -64,7 +63,7 @@ def labeler(app: App) -> BotLabeler:
 
 async def pending_press(app: App, event: MessageEvent, payload: dict[str, Any]) -> None:
     obj = event.object
-    action = await pending_repo.get(app.db, int(payload.get("id", 0)))
+    action = await app.services.pending.get(int(payload.get("id", 0)))
     if action is None or action.status != "open" or action.expires_at < app.now():
         await answer_press(app, event, texts.PENDING_GONE)
         return
@@ -74,7 +73,7 @@ async def pending_press(app: App, event: MessageEvent, payload: dict[str, Any]) 
     caller = await app.access.caller(obj.user_id)
     do = payload.get("do")
     if do == "cancel":
-        if await pending_repo.claim(app.db, action.id, "cancelled"):
+        if await app.services.pending.cancel(action.id):
             text = cancelled_text(action)
             await answer_press(app, event, text, Reply(text))
         else:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from vkbottle.bot import BotLabeler, Message
 
 from bot.runtime.app import App
-from bot.repo import chats as chat_repo
 from handlers.replies import guarded
 from handlers.rules import ActionRule, ChatMessageRule, chat_of
 
@@ -35,13 +34,13 @@ def labeler(app: App) -> BotLabeler:
         # (not a mention) from a chat we think we lack rights in means we were made admin.
         # Not `guarded`: nobody in the chat is answered about a failure of this observer; it
         # reaches the pipeline (retried, at last parked and reported to the operators).
-        chat = await chat_of(message, app.db)
+        chat = await chat_of(message, app)
         if chat is None:
-            await chat_repo.ensure(app.db, message.peer_id, added_by=None, now=app.now())
-            chat = await chat_of(message, app.db, refresh=True)
+            await app.services.chats.ensure(message.peer_id)
+            chat = await chat_of(message, app, refresh=True)
         if not chat.bot_is_admin:
             await app.chat_life.recheck(chat)
-            chat = await chat_of(message, app.db, refresh=True)
+            chat = await chat_of(message, app, refresh=True)
         await app.activity.count(chat, message.from_id, "message", timestamp(message.date))
 
     return bl
@@ -51,7 +50,7 @@ async def count(app: App, peer_id: int, vk_id: int, kind: str, at: float) -> Non
     """Count a join, leave or button press as participation (bound chats only)."""
     if vk_id <= 0:
         return
-    chat = await chat_repo.by_peer(app.db, peer_id)
+    chat = await app.services.chats.by_peer(peer_id)
     if chat is not None:
         await app.activity.count(chat, vk_id, kind, at)
 

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot import texts
-from bot.repo import pending as pending_repo
 from bot.repo.pending import Pending
 from bot.runtime.app import App
 from bot.services.access import Caller

@@ -99,7 +99,7 @@ def chat_code_labeler(app: App) -> BotLabeler:
     @bl.message(ChatMessageRule(), CodeInChatRule(), blocking=False)
     async def code_in_chat(message: Message, app: App) -> None:
         # not `guarded`: a failure here reaches the pipeline (retried, at last parked and reported)
-        chat = await chat_of(message, app.db)
+        chat = await chat_of(message, app)
         if chat is None:
             return
         if await app.services.linking.hide_posted_code(chat, message.from_id, message.conversation_message_id or 0,
@@ -155,7 +155,7 @@ def labeler(app: App) -> BotLabeler:
     @guarded
     @cleaned
     async def admit_all(message: Message, app: App, cmd: Command) -> None:
-        chat = await chat_of(message, app.db)
+        chat = await chat_of(message, app)
         if chat is None or not chat.bound:
             raise UserError(texts.CHAT_NOT_BOUND)
         caller = await app.access.caller(message.from_id)
@@ -190,8 +190,8 @@ async def deliver(app: App, peer_id: int, printout: Printout, *, arg: str) -> Re
         return Reply(views.nothing_printed(printout, arg=arg))
     stem = "kody-sotrudniki" if printout.cls is None else f"kody-{printout.cls}"
     try:
-        docs = [await app.gateway.upload_doc(peer_id, f"{stem}.xlsx", printout.xlsx),
-                await app.gateway.upload_doc(peer_id, f"{stem}.csv", printout.csv)]
+        docs = await app.services.files.upload(peer_id, [(f"{stem}.xlsx", printout.xlsx),
+                                                          (f"{stem}.csv", printout.csv)])
     except BaseException:
         await linking.discard(printout.entries)  # the earlier printout keeps working
         raise

@@ -47,15 +47,10 @@ class DraftTextRule(ABCRule[Message]):
         text = (event.text or "").strip()
         if (not text and not event.attachments) or text[:1] in ("/", "!"):
             return False
-        found = await meeting_repo.latest_draft(self.app.db, event.from_id, tuple(TEXT_STEPS), self.app.now())
-        if found is None:
+        draft = await self.app.services.pending.awaiting_text(event.from_id, TEXT_STEPS)
+        if draft is None:
             return False
-        from bot.repo import pending as pending_repo
-
-        action = await pending_repo.get(self.app.db, found[0])
-        if action is None or action.payload.get("step") not in TEXT_STEPS[found[1]]:
-            return False
-        return {"draft": found[0], "draft_kind": found[1]}
+        return {"draft": draft.id, "draft_kind": draft.kind}
 
 
 async def send_started(app: App, message: Message, in_chat: str | None, private: Reply) -> None:
@@ -73,7 +68,7 @@ def labeler(app: App) -> BotLabeler:
 
     async def start(message: Message, app: App) -> None:
         caller = await app.access.caller(message.from_id)
-        chat = await chat_of(message, app.db) if is_chat_peer(message.peer_id) else None
+        chat = await chat_of(message, app) if is_chat_peer(message.peer_id) else None
         if is_chat_peer(message.peer_id) and chat is None:
             raise UserError(t.NOT_BOUND)
         started = await Meetings.of(app).start(caller, chat)

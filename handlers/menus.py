@@ -520,7 +520,7 @@ class BareCommandRule(ABCRule[Message]):
             return False
         if event.from_id != event.peer_id:
             if cmd.key == "bind":  # asked in the chat to bind: type → class → confirm
-                chat = await chat_of(event, self.app.db)
+                chat = await chat_of(event, self.app)
                 if chat is None or not chat.bound:
                     return {"cmd": cmd, "screen": "ct", "bind": True}
             return False

@@ -48,7 +48,7 @@ async def answer(app: App, message: Message, text: str, *, keyboard: str | None 
     """Answer a command. In a children's chat nothing of moderation stays on show: the command
     message is deleted at once and the answer after ``moderation.command_cleanup_seconds`` (a
     delayed deletion the action runner performs, surviving restarts). Elsewhere: a reply."""
-    chat = await chat_of(message, app.db) if is_chat_peer(message.peer_id) else None
+    chat = await chat_of(message, app) if is_chat_peer(message.peer_id) else None
     if chat is None or chat.type not in CHILDREN_CHATS:
         await reply(app, message, text, keyboard=keyboard)
         return
@@ -93,11 +93,11 @@ def labeler(app: App) -> BotLabeler:
         if cmd is not None and cmd.explicit:
             # a command is not moderated, but a safety signal in it («/жалоба мне не хочется жить»)
             # still reaches the people who must know
-            await moderation.signals(incoming, chat=await chat_of(message, app.db), command=True)
+            await moderation.signals(incoming, chat=await chat_of(message, app), command=True)
             return
         # not `guarded`: nobody in the chat is answered about a failure here; it reaches the
         # pipeline, which retries the event and at last parks it and tells the operators
-        await moderation.on_message(incoming, chat=await chat_of(message, app.db))
+        await moderation.on_message(incoming, chat=await chat_of(message, app))
 
     def staff_command(key: str) -> None:
         """/пред, /снять пред, /мут, /размут, /кик: in reply to a member's message, or by name or
@@ -154,7 +154,7 @@ def labeler(app: App) -> BotLabeler:
                     replied.conversation_message_id, replied.text, comment=cmd.args.strip()[:300] or None)
             answer_ = t.COMPLAINT_SENT
         except UserError as exc:
-            chat = await chat_of(message, app.db)
+            chat = await chat_of(message, app)
             if message.conversation_message_id:
                 await app.effects.delete(message.peer_id, [message.conversation_message_id],
                                          chat_id=chat.id if chat is not None else None)

@@ -53,7 +53,7 @@ def labeler(app: App) -> BotLabeler:
     async def start(message: Message, app: App, kind: str) -> None:
         caller = await app.access.caller(message.from_id)
         polls = Polls.of(app)
-        chat = await chat_of(message, app.db) if is_chat_peer(message.peer_id) else None
+        chat = await chat_of(message, app) if is_chat_peer(message.peer_id) else None
         if is_chat_peer(message.peer_id) and chat is None:
             raise UserError(t.NOT_BOUND)
         started = await polls.start(caller, chat, kind)

@@ -14,11 +14,11 @@ from bot.domain.file_tables import MAX_FILE_BYTES
 from bot.repo.pending import Pending
 from bot.runtime.app import App
 from bot.services.access import Caller
+from bot.services.files import TooLarge, Unreadable
 from bot.services.progress import EXTENSIONS, KIND, Progress
 from bot.services.progress_results import Preview
 from bot.texts import progress as t
 from bot.texts import roster as roster_texts
-from bot.vk.errors import VkError, VkFileTooLarge
 from bot.vk.gateway import is_chat_peer
 from bot.vk.keyboards import Button, inline
 from handlers.confirm import confirmer
@@ -57,14 +57,11 @@ async def preview(app: App, message: Message, doc: Any) -> None:
         raise UserError(t.NO_CLASSES)
     if _extension(doc) not in EXTENSIONS:
         raise UserError(t.BAD_EXT.format(name=doc.title))
-    if doc.url is None:
+    data = await app.services.files.download(doc.url, limit=MAX_FILE_BYTES)
+    if isinstance(data, TooLarge):
+        raise UserError(roster_texts.file_too_big(data.limit))
+    if isinstance(data, Unreadable):
         raise UserError(t.DOWNLOAD_FAILED)
-    try:
-        data = await app.gateway.download(doc.url, limit=MAX_FILE_BYTES)
-    except VkFileTooLarge as exc:
-        raise UserError(roster_texts.file_too_big(exc.limit)) from None
-    except VkError:
-        raise UserError(t.DOWNLOAD_FAILED) from None
     found = await progress.preview(caller, doc.title, data)
     await reply(app, message, t.preview(found), keyboard=preview_keyboard(found))
 

@@ -63,6 +63,6 @@ def labeler(app: App) -> BotLabeler:
         # names of silent members only for those who manage the school's lists (as in the cabinet)
         names = await app.access.allowed(caller, "roster_manage", org.id)
         files = await prepare(app.report_db, org, month, app.now(), names=names)
-        await deliver(app.gateway, app.effects, message.peer_id, files, intro=intro)
+        await deliver(app.services.files, app.effects, message.peer_id, files, intro=intro)
 
     return bl

@@ -86,7 +86,7 @@ def labeler(app: App) -> BotLabeler:
     @guarded
     @cleaned
     async def in_chat(message: Message, app: App, cmd: Command) -> None:
-        chat = await chat_of(message, app.db)
+        chat = await chat_of(message, app)
         if chat is None:
             raise UserError(t.NOT_BOUND)
         caller = await app.access.caller(message.from_id)

@@ -18,12 +18,12 @@ from bot.domain.roster_template import template_csv, template_xlsx
 from bot.repo.orgs import Org
 from bot.repo.pending import Pending
 from bot.services.access import Caller, allowed_somewhere
+from bot.services.files import TooLarge, Unreadable
 from bot.services.roster import MAX_FILE_BYTES, ROSTER_EXTENSIONS, Roster
 from bot.services.roster_results import ExpelAsked, Gone, TransferAsked
 from bot.texts import confirm as ct
 from bot.texts import roster as roster_texts
 from bot.vk.gateway import is_chat_peer
-from bot.vk.errors import VkError, VkFileTooLarge
 from handlers.admin import usage
 from handlers.confirm import confirmer, gone
 from handlers.replies import Reply, guarded, reply
@@ -39,7 +39,7 @@ async def send_reply(app: App, message: Message, answer: Reply) -> None:
 
 async def upload_files(app: App, peer_id: int, answer: Reply) -> str | None:
     """The reply's documents uploaded for ``peer_id``, joined with its own attachment."""
-    docs = [await app.gateway.upload_doc(peer_id, name, content) for name, content in answer.files]
+    docs = await app.services.files.upload(peer_id, answer.files)
     return ",".join([a for a in (answer.attachment, *docs) if a]) or None
 
 
@@ -51,14 +51,11 @@ async def preview_doc(app: App, message: Message, caller: Caller, org: Org, doc:
     """Download a roster file sent by the caller and answer with the import preview."""
     if _extension(doc) not in ROSTER_EXTENSIONS:
         raise UserError(texts.IMPORT_BAD_EXT.format(name=doc.title))
-    if doc.url is None:  # VK omits it for a document the bot may not read
+    data = await app.services.files.download(doc.url, limit=MAX_FILE_BYTES)
+    if isinstance(data, TooLarge):
+        raise UserError(roster_texts.file_too_big(data.limit))
+    if isinstance(data, Unreadable):
         raise UserError(texts.IMPORT_DOWNLOAD_FAILED)
-    try:
-        data = await app.gateway.download(doc.url, limit=MAX_FILE_BYTES)
-    except VkFileTooLarge as exc:
-        raise UserError(roster_texts.file_too_big(exc.limit)) from None
-    except VkError:
-        raise UserError(texts.IMPORT_DOWNLOAD_FAILED) from None
     answer = await app.services.roster.import_preview(caller, org, doc.title, data, app.now())
     await send_reply(app, message, render(answer))
 

@@ -6,13 +6,16 @@ without ``scope`` is checked on every event of its kind."""
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from vkbottle.bot import Message
 from vkbottle.dispatch.rules import ABCRule
 
 from bot.domain import commands
 from bot.vk.gateway import is_chat_peer
+
+if TYPE_CHECKING:
+    from bot.runtime.app import App
 
 
 def parse_message(message: Message, group_id: int, screen_name: str | None) -> commands.Command | None:
@@ -35,15 +38,13 @@ def parse_message(message: Message, group_id: int, screen_name: str | None) -> c
 _MISSING = object()
 
 
-async def chat_of(message: Message, db: Any, *, refresh: bool = False) -> Any:
+async def chat_of(message: Message, app: App, *, refresh: bool = False) -> Any:
     """The chat record of a chat message, read once per message and shared by its handlers
     (rights check, counting, moderation all run on every message)."""
-    from bot.repo import chats as chat_repo
-
     cached = getattr(message, "_zavuch_chat", _MISSING)
     if cached is not _MISSING and not refresh:
         return cached
-    chat = await chat_repo.by_peer(db, message.peer_id)
+    chat = await app.services.chats.by_peer(message.peer_id)
     try:
         object.__setattr__(message, "_zavuch_chat", chat)
     except (AttributeError, TypeError, ValueError):

@@ -29,6 +29,7 @@ from bot.services.admission import Admission
 from bot.services.alerts import Alerts
 from bot.services.announce import announce_tick
 from bot.services.chats import Chats
+from bot.services.files import Files
 from bot.services.linking import Linking
 from bot.services.membership import Membership
 from bot.services.moderation import Moderation
@@ -36,6 +37,7 @@ from bot.services.meetings import Meetings
 from bot.services.moderation_manual import ManualModeration
 from bot.services.notify import Notifier
 from bot.services.orgs import Orgs
+from bot.services.pending import Pendings
 from bot.services.polls import Polls
 from bot.services.reach import Reach, community_ref
 from bot.services.resources import Resources
@@ -61,6 +63,8 @@ class Services:
     membership: Membership
     alerts: Alerts
     reach: Reach  # who cannot receive the bot's private messages
+    pending: Pendings  # confirmations and dialog drafts waiting for a press or text
+    files: Files  # documents people send and the files of answers
 
 
 Job = tuple[str, Callable[[Any], Awaitable[Any]], dict[str, Any]]
@@ -171,6 +175,8 @@ async def create_app(settings: Settings, *, clock: Clock | None = None, db: Data
         membership=membership,
         alerts=alerts,
         reach=reach,
+        pending=Pendings(db, clock),
+        files=Files(gateway),
     )
     chats.names = runner.names  # one cache of names for the whole bot
     chat_life = ChatLife(db, gateway, clock, notifier, on_rights_regained=functools.partial(

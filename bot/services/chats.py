@@ -353,6 +353,11 @@ class Chats:
     async def by_peer(self, peer_id: int) -> Chat | None:
         return await chat_repo.by_peer(self.db, peer_id)
 
+    async def ensure(self, peer_id: int) -> Chat:
+        """The chat record of ``peer_id``, created unbound (nobody known to have added the bot) if new."""
+        chat, _ = await chat_repo.ensure(self.db, peer_id, added_by=None, now=self.now())
+        return chat
+
     async def get(self, chat_id: int) -> Chat | None:
         return await chat_repo.get(self.db, chat_id)
 

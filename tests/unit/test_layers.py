@@ -127,6 +127,7 @@ TEXT_RETURNS: dict[str, str] = {
     "bot.services.report_roster.snapshot_key": "a snapshot's key (data)",
     "bot.services.report_roster.RosterPart.to_json": "the stored form of a snapshot (data)",
     "bot.services.web_auth.CabinetAuth.issue_link": "a sign-in URL (data)",
+    "bot.services.files.Files.upload_doc": "an uploaded document's attachment, doc{owner}_{id} (data)",
     "bot.services.admission.Admission.on_join": "a decision code for tests and logs ('quarantine'), not an answer",
     "bot.services.admission.Admission.settle_present": "a decision code ('removed'), like on_join",
     "bot.services.moderation.Moderation.on_message": "a decision code for tests and logs, not an answer",
@@ -197,6 +198,55 @@ def text_returns(sources: Iterable[Source], allowed: dict[str, str] = TEXT_RETUR
     return problems
 
 
+# -- handlers call services, not the repo or the gateway --------------------------------------
+# A handler parses, calls a use case and renders its result. It may name the repo's types
+# (``from bot.repo.pending import Pending``, constants like ``DRAFT_KIND``) but calls no repo
+# function (SQL behind the services' back) and never touches a ``gateway`` (VK reads and uploads
+# go through a service that maps VK's errors).
+
+
+def _repo_names(tree: ast.AST) -> tuple[set[str], set[str]]:
+    """(names bound to a ``bot.repo`` module, names bound to a function-like name of one)."""
+    modules: set[str] = set()
+    functions: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if _within(alias.name, ("bot.repo",)):
+                    modules.add(alias.asname or alias.name)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            if node.module == "bot" and any(a.name == "repo" for a in node.names):
+                modules |= {a.asname or a.name for a in node.names if a.name == "repo"}
+            elif _within(node.module, ("bot.repo",)):
+                for alias in node.names:
+                    # a class or CONSTANT is a type or a value; anything else is a module or function
+                    if not alias.name[:1].isupper():
+                        (modules if node.module == "bot.repo" else functions).add(alias.asname or alias.name)
+    return modules, functions
+
+
+def handler_shortcuts(sources: Iterable[Source]) -> list[str]:
+    problems = []
+    for path, text in sources:
+        if not path.startswith("handlers/"):
+            continue
+        module = module_of(path)
+        tree = ast.parse(text, path)
+        modules, functions = _repo_names(tree)
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Attribute) and node.attr == "gateway":
+                problems.append(f"{path}:{node.lineno}: {module} uses {ast.unparse(node)} "
+                                f"(VK goes through a service, e.g. app.services.files)")
+            elif isinstance(node, ast.Attribute) and not node.attr[:1].isupper() and (
+                    ast.unparse(node.value) in modules or ast.unparse(node.value).startswith("bot.repo.")):
+                problems.append(f"{path}:{node.lineno}: {module} uses the repo function {ast.unparse(node)} "
+                                f"(handlers call services)")
+            elif isinstance(node, ast.Name) and node.id in functions:
+                problems.append(f"{path}:{node.lineno}: {module} uses the repo function {node.id} "
+                                f"(handlers call services)")
+    return sorted(problems, key=lambda p: (p.split(":")[0], int(p.split(":")[1])))
+
+
 # -- the code as it is ----------------------------------------------------------------------
 
 
@@ -231,6 +281,11 @@ def test_every_exception_is_still_needed() -> None:
 
 def test_services_return_typed_results_not_answers() -> None:
     problems = text_returns(project_sources())
+    assert not problems, "\n".join(problems)
+
+
+def test_handlers_call_services_not_the_repo_or_the_gateway() -> None:
+    problems = handler_shortcuts(project_sources())
     assert not problems, "\n".join(problems)
 
 
@@ -364,3 +419,43 @@ def test_typed_results_private_helpers_and_other_layers_pass() -> None:
     assert text_returns([("bot/services/x.py", service)], allowed={}) == []
     # a view in the handler layer renders answers
     assert text_returns([("handlers/x_views.py", "def started(r) -> str:\n    ...\n")], allowed={}) == []
+
+
+def test_a_handler_calling_the_repo_or_the_gateway_is_found_with_its_line() -> None:
+    handler = (
+        "from bot.repo import pending as pending_repo\n"                      # 1
+        "from bot.repo.chats import by_peer, Chat\n"                          # 2
+        "import bot.repo.meetings\n"                                          # 3
+        "async def press(app, peer):\n"                                       # 4
+        "    action = await pending_repo.get(app.db, 1)\n"                    # 5
+        "    chat: Chat | None = await by_peer(app.db, peer)\n"               # 6
+        "    await bot.repo.meetings.latest_draft(app.db, 1, (), 0)\n"       # 7
+        "    data = await app.gateway.download('u', limit=1)\n"              # 8
+        "    def later():\n"
+        "        from bot.repo import chats\n"                                # 10
+        "        return chats.ensure\n"                                       # 11
+    )
+    assert handler_shortcuts([("handlers/x.py", handler)]) == [
+        "handlers/x.py:5: handlers.x uses the repo function pending_repo.get (handlers call services)",
+        "handlers/x.py:6: handlers.x uses the repo function by_peer (handlers call services)",
+        "handlers/x.py:7: handlers.x uses the repo function bot.repo.meetings.latest_draft (handlers call services)",
+        "handlers/x.py:8: handlers.x uses app.gateway (VK goes through a service, e.g. app.services.files)",
+        "handlers/x.py:11: handlers.x uses the repo function chats.ensure (handlers call services)",
+    ]
+
+
+def test_repo_types_constants_and_services_in_handlers_pass() -> None:
+    handler = (
+        "from bot.repo.pending import Pending\n"
+        "from bot.repo import meetings as meeting_repo\n"
+        "from bot.vk.gateway import is_chat_peer\n"
+        "STEPS = {meeting_repo.DRAFT_KIND: ('day',)}\n"
+        "async def press(app, action: Pending, peer: int) -> None:\n"
+        "    if is_chat_peer(peer):\n"
+        "        await app.services.pending.get(action.id)\n"
+        "        await app.services.files.download('u', limit=1)\n"
+    )
+    assert handler_shortcuts([("handlers/x.py", handler)]) == []
+    # services call the repo and the gateway: the rule is about the handler layer
+    service = "from bot.repo import pending\nasync def f(db, gateway):\n    await pending.get(db, 1)\n"
+    assert handler_shortcuts([("bot/services/x.py", service)]) == []
