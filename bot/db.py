@@ -31,7 +31,8 @@ T = TypeVar("T")
 # Tables whose rows a read model may depend on one key of (a person's memberships): a write that
 # names its key makes stale only the values read for that key (and the table-wide ones).
 PARTITIONED = frozenset({"chat_member"})
-Part = tuple[str, Hashable]  # (table, key), e.g. ("chat_member", vk_id)
+Part = tuple[str, str, Hashable]  # what a read model reads: (table, dimension, key), e.g. ("chat_member", "vk", 5)
+Parts = tuple[str, tuple[tuple[str, Hashable], ...]]  # what a write changes: (table, ((dimension, key), ...))
 # what the running ``cached`` loader has read so far: generation of each table (or partition) at
 # its first read, and the partition the loader declared (None outside a loader)
 _READS: contextvars.ContextVar[tuple[dict[str, int], Part | None] | None] = contextvars.ContextVar(
@@ -200,8 +201,8 @@ class Database:
 
     # -- generations and the read cache ---------------------------------------------------
 
-    def _touch(self, tables: frozenset[str] | None, part: Part | None = None) -> None:
-        """A write changed ``tables`` (of a partitioned table: the rows of ``part``'s key, or
+    def _touch(self, tables: frozenset[str] | None, part: Parts | None = None) -> None:
+        """A write changed ``tables`` (of a partitioned table: the rows of ``part``'s keys, or
         any row when not told): values read from them are stale."""
         if tables is None:
             self._epoch += 1
@@ -212,7 +213,10 @@ class Database:
             for changed in self._triggers.get(table, (table,)):
                 names = [changed]
                 if changed in PARTITIONED:
-                    names.append(f"{changed}@{part[1]}" if part is not None and part[0] == changed else f"{changed}@*")
+                    if part is not None and part[0] == changed:
+                        names.extend(f"{changed}@{dim}:{key}" for dim, key in part[1])
+                    else:
+                        names.append(f"{changed}@*")
                 for name in names:
                     gen[name] = gen.get(name, 0) + 1
                     if self._in_tx is not None:
@@ -270,6 +274,32 @@ class Database:
                 self._cache.popitem(last=False)
         return value
 
+    async def preload(self, key: Hashable, load: Callable[[], Awaitable[list[tuple[Hashable, Any]]]], *,
+                      part: Part | None = None) -> None:
+        """Many read models at once: ``load()`` reads in bulk and returns the (key, value) pairs
+        that their own loaders would give, each kept with the tables of the bulk read (a superset
+        of what it depends on); ``key`` marks the bulk as done until one of them changes."""
+        hit = self._cache.get(key)
+        if hit is not None and hit[0] == self._epoch and all(self._gen.get(t, 0) == g for t, g in hit[1]):
+            return
+        task = asyncio.current_task()
+        epoch = self._epoch
+        reads: dict[str, int] = {}
+        token = _READS.set((reads, part))
+        try:
+            pairs = await load()
+        finally:
+            _READS.reset(token)
+        stamp = tuple(reads.items())
+        fresh = epoch == self._epoch and all(self._gen.get(t, 0) == g for t, g in stamp)
+        if not fresh or (self._in_tx is task and self._tx_written.intersection(reads)):
+            return
+        for item_key, value in pairs:
+            self._cache[item_key] = (epoch, stamp, value)
+        self._cache[key] = (epoch, stamp, True)
+        while len(self._cache) > CACHE_ENTRIES:
+            self._cache.popitem(last=False)
+
     def _note_read(self, sql: str) -> None:
         context = _READS.get()
         unit = _UNIT.get()
@@ -281,7 +311,7 @@ class Database:
             reads, part = context
             for table in tables:
                 if part is not None and table == part[0]:
-                    for name in (f"{table}@{part[1]}", f"{table}@*"):
+                    for name in (f"{table}@{part[1]}:{part[2]}", f"{table}@*"):
                         reads.setdefault(name, gen.get(name, 0))
                 else:
                     reads.setdefault(table, gen.get(table, 0))
@@ -611,7 +641,7 @@ class Database:
         except Exception:  # no transaction was active: nothing to undo
             pass
 
-    async def execute(self, sql: str, params: Any = (), *, part: Part | None = None) -> int:
+    async def execute(self, sql: str, params: Any = (), *, part: Parts | None = None) -> int:
         """Run one write statement; returns lastrowid. Autocommits outside a transaction.
         ``part``: the key of a partitioned table whose rows it changes (see ``cached``)."""
         if not await self._writing():
@@ -623,7 +653,7 @@ class Database:
         self._touch(written_tables(sql), part)
         return cursor.lastrowid or 0
 
-    async def execute_insert_ignore(self, sql: str, params: Any = (), *, part: Part | None = None) -> int | None:
+    async def execute_insert_ignore(self, sql: str, params: Any = (), *, part: Parts | None = None) -> int | None:
         """An ``INSERT OR IGNORE``: the new row id, or None when the row already existed."""
         await self._writing()
         async with self.transaction():
@@ -631,7 +661,7 @@ class Database:
             self._touch(written_tables(sql), part)
             return (cursor.lastrowid or None) if cursor.rowcount else None
 
-    async def execute_rowcount(self, sql: str, params: Any = (), *, part: Part | None = None) -> int:
+    async def execute_rowcount(self, sql: str, params: Any = (), *, part: Parts | None = None) -> int:
         await self._writing()
         async with self.transaction():
             cursor = await self._conn.execute(sql, params)
@@ -721,13 +751,13 @@ class _SideReader(Database):
     def after_commit(self, callback: Callable[[], None]) -> None:
         self._main.after_commit(callback)
 
-    async def execute(self, sql: str, params: Any = (), *, part: Part | None = None) -> int:
+    async def execute(self, sql: str, params: Any = (), *, part: Parts | None = None) -> int:
         return await self._main.execute(sql, params, part=part)
 
-    async def execute_insert_ignore(self, sql: str, params: Any = (), *, part: Part | None = None) -> int | None:
+    async def execute_insert_ignore(self, sql: str, params: Any = (), *, part: Parts | None = None) -> int | None:
         return await self._main.execute_insert_ignore(sql, params, part=part)
 
-    async def execute_rowcount(self, sql: str, params: Any = (), *, part: Part | None = None) -> int:
+    async def execute_rowcount(self, sql: str, params: Any = (), *, part: Parts | None = None) -> int:
         return await self._main.execute_rowcount(sql, params, part=part)
 
     async def executemany(self, sql: str, rows: Any) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.db import Database
+from bot.db import Database, Parts
 
 
 @dataclass(frozen=True)
@@ -19,7 +19,13 @@ class Member:
     left_at: int | None
 
 
-_COLUMNS = "chat_id, vk_id, person_id, state, credited_org_id, admitted_by, joined_at, left_at"
+COLUMNS = "chat_id, vk_id, person_id, state, credited_org_id, admitted_by, joined_at, left_at"
+_COLUMNS = COLUMNS
+
+
+def _rows(chat_id: int, vk_id: int) -> Parts:
+    """What a write of one member's row changes: that person's rows and that chat's rows."""
+    return ("chat_member", (("vk", vk_id), ("chat", chat_id)))
 
 
 async def get(db: Database, chat_id: int, vk_id: int) -> Member | None:
@@ -29,7 +35,12 @@ async def get(db: Database, chat_id: int, vk_id: int) -> Member | None:
         return Member(*row) if row else None
 
     # a member's row changes with their own joins and leaves only (a join storm elsewhere leaves it)
-    return await db.cached(("member", chat_id, vk_id), load, part=("chat_member", vk_id))
+    return await db.cached(key(chat_id, vk_id), load, part=("chat_member", "vk", vk_id))
+
+
+def key(chat_id: int, vk_id: int) -> tuple[str, int, int]:
+    """The read model of one member's row (also filled in bulk by bot/repo/chat_people.py)."""
+    return ("member", chat_id, vk_id)
 
 
 async def upsert(
@@ -44,7 +55,7 @@ async def upsert(
         " admitted_by = COALESCE(excluded.admitted_by, chat_member.admitted_by),"
         " joined_at = CASE WHEN chat_member.state IN ('left', 'removed') THEN excluded.joined_at"
         " ELSE chat_member.joined_at END, left_at = NULL",
-        (chat_id, vk_id, person_id, state, credited_org_id, admitted_by, now), part=("chat_member", vk_id),
+        (chat_id, vk_id, person_id, state, credited_org_id, admitted_by, now), part=_rows(chat_id, vk_id),
     )
 
 
@@ -53,7 +64,7 @@ async def set_state(db: Database, chat_id: int, vk_id: int, state: str, now: int
     count = await db.execute_rowcount(
         "UPDATE chat_member SET state = ?, left_at = ?, admitted_by = COALESCE(?, admitted_by)"
         " WHERE chat_id = ? AND vk_id = ?",
-        (state, left, by, chat_id, vk_id), part=("chat_member", vk_id),
+        (state, left, by, chat_id, vk_id), part=_rows(chat_id, vk_id),
     )
     return count == 1
 
@@ -65,7 +76,7 @@ async def transition(db: Database, chat_id: int, vk_id: int, *, from_state: str,
     count = await db.execute_rowcount(
         "UPDATE chat_member SET state = ?, left_at = ?, admitted_by = COALESCE(?, admitted_by)"
         " WHERE chat_id = ? AND vk_id = ? AND state = ?",
-        (to_state, left, by, chat_id, vk_id, from_state), part=("chat_member", vk_id),
+        (to_state, left, by, chat_id, vk_id, from_state), part=_rows(chat_id, vk_id),
     )
     return count == 1
 

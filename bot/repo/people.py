@@ -29,11 +29,14 @@ class Person:
     mode: str | None = None
 
 
-_PERSON_SELECT = (
+PERSON_SELECT = (
     "SELECT p.id, p.home_org_id, p.kind, p.full_name, p.name_key, p.vk_id, p.status, s.class_id,"
     " CASE WHEN c.id IS NULL THEN NULL ELSE c.grade || c.letter END, s.mode"
     " FROM person p LEFT JOIN student s ON s.person_id = p.id LEFT JOIN class_group c ON c.id = s.class_id"
 )
+
+
+_PERSON_SELECT = PERSON_SELECT
 
 
 def _person(row: Any) -> Person:
@@ -123,10 +126,15 @@ async def find_prefix(db: Database, org_id: int, name_key: str, *, kind: str) ->
 
 async def by_vk(db: Database, vk_id: int) -> list[Person]:
     async def load() -> tuple[Person, ...]:
-        rows = await db.fetchall(_PERSON_SELECT + " WHERE p.vk_id = ? AND p.status = 'active'", (vk_id,))
+        rows = await db.fetchall(_PERSON_SELECT + " WHERE p.vk_id = ? AND p.status = 'active' ORDER BY p.id", (vk_id,))
         return tuple(_person(row) for row in rows)
 
-    return list(await db.cached(("person.by_vk", vk_id), load))
+    return list(await db.cached(by_vk_key(vk_id), load))
+
+
+def by_vk_key(vk_id: int) -> tuple[str, int]:
+    """The read model of a VK account's roster entries (also filled in bulk: bot/repo/chat_people.py)."""
+    return ("person.by_vk", vk_id)
 
 
 async def vk_id_of(db: Database, person_id: int, *, active_only: bool = True) -> int | None:

@@ -36,19 +36,24 @@ class ClassTeacher(NamedTuple):
     full_name: str
 
 
-_COLUMNS = "g.id, g.person_id, g.org_id, g.role, g.class_id, g.subject, g.order_no, g.order_date, g.granted_by, g.granted_at"
+COLUMNS = _COLUMNS = "g.id, g.person_id, g.org_id, g.role, g.class_id, g.subject, g.order_no, g.order_date, g.granted_by, g.granted_at"
 
 
 async def active_for_vk(db: Database, vk_id: int) -> list[Grant]:
     async def load() -> tuple[Grant, ...]:
         rows = await db.fetchall(
             f"SELECT {_COLUMNS} FROM role_grant g JOIN person p ON p.id = g.person_id"
-            " WHERE p.vk_id = ? AND g.revoked_at IS NULL AND p.status = 'active'",
+            " WHERE p.vk_id = ? AND g.revoked_at IS NULL AND p.status = 'active' ORDER BY g.id",
             (vk_id,),
         )
         return tuple(Grant(*row) for row in rows)
 
-    return list(await db.cached(("grant.by_vk", vk_id), load))
+    return list(await db.cached(by_vk_key(vk_id), load))
+
+
+def by_vk_key(vk_id: int) -> tuple[str, int]:
+    """The read model of a VK account's roles (also filled in bulk: bot/repo/chat_people.py)."""
+    return ("grant.by_vk", vk_id)
 
 
 async def active_in_org(db: Database, org_id: int, roles: tuple[str, ...] | None = None) -> list[Grant]:

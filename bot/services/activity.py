@@ -24,7 +24,10 @@ from bot.db import Database
 from bot.pipeline.unit import current as current_unit
 from bot.repo import activity as repo
 from bot.repo import aggregates as agg
+from bot.repo import chat_people
 from bot.repo import chats as chat_repo
+from bot.repo import members as member_repo
+from bot.repo import people as people_repo
 from bot.repo.chats import Chat
 
 log = logging.getLogger(__name__)
@@ -164,7 +167,7 @@ class ActivityCounter:
         # who the count is credited to: asked on every message, kept until membership or the
         # roster changes
         author = await self.db.cached(("credit", chat.id, vk_id), lambda: self._resolve_one(chat.id, vk_id),
-                                      part=("chat_member", vk_id))
+                                      part=("chat_member", "vk", vk_id))
         counts = [0, 0, 0, 0]
         counts[KINDS[kind]] = delta
         await repo.upsert_one(self.db, (day, chat.id, vk_id, *author, *counts))  # + aggregates (triggers)
@@ -231,7 +234,19 @@ class ActivityCounter:
                 self._add((cut.day(at), chat_id, vk_id), field)
 
     async def _resolve_one(self, chat_id: int, vk_id: int) -> Author:
-        members, persons = await repo.authors(self.db, [vk_id])
+        """``pick_authors`` for one member, from the read models (filled for the whole chat at
+        once by bot/repo/chat_people.py): no query of its own once the chat is known."""
+        await chat_people.warm(self.db, chat_id)
+        member = await member_repo.get(self.db, chat_id, vk_id)
+        active = await people_repo.by_vk(self.db, vk_id)
+        persons = [(p.id, vk_id, p.home_org_id, p.kind) for p in active]
+        members: list[tuple] = []
+        if member is not None:
+            home = next((p.home_org_id for p in active if p.id == member.person_id), None)
+            if member.person_id is not None and home is None:  # linked to an entry no longer active
+                person = await people_repo.get(self.db, member.person_id)
+                home = person.home_org_id if person is not None else None
+            members.append((chat_id, vk_id, member.person_id, home, member.credited_org_id))
         return pick_authors([(chat_id, vk_id)], members, persons, self._chat_org)[(chat_id, vk_id)]
 
     async def _resolve(self, pairs: set[tuple[int, int]]) -> dict[tuple[int, int], Author]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.db import Database
+from bot.repo import chat_people
 from bot.repo import members as member_repo
 from bot.repo.chats import Chat
 from bot.services import eligibility
@@ -22,6 +23,7 @@ class Authors:
         and admins (and operators). Unknown people count as members only when a moderator
         admitted them; otherwise they are outsiders. Asked on every message: kept in memory
         until the roster, the roles, the chat or its members change."""
+        await chat_people.warm(self.db, chat.id)  # everyone's rows of this chat in one go, once
         return await self.db.cached(("author", *eligibility.chat_key(chat), vk_id), lambda: self._info(chat, vk_id))
 
     async def _info(self, chat: Chat, vk_id: int) -> AuthorInfo:

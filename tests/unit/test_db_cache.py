@@ -191,17 +191,17 @@ async def test_a_partitioned_value_stays_when_other_keys_change(tmp_path) -> Non
 
         def member_state(vk_id: int) -> Any:
             return db.cached(("m", vk_id), lambda: db.fetchval(
-                "SELECT state FROM chat_member WHERE vk_id = ?", (vk_id,)), part=("chat_member", vk_id))
+                "SELECT state FROM chat_member WHERE vk_id = ?", (vk_id,)), part=("chat_member", "vk", vk_id))
 
         def members() -> Any:
             return db.cached("all", lambda: db.fetchval("SELECT COUNT(*) FROM chat_member"))
 
         insert = "INSERT INTO chat_member (chat_id, vk_id, state, joined_at) VALUES (1, ?, 'member', 0)"
         await db.execute("INSERT INTO chat (id, peer_id, title, status, created_at) VALUES (1, 2000000001, 't', 'active', 0)")
-        await db.execute(insert, (1,), part=("chat_member", 1))
+        await db.execute(insert, (1,), part=("chat_member", (("vk", 1), ("chat", 1))))
         assert (await member_state(1), await members()) == ("member", 1)
         trips = Trips(db)
-        await db.execute(insert, (2,), part=("chat_member", 2))  # someone else joins
+        await db.execute(insert, (2,), part=("chat_member", (("vk", 2), ("chat", 1))))  # someone else joins
         trips.count = 0
         assert await member_state(1) == "member"
         assert trips.count == 0  # not re-read

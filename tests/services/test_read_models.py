@@ -1,0 +1,73 @@
+"""The message path's read models on a real database: a chat's people read in bulk once, each
+author then read from memory; a join elsewhere leaves them, a change of the roster does not."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.repo import chat_people
+from bot.repo import chats as chat_repo
+from bot.repo import members as member_repo
+from bot.repo import people as people_repo
+from bot.repo import roles as role_repo
+from tests.services.conftest import NOW, World
+
+
+class Trips:
+    def __init__(self, db: Any) -> None:
+        self.count = 0
+        for conn in {id(c): c for c in (db._conn, db._reader) if c is not None}.values():
+            original = conn._execute
+
+            async def counted(fn: Any, *args: Any, _original: Any = original, **kwargs: Any) -> Any:
+                self.count += 1
+                return await _original(fn, *args, **kwargs)
+
+            conn._execute = counted
+
+
+async def _chat(world: World, peer: int) -> int:
+    chat, _ = await chat_repo.ensure(world.db, peer, added_by=None, now=NOW)
+    return chat.id
+
+
+async def test_a_chats_people_are_read_in_bulk_once_and_match_their_own_loaders(world: World) -> None:
+    db = world.db
+    chat_id = await _chat(world, 2_000_000_001)
+    other = await _chat(world, 2_000_000_002)
+    vks = [101, 102, 103]
+    for vk in vks:
+        person = await people_repo.create(db, org_id=world.school_a.id, kind="staff", full_name=f"П {vk}",
+                                          name_key=f"п {vk}", vk_id=vk, now=NOW)
+        await role_repo.grant(db, person_id=person, org_id=world.school_a.id, role="teacher", granted_by=None, now=NOW)
+        await member_repo.upsert(db, chat_id=chat_id, vk_id=vk, state="member", now=NOW, person_id=person)
+    expected = {vk: (await member_repo.get(db, chat_id, vk), await people_repo.by_vk(db, vk),
+                     await role_repo.active_for_vk(db, vk)) for vk in vks}
+    db._cache.clear()  # as after a start
+
+    trips = Trips(db)
+    await chat_people.warm(db, chat_id)
+    assert trips.count == 3  # members, their roster entries, their roles
+    trips.count = 0
+    seen = {vk: (await member_repo.get(db, chat_id, vk), await people_repo.by_vk(db, vk),
+                 await role_repo.active_for_vk(db, vk)) for vk in vks}
+    assert seen == expected
+    assert trips.count == 0
+    await chat_people.warm(db, chat_id)
+    assert trips.count == 0
+
+    await member_repo.upsert(db, chat_id=other, vk_id=999, state="quarantine", now=NOW)  # a join elsewhere
+    trips.count = 0
+    await chat_people.warm(db, chat_id)
+    assert await people_repo.by_vk(db, 101) == expected[101][1]
+    assert trips.count == 0
+
+    await member_repo.upsert(db, chat_id=chat_id, vk_id=104, state="quarantine", now=NOW)  # a join here
+    trips.count = 0
+    await chat_people.warm(db, chat_id)
+    assert trips.count == 3
+
+    grant = expected[101][2][0]
+    await role_repo.revoke(db, person_id=grant.person_id, org_id=grant.org_id, role=grant.role, revoked_by=None,
+                           basis=None, now=NOW)  # the roles change: read again
+    assert await role_repo.active_for_vk(db, 101) == []
