@@ -31,6 +31,7 @@ T = TypeVar("T")
 # Tables whose rows a read model may depend on one key of (a person's memberships): a write that
 # names its key makes stale only the values read for that key (and the table-wide ones).
 PARTITIONED = frozenset({"chat_member"})
+PARTITION_BUCKETS = 16_384
 Part = tuple[str, str, Hashable]  # what a read model reads: (table, dimension, key), e.g. ("chat_member", "vk", 5)
 Parts = tuple[str, tuple[tuple[str, Hashable], ...]]  # what a write changes: (table, ((dimension, key), ...))
 # what the running ``cached`` loader has read so far: generation of each table (or partition) at
@@ -55,6 +56,11 @@ def read_tables(sql: str) -> frozenset[str]:
     return frozenset(name.lower() for name in _READ.findall(sql))
 
 
+def _bucket(key: Hashable) -> int:
+    """Partition keys share a bounded number of generations (a collision only costs a re-read)."""
+    return (key if isinstance(key, int) else hash(key)) % PARTITION_BUCKETS
+
+
 class AlreadyClaimed(Exception):
     """The event of a deferred unit was no longer pending when its writes reached the database
     (it was handled meanwhile): the unit is rolled back and the event dropped."""
@@ -76,6 +82,8 @@ class _Unit:
     stamps: list[tuple[tuple[str, int], ...]] = field(default_factory=list)  # cached values it used
     after_commit: list[Callable[[], None]] = field(default_factory=list)
     failed: BaseException | None = None  # a claim or conflict already raised: the unit is void
+    epoch: int = 0  # the cache epoch when it began (an unrecognised write since is a conflict)
+    open: bool = True  # a task started inside it may outlive it: nothing is recorded after the end
 
 
 @dataclass(frozen=True)
@@ -137,7 +145,8 @@ class Database:
         self._triggers: dict[str, frozenset[str]] = {}  # table -> tables its triggers write
         self._cache: OrderedDict[Hashable, tuple[int, tuple[tuple[str, int], ...], Any]] = OrderedDict()
         self._units: dict[asyncio.Task[Any], _Unit] = {}
-        self._flushes: list[tuple[list[tuple[str, Any, bool]], asyncio.Future[BaseException | None]]] = []
+        self._flushes: list[tuple[list[tuple[str, Any, bool]], list[Callable[[], None]],
+                                  asyncio.Future[BaseException | None]]] = []
         self._flusher: asyncio.Task[None] | None = None
         self.cache_hits = 0
         self.cache_misses = 0
@@ -207,6 +216,8 @@ class Database:
         if tables is None:
             self._epoch += 1
             self._cache.clear()
+            if self._in_tx is not None:
+                self._tx_written.add("*epoch*")  # bumped again when the transaction ends
             return
         gen = self._gen
         for table in tables:
@@ -214,7 +225,7 @@ class Database:
                 names = [changed]
                 if changed in PARTITIONED:
                     if part is not None and part[0] == changed:
-                        names.extend(f"{changed}@{dim}:{key}" for dim, key in part[1])
+                        names.extend(f"{changed}@{dim}:{_bucket(key)}" for dim, key in part[1])
                     else:
                         names.append(f"{changed}@*")
                 for name in names:
@@ -225,6 +236,9 @@ class Database:
     def _bump(self, names: set[str]) -> None:
         """The end of a transaction: what it wrote (tables and partitions, as recorded) changed."""
         gen = self._gen
+        if "*epoch*" in names:
+            self._epoch += 1
+            self._cache.clear()
         for name in names:
             gen[name] = gen.get(name, 0) + 1
 
@@ -239,6 +253,7 @@ class Database:
         leave the value alone."""
         hit = self._cache.get(key)
         if hit is not None:
+            self._cache.move_to_end(key)
             epoch, stamp, value = hit
             gen = self._gen
             if epoch == self._epoch and all(gen.get(t, 0) == g for t, g in stamp) and not (
@@ -250,7 +265,7 @@ class Database:
                     for name, g in stamp:
                         outer[0].setdefault(name, g)
                 unit = _UNIT.get()
-                if unit is not None:
+                if unit is not None and unit.open:
                     unit.stamps.append(stamp)  # checked if the unit comes to write
                 return value
         task = asyncio.current_task()
@@ -311,11 +326,11 @@ class Database:
             reads, part = context
             for table in tables:
                 if part is not None and table == part[0]:
-                    for name in (f"{table}@{part[1]}:{part[2]}", f"{table}@*"):
+                    for name in (f"{table}@{part[1]}:{_bucket(part[2])}", f"{table}@*"):
                         reads.setdefault(name, gen.get(name, 0))
                 else:
                     reads.setdefault(table, gen.get(table, 0))
-        if unit is not None:  # (after the unit took the lock they no longer matter: harmless)
+        if unit is not None and unit.open:  # (after the unit took the lock they no longer matter)
             for table in tables:
                 unit.reads.setdefault(table, gen.get(table, 0))
 
@@ -394,7 +409,7 @@ class Database:
         if (self._in_tx is not None and self._in_tx is task) or task in self._units:
             yield self
             return
-        unit = _Unit()
+        unit = _Unit(epoch=self._epoch)
         self._units[task] = unit
         unit_token = _UNIT.set(unit)
         promoted = False
@@ -430,12 +445,12 @@ class Database:
                 finally:
                     self._end_locked()
                 callbacks, self._after_commit = self._after_commit, []
+                for callback in callbacks:
+                    callback()
             else:
-                await self._flush(unit)
-                callbacks = unit.after_commit
-            for callback in callbacks:
-                callback()
+                await self._flush(unit)  # its callbacks run with the commit
         finally:
+            unit.open = False
             _UNIT.reset(unit_token)
             self._units.pop(task, None)
             if promoted and self._write_lock.locked():
@@ -451,9 +466,12 @@ class Database:
         transaction and one round trip, each unit inside a savepoint of its own (a claim that
         changes nothing, or a failing statement, takes back that unit's writes only)."""
         if not unit.buffer:
+            for callback in unit.after_commit:
+                callback()
             return
         waiter: asyncio.Future[BaseException | None] = asyncio.get_running_loop().create_future()
-        self._flushes.append((unit.buffer, waiter))
+        # the callbacks run with the commit, even if this unit is cancelled while it waits
+        self._flushes.append((unit.buffer, unit.after_commit, waiter))
         if self._flusher is None or self._flusher.done():
             self._flusher = asyncio.create_task(self._group_commit())
         failure = await asyncio.shield(waiter)
@@ -468,7 +486,7 @@ class Database:
                 outcomes: list[BaseException | None] = []
                 conn.execute("BEGIN IMMEDIATE")
                 try:
-                    for buffer, _waiter in group:
+                    for buffer, _callbacks, _waiter in group:
                         conn.execute("SAVEPOINT unit")
                         outcome: BaseException | None = None
                         try:
@@ -494,17 +512,20 @@ class Database:
                     try:
                         outcomes = await self._conn._execute(run, self._conn._conn)
                     finally:
-                        for buffer, _waiter in group:
+                        for buffer, _callbacks, _waiter in group:
                             for sql, _params, _claim in buffer:
                                 self._touch(written_tables(sql))
             except BaseException as exc:  # noqa: BLE001 - every waiting unit learns it failed
-                for _buffer, waiter in group:
+                for _buffer, _callbacks, waiter in group:
                     if not waiter.done():
                         waiter.set_result(exc)
                 if isinstance(exc, asyncio.CancelledError):
                     raise
                 continue
-            for (_buffer, waiter), outcome in zip(group, outcomes):
+            for (_buffer, callbacks, waiter), outcome in zip(group, outcomes):
+                if outcome is None:
+                    for callback in callbacks:
+                        callback()
                 if not waiter.done():
                     waiter.set_result(outcome)
 
@@ -517,6 +538,8 @@ class Database:
         try:
             read = [*unit.reads.items(), *(pair for stamp in unit.stamps for pair in stamp)]
             changed = sorted({t for t, g in read if self._gen.get(t, 0) != g})
+            if unit.epoch != self._epoch:
+                changed.append("*")
             if changed:
                 unit.failed = Conflict(", ".join(sorted(changed)))
                 raise unit.failed
@@ -531,7 +554,11 @@ class Database:
             unit.after_commit = []
             buffer, unit.buffer = unit.buffer, []
             for sql, params, claim in buffer:
-                cursor = await self._conn.execute(sql, params)
+                try:
+                    cursor = await self._conn.execute(sql, params)
+                except Exception as exc:  # the rest of the buffer is gone: the unit is void
+                    unit.failed = exc
+                    raise
                 self._touch(written_tables(sql))
                 if claim and cursor.rowcount < 1:
                     unit.failed = AlreadyClaimed()
@@ -730,13 +757,16 @@ class _SideReader(Database):
         self.path = main.path
 
     def _note_read(self, sql: str) -> None:
-        pass  # long reads (reports) are never part of a deferred unit nor of a read model
+        self._main._note_read(sql)  # a read model loaded here is invalidated like any other
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._main, name)  # everything else (defer, batch, unit …) is the main one's
 
     async def cached(self, key: Hashable, load: Callable[[], Awaitable[T]], *, part: Part | None = None) -> T:
         return await self._main.cached(key, load, part=part)
 
     def _read_conn(self) -> aiosqlite.Connection:
-        return self._main._conn if self._main.in_transaction() else self._side
+        return self._main._conn if self._main._in_tx is asyncio.current_task() else self._side
 
     # The main connection's own context managers (the type asynccontextmanager gives them).
     def transaction(self) -> contextlib._AsyncGeneratorContextManager[Database]:

@@ -88,10 +88,11 @@ class ZavuchBot(Bot):
                     except Conflict:
                         # it decided on a read another transaction changed meanwhile: decided
                         # again, holding the write lock from the start (nothing of it was kept)
-                        async with db.transaction():
-                            if stored and not await inbox.claim_now(db, event_id, self.app.now()):
-                                return
-                            await self.routes.route(event)
+                        with units.unit(event_id, peer=peer_of(event)):  # numbered afresh
+                            async with db.transaction():
+                                if stored and not await inbox.claim_now(db, event_id, self.app.now()):
+                                    return
+                                await self.routes.route(event)
                     except AlreadyClaimed:
                         pass
                     return

@@ -166,7 +166,7 @@ class ActivityCounter:
     async def _write(self, chat: Chat, vk_id: int, day: str, kind: str, delta: int) -> None:
         # who the count is credited to: asked on every message, kept until membership or the
         # roster changes
-        author = await self.db.cached(("credit", chat.id, vk_id), lambda: self._resolve_one(chat.id, vk_id),
+        author = await self.db.cached(("credit", chat.id, chat.org_id, vk_id), lambda: self._resolve_one(chat.id, vk_id),
                                       part=("chat_member", "vk", vk_id))
         counts = [0, 0, 0, 0]
         counts[KINDS[kind]] = delta

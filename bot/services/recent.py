@@ -9,6 +9,7 @@ transaction commits: an event that is retried never sees its own message as a re
 
 from __future__ import annotations
 
+import asyncio
 import collections
 
 from bot.db import Database
@@ -24,10 +25,13 @@ class RecentMessages:
         self._by_author: dict[tuple[int, int], collections.deque[Entry]] = {}
         self._loaded = False
         self._adds = 0
+        self._load_lock = asyncio.Lock()
 
     async def since(self, chat_id: int, vk_id: int, since: int) -> list[Entry]:
         if not self._loaded:
-            await self._load(since - KEEP_SECONDS)
+            async with self._load_lock:
+                if not self._loaded:
+                    await self._load(since - KEEP_SECONDS)
         entries = self._by_author.get((chat_id, vk_id))
         return [e for e in entries if e.at >= since] if entries else []
 
