@@ -9,6 +9,7 @@ import asyncio
 import contextlib
 import contextvars
 import logging
+import time
 import re
 import functools
 from collections import OrderedDict
@@ -145,6 +146,7 @@ class Database:
         self._triggers: dict[str, frozenset[str]] = {}  # table -> tables its triggers write
         self._cache: OrderedDict[Hashable, tuple[int, tuple[tuple[str, int], ...], Any]] = OrderedDict()
         self._units: dict[asyncio.Task[Any], _Unit] = {}
+        self._preloaded: dict[Hashable, float] = {}  # bulk read -> when (monotonic) it last ran
         self._flushes: list[tuple[list[tuple[str, Any, bool]], list[Callable[[], None]],
                                   asyncio.Future[BaseException | None]]] = []
         self._flusher: asyncio.Task[None] | None = None
@@ -290,13 +292,21 @@ class Database:
         return value
 
     async def preload(self, key: Hashable, load: Callable[[], Awaitable[list[tuple[Hashable, Any]]]], *,
-                      part: Part | None = None) -> None:
+                      part: Part | None = None, min_interval: float = 5.0) -> None:
         """Many read models at once: ``load()`` reads in bulk and returns the (key, value) pairs
         that their own loaders would give, each kept with the tables of the bulk read (a superset
-        of what it depends on); ``key`` marks the bulk as done until one of them changes."""
+        of what it depends on); ``key`` marks the bulk as done until one of them changes. What
+        changes again within ``min_interval`` seconds of its bulk read (a chat in a join storm) is
+        not read in bulk again meanwhile: the individual loaders serve it."""
         hit = self._cache.get(key)
         if hit is not None and hit[0] == self._epoch and all(self._gen.get(t, 0) == g for t, g in hit[1]):
             return
+        now = time.monotonic()
+        if now - self._preloaded.get(key, -min_interval) < min_interval:
+            return
+        self._preloaded[key] = now
+        if len(self._preloaded) > CACHE_ENTRIES:
+            self._preloaded.clear()
         task = asyncio.current_task()
         epoch = self._epoch
         reads: dict[str, int] = {}

@@ -166,7 +166,8 @@ class ActivityCounter:
     async def _write(self, chat: Chat, vk_id: int, day: str, kind: str, delta: int) -> None:
         # who the count is credited to: asked on every message, kept until membership or the
         # roster changes
-        author = await self.db.cached(("credit", chat.id, chat.org_id, vk_id), lambda: self._resolve_one(chat.id, vk_id),
+        author = await self.db.cached(("credit", chat.id, chat.org_id, vk_id),
+                                      lambda: self._resolve_one(chat.id, vk_id, warm=kind == "message"),
                                       part=("chat_member", "vk", vk_id))
         counts = [0, 0, 0, 0]
         counts[KINDS[kind]] = delta
@@ -233,10 +234,12 @@ class ActivityCounter:
             if cut is not None:  # an org deleted meanwhile: nothing to credit the chat to
                 self._add((cut.day(at), chat_id, vk_id), field)
 
-    async def _resolve_one(self, chat_id: int, vk_id: int) -> Author:
+    async def _resolve_one(self, chat_id: int, vk_id: int, *, warm: bool = True) -> Author:
         """``pick_authors`` for one member, from the read models (filled for the whole chat at
-        once by bot/repo/chat_people.py): no query of its own once the chat is known."""
-        await chat_people.warm(self.db, chat_id)
+        once by bot/repo/chat_people.py): no query of its own once the chat is known. A join or a
+        leave does not fill the chat's (it is about to change it)."""
+        if warm:
+            await chat_people.warm(self.db, chat_id)
         member = await member_repo.get(self.db, chat_id, vk_id)
         active = await people_repo.by_vk(self.db, vk_id)
         persons = [(p.id, vk_id, p.home_org_id, p.kind) for p in active]
