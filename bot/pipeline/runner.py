@@ -398,8 +398,13 @@ class ActionRunner:
         def joins(a: Recorded) -> bool:
             if not _packable(a) or a.id in self._cancelled:
                 return False
+            if lane == Lane.BULK:
+                return True
             peer = a.peer_id or 0
-            return lane == Lane.BULK or peer in chosen or peer in held or self._peer_free(lane, peer)
+            if peer in held:  # another worker waiting for this peer holds an older action of it
+                lock = self._peer_locks.get((lane, peer))
+                return lock is None or not lock._waiters
+            return peer in chosen or self._peer_free(lane, peer)
 
         for action in queue.take(joins, EXECUTE_LIMIT - 1):
             chosen.add(action.peer_id or 0)
@@ -549,9 +554,12 @@ class ActionRunner:
         packed: list[list[Recorded]] = []
         calls_: list[BatchCall] = []
         alone: list[list[Recorded]] = []
+        late: set[int] = set()  # peers with an action that goes alone: what follows it waits too
         for group in groups:
-            call = await self._call_of(group)
+            peer = group[0].peer_id or 0
+            call = None if peer in late else await self._call_of(group)
             if call is None:
+                late.add(peer)
                 alone.append(group)
             else:
                 packed.append(group)

@@ -123,7 +123,8 @@ class RateLimiter:
             raise
 
     def _may_take(self, lane: Lane, headroom: int = 0) -> bool:
-        return self._free > max(self.reserve if lane is Lane.BULK else 0, headroom)
+        # never all the slots: a lane that may take none would wait forever (a low rps_limit)
+        return self._free > max(self.reserve if lane is Lane.BULK else 0, min(headroom, self.rate - 1))
 
     def _grant(self) -> None:
         for lane in Lane:
