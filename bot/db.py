@@ -270,8 +270,21 @@ class Database:
                 if unit is not None and unit.open:
                     unit.stamps.append(stamp)  # checked if the unit comes to write
                 return value
-        task = asyncio.current_task()
         self.cache_misses += 1
+        value, reads, entry = await self._tracked(load, part)
+        outer = _READS.get()
+        if outer is not None:
+            for name, g in reads.items():
+                outer[0].setdefault(name, g)
+        if entry is not None:
+            self._keep(key, entry, value)
+        return value
+
+    async def _tracked(self, load: Callable[[], Awaitable[T]],
+                       part: Part | None) -> tuple[T, dict[str, int], tuple[int, tuple[tuple[str, int], ...]] | None]:
+        """Run a loader noting what it reads; with (epoch, stamp) when its value may be kept
+        (nothing it read changed meanwhile, and it saw no uncommitted write of its own task)."""
+        task = asyncio.current_task()
         epoch = self._epoch
         reads: dict[str, int] = {}
         token = _READS.set((reads, part))
@@ -279,17 +292,20 @@ class Database:
             value = await load()
         finally:
             _READS.reset(token)
-        outer = _READS.get()
-        if outer is not None:
-            for name, g in reads.items():
-                outer[0].setdefault(name, g)
         stamp = tuple(reads.items())
-        fresh = epoch == self._epoch and all(self._gen.get(t, 0) == g for t, g in stamp)
-        if fresh and not (self._in_tx is task and self._tx_written.intersection(reads)):
-            self._cache[key] = (epoch, stamp, value)
-            if len(self._cache) > CACHE_ENTRIES:
-                self._cache.popitem(last=False)
-        return value
+        if not self._current(epoch, stamp) or (self._in_tx is task and self._tx_written.intersection(reads)):
+            return value, reads, None
+        return value, reads, (epoch, stamp)
+
+    def _current(self, epoch: int, stamp: tuple[tuple[str, int], ...]) -> bool:
+        gen = self._gen
+        return epoch == self._epoch and all(gen.get(t, 0) == g for t, g in stamp)
+
+    def _keep(self, key: Hashable, entry: tuple[int, tuple[tuple[str, int], ...]], value: Any) -> None:
+        self._cache[key] = (entry[0], entry[1], value)
+        self._cache.move_to_end(key)
+        while len(self._cache) > CACHE_ENTRIES:
+            self._cache.popitem(last=False)
 
     async def preload(self, key: Hashable, load: Callable[[], Awaitable[list[tuple[Hashable, Any]]]], *,
                       part: Part | None = None, min_interval: float = 5.0) -> None:
@@ -299,7 +315,7 @@ class Database:
         changes again within ``min_interval`` seconds of its bulk read (a chat in a join storm) is
         not read in bulk again meanwhile: the individual loaders serve it."""
         hit = self._cache.get(key)
-        if hit is not None and hit[0] == self._epoch and all(self._gen.get(t, 0) == g for t, g in hit[1]):
+        if hit is not None and self._current(hit[0], hit[1]):
             return
         now = time.monotonic()
         if now - self._preloaded.get(key, -min_interval) < min_interval:
@@ -307,23 +323,11 @@ class Database:
         self._preloaded[key] = now
         if len(self._preloaded) > CACHE_ENTRIES:
             self._preloaded.clear()
-        task = asyncio.current_task()
-        epoch = self._epoch
-        reads: dict[str, int] = {}
-        token = _READS.set((reads, part))
-        try:
-            pairs = await load()
-        finally:
-            _READS.reset(token)
-        stamp = tuple(reads.items())
-        fresh = epoch == self._epoch and all(self._gen.get(t, 0) == g for t, g in stamp)
-        if not fresh or (self._in_tx is task and self._tx_written.intersection(reads)):
-            return
-        for item_key, value in pairs:
-            self._cache[item_key] = (epoch, stamp, value)
-        self._cache[key] = (epoch, stamp, True)
-        while len(self._cache) > CACHE_ENTRIES:
-            self._cache.popitem(last=False)
+        pairs, _reads, entry = await self._tracked(load, part)
+        if entry is not None:
+            for item_key, value in pairs:
+                self._keep(item_key, entry, value)
+            self._keep(key, entry, True)
 
     def _note_read(self, sql: str) -> None:
         context = _READS.get()
@@ -429,20 +433,12 @@ class Database:
             except BaseException:
                 if self._in_tx is task:
                     promoted = True
-                    self._after_commit.clear()
-                    try:
-                        await self._conn.execute("ROLLBACK")
-                    finally:
-                        self._end_locked()
+                    await self._abort_locked()
                 raise
             if unit.failed is not None:  # raised inside and swallowed by the code it ran
                 if self._in_tx is task:
                     promoted = True
-                    self._after_commit.clear()
-                    try:
-                        await self._conn.execute("ROLLBACK")
-                    finally:
-                        self._end_locked()
+                    await self._abort_locked()
                 raise unit.failed
             if self._in_tx is task:
                 promoted = True
@@ -465,6 +461,13 @@ class Database:
             self._units.pop(task, None)
             if promoted and self._write_lock.locked():
                 self._write_lock.release()
+
+    async def _abort_locked(self) -> None:
+        self._after_commit.clear()
+        try:
+            await self._conn.execute("ROLLBACK")
+        finally:
+            self._end_locked()
 
     def _end_locked(self) -> None:
         self._in_tx = None

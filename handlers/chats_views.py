@@ -10,7 +10,7 @@ from bot.services.chats import ChatExists, ClassQuestion, CreateResult, Overview
 from bot.texts import chats as t
 from bot.texts import confirm as ct
 from bot.vk.keyboards import Button, inline
-from handlers.replies import Reply
+from handlers.replies import Reply, cancel_button
 
 CLASS_BUTTONS_PER_ROW = 4
 
@@ -36,6 +36,6 @@ def class_question(q: ClassQuestion) -> Reply:
             for i in range(0, len(q.classes), CLASS_BUTTONS_PER_ROW)]
     if q.whole_school:
         rows.append([Button(ct.BUTTON_WHOLE_SCHOOL, press(c=""))])
-    rows.append([Button(texts.BUTTON_CANCEL, {"a": "pa", "id": q.action_id, "do": "cancel"}, "negative")])
+    rows.append([cancel_button(q.action_id, color="negative")])
     return Reply(t.class_question(q), inline(rows))
 

@@ -15,7 +15,7 @@ from bot.services.hotline_results import AnswerAsked, Asked, PickTarget, TextAsk
 from bot.texts import hotline as t
 from bot.vk.gateway import is_chat_peer
 from bot.vk.keyboards import Button, inline
-from handlers.replies import Reply, guarded, reply
+from handlers.replies import Reply, cancel_button, guarded, reply
 from handlers.rules import CommandRule, parse_message
 
 CANCEL_WORDS = ("отмена", "отменить", "отмени")
@@ -23,7 +23,7 @@ MAX_BUTTONS = 5  # targets, or questions with «Ответить на №…»
 
 
 def _cancel(dialog: int) -> Button:
-    return Button(t.BUTTON_CANCEL, {"a": "pa", "id": dialog, "do": "cancel"})
+    return cancel_button(dialog, t.BUTTON_CANCEL)
 
 
 def render(result: PickTarget | TextAsked | Asked | AnswerAsked | Waiting) -> Reply:

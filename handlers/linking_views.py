@@ -12,7 +12,7 @@ from bot.services.linking import (
 from bot.services.roster_results import Gone
 from bot.texts import admission as t
 from bot.vk.keyboards import Button, inline
-from handlers.replies import Reply
+from handlers.replies import Reply, cancel_button
 
 
 def links(r: Links, *, announce_empty: bool) -> str:
@@ -107,7 +107,7 @@ def admit_all_keyboard(asked: AdmitAllAsked) -> str:
     if asked.known and asked.known < waiting:  # some are on the school's lists: they alone, if preferred
         rows.append([Button(t.BUTTON_ADMIT_KNOWN.format(count=asked.known),
                             {"a": "pa", "id": asked.action_id, "do": "known"}, "primary")])
-    rows.append([Button(texts.BUTTON_CANCEL, {"a": "pa", "id": asked.action_id, "do": "cancel"}, "negative")])
+    rows.append([cancel_button(asked.action_id, color="negative")])
     return inline(rows)
 
 

@@ -8,8 +8,8 @@ from typing import Any
 from bot.domain import when as dom
 from bot.services import meetings_results as r
 from bot.texts import meetings as t
-from bot.vk.keyboards import Button, inline
-from handlers.replies import Reply
+from bot.vk.keyboards import Button, grid, inline
+from handlers.replies import Reply, cancel_button
 
 TIMES = ("08:00", "14:00", "15:00", "16:00", "17:00", "18:00", "18:30", "19:00")  # + «Отмена»: ≤ 10 inline buttons
 PER_ROW = 4
@@ -20,11 +20,8 @@ def _button(label: str, payload: dict[str, Any], color: str = "secondary") -> Bu
 
 
 def _cancel(draft: int) -> Button:
-    return Button(t.BUTTON_CANCEL, {"a": "pa", "id": draft, "do": "cancel"})
+    return cancel_button(draft, t.BUTTON_CANCEL)
 
-
-def _grid(buttons: list[Button], per_row: int = PER_ROW) -> list[list[Button]]:
-    return [buttons[i:i + per_row] for i in range(0, len(buttons), per_row)]
 
 
 def step(s: r.Step) -> Reply:
@@ -34,10 +31,10 @@ def step(s: r.Step) -> Reply:
         return Reply(t.PICK_CHAT, keyboard=inline([*rows, [_cancel(s.draft)]]))
     if isinstance(s, r.AskDay):
         days = [_button(label, {"d": s.draft, "s": "day", "v": value}) for value, label in dom.day_presets(s.now, s.tz)]
-        return Reply(t.step_day(s), keyboard=inline([*_grid(days), [_cancel(s.draft)]]))
+        return Reply(t.step_day(s), keyboard=inline([*grid(days, PER_ROW), [_cancel(s.draft)]]))
     if isinstance(s, r.AskTime):
         times = [_button(value, {"d": s.draft, "s": "time", "v": value}) for value in TIMES]
-        return Reply(t.step_time(s), keyboard=inline([*_grid(times), [_cancel(s.draft)]]))
+        return Reply(t.step_time(s), keyboard=inline([*grid(times, PER_ROW), [_cancel(s.draft)]]))
     if isinstance(s, r.AskTopic):
         return Reply(t.step_topic(s), keyboard=inline([[_cancel(s.draft)]]))
     return Reply(t.preview(s), keyboard=inline([[
@@ -53,7 +50,7 @@ def published(p: r.Published) -> Reply:
 def cancel_asked(a: r.CancelAsked) -> Reply:
     return Reply(t.cancel_asked(a), keyboard=inline([[
         Button(t.BUTTON_CANCEL_YES, {"a": "pa", "id": a.action_id, "do": "apply"}, "negative"),
-        Button(t.BUTTON_CANCEL, {"a": "pa", "id": a.action_id, "do": "cancel"})]]))
+        cancel_button(a.action_id, t.BUTTON_CANCEL)]]))
 
 
 def attendance(a: r.Attendance) -> Reply:

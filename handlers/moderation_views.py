@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from handlers.replies import cancel_button
 from bot.domain.errors import UserError
 from bot.domain.moderation_args import BadTerm, parse_term
 from bot.services.access import Caller
@@ -53,7 +54,7 @@ async def run_on_target(manual: ManualModeration, caller: Caller, command: Staff
 def pick_keyboard(r: PickAsked) -> str:
     rows = [[Button(t.pick_label(x.name, x.chat.title), {"a": "pa", "id": r.action_id, "do": "pick", "i": i},
                     "primary")] for i, x in enumerate(r.targets)]
-    rows.append([Button(t.BUTTON_CANCEL, {"a": "pa", "id": r.action_id, "do": "cancel"}, "secondary")])
+    rows.append([cancel_button(r.action_id, t.BUTTON_CANCEL)])
     return inline(rows)
 
 

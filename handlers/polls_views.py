@@ -7,8 +7,8 @@ from typing import Any
 
 from bot.services import polls_results as r
 from bot.texts import polls as t
-from bot.vk.keyboards import Button, inline
-from handlers.replies import Reply, question_keyboard
+from bot.vk.keyboards import Button, grid, inline
+from handlers.replies import Reply, cancel_button, question_keyboard
 
 DEADLINE_PER_ROW = 3
 LIMIT_PER_ROW = 2
@@ -19,15 +19,12 @@ def _button(label: str, payload: dict[str, Any], color: str = "secondary") -> Bu
 
 
 def _cancel(draft: int) -> Button:
-    return Button(t.BUTTON_CANCEL, {"a": "pa", "id": draft, "do": "cancel"})
+    return cancel_button(draft, t.BUTTON_CANCEL)
 
-
-def _grid(buttons: list[Button], per_row: int) -> list[list[Button]]:
-    return [buttons[i:i + per_row] for i in range(0, len(buttons), per_row)]
 
 
 def _choices(draft: int, step: str, labels: dict[str, str], per_row: int) -> list[list[Button]]:
-    return _grid([_button(label, {"d": draft, "s": step, "v": key}) for key, label in labels.items()], per_row)
+    return grid([_button(label, {"d": draft, "s": step, "v": key}) for key, label in labels.items()], per_row)
 
 
 def step(s: r.Step) -> Reply:

@@ -8,8 +8,8 @@ from typing import Any
 from bot.domain import when as dom
 from bot.services import schedule_results as r
 from bot.texts import posts as t
-from bot.vk.keyboards import Button, inline
-from handlers.replies import Reply
+from bot.vk.keyboards import Button, grid, inline
+from handlers.replies import Reply, cancel_button
 
 POST_TIMES = ("07:30", "08:00", "09:00", "12:00", "15:00", "18:00", "19:00", "20:00")
 LESSON_TIMES = ("08:00", "08:30", "09:00", "09:30", "10:00", "10:30", "11:30", "12:30")  # + «Отмена»: ≤ 10
@@ -22,11 +22,8 @@ def _button(label: str, payload: dict[str, Any], color: str = "secondary") -> Bu
 
 
 def _cancel(draft: int) -> Button:
-    return Button(t.BUTTON_CANCEL, {"a": "pa", "id": draft, "do": "cancel"})
+    return cancel_button(draft, t.BUTTON_CANCEL)
 
-
-def _grid(buttons: list[Button], per_row: int = PER_ROW) -> list[list[Button]]:
-    return [buttons[i:i + per_row] for i in range(0, len(buttons), per_row)]
 
 
 def step(s: r.Step) -> Reply:
@@ -42,11 +39,11 @@ def step(s: r.Step) -> Reply:
         if s.field == "due":
             buttons.insert(0, _button(t.BUTTON_NOW, {"d": s.draft, "s": "due_day", "v": "now"}, "primary"))
         text = t.STEP_DAY_DUE if s.field == "due" else t.STEP_DAY_LESSON
-        return Reply(text, keyboard=inline([*_grid(buttons), [_cancel(s.draft)]]))
+        return Reply(text, keyboard=inline([*grid(buttons, PER_ROW), [_cancel(s.draft)]]))
     if isinstance(s, r.AskTime):
         times = POST_TIMES if s.field == "due" else LESSON_TIMES
         buttons = [_button(v, {"d": s.draft, "s": f"{s.field}_time", "v": v}) for v in times]
-        return Reply(t.ask_time(s), keyboard=inline([*_grid(buttons), [_cancel(s.draft)]]))
+        return Reply(t.ask_time(s), keyboard=inline([*grid(buttons, PER_ROW), [_cancel(s.draft)]]))
     if isinstance(s, r.Preview):
         buttons = [_button(t.BUTTON_SCHEDULE, {"d": s.draft, "s": "go"}, "positive")]
         if s.quiet is not None:
@@ -81,4 +78,4 @@ def edit_menu(m: r.EditMenu) -> Reply:
 def cancel_asked(a: r.CancelAsked) -> Reply:
     return Reply(t.cancel_asked(a), keyboard=inline([[
         Button(t.BUTTON_DROP_YES, {"a": "pa", "id": a.action_id, "do": "apply"}, "negative"),
-        Button(t.BUTTON_CANCEL, {"a": "pa", "id": a.action_id, "do": "cancel"})]]))
+        cancel_button(a.action_id, t.BUTTON_CANCEL)]]))

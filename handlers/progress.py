@@ -22,7 +22,7 @@ from bot.texts import roster as roster_texts
 from bot.vk.gateway import is_chat_peer
 from bot.vk.keyboards import Button, inline
 from handlers.confirm import confirmer
-from handlers.replies import Reply, guarded, reply
+from handlers.replies import Reply, cancel_button, guarded, reply
 from handlers.rules import CommandRule, parse_message
 
 
@@ -72,7 +72,7 @@ def preview_keyboard(found: Preview) -> str | None:
         return None
     return inline([[Button(t.BUTTON_SEND.format(parents=t.parents_dative(found.parents)),
                            {"a": "pa", "id": found.action_id, "do": "apply"}, "positive"),
-                    Button(t.BUTTON_CANCEL, {"a": "pa", "id": found.action_id, "do": "cancel"}, "negative")]])
+                    cancel_button(found.action_id, t.BUTTON_CANCEL, color="negative")]])
 
 
 def labeler(app: App) -> BotLabeler:

@@ -29,19 +29,21 @@ class Reply:
     files: tuple[tuple[str, bytes], ...] = ()  # documents the handler uploads and attaches
 
 
+def cancel_button(action_id: int, label: str = texts.BUTTON_CANCEL, color: str = "secondary") -> Button:
+    """«Отменить» of a pending action or dialog (pressed: handlers/buttons.py cancels it, once)."""
+    return Button(label, {"a": "pa", "id": action_id, "do": "cancel"}, color)
+
+
 def question_keyboard(action_id: int, label: str, color: str = "negative") -> str:
     """One button that does what the question says, and «Отменить»."""
-    return inline([[
-        Button(label, {"a": "pa", "id": action_id, "do": "apply"}, color),
-        Button(texts.BUTTON_CANCEL, {"a": "pa", "id": action_id, "do": "cancel"}),
-    ]])
+    return inline([[Button(label, {"a": "pa", "id": action_id, "do": "apply"}, color), cancel_button(action_id)]])
 
 
 def confirm_keyboard(action_id: int) -> str:
     """«Применить / Отменить»."""
     return inline([[
         Button(texts.BUTTON_APPLY, {"a": "pa", "id": action_id, "do": "apply"}, "positive"),
-        Button(texts.BUTTON_CANCEL, {"a": "pa", "id": action_id, "do": "cancel"}, "negative"),
+        cancel_button(action_id, color="negative"),
     ]])
 
 

@@ -14,7 +14,7 @@ from bot.texts import confirm as ct
 from bot.texts import roster as roster_texts
 from bot.vk.keyboards import Button, inline
 from handlers.confirm import gone
-from handlers.replies import Reply, confirm_keyboard, question_keyboard
+from handlers.replies import Reply, cancel_button, confirm_keyboard, question_keyboard
 
 RosterResult = (Gone | ChangedSince | NeedsPick | Enrolled | AlreadyEnrolled | ExpelAsked | Expelled | TransferAsked
                 | SameClass | Transferred | ModeSet | ModeSame | NewYearNothing | NewYearAsked | NewYearApplied
@@ -34,7 +34,7 @@ def _forbidden(roles: tuple[ForbiddenRole, ...]) -> str:
 def _pick(r: NeedsPick) -> Reply:
     rows = [[Button(roster_texts.pick_label(c.name, c.class_name),
                     {"a": "pa", "id": r.action_id, "do": "pick", "p": c.person_id})] for c in r.candidates]
-    rows.append([Button(texts.BUTTON_CANCEL, {"a": "pa", "id": r.action_id, "do": "cancel"}, "negative")])
+    rows.append([cancel_button(r.action_id, color="negative")])
     return Reply(texts.ROSTER_PICK.format(org=r.org_name, name=r.name), inline(rows))
 
 
@@ -54,7 +54,7 @@ def _import_asked(r: ImportAsked) -> Reply:
     note = f"{ct.EXPELLED_FILE_NOTE}\n" if files else ""
     full = Button(ct.button_full(r.expelled) if r.expelled else texts.BUTTON_APPLY,
                   {"a": "pa", "id": r.action_id, "do": "apply"}, "negative" if r.expelled else "positive")
-    cancel = Button(texts.BUTTON_CANCEL, {"a": "pa", "id": r.action_id, "do": "cancel"})
+    cancel = cancel_button(r.action_id)
     if r.scoped is None:
         return Reply(f"{prefix}{r.preview}\n\n{note}{texts.IMPORT_CONFIRM}", inline([[full, cancel]]), files=files)
     rows = [[full], [cancel]]

@@ -10,12 +10,7 @@ from enum import Enum
 
 from bot.domain.polls import Question
 from bot.domain.when import Moment
-
-
-@dataclass(frozen=True)
-class ChatChoice:
-    id: int
-    title: str
+from bot.services.meetings_results import ChatChoice  # one type for every dialog's chat buttons
 
 
 # -- the dialog: what the author is asked next ------------------------------------------------
