@@ -17,7 +17,8 @@ _ALLOWED = frozenset(ALPHABET)
 # Cyrillic letters typed on a Russian layout that look like Latin ones in the alphabet, and «З»
 # that looks like 3.
 _CYRILLIC_LOOKALIKES = str.maketrans("АВЕКМНРСТХУЗ", "ABEKMHPCTXY3")
-_SEPARATORS = re.compile(r"[\s\-‐‑‒–—―−_.]")
+_SEPARATOR_CHARS = r"\s\-‐‑‒–—―−_."  # what people type between the parts of a code
+_SEPARATORS = re.compile(f"[{_SEPARATOR_CHARS}]")
 
 
 class _Chooser(Protocol):
@@ -43,7 +44,7 @@ def normalize_code(user_text: str | None) -> str | None:
 
 # Free text: runs of letters and digits, and what may separate the parts of one code.
 _WORD = re.compile(r"[0-9A-Za-zА-Яа-яЁё]+")
-_GAP = re.compile(r"^[\s\-‐‑‒–—―−_.]{1,3}$")
+_GAP = re.compile(rf"^[{_SEPARATOR_CHARS}]{{1,3}}$")
 _GLUED = re.compile(r"^[\-‐‑‒–—―−_.]{1,3}$")  # joined without a space: one longer token
 _LATIN_OR_DIGIT = re.compile(r"[0-9A-Za-z]")
 MAX_PARTS = 4  # «DKDX W22N», «dk dx w2 2n»: a code typed in up to four pieces
@@ -52,6 +53,29 @@ MAX_PARTS = 4  # «DKDX W22N», «dk dx w2 2n»: a code typed in up to four piec
 _DIGIT = re.compile(r"[0-9]")
 _HALVES = re.compile(r"^[0-9A-Za-z]{3,5}[\s\-‐‑‒–—―−_.][0-9A-Za-z]{3,5}$")  # «ABCD-EFG»: two halves
 _SAYS_CODE = re.compile(r"код|code", re.IGNORECASE)
+
+
+def _code_chars() -> str:
+    """Every letter of `_WORD` that `normalize_code` reads as a symbol of the alphabet."""
+    letters = "".join(chr(c) for c in (*range(0x30, 0x7B), *range(0x401, 0x452))
+                      if _WORD.fullmatch(chr(c)))
+    return "".join(ch for ch in letters if normalize_code(ch * CODE_LENGTH) is not None)
+
+
+_CODE_CHARS = _code_chars()
+# What a code found in a text needs (find_codes reads nothing from a text that has none of it):
+# - the whole text a code: at most eight characters that are not separators (upper() never
+#   shortens a text; `test_codes.py` checks that no other character turns into separators);
+_FEW_SYMBOLS = re.compile(
+    rf"[{_SEPARATOR_CHARS}]*(?:[^{_SEPARATOR_CHARS}][{_SEPARATOR_CHARS}]*){{1,{CODE_LENGTH}}}\Z"
+)
+# - a code inside a text: eight code letters, at most four separators between neighbours (a piece
+#   joins the next across a `_GAP`: up to three separators, and its `$` lets a newline follow
+#   them); one of them a Latin letter or a digit (`needs`).
+_CODE_LATIN_OR_DIGIT = re.compile(f"[{re.sub('[^0-9A-Za-z]', '', _CODE_CHARS)}]")
+_CODE_RUN = re.compile(
+    rf"[{_CODE_CHARS}](?:[{_SEPARATOR_CHARS}]{{0,4}}+[{_CODE_CHARS}]){{{CODE_LENGTH - 1}}}"
+)
 
 
 def find_codes(text: str | None, *, lenient: bool = False) -> list[str]:
@@ -64,6 +88,14 @@ def find_codes(text: str | None, *, lenient: bool = False) -> list[str]:
     «напишите в WhatsApp» are not codes. ``lenient``: a Latin letter or a digit is enough (for a
     search whose every hit is checked against the stored codes, e.g. codes posted in chats)."""
     text = text or ""
+    if not (_FEW_SYMBOLS.match(text)
+            or _CODE_LATIN_OR_DIGIT.search(text) and _CODE_RUN.search(text)):
+        return []  # most chat messages: no code could be read anywhere in them
+    return _scan(text, lenient)
+
+
+def _scan(text: str, lenient: bool) -> list[str]:
+    """find_codes without the pre-check (tests compare the two)."""
     needs = _LATIN_OR_DIGIT if lenient or _SAYS_CODE.search(text) else _DIGIT
     whole = normalize_code(text)
     if whole is not None:
