@@ -111,7 +111,6 @@ _LETTERLIKE = set("@$€*#%")
 _APOSTROPHES = set("'’`ʼ")
 _RUN_ANY = re.compile(r"(.)\1+")
 _RUN_LONG = re.compile(r"(.)\1{2,}")
-_WORD = re.compile(r"\S+")
 _NOT_CYRILLIC = re.compile(r"[^а-я*]+")
 
 
@@ -229,6 +228,8 @@ def _trim(word: str) -> tuple[int, int]:
 
 def _core_of(fragment: str) -> str:
     low = fragment.lower()
+    if low.isalnum():  # the common case: every character is kept as it is
+        return low
     chars = []
     for i, ch in enumerate(low):
         if _is_core(ch):
@@ -287,6 +288,9 @@ def _spaced(seq: list[tuple[str, str] | None]) -> list[Token]:
         while j < n and (word := seq[j]) is not None and len(word[1]) <= _SHORT:
             run.append(word)
             j += 1
+        if len(run) < 2:  # a stretch joins two words at least
+            i = max(j, i + 1)
+            continue
         # shortest stretches first, so the evidence quotes no more than the spelled word
         spans = sorted(
             (
@@ -325,44 +329,65 @@ def _undraw(word: str) -> tuple[str, str, str] | None:
     return raw, core, read[start:end]
 
 
+# What one word of a text contributes: its tokens (the word and its pieces) and its (raw, core)
+# entry for words spelled with spaces, None when it breaks such a run.
+_Word = tuple[tuple[Token, ...], tuple[str, str] | None]
+_NOTHING: _Word = ((), None)  # a link, or no letters at all
+
+
+@lru_cache(maxsize=8192)  # words repeat a lot in chats; a word's reading depends on it alone
+def _word(word: str) -> _Word:
+    plain = word.isalpha()
+    if plain:  # the common case: nothing to trim, join or split
+        raw = read = word
+        core = word.lower()
+    elif "://" in word or word.lower().startswith("www."):
+        return _NOTHING
+    elif _GLYPH_HINT.search(word) and (drawn := _undraw(word)) is not None:
+        raw, core, read = drawn
+    else:
+        start, end = _trim(word)
+        raw = read = word[start:end]
+        core = _core_of(raw)
+    token = _token(raw, core) if core else None
+    if token is None:
+        return _NOTHING
+    spelled = core.isalpha() or core == MASK
+    item = (raw, core) if spelled else None
+    if plain:
+        return (token,), item
+    found = [token]
+    pieces = _pieces(read)
+    if len(pieces) > 1:
+        for piece in pieces:
+            extra = _token(raw, piece, whole=False, piece=True) if len(piece) > 1 else None
+            if extra:
+                found.append(extra)
+    return tuple(found), item
+
+
 def tokens(text: str, *, cleaned: bool = False) -> list[Token]:
     """Tokens of a text: each word (joined across inner dots and dashes), the pieces of such a
     word, and words spelled with spaces between letters («х у й»). Links are skipped."""
     result: list[Token] = []
     seq: list[tuple[str, str] | None] = []  # (raw, core) of every word; None breaks a run
-    for m in _WORD.finditer(text if cleaned else clean(text)):
-        word = m.group()
-        plain = word.isalpha()
-        if plain:  # the common case: nothing to trim, join or split
-            raw = read = word
-            core = word.lower()
-        elif "://" in word or word.lower().startswith("www."):
-            seq.append(None)
-            continue
-        elif _GLYPH_HINT.search(word) and (drawn := _undraw(word)) is not None:
-            raw, core, read = drawn
-        else:
-            start, end = _trim(word)
-            raw = read = word[start:end]
-            core = _core_of(raw)
-        token = _token(raw, core) if core else None
-        if token is None:
-            seq.append(None)
-            continue
-        result.append(token)
-        spelled = core.isalpha() or core == MASK
-        seq.append((raw, core) if spelled else None)
-        if plain:
-            continue
-        pieces = _pieces(read)
-        if len(pieces) > 1:
-            for piece in pieces:
-                extra = _token(raw, piece, whole=False, piece=True) if len(piece) > 1 else None
-                if extra:
-                    result.append(extra)
-    if any(item is not None and len(item[1]) == 1 for item in seq):
+    letters = False  # a one-letter word: maybe a word spelled with spaces
+    # str.split() splits where r"\S+" did (tests/policies/test_fast_paths.py)
+    for word in (text if cleaned else clean(text)).split():
+        found, item = _word(word)
+        result.extend(found)
+        seq.append(item)
+        if item is not None and len(item[1]) == 1:
+            letters = True
+    if letters:
         result.extend(_spaced(seq))
     return result
+
+
+def clear_caches() -> None:
+    """Forget every word read so far (for benchmarks of first-seen words)."""
+    _word.cache_clear()
+    spellings.cache_clear()
 
 
 def phrase_words(toks: list[Token]) -> list[str]:

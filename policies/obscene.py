@@ -114,23 +114,33 @@ def _context_allows(root: Root, prev: str, nxt: str) -> bool:
     return prev not in root.not_prev and nxt not in root.not_next
 
 
-def _token_root(token: Token, prev: str, nxt: str) -> tuple[Root, str] | None:
+@lru_cache(maxsize=8192)  # tokens repeat as their words do; most have no candidate at all
+def _candidates(token: Token) -> tuple[tuple[Root, str], ...]:
+    """(root, form) of every form of a token that names a root which may count in this token,
+    in the order of its forms; whether one does count depends on the words around it."""
     if token.latin is not None:
         if token.latin.startswith(LATIN_INNOCENT_PREFIXES):
-            return None
+            return ()
         if _ENGLISH.search(token.latin.translate(LEET)):
-            return _ENGLISH_ROOT, token.latin
+            return ((_ENGLISH_ROOT, token.latin),)  # no context rules: always counts
         matcher = _LATIN
     else:
         matcher = _ALL
     # A word spelled with spaces must begin where the match begins: «их у её» is not «хуе».
     spaced = not token.whole and not token.piece
+    found = []
     for form in token.forms:
         root = _masked_root(form) if MASK in form else matcher.root_of(form, at_start=spaced)
         if root is None or (token.piece and root.tier == 3):
             continue  # an insult word inside a compound is not aimed at anyone: «Лох-Несс»
         if not root.joined_ok and not token.whole:
             continue
+        found.append((root, form))
+    return tuple(found)
+
+
+def _token_root(token: Token, prev: str, nxt: str) -> tuple[Root, str] | None:
+    for root, form in _candidates(token):
         if _context_allows(root, prev, nxt):
             return root, form
     return None
@@ -151,14 +161,18 @@ def find_obscene(text: str, allowlist: frozenset[str] = frozenset(),
     """
     toks = tokens(text) if toks is None else toks
     allowed = _allow_keys(allowlist) if allowlist else frozenset()
-    whole = [t.forms[0] for t in toks if t.whole]
+    whole: list[str] | None = None  # the first form of every whole word, when one is needed
     best: Match | None = None
     position = -1
     for token in toks:
         if token.whole:
             position += 1
+        if not _candidates(token):
+            continue  # nearly every word: nothing to check against its neighbours
         if allowed and any(form in allowed for form in token.forms):
             continue
+        if whole is None:
+            whole = [t.forms[0] for t in toks if t.whole]
         prev = whole[position - 1] if token.whole and position > 0 else ""
         nxt = whole[position + 1] if token.whole and position + 1 < len(whole) else ""
         found = _token_root(token, prev, nxt)

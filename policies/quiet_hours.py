@@ -39,12 +39,19 @@ def _intervals(day: date, s: QuietHoursSettings, zone: ZoneInfo) -> list[tuple[d
 def period_start(now: datetime, settings: QuietHoursSettings) -> datetime | None:
     """Start of the quiet period containing `now` (in the school's timezone), or None when it
     is not quiet time."""
+    local = now.astimezone(_zone(settings.timezone))
+    return next((start for start, end in _periods(local.date(), settings) if start <= local < end),
+                None)
+
+
+@lru_cache(maxsize=256)  # the same few days and settings for every message of a chat
+def _periods(day: date, settings: QuietHoursSettings) -> tuple[tuple[datetime, datetime], ...]:
+    """The quiet periods (joined spans) around a local day: from the lookback to the day after."""
     zone = _zone(settings.timezone)
-    local = now.astimezone(zone)
     spans = sorted(
         span
         for offset in range(-_LOOKBACK_DAYS, 2)
-        for span in _intervals(local.date() + timedelta(days=offset), settings, zone)
+        for span in _intervals(day + timedelta(days=offset), settings, zone)
     )
     merged: list[tuple[datetime, datetime]] = []
     for start, end in spans:  # join overlapping and touching spans into periods
@@ -52,7 +59,7 @@ def period_start(now: datetime, settings: QuietHoursSettings) -> datetime | None
             merged[-1] = (merged[-1][0], max(merged[-1][1], end))
         else:
             merged.append((start, end))
-    return next((start for start, end in merged if start <= local < end), None)
+    return tuple(merged)
 
 
 def is_quiet(now: datetime, settings: QuietHoursSettings) -> bool:
