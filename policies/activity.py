@@ -29,10 +29,13 @@ def check_flood(ctx: Context, settings: FloodSettings) -> list[Decision]:
 
 
 def check_repeats(ctx: Context, settings: RepeatSettings) -> list[Decision]:
+    earlier = ctx.history.within(ctx.now_ts, settings.window_s)
+    if len(earlier) + 1 <= settings.max_repeats:
+        return []  # too few messages to repeat this one too often, whatever they said
     if sum(map(str.isalnum, ctx.text)) < max(settings.min_length, 1):
         return []
     key = fingerprint(ctx.text)
-    same = sum(1 for e in ctx.history.within(ctx.now_ts, settings.window_s) if e.fingerprint == key)
+    same = sum(1 for e in earlier if e.fingerprint == key)
     if same + 1 <= settings.max_repeats:
         return []
     return [_decision("repeats", texts.REPEATS_REASON)]

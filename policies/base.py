@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from functools import lru_cache
+from operator import methodcaller
 from typing import NamedTuple
 
 
@@ -78,11 +80,13 @@ STICKER_KINDS = frozenset({"sticker", "graffiti"})
 
 _NOT_WORD = re.compile(r"[\W_]+")
 _REPEATS = re.compile(r"(.)\1+")
+_FIRST = methodcaller("group", 1)  # same as the template r"\1", without a Python call per sub
 
 
+@lru_cache(maxsize=256)  # asked twice per message: by the repeats policy and when recording it
 def fingerprint(text: str) -> str:
     """Case-, punctuation- and elongation-insensitive key of a text; "" for an empty one."""
-    core = _REPEATS.sub(r"\1", _NOT_WORD.sub("", text.casefold().replace("ё", "е")))
+    core = _REPEATS.sub(_FIRST, _NOT_WORD.sub("", text.casefold().replace("ё", "е")))
     if not core:
         return ""
     return hashlib.blake2b(core.encode(), digest_size=8).hexdigest()

@@ -10,6 +10,8 @@ POLICY = "caps"
 
 
 def is_shouting(text: str, min_letters: int, ratio: float) -> bool:
+    if text.islower() and ratio > 0 and min_letters >= 1:
+        return False  # most messages: no capital at all (islower: no str.isupper character)
     letters = sum(map(str.isalpha, text))  # map: the loop runs in C, on every message
     if letters < min_letters:
         return False

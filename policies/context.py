@@ -2,10 +2,31 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
+from typing import Any, Callable, Generic, TypeVar
 
 from .base import AuthorHistory, MessageInput
 from .normalize import Token, clean, phrase_words, tokens
+
+T = TypeVar("T")
+
+
+class _once(Generic[T]):
+    """functools.cached_property without its lock (Python 3.11 takes one on every first access,
+    several times per message): computed on first access, then read from the instance."""
+
+    def __init__(self, fn: Callable[[Any], T]) -> None:
+        self.fn = fn
+        self.name = fn.__name__
+        self.__doc__ = fn.__doc__
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, obj: Any, owner: type | None = None) -> T:
+        if obj is None:
+            return self  # type: ignore[return-value]  # the class attribute itself
+        value = obj.__dict__[self.name] = self.fn(obj)
+        return value
 
 
 @dataclass
@@ -16,20 +37,20 @@ class Context:
     school_domains: frozenset[str] = frozenset()
     quiet_notice_given: bool = False
 
-    @cached_property
+    @_once
     def text(self) -> str:
         """The text with compatibility forms folded and invisible characters removed."""
         return clean(self.msg.text)
 
-    @cached_property
+    @_once
     def tokens(self) -> list[Token]:
         return tokens(self.text, cleaned=True)
 
-    @cached_property
+    @_once
     def words(self) -> list[str]:
         """Normalised whole words, for phrase and cue-word matching."""
         return phrase_words(self.tokens)
 
-    @property
+    @_once
     def now_ts(self) -> float:
         return self.msg.now.timestamp()

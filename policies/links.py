@@ -73,6 +73,8 @@ def _parse(url: str) -> Link:
 
 
 def find_links(text: str) -> list[Link]:
+    if "." not in text and "//" not in text:
+        return []  # every link _URL finds has a dot or a scheme («tg://»)
     return [_parse(m.group()) for m in _URL.finditer(text)]
 
 
@@ -110,6 +112,11 @@ def worst_link(text: str, words: list[str], trusted: frozenset[str],
     links = find_links(text)
     if not links:
         return None
+    return _worst(links, words, trusted, block_unknown)
+
+
+def _worst(links: list[Link], words: list[str], trusted: frozenset[str],
+           block_unknown: bool) -> tuple[str, Link] | None:
     ad_cue = _has_ad_cue(words)
     worst: tuple[str, Link] | None = None
     for link in links:
@@ -122,8 +129,11 @@ def worst_link(text: str, words: list[str], trusted: frozenset[str],
 
 
 def check(ctx: Context, settings: LinkSettings) -> list[Decision]:
+    links = find_links(ctx.text)
+    if not links:
+        return []  # most messages
     trusted = INSTITUTIONAL | ctx.school_domains | settings.allow_domains
-    found = worst_link(ctx.text, ctx.words, trusted, settings.block_unknown)
+    found = _worst(links, ctx.words, trusted, settings.block_unknown)
     if found is None:
         return []
     kind, link = found

@@ -35,6 +35,32 @@ def _order(decision: Decision) -> tuple[bool, int, int]:
     return (decision.shadow, -decision.severity, -ACTION_WEIGHT[decision.action])
 
 
+# The checks a chat's settings run, in CHECKS order: (check, its settings, shadow mode).
+Plan = tuple[tuple[Check, Any, bool], ...]
+# By (id(settings), staff): settings are immutable and the bot keeps one object per chat, so the
+# plan is made once per chat, not per message. The entry holds the settings: an id stays theirs.
+_PLANS: dict[tuple[int, bool], tuple[ModerationSettings, Plan]] = {}
+_MAX_PLANS = 1024
+
+
+def _plan(settings: ModerationSettings, staff: bool) -> Plan:
+    entry = _PLANS.get((id(settings), staff))
+    if entry is not None and entry[0] is settings:
+        return entry[1]
+    plan = []
+    for policy_id, check in CHECKS.items():
+        policy = settings.policies.get(policy_id)
+        if policy is None or policy.mode is Mode.OFF:
+            continue
+        if staff and policy_id not in STAFF_CHECKS:
+            continue
+        plan.append((check, policy, policy.mode is Mode.SHADOW))
+    if len(_PLANS) >= _MAX_PLANS:
+        _PLANS.clear()
+    _PLANS[(id(settings), staff)] = (settings, tuple(plan))
+    return tuple(plan)
+
+
 def evaluate(
     msg: MessageInput,
     settings: ModerationSettings,
@@ -53,14 +79,11 @@ def evaluate(
     ctx = Context(msg, history, allowlist, school_domains, quiet_notice_given)
     staff = msg.author.is_chat_staff
     decisions: list[Decision] = []
-    for policy_id, check in CHECKS.items():
-        policy = settings.policies.get(policy_id)
-        if policy is None or policy.mode is Mode.OFF:
-            continue
-        if staff and policy_id not in STAFF_CHECKS:
-            continue
+    for check, policy, shadow in _plan(settings, staff):
         found = check(ctx, policy)
-        if policy.mode is Mode.SHADOW:
+        if not found:
+            continue  # nearly always
+        if shadow:
             found = [replace(d, shadow=True) for d in found]
         decisions.extend(found)
     if staff:

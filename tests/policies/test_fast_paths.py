@@ -5,19 +5,26 @@ ordinary chat talk and on generated texts.
 """
 from __future__ import annotations
 
+import hashlib
 import random
 import re
 import sys
-from dataclasses import astuple
+from dataclasses import astuple, replace
 from datetime import datetime, time, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from policies import normalize, obscene, quiet_hours
+from policies import activity, links, normalize, obscene, pipeline, quiet_hours
+from policies.base import (Action, AuthorHistory, AuthorInfo, MessageInput, Mode, fingerprint)
+from policies.caps import is_shouting
+from policies.context import Context
+from policies.normalize import clean
+from policies.pipeline import evaluate
 from policies.quiet_hours import period_start
-from policies.settings import QuietHoursSettings
+from policies.settings import (CHAT_TYPES, ModerationSettings, QuietHoursSettings,
+                               RepeatSettings, apply_overrides, default_settings)
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus" / "moderation.tsv"
 ORDINARY = ("кто сделал домашку по алгебре", "завтра физра на улице?", "скиньте расписание пж",
@@ -105,3 +112,121 @@ def test_quiet_periods_are_cached_per_day_and_settings():
                      settings)
     # 09:00–21:00 UTC is 12:00–00:00 in Moscow: one local day
     assert quiet_hours._periods.cache_info().misses == 1
+
+
+# -- the pipeline and the cheap checks ---------------------------------------------------------
+
+def _evaluate_reference(msg, settings, history, **kwargs) -> list:
+    """pipeline.evaluate as it was before its plans were cached: every policy looked up."""
+    ctx = Context(msg, history, **kwargs)
+    staff = msg.author.is_chat_staff
+    decisions = []
+    for policy_id, check in pipeline.CHECKS.items():
+        policy = settings.policies.get(policy_id)
+        if policy is None or policy.mode is Mode.OFF:
+            continue
+        if staff and policy_id not in pipeline.STAFF_CHECKS:
+            continue
+        found = check(ctx, policy)
+        if policy.mode is Mode.SHADOW:
+            found = [replace(d, shadow=True) for d in found]
+        decisions.extend(found)
+    if staff:
+        decisions = [d for d in decisions if d.action is Action.PRIVATE_ALERT]
+    decisions.sort(key=pipeline._order)
+    return decisions
+
+
+def _settings() -> list[ModerationSettings]:
+    presets = [default_settings(chat_type) for chat_type in CHAT_TYPES]
+    shadow = apply_overrides(default_settings("students_class"),
+                             {"мат": "тихо", "ссылки": "тихо", "повторы": "тихо",
+                              "repeats.max_repeats": "1", "caps.min_letters": "3"})
+    night = apply_overrides(default_settings("parents_class"), {"quiet_hours": "00:00-23:59"})
+    return [*presets, shadow, night]
+
+
+def test_cached_plans_give_the_same_decisions():
+    texts = all_texts()[:800]
+    start = datetime(2024, 10, 18, 18, 30, tzinfo=ZoneInfo("Europe/Moscow"))
+    for settings in _settings():
+        for author in (AuthorInfo(7, "member"), AuthorInfo(8, "staff", is_chat_staff=True),
+                       AuthorInfo(9, "outsider")):
+            history = AuthorHistory()
+            for i, text in enumerate(texts):
+                now = start + timedelta(seconds=20 * i)
+                msg = MessageInput(text=text, now=now, author=author, chat_type="students_class",
+                                   attachments=("sticker",) * (i % 3))
+                kwargs = dict(allowlist=frozenset({"лох"}) if i % 4 else frozenset(),
+                              school_domains=frozenset({"school1.ru"}),
+                              quiet_notice_given=bool(i % 2))
+                assert (evaluate(msg, settings, history, **kwargs)
+                        == _evaluate_reference(msg, settings, history, **kwargs)), text
+                # repeats and floods too: the same text again now and then
+                history.record(msg if i % 3 else replace(msg, text=texts[i - 1]))
+    # another settings object with other modes gets its own plan
+    on = default_settings("students_class")
+    off = apply_overrides(on, {"мат": "выкл"})
+    msg = MessageInput("ты дебил", start.replace(hour=12), AuthorInfo(7, "member"), "students_class")
+    assert [d.policy for d in evaluate(msg, on, AuthorHistory())] == ["obscene"]
+    assert evaluate(msg, off, AuthorHistory()) == []
+
+
+def _is_shouting_reference(text: str, min_letters: int, ratio: float) -> bool:
+    letters = sum(map(str.isalpha, text))
+    if letters < min_letters:
+        return False
+    return sum(map(str.isupper, text)) / letters >= ratio
+
+
+def test_caps_shortcut_changes_nothing():
+    texts = all_texts() + ["ПРИВЕТ ВСЕМ КАК ДЕЛА", "Ǆ ǅ ǆ", "ᲂᲃ ᾈ ß", "ͅ", "ⅰⅱⅲ", "Ⅰ Ⅱ"]
+    for text in texts:
+        for min_letters, ratio in ((15, 0.7), (1, 0.5), (1, 0.0), (3, 1.0)):
+            assert (is_shouting(clean(text), min_letters, ratio)
+                    == _is_shouting_reference(clean(text), min_letters, ratio)), text
+
+
+def test_link_shortcut_changes_nothing():
+    texts = all_texts() + ["tg://join?invite=abc", "http://localhost", "https://x", "t.me/+abc"]
+    for text in texts:
+        expected = [links._parse(m.group()) for m in links._URL.finditer(clean(text))]
+        assert links.find_links(clean(text)) == expected, text
+    assert links.find_links("tg://join?invite=abc")
+
+
+def _fingerprint_reference(text: str) -> str:
+    core = re.sub(r"(.)\1+", r"\1", re.sub(r"[\W_]+", "", text.casefold().replace("ё", "е")))
+    return hashlib.blake2b(core.encode(), digest_size=8).hexdigest() if core else ""
+
+
+def test_fingerprint_is_the_same_key():
+    for text in all_texts() + ["Ааааа!!!", "ёёё", "", "___", "Привееет  привет"]:
+        assert fingerprint(text) == _fingerprint_reference(text), text
+
+
+def _repeats_fire_reference(ctx: Context, settings: RepeatSettings) -> bool:
+    if sum(map(str.isalnum, ctx.text)) < max(settings.min_length, 1):
+        return False
+    key = _fingerprint_reference(ctx.text)
+    same = sum(1 for e in ctx.history.within(ctx.now_ts, settings.window_s) if e.fingerprint == key)
+    return same + 1 > settings.max_repeats
+
+
+def test_repeats_shortcut_changes_nothing():
+    rng = random.Random(3)
+    texts = ["ну", "привет всем", "Привеет, всем!", "ок", "+", "домашка?", "ДОМАШКА"]
+    start = datetime(2024, 10, 16, 12, tzinfo=timezone.utc)
+    fired = 0
+    for max_repeats in (1, 2, 3):
+        settings = RepeatSettings(max_repeats=max_repeats, window_s=60, min_length=3)
+        history = AuthorHistory()
+        for i in range(3000):
+            now = start + timedelta(seconds=rng.choice((1, 2, 5, 30, 70)) * i // 4)
+            msg = MessageInput(rng.choice(texts), now, AuthorInfo(7, "member"), "students_class")
+            ctx = Context(msg, history)
+            expected = _repeats_fire_reference(ctx, settings)
+            assert bool(activity.check_repeats(ctx, settings)) == expected
+            fired += expected
+            history.record(msg)
+    assert fired > 100
