@@ -98,6 +98,7 @@ async def zavuch(args: argparse.Namespace, students: int, tmp: Path) -> tuple[Ru
                 profiler.enable()
             feed(emu, plan)
             await wait_until(lambda: bot.handled >= WARMUP + len(plan), 600)
+            await app.db.flushed()  # handled means committed too: the last group commit is in the window
             if profiler:
                 profiler.disable()
             return len(plan)

@@ -11,6 +11,7 @@ import contextvars
 import logging
 import time
 import re
+import sqlite3
 import functools
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Awaitable, Callable, Hashable
@@ -42,6 +43,11 @@ _READS: contextvars.ContextVar[tuple[dict[str, int], Part | None] | None] = cont
 # the deferred unit of the running code, for the bookkeeping of its reads (``asyncio.current_task``
 # is slow in Python 3.11; a task started inside a unit inherits it, which only adds reads to check)
 _UNIT: contextvars.ContextVar["_Unit | None"] = contextvars.ContextVar("db_unit", default=None)
+
+
+def _run_all(callbacks: list[Callable[[], None]]) -> None:
+    for callback in callbacks:
+        callback()
 
 
 @functools.lru_cache(maxsize=4096)
@@ -82,9 +88,23 @@ class _Unit:
     reads: dict[str, int] = field(default_factory=dict)  # table -> its generation when first read
     stamps: list[tuple[tuple[str, int], ...]] = field(default_factory=list)  # cached values it used
     after_commit: list[Callable[[], None]] = field(default_factory=list)
+    on_abort: list[Callable[[], None]] = field(default_factory=list)  # its writes were not kept
     failed: BaseException | None = None  # a claim or conflict already raised: the unit is void
     epoch: int = 0  # the cache epoch when it began (an unrecognised write since is a conflict)
     open: bool = True  # a task started inside it may outlive it: nothing is recorded after the end
+
+
+@dataclass
+class _Flush:
+    """A unit's deferred writes waiting for the group commit."""
+
+    buffer: list[tuple[str, Any, bool]]
+    after_commit: list[Callable[[], None]]
+    on_abort: list[Callable[[], None]]
+    waiter: asyncio.Future[BaseException | None]
+
+
+Committed = Callable[[BaseException | None], None]
 
 
 @dataclass(frozen=True)
@@ -147,9 +167,10 @@ class Database:
         self._cache: OrderedDict[Hashable, tuple[int, tuple[tuple[str, int], ...], Any]] = OrderedDict()
         self._units: dict[asyncio.Task[Any], _Unit] = {}
         self._preloaded: dict[Hashable, float] = {}  # bulk read -> when (monotonic) it last ran
-        self._flushes: list[tuple[list[tuple[str, Any, bool]], list[Callable[[], None]],
-                                  asyncio.Future[BaseException | None]]] = []
+        self._flushes: list[_Flush] = []
         self._flusher: asyncio.Task[None] | None = None
+        self._last_flush: asyncio.Future[BaseException | None] | None = None  # the latest queued
+        self._on_abort: list[Callable[[], None]] = []  # of the open locked transaction
         self.cache_hits = 0
         self.cache_misses = 0
 
@@ -396,12 +417,14 @@ class Database:
                 yield self
             except BaseException:
                 self._after_commit.clear()
+                self._aborted()
                 await self._conn.execute("ROLLBACK")
                 raise
             else:
                 await self._conn.execute("COMMIT")
             finally:
                 self._in_tx = None
+                self._on_abort.clear()
                 self._bump(self._tx_written)  # committed or taken back: stale either way
                 self._tx_written.clear()
             callbacks, self._after_commit = self._after_commit, []
@@ -409,7 +432,7 @@ class Database:
                 callback()
 
     @contextlib.asynccontextmanager
-    async def unit(self) -> AsyncIterator["Database"]:
+    async def unit(self, *, detach: Committed | None = None) -> AsyncIterator["Database"]:
         """One event's decisions as one transaction that costs one round trip when the event only
         reads and makes blind writes (``defer``): reads go through the read connection (or the
         cache) without the write lock; deferred writes are sent together at the end, with BEGIN
@@ -417,7 +440,13 @@ class Database:
         lock, checks that nothing this unit read was changed meanwhile (``Conflict`` otherwise:
         run the unit again inside ``transaction()``), replays the deferred writes and goes on as
         an ordinary transaction. A deferred write marked ``claim`` that changes no row raises
-        ``AlreadyClaimed`` (the event was handled meanwhile) and nothing of the unit is kept."""
+        ``AlreadyClaimed`` (the event was handled meanwhile) and nothing of the unit is kept.
+
+        ``detach``: a unit that ends with deferred writes only does not wait for the group commit;
+        ``detach(outcome)`` is called once it is done (None: committed; ``AlreadyClaimed`` or the
+        error otherwise, its ``on_abort`` callbacks already run). The caller goes on with its next
+        event meanwhile: deferred writes are blind, so nothing it decides next depends on them,
+        and a later unit that comes to write waits until they are committed (``_promote``)."""
         task = asyncio.current_task()
         assert task is not None
         if (self._in_tx is not None and self._in_tx is task) or task in self._units:
@@ -434,11 +463,15 @@ class Database:
                 if self._in_tx is task:
                     promoted = True
                     await self._abort_locked()
+                else:
+                    _run_all(unit.on_abort)
                 raise
             if unit.failed is not None:  # raised inside and swallowed by the code it ran
                 if self._in_tx is task:
                     promoted = True
                     await self._abort_locked()
+                else:
+                    _run_all(unit.on_abort)
                 raise unit.failed
             if self._in_tx is task:
                 promoted = True
@@ -446,6 +479,7 @@ class Database:
                     await self._conn.execute("COMMIT")
                 except BaseException:
                     self._after_commit.clear()
+                    self._aborted()
                     await self._rollback_quietly()
                     raise
                 finally:
@@ -454,7 +488,7 @@ class Database:
                 for callback in callbacks:
                     callback()
             else:
-                await self._flush(unit)  # its callbacks run with the commit
+                await self._flush(unit, detach)  # its callbacks run with the commit
         finally:
             unit.open = False
             _UNIT.reset(unit_token)
@@ -464,55 +498,67 @@ class Database:
 
     async def _abort_locked(self) -> None:
         self._after_commit.clear()
+        self._aborted()
         try:
             await self._conn.execute("ROLLBACK")
         finally:
             self._end_locked()
 
+    def _aborted(self) -> None:
+        callbacks, self._on_abort = self._on_abort, []
+        _run_all(callbacks)
+
     def _end_locked(self) -> None:
         self._in_tx = None
+        self._on_abort.clear()
         self._bump(self._tx_written)
         self._tx_written.clear()
 
-    async def _flush(self, unit: _Unit) -> None:
+    async def _flush(self, unit: _Unit, detach: Committed | None = None) -> None:
         """Group commit: the deferred writes of every unit finishing meanwhile go in one
         transaction and one round trip, each unit inside a savepoint of its own (a claim that
         changes nothing, or a failing statement, takes back that unit's writes only)."""
         if not unit.buffer:
-            for callback in unit.after_commit:
-                callback()
+            _run_all(unit.after_commit)
+            if detach is not None:
+                detach(None)
             return
         waiter: asyncio.Future[BaseException | None] = asyncio.get_running_loop().create_future()
         # the callbacks run with the commit, even if this unit is cancelled while it waits
-        self._flushes.append((unit.buffer, unit.after_commit, waiter))
+        self._flushes.append(_Flush(unit.buffer, unit.after_commit, unit.on_abort, waiter))
+        self._last_flush = waiter
         if self._flusher is None or self._flusher.done():
             self._flusher = asyncio.create_task(self._group_commit())
+        if detach is not None:
+            waiter.add_done_callback(lambda done: detach(done.result()))
+            return
         failure = await asyncio.shield(waiter)
         if failure is not None:
             raise failure
+
+    async def flushed(self) -> None:
+        """Return once every deferred unit queued so far is committed (or failed)."""
+        last = self._last_flush
+        if last is not None and not last.done():
+            await asyncio.shield(last)
+
+    @property
+    def flushing(self) -> bool:
+        """Deferred units are waiting for the group commit."""
+        return self._last_flush is not None and not self._last_flush.done()
 
     async def _group_commit(self) -> None:
         while self._flushes:
             group, self._flushes = self._flushes, []
 
             def run(conn: Any) -> list[BaseException | None]:
-                outcomes: list[BaseException | None] = []
                 conn.execute("BEGIN IMMEDIATE")
                 try:
-                    for buffer, _callbacks, _waiter in group:
-                        conn.execute("SAVEPOINT unit")
-                        outcome: BaseException | None = None
-                        try:
-                            for sql, params, claim in buffer:
-                                if conn.execute(sql, params).rowcount < 1 and claim:
-                                    outcome = AlreadyClaimed()
-                                    break
-                        except Exception as exc:  # noqa: BLE001 - that unit fails, the others go on
-                            outcome = exc
-                        if outcome is not None:
-                            conn.execute("ROLLBACK TO unit")
-                        conn.execute("RELEASE unit")
-                        outcomes.append(outcome)
+                    outcomes = _together(conn, group)
+                    if outcomes is None:  # a claim that changed nothing, a failing statement
+                        conn.execute("ROLLBACK")
+                        conn.execute("BEGIN IMMEDIATE")
+                        outcomes = _one_by_one(conn, group)
                     conn.execute("COMMIT")
                 except BaseException:
                     if conn.in_transaction:
@@ -525,27 +571,29 @@ class Database:
                     try:
                         outcomes = await self._conn._execute(run, self._conn._conn)
                     finally:
-                        for buffer, _callbacks, _waiter in group:
-                            for sql, _params, _claim in buffer:
+                        for flush in group:
+                            for sql, _params, _claim in flush.buffer:
                                 self._touch(written_tables(sql))
             except BaseException as exc:  # noqa: BLE001 - every waiting unit learns it failed
-                for _buffer, _callbacks, waiter in group:
-                    if not waiter.done():
-                        waiter.set_result(exc)
+                for flush in group:
+                    _run_all(flush.on_abort)
+                    if not flush.waiter.done():
+                        flush.waiter.set_result(exc)
                 if isinstance(exc, asyncio.CancelledError):
                     raise
                 continue
-            for (_buffer, callbacks, waiter), outcome in zip(group, outcomes):
-                if outcome is None:
-                    for callback in callbacks:
-                        callback()
-                if not waiter.done():
-                    waiter.set_result(outcome)
+            for flush, outcome in zip(group, outcomes):
+                _run_all(flush.after_commit if outcome is None else flush.on_abort)
+                if not flush.waiter.done():
+                    flush.waiter.set_result(outcome)
 
     async def _promote(self, unit: _Unit) -> None:
         """The unit's first ordinary write: from here on it is a locked transaction."""
         if unit.failed is not None:
             raise unit.failed
+        # detached units queued before this one (the earlier events of its chat among them) are
+        # committed first: a decision is never recorded ahead of what came before it
+        await self.flushed()
         await self._write_lock.acquire()
         task = asyncio.current_task()
         try:
@@ -565,6 +613,8 @@ class Database:
                 raise
             self._after_commit.extend(unit.after_commit)
             unit.after_commit = []
+            self._on_abort.extend(unit.on_abort)
+            unit.on_abort = []
             buffer, unit.buffer = unit.buffer, []
             for sql, params, claim in buffer:
                 try:
@@ -623,7 +673,10 @@ class Database:
 
     async def defer(self, sql: str, params: Any = (), *, claim: bool = False) -> None:
         """A blind write of the message path (counting, marking the event done): inside a deferred
-        ``unit`` it is sent with the unit's other writes at the end; elsewhere it runs now."""
+        ``unit`` it is sent with the unit's other writes at the end; elsewhere it runs now. Blind:
+        nothing decided on the message path reads what it writes, and it touches only rows of
+        its own event (or adds to a counter), so the group commit may run the same statement of
+        many units together."""
         task = asyncio.current_task()
         unit = self._units.get(task) if task is not None else None
         if unit is not None and self._in_tx is not task:
@@ -662,6 +715,16 @@ class Database:
         """True inside ``transaction()`` (or a deferred ``unit``) of the current task."""
         task = asyncio.current_task()
         return (self._in_tx is not None and self._in_tx is task) or task in self._units
+
+    def on_abort(self, callback: Callable[[], None]) -> None:
+        """Run ``callback`` if the current task's transaction (or deferred unit) is rolled back
+        or its writes are not kept; outside a transaction, never. Undoes what was put in memory
+        ahead of the commit (so that the next event of the same chat sees it at once)."""
+        task = asyncio.current_task()
+        if self._in_tx is not None and self._in_tx is task:
+            self._on_abort.append(callback)
+        elif task in self._units:
+            self._units[task].on_abort.append(callback)
 
     def after_commit(self, callback: Callable[[], None]) -> None:
         """Run ``callback`` once the current task's transaction commits (dropped on rollback);
@@ -763,6 +826,56 @@ class Database:
         return applied
 
 
+def _together(conn: Any, group: list[_Flush]) -> list[BaseException | None] | None:
+    """The usual group commit: each statement once for all the units that make it
+    (``executemany``, a few calls into SQLite instead of five per unit). Deferred writes of
+    different units touch rows of their own events (or add to counters), so running them
+    statement by statement keeps the result; each unit's own order is kept (None when the
+    units order their statements differently). None too when a claim changed nothing or a
+    statement failed: the caller rolls back and goes unit by unit."""
+    index: dict[tuple[str, bool], int] = {}
+    columns: list[tuple[str, bool, list[Any]]] = []
+    for flush in group:
+        last = -1
+        for sql, params, claim in flush.buffer:
+            at = index.get((sql, claim))
+            if at is None:
+                at = index[(sql, claim)] = len(columns)
+                columns.append((sql, claim, []))
+            if at < last:
+                return None
+            last = at
+            columns[at][2].append(params)
+    try:
+        for sql, claim, rows in columns:
+            if conn.executemany(sql, rows).rowcount < len(rows) and claim:
+                return None
+    except sqlite3.Error:
+        return None
+    return [None] * len(group)
+
+
+def _one_by_one(conn: Any, group: list[_Flush]) -> list[BaseException | None]:
+    """Each unit inside a savepoint of its own: a claim that changes nothing, or a failing
+    statement, takes back that unit's writes only."""
+    outcomes: list[BaseException | None] = []
+    for flush in group:
+        conn.execute("SAVEPOINT unit")
+        outcome: BaseException | None = None
+        try:
+            for sql, params, claim in flush.buffer:
+                if conn.execute(sql, params).rowcount < 1 and claim:
+                    outcome = AlreadyClaimed()
+                    break
+        except Exception as exc:  # noqa: BLE001 - that unit fails, the others go on
+            outcome = exc
+        if outcome is not None:
+            conn.execute("ROLLBACK TO unit")
+        conn.execute("RELEASE unit")
+        outcomes.append(outcome)
+    return outcomes
+
+
 class _SideReader(Database):
     def __init__(self, main: Database, reader: aiosqlite.Connection) -> None:  # noqa: D107
         self._main = main
@@ -794,6 +907,9 @@ class _SideReader(Database):
     def after_commit(self, callback: Callable[[], None]) -> None:
         self._main.after_commit(callback)
 
+    def on_abort(self, callback: Callable[[], None]) -> None:
+        self._main.on_abort(callback)
+
     async def execute(self, sql: str, params: Any = (), *, part: Parts | None = None) -> int:
         return await self._main.execute(sql, params, part=part)
 
@@ -812,7 +928,6 @@ class _SideReader(Database):
 
 def split_sql(script: str) -> list[str]:
     """Split a migration into statements (``sqlite3.complete_statement`` handles triggers)."""
-    import sqlite3
 
     statements: list[str] = []
     buffer = ""

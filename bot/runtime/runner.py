@@ -60,7 +60,10 @@ class ZavuchBot(Bot):
         super().__init__(api=app.api, error_handler=ErrorHandler(raise_exceptions=True), **kwargs)
         self.app = app
         self.routes = routes  # our compiled dispatch (handlers/router.py), not vkbottle's router
-        self.progress = asyncio.Condition()  # notified after every handled event and performed action
+        # set (and replaced) after every handled event, committed unit and performed action
+        self._progress = asyncio.Event()
+        self._commit_failures: dict[str, int] = {}  # event id -> detached commits that failed
+        self._background: set[asyncio.Task[None]] = set()  # parking after a failed detached commit
         self.dispatcher = Dispatcher(
             self.handle, self.park, attempts=MAX_EVENT_ATTEMPTS,
             load_spilled=lambda peer, limit: inbox.pending_of_peer(app.db, peer, limit))
@@ -78,8 +81,10 @@ class ZavuchBot(Bot):
             with units.unit(event_id, peer=peer_of(event)):
                 if in_one_transaction(event):
                     try:
-                        # a deferred unit: cached reads, blind writes sent with one round trip
-                        async with db.unit():
+                        # a deferred unit: cached reads, blind writes sent with one round trip;
+                        # when that is all it wrote, the chat's next event does not wait for the
+                        # commit (``committed`` learns how it went)
+                        async with db.unit(detach=lambda outcome: self._committed(event, outcome)):
                             # claimed first, in the same transaction: an event that reached a
                             # queue twice (read back from the inbox while in flight) is decided once
                             if stored:
@@ -106,7 +111,25 @@ class ZavuchBot(Bot):
                     await self.routes.route(event)
                 await inbox.mark_done(db, event_id, self.app.now())
         finally:
-            await self._progressed()
+            self._progressed()
+
+    def _committed(self, event: Event, outcome: BaseException | None) -> None:
+        """A detached unit's group commit is done. Failed (not a duplicate): its writes are not
+        kept and the event is pending again — queued again (behind the chat's later events: it
+        decided nothing those depend on), parked after the last attempt."""
+        if outcome is not None and not isinstance(outcome, AlreadyClaimed):
+            event_id = str(event.get("event_id") or "")
+            failures = self._commit_failures[event_id] = self._commit_failures.get(event_id, 0) + 1
+            log.warning("event %r not committed (%s), attempt %d", event_id[:64], type(outcome).__name__, failures)
+            if failures >= MAX_EVENT_ATTEMPTS:
+                self._commit_failures.pop(event_id, None)
+                self.dispatcher.parked += 1
+                task = asyncio.get_running_loop().create_task(self.park(event, outcome, failures))
+                self._background.add(task)
+                task.add_done_callback(self._background.discard)
+            else:
+                self.dispatcher.put_nowait(event)
+        self._progressed()
 
     async def park(self, event: Event, exc: BaseException, attempts: int) -> None:
         """A poison event: parked with its id (never its text); operators told; the person who
@@ -127,35 +150,38 @@ class ZavuchBot(Bot):
                         await self.app.effects.send(peer, texts.INTERNAL_ERROR.format(ref=ref))
             log.error("event %r parked [%s]", event_id[:64], ref)
         finally:
-            await self._progressed()
+            self._progressed()
 
-    async def _progressed(self) -> None:
-        async with self.progress:
-            self.progress.notify_all()
+    def _progressed(self) -> None:
+        self._progress.set()
+        self._progress = asyncio.Event()
 
     async def wait_until(self, predicate: Any, timeout: float = 5.0) -> Any:
-        """Await ``await predicate()`` becoming truthy, re-checked after every handled event and
-        every performed action."""
+        """Await ``await predicate()`` becoming truthy, re-checked after every handled event,
+        committed unit and performed action."""
 
         async def loop() -> Any:
             while True:
-                async with self.progress:
-                    result = await predicate()
-                    if result:
-                        return result
-                    await self.progress.wait()
+                progress = self._progress  # taken before the check: nothing after it is missed
+                result = await predicate()
+                if result:
+                    return result
+                await progress.wait()
 
         return await asyncio.wait_for(loop(), timeout)
 
     async def settled(self, timeout: float = 10.0) -> None:
-        """Every queued event handled and every recorded action performed."""
+        """Every queued event handled and committed, and every recorded action performed."""
 
         async def both() -> None:
             while True:
                 await self.dispatcher.idle()
+                await self.app.db.flushed()
                 await self.app.runner.drained()
-                if self.dispatcher.queued == 0:
+                if self.dispatcher.queued == 0 and not self.app.db.flushing and not self._background:
                     return
+                if self._background:
+                    await asyncio.wait(set(self._background))
 
         await asyncio.wait_for(both(), timeout)
 
@@ -175,7 +201,7 @@ def build_bot(app: App) -> ZavuchBot:
     attach_typed(app, routes)
 
     async def performed() -> None:
-        await bot._progressed()
+        bot._progressed()
 
     app.runner.on_performed = performed
     return bot

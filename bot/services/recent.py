@@ -3,8 +3,10 @@ checks), held in memory and recorded with the event that added it.
 
 The message path reads it on every message, so it lives in memory; each entry is also written
 (a deferred write of the event's own unit) to ``recent_message``, so a restart reloads the last
-hour and a crash never lets a flood start over. An entry joins the memory only when its event's
-transaction commits: an event that is retried never sees its own message as a repeat.
+hour and a crash never lets a flood start over. An entry joins the memory at once — the next
+event of the chat may be judged before this one's commit is done (``Database.unit(detach=…)``) —
+and leaves it again if its event's writes are not kept: an event that is retried never sees its
+own message as a repeat.
 """
 
 from __future__ import annotations
@@ -36,10 +38,21 @@ class RecentMessages:
         return [e for e in entries if e.at >= since] if entries else []
 
     async def remember(self, chat_id: int, vk_id: int, entry: Entry) -> None:
-        """Recorded with the current event (one of its deferred writes); in memory once it commits."""
+        """Recorded with the current event (one of its deferred writes); in memory at once, taken
+        back if the event's writes are rolled back."""
         await repo.remember(self.db, chat_id, vk_id, at=int(entry.at), fingerprint=entry.fingerprint,
                             stickers=entry.stickers)
-        self.db.after_commit(lambda: self._add(chat_id, vk_id, entry))
+        self._add(chat_id, vk_id, entry)
+        self.db.on_abort(lambda: self._discard(chat_id, vk_id, entry))
+
+    def _discard(self, chat_id: int, vk_id: int, entry: Entry) -> None:
+        entries = self._by_author.get((chat_id, vk_id))
+        if entries is None:
+            return
+        for i in range(len(entries) - 1, -1, -1):
+            if entries[i] is entry:
+                del entries[i]
+                return
 
     def _add(self, chat_id: int, vk_id: int, entry: Entry) -> None:
         key = (chat_id, vk_id)

@@ -419,3 +419,18 @@ async def test_the_bots_handlers_compile_and_a_chat_message_meets_only_its_obser
     help_in_chat = router.plan(router.shape(_model(message_event(CHAT, USER, "/помощь"), router)))
     assert [r.name for r in help_in_chat] == ["notice_rights", "moderate", "code_in_chat", "help_command", "ask",
                                              "unknown"]
+
+
+def test_a_message_is_built_as_vkbottle_builds_it() -> None:
+    """``message_of`` (one validation) gives the model ``message_min`` (two) gives, field by field."""
+    from vkbottle.tools.mini_types.bot import message_min
+
+    from handlers.router import message_of
+
+    api = MagicMock()
+    for event in _events():
+        theirs = message_min(event, api, replace_mention=False)
+        ours = message_of(event, api)
+        assert type(ours) is type(theirs)
+        assert ours.model_dump(exclude={"unprepared_ctx_api"}) == theirs.model_dump(exclude={"unprepared_ctx_api"})
+        assert ours.ctx_api is theirs.ctx_api
