@@ -255,21 +255,33 @@ def _classify(text: str, m: re.Match[str]) -> str | None:
     return "phone" if _phone(raw, digits, groups) else None
 
 
+# Cheap tests of what each search below needs, so that ordinary talk skips them. The words are
+# looked for in the case-folded text: every character the IGNORECASE patterns take for a letter
+# of these words folds to that letter (tests/policies/test_fast_paths.py checks all of Unicode).
+_EMAIL_WORDS = ("at", "собак")  # _EMAIL_SPELLED: «(at)», « at », «собака», «собачка», or «@»
+_RUN_START = re.compile(r"\d[\d \t()\-–]{7}")  # how every match of _DIGIT_RUN begins
+
+
 def find_personal_data(text: str) -> Found | None:
-    m = _EMAIL.search(text) or _EMAIL_SPELLED.search(text)
-    if m:
-        return Found("email", m.group())
-    m = _PASSPORT_NAMED.search(text)
-    if m and passport_series_ok(m.group(1).replace(" ", "")):
-        return Found("passport", m.group())
-    for m in _PASSPORT_NUMBERED.finditer(text):
-        if passport_series_ok(m.group(1).replace(" ", "")) and _near(
-                text, m.start(), m.end(), "passport"):
+    low = text.casefold()
+    if "@" in text or any(word in low for word in _EMAIL_WORDS):
+        m = _EMAIL.search(text) or _EMAIL_SPELLED.search(text)
+        if m:
+            return Found("email", m.group())
+    if "сери" in low:
+        m = _PASSPORT_NAMED.search(text)
+        if m and passport_series_ok(m.group(1).replace(" ", "")):
             return Found("passport", m.group())
-    for m in _DIGIT_RUN.finditer(text):
-        kind = _classify(text, m)
-        if kind:
-            return Found(kind, m.group().strip())
+    if "№" in low or "no" in low:
+        for m in _PASSPORT_NUMBERED.finditer(text):
+            if passport_series_ok(m.group(1).replace(" ", "")) and _near(
+                    text, m.start(), m.end(), "passport"):
+                return Found("passport", m.group())
+    if _RUN_START.search(text):
+        for m in _DIGIT_RUN.finditer(text):
+            kind = _classify(text, m)
+            if kind:
+                return Found(kind, m.group().strip())
     return None
 
 

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from policies import activity, links, normalize, obscene, pipeline, quiet_hours
+from policies import activity, links, normalize, obscene, personal_data, pipeline, quiet_hours
 from policies.base import (Action, AuthorHistory, AuthorInfo, MessageInput, Mode, fingerprint)
 from policies.caps import is_shouting
 from policies.context import Context
@@ -230,3 +230,55 @@ def test_repeats_shortcut_changes_nothing():
             fired += expected
             history.record(msg)
     assert fired > 100
+
+
+def _find_personal_data_reference(text: str) -> personal_data.Found | None:
+    """find_personal_data before its shortcuts: every search on every text."""
+    pd = personal_data
+    m = pd._EMAIL.search(text) or pd._EMAIL_SPELLED.search(text)
+    if m:
+        return pd.Found("email", m.group())
+    m = pd._PASSPORT_NAMED.search(text)
+    if m and pd.passport_series_ok(m.group(1).replace(" ", "")):
+        return pd.Found("passport", m.group())
+    for m in pd._PASSPORT_NUMBERED.finditer(text):
+        if pd.passport_series_ok(m.group(1).replace(" ", "")) and pd._near(
+                text, m.start(), m.end(), "passport"):
+            return pd.Found("passport", m.group())
+    for m in pd._DIGIT_RUN.finditer(text):
+        kind = pd._classify(text, m)
+        if kind:
+            return pd.Found(kind, m.group().strip())
+    return None
+
+
+def test_personal_data_shortcuts_change_nothing():
+    extra = ["ivanova (AT) mail.ru", "petrov СОБАКА yandex точка ru", "a@b.ru", "ᲃᲂбака",
+             "Серия 4510 номер 654321", "паспорт 45 09 № 123456", "паспорт 4509 NO 123456",
+             "+7 (912) 345-67-89", "8 912 345 67 89", "карта 4276 1600 1234 5678"]
+    found = 0
+    for text in all_texts() + extra:
+        for candidate in (text, clean(text)):
+            expected = _find_personal_data_reference(candidate)
+            assert personal_data.find_personal_data(candidate) == expected, candidate
+            found += expected is not None
+    assert found > 100
+
+
+def test_case_folding_finds_every_letter_the_patterns_take():
+    """find_personal_data looks for the words its IGNORECASE patterns need in text.casefold():
+    every character such a pattern takes for one of their letters must fold to that letter."""
+    for name in ("_EMAIL_SPELLED", "_PASSPORT_NAMED", "_PASSPORT_NUMBERED"):
+        assert getattr(personal_data, name).flags & re.IGNORECASE
+    letters = set("".join(personal_data._EMAIL_WORDS) + "сери" + "№no")
+    same = {letter: re.compile(re.escape(letter), re.IGNORECASE) for letter in letters}
+    anyone = re.compile("[" + re.escape("".join(letters)) + "]", re.IGNORECASE)
+    taken = 0
+    for point in range(sys.maxunicode + 1):
+        ch = chr(point)
+        if anyone.fullmatch(ch):
+            taken += 1
+            for letter, pattern in same.items():
+                if pattern.fullmatch(ch):
+                    assert ch.casefold() == letter, (letter, hex(point))
+    assert taken > 2 * len(letters)  # upper and lower case at least, «ᲃ» for «с», «ᲂ» for «о»
