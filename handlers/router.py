@@ -346,10 +346,9 @@ def message_of(event: dict[str, Any], api: Any) -> MessageMin:
     update, dumps the message back to a dict and validates that again (a third of the cost of
     a chat message's routing). The same model from the same fields (tests/unit/test_router.py)."""
     obj = event.get("object")
-    message = obj.get("message") if isinstance(obj, dict) else None
-    if not isinstance(message, dict):
+    if not isinstance(obj, dict) or not isinstance(obj.get("message"), dict):
         raise RuntimeError("Please set longpoll to latest version")  # what message_min says
-    return MessageMin(**message, client_info=obj.get("client_info"), group_id=event.get("group_id"),
+    return MessageMin(**obj["message"], client_info=obj.get("client_info"), group_id=event.get("group_id"),
                       replace_mention=False, unprepared_ctx_api=api)
 
 
