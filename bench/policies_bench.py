@@ -105,6 +105,23 @@ def pd_kind(text: str) -> str | None:
     return found.kind if found else None
 
 
+def clear_caches(package: ModuleType) -> None:
+    """Forget what a policies package memoised (words, tokens, quiet periods, fingerprints)."""
+    for name, module in list(sys.modules.items()):
+        if name.startswith(package.__name__ + "."):
+            for value in vars(module).values():
+                if callable(getattr(value, "cache_clear", None)):
+                    value.cache_clear()
+
+
+def ordinary_talk(count: int = 3000) -> list[str]:
+    """The ordinary chat messages bench/throughput.py feeds (every text unique)."""
+    texts = ("кто сделал домашку по алгебре", "завтра физра на улице?", "скиньте расписание пж",
+             "я опоздаю на первый урок", "а контрольная в четверг или в пятницу",
+             "спасибо, разобрался")
+    return [f"{texts[i % len(texts)]} ({i})" for i in range(count)]
+
+
 def timing(packages: dict[str, ModuleType], texts: list[str], runs: int
            ) -> dict[str, tuple[float, float]]:
     """Messages per second through each package's pipeline, (cold word cache, warm), best of
@@ -116,7 +133,7 @@ def timing(packages: dict[str, ModuleType], texts: list[str], runs: int
             fired = detectors[name]
             for slot, cold in ((0, True), (1, False)):
                 if cold:  # every word normalised afresh, as for first-seen messages
-                    pkg.normalize.spellings.cache_clear()
+                    clear_caches(pkg)
                 start = time.perf_counter()
                 for text in texts:
                     fired(text)
@@ -186,6 +203,13 @@ def main() -> None:
         (new_cold, new_warm), (old_cold, old_warm) = rates["this tree"], rates[args.before]
         print(f"  after/before: cold {new_cold / old_cold:.2f}, warm {new_warm / old_warm:.2f}"
               " (1.00 = as fast, below 1 = slower)")
+    talk = timing(packages, ordinary_talk(), args.runs)
+    print("ordinary chat talk (bench/throughput.py's messages), µs per message through evaluate:")
+    for name, (cold, warm) in talk.items():
+        print(f"  {name:<12} cold word cache {1e6 / cold:>6.1f} µs, warm {1e6 / warm:>6.1f} µs")
+    if before is not None:
+        (new_cold, new_warm), (old_cold, old_warm) = talk["this tree"], talk[args.before]
+        print(f"  after/before: cold {new_cold / old_cold:.2f}, warm {new_warm / old_warm:.2f}")
 
     if args.v:
         for policy, label, text in quality.misses(rows, results):

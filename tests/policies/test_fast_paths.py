@@ -16,7 +16,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from policies import activity, links, normalize, obscene, personal_data, pipeline, quiet_hours
+from policies import (activity, links, normalize, obscene, personal_data, pipeline, quiet_hours,
+                      wellbeing)
 from policies.base import (Action, AuthorHistory, AuthorInfo, MessageInput, Mode, fingerprint)
 from policies.caps import is_shouting
 from policies.context import Context
@@ -282,3 +283,51 @@ def test_case_folding_finds_every_letter_the_patterns_take():
                 if pattern.fullmatch(ch):
                     assert ch.casefold() == letter, (letter, hex(point))
     assert taken > 2 * len(letters)  # upper and lower case at least, «ᲃ» for «с», «ᲂ» for «о»
+
+
+def _sample(items, rng: random.Random) -> str:
+    """A random text of the kind a parsed pattern matches (lookarounds ignored)."""
+    parser = wellbeing._parser
+    out = []
+    for op, av in items:
+        if op is parser.LITERAL:
+            out.append(chr(av))
+        elif op is parser.IN:
+            out.append(chr(rng.choice(av)[1]))
+        elif op is parser.BRANCH:
+            out.append(_sample(list(rng.choice(av[1])), rng))
+        elif op is parser.MAX_REPEAT:
+            low, high, item = av
+            out.extend(_sample(list(item), rng) for _ in range(rng.randint(low, min(high, 2))))
+    return "".join(out)
+
+
+def _find_signal_reference(words: list[str]) -> tuple[str, str] | None:
+    line = " ".join(words)
+    for kind, pattern in wellbeing._PATTERNS:
+        m = pattern.search(line)
+        if m:
+            return kind, m.group()
+    return None
+
+
+def test_wellbeing_shortcut_changes_nothing():
+    rng = random.Random(5)
+    lines = [normalize.words(text) for text in all_texts()]
+    vocabulary = [word for words in lines for word in words]
+    trees = [list(wellbeing._parser.parse(p.pattern)) for _, p in wellbeing._PATTERNS]
+    for _ in range(4000):
+        phrase = _sample(rng.choice(trees), rng).split(" ")
+        if rng.random() < 0.2:  # a match may begin after a masked letter: «х*убей себя»
+            phrase[0] = rng.choice(["х*", "*", "б*я*"]) + phrase[0]
+        if rng.random() < 0.2:  # or lose its last letters
+            phrase[-1] = phrase[-1][:rng.randint(0, len(phrase[-1]))]
+        before = rng.sample(vocabulary, rng.randint(0, 3))
+        after = rng.sample(vocabulary, rng.randint(0, 3))
+        lines.append(before + phrase + after)
+    fired = 0
+    for words in lines:
+        expected = _find_signal_reference(words)
+        assert wellbeing.find_signal(words) == expected, words
+        fired += expected is not None
+    assert fired > 2000
