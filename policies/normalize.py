@@ -268,7 +268,7 @@ _MAX_LETTERS = 12  # single letters joined at most
 _ONE_LETTER_WORDS = frozenset("иавскуояжб")  # «ну и с у к а»: real words next to a spelled one
 
 
-def _words_around(run: list[tuple[str, str]], edge: int, step: int) -> bool:
+def _words_around(run: tuple[tuple[str, str], ...], edge: int, step: int) -> bool:
     """Whether the word next to a stretch of a spelled-out run (going `step` from `edge`) may
     stand alone: not a single letter, or a real one-letter word. A stretch next to a letter that
     is no word is the middle of a longer spelled word («о с к о р б л я т ь»)."""
@@ -288,31 +288,37 @@ def _spaced(seq: list[tuple[str, str] | None]) -> list[Token]:
         while j < n and (word := seq[j]) is not None and len(word[1]) <= _SHORT:
             run.append(word)
             j += 1
-        if len(run) < 2:  # a stretch joins two words at least
-            i = max(j, i + 1)
-            continue
-        # shortest stretches first, so the evidence quotes no more than the spelled word
-        spans = sorted(
-            (
-                (a, b)
-                for a in range(len(run))
-                for b in range(a + 2, min(len(run), a + _MAX_LETTERS) + 1)
-            ),
-            key=lambda span: span[1] - span[0],
-        )
-        for a, b in spans:
-            part = run[a:b]
-            singles = sum(1 for _, core in part if len(core) == 1)
-            if not singles or (b - a > _MAX_SPAN and singles < b - a):
-                continue
-            if not (_words_around(run, a, -1) and _words_around(run, b - 1, 1)):
-                continue  # a piece of a longer spelled word: «с т р а х у й», «х у л и г а н»
-            raw = " ".join(r for r, _ in part)
-            token = _token(raw, "".join(core for _, core in part), whole=False)
-            if token:
-                found.append(token)
+        if len(run) >= 2:  # a stretch joins two words at least
+            found.extend(_stretches(tuple(run)))
         i = max(j, i + 1)
     return found
+
+
+@lru_cache(maxsize=4096)  # the same runs of short words come again: «или в», «и в 5 б»
+def _stretches(run: tuple[tuple[str, str], ...]) -> tuple[Token, ...]:
+    """The tokens of the stretches of one run of short words, (raw, core) each."""
+    found: list[Token] = []
+    # shortest stretches first, so the evidence quotes no more than the spelled word
+    spans = sorted(
+        (
+            (a, b)
+            for a in range(len(run))
+            for b in range(a + 2, min(len(run), a + _MAX_LETTERS) + 1)
+        ),
+        key=lambda span: span[1] - span[0],
+    )
+    for a, b in spans:
+        part = run[a:b]
+        singles = sum(1 for _, core in part if len(core) == 1)
+        if not singles or (b - a > _MAX_SPAN and singles < b - a):
+            continue
+        if not (_words_around(run, a, -1) and _words_around(run, b - 1, 1)):
+            continue  # a piece of a longer spelled word: «с т р а х у й», «х у л и г а н»
+        raw = " ".join(r for r, _ in part)
+        token = _token(raw, "".join(core for _, core in part), whole=False)
+        if token:
+            found.append(token)
+    return tuple(found)
 
 
 def _undraw(word: str) -> tuple[str, str, str] | None:
@@ -387,6 +393,7 @@ def tokens(text: str, *, cleaned: bool = False) -> list[Token]:
 def clear_caches() -> None:
     """Forget every word read so far (for benchmarks of first-seen words)."""
     _word.cache_clear()
+    _stretches.cache_clear()
     spellings.cache_clear()
 
 
