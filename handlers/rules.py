@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 
 def parse_message(message: Message, group_id: int, screen_name: str | None) -> commands.Command | None:
-    cached = getattr(message, "_zavuch_cmd", _MISSING)
+    cached = _memo(message, "_zavuch_cmd")
     if cached is not _MISSING:
         return cast("commands.Command | None", cached)  # what this function stored below
     cmd = None
@@ -28,10 +28,7 @@ def parse_message(message: Message, group_id: int, screen_name: str | None) -> c
             message.text or "", group_id=group_id, screen_name=screen_name,
             private=not is_chat_peer(message.peer_id),
         )
-    try:
-        object.__setattr__(message, "_zavuch_cmd", cmd)
-    except (AttributeError, TypeError, ValueError):
-        pass
+    _remember(message, "_zavuch_cmd", cmd)
     return cmd
 
 
@@ -41,15 +38,24 @@ _MISSING = object()
 async def chat_of(message: Message, app: App, *, refresh: bool = False) -> Any:
     """The chat record of a chat message, read once per message and shared by its handlers
     (rights check, counting, moderation all run on every message)."""
-    cached = getattr(message, "_zavuch_chat", _MISSING)
+    cached = _memo(message, "_zavuch_chat")
     if cached is not _MISSING and not refresh:
         return cached
     chat = await app.services.chats.by_peer(message.peer_id)
-    try:
-        object.__setattr__(message, "_zavuch_chat", chat)
-    except (AttributeError, TypeError, ValueError):
-        pass
+    _remember(message, "_zavuch_chat", chat)
     return chat
+
+
+def _memo(message: Any, name: str) -> Any:
+    # the instance dict itself: a missing attribute of a pydantic model costs a trip through
+    # its __getattr__ and its metaclass's (a sizeable share of a chat message's routing)
+    return getattr(message, "__dict__", {}).get(name, _MISSING)
+
+
+def _remember(message: Any, name: str, value: Any) -> None:
+    attrs = getattr(message, "__dict__", None)
+    if isinstance(attrs, dict):
+        attrs[name] = value  # not a field: pydantic neither validates nor dumps it
 
 
 class CommandRule(ABCRule[Message]):

@@ -30,6 +30,16 @@ class Chat:
     def bound(self) -> bool:
         return self.status == "active" and self.org_id is not None
 
+    @property
+    def overrides_key(self) -> str:
+        """The overrides as a stable string (a cache key), computed once per record: the record
+        is read from memory on every chat message."""
+        key = self.__dict__.get("_overrides_key")
+        if key is None:
+            key = json.dumps(self.overrides, sort_keys=True)
+            object.__setattr__(self, "_overrides_key", key)  # frozen: a memo, not a field
+        return key
+
 
 _COLUMNS = (
     "id, peer_id, org_id, type, class_id, subject, title, leader_id, overrides, invite_link,"

@@ -8,7 +8,6 @@ each event (bot/services/recent.py). Logs carry ids, never texts or names.
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
@@ -120,7 +119,7 @@ class Moderation:
     async def settings_for(self, chat: Chat) -> ModerationSettings:
         """The chat type's preset in the school's timezone, with the chat's overrides (built once
         per chat record and kept until the school's record changes)."""
-        key = ("moderation_settings", chat.id, chat.type, chat.org_id, json.dumps(chat.overrides, sort_keys=True))
+        key = ("moderation_settings", chat.id, chat.type, chat.org_id, chat.overrides_key)
         return await self.db.cached(key, lambda: self._settings_for(chat))
 
     async def _settings_for(self, chat: Chat) -> ModerationSettings:
