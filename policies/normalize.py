@@ -294,7 +294,7 @@ def _spaced(seq: list[tuple[str, str] | None]) -> list[Token]:
     return found
 
 
-@lru_cache(maxsize=4096)  # the same runs of short words come again: «или в», «и в 5 б»
+@lru_cache(maxsize=2048)  # the same runs of short words come again: «или в», «и в 5 б»
 def _stretches(run: tuple[tuple[str, str], ...]) -> tuple[Token, ...]:
     """The tokens of the stretches of one run of short words, (raw, core) each."""
     found: list[Token] = []

@@ -110,7 +110,7 @@ if not (all(_WORD_CHAR.match(start) for start in _STARTS)
     raise ValueError("_may_start needs every signal to begin a word with a lowercase letter")
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=8192)
 def _may_start(word: str, following: str) -> bool:
     """Whether a match may begin in a word of the line, `following` the next word ("" after the
     last): a match begins at a word boundary, i.e. at the word's start or after a character that
