@@ -33,7 +33,7 @@ from bot.repo import orgs as org_repo  # noqa: E402
 from bot.repo import people as people_repo  # noqa: E402
 from bot.repo import roles as role_repo  # noqa: E402
 from bot.runtime.app import App, create_app  # noqa: E402
-from bot.runtime.runner import Runner  # noqa: E402
+from bot.runtime.runner import Runner, settle_heap  # noqa: E402
 from vkemu import Emulator  # noqa: E402
 
 GROUP_ID = 1000
@@ -182,6 +182,7 @@ class Zavuch:
         polls = self.emu.longpoll.requests
         self.runner = Runner(self.app, wait=1, grace=5)
         await self.runner.start()
+        settle_heap()  # as ``zavuch run`` does once the bot has started
         await self.emu.wait_longpoll(since=polls, timeout=30)
 
     @property
@@ -224,6 +225,7 @@ class BareBot:
     async def start(self) -> None:
         polls = self.emu.longpoll.requests
         self._task = asyncio.create_task(self.bot.run_polling())
+        settle_heap()  # the same collector settings as Zavuch's: the ratio is about the code
         await self.emu.wait_longpoll(since=polls, timeout=30)
 
     async def stop(self) -> None:
