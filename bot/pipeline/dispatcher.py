@@ -107,6 +107,9 @@ class Dispatcher:
                         queue.popleft()
                         self._queued -= 1
                         await self._signal()
+                    # an event served from memory never suspends: without this one chat's whole
+                    # queue would run before any other chat's turn, the group commit or long poll
+                    await asyncio.sleep(0)
         finally:
             if not queue:
                 self._queues.pop(peer, None)

@@ -194,3 +194,24 @@ async def test_a_busy_peer_keeps_a_window_in_memory_and_never_holds_others_up() 
     await asyncio.wait_for(d.idle(), 5)
     assert [text for p, text in rec.seen if p == 1] == list(range(20))  # all of it, in order
     assert not disk
+
+
+async def test_chats_take_turns_even_when_no_event_suspends() -> None:
+    """Events served from memory never suspend; one chat's queue must still not run to its end
+    before another chat's first event (nor before the group commit or long poll get a turn)."""
+    seen: list[int] = []
+
+    async def handle(event: dict[str, Any]) -> None:
+        seen.append(peer_of(event))  # no await that suspends
+
+    async def park(event: dict[str, Any], exc: BaseException, attempts: int) -> None:
+        raise AssertionError("nothing fails here")
+
+    d = Dispatcher(handle, park, max_active=8)
+    for n in range(5):
+        d.put_nowait(msg(2000000001, n))
+    for n in range(5):
+        d.put_nowait(msg(2000000002, n))
+    await asyncio.wait_for(d.idle(), 5)
+    assert sorted(seen) == [2000000001] * 5 + [2000000002] * 5
+    assert seen[:4] == [2000000001, 2000000002, 2000000001, 2000000002]
