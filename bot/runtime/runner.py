@@ -67,9 +67,13 @@ class ZavuchBot(Bot):
         self._progress = asyncio.Event()
         self._commit_failures: dict[str, int] = {}  # event id -> detached commits that failed
         self._background: set[asyncio.Task[None]] = set()  # parking after a failed detached commit
-        self.dispatcher = Dispatcher(
-            self.handle, self.park, attempts=MAX_EVENT_ATTEMPTS,
-            load_spilled=lambda peer, limit: inbox.pending_of_peer(app.db, peer, limit))
+        self.dispatcher = Dispatcher(self.handle, self.park, attempts=MAX_EVENT_ATTEMPTS, load_spilled=self._spilled)
+
+    async def _spilled(self, peer: int, limit: int) -> list[Event]:
+        """A peer's next pending events on disk. Its events handled just before are pending there
+        until their detached commits (their claims) are in: read back only after those."""
+        await self.app.db.flushed()
+        return await inbox.pending_of_peer(self.app.db, peer, limit)
 
     @property
     def handled(self) -> int:
