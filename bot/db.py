@@ -850,7 +850,7 @@ def _together(conn: Any, group: list[_Flush]) -> list[BaseException | None] | No
         for sql, claim, rows in columns:
             if conn.executemany(sql, rows).rowcount < len(rows) and claim:
                 return None
-    except sqlite3.Error:
+    except Exception:  # noqa: BLE001 - sqlite3's or Python's (an int beyond 64 bits): unit by unit
         return None
     return [None] * len(group)
 

@@ -1,0 +1,47 @@
+"""Review of detached units and the group commit (``Database.unit(detach=…)``, ``_together``):
+each test failed before its fix."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+
+import pytest
+
+from bot.db import Database
+
+
+@pytest.fixture
+async def db(tmp_path) -> AsyncIterator[Database]:
+    database = await Database.open(tmp_path / "review.db")
+    await database.execute("CREATE TABLE ev (id INTEGER PRIMARY KEY, done INTEGER NOT NULL DEFAULT 0)")
+    await database.execute("CREATE TABLE log (id INTEGER PRIMARY KEY, v)")
+    for i in range(1, 5):
+        await database.execute("INSERT INTO ev (id) VALUES (?)", (i,))
+    try:
+        yield database
+    finally:
+        await database.close()
+
+
+CLAIM = "UPDATE ev SET done = 1 WHERE id = ? AND done = 0"
+
+
+async def test_a_unit_whose_statement_python_refuses_fails_alone_in_a_group(db: Database) -> None:
+    """A parameter sqlite3 refuses with a non-sqlite3 error (OverflowError for an int beyond 64
+    bits) failed the whole group when the statements ran together: every other chat's event of
+    that group was re-queued (and, sharing groups with it again, parked). Unit by unit, only that
+    unit fails — the group commit must keep that."""
+    outcomes: dict[str, BaseException | None] = {}
+
+    async def one(name: str, claim_id: int, value: object) -> None:
+        async with db.unit(detach=lambda outcome: outcomes.__setitem__(name, outcome)):
+            await db.defer(CLAIM, (claim_id,), claim=True)
+            await db.defer("INSERT INTO log (v) VALUES (?)", (value,))
+
+    await asyncio.gather(one("good", 1, "ok"), one("bad", 2, 2 ** 70), one("good too", 3, "ok too"))
+    await asyncio.wait_for(db.flushed(), 5)
+    assert outcomes["good"] is None and outcomes["good too"] is None
+    assert isinstance(outcomes["bad"], OverflowError)
+    assert sorted(r[0] for r in await db.fetchall("SELECT v FROM log")) == ["ok", "ok too"]
+    assert [r[0] for r in await db.fetchall("SELECT id FROM ev WHERE done = 1 ORDER BY id")] == [1, 3]
