@@ -421,7 +421,13 @@ class Database:
                 await self._conn.execute("ROLLBACK")
                 raise
             else:
-                await self._conn.execute("COMMIT")
+                try:
+                    await self._conn.execute("COMMIT")
+                except BaseException:  # (a full disk, a deferred constraint): nothing of it is kept
+                    self._after_commit.clear()
+                    self._aborted()
+                    await self._rollback_quietly()
+                    raise
             finally:
                 self._in_tx = None
                 self._on_abort.clear()

@@ -45,3 +45,24 @@ async def test_a_unit_whose_statement_python_refuses_fails_alone_in_a_group(db: 
     assert isinstance(outcomes["bad"], OverflowError)
     assert sorted(r[0] for r in await db.fetchall("SELECT v FROM log")) == ["ok", "ok too"]
     assert [r[0] for r in await db.fetchall("SELECT id FROM ev WHERE done = 1 ORDER BY id")] == [1, 3]
+
+
+async def test_a_transaction_whose_commit_fails_is_taken_back_and_runs_its_abort_callbacks(db: Database) -> None:
+    """COMMIT itself may fail (here a deferred foreign key; in production a full disk): what the
+    transaction put in memory must leave it (``on_abort``), its after-commit callbacks must not
+    run with the next transaction, and the connection must not stay inside the failed one."""
+    await db.execute("CREATE TABLE parent (id INTEGER PRIMARY KEY)")
+    await db.execute("CREATE TABLE child (id INTEGER PRIMARY KEY, parent_id INTEGER"
+                     " REFERENCES parent (id) DEFERRABLE INITIALLY DEFERRED)")
+    events: list[str] = []
+    with pytest.raises(Exception):
+        async with db.transaction():
+            await db.execute("INSERT INTO child (parent_id) VALUES (42)")  # no such parent: COMMIT fails
+            db.on_abort(lambda: events.append("taken back"))
+            db.after_commit(lambda: events.append("failed one's after-commit"))
+    assert events == ["taken back"]
+    async with db.transaction():  # the write path still works
+        await db.execute("INSERT INTO log (v) VALUES ('next')")
+    assert events == ["taken back"]
+    assert await db.fetchval("SELECT COUNT(*) FROM child") == 0
+    assert await db.fetchval("SELECT COUNT(*) FROM log") == 1
