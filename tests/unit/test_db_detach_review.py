@@ -66,3 +66,54 @@ async def test_a_transaction_whose_commit_fails_is_taken_back_and_runs_its_abort
     assert events == ["taken back"]
     assert await db.fetchval("SELECT COUNT(*) FROM child") == 0
     assert await db.fetchval("SELECT COUNT(*) FROM log") == 1
+
+
+async def test_an_event_re_run_after_a_conflict_does_not_see_its_own_first_run_as_a_repeat(db: Database) -> None:
+    from bot.db import Conflict
+    from bot.services.recent import RecentMessages
+    from policies.base import Entry
+
+    recent = RecentMessages(db)
+    recent._loaded = True
+    await db.execute("CREATE TABLE setting (id INTEGER PRIMARY KEY, v TEXT)")
+    await db.execute("CREATE TABLE recent_message (chat_id, vk_id, at, fingerprint, stickers)")
+    await db.execute("INSERT INTO setting (id, v) VALUES (1, 'a')")
+    aborted: list[int] = []
+    with pytest.raises(Conflict):
+        async with db.unit(detach=lambda outcome: None):
+            await db.defer(CLAIM, (1,), claim=True)
+            await db.fetchval("SELECT v FROM setting WHERE id = 1")  # a decision rests on it
+            await recent.remember(5, 7, Entry(100, "fp", 0))
+            db.on_abort(lambda: aborted.append(1))
+            # another chat's transaction changes what it read, then this one comes to write
+            await asyncio.create_task(db.execute("UPDATE setting SET v = 'b' WHERE id = 1"))
+            await db.execute("INSERT INTO log (v) VALUES ('decided')")
+    assert aborted == [1] and await recent.since(5, 7, 0) == []
+    async with db.transaction():  # the re-run
+        assert await recent.since(5, 7, 0) == []
+        await recent.remember(5, 7, Entry(100, "fp", 0))
+    assert [e.fingerprint for e in await recent.since(5, 7, 0)] == ["fp"]
+    assert aborted == [1]
+
+
+async def test_a_unit_cancelled_while_its_group_commit_is_queued_is_taken_back_once(db: Database) -> None:
+    aborted: list[str] = []
+
+    async def event() -> None:
+        async with db.unit():
+            await db.defer(CLAIM, (1,), claim=True)
+            await db.defer("INSERT INTO nowhere (v) VALUES (1)")  # fails in the group commit
+            db.on_abort(lambda: aborted.append("taken back"))
+
+    task = asyncio.create_task(event())
+    for _ in range(100):  # let it reach the group commit's queue (no time passes)
+        if db.flushing:
+            break
+        await asyncio.sleep(0)
+    assert db.flushing
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    await asyncio.wait_for(db.flushed(), 5)
+    assert aborted == ["taken back"]
+    assert await db.fetchval("SELECT done FROM ev WHERE id = 1") == 0
