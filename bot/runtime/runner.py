@@ -67,6 +67,7 @@ class ZavuchBot(Bot):
         self._progress = asyncio.Event()
         self._commit_failures: dict[str, int] = {}  # event id -> detached commits that failed
         self._background: set[asyncio.Task[None]] = set()  # parking after a failed detached commit
+        self._stopping = False  # the queues are stopping: what fails now stays pending on disk
         self.dispatcher = Dispatcher(self.handle, self.park, attempts=MAX_EVENT_ATTEMPTS, load_spilled=self._spilled)
 
     async def _spilled(self, peer: int, limit: int) -> list[Event]:
@@ -124,7 +125,12 @@ class ZavuchBot(Bot):
         """A detached unit's group commit is done. Failed (not a duplicate): its writes are not
         kept and the event is pending again — queued again (behind the chat's later events: it
         decided nothing those depend on), parked after the last attempt."""
-        if outcome is not None and not isinstance(outcome, AlreadyClaimed):
+        if outcome is not None and not isinstance(outcome, AlreadyClaimed) and self._stopping:
+            # not queued into stopped queues: its claim was not kept, so it is pending on disk
+            # and the next run replays it
+            log.warning("event %r not committed while stopping (%s)", str(event.get("event_id") or "")[:64],
+                        type(outcome).__name__)
+        elif outcome is not None and not isinstance(outcome, AlreadyClaimed):
             event_id = str(event.get("event_id") or "")
             failures = self._commit_failures[event_id] = self._commit_failures.get(event_id, 0) + 1
             log.warning("event %r not committed (%s), attempt %d", event_id[:64], type(outcome).__name__, failures)
@@ -158,6 +164,12 @@ class ZavuchBot(Bot):
             log.error("event %r parked [%s]", event_id[:64], ref)
         finally:
             self._progressed()
+
+    async def stop_queues(self, grace: float) -> None:
+        """Stop taking events: running ones get ``grace`` seconds, queued ones stay pending on
+        disk, and so does an event whose detached commit fails from now on."""
+        self._stopping = True
+        await self.dispatcher.stop(grace)
 
     def _progressed(self) -> None:
         self._progress.set()
@@ -282,7 +294,7 @@ class Runner:
         # (Python 3.11's wait_for in a loop can swallow one) must not hold the stop forever
         if self.web is not None:
             await bounded(self.web.stop(), "stopping the web cabinet", STEP_SECONDS)
-        await bounded(self.bot.dispatcher.stop(self.grace), "stopping the event queues", self.grace + STEP_SECONDS)
+        await bounded(self.bot.stop_queues(self.grace), "stopping the event queues", self.grace + STEP_SECONDS)
         grace = min(self.grace, 5.0)
         await bounded(self.app.runner.stop(grace=grace), "stopping the action runner", grace + STEP_SECONDS)
         if self.scheduler.running:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -90,3 +91,41 @@ async def test_an_event_whose_detached_commit_failed_is_decided_again_before_the
     assert await app.db.fetchval("SELECT COUNT(*) FROM inbox WHERE status = 'pending'") == 0
     last_decision = {event_id: i for i, event_id in enumerate(routed)}
     assert sorted(last_decision, key=last_decision.__getitem__) == [f"review-{i}" for i in range(1, 5)], routed
+
+
+async def test_a_detached_commit_that_fails_after_the_queues_stopped_leaves_its_event_pending(
+        harness: BotHarness) -> None:  # noqa: F811
+    """Stopping: the event queues are stopped while an event's detached commit is still in the
+    database thread; it fails. The event must stay pending on disk (the next run replays it),
+    not be queued again into the stopped dispatcher and decided while the bot shuts down."""
+    app = harness.app
+    assert app is not None and harness.runner is not None
+    bot = harness.runner.bot
+    release = threading.Event()
+
+    def fail_after_stop() -> int:
+        release.wait(10)  # in the database thread: the commit is in flight until the queues stopped
+        return 1
+
+    await app.db._conn.create_function("review_fail_after_stop", 0, fail_after_stop)
+    await app.db.execute("CREATE TEMP TRIGGER review_fail BEFORE UPDATE ON inbox"
+                         " WHEN NEW.event_id = 'review-1' AND review_fail_after_stop()"
+                         " BEGIN SELECT RAISE(ABORT, 'injected'); END")
+    routed: list[str] = []
+
+    async def recording(event: dict[str, Any], *args: Any, **kwargs: Any) -> None:
+        routed.append(str(event.get("event_id")))
+
+    bot.routes.route = recording  # type: ignore[method-assign]
+    fresh = await inbox.accept_batch(app.db, [_update(1)], ts_key=None, ts=None, now=app.now(), peer_of=peer_of)
+    bot.dispatcher.put_nowait(fresh[0])
+    await bot.dispatcher.idle()
+    assert routed == ["review-1"] and app.db.flushing
+    await bot.stop_queues(1)  # as Runner.stop does
+    release.set()
+    await asyncio.wait_for(app.db.flushed(), 10)
+    drains = list(bot.dispatcher._drains.values())
+    if drains:
+        await asyncio.wait(drains, timeout=5)
+    assert routed == ["review-1"], "decided again after the queues stopped"
+    assert await app.db.fetchval("SELECT status FROM inbox WHERE event_id = 'review-1'") == "pending"
