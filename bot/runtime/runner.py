@@ -139,10 +139,18 @@ class ZavuchBot(Bot):
                 self.dispatcher.parked += 1
                 task = asyncio.get_running_loop().create_task(self.park(event, outcome, failures))
                 self._background.add(task)
-                task.add_done_callback(self._background.discard)
+                task.add_done_callback(self._parked)
             else:
                 self.dispatcher.put_nowait(event)
+        elif outcome is None and self._commit_failures:
+            self._commit_failures.pop(str(event.get("event_id") or ""), None)  # committed at last
         self._progressed()
+
+    def _parked(self, task: asyncio.Task[None]) -> None:
+        self._background.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            # like the dispatcher's own parking: the type only (the message may quote a text)
+            log.error("parking an event failed: %s", type(task.exception()).__name__)
 
     async def park(self, event: Event, exc: BaseException, attempts: int) -> None:
         """A poison event: parked with its id (never its text); operators told; the person who

@@ -129,3 +129,30 @@ async def test_a_detached_commit_that_fails_after_the_queues_stopped_leaves_its_
         await asyncio.wait(drains, timeout=5)
     assert routed == ["review-1"], "decided again after the queues stopped"
     assert await app.db.fetchval("SELECT status FROM inbox WHERE event_id = 'review-1'") == "pending"
+
+
+async def test_an_event_committed_at_its_second_attempt_leaves_no_failure_count_behind(
+        harness: BotHarness) -> None:  # noqa: F811
+    app = harness.app
+    assert app is not None and harness.runner is not None
+    bot = harness.runner.bot
+    failures = [1, 1]  # the group together, then its unit alone
+
+    def fail_once() -> int:
+        return failures.pop() if failures else 0
+
+    await app.db._conn.create_function("review_fail_once", 0, fail_once)
+    await app.db.execute("CREATE TEMP TRIGGER review_fail BEFORE UPDATE ON inbox"
+                         " WHEN NEW.event_id = 'review-1' AND review_fail_once()"
+                         " BEGIN SELECT RAISE(ABORT, 'injected'); END")
+
+    async def nothing(event: dict[str, Any], *args: Any, **kwargs: Any) -> None:
+        return None
+
+    bot.routes.route = nothing  # type: ignore[method-assign]
+    fresh = await inbox.accept_batch(app.db, [_update(1)], ts_key=None, ts=None, now=app.now(), peer_of=peer_of)
+    bot.dispatcher.put_nowait(fresh[0])
+    await bot.settled()
+    assert not failures
+    assert await app.db.fetchval("SELECT status FROM inbox WHERE event_id = 'review-1'") == "done"
+    assert bot._commit_failures == {}  # (it grew with every event that failed once, for ever)
