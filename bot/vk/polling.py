@@ -23,6 +23,8 @@ from bot.vk.events import EventInbox
 
 log = logging.getLogger(__name__)
 
+STORE_CHUNK = 200  # events stored (and handed on) together from one long-poll answer
+
 
 class DbPolling(BotPolling):
     def __init__(self, api: Any, group_id: int, inbox: EventInbox, wait: int = 25) -> None:
@@ -83,14 +85,21 @@ class DbPolling(BotPolling):
                     server = {}
                     continue
                 updates = event.get("updates") or []
-                fresh = await self.inbox.accept(
-                    updates if isinstance(updates, list) else [], ts_key=self.ts_key,
-                    ts=str(event["ts"]), peer_of=self.peer_of,
-                )
+                updates = updates if isinstance(updates, list) else []
+                # stored in chunks, each handed on once it is stored: the first events of a big
+                # batch are being handled while the rest are written. The position is saved with
+                # the last chunk: a failure before it fetches the batch again, and what was
+                # stored already is recognised (not new, not handed on twice).
+                for start in range(0, max(len(updates), 1), STORE_CHUNK):
+                    last = start + STORE_CHUNK >= len(updates)
+                    fresh = await self.inbox.accept(
+                        updates[start:start + STORE_CHUNK], ts_key=self.ts_key if last else None,
+                        ts=str(event["ts"]) if last else None, peer_of=self.peer_of,
+                    )
+                    if fresh:
+                        yield {"ts": event["ts"], "updates": fresh}
                 server["ts"] = event["ts"]
                 retry = 0
-                if fresh:
-                    yield {"ts": event["ts"], "updates": fresh}
             except asyncio.CancelledError:
                 raise
             except (ClientConnectionError, asyncio.TimeoutError, VKAPIError[10], VkUnavailable) as exc:
