@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from typing import Any
 
 import pytest
 
@@ -105,11 +106,17 @@ async def test_a_unit_cancelled_while_its_group_commit_is_queued_is_taken_back_o
             await db.defer("INSERT INTO nowhere (v) VALUES (1)")  # fails in the group commit
             db.on_abort(lambda: aborted.append("taken back"))
 
+    queued = asyncio.Event()
+    flush = db._flush
+
+    async def flushing(*args: Any, **kwargs: Any) -> None:
+        waiting = asyncio.ensure_future(flush(*args, **kwargs))  # runs (and queues) before the test goes on
+        queued.set()
+        await waiting
+
+    db._flush = flushing  # type: ignore[method-assign]
     task = asyncio.create_task(event())
-    for _ in range(100):  # let it reach the group commit's queue (no time passes)
-        if db.flushing:
-            break
-        await asyncio.sleep(0)
+    await asyncio.wait_for(queued.wait(), 5)
     assert db.flushing
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
