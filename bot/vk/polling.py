@@ -23,7 +23,7 @@ from bot.vk.events import EventInbox
 
 log = logging.getLogger(__name__)
 
-STORE_CHUNK = 200  # events stored (and handed on) together from one long-poll answer
+STORE_CHUNK = 1000  # events stored (and handed on) together from one long-poll answer (smaller chunks cost more write-lock handoffs than they save)
 
 
 class DbPolling(BotPolling):
