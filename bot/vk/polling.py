@@ -23,7 +23,9 @@ from bot.vk.events import EventInbox
 
 log = logging.getLogger(__name__)
 
-STORE_CHUNK = 1000  # events stored (and handed on) together from one long-poll answer (smaller chunks cost more write-lock handoffs than they save)
+# events stored (and handed on) together from one long-poll answer; smaller chunks cost more
+# write-lock handoffs with the group commit than their earlier start saves
+STORE_CHUNK = 1000
 
 
 class DbPolling(BotPolling):
