@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
 import time
 from typing import Any, Callable, TypeVar
@@ -16,6 +17,8 @@ from .state import (
 from .vkobjects import CLIENT_INFO, message_object
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
+STOP_SECONDS = 5.0  # the HTTP server's shutdown (each connection gets 1 s: see server.start_server)
 _DOC_RE = re.compile(r"^doc(-?\d+)_(\d+)(?:_([0-9a-zA-Z]+))?$")
 
 
@@ -69,13 +72,28 @@ class Emulator(ActorsMixin, FaultsMixin):
         self._stopping = asyncio.Event()
         return self.base_url
 
-    async def stop(self) -> None:
+    async def stop(self, *, seconds: float = STOP_SECONDS) -> bool:
+        """Stop serving; False when the HTTP server's shutdown overran ``seconds`` (logged).
+
+        Long polls are answered and injected hangs end at once. The shutdown is bounded with
+        ``asyncio.wait`` (``wait_for`` would wait for a cancelled shutdown however long it takes):
+        a request handler that never ends, nor when cancelled, is left behind — a stop never hangs."""
         self.longpoll.close()
         if self._stopping is not None:
             self._stopping.set()  # injected hangs and delays end now, not after the shutdown timeout
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
+        runner, self._runner = self._runner, None
+        if runner is None:
+            return True
+        cleanup = asyncio.ensure_future(runner.cleanup())
+        done, _ = await asyncio.wait({cleanup}, timeout=seconds)
+        if done:
+            cleanup.result()
+            return True
+        cleanup.cancel()
+        await asyncio.wait({cleanup}, timeout=1.0)
+        cleanup.add_done_callback(lambda task: task.cancelled() or task.exception())
+        log.warning("vkemu: shutting the HTTP server down took longer than %.1f s; left behind", seconds)
+        return False
 
     async def __aenter__(self) -> Emulator:
         await self.start()
@@ -209,10 +227,7 @@ class Emulator(ActorsMixin, FaultsMixin):
                 raise TimeoutError(self._timeout_message(predicate, timeout))
             fut = loop.create_future()
             self._waiters.append(fut)
-            try:
-                await asyncio.wait_for(fut, remaining)
-            except asyncio.TimeoutError:
-                pass
+            await asyncio.wait({fut}, timeout=remaining)  # a cancel is never swallowed (see LongPoll.check)
 
     def _timeout_message(self, predicate: Callable, timeout: float) -> str:
         name = getattr(predicate, "__qualname__", repr(predicate))

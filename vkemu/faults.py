@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections import deque
 from typing import Any
 
@@ -56,10 +57,9 @@ class FaultsMixin(EmulatorHost):
         """Sleep `seconds`, or less if the emulator stops meanwhile."""
         if self._stopping is None:
             self._stopping = asyncio.Event()
-        try:
-            await asyncio.wait_for(self._stopping.wait(), seconds)
-        except asyncio.TimeoutError:
-            pass
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(seconds):  # unlike wait_for, never swallows a cancel
+                await self._stopping.wait()
 
     def raw_update(self, event_type: str, obj: dict[str, Any]) -> dict[str, Any]:
         """Deliver `obj` as a long poll update of `event_type` exactly as given (no state change,

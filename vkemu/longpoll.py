@@ -132,7 +132,6 @@ class LongPoll:
                 return {"ts": str(self.next_ts), "updates": updates}
             fut = loop.create_future()
             self._waiters.append(fut)
-            try:
-                await asyncio.wait_for(fut, remaining)
-            except asyncio.TimeoutError:
-                pass
+            # asyncio.wait, not wait_for: under Python 3.11 wait_for returns normally when it is
+            # cancelled just as ``fut`` completes, and this loop would outlive the server's shutdown
+            await asyncio.wait({fut}, timeout=remaining)

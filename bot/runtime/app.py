@@ -19,6 +19,7 @@ from bot.db import Database, open_database
 from bot.jobs.schedule import SCHEDULE_JOB, schedule_tick
 from bot.pipeline.effects import Effects
 from bot.runtime.moderation import build_moderation
+from bot.runtime.stopping import bounded
 from bot.pipeline.runner import ActionRunner
 from bot.repo import chats as chat_repo
 from bot.repo.outbox import Recorded
@@ -50,6 +51,9 @@ from bot.vk.gateway import VkGateway
 from bot.vk.ratelimit import RateLimiter
 
 log = logging.getLogger(__name__)
+
+# a step of ``App.close``: longer than the database's own wait for a group commit (5 s)
+CLOSE_STEP_SECONDS = 15.0
 
 
 @dataclass
@@ -109,12 +113,27 @@ class App:
     def now(self) -> int:
         return int(self.clock.now())
 
-    async def close(self) -> None:
-        await self.activity.flush()  # counts buffered by callers of ``record`` are not lost
+    async def close(self, *, seconds: float = CLOSE_STEP_SECONDS) -> list[str]:
+        """Flush and close everything; returns the steps that did not end in time.
+
+        Each step is bounded (``bounded``): one that hangs — a database thread that never answers,
+        a connection that never closes — is named in the log and left behind, and the next one
+        runs; a close never hangs. The database closes last: what was committed stays committed
+        whatever a step does (a commit is in the WAL before close, kept even if it never ends);
+        activity counts a timed-out flush did not write are the only thing given up."""
+        steps: list[tuple[str, Callable[[], Awaitable[Any]]]] = [
+            # counts buffered by callers of ``record`` are not lost
+            ("flushing activity counts", self.activity.flush),
+        ]
         if self.report_db is not self.db:
-            await self.report_db.close()
-        await self.api.http_client.close()
-        await self.db.close()
+            steps.append(("closing the report database", self.report_db.close))
+        steps.append(("closing the VK HTTP client", self.api.http_client.close))
+        steps.append(("closing the database", self.db.close))
+        overran = []
+        for what, step in steps:
+            if not await bounded(step(), what, seconds):
+                overran.append(what)
+        return overran
 
 
 def make_api(settings: Settings) -> LimitedAPI:
