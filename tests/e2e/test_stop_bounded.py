@@ -53,9 +53,9 @@ async def test_a_stop_whose_action_runner_task_ignores_its_cancel_ends_and_names
             done, _ = await asyncio.wait({stop}, timeout=15)
         assert stop in done, "Runner.stop hung on a task that ignores its cancellation"
         stop.result()
-        assert warnings(caplog, STOPPING) == [
-            "stopping the action runner did not end within 1.0 s, nor when cancelled; left behind"]
-        assert not stubborn.done()
+        (warning,) = warnings(caplog, STOPPING)  # the step is named (cancelled, or left behind)
+        assert warning.startswith("stopping the action runner did not end within 1.0 s")
+        assert not stubborn.done()  # it really ignored its cancel
     finally:
         release.set()
         await asyncio.wait({stubborn, stop}, timeout=5)
