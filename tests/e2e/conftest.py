@@ -54,12 +54,16 @@ class BotHarness:
         return self.app
 
     async def stop(self) -> None:
-        if self.runner is not None:
-            await self.runner.stop()
-        if self.app is not None:
-            await self.app.close()
-        self.runner = None
-        self.app = None
+        """Every step bounded (Runner.stop, App.close): a teardown never hangs; the app is
+        closed even when stopping the runner failed."""
+        try:
+            if self.runner is not None:
+                await self.runner.stop()
+        finally:
+            self.runner = None
+            app, self.app = self.app, None
+            if app is not None:
+                await app.close()
 
     async def restart(self) -> App:
         await self.stop()
