@@ -50,6 +50,13 @@ def _run_all(callbacks: list[Callable[[], None]]) -> None:
         callback()
 
 
+def _quietly(callback: Callable[[], None]) -> None:
+    try:
+        callback()
+    except Exception as exc:  # noqa: BLE001 - a callback's failure must not stop the group commit
+        log.error("a commit callback failed: %s", type(exc).__name__)
+
+
 @functools.lru_cache(maxsize=4096)
 def written_tables(sql: str) -> frozenset[str] | None:
     """The tables a write statement changes (None: not recognised — everything is invalidated)."""
@@ -102,9 +109,12 @@ class _Flush:
     after_commit: list[Callable[[], None]]
     on_abort: list[Callable[[], None]]
     waiter: asyncio.Future[BaseException | None]
+    detach: "Committed | None" = None
+    attempts: int = 0
 
 
 Committed = Callable[[BaseException | None], None]
+FLUSH_ATTEMPTS = 3  # a unit's deferred writes are tried this often (in later groups) before it fails
 
 
 @dataclass(frozen=True)
@@ -169,7 +179,7 @@ class Database:
         self._preloaded: dict[Hashable, float] = {}  # bulk read -> when (monotonic) it last ran
         self._flushes: list[_Flush] = []
         self._flusher: asyncio.Task[None] | None = None
-        self._last_flush: asyncio.Future[BaseException | None] | None = None  # the latest queued
+        self._pending_flushes: set[asyncio.Future[BaseException | None]] = set()  # queued, not done
         self._on_abort: list[Callable[[], None]] = []  # of the open locked transaction
         self.cache_hits = 0
         self.cache_misses = 0
@@ -531,27 +541,51 @@ class Database:
             return
         waiter: asyncio.Future[BaseException | None] = asyncio.get_running_loop().create_future()
         # the callbacks run with the commit, even if this unit is cancelled while it waits
-        self._flushes.append(_Flush(unit.buffer, unit.after_commit, unit.on_abort, waiter))
-        self._last_flush = waiter
+        self._flushes.append(_Flush(unit.buffer, unit.after_commit, unit.on_abort, waiter, detach))
+        self._pending_flushes.add(waiter)
         if self._flusher is None or self._flusher.done():
             self._flusher = asyncio.create_task(self._group_commit())
         if detach is not None:
-            waiter.add_done_callback(lambda done: detach(done.result()))
             return
         failure = await asyncio.shield(waiter)
         if failure is not None:
             raise failure
 
     async def flushed(self) -> None:
-        """Return once every deferred unit queued so far is committed (or failed)."""
-        last = self._last_flush
-        if last is not None and not last.done():
-            await asyncio.shield(last)
+        """Return once every deferred unit queued so far is committed (or failed), its callbacks
+        (``detach`` among them) run."""
+        pending = [w for w in self._pending_flushes if not w.done()]
+        if pending:
+            await asyncio.wait(pending)
 
     @property
     def flushing(self) -> bool:
         """Deferred units are waiting for the group commit."""
-        return self._last_flush is not None and not self._last_flush.done()
+        return bool(self._pending_flushes)
+
+    def _settle_flush(self, flush: _Flush, outcome: BaseException | None) -> None:
+        """A unit's deferred writes are committed (``outcome`` None) or given up: its callbacks
+        run (one that raises is logged, never stops the others or the group commit), its
+        waiter learns the outcome, its ``detach`` too."""
+        for callback in flush.after_commit if outcome is None else flush.on_abort:
+            _quietly(callback)
+        self._pending_flushes.discard(flush.waiter)
+        if not flush.waiter.done():
+            flush.waiter.set_result(outcome)
+        if flush.detach is not None:
+            detach = flush.detach
+            _quietly(lambda: detach(outcome))
+
+    def _retry(self, flush: _Flush, outcome: BaseException) -> bool:
+        """A unit whose writes failed (not a void claim) is tried again with the next group: its
+        decision stands, only its recording failed — it is never decided again. False once its
+        attempts are spent."""
+        if isinstance(outcome, (AlreadyClaimed, asyncio.CancelledError)) or flush.attempts + 1 >= FLUSH_ATTEMPTS:
+            return False
+        flush.attempts += 1
+        log.warning("deferred writes failed (%s), attempt %d; tried again", type(outcome).__name__, flush.attempts)
+        self._flushes.append(flush)
+        return True
 
     async def _group_commit(self) -> None:
         while self._flushes:
@@ -582,16 +616,17 @@ class Database:
                                 self._touch(written_tables(sql))
             except BaseException as exc:  # noqa: BLE001 - every waiting unit learns it failed
                 for flush in group:
-                    _run_all(flush.on_abort)
-                    if not flush.waiter.done():
-                        flush.waiter.set_result(exc)
+                    if not self._retry(flush, exc):
+                        self._settle_flush(flush, exc)
                 if isinstance(exc, asyncio.CancelledError):
+                    for flush in self._flushes:  # nobody left to commit them
+                        self._settle_flush(flush, exc)
+                    self._flushes = []
                     raise
                 continue
             for flush, outcome in zip(group, outcomes):
-                _run_all(flush.after_commit if outcome is None else flush.on_abort)
-                if not flush.waiter.done():
-                    flush.waiter.set_result(outcome)
+                if outcome is None or not self._retry(flush, outcome):
+                    self._settle_flush(flush, outcome)
 
     async def _promote(self, unit: _Unit) -> None:
         """The unit's first ordinary write: from here on it is a locked transaction."""

@@ -16,7 +16,7 @@ from vkbottle import Bot
 from vkbottle.exception_factory import ErrorHandler
 
 from bot import texts
-from bot.db import AlreadyClaimed, Conflict
+from bot.db import FLUSH_ATTEMPTS, AlreadyClaimed, Conflict
 from bot.runtime.app import App
 from bot.runtime.stopping import bounded
 from bot.jobs import build_scheduler
@@ -65,7 +65,6 @@ class ZavuchBot(Bot):
         self.routes = routes  # our compiled dispatch (handlers/router.py), not vkbottle's router
         # set (and replaced) after every handled event, committed unit and performed action
         self._progress = asyncio.Event()
-        self._commit_failures: dict[str, int] = {}  # event id -> detached commits that failed
         self._background: set[asyncio.Task[None]] = set()  # parking after a failed detached commit
         self._stopping = False  # the queues are stopping: what fails now stays pending on disk
         self.dispatcher = Dispatcher(self.handle, self.park, attempts=MAX_EVENT_ATTEMPTS, load_spilled=self._spilled)
@@ -122,28 +121,18 @@ class ZavuchBot(Bot):
             self._progressed()
 
     def _committed(self, event: Event, outcome: BaseException | None) -> None:
-        """A detached unit's group commit is done. Failed (not a duplicate): its writes are not
-        kept and the event is pending again — queued again (behind the chat's later events: it
-        decided nothing those depend on), parked after the last attempt."""
-        if outcome is not None and not isinstance(outcome, AlreadyClaimed) and self._stopping:
-            # not queued into stopped queues: its claim was not kept, so it is pending on disk
-            # and the next run replays it
-            log.warning("event %r not committed while stopping (%s)", str(event.get("event_id") or "")[:64],
-                        type(outcome).__name__)
-        elif outcome is not None and not isinstance(outcome, AlreadyClaimed):
+        """A detached unit's group commit is done. Its writes failed (the database tried them
+        again with later groups first): the event is parked and the operators told — never
+        decided again, the chat's later events having been decided after it meanwhile. While the
+        queues stop it is left pending on disk instead (the next run replays it)."""
+        if outcome is not None and not isinstance(outcome, AlreadyClaimed):
             event_id = str(event.get("event_id") or "")
-            failures = self._commit_failures[event_id] = self._commit_failures.get(event_id, 0) + 1
-            log.warning("event %r not committed (%s), attempt %d", event_id[:64], type(outcome).__name__, failures)
-            if failures >= MAX_EVENT_ATTEMPTS:
-                self._commit_failures.pop(event_id, None)
+            log.warning("event %r not committed (%s)", event_id[:64], type(outcome).__name__)
+            if not self._stopping:
                 self.dispatcher.parked += 1
-                task = asyncio.get_running_loop().create_task(self.park(event, outcome, failures))
+                task = asyncio.get_running_loop().create_task(self.park(event, outcome, FLUSH_ATTEMPTS))
                 self._background.add(task)
                 task.add_done_callback(self._parked)
-            else:
-                self.dispatcher.put_nowait(event)
-        elif outcome is None and self._commit_failures:
-            self._commit_failures.pop(str(event.get("event_id") or ""), None)  # committed at last
         self._progressed()
 
     def _parked(self, task: asyncio.Task[None]) -> None:

@@ -54,13 +54,11 @@ async def test_a_spilled_peer_read_back_does_not_handle_again_an_event_whose_com
     assert await app.db.fetchval("SELECT COUNT(*) FROM inbox WHERE status = 'pending'") == 0
 
 
-@pytest.mark.xfail(strict=True, reason="design: a failed detached commit is queued again behind the chat's "
-                   "later events, which were decided meanwhile (review finding, not fixed)")
-async def test_an_event_whose_detached_commit_failed_is_decided_again_before_the_later_events_of_its_chat(
+async def test_an_event_whose_detached_commit_failed_once_is_not_decided_again(
         harness: BotHarness) -> None:  # noqa: F811
-    """The promise: every event of a chat is handled in order. A detached unit's commit failed
-    once (a transient error): the event is decided again, but only after the chat's later
-    events were decided (with its recent history, then taken back) — out of order."""
+    """The promise: every event of a chat is handled in order, once. A detached unit's commit
+    failed once (a transient error) while the chat's later events were being decided: its writes
+    are tried again with a later group — the event is not decided again (after them)."""
     app = harness.app
     assert app is not None and harness.runner is not None
     bot = harness.runner.bot
@@ -89,8 +87,7 @@ async def test_an_event_whose_detached_commit_failed_is_decided_again_before_the
     await bot.settled()
     assert not failures  # the injected failure happened
     assert await app.db.fetchval("SELECT COUNT(*) FROM inbox WHERE status = 'pending'") == 0
-    last_decision = {event_id: i for i, event_id in enumerate(routed)}
-    assert sorted(last_decision, key=last_decision.__getitem__) == [f"review-{i}" for i in range(1, 5)], routed
+    assert routed == [f"review-{i}" for i in range(1, 5)]  # each once, in order
 
 
 async def test_a_detached_commit_that_fails_after_the_queues_stopped_leaves_its_event_pending(
@@ -131,7 +128,7 @@ async def test_a_detached_commit_that_fails_after_the_queues_stopped_leaves_its_
     assert await app.db.fetchval("SELECT status FROM inbox WHERE event_id = 'review-1'") == "pending"
 
 
-async def test_an_event_committed_at_its_second_attempt_leaves_no_failure_count_behind(
+async def test_an_event_committed_at_its_second_attempt_is_done(
         harness: BotHarness) -> None:  # noqa: F811
     app = harness.app
     assert app is not None and harness.runner is not None
@@ -155,4 +152,32 @@ async def test_an_event_committed_at_its_second_attempt_leaves_no_failure_count_
     await bot.settled()
     assert not failures
     assert await app.db.fetchval("SELECT status FROM inbox WHERE event_id = 'review-1'") == "done"
-    assert bot._commit_failures == {}  # (it grew with every event that failed once, for ever)
+    assert bot.dispatcher.parked == 0
+
+
+async def test_an_event_whose_writes_keep_failing_is_parked_and_the_operators_told(
+        harness: BotHarness) -> None:  # noqa: F811
+    """Never silent, never decided twice: a detached unit whose writes fail at every attempt is
+    parked (operators told) once its attempts are spent; it is routed once."""
+    app = harness.app
+    assert app is not None and harness.runner is not None
+    bot = harness.runner.bot
+    await app.db.execute("CREATE TEMP TRIGGER review_fail BEFORE UPDATE ON inbox"
+                         " WHEN NEW.event_id = 'review-1' AND NEW.status = 'done'"
+                         " BEGIN SELECT RAISE(ABORT, 'injected'); END")
+    routed: list[str] = []
+
+    async def recording(event: dict[str, Any], *args: Any, **kwargs: Any) -> None:
+        routed.append(str(event.get("event_id")))
+
+    bot.routes.route = recording  # type: ignore[method-assign]
+    fresh = await inbox.accept_batch(app.db, [_update(1), _update(2)], ts_key=None, ts=None, now=app.now(),
+                                     peer_of=peer_of)
+    for update in fresh:
+        bot.dispatcher.put_nowait(update)
+    await bot.settled()
+    assert routed == ["review-1", "review-2"]
+    assert await app.db.fetchval("SELECT status FROM inbox WHERE event_id = 'review-1'") == "failed"  # parked
+    assert await app.db.fetchval("SELECT status FROM inbox WHERE event_id = 'review-2'") == "done"
+    operators = await app.db.fetchval("SELECT COUNT(*) FROM action WHERE event_id LIKE 'poison:%' AND kind = 'send'")
+    assert operators >= 1
