@@ -413,6 +413,10 @@ class Database:
         if (self._in_tx is not None and self._in_tx is task) or task in self._units:
             yield self
             return
+        if self._pending_flushes:
+            # detached units queued before (an earlier event of the same peer among them) are
+            # committed first: nothing is recorded ahead of what was decided before it
+            await self.flushed()
         async with self._write_lock:
             self._in_tx = task
             try:
