@@ -29,6 +29,7 @@ from bot.services.alerts import Alerts
 from bot.services.authors import Authors
 from bot.services.chats import Chats
 from bot.services.executor import Executor
+from bot.services.moderation_results import Outcome
 from bot.services.notify import Notifier
 from bot.services.recent import RecentMessages
 from policies import (
@@ -141,16 +142,16 @@ class Moderation:
 
     # -- the message path ----------------------------------------------------------------
 
-    async def on_message(self, incoming: Incoming, *, chat: Chat | None = None) -> str:
+    async def on_message(self, incoming: Incoming, *, chat: Chat | None = None) -> Outcome:
         """Judge and act on one message; returns what happened (for tests and logs). ``chat`` is
         the record the message path already read, if any."""
         if chat is None:
             chat = await chat_repo.by_peer(self.db, incoming.peer_id)
         if chat is None or not chat.bound or chat.type is None:
-            return "skipped"
+            return Outcome.SKIPPED
         if not chat.bot_is_admin:
             # nothing can be sanctioned without rights, but a signal about a child still goes out
-            return "private_alert" if await self.signals(incoming, chat=chat) else "skipped"
+            return Outcome.PRIVATE_ALERT if await self.signals(incoming, chat=chat) else Outcome.SKIPPED
         now = self.now()
         if await repo.muted_until(self.db, chat.id, incoming.vk_id, now) is not None:
             deleted = await self.executor.delete(chat, incoming.vk_id, [incoming.cmid], policy="mute",
@@ -159,10 +160,10 @@ class Moderation:
                 await self._uncount(chat, incoming)
             # a mute never swallows a signal about a child's wellbeing: it still reaches the staff
             await self.signals(incoming, chat=chat, done=t.WELLBEING_DONE["muted"] if deleted else None)
-            return "muted" if deleted else "skipped"
+            return Outcome.MUTED if deleted else Outcome.SKIPPED
         decisions, context = await self._judge(chat, incoming)
         if not decisions:
-            return "allowed"
+            return Outcome.ALLOWED
         author, settings, allowlist, flag = context
         outcome = await self._act(chat, incoming, author.is_chat_staff, decisions, settings, allowlist, flag)
         log.info("chat %s cmid %s author %s: %s", chat.id, incoming.cmid, incoming.vk_id, outcome)
@@ -219,8 +220,8 @@ class Moderation:
         return None if start is None else f"{QUIET_FLAG}{chat.id}:{int(start.timestamp())}"
 
     async def _act(self, chat: Chat, incoming: Incoming, staff: bool, decisions: list[Decision],
-                   settings: ModerationSettings, allowlist: frozenset[str], flag: str | None) -> str:
-        outcome = "allowed"
+                   settings: ModerationSettings, allowlist: frozenset[str], flag: str | None) -> Outcome:
+        outcome = Outcome.ALLOWED
         live = [d for d in decisions if not d.shadow]
         sanctions = [d for d in live if d.action in SANCTIONS]
         # the signal says truthfully what happens to the message (another rule may delete it)
@@ -231,10 +232,10 @@ class Moderation:
         for decision in decisions:
             if decision.action is Action.PRIVATE_ALERT:
                 await self._private_alert(chat, incoming, decision, note)
-                outcome = "private_alert"
+                outcome = Outcome.PRIVATE_ALERT
         if staff:
             return outcome  # never sanctioned; the pipeline already left only private alerts
-        done = None
+        done: Outcome | None = None
         if sanctions:
             striking = next((d for d in sanctions if d.strike), None)
             worst = striking or sanctions[0]
@@ -249,7 +250,7 @@ class Moderation:
                 await self._uncount(chat, incoming)
             if not deleted:
                 # no rights (the owners are told by rights_lost): sanction nothing, let people decide
-                done = "failed"
+                done = Outcome.FAILED
                 await self._alert(chat, incoming, worst, violation_id, allowlist, t.DONE[done], done)
             elif striking is not None:
                 done, seconds, alert = await self._escalate(chat, incoming.vk_id, striking, violation_id, settings)
@@ -259,25 +260,25 @@ class Moderation:
             else:
                 if worst.notify_private:
                     await self.notifier.try_send(incoming.vk_id, worst.notify_private)
-                done = "delete"
+                done = Outcome.DELETE
             outcome = done
         for decision in live:
             if decision.action is Action.NOTICE:
                 await self._notice(chat, incoming, decision, flag)
-                outcome = "notice" if outcome == "allowed" else outcome
-            elif decision.action is Action.ALERT and done != "failed":
+                outcome = Outcome.NOTICE if outcome is Outcome.ALLOWED else outcome
+            elif decision.action is Action.ALERT and done is not Outcome.FAILED:
                 await self._alert(chat, incoming, decision, None, allowlist,
-                                  t.DONE[done or "alert"].format(duration=""), done or "alert")
-                outcome = "alert" if outcome == "allowed" else outcome
+                                  t.DONE[done or Outcome.ALERT].format(duration=""), done or Outcome.ALERT)
+                outcome = Outcome.ALERT if outcome is Outcome.ALLOWED else outcome
         shadow = [d for d in decisions if d.shadow and d.action in SANCTIONS | {Action.ALERT}
                   and d.policy != "quiet_hours"]
         if shadow and not sanctions:
-            await self._alert(chat, incoming, shadow[0], None, allowlist, t.DONE["shadow"], "shadow")
-            outcome = "shadow" if outcome == "allowed" else outcome
+            await self._alert(chat, incoming, shadow[0], None, allowlist, t.DONE[Outcome.SHADOW], Outcome.SHADOW)
+            outcome = Outcome.SHADOW if outcome is Outcome.ALLOWED else outcome
         return outcome
 
     async def _escalate(self, chat: Chat, vk_id: int, decision: Decision, violation_id: int,
-                        settings: ModerationSettings) -> tuple[str, int, bool]:
+                        settings: ModerationSettings) -> tuple[Outcome, int, bool]:
         """Add a strike; the number already in force picks the ladder step. Returns (what was
         done, mute seconds, whether the step asks to alert moderators)."""
         ttl_days = settings.strike_ttl_days
@@ -289,18 +290,18 @@ class Moderation:
         if step.action is Action.KICK:
             await self.executor.kick(chat, vk_id, policy=decision.policy,
                                      public=t.KICK_PUBLIC.format(name=name))
-            return "kick", 0, True
+            return Outcome.KICK, 0, True
         if step.action is Action.MUTE and step.duration:
             seconds = int(step.duration.total_seconds())
             await self.executor.mute(
                 chat, vk_id, seconds, policy=decision.policy, reason=decision.reason,
                 public=t.MUTE_PUBLIC.format(name=name, duration=t.duration(seconds)),
                 private=t.MUTE_PRIVATE.format(title=chat.title, duration=t.duration(seconds), reason=reason))
-            return "mute", seconds, step.alert
+            return Outcome.MUTE, seconds, step.alert
         private = self.warning_text(chat, reason, decision.notify_private, before + 1, settings)
         await self.executor.warn(chat, vk_id, public=t.WARN_PUBLIC.format(name=name, reason=reason),
                                  private=private, policy=decision.policy, reason=decision.reason)
-        return "warn", 0, step.alert
+        return Outcome.WARN, 0, step.alert
 
     def warning_text(self, chat: Chat, reason: str, details: str | None, count: int,
                      settings: ModerationSettings) -> str:

@@ -22,6 +22,24 @@ class StaffCommand(StrEnum):
     KICK = "kick"
 
 
+class Outcome(StrEnum):
+    """What the message path did with one chat message (``Moderation.on_message``); the values
+    are also the keys of the alert's «what was done» line (bot/texts: ``DONE``)."""
+
+    SKIPPED = "skipped"  # not a moderated chat (unbound, no type)
+    ALLOWED = "allowed"
+    MUTED = "muted"  # its author is muted: deleted
+    PRIVATE_ALERT = "private_alert"  # a signal about a child went to the staff
+    DELETE = "delete"
+    WARN = "warn"
+    MUTE = "mute"
+    KICK = "kick"
+    FAILED = "failed"  # a sanction was due but the message could not be deleted
+    NOTICE = "notice"
+    ALERT = "alert"
+    SHADOW = "shadow"  # a rule in trial mode would have acted: moderators told
+
+
 # -- a command on one member -----------------------------------------------------------------
 
 
