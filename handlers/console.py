@@ -10,7 +10,7 @@ from bot import texts
 from bot.runtime.app import App
 from bot.repo.pending import Pending
 from bot.services.access import Caller
-from bot.services.admission import AdmitAllAsked
+from bot.services.admission_results import AdmitAllAsked
 from bot.services.moderation_manual import PICK_KIND
 from bot.services.moderation_results import PickGone
 from handlers import linking_views

@@ -4,7 +4,7 @@ from the typed results of bot/services/linking.py and admission.py."""
 from __future__ import annotations
 
 from bot import texts
-from bot.services.admission import AdmitAllAsked, AdmittedAll, AlreadyDecided, Decided, NobodyWaits, NoneLeft
+from bot.services.admission_results import AdmitAllAsked, AdmittedAll, AlreadyDecided, Decided, NobodyWaits, NoneLeft
 from bot.services.linking import (
     CodeConflict, CodeExpired, CodeTakenByOther, Linked, LinkedAs, Links, NotLinked, Printout, Redeemed,
     ReissueAsked, Throttled, WrongCode,

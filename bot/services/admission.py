@@ -4,7 +4,6 @@ quarantine with a moderator alert. Every decision goes to the audit log with who
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 
 from bot import texts
 from bot.domain.clock import Clock
@@ -25,6 +24,8 @@ from bot.domain import gender
 from bot.texts import admission as t
 from bot.services import eligibility
 from bot.services.access import Caller
+from bot.services.admission_results import (AdmitAllAsked, AdmittedAll, AlreadyDecided, Decided, JoinDecision,
+                                           NobodyWaits, NoneLeft, Waiting, admitted_as)
 from bot.services.alerts import Alerts
 from bot.services.chats import Chats
 from bot.services.notify import Notifier
@@ -35,54 +36,6 @@ from bot.pipeline.unit import unit
 log = logging.getLogger(__name__)
 
 MAX_OPEN_ALERTS = 20  # about one person in one chat: more would be a bug, not a reason to loop
-
-
-@dataclass(frozen=True)
-class Waiting:
-    """Someone waiting in quarantine: their VK name, and who they are on the roster if known."""
-
-    vk_id: int
-    name: str
-    person_name: str | None
-
-
-@dataclass(frozen=True)
-class NobodyWaits:
-    title: str  # the chat's
-
-
-@dataclass(frozen=True)
-class AdmitAllAsked:
-    """The confirmation of admitting everyone waiting (pending action ``action_id``)."""
-
-    action_id: int
-    title: str
-    waiting: tuple[Waiting, ...]  # longest waiting first
-    known: int  # how many of them are on the school's lists (they alone may be admitted)
-
-
-@dataclass(frozen=True)
-class Decided:
-    """A moderator let in (or excluded) the person the alert is about."""
-
-    admitted: bool
-    is_female: bool | None  # the person's, as far as known (the outcome agrees with it)
-
-
-@dataclass(frozen=True)
-class AlreadyDecided:
-    action: str | None  # the outcome recorded on the alert («допущена»)
-
-
-@dataclass(frozen=True)
-class AdmittedAll:
-    title: str  # the chat's
-    names: tuple[str, ...]  # VK names of those let in
-
-
-@dataclass(frozen=True)
-class NoneLeft:
-    """Nobody on the confirmed list still waited: all decided meanwhile."""
 
 
 class Admission:
@@ -100,11 +53,11 @@ class Admission:
     def now(self) -> int:
         return int(self.clock.now())
 
-    async def on_join(self, peer_id: int, member_id: int, by_vk: int) -> str:
+    async def on_join(self, peer_id: int, member_id: int, by_vk: int) -> JoinDecision:
         """Decide about a newcomer; returns the decision (for tests and logs)."""
         chat = await chat_repo.by_peer(self.db, peer_id)
         if chat is None or not chat.bound or member_id <= 0:
-            return "ignored"
+            return JoinDecision.IGNORED
         verdict = await eligibility.judge(self.db, chat, member_id)
         now = self.now()
         if verdict.admit:
@@ -121,17 +74,17 @@ class Admission:
             else:
                 text = texts.CHAT_WELCOME.format(name=name)
             await self.notifier.try_send(peer_id, text)
-            return verdict.kind
+            return admitted_as(verdict.kind)
         preset = eligibility.preset_of(chat)
         if preset.on_unknown is OnUnknown.REMOVE:
             # a stranger's removal yields to moderation: join storms must not delay deletions
             await self.remove(chat, member_id, reason="not_on_roster", actor=0, lane=Lane.BULK)
             await self.notifier.try_send(peer_id, texts.CHAT_REMOVED_UNKNOWN)
-            return "removed"
+            return JoinDecision.REMOVED
         name = await self.chats.vk_name(member_id)
         await self.notifier.try_send(peer_id, t.CHAT_QUARANTINE.format(name=name, community=self.community))
         await self._quarantine(chat, member_id, verdict.person_id, now, texts.ALERT_QUARANTINE)
-        return "quarantine"
+        return JoinDecision.QUARANTINE
 
     async def _quarantine(self, chat: Chat, member_id: int, person_id: int | None, now: int, alert_text: str,
                           **details: object) -> None:
@@ -342,11 +295,11 @@ class Admission:
                 log.exception("quarantine expiry failed for chat %s", member.chat_id)
         return removed
 
-    async def settle_present(self, chat: Chat, member_id: int) -> str:
+    async def settle_present(self, chat: Chat, member_id: int) -> JoinDecision:
         """Someone found in VK's member list rather than by a join (the chat was just bound, the
         bot got its rights back, a weekly check): the decisions of ``on_join`` without the public
         welcome or notice (whoever sweeps a whole chat sends its staff one summary instead).
-        Returns the decision: audience | staff | guest | removed | quarantine."""
+        Returns the decision: admitted (audience, staff, guest), removed or quarantine."""
         verdict = await eligibility.judge(self.db, chat, member_id)
         now = self.now()
         current = await member_repo.get(self.db, chat.id, member_id)
@@ -358,15 +311,15 @@ class Admission:
                 await audit.write(self.db, action="admit", now=now, org_id=chat.org_id, chat_id=chat.id,
                                   target_vk=member_id, reason=verdict.kind,
                                   details={"person_id": verdict.person_id, "found_present": True})
-            return verdict.kind
+            return admitted_as(verdict.kind)
         if eligibility.preset_of(chat).on_unknown is OnUnknown.REMOVE:
             await self.remove(chat, member_id, reason="not_on_roster", actor=0, lane=Lane.BULK)
-            return "removed"
+            return JoinDecision.REMOVED
         if current is not None and current.state == "quarantine":
-            return "quarantine"  # already waiting for a moderator
+            return JoinDecision.QUARANTINE  # already waiting for a moderator
         await self._quarantine(chat, member_id, verdict.person_id, now, texts.ALERT_QUARANTINE_PRESENT,
                                found_present=True)
-        return "quarantine"
+        return JoinDecision.QUARANTINE
 
 
 async def _open_alert(db: Database, chat_id: int, vk_id: int) -> Alert | None:

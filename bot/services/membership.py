@@ -25,6 +25,7 @@ from bot.pipeline.unit import current as current_unit
 from bot.pipeline.unit import unit
 from bot.repo.chats import Chat
 from bot.services import eligibility
+from bot.services.admission_results import JoinDecision
 from bot.services.eligibility import Verdict
 from bot.services.notify import Notifier
 from bot.texts import admission as at
@@ -349,8 +350,8 @@ class Membership:
                 decided = {vk_id: await self.admission.settle_present(fresh, vk_id) for vk_id in sorted(diff.outsiders)}
                 for vk_id in diff.gone:
                     await member_repo.set_state(self.db, fresh.id, vk_id, "left", now)
-                removed = [v for v, d in decided.items() if d == "removed"]
-                quarantined = [v for v, d in decided.items() if d == "quarantine"]
+                removed = [v for v, d in decided.items() if d is JoinDecision.REMOVED]
+                quarantined = [v for v, d in decided.items() if d is JoinDecision.QUARANTINE]
                 if removed or quarantined:
                     await self._summary(fresh, occasion, removed, quarantined, len(diff.eligible))
         return diff
