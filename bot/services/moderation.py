@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
+from datetime import datetime
 
 from bot.texts import moderation as t
 from bot.domain.clock import Clock
@@ -97,6 +98,9 @@ class Moderation:
                  notifier: Notifier, clock: Clock, recent: RecentMessages) -> None:
         self.db = db
         self.recent = recent
+        # chat id -> (the minute, the quiet-hours settings object, its flag): quiet periods begin
+        # and end on whole minutes, so within one minute a chat's flag stays what it was
+        self._quiet_flags: dict[int, tuple[int, object, str | None]] = {}
         self.executor = executor
         self.alerts = alerts
         self.authors = authors
@@ -195,16 +199,17 @@ class Moderation:
         """The policies' decisions about one message (and what acting on them needs)."""
         assert chat.type is not None
         now = self.now()
+        utcnow = self.clock.utcnow()
         author = await self.authors.info(chat, incoming.vk_id)
         settings = await self.settings_for(chat)
         org = await org_repo.get(self.db, chat.org_id or 0)
         allowlist = await repo.allow_words(self.db, chat.org_id or 0, chat.id)
         domains = frozenset({org.site_domain}) if org is not None and org.site_domain else frozenset()
-        flag = await self._quiet_flag(chat, settings)
+        flag = self._quiet_flag(chat, settings, utcnow)
         horizon = _horizon(settings)
         history = AuthorHistory(recent=await self.recent.since(chat.id, incoming.vk_id, now - horizon),
                                 horizon_s=horizon)
-        msg = MessageInput(text=incoming.text, now=self.clock.utcnow(), author=author, chat_type=chat.type,
+        msg = MessageInput(text=incoming.text, now=utcnow, author=author, chat_type=chat.type,
                            attachments=incoming.attachments)
         decisions = evaluate(msg, settings, history, allowlist=allowlist, school_domains=domains,
                              quiet_notice_given=flag is not None and await get_kv(self.db, flag) is not None)
@@ -212,12 +217,23 @@ class Moderation:
             await self.recent.remember(chat.id, incoming.vk_id, Entry(now, fingerprint(incoming.text), msg.stickers))
         return decisions, (author, settings, allowlist, flag)
 
-    async def _quiet_flag(self, chat: Chat, settings: ModerationSettings) -> str | None:
+    def _quiet_flag(self, chat: Chat, settings: ModerationSettings, now: datetime | None = None) -> str | None:
+        """The key of the chat's current quiet period (its notice is given once per period), or
+        None outside quiet hours."""
         quiet = settings.policies.get("quiet_hours")
         if quiet is None or quiet.mode is Mode.OFF:
             return None
-        start = period_start(self.clock.utcnow(), quiet)  # type: ignore[arg-type]
-        return None if start is None else f"{QUIET_FLAG}{chat.id}:{int(start.timestamp())}"
+        now = now or self.clock.utcnow()
+        minute = int(now.timestamp()) // 60
+        known = self._quiet_flags.get(chat.id)
+        if known is not None and known[0] == minute and known[1] is quiet:
+            return known[2]
+        start = period_start(now, quiet)  # type: ignore[arg-type]
+        flag = None if start is None else f"{QUIET_FLAG}{chat.id}:{int(start.timestamp())}"
+        if len(self._quiet_flags) > 50_000:
+            self._quiet_flags.clear()
+        self._quiet_flags[chat.id] = (minute, quiet, flag)
+        return flag
 
     async def _act(self, chat: Chat, incoming: Incoming, staff: bool, decisions: list[Decision],
                    settings: ModerationSettings, allowlist: frozenset[str], flag: str | None) -> Outcome:
