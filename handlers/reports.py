@@ -10,13 +10,13 @@ import re
 
 from vkbottle.bot import BotLabeler, Message
 
+from bot.domain.org_choice import CodeForm, OrgPurpose
 from bot.domain.commands import Command
 from bot.domain.errors import UserError
 from bot.jobs.reports import deliver, prepare
 from bot.runtime.app import App
 from bot.services.report_months import current_month, month_ru, parse_period, previous_month
 from bot.services.report_render import help_text
-from bot import texts
 from bot.texts import reports as t
 from handlers.replies import guarded, reply
 from handlers.rules import CommandRule
@@ -49,8 +49,8 @@ def labeler(app: App) -> BotLabeler:
         caller = await app.access.caller(message.from_id)
         # the code first (a month named without a year is read in the org's time zone)
         _, code = parse_args(cmd.args, app.now(), "Europe/Moscow")
-        org = await app.services.orgs.resolve(caller, "report_view", code, what=t.NOT_WHAT,
-                                              form=texts.ORG_FORM_BARE.format(command="/отчёт"))
+        org = await app.services.orgs.resolve(caller, "report_view", code, purpose=OrgPurpose.REPORTS,
+                                              form=CodeForm.REPORT)
         month, _ = parse_args(cmd.args, app.now(), org.timezone)
         intro = None
         if month is None:

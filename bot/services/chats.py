@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot import texts
+from bot.domain.org_choice import CodeForm, OrgPurpose
 from bot.domain.chat_command import ChatCommand
 from bot.domain.classes import parse_class
 from bot.domain.clock import Clock
@@ -155,7 +156,7 @@ class Chats:
         return int(self.clock.now())
 
     async def _org(self, caller: Caller, command: ChatCommand, capability: str) -> Org:
-        org = await self.orgs.resolve(caller, capability, command.org_code, what=texts.WHAT_CHATS_CREATE)
+        org = await self.orgs.resolve(caller, capability, command.org_code, purpose=OrgPurpose.CHATS_CREATE)
         await self._check_type_rights(caller, org, command.request)
         return org
 
@@ -210,7 +211,7 @@ class Chats:
         buttons, those without such a chat first. For parents that would otherwise make a chat of
         every parent of the school: the school-wide chat is offered only on its own button
         («Для всей школы»)."""
-        org = await self.orgs.resolve(caller, "chat_create", org_code, what=texts.WHAT_CHATS_CREATE)
+        org = await self.orgs.resolve(caller, "chat_create", org_code, purpose=OrgPurpose.CHATS_CREATE)
         classes = await people_repo.classes(self.db, org.id)
         have = {c.class_id for c in await chat_repo.in_org(self.db, org.id) if c.type == chat_type}
         ordered = [str(name) for cid, name in sorted(classes, key=lambda pair: pair[0] in have)]
@@ -421,8 +422,8 @@ class Chats:
     async def overview(self, caller: Caller, org_code: str | None) -> Overview:
         """/чаты: a school's chats (members of eligible, rights) and the classes missing a chat; a
         territory's schools with their chat counts."""
-        org = await self.orgs.resolve(caller, "school_view", org_code, what=texts.WHAT_CHATS_VIEW,
-                                      form=texts.ORG_FORM_BARE.format(command="/чаты"))
+        org = await self.orgs.resolve(caller, "school_view", org_code, purpose=OrgPurpose.CHATS_VIEW,
+                                      form=CodeForm.CHATS)
         if org.kind != "school":
             return await self._territory(org)
         chats = await chat_repo.in_org(self.db, org.id)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from bot import texts
 from bot.db import Database
 from bot.domain.errors import NotAllowed, UserError
+from bot.domain.org_choice import CodeForm, OrgPurpose
 from bot.domain.org_command import NewOrg
 from bot.repo import orgs as org_repo
 from bot.repo import people as people_repo
@@ -77,10 +78,11 @@ class Orgs:
             timezone=new.timezone, created_by=caller.vk_id, now=now,
         )
 
-    async def resolve(self, caller: Caller, capability: str, code: str | None, *, what: str,
-                      form: str = texts.ORG_FORM_TRAILING) -> Org:
+    async def resolve(self, caller: Caller, capability: str, code: str | None, *, purpose: OrgPurpose,
+                      form: CodeForm = CodeForm.TRAILING) -> Org:
         """The organisation a command is about: named by code, or the caller's only one.
-        ``form`` says how this command takes the code (the hint when it is missing)."""
+        ``purpose`` names what a refusal is about; ``form`` says how this command takes the code
+        (the hint when it is missing). Their wording is bot/texts/orgs.py's."""
         if code:
             org = await org_repo.by_code(self.db, code)
             if org is None:
@@ -92,25 +94,21 @@ class Orgs:
                     raise UserError(await self._operator_which(form))
                 # Roles elsewhere (a teacher, a parent) do not hold this capability anywhere:
                 # that is a refusal, not "you belong to no school".
-                raise NotAllowed(texts.NOT_ALLOWED.format(what=what, hint=texts.NOT_ALLOWED_HINT))
+                raise NotAllowed(org_texts.not_allowed(purpose))
             if len(ids) > 1:
                 codes = [o.code for o in [await org_repo.get(self.db, i) for i in ids] if o]
-                raise UserError(texts.ORG_WHICH.format(codes=", ".join(codes), form=form))
+                raise UserError(org_texts.which(codes, form))
             org = await org_repo.get(self.db, ids[0])
             assert org is not None
         if not await self.access.allowed(caller, capability, org.id):
-            raise NotAllowed(texts.NOT_ALLOWED.format(what=what, hint=texts.NOT_ALLOWED_HINT))
+            raise NotAllowed(org_texts.not_allowed(purpose))
         return org
 
-    async def _operator_which(self, form: str) -> str:
+    async def _operator_which(self, form: CodeForm) -> str:
         """An operator holds no role in any organisation: ask for the code, naming some."""
         schools = await org_repo.all_of_kind(self.db, "school")
-        if not schools:
-            return texts.ORG_OPERATOR_NONE
-        shown = ", ".join(f"{o.code} ({o.name})" for o in schools[:OPERATOR_CODES_SHOWN])
-        more = len(schools) - OPERATOR_CODES_SHOWN
-        return texts.ORG_OPERATOR_WHICH.format(
-            form=form, codes=shown + (texts.ORG_CODES_MORE.format(count=more) if more > 0 else ""))
+        return org_texts.operator_which([(o.code, o.name) for o in schools[:OPERATOR_CODES_SHOWN]],
+                                        len(schools) - OPERATOR_CODES_SHOWN, form)
 
     async def db_org(self, org_id: int) -> Org:
         org = await org_repo.get(self.db, org_id)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from bot import texts
 from bot.domain import gender
+from bot.domain.org_choice import CodeForm, OrgPurpose
 from bot.texts import admission
 
 if TYPE_CHECKING:
@@ -18,6 +19,56 @@ def created(kind: str, name: str, code: str, tz: str, parent_code: str | None) -
     """``tz``: the time zone as people read it (bot.domain.timezones.describe)."""
     parent = texts.ORG_PARENT_NOTE.format(parent=parent_code) if parent_code else ""
     return texts.ORG_CREATED.format(kind=texts.ORG_KIND_NAMES[kind], name=name, code=code, tz=tz, parent=parent)
+
+
+# -- choosing the organisation a command is about (Orgs.resolve) ------------------------------
+# what a refusal is about, in the accusative after «У вас нет прав на …»
+WHAT: dict[OrgPurpose, str] = {
+    OrgPurpose.SCHOOL_VIEW: "просмотр сведений о школе",
+    OrgPurpose.CHATS_CREATE: "создание бесед",
+    OrgPurpose.CHATS_VIEW: "просмотр бесед",
+    OrgPurpose.ROLES: "выдачу ролей",
+    OrgPurpose.ROSTER: "изменение списков",
+    OrgPurpose.REPORTS: "просмотр отчётов",
+}
+# how the command takes the code, after «Укажите, в какой: …»
+FORMS: dict[CodeForm, str] = {
+    CodeForm.TRAILING: "добавьте в конце команды «школа <код>»",
+    CodeForm.ROLE: "добавьте в конце команды «школа <код>» (роли координаторов — «орг <код>» муниципалитета или региона)",
+    CodeForm.SCHOOL: "/школа <код>",
+    CodeForm.CHATS: "/чаты <код>",
+    CodeForm.REPORT: "/отчёт <код>",
+}
+ORG_WHICH = "У вас роли в нескольких организациях ({codes}). Укажите, в какой: {form}."
+ORG_OPERATOR_WHICH = (
+    "Вы оператор платформы и не привязаны ни к одной организации — укажите, о какой речь: {form}. "
+    "Школы: {codes}."
+)
+ORG_OPERATOR_NONE = (
+    "Организаций пока нет. Создайте регион, муниципалитет и школу командой /организация, например: "
+    "/организация регион r16 Казань Республика Татарстан"
+)
+ORG_CODES_MORE = " и ещё {count}"
+
+
+def not_allowed(purpose: OrgPurpose) -> str:
+    """The refusal to someone without the capability there («У вас нет прав на выдачу ролей. …»)."""
+    return texts.NOT_ALLOWED.format(what=WHAT[purpose], hint=texts.NOT_ALLOWED_HINT)
+
+
+def which(codes: Sequence[str], form: CodeForm) -> str:
+    """The caller holds the capability in several organisations: name them, say how to choose."""
+    return ORG_WHICH.format(codes=", ".join(codes), form=FORMS[form])
+
+
+def operator_which(schools: Sequence[tuple[str, str]], more: int, form: CodeForm) -> str:
+    """An operator holds no role anywhere: ask for the code, naming some schools ((code, name)),
+    ``more`` not shown; no schools at all: how to create the first organisations."""
+    if not schools:
+        return ORG_OPERATOR_NONE
+    shown = ", ".join(f"{code} ({name})" for code, name in schools)
+    return ORG_OPERATOR_WHICH.format(
+        form=FORMS[form], codes=shown + (ORG_CODES_MORE.format(count=more) if more > 0 else ""))
 
 
 def what_create_in(parent: str) -> str:

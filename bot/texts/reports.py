@@ -36,7 +36,6 @@ THIS_MONTH_WORDS = frozenset({"этот", "этом", "текущий", "тек�
 PERIOD = "{month} (с 1 по {last} {genitive} {year} года, время {tz})"
 
 UNKNOWN_AUTHORS = "неизвестные (не в списках)"
-NOT_WHAT = "просмотр отчётов"
 REPORT_PREPARING = "Готовлю отчёт за {month}…"
 MONTHLY_INTRO = "Ежемесячный отчёт об активности в беседах."
 FILES_NOTE = ("Полные таблицы — в файлах XLSX и CSV (лист «Пояснения» — что значит каждая цифра), "
