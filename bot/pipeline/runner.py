@@ -489,15 +489,13 @@ class ActionRunner:
                     outcomes = None
         except VkError as exc:
             now = int(self.clock.now())
-            for action in batch:
-                if await self._on_error(action, exc, now):
-                    await self._done([action], now)
+            await self._done(await self._settle_each(batch, lambda a: self._on_error(a, exc, now)), now)
             return
         now = int(self.clock.now())
         if outcomes is None:
             await self._done(batch, now)
         else:
-            await self._deleted(batch, outcomes, now)
+            await self._done(await self._deleted(batch, outcomes, now), now)
 
     async def _done(self, actions: list[Recorded], now: int) -> None:
         if not actions:
@@ -507,20 +505,60 @@ class ActionRunner:
             self._settled(action)
         self.performed += len(actions)
 
-    async def _deleted(self, batch: list[Recorded], outcomes: dict[int, VkError | None], now: int) -> None:
-        """Each deletion settled by VK's answer for its own messages: done when every one of them
-        was deleted; otherwise failed with VK's code for it (a message already gone — deleted by
-        its author, or by this very request repeated after a crash — answers so too, so the rest
-        of the decision stands)."""
+    async def _settle_each(self, actions: list[Recorded],
+                           settle: Callable[[Recorded], Awaitable[bool]]) -> list[Recorded]:
+        """Settle each action on its own (``settle``: True when it counts as done — returned, for
+        the caller to mark together): one whose settling raises (a follow-up failed) ends as
+        broken alone, the others keep their own outcome."""
         done: list[Recorded] = []
-        for action in batch:
-            errors = [e for e in (outcomes.get(int(c)) for c in action.params["cmids"]) if e is not None]
-            if not errors:
-                done.append(action)
-            else:
-                log.info("deletion %s refused for %d message(s): %s", action.id, len(errors), errors[0].code)
-                await self._fail(action, errors[0].code)
-        await self._done(done, now)
+        for action in actions:
+            try:
+                if await settle(action):
+                    done.append(action)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                await self._broken(action, exc)
+        return done
+
+    async def _deleted(self, batch: list[Recorded], outcomes: dict[int, VkError | None],
+                       now: int) -> list[Recorded]:
+        """Each deletion settled by VK's answer for its own messages (returned when every one of
+        them was deleted). One VK refused is settled exactly as the same refusal of a request of
+        its own (``_on_error``): a sanction's decision cancelled, lost rights reported, a
+        transient error retried — unless its messages are gone anyway (deleted by their author,
+        or by this very request repeated after a crash: VK answers 924 for those too), which
+        keeps the rest of the decision."""
+
+        async def settle(action: Recorded) -> bool:
+            refused = {int(c): e for c in action.params["cmids"] if (e := outcomes.get(int(c))) is not None}
+            if not refused:
+                return True
+            error = _decisive(list(refused.values()))
+            log.info("deletion %s refused for %d message(s): %s", action.id, len(refused), error.code)
+            if await self._gone(action, list(refused), error):
+                await self._refused(action, error.code, now, rights_lost=isinstance(error, VkNoChatRights),
+                                    cancel=False)
+                return False
+            return await self._on_error(action, error, now)
+
+        return await self._settle_each(batch, settle)
+
+    async def _gone(self, action: Recorded, cmids: list[int], error: VkError) -> bool:
+        """Whether the messages VK would not delete for a sanction are gone anyway (the decision
+        stands). Asked only for a sanction (a plain deletion fails the same either way) and only
+        for a final refusal; an unanswered question counts as «still there»."""
+        if not action.params.get("violation_id") or isinstance(error, VkUnavailable):
+            return False
+        try:
+            with _vk_lane(Lane.URGENT):
+                there = await self.gateway.still_there(int(action.peer_id or 0), cmids)
+        except VkError as exc:
+            log.warning("deletion %s: whether its messages stayed is unknown (%s)", action.id, exc.code)
+            return False
+        if not there:
+            log.info("deletion %s: its message(s) were gone already; the decision stands", action.id)
+        return not there
 
     async def _on_error(self, action: Recorded, exc: VkError, now: int) -> bool:
         """Map VK's error for one action (alone or inside ``execute``) to its outcome; True when
@@ -581,10 +619,16 @@ class ActionRunner:
                 done: list[Recorded] = []
                 now = int(self.clock.now())
                 for group, result in zip(packed, results):
-                    done += await self._settle_call(group, result, now)
+                    try:  # each call by its own answer: one failing never fails the others
+                        done += await self._settle_call(group, result, now)
+                    except asyncio.CancelledError:
+                        raise
+                    except Exception as exc:
+                        for each in group:
+                            await self._broken(each, exc)
                 await self._done(done, now)
         for group in alone:
-            await self._run(Lane(min(max(group[0].lane, 0), 2)), group)
+            await self._run_guarded(Lane(min(max(group[0].lane, 0), 2)), group)
 
     async def _settle_call(self, group: list[Recorded], result: BatchResult, now: int) -> list[Recorded]:
         """One call's answer inside ``execute``: the actions it completed (marked done by the
@@ -592,28 +636,22 @@ class ActionRunner:
         head = group[0]
         if not result.ok:
             error = result.error or VkError(0, result.call.method, "failed in execute")
-            done = []
-            for action in group:
-                if await self._on_error(action, error, now):
-                    done.append(action)
-            return done
+            return await self._settle_each(group, lambda a: self._on_error(a, error, now))
         if head.kind == Kind.DELETE:
             cmids = [int(c) for a in group for c in a.params["cmids"]]
-            outcomes = delete_outcomes(result.call.method, cmids, result.response)
-            finished = [a for a in group if all(outcomes.get(int(c)) is None for c in a.params["cmids"])]
-            for action in group:
-                if action not in finished:
-                    errors = [e for e in (outcomes.get(int(c)) for c in action.params["cmids"]) if e is not None]
-                    log.info("deletion %s refused for %d message(s): %s", action.id, len(errors), errors[0].code)
-                    await self._fail(action, errors[0].code)
-            return finished
+            return await self._deleted(group, delete_outcomes(result.call.method, cmids, result.response), now)
         if head.kind == Kind.SEND:
-            try:
-                sent = send_outcome(int(head.peer_id or 0), result.response)
-            except VkError as exc:
-                return [head] if await self._on_error(head, exc, now) else []
-            await self._after_send(head, sent)
+            return await self._settle_each([head], lambda a: self._sent(a, result.response, now))
         return [head]
+
+    async def _sent(self, action: Recorded, response: Any, now: int) -> bool:
+        """A send's answer inside ``execute``: its follow-ups run as after a single send."""
+        try:
+            sent = send_outcome(int(action.peer_id or 0), response)
+        except VkError as exc:
+            return await self._on_error(action, exc, now)
+        await self._after_send(action, sent)
+        return True
 
     async def _call_of(self, group: list[Recorded]) -> BatchCall | None:
         """The ``execute`` call of an action (or of one chat's deletions); None when it must go
@@ -641,12 +679,14 @@ class ActionRunner:
         return calls.send(peer, text, random_id_of(action), keyboard=p.get("keyboard"),
                           attachment=p.get("attachment"), reply_to_cmid=p.get("reply_to"))
 
-    async def _refused(self, action: Recorded, code: int, now: int, *, rights_lost: bool) -> None:
+    async def _refused(self, action: Recorded, code: int, now: int, *, rights_lost: bool,
+                       cancel: bool = True) -> None:
         """VK will not do it. A sanction's deletion takes the whole decision with it: what the
         event recorded and has not performed is cancelled (no warning saying «deleted»), the
         strike taken back and moderators told — all in one transaction with the failure, so a
-        crash cannot leave half of it. Lost rights are reported to the chat's staff."""
-        violation_id = action.params.get("violation_id") if action.kind == Kind.DELETE else None
+        crash cannot leave half of it (``cancel=False``: its messages are gone anyway, the
+        decision stands). Lost rights are reported to the chat's staff."""
+        violation_id = action.params.get("violation_id") if action.kind == Kind.DELETE and cancel else None
         try:
             async with self.db.transaction():
                 await outbox.mark_failed(self.db, action.id, now, code)
@@ -680,10 +720,6 @@ class ActionRunner:
                 await outbox.mark_failed(self.db, action.id, int(self.clock.now()), -1)
             finally:
                 self._settled(action)
-
-    async def _fail(self, action: Recorded, code: int) -> None:
-        await outbox.mark_failed(self.db, action.id, int(self.clock.now()), code)
-        self._settled(action)
 
     async def _retry_later(self, action: Recorded, exc: VkError) -> None:
         attempts = action.attempts + 1
@@ -768,6 +804,15 @@ class ActionRunner:
                                             await self.names.fill(p["text"]))
         else:
             raise VkError(0, kind, "unknown recorded action")
+
+
+def _decisive(errors: list[VkError]) -> VkError:
+    """Of VK's answers for a deletion's messages, the one that decides its outcome: lost rights
+    first, then a final refusal, a transient error (retried) only when nothing else."""
+    for error in errors:
+        if isinstance(error, VkNoChatRights):
+            return error
+    return next((e for e in errors if not isinstance(e, VkUnavailable)), errors[0])
 
 
 @contextlib.contextmanager

@@ -155,6 +155,16 @@ class VkGateway:
         such as lost rights, raises as any call)."""
         return delete_outcomes("messages.delete", list(cmids), await self.delete_for_all(peer_id, cmids))
 
+    async def still_there(self, peer_id: int, cmids: Sequence[int]) -> set[int]:
+        """Which of these messages (up to 100) of a conversation are still there — not deleted for
+        everybody — as the community sees them (an admin of a chat sees every message)."""
+        response = await self.call("messages.getByConversationMessageId", peer_id=peer_id,
+                                   conversation_message_ids=",".join(str(c) for c in cmids))
+        items = response.get("items", []) if isinstance(response, dict) else []
+        return {int(item["conversation_message_id"]) for item in items
+                if isinstance(item, dict) and item.get("conversation_message_id") is not None
+                and not item.get("deleted")}
+
     async def remove_chat_user(self, peer_id: int, member_id: int) -> None:
         await self.call("messages.removeChatUser", chat_id=chat_id_of(peer_id), member_id=member_id)
 

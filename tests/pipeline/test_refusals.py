@@ -1,0 +1,262 @@
+"""VK's refusals settle each recorded action by its own answer, whichever request carried it.
+
+1. A sanction's deletion VK refuses for its message inside a batched ``messages.delete`` (the
+   per-message answer, e.g. 924 for the chat owner's message) takes the rest of its decision with
+   it exactly as a refused single call does: nothing says «deleted», the moderation is called
+   back, lost rights reported. A message that is already gone (a request repeated after a crash,
+   its author quicker) keeps the decision.
+2. Inside an ``execute``, a call that fails — or a send whose follow-up fails — gets the failure
+   handling alone: the other calls VK performed are settled as done (never sent again), their
+   follow-ups (an alert's copy remembered) run.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+
+from bot.pipeline.effects import Kind, Lane
+from bot.pipeline.unit import unit
+from bot.repo import alerts as alert_repo
+from bot.repo.outbox import Recorded
+from tests.pipeline.test_action_runner import World, world  # noqa: F401
+from tests.pipeline.test_action_runner_packing import http, inner
+
+
+class Decisions:
+    """The moderation's hooks as the runner calls them."""
+
+    def __init__(self, world: World) -> None:
+        self.world = world
+        self.failed: list[int] = []
+        self.lost: list[int] = []
+        self.undelivered: list[int] = []
+
+    async def sanction_failed(self, violation_id: int) -> None:
+        assert self.world.db.in_transaction()  # with the failure and the cancellation
+        self.failed.append(violation_id)
+
+    async def rights_lost(self, chat_id: int) -> None:
+        self.lost.append(chat_id)
+
+    def runner(self) -> Any:
+        runner = self.world.runner()
+        runner.on_sanction_failed = self.sanction_failed
+        runner.on_rights_lost = self.rights_lost
+        return runner
+
+
+async def decide(world: World, violation: int, peer: int, cmid: int, author: int) -> None:
+    """A violation's decision: delete the message, warn publicly and privately, alert."""
+    with unit(f"violation-{violation}"):
+        await world.effects.delete(peer, [cmid], chat_id=violation, violation_id=violation)
+        await world.effects.send(peer, f"сообщение удалено, предупреждение {violation}")
+        await world.effects.send(author, f"вам предупреждение {violation}")
+
+
+async def event_statuses(world: World, violation: int) -> list[tuple[str, str, int | None]]:
+    rows = await world.db.fetchall("SELECT kind, status, error FROM action WHERE event_id = ? ORDER BY seq",
+                                   (f"violation-{violation}",))
+    return [(str(r[0]), str(r[1]), r[2]) for r in rows]
+
+
+def texts(world: World, peer: int) -> list[str]:
+    return [m.text for m in world.emu.sent(peer)]
+
+
+# -- 1. a deletion refused for one message of a batch -------------------------------------------
+
+
+@pytest.mark.parametrize("packed", [False, True], ids=["one-messages.delete", "inside-execute"])
+async def test_a_deletion_refused_for_its_message_in_a_batch_cancels_its_decision(world: World,
+                                                                                  packed: bool) -> None:
+    """The chat owner's message cannot be deleted for everybody (VK: 924 for that message, the
+    others of the same request deleted): its decision goes as a refused single call's would."""
+    owner = world.emu.add_user("Мария", "Классная", allows_messages=True)
+    kid = world.emu.add_user("Петя", "Иванов", allows_messages=True)
+    peer = world.emu.create_chat("5А", owner, [kid], with_bot=True, bot_admin=True)
+    other = world.emu.create_chat("5Б", owner, [kid], with_bot=True, bot_admin=True)
+    kids_bad = world.emu.user_message(peer, kid, "плохое")
+    owners_bad = world.emu.user_message(peer, owner, "тоже плохое")
+    async with world.db.transaction():
+        await decide(world, 1, peer, kids_bad, kid)
+        await decide(world, 2, peer, owners_bad, owner)
+        if packed:  # a deletion in another chat: the chat's deletions become one call of an execute
+            await decide(world, 3, other, world.emu.user_message(other, kid, "плохое"), kid)
+    hooks = Decisions(world)
+    runner = hooks.runner()
+    await runner.start()
+    await asyncio.wait_for(runner.drained(), 10)
+    # one request carried both deletions of the chat (VK answered per message)
+    if packed:
+        assert http(world, "execute") >= 1 and not http(world, "messages.delete")
+        assert [c.params["cmids"] for c in inner(world, "messages.delete")
+                if int(c.params["peer_id"]) == peer] == [f"{kids_bad},{owners_bad}"]
+    else:
+        assert http(world, "messages.delete") == 1
+    assert world.emu.chat(peer).get(kids_bad).deleted_for_all
+    assert not world.emu.chat(peer).get(owners_bad).deleted_for_all
+    assert hooks.failed == [2]
+    # nothing says «deleted» about the message that stayed; the other decision stands
+    assert texts(world, peer) == ["сообщение удалено, предупреждение 1"]
+    assert texts(world, owner) == []
+    assert texts(world, kid) == ["вам предупреждение 1"] + (["вам предупреждение 3"] if packed else [])
+    assert await event_statuses(world, 2) == [(Kind.DELETE, "failed", 924), (Kind.SEND, "failed", 924),
+                                              (Kind.SEND, "failed", 924)]
+    assert await event_statuses(world, 1) == [(Kind.DELETE, "done", None), (Kind.SEND, "done", None),
+                                              (Kind.SEND, "done", None)]
+    assert runner.backlog == 0
+
+
+async def test_a_single_deletion_refused_for_its_message_cancels_its_decision(world: World) -> None:
+    """VK answers per message even for one: a lone deletion of the owner's message is refused
+    the same way (and as a whole-request refusal, see test_action_runner)."""
+    owner = world.emu.add_user("Мария", "Классная", allows_messages=True)
+    peer = world.emu.create_chat("5А", owner, [], with_bot=True, bot_admin=True)
+    cmid = world.emu.user_message(peer, owner, "плохое")
+    async with world.db.transaction():
+        await decide(world, 7, peer, cmid, owner)
+    hooks = Decisions(world)
+    runner = hooks.runner()
+    await runner.start()
+    await asyncio.wait_for(runner.drained(), 10)
+    assert hooks.failed == [7] and not texts(world, peer) and not texts(world, owner)
+    assert [s for _, s, _ in await event_statuses(world, 7)] == ["failed"] * 3
+
+
+@pytest.mark.parametrize("packed", [False, True], ids=["one-messages.delete", "inside-execute"])
+async def test_a_message_already_gone_keeps_its_decision(world: World, packed: bool) -> None:
+    """The deletion was performed and the process died before marking it done: VK answers the
+    repeat with 924 for that message, but nothing stayed — the decision stands (one warning each,
+    the strike kept), as before."""
+    owner = world.emu.add_user("Мария", "Классная", allows_messages=True)
+    kid = world.emu.add_user("Петя", "Иванов", allows_messages=True)
+    peer = world.emu.create_chat("5А", owner, [kid], with_bot=True, bot_admin=True)
+    other = world.emu.create_chat("5Б", owner, [kid], with_bot=True, bot_admin=True)
+    first = world.emu.user_message(peer, kid, "плохое")
+    second = world.emu.user_message(peer, kid, "снова плохое")
+    async with world.db.transaction():
+        await decide(world, 1, peer, first, kid)
+        await decide(world, 2, peer, second, kid)
+        if packed:
+            await decide(world, 3, other, world.emu.user_message(other, kid, "плохое"), kid)
+    await world.gateway.delete_messages(peer, [first])  # performed by the run that died
+    hooks = Decisions(world)
+    runner = hooks.runner()
+    await runner.start()
+    await asyncio.wait_for(runner.drained(), 10)
+    assert hooks.failed == []
+    # VK was asked whether the refused message stayed (once: the other was deleted)
+    assert [c.params["conversation_message_ids"] for c in world.emu.calls
+            if c.method == "messages.getByConversationMessageId"] == [str(first)]
+    assert texts(world, peer) == ["сообщение удалено, предупреждение 1", "сообщение удалено, предупреждение 2"]
+    assert [s for _, s, _ in await event_statuses(world, 1)] == ["failed", "done", "done"]
+    assert await event_statuses(world, 2) == [(Kind.DELETE, "done", None), (Kind.SEND, "done", None),
+                                              (Kind.SEND, "done", None)]
+
+
+@pytest.mark.parametrize("code", [925, 15])
+async def test_a_per_message_refusal_is_handled_as_a_whole_refusal(world: World, monkeypatch, code: int) -> None:
+    """925 or 15 answered for one message of a batch: the decision is cancelled, and for 925 the
+    chat's staff are told the bot lost its rights — what a whole-request 925 or 15 does."""
+    owner = world.emu.add_user("Мария", "Классная", allows_messages=True)
+    kid = world.emu.add_user("Петя", "Иванов", allows_messages=True)
+    peer = world.emu.create_chat("5А", owner, [kid], with_bot=True, bot_admin=True)
+    kept = world.emu.user_message(peer, kid, "плохое")
+    refused = world.emu.user_message(peer, kid, "плохое тоже")
+    real_delete = world.gateway.delete_for_all
+
+    async def delete_for_all(peer_id: int, cmids: list[int]) -> Any:
+        # VK deletes the others and answers for this one as for a message it would not touch
+        answer = await real_delete(peer_id, [c for c in cmids if c != refused])
+        return [*answer, {"peer_id": peer_id, "conversation_message_id": refused, "message_id": 0, "response": 0,
+                          "error": {"code": code, "description": "refused"}}]
+
+    monkeypatch.setattr(world.gateway, "delete_for_all", delete_for_all)
+    async with world.db.transaction():
+        await decide(world, 1, peer, kept, kid)
+        await decide(world, 2, peer, refused, kid)
+    hooks = Decisions(world)
+    runner = hooks.runner()
+    await runner.start()
+    await asyncio.wait_for(runner.drained(), 10)
+    assert hooks.failed == [2] and hooks.lost == ([2] if code == 925 else [])
+    assert texts(world, peer) == ["сообщение удалено, предупреждение 1"]
+    assert await event_statuses(world, 2) == [(Kind.DELETE, "failed", code)] + [(Kind.SEND, "failed", code)] * 2
+
+
+# -- 2. one failing call of an execute ------------------------------------------------------------
+
+
+async def test_a_failing_follow_up_of_a_packed_send_fails_that_send_alone(world: World) -> None:
+    """Three alerts go out in one ``execute``; remembering the second one's copy fails (its alert
+    is gone): that send is failed (never sent again), the first and third are done and their copies
+    remembered — an edit of those alerts reaches them."""
+    moderator = world.emu.add_user("Ольга", "Модератова", allows_messages=True)
+    first, third = [await alert_repo.create(world.db, kind="violation", now=1, org_id=None, chat_id=None,
+                                            target_vk=i) for i in range(2)]
+    missing = third + 100  # no such alert: remembering its copy violates the foreign key
+    async with world.db.transaction():
+        for alert_id in (first, missing, third):
+            with unit(f"alert-{alert_id}"):
+                await world.effects.send(moderator, f"Нарушение {alert_id}", alert_id=alert_id)
+    runner = world.runner()
+    await runner.start()
+    await asyncio.wait_for(runner.drained(), 10)
+    assert http(world, "execute") == 1 and not http(world, "messages.send")
+    received = world.emu.sent(moderator)
+    assert [m.text for m in received] == [f"Нарушение {a}" for a in (first, missing, third)]  # each once
+    assert await alert_repo.messages(world.db, first) == [(moderator, received[0].cmid)]
+    assert await alert_repo.messages(world.db, third) == [(moderator, received[2].cmid)]
+    assert [s for _, s in await world.statuses()] == ["done", "failed", "done"]
+    assert runner.backlog == 0
+
+
+async def test_a_failing_call_of_an_execute_leaves_the_others_done(world: World) -> None:
+    """One send VK will not deliver (901) and whose follow-up (telling the school) breaks: the
+    other sends of the same ``execute`` went out and are done, not failed."""
+    silent = world.emu.add_user("Саша", "Молчунов", allows_messages=False)
+    people = [world.emu.add_user("Анна", f"Иванова{i}", allows_messages=True) for i in range(2)]
+
+    async def undeliverable(action: Recorded) -> None:
+        raise RuntimeError("the school could not be told")
+
+    async with world.db.transaction():
+        for i, person in enumerate((people[0], silent, people[1])):
+            with unit(f"notice-{i}"):
+                await world.effects.send(person, f"объявление {i}")
+    runner = world.runner()
+    runner.on_undeliverable = undeliverable
+    await runner.start()
+    await asyncio.wait_for(runner.drained(), 10)
+    assert http(world, "execute") == 1 and not http(world, "messages.send")
+    assert [texts(world, p) for p in people] == [["объявление 0"], ["объявление 2"]]
+    rows = await world.db.fetchall("SELECT status, error FROM action ORDER BY id")
+    assert [(str(r[0]), r[1]) for r in rows] == [("done", None), ("failed", 901), ("done", None)]
+    assert runner.backlog == 0
+
+
+async def test_a_send_going_alone_that_fails_leaves_the_rest_of_its_pack_performed(world: World) -> None:
+    """Texts too long for one call of an ``execute`` go alone after it: the first one's follow-up
+    fails — the second is still sent (not failed unsent) and the packed ones are done."""
+    moderators = [world.emu.add_user("Ольга", f"Модератова{i}", allows_messages=True) for i in range(4)]
+    alert_id = await alert_repo.create(world.db, kind="violation", now=1, org_id=None, chat_id=None, target_vk=1)
+    long_text = "строка отчёта\n" * 400  # over 4096 characters: split, sent alone
+    async with world.db.transaction():
+        with unit("short-0"):
+            await world.effects.send(moderators[0], "коротко 0", lane=Lane.NORMAL)
+        with unit("short-1"):
+            await world.effects.send(moderators[1], "коротко 1", lane=Lane.NORMAL)
+        with unit("long-bad"):
+            await world.effects.send(moderators[2], long_text, lane=Lane.NORMAL, alert_id=alert_id + 100)
+        with unit("long-good"):
+            await world.effects.send(moderators[3], long_text, lane=Lane.NORMAL, alert_id=alert_id)
+    runner = world.runner()
+    await runner.start()
+    await asyncio.wait_for(runner.drained(), 10)
+    assert texts(world, moderators[0]) == ["коротко 0"] and texts(world, moderators[1]) == ["коротко 1"]
+    assert len(world.emu.sent(moderators[2])) == 2 and len(world.emu.sent(moderators[3])) == 2
+    assert [cmid for _, cmid in await alert_repo.messages(world.db, alert_id)] == [world.emu.sent(moderators[3])[-1].cmid]
+    assert [s for _, s in await world.statuses()] == ["done", "done", "failed", "done"]
