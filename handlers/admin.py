@@ -9,6 +9,7 @@ from vkbottle.bot import BotLabeler, Message
 
 from bot import texts
 from bot.runtime.app import App
+from bot.domain.capabilities import Capability
 from bot.domain.org_choice import CodeForm, OrgPurpose
 from bot.domain import timezones
 from bot.domain.commands import BY_KEY, Command
@@ -57,7 +58,7 @@ def labeler(app: App) -> BotLabeler:
     @guarded
     async def school(message: Message, app: App, cmd: Command) -> None:
         caller = await app.access.caller(message.from_id)
-        org = await app.services.orgs.resolve(caller, "school_view", cmd.args.strip() or None,
+        org = await app.services.orgs.resolve(caller, Capability.SCHOOL_VIEW, cmd.args.strip() or None,
                                               purpose=OrgPurpose.SCHOOL_VIEW, form=CodeForm.SCHOOL)
         await reply(app, message, card_text(await app.services.orgs.card(org)))
 

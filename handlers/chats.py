@@ -9,6 +9,7 @@ from vkbottle.bot import BotLabeler, Message
 
 from bot import texts
 from bot.runtime.app import App
+from bot.domain.capabilities import Capability
 from bot.domain.commands import Command
 from bot.domain.chat_command import AskClass, parse_chat_command, parse_create
 from bot.domain.chat_types import PRESETS
@@ -111,7 +112,7 @@ def labeler(app: App) -> BotLabeler:
     return bl
 
 
-@confirmer("create_chat", capability="chat_create")
+@confirmer("create_chat", capability=Capability.CHAT_CREATE)
 async def create_chosen(app: App, caller: Caller, action: Pending, payload: dict[str, Any]) -> Reply:
     """A class or «Для всей школы» chosen for /создать родители|ученики."""
     if payload.get("do") != "apply":

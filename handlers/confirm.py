@@ -4,7 +4,7 @@ A feature that asks before acting creates a ``pending_action`` row (``bot.repo.p
 payload carries ``"what"`` — a short Russian description of what would happen («перевод Ивановой Марии
 в 5Б») — and registers what applying it means::
 
-    @confirmer("transfer", capability="roster_manage")
+    @confirmer("transfer", capability=Capability.ROSTER_MANAGE)
     async def apply_transfer(app, caller, action, payload) -> Reply: ...
 
 Cancelling is generic: the action is closed and the person is told what was cancelled.
@@ -16,6 +16,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
+from bot.domain.capabilities import Capability
 from bot import texts
 from bot.repo.pending import Pending
 from bot.runtime.app import App
@@ -27,14 +28,14 @@ Apply = Callable[[App, Caller, Pending, dict[str, Any]], Awaitable[Reply]]
 
 @dataclass(frozen=True)
 class Confirmer:
-    capability: str  # re-checked against the action's org at the moment of the press
+    capability: Capability  # re-checked against the action's org at the moment of the press
     apply: Apply
 
 
 CONFIRMERS: dict[str, Confirmer] = {}
 
 
-def confirmer(kind: str, *, capability: str) -> Callable[[Apply], Apply]:
+def confirmer(kind: str, *, capability: Capability) -> Callable[[Apply], Apply]:
     def register(func: Apply) -> Apply:
         if kind in CONFIRMERS and CONFIRMERS[kind].apply is not func:
             raise RuntimeError(f"pending kind {kind!r} registered twice")

@@ -6,6 +6,7 @@ from typing import Any
 
 from vkbottle.bot import MessageEvent
 
+from bot.domain.capabilities import Capability
 from bot import texts
 from bot.runtime.app import App
 from bot.repo.pending import Pending
@@ -49,7 +50,7 @@ async def alert_press(app: App, event: MessageEvent, payload: dict[str, Any]) ->
     await answer_press(app, event, texts.PENDING_GONE)
 
 
-@confirmer(PICK_KIND, capability="chat_moderate")
+@confirmer(PICK_KIND, capability=Capability.CHAT_MODERATE)
 async def apply_pick(app: App, caller: Caller, action: Pending, payload: dict[str, Any]) -> Reply:
     """«/размут Петров» fitted several people: the one picked gets the command (the caller's
     rights are checked in that person's chat)."""

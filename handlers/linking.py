@@ -15,6 +15,7 @@ from vkbottle.bot import BotLabeler, Message
 from vkbottle.dispatch.rules import ABCRule
 
 from bot import texts
+from bot.domain.capabilities import Capability
 from bot.domain import codes
 from bot.domain.commands import Command
 from bot.domain.errors import NotAllowed, UserError
@@ -201,7 +202,7 @@ async def deliver(app: App, peer_id: int, printout: Printout, *, arg: str) -> Re
 
 # --- confirmations (see handlers/confirm.py) ---------------------------------------------------
 
-@confirmer("codes_reissue", capability="roster_manage")
+@confirmer("codes_reissue", capability=Capability.ROSTER_MANAGE)
 async def apply_reissue(app: App, caller: Caller, action: Pending, payload: dict[str, Any]) -> Reply:
     if payload.get("do") != "apply":
         return gone()
@@ -213,7 +214,7 @@ async def apply_reissue(app: App, caller: Caller, action: Pending, payload: dict
                          arg=str(printout.cls) if printout.cls is not None else t.STAFF_WORDS[0])
 
 
-@confirmer("admit_all", capability="everyone")  # the chat's staff, re-checked by the service
+@confirmer("admit_all", capability=Capability.EVERYONE)  # the chat's staff, re-checked by the service
 async def apply_admit_all(app: App, caller: Caller, action: Pending, payload: dict[str, Any]) -> Reply:
     do = payload.get("do")
     if do not in ("apply", "known"):

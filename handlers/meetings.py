@@ -10,6 +10,7 @@ from typing import Any
 from vkbottle.bot import BotLabeler, Message, MessageEvent
 from vkbottle.dispatch.rules import ABCRule
 
+from bot.domain.capabilities import Capability
 from bot.domain.commands import Command
 from bot.domain.errors import UserError
 from bot.repo import meetings as meeting_repo
@@ -100,7 +101,7 @@ def labeler(app: App) -> BotLabeler:
     return bl
 
 
-@confirmer("meeting_cancel", capability="chat_bind")
+@confirmer("meeting_cancel", capability=Capability.CHAT_BIND)
 async def apply_cancel(app: App, caller: Caller, action: Pending, payload: dict[str, Any]) -> Reply:
     try:
         result = await Meetings.of(app).cancel_apply(caller, action.id, int(action.payload.get("meeting_id", 0)))

@@ -22,6 +22,7 @@ from vkbottle.bot import BotLabeler, Message, MessageEvent
 from vkbottle.dispatch.rules import ABCRule
 
 from bot import texts
+from bot.domain.capabilities import Capability
 from bot.domain.chat_command import ChatCommand
 from bot.domain.chat_types import PRESETS, ChatRequest
 from bot.domain.classes import ClassNameError, parse_class
@@ -46,14 +47,14 @@ SECTION_LABELS = {
     "complaint": t.BUTTON_COMPLAINT, "help": t.BUTTON_HELP, "hotline": t.BUTTON_HOTLINE, "work": t.BUTTON_WORK,
 }
 # «Опросы и собрания»: button key -> (label, the typed command it runs, the right it needs)
-WORK_ITEMS: dict[str, tuple[str, str, str]] = {
-    "poll": (t.BUTTON_WORK_POLL, "/опрос", "chat_bind"),
-    "quiz": (t.BUTTON_WORK_QUIZ, "/викторина", "chat_bind"),
-    "meeting": (t.BUTTON_WORK_MEETING, "/собрание", "chat_bind"),
-    "material": (t.BUTTON_WORK_MATERIAL, "/материал", "chat_bind"),
-    "post": (t.BUTTON_WORK_POST, "/пост", "chat_bind"),
-    "posts": (t.BUTTON_WORK_POSTS, "/посты", "chat_bind"),
-    "questions": (t.BUTTON_WORK_QUESTIONS, "/вопросы", "school_view"),  # the hot line's waiting questions
+WORK_ITEMS: dict[str, tuple[str, str, Capability]] = {
+    "poll": (t.BUTTON_WORK_POLL, "/опрос", Capability.CHAT_BIND),
+    "quiz": (t.BUTTON_WORK_QUIZ, "/викторина", Capability.CHAT_BIND),
+    "meeting": (t.BUTTON_WORK_MEETING, "/собрание", Capability.CHAT_BIND),
+    "material": (t.BUTTON_WORK_MATERIAL, "/материал", Capability.CHAT_BIND),
+    "post": (t.BUTTON_WORK_POST, "/пост", Capability.CHAT_BIND),
+    "posts": (t.BUTTON_WORK_POSTS, "/посты", Capability.CHAT_BIND),
+    "questions": (t.BUTTON_WORK_QUESTIONS, "/вопросы", Capability.SCHOOL_VIEW),  # the hot line's waiting questions
 }
 CLASSES_PER_PAGE = 8  # + «Ещё» + «Назад»: VK takes at most 10 buttons inline
 MAX_SCHOOL_BUTTONS = 9
@@ -76,8 +77,9 @@ async def start_keyboard(app: App, vk_id: int, *, callback: bool = True) -> str:
     """The persistent start keyboard of this person (only the sections they may use);
     ``callback=False`` for a client without callback buttons (text buttons, same payloads)."""
     sections = await menus(app).sections(vk_id)
-    staff = [Button(SECTION_LABELS[s], m(s), "primary") for s in sections if SECTION_CAPABILITY[s] not in ("", "everyone")]
-    family = [Button(SECTION_LABELS[s], m(s)) for s in sections if SECTION_CAPABILITY[s] == ""]
+    staff = [Button(SECTION_LABELS[s], m(s), "primary") for s in sections
+             if SECTION_CAPABILITY[s] not in (None, Capability.EVERYONE)]
+    family = [Button(SECTION_LABELS[s], m(s)) for s in sections if SECTION_CAPABILITY[s] is None]
     rows = grid(staff, 3) + grid(family, 2) + [[Button(t.BUTTON_HELP, m("help"))]]
     return persistent(rows, callback=callback and not _TEXT_BUTTONS.get())
 
@@ -165,7 +167,7 @@ async def _send(app: App, peer_id: int, text: str, rows: list[list[Button]] | No
 
 
 async def _school(app: App, caller: Caller, peer_id: int, org: Org | None, screen: str,
-                  capability: str, *, schools_only: bool = True, extra: dict[str, Any] | None = None) -> Org | None:
+                  capability: Capability, *, schools_only: bool = True, extra: dict[str, Any] | None = None) -> Org | None:
     """The school a screen is about: given, the caller's only one, or asked with buttons."""
     if org is not None:
         return org
@@ -194,7 +196,7 @@ def _pick_text(text: str, total: int, screen: str) -> str:
 # -- staff sections ---------------------------------------------------------------------------
 
 async def lists(app: App, caller: Caller, peer_id: int, org: Org | None, payload: dict[str, Any]) -> None:
-    org = await _school(app, caller, peer_id, org, "lists", "roster_manage")
+    org = await _school(app, caller, peer_id, org, "lists", Capability.ROSTER_MANAGE)
     if org is None:
         return
     counts = await menus(app).roster_counts(org)
@@ -212,11 +214,11 @@ async def new_year(app: App, caller: Caller, peer_id: int, org: Org | None, payl
 
 
 async def chats(app: App, caller: Caller, peer_id: int, org: Org | None, payload: dict[str, Any]) -> None:
-    org = await _school(app, caller, peer_id, org, "chats", "chat_create")
+    org = await _school(app, caller, peer_id, org, "chats", Capability.CHAT_CREATE)
     if org is None:
         return
     overview = views.overview_text(await app.services.chats.overview(caller, org.code)) \
-        if await app.access.allowed(caller, "school_view", org.id) else ""
+        if await app.access.allowed(caller, Capability.SCHOOL_VIEW, org.id) else ""
     rows = [[Button(t.BUTTON_CREATE, m("ct", o=org.id), "primary")],
             [Button(t.BUTTON_CHAT_SETTINGS, m("cs", o=org.id))]]
     await _send(app, peer_id, overview or t.PICK_TYPE.format(school=org.name), rows)
@@ -229,7 +231,7 @@ def _mode(payload: dict[str, Any]) -> dict[str, Any]:
 
 async def create_type(app: App, caller: Caller, peer_id: int, org: Org | None, payload: dict[str, Any]) -> None:
     bind = _mode(payload)
-    org = await _school(app, caller, peer_id, org, "ct", "chat_bind" if bind else "chat_create", extra=bind)
+    org = await _school(app, caller, peer_id, org, "ct", Capability.CHAT_BIND if bind else Capability.CHAT_CREATE, extra=bind)
     if org is None:
         return
     types = await menus(app).chat_types(caller, org)
@@ -345,7 +347,7 @@ async def chat_settings_pick(app: App, caller: Caller, peer_id: int, org: Org | 
     from handlers.settings import send_settings
 
     if org is None:
-        found_orgs = {o.id: o for cap in ("chat_moderate", "chat_create") for o in await menus(app).orgs(caller, cap)}
+        found_orgs = {o.id: o for cap in (Capability.CHAT_MODERATE, Capability.CHAT_CREATE) for o in await menus(app).orgs(caller, cap)}
         if len(found_orgs) != 1:
             if not found_orgs:
                 raise NotAllowed(t.NOT_ALLOWED)
@@ -369,7 +371,7 @@ async def chat_settings_pick(app: App, caller: Caller, peer_id: int, org: Org | 
 
 
 async def codes(app: App, caller: Caller, peer_id: int, org: Org | None, payload: dict[str, Any]) -> None:
-    org = await _school(app, caller, peer_id, org, "codes", "roster_manage")
+    org = await _school(app, caller, peer_id, org, "codes", Capability.ROSTER_MANAGE)
     if org is None:
         return
     classes = await menus(app).classes(org)
@@ -392,19 +394,19 @@ async def codes_for(app: App, caller: Caller, peer_id: int, org: Org | None, pay
 
 
 async def reports(app: App, caller: Caller, peer_id: int, org: Org | None, payload: dict[str, Any]) -> None:
-    org = await _school(app, caller, peer_id, org, "reports", "report_view", schools_only=False)
+    org = await _school(app, caller, peer_id, org, "reports", Capability.REPORT_VIEW, schools_only=False)
     if org is None:
         return
     await run_typed(app, caller.vk_id, f"/отчёт {org.code}")
 
 
 async def staff(app: App, caller: Caller, peer_id: int, org: Org | None, payload: dict[str, Any]) -> None:
-    org = await _school(app, caller, peer_id, org, "staff", "role_manage")
+    org = await _school(app, caller, peer_id, org, "staff", Capability.ROLE_MANAGE)
     if org is None:
         return
     card = card_text(await app.services.orgs.card(org))
     rows = [[Button(t.BUTTON_STAFF_CODES_LONG, m("kc", o=org.id, c=""))]] \
-        if await app.access.allowed(caller, "roster_manage", org.id) else None
+        if await app.access.allowed(caller, Capability.ROSTER_MANAGE, org.id) else None
     await _send(app, peer_id, t.STAFF.format(card=card), rows)
 
 
@@ -431,7 +433,7 @@ async def work_item(app: App, caller: Caller, peer_id: int, org: Org | None, pay
 
 async def schools(app: App, caller: Caller, peer_id: int, org: Org | None, payload: dict[str, Any]) -> None:
     if org is None:
-        found = await menus(app).orgs(caller, "school_view")
+        found = await menus(app).orgs(caller, Capability.SCHOOL_VIEW)
         if len(found) != 1:
             if not found:
                 raise NotAllowed(t.NOT_ALLOWED)
@@ -440,10 +442,10 @@ async def schools(app: App, caller: Caller, peer_id: int, org: Org | None, paylo
                         grid(buttons, 1 if len(buttons) <= 5 else 2))
             return
         org = found[0]
-    if not await app.access.allowed(caller, "school_view", org.id):
+    if not await app.access.allowed(caller, Capability.SCHOOL_VIEW, org.id):
         raise NotAllowed(t.NOT_ALLOWED)
     rows = [[Button(t.BUTTON_REPORT, m("reports", o=org.id))]] \
-        if await app.access.allowed(caller, "report_view", org.id) else None
+        if await app.access.allowed(caller, Capability.REPORT_VIEW, org.id) else None
     await _send(app, peer_id, card_text(await app.services.orgs.card(org)), rows)
 
 
@@ -502,8 +504,8 @@ SCREEN_SECTION = {
 
 # command key -> the screen that asks for its argument (always, or only when there is a choice)
 ASK_ALWAYS = {"create": "ct", "codes": "codes"}
-ASK_IF_SEVERAL = {"report": ("reports", "report_view", False), "school": ("schools", "school_view", True),
-                  "chats": ("chats", "chat_create", True)}
+ASK_IF_SEVERAL = {"report": ("reports", Capability.REPORT_VIEW, False), "school": ("schools", Capability.SCHOOL_VIEW, True),
+                  "chats": ("chats", Capability.CHAT_CREATE, True)}
 
 
 class BareCommandRule(ABCRule[Message]):

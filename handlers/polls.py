@@ -8,6 +8,7 @@ from typing import Any
 from vkbottle.bot import BotLabeler, Message, MessageEvent
 from vkbottle.dispatch.rules import ABCRule
 
+from bot.domain.capabilities import Capability
 from bot.domain.commands import Command
 from bot.domain.errors import UserError
 from bot.runtime.app import App
@@ -123,7 +124,7 @@ async def poll_press(app: App, event: MessageEvent, payload: dict[str, Any]) -> 
         await answer_press(app, event, t.SNACK_GONE)
 
 
-@confirmer(CLOSE_KIND, capability="school_view")
+@confirmer(CLOSE_KIND, capability=Capability.SCHOOL_VIEW)
 async def close_confirmed(app: App, caller: Caller, action: Pending, payload: dict[str, Any]) -> Reply:
     """«Подвести итоги» under the question asked by «Подвести итоги сейчас»."""
     if payload.get("do") != "apply":

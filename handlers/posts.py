@@ -8,6 +8,7 @@ from typing import Any
 from vkbottle.bot import BotLabeler, Message, MessageEvent
 
 from bot import texts
+from bot.domain.capabilities import Capability
 from bot.domain.commands import Command
 from bot.domain.errors import UserError
 from bot.repo.pending import Pending
@@ -104,7 +105,7 @@ def labeler(app: App) -> BotLabeler:
     return bl
 
 
-@confirmer("post_cancel", capability="chat_bind")
+@confirmer("post_cancel", capability=Capability.CHAT_BIND)
 async def apply_cancel(app: App, caller: Caller, action: Pending, payload: dict[str, Any]) -> Reply:
     post_id = int(action.payload.get("post_id", 0))
     try:

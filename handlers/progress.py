@@ -8,6 +8,7 @@ from typing import Any
 from vkbottle.bot import BotLabeler, Message
 from vkbottle.dispatch.rules import ABCRule
 
+from bot.domain.capabilities import Capability
 from bot.domain.commands import Command
 from bot.domain.errors import UserError
 from bot.domain.file_tables import MAX_FILE_BYTES
@@ -99,7 +100,7 @@ def labeler(app: App) -> BotLabeler:
     return bl
 
 
-@confirmer(KIND, capability="chat_bind")
+@confirmer(KIND, capability=Capability.CHAT_BIND)
 async def apply_progress(app: App, caller: Caller, action: Pending, payload: dict[str, Any]) -> Reply:
     if payload.get("do") != "apply":
         return Reply(t.GONE)

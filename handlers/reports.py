@@ -10,6 +10,7 @@ import re
 
 from vkbottle.bot import BotLabeler, Message
 
+from bot.domain.capabilities import Capability
 from bot.domain.org_choice import CodeForm, OrgPurpose
 from bot.domain.commands import Command
 from bot.domain.errors import UserError
@@ -49,7 +50,7 @@ def labeler(app: App) -> BotLabeler:
         caller = await app.access.caller(message.from_id)
         # the code first (a month named without a year is read in the org's time zone)
         _, code = parse_args(cmd.args, app.now(), "Europe/Moscow")
-        org = await app.services.orgs.resolve(caller, "report_view", code, purpose=OrgPurpose.REPORTS,
+        org = await app.services.orgs.resolve(caller, Capability.REPORT_VIEW, code, purpose=OrgPurpose.REPORTS,
                                               form=CodeForm.REPORT)
         month, _ = parse_args(cmd.args, app.now(), org.timezone)
         intro = None
@@ -61,7 +62,7 @@ def labeler(app: App) -> BotLabeler:
             raise UserError(t.FUTURE_MONTH.format(month=month_ru(month), current=month_ru(current),
                                                   example=f"за {t.MONTHS_RU[int(current[5:]) - 1]}"))
         # names of silent members only for those who manage the school's lists (as in the cabinet)
-        names = await app.access.allowed(caller, "roster_manage", org.id)
+        names = await app.access.allowed(caller, Capability.ROSTER_MANAGE, org.id)
         files = await prepare(app.report_db, org, month, app.now(), names=names)
         await deliver(app.services.files, app.effects, message.peer_id, files, intro=intro)
 

@@ -11,6 +11,7 @@ from vkbottle.dispatch.rules import ABCRule
 
 from bot import texts
 from bot.runtime.app import App
+from bot.domain.capabilities import Capability
 from bot.domain.commands import Command
 from bot.domain.errors import UserError
 from bot.domain.roster_args import UsageError, name_and_class, split_mode, split_name_class, split_org
@@ -101,7 +102,7 @@ def labeler(app: App) -> BotLabeler:
     async def lone_file(message: Message, app: App, doc: Any) -> None:
         """A spreadsheet sent alone by someone who keeps a school's lists is an import."""
         caller = await app.access.caller(message.from_id)
-        if not allowed_somewhere(caller, "roster_manage"):
+        if not allowed_somewhere(caller, Capability.ROSTER_MANAGE):
             await reply(app, message, ct.FILE_NOT_FOR_YOU)
             return
         if _extension(doc) not in ROSTER_EXTENSIONS:
@@ -174,7 +175,7 @@ def labeler(app: App) -> BotLabeler:
 
 # --- confirmations (see handlers/confirm.py) ---------------------------------------------------
 
-@confirmer("import", capability="roster_manage")
+@confirmer("import", capability=Capability.ROSTER_MANAGE)
 async def apply_import(app: App, caller: Caller, action: Pending, payload: dict[str, Any]) -> Reply:
     if payload.get("do") not in ("apply", "scoped"):
         return gone()
@@ -190,7 +191,7 @@ def _apply_on_press(kind: str,
                     apply: Callable[[Roster], Callable[[Caller, Pending, int], Awaitable[RosterResult]]]) -> None:
     """A roster confirmation whose «apply» press runs one service method, then the roster hook."""
 
-    @confirmer(kind, capability="roster_manage")
+    @confirmer(kind, capability=Capability.ROSTER_MANAGE)
     async def on_press(app: App, caller: Caller, action: Pending, payload: dict[str, Any]) -> Reply:
         if payload.get("do") != "apply":
             return gone()
@@ -204,7 +205,7 @@ _apply_on_press("expel", lambda roster: roster.expel_apply)
 _apply_on_press("transfer", lambda roster: roster.transfer_apply)
 
 
-@confirmer("pick", capability="roster_manage")
+@confirmer("pick", capability=Capability.ROSTER_MANAGE)
 async def apply_pick(app: App, caller: Caller, action: Pending, payload: dict[str, Any]) -> Reply:
     if payload.get("do") != "pick":
         return gone()

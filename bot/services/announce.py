@@ -15,6 +15,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from bot.db import Database
+from bot.domain.capabilities import Capability
 from bot.domain.clock import Clock
 from bot.domain.errors import UserError
 from bot.pipeline import unit as units
@@ -31,7 +32,7 @@ from bot.texts import announce as t
 
 log = logging.getLogger(__name__)
 
-CAPABILITY = "role_manage"  # school admins, chat responsibles, coordinators (their territory)
+CAPABILITY = Capability.ROLE_MANAGE  # school admins, chat responsibles, coordinators (their territory)
 DRAFT = "announce_draft"
 CONFIRM = "announce"
 MAX_TEXT = 4000

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot import texts
+from bot.domain.capabilities import Capability
 from bot.domain.org_choice import CodeForm, OrgPurpose
 from bot.domain.chat_command import ChatCommand
 from bot.domain.classes import parse_class
@@ -155,7 +156,7 @@ class Chats:
     def now(self) -> int:
         return int(self.clock.now())
 
-    async def _org(self, caller: Caller, command: ChatCommand, capability: str) -> Org:
+    async def _org(self, caller: Caller, command: ChatCommand, capability: Capability) -> Org:
         org = await self.orgs.resolve(caller, capability, command.org_code, purpose=OrgPurpose.CHATS_CREATE)
         await self._check_type_rights(caller, org, command.request)
         return org
@@ -211,7 +212,7 @@ class Chats:
         buttons, those without such a chat first. For parents that would otherwise make a chat of
         every parent of the school: the school-wide chat is offered only on its own button
         («Для всей школы»)."""
-        org = await self.orgs.resolve(caller, "chat_create", org_code, purpose=OrgPurpose.CHATS_CREATE)
+        org = await self.orgs.resolve(caller, Capability.CHAT_CREATE, org_code, purpose=OrgPurpose.CHATS_CREATE)
         classes = await people_repo.classes(self.db, org.id)
         have = {c.class_id for c in await chat_repo.in_org(self.db, org.id) if c.type == chat_type}
         ordered = [str(name) for cid, name in sorted(classes, key=lambda pair: pair[0] in have)]
@@ -245,7 +246,7 @@ class Chats:
 
     async def create(self, caller: Caller, command: ChatCommand) -> CreateResult:
         """/создать (and the menu's «Создать»): a new VK chat, bound, its rules pinned, its link."""
-        org = await self._org(caller, command, "chat_create")
+        org = await self._org(caller, command, Capability.CHAT_CREATE)
         request = command.request
         class_id = await self._class_id(org, request)
         existing = await self._existing(org, request, class_id)
@@ -303,7 +304,7 @@ class Chats:
         """/привязать (and the menu in the chat): an existing VK chat becomes the school's chat of
         this type; it is renamed, its rules pinned, and who is in it already is checked."""
         chat = await self.unbound(peer_id)
-        org = await self._org(caller, command, "chat_bind")
+        org = await self._org(caller, command, Capability.CHAT_BIND)
         request = command.request
         class_id = await self._class_id(org, request)
         existing = await self._existing(org, request, class_id)
@@ -382,7 +383,7 @@ class Chats:
     async def may_route_alerts(self, caller: Caller, chat: Chat) -> bool:
         """Whether the settings menu offers «alerts here/privately» in this chat."""
         return chat.type in STAFF_CHATS and chat.org_id is not None and \
-            await self.access.allowed(caller, "role_manage", chat.org_id)
+            await self.access.allowed(caller, Capability.ROLE_MANAGE, chat.org_id)
 
     async def alerts_here(self, chat: Chat) -> bool:
         return chat.org_id is not None and await self.alerts.moderators_chat(chat.org_id) == chat.peer_id
@@ -390,7 +391,7 @@ class Chats:
     async def route_alerts(self, caller: Caller, chat: Chat, here: bool) -> AlertsRouted:
         """/уведомления сюда | лично (the school's managers only): «here» only to a staff chat, as
         the alerts quote messages; «privately» from any of the school's chats. Audited."""
-        if chat.org_id is None or not await self.access.allowed(caller, "role_manage", chat.org_id):
+        if chat.org_id is None or not await self.access.allowed(caller, Capability.ROLE_MANAGE, chat.org_id):
             raise NotAllowed(texts.NOT_ALLOWED.format(what=texts.WHAT_ALERTS_HERE, hint=texts.NOT_ALLOWED_HINT))
         if here and chat.type not in STAFF_CHATS:
             raise UserError(texts.ALERTS_HERE_NOT_STAFF_CHAT)
@@ -411,7 +412,7 @@ class Chats:
     async def is_chat_staff(self, caller: Caller, chat: Chat) -> bool:
         if chat.org_id is None:
             return caller.is_operator
-        if await self.access.allowed(caller, "chat_moderate", chat.org_id):
+        if await self.access.allowed(caller, Capability.CHAT_MODERATE, chat.org_id):
             return True
         if chat.leader_id is not None:
             leader_vk = await people_repo.vk_id_of(self.db, chat.leader_id)
@@ -422,7 +423,7 @@ class Chats:
     async def overview(self, caller: Caller, org_code: str | None) -> Overview:
         """/чаты: a school's chats (members of eligible, rights) and the classes missing a chat; a
         territory's schools with their chat counts."""
-        org = await self.orgs.resolve(caller, "school_view", org_code, purpose=OrgPurpose.CHATS_VIEW,
+        org = await self.orgs.resolve(caller, Capability.SCHOOL_VIEW, org_code, purpose=OrgPurpose.CHATS_VIEW,
                                       form=CodeForm.CHATS)
         if org.kind != "school":
             return await self._territory(org)
@@ -432,7 +433,7 @@ class Chats:
             members = len(await member_repo.in_state(self.db, chat.id))
             eligible = len(await eligibility.eligible_ids(self.db, chat))
             lines.append(ChatLine(chat.title, members, eligible, bool(chat.bot_is_admin)))
-        may_create = not chats and await self.access.allowed(caller, "chat_create", org.id)
+        may_create = not chats and await self.access.allowed(caller, Capability.CHAT_CREATE, org.id)
         classes = await people_repo.classes(self.db, org.id)
         have = {(c.type, c.class_id) for c in chats}
         no_parents = tuple(str(name) for cid, name in classes if ("parents_class", cid) not in have)

@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass
 
 from bot.db import Database
+from bot.domain.capabilities import Capability
 from bot.domain import commands
 from bot.domain.chat_types import PRESETS, Needs
 from bot.domain.commands import CommandSpec, Where
@@ -24,24 +25,24 @@ from bot.services.access import COORDINATORS, SCHOOL_MANAGERS, Access, Caller, a
 from bot.vk.gateway import is_chat_peer
 
 # Sections of the start menu, in the order they are shown; each with the capability it needs
-# ("" = it depends on the person being a parent or a student, not on a staff capability).
-SECTIONS: tuple[tuple[str, str], ...] = (
-    ("lists", "roster_manage"),
-    ("chats", "chat_create"),
+# (None = it depends on the person being a parent or a student, not on a staff capability).
+SECTIONS: tuple[tuple[str, Capability | None], ...] = (
+    ("lists", Capability.ROSTER_MANAGE),
+    ("chats", Capability.CHAT_CREATE),
     # polls, quizzes, meetings, material and scheduled posts: the typed commands' own right (which
     # chats a person may use them in is the services' check when the dialog starts)
-    ("work", "chat_bind"),
-    ("codes", "roster_manage"),
-    ("reports", "report_view"),
-    ("staff", "role_manage"),
-    ("alerts", "alerts_receive"),
-    ("schools", "org_manage"),
-    ("mychats", ""),
-    ("hotline", ""),  # a parent's question to the class teacher or the office (bot/services/hotline.py)
-    ("code", ""),
-    ("rules", ""),
-    ("complaint", ""),
-    ("help", "everyone"),
+    ("work", Capability.CHAT_BIND),
+    ("codes", Capability.ROSTER_MANAGE),
+    ("reports", Capability.REPORT_VIEW),
+    ("staff", Capability.ROLE_MANAGE),
+    ("alerts", Capability.ALERTS_RECEIVE),
+    ("schools", Capability.ORG_MANAGE),
+    ("mychats", None),
+    ("hotline", None),  # a parent's question to the class teacher or the office (bot/services/hotline.py)
+    ("code", None),
+    ("rules", None),
+    ("complaint", None),
+    ("help", Capability.EVERYONE),
 )
 SECTION_CAPABILITY = dict(SECTIONS)
 # the chat types a menu creates without a typed name (the others need a subject or a title)
@@ -89,7 +90,7 @@ class Menus:
             elif key in ("mychats", "rules", "complaint"):
                 ok = who.family
             else:
-                ok = allowed_somewhere(caller, capability)
+                ok = capability is not None and allowed_somewhere(caller, capability)
             if ok:
                 out.append(key)
         return out
@@ -97,18 +98,18 @@ class Menus:
     async def allowed(self, caller: Caller, section: str, org_id: int | None = None) -> bool:
         """The check at the press: the section is the person's, and in that organisation."""
         if section == "settings":  # not on the start keyboard: /настройки and «Беседы» lead there
-            return any(allowed_somewhere(caller, c) for c in ("chat_moderate", "chat_create"))
+            return any(allowed_somewhere(caller, c) for c in (Capability.CHAT_MODERATE, Capability.CHAT_CREATE))
         if section == "bind":  # /привязать in a chat
-            return allowed_somewhere(caller, "chat_bind") and (
-                org_id is None or await self.access.allowed(caller, "chat_bind", org_id))
+            return allowed_somewhere(caller, Capability.CHAT_BIND) and (
+                org_id is None or await self.access.allowed(caller, Capability.CHAT_BIND, org_id))
         if section not in await self.sections(caller.vk_id):
             return False
         capability = SECTION_CAPABILITY[section]
-        if org_id is None or not capability or capability == "everyone":
+        if org_id is None or capability is None or capability is Capability.EVERYONE:
             return True
         return await self.access.allowed(caller, capability, org_id)
 
-    async def orgs(self, caller: Caller, capability: str, *, schools_only: bool = True) -> list[Org]:
+    async def orgs(self, caller: Caller, capability: Capability, *, schools_only: bool = True) -> list[Org]:
         """The organisations a section applies to: where the caller holds the capability
         (coordinators: the schools of their territory, and the territory itself unless
         ``schools_only``; operators: every school)."""
@@ -133,7 +134,7 @@ class Menus:
 
     async def chat_types(self, caller: Caller, org: Org) -> list[str]:
         """The chat types this person may create in the school from a menu."""
-        if not await self.access.allowed(caller, "chat_create", org.id):
+        if not await self.access.allowed(caller, Capability.CHAT_CREATE, org.id):
             return []
         roles = caller.roles_in(org.id)
         if caller.is_operator or roles & SCHOOL_MANAGERS:
@@ -188,9 +189,9 @@ class Menus:
                 continue
             if spec.key == "bind" and org_id is not None:
                 continue  # a bound chat cannot be bound again
-            if in_chat and spec.capability == "chat_moderate":
+            if in_chat and spec.capability == Capability.CHAT_MODERATE:
                 ok = chat_staff  # the chat's staff: its leader, the school's moderators and managers
-            elif in_chat and org_id is not None and spec.capability != "everyone":
+            elif in_chat and org_id is not None and spec.capability != Capability.EVERYONE:
                 ok = access.allowed(caller, spec.capability, org_id, ancestors)
             else:
                 ok = access.allowed_somewhere(caller, spec.capability)

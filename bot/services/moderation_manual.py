@@ -13,6 +13,7 @@ from typing import Any
 
 from bot import texts
 from bot.texts import moderation as t
+from bot.domain.capabilities import Capability
 from bot.domain.errors import NotAllowed, NotFound, UserError
 from bot.domain.moderation_args import ById, ByName, TargetQuery
 from bot.vk.errors import VkBadRequest
@@ -258,7 +259,7 @@ class ManualModeration:
         """«/нарушения»: the undecided violations and complaints of the caller's schools, the
         newest first, each sent again with the buttons of its state (the new copy is edited with
         the others when someone decides). NotAllowed for someone who receives no alerts."""
-        org_ids = await self.m.chats.access.home_orgs(caller, "alerts_receive")
+        org_ids = await self.m.chats.access.home_orgs(caller, Capability.ALERTS_RECEIVE)
         if not org_ids:
             raise NotAllowed(texts.NOT_ALLOWED.format(what=t.WHAT_OPEN_ALERTS, hint=texts.NOT_ALLOWED_HINT))
         alerts, total = await alert_repo.open_in_orgs(self.db, org_ids, ("violation", "complaint"),
@@ -319,7 +320,7 @@ class ManualModeration:
         if alert is None:
             raise NotFound(texts.PENDING_GONE)
         access = self.m.chats.access
-        if alert.org_id is None or not await access.allowed(caller, "alerts_receive", alert.org_id):
+        if alert.org_id is None or not await access.allowed(caller, Capability.ALERTS_RECEIVE, alert.org_id):
             chat = await chat_repo.get(self.db, alert.chat_id or 0)
             if chat is None or not await self.m.chats.is_chat_staff(caller, chat):
                 raise NotAllowed(texts.NOT_ALLOWED.format(what=t.WHAT_ALERT_DECISIONS, hint="")[:90])
@@ -485,7 +486,7 @@ class ManualModeration:
         word = str(token) if token else ""
         # the whole school only for the school's moderators (not a chat's leader deciding alone)
         caller = await self.m.chats.access.caller(moderator_vk)
-        school_wide = chat.org_id is not None and await self.m.chats.access.allowed(caller, "chat_moderate",
+        school_wide = chat.org_id is not None and await self.m.chats.access.allowed(caller, Capability.CHAT_MODERATE,
                                                                                     chat.org_id)
         if scope == "s" and not school_wide:
             return FpSchoolNotAllowed()

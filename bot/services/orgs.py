@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from bot import texts
 from bot.db import Database
+from bot.domain.capabilities import Capability
 from bot.domain.errors import NotAllowed, UserError
 from bot.domain.org_choice import CodeForm, OrgPurpose
 from bot.domain.org_command import NewOrg
@@ -67,7 +68,7 @@ class Orgs:
             if parent.kind not in PARENT_KIND[kind]:
                 raise UserError(texts.ORG_BAD_PARENT.format(
                     kind=texts.ORG_KIND_NAMES[kind], parent=texts.ORG_KIND_NAMES[parent.kind]))
-            if not await self.access.allowed(caller, "org_manage", parent.id):
+            if not await self.access.allowed(caller, Capability.ORG_MANAGE, parent.id):
                 raise NotAllowed(texts.NOT_ALLOWED.format(what=org_texts.what_create_in(parent.name),
                                                           hint=texts.NOT_ALLOWED_HINT))
         existing = await org_repo.by_code(self.db, new.code)
@@ -78,7 +79,7 @@ class Orgs:
             timezone=new.timezone, created_by=caller.vk_id, now=now,
         )
 
-    async def resolve(self, caller: Caller, capability: str, code: str | None, *, purpose: OrgPurpose,
+    async def resolve(self, caller: Caller, capability: Capability, code: str | None, *, purpose: OrgPurpose,
                       form: CodeForm = CodeForm.TRAILING) -> Org:
         """The organisation a command is about: named by code, or the caller's only one.
         ``purpose`` names what a refusal is about; ``form`` says how this command takes the code

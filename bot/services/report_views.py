@@ -4,7 +4,7 @@ the chart and the web cabinet. Every figure is defined once (``bot.texts.reports
 All functions read the pre-aggregated tables of migration 0008 (kept current with every count)
 and the roster snapshots of ``report_people`` — never the raw activity rows — so a region of
 1,500 schools costs a few thousand rows. They do NOT check permissions: the caller checks
-``access.allowed(caller, "report_view", org_id)`` (or the cabinet's equivalent) first.
+``access.allowed(caller, Capability.REPORT_VIEW, org_id)`` (or the cabinet's equivalent) first.
 
     school_overview(db, org_id, month)      -> SchoolOverview   (a school or other organisation)
     territory_schools(db, org_id, month)    -> TerritoryView    (a municipality or a region)

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from bot import texts
 from bot.db import Database
+from bot.domain.capabilities import Capability
 from bot.domain.org_choice import CodeForm, OrgPurpose
 from bot.domain.classes import ClassName
 from bot.domain.names import clean_display_name, normalize_name
@@ -128,7 +129,7 @@ class Roles:
         self.admission = admission  # a person linked by staff waits in no quarantine either
 
     async def _org(self, caller: Caller, code: str | None) -> Org:
-        return await self.orgs.resolve(caller, "role_manage", code, purpose=OrgPurpose.ROLES, form=CodeForm.ROLE)
+        return await self.orgs.resolve(caller, Capability.ROLE_MANAGE, code, purpose=OrgPurpose.ROLES, form=CodeForm.ROLE)
 
     async def _check_grantable(self, caller: Caller, org: Org, role: str, *, self_revoke: bool = False) -> None:
         if role not in ROLE_ORG_KINDS.get(org.kind, ()):

@@ -12,6 +12,7 @@ import logging
 
 from bot import texts
 from bot.db import Database
+from bot.domain.capabilities import Capability
 from bot.domain.org_choice import OrgPurpose
 from bot.domain.classes import ClassName, parse_class
 from bot.domain import file_tables
@@ -91,7 +92,7 @@ class Roster:
     async def org_for(self, caller: Caller, code: str | None) -> Org:
         """The school whose lists the caller keeps: the one named by ``code`` (from «школа <код>»,
         see bot.domain.roster_args.split_org), or the caller's own."""
-        return await self.orgs.resolve(caller, "roster_manage", code, purpose=OrgPurpose.ROSTER)
+        return await self.orgs.resolve(caller, Capability.ROSTER_MANAGE, code, purpose=OrgPurpose.ROSTER)
 
     # -- import -------------------------------------------------------------------------
 

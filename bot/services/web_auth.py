@@ -18,13 +18,14 @@ from enum import StrEnum
 from typing import Any
 
 from bot.db import Database
+from bot.domain.capabilities import Capability
 from bot.domain.clock import Clock
 from bot.repo import web as repo
 from bot.services.access import Access, Caller, allowed_somewhere
 
 log = logging.getLogger(__name__)
 
-CAPABILITY = "report_view"  # the cabinet shows reports: whoever may ask /отчёт somewhere
+CAPABILITY = Capability.REPORT_VIEW  # the cabinet shows reports: whoever may ask /отчёт somewhere
 ATTEMPT_WINDOW = 10 * 60
 MAX_PER_CLIENT = 20  # sign-in attempts from one address in the window
 MAX_PER_LINK = 5  # attempts with one link in the window

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 
 from aiohttp import web
 
+from bot.domain.capabilities import Capability
 from bot.domain.errors import UserError
 from bot.repo import orgs as org_repo
 from bot.repo.orgs import Org
@@ -134,7 +135,7 @@ class WebServer:
             raise Page(403, t.FORBIDDEN_TITLE, t.REFUSALS["not_allowed"], signed_in=True)
         return caller
 
-    async def _org(self, request: web.Request, caller: Caller, capability: str = "report_view") -> Org:
+    async def _org(self, request: web.Request, caller: Caller, capability: Capability = Capability.REPORT_VIEW) -> Org:
         org = await org_repo.get(self.app.report_db, int(request.match_info["org_id"]))
         if org is None:
             raise web.HTTPNotFound()
@@ -194,7 +195,7 @@ class WebServer:
                     *[o for o in await org_repo.all_of_kind(db, "municipality") if o.parent_id is None],
                     *[o for kind in ("school", "other") for o in await org_repo.all_of_kind(db, kind)
                       if o.parent_id is None]]
-        ids = sorted({g.org_id for g in caller.grants if g.role in CAPABILITIES["report_view"]})
+        ids = sorted({g.org_id for g in caller.grants if g.role in CAPABILITIES[Capability.REPORT_VIEW]})
         found = [await org_repo.get(db, org_id) for org_id in ids]
         return [o for o in found if o is not None]
 
@@ -216,13 +217,13 @@ class WebServer:
         org = await self._org(request, caller)
         month, problem = self._month(request, org)
         db, now = self.app.report_db, self.app.now()
-        names = await self.app.access.allowed(caller, "roster_manage", org.id)
+        names = await self.app.access.allowed(caller, Capability.ROSTER_MANAGE, org.id)
         try:
             if "class_id" in request.match_info:
                 page = await views.class_page(db, org, int(request.match_info["class_id"]), month, show_names=names,
                                               now=now)
             else:
-                alerts = await self.app.access.allowed(caller, "alerts_receive", org.id)
+                alerts = await self.app.access.allowed(caller, Capability.ALERTS_RECEIVE, org.id)
                 page = await render.org_page(db, org, month, now=now, show_moderation=alerts, show_names=names)
         except LookupError:  # a class of another school, or gone
             raise web.HTTPNotFound() from None
