@@ -529,14 +529,26 @@ class ActionRunner:
         transient error retried — unless its messages are gone anyway (deleted by their author,
         or by this very request repeated after a crash: VK answers 924 for those too), which
         keeps the rest of the decision."""
+        refused: dict[int, list[int]] = {}  # action id → its messages VK did not delete
+        decisive: dict[int, VkError] = {}  # action id → the answer its outcome follows
+        for action in batch:
+            cmids = [int(c) for c in action.params["cmids"] if outcomes.get(int(c)) is not None]
+            if cmids:
+                refused[action.id] = cmids
+                decisive[action.id] = _decisive([e for c in cmids if (e := outcomes.get(c)) is not None])
+        # sanctions VK refused for good: are their messages still there? (one question per chat)
+        checked = {a.id for a in batch if a.id in decisive and a.params.get("violation_id")
+                   and not isinstance(decisive[a.id], VkUnavailable)}
+        asked = [c for action_id in checked for c in refused[action_id]]
+        there = await self._still_there(batch[0], asked) if asked else set()
 
         async def settle(action: Recorded) -> bool:
-            refused = {int(c): e for c in action.params["cmids"] if (e := outcomes.get(int(c))) is not None}
-            if not refused:
+            error = decisive.get(action.id)
+            if error is None:
                 return True
-            error = _decisive(list(refused.values()))
-            log.info("deletion %s refused for %d message(s): %s", action.id, len(refused), error.code)
-            if await self._gone(action, list(refused), error):
+            log.info("deletion %s refused for %d message(s): %s", action.id, len(refused[action.id]), error.code)
+            if action.id in checked and not there.intersection(refused[action.id]):
+                log.info("deletion %s: its message(s) were gone already; the decision stands", action.id)
                 await self._refused(action, error.code, now, rights_lost=isinstance(error, VkNoChatRights),
                                     cancel=False)
                 return False
@@ -544,21 +556,15 @@ class ActionRunner:
 
         return await self._settle_each(batch, settle)
 
-    async def _gone(self, action: Recorded, cmids: list[int], error: VkError) -> bool:
-        """Whether the messages VK would not delete for a sanction are gone anyway (the decision
-        stands). Asked only for a sanction (a plain deletion fails the same either way) and only
-        for a final refusal; an unanswered question counts as «still there»."""
-        if not action.params.get("violation_id") or isinstance(error, VkUnavailable):
-            return False
+    async def _still_there(self, action: Recorded, cmids: list[int]) -> set[int]:
+        """Which of these messages of ``action``'s chat VK still shows; an unanswered question
+        counts as «all still there» (the refusal then stands as VK gave it)."""
         try:
             with _vk_lane(Lane.URGENT):
-                there = await self.gateway.still_there(int(action.peer_id or 0), cmids)
+                return await self.gateway.still_there(int(action.peer_id or 0), cmids[:MAX_DELETE])
         except VkError as exc:
             log.warning("deletion %s: whether its messages stayed is unknown (%s)", action.id, exc.code)
-            return False
-        if not there:
-            log.info("deletion %s: its message(s) were gone already; the decision stands", action.id)
-        return not there
+            return set(cmids)
 
     async def _on_error(self, action: Recorded, exc: VkError, now: int) -> bool:
         """Map VK's error for one action (alone or inside ``execute``) to its outcome; True when

@@ -66,6 +66,12 @@ def texts(world: World, peer: int) -> list[str]:
     return [m.text for m in world.emu.sent(peer)]
 
 
+def reads(world: World) -> list[str]:
+    """The messages VK was asked about (whether a refused one is still there)."""
+    return [c.params["conversation_message_ids"] for c in world.emu.calls
+            if c.method == "messages.getByConversationMessageId"]
+
+
 # -- 1. a deletion refused for one message of a batch -------------------------------------------
 
 
@@ -98,7 +104,7 @@ async def test_a_deletion_refused_for_its_message_in_a_batch_cancels_its_decisio
         assert http(world, "messages.delete") == 1
     assert world.emu.chat(peer).get(kids_bad).deleted_for_all
     assert not world.emu.chat(peer).get(owners_bad).deleted_for_all
-    assert hooks.failed == [2]
+    assert hooks.failed == [2] and reads(world) == [str(owners_bad)]
     # nothing says «deleted» about the message that stayed; the other decision stands
     assert texts(world, peer) == ["сообщение удалено, предупреждение 1"]
     assert texts(world, owner) == []
@@ -126,6 +132,30 @@ async def test_a_single_deletion_refused_for_its_message_cancels_its_decision(wo
     assert [s for _, s, _ in await event_statuses(world, 7)] == ["failed"] * 3
 
 
+async def test_refused_sanctions_of_one_chat_cost_one_question(world: World) -> None:
+    """Two of the owner's messages refused in one ``messages.delete`` (and one gone already):
+    VK is asked once about the three; the two that stayed take their decisions with them."""
+    owner = world.emu.add_user("Мария", "Классная", allows_messages=True)
+    kid = world.emu.add_user("Петя", "Иванов", allows_messages=True)
+    peer = world.emu.create_chat("5А", owner, [kid], with_bot=True, bot_admin=True)
+    first, second = (world.emu.user_message(peer, owner, f"плохое {i}") for i in range(2))
+    gone = world.emu.user_message(peer, kid, "плохое")
+    world.emu.chat(peer).get(gone).deleted_for_all = True  # its author was quicker
+    async with world.db.transaction():
+        await decide(world, 1, peer, first, owner)
+        await decide(world, 2, peer, gone, kid)
+        await decide(world, 3, peer, second, owner)
+    hooks = Decisions(world)
+    runner = hooks.runner()
+    await runner.start()
+    await asyncio.wait_for(runner.drained(), 10)
+    assert http(world, "messages.delete") == 1 and reads(world) == [f"{first},{gone},{second}"]
+    assert hooks.failed == [1, 3]
+    assert texts(world, peer) == ["сообщение удалено, предупреждение 2"] and texts(world, kid) == [
+        "вам предупреждение 2"]
+    assert not texts(world, owner)
+
+
 @pytest.mark.parametrize("packed", [False, True], ids=["one-messages.delete", "inside-execute"])
 async def test_a_message_already_gone_keeps_its_decision(world: World, packed: bool) -> None:
     """The deletion was performed and the process died before marking it done: VK answers the
@@ -148,9 +178,7 @@ async def test_a_message_already_gone_keeps_its_decision(world: World, packed: b
     await runner.start()
     await asyncio.wait_for(runner.drained(), 10)
     assert hooks.failed == []
-    # VK was asked whether the refused message stayed (once: the other was deleted)
-    assert [c.params["conversation_message_ids"] for c in world.emu.calls
-            if c.method == "messages.getByConversationMessageId"] == [str(first)]
+    assert reads(world) == [str(first)]  # whether the refused message stayed (the other was deleted)
     assert texts(world, peer) == ["сообщение удалено, предупреждение 1", "сообщение удалено, предупреждение 2"]
     assert [s for _, s, _ in await event_statuses(world, 1)] == ["failed", "done", "done"]
     assert await event_statuses(world, 2) == [(Kind.DELETE, "done", None), (Kind.SEND, "done", None),
