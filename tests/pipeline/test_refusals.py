@@ -21,8 +21,13 @@ from bot.pipeline.effects import Kind, Lane
 from bot.pipeline.unit import unit
 from bot.repo import alerts as alert_repo
 from bot.repo.outbox import Recorded
+from bot.services.moderation import Incoming
+from bot.texts import moderation as moderation_t
 from tests.pipeline.test_action_runner import World, world  # noqa: F401
 from tests.pipeline.test_action_runner_packing import http, inner
+from tests.services.test_moderation import DAY, RUDE
+from tests.services.test_moderation import _alerts_to as moderators_alerts
+from tests.services.test_moderation import world as moderation_world  # noqa: F401
 
 
 class Decisions:
@@ -288,3 +293,28 @@ async def test_a_send_going_alone_that_fails_leaves_the_rest_of_its_pack_perform
     assert len(world.emu.sent(moderators[2])) == 2 and len(world.emu.sent(moderators[3])) == 2
     assert [cmid for _, cmid in await alert_repo.messages(world.db, alert_id)] == [world.emu.sent(moderators[3])[-1].cmid]
     assert [s for _, s in await world.statuses()] == ["done", "done", "failed", "done"]
+
+
+# -- the whole moderation: a message VK keeps takes its decision with it ------------------------
+
+
+async def test_a_kept_message_takes_back_the_strike_and_tells_the_moderators(moderation_world: Any) -> None:
+    """The real moderation on vkemu: by the time the bot deletes an insult, VK's 24-hour window
+    has passed (VK: 924 for that message in the per-message answer). As with a whole-request
+    refusal (tests/services/test_moderation.py, 925): no public or private warning, the strike
+    taken back, the moderators told that nothing was done."""
+    world = moderation_world
+    peer, kid = world.chat.peer_id, world.school.vk["kid"]
+    public_before, private_before = len(world.emu.sent(peer)), len(world.emu.sent(kid))
+    cmid = world.emu.user_message(peer, kid, RUDE)
+    wall_clock = world.emu.wall_clock
+    world.emu.wall_clock = lambda: wall_clock() + DAY + 60  # the message is now older than 24 hours
+    with unit(f"test:{cmid}"):
+        async with world.app.db.transaction():
+            outcome = await world.mod.on_message(Incoming(peer, kid, cmid, RUDE, ()))
+    await world.settle()
+    assert outcome == "warn" and not world.deleted(cmid)  # decided, but VK kept the message
+    assert [c for c in world.emu.calls if c.method == "messages.delete"]
+    assert await world.strikes("kid") == 0
+    assert len(world.emu.sent(peer)) == public_before and len(world.emu.sent(kid)) == private_before
+    assert moderation_t.DONE["failed"] in moderators_alerts(world, "moderator")[-1].text
