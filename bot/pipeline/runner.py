@@ -12,7 +12,9 @@ VK's 20 requests/s are spent sparingly: the deletions of one chat go in one ``me
 actions that can share a request (deletions of several chats, warnings, alerts, edits, removals,
 notices) are gathered once the limiter would let the request start — so the scarcer the budget,
 the fuller each ``execute`` (≤ 25 calls) — and each is settled by its own call's answer exactly as
-if performed alone.
+if performed alone: a deletion VK refuses for its message inside a shared ``messages.delete`` ends
+as the same refusal of a request of its own would (its sanction's decision cancelled), and a call
+whose follow-up fails is the only one of its request that fails.
 """
 
 from __future__ import annotations
