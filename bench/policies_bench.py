@@ -7,19 +7,25 @@ issue 11 moderation-quality work), loaded side by side from git and timed interl
 same run, so the ratio holds on a busy machine.
 
     python bench/policies_bench.py [-v] [--before REV | --no-before] [--runs N]
+    python bench/policies_bench.py --in-situ [--messages N] [--before REV] [--runs N]
 
--v lists every wrong call (the corpus's hard cases).
+-v lists every wrong call (the corpus's hard cases). --in-situ times `evaluate` the way the bot
+calls it (see `in_situ`) instead, for this tree and REV interleaved, and checks that both decide
+the same on every message.
 """
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import importlib
 import random
 import subprocess
 import sys
 import tempfile
+import statistics
 import time
 from collections import Counter
+from datetime import UTC, datetime
 from pathlib import Path
 from types import ModuleType
 from typing import Callable
@@ -114,12 +120,109 @@ def clear_caches(package: ModuleType) -> None:
                     value.cache_clear()
 
 
-def ordinary_talk(count: int = 3000) -> list[str]:
+def ordinary_talk(count: int = 3000, first: int = 0) -> list[str]:
     """The ordinary chat messages bench/throughput.py feeds (every text unique)."""
     texts = ("кто сделал домашку по алгебре", "завтра физра на улице?", "скиньте расписание пж",
              "я опоздаю на первый урок", "а контрольная в четверг или в пятницу",
              "спасибо, разобрался")
-    return [f"{texts[i % len(texts)]} ({i})" for i in range(count)]
+    return [f"{texts[i % len(texts)]} ({i})" for i in range(first, first + count)]
+
+
+# -- evaluate the way the bot calls it ---------------------------------------------------------
+
+IN_SITU_CHATS = 50
+IN_SITU_START = datetime(2024, 10, 16, 9, 0, tzinfo=UTC).timestamp()  # a Wednesday, 12:00 Moscow
+
+
+def _chat_settings(package: ModuleType) -> object:
+    """A students' chat's settings as bot.services.moderation.Moderation._settings_for builds
+    them: the preset, quiet hours in the school's timezone, the chat's (no) overrides."""
+    settings = package.default_settings("students_class")
+    policies_ = dict(settings.policies)
+    policies_["quiet_hours"] = dataclasses.replace(policies_["quiet_hours"],
+                                                   timezone="Europe/Moscow")
+    return package.apply_overrides(dataclasses.replace(settings, policies=policies_), {})
+
+
+def in_situ(package: ModuleType, texts: list[str], authors_per_chat: int
+            ) -> tuple[float, list[tuple[tuple[object, ...], ...]]]:
+    """Seconds spent in `evaluate` over `texts` (each timed alone, as a timer around
+    Moderation's call measures it) and the decisions, fed the way bench/throughput.py's burst
+    reaches the bot: round robin over 50 students' chats, each with its own settings object,
+    authors writing in turn; every author has history (two earlier messages in the last five
+    minutes, then what they write here, recorded after each message as RecentMessages does);
+    `now` a UTC datetime moving 0.3 ms per message, at noon in Moscow."""
+    base = importlib.import_module(package.__name__ + ".base")
+    settings = [_chat_settings(package) for _ in range(IN_SITU_CHATS)]
+    authors = [package.AuthorInfo(user_id=1000 + a, status="member")
+               for a in range(authors_per_chat)]
+    t0 = int(IN_SITU_START)
+    recent = {
+        (chat, a): [base.Entry(t0 - 200, base.fingerprint(f"раньше {chat} {a}"), 0),
+                    base.Entry(t0 - 90, base.fingerprint(f"недавно {chat} {a}"), 0)]
+        for chat in range(IN_SITU_CHATS) for a in range(authors_per_chat)
+    }
+    evaluate, perf = package.evaluate, time.perf_counter
+    empty: frozenset[str] = frozenset()
+    spent = 0.0
+    decided = []
+    for i, text in enumerate(texts):
+        chat = i % IN_SITU_CHATS
+        author = (i // IN_SITU_CHATS) % authors_per_chat
+        at = IN_SITU_START + i * 0.0003
+        entries = recent[(chat, author)]
+        history = package.AuthorHistory(recent=[e for e in entries if e.at >= int(at) - 300],
+                                        horizon_s=300)
+        msg = package.MessageInput(text=text, now=datetime.fromtimestamp(at, UTC),
+                                   author=authors[author], chat_type="students_class")
+        start = perf()
+        decisions = evaluate(msg, settings[chat], history, allowlist=empty,
+                             school_domains=empty, quiet_notice_given=False)
+        spent += perf() - start
+        entries.append(base.Entry(int(at), base.fingerprint(text), 0))
+        decided.append(tuple(tuple(map(str, dataclasses.astuple(d))) for d in decisions))
+    return spent, decided
+
+
+def in_situ_main(packages: dict[str, ModuleType], messages: int, runs: int) -> None:
+    """bench/throughput.py's ordinary talk with numbers never seen before in every run (one word
+    of each message misses every word cache, as in the bot), then the labelled corpus; packages
+    take turns within each run."""
+    authors = max(20, -(-messages // (IN_SITU_CHATS * 4)))  # as bench/throughput.py
+    corpus = [row.text for row in quality.load(CORPUS)]
+    for pkg in packages.values():  # the bot has been running: common words are cached
+        in_situ(pkg, ordinary_talk(500), authors)
+    talk: dict[str, list[float]] = {name: [] for name in packages}
+    rows: dict[str, list[float]] = {name: [] for name in packages}
+    differ = 0
+    for run in range(runs):
+        # numbers as short as the burst's (a seven-digit one starts a digit run worth a look)
+        texts = ordinary_talk(messages, first=500 + run * messages)
+        names = list(packages) if run % 2 == 0 else list(reversed(packages))
+        decided = {}
+        for name in names:
+            spent, decided[name] = in_situ(packages[name], texts, authors)
+            talk[name].append(spent / len(texts) * 1e6)
+            spent, corpus_decided = in_situ(packages[name], corpus, authors)
+            rows[name].append(spent / len(corpus) * 1e6)
+            decided[name] = decided[name] + corpus_decided
+        first, *others = decided.values()
+        differ += sum(1 for other in others for a, b in zip(first, other) if a != b)
+        fired = sum(1 for d in first[:len(texts)] if d)
+    print(f"evaluate in situ: {messages} ordinary messages (unique numbers) over "
+          f"{IN_SITU_CHATS} students' chats, {authors} authors each with history, then the "
+          f"corpus ({len(corpus)}); µs per message, median (best) of {runs} runs, "
+          f"interleaved:")
+    for name in packages:
+        print(f"  {name:<12} ordinary {statistics.median(talk[name]):6.1f} "
+              f"({min(talk[name]):5.1f}) µs   corpus {statistics.median(rows[name]):6.1f} "
+              f"({min(rows[name]):5.1f}) µs")
+    if len(packages) > 1:
+        (new, old) = list(packages)[:2]
+        print(f"  {new}/{old}: ordinary {statistics.median(talk[new]) / statistics.median(talk[old]):.2f}, "
+              f"corpus {statistics.median(rows[new]) / statistics.median(rows[old]):.2f}")
+        print(f"  messages decided differently: {differ} (of {runs * (messages + len(corpus))})"
+              f"; ordinary messages with a decision: {fired}")
 
 
 def timing(packages: dict[str, ModuleType], texts: list[str], runs: int
@@ -164,7 +267,15 @@ def main() -> None:
     parser.add_argument("--before", default=BEFORE, help="git revision to compare with")
     parser.add_argument("--no-before", action="store_true", help="skip the comparison")
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--in-situ", action="store_true",
+                        help="time evaluate the way the bot calls it (only that)")
+    parser.add_argument("--messages", type=int, default=6000, help="with --in-situ")
     args = parser.parse_args()
+    if args.in_situ:
+        before = None if args.no_before else load_revision(args.before)
+        in_situ_main({"this tree": policies} | ({args.before: before} if before else {}),
+                     args.messages, args.runs)
+        return
 
     rows = quality.load(CORPUS)
     counts = Counter(row.label for row in rows)

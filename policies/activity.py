@@ -22,6 +22,8 @@ def _decision(policy: str, reason: str) -> Decision:
 
 
 def check_flood(ctx: Context, settings: FloodSettings) -> list[Decision]:
+    if len(ctx.history.recent) < settings.max_messages:
+        return []  # the window holds no more than the whole history: too few to flood
     count = len(ctx.history.within(ctx.now_ts, settings.window_s)) + 1
     if count <= settings.max_messages:
         return []
@@ -29,19 +31,24 @@ def check_flood(ctx: Context, settings: FloodSettings) -> list[Decision]:
 
 
 def check_repeats(ctx: Context, settings: RepeatSettings) -> list[Decision]:
+    if len(ctx.history.recent) < settings.max_repeats:
+        return []  # the window holds no more than the whole history: too few to repeat
     earlier = ctx.history.within(ctx.now_ts, settings.window_s)
     if len(earlier) + 1 <= settings.max_repeats:
         return []  # too few messages to repeat this one too often, whatever they said
-    if sum(map(str.isalnum, ctx.text)) < max(settings.min_length, 1):
-        return []
+    # Both tests below must pass to fire; the one that nearly always fails goes first (the
+    # fingerprint is asked again when the message is recorded: its cache answers then).
     key = fingerprint(ctx.text)
-    same = sum(1 for e in earlier if e.fingerprint == key)
-    if same + 1 <= settings.max_repeats:
+    if [e.fingerprint for e in earlier].count(key) + 1 <= settings.max_repeats:
         return []
+    if sum(map(str.isalnum, ctx.text)) < max(settings.min_length, 1):
+        return []  # short texts («да», «+») may repeat
     return [_decision("repeats", texts.REPEATS_REASON)]
 
 
 def check_stickers(ctx: Context, settings: StickerSettings) -> list[Decision]:
+    if not ctx.msg.attachments:
+        return []  # most messages: no sticker without an attachment
     current = ctx.msg.stickers
     if not current:
         return []

@@ -22,10 +22,11 @@ MASK = "*"
 
 # Zero-width and formatting characters, variation selectors, stray combining marks (after NFKC has
 # composed «й» and «ё», what remains of U+0300..036F is decoration meant to break matching).
-_INVISIBLE = re.compile(
-    "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e"
-    "\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\u0300-\u036f]"
+_INVISIBLE_CHARS = (
+    "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e"
+    "\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\u0300-\u036f"
 )
+_INVISIBLE = re.compile(f"[{_INVISIBLE_CHARS}]")
 
 # Look-alikes by shape, used inside words that already contain Cyrillic letters.
 _VISUAL = str.maketrans({
@@ -109,8 +110,9 @@ _MASK_SEPARATED = re.compile(r"[^*](?:\*+[^*])+")  # «х*у*й»: stars between
 # Symbols that stand for a letter inside a word: kept in the core, mapped by the tables above.
 _LETTERLIKE = set("@$€*#%")
 _APOSTROPHES = set("'’`ʼ")
-_RUN_ANY = re.compile(r"(.)\1+")
-_RUN_LONG = re.compile(r"(.)\1{2,}")
+# «\1\1*» for «\1+»: the same runs without the regex engine's general repeat at every position
+_RUN_ANY = re.compile(r"(.)\1\1*")
+_RUN_LONG = re.compile(r"(.)\1\1\1*")  # three or more
 _NOT_CYRILLIC = re.compile(r"[^а-я*]+")
 
 
@@ -121,6 +123,16 @@ class Token:
     latin: str | None = None  # the lowercase Latin spelling when the word had no Cyrillic at all
     whole: bool = True  # a word of the text (not a piece of one, not a run of letters)
     piece: bool = False  # one part of a dotted or dashed word («Лох» of «Лох-Несское»)
+
+    def __post_init__(self) -> None:
+        # a key of obscene's caches several times per message: hashed once (the generated hash
+        # built and hashed a tuple of the fields on every lookup); not a field, so equality,
+        # astuple and replace see the same token as before
+        object.__setattr__(self, "_hash", hash((self.raw, self.forms, self.latin, self.whole,
+                                                self.piece)))
+
+    def __hash__(self) -> int:
+        return self.__dict__["_hash"]
 
 
 # Letters NFKC leaves alone that stand for others: Latin small capitals, and Cyrillic letters of
@@ -134,15 +146,21 @@ _FOLD = str.maketrans({
 })
 
 _FOLDED = re.compile("[" + re.escape("".join(chr(k) for k in _FOLD)) + "]")
+# Either of the two: most texts have neither, and one search tells them so.
+_INVISIBLE_OR_FOLDED = re.compile(
+    f"[{_INVISIBLE_CHARS}" + re.escape("".join(chr(k) for k in _FOLD)) + "]"
+)
 
 
 def clean(text: str) -> str:
     """NFKC, invisible characters removed, look-alike letters folded. Safe for any policy that
     reads raw text."""
     if not text.isascii():
-        text = _INVISIBLE.sub("", unicodedata.normalize("NFKC", text))
-        if _FOLDED.search(text):  # rare: a search in C is cheaper than translating every text
-            text = text.translate(_FOLD)
+        text = unicodedata.normalize("NFKC", text)
+        if _INVISIBLE_OR_FOLDED.search(text):  # rare: one search instead of a sub and a search
+            text = _INVISIBLE.sub("", text)
+            if _FOLDED.search(text):  # a search in C is cheaper than translating every text
+                text = text.translate(_FOLD)
     return text
 
 
@@ -341,8 +359,23 @@ _Word = tuple[tuple[Token, ...], tuple[str, str] | None]
 _NOTHING: _Word = ((), None)  # a link, or no letters at all
 
 
+# What may give a word a letter (tests/policies/test_unique_words.py checks every character):
+# a letter (or a numeric that is no decimal digit: read the long way to be safe), «!» and
+# apostrophes (read as «и» and «ъ» inside a word), the symbols of the glyphs (every glyph without
+# a letter has one of «|}{><][/», or is «()» or «)(»). `lower()` turns no other character into
+# one of these.
+_MAY_SPELL = re.compile(r"[^\W\d_]|[!'’`ʼ|}{><\][/]|\(\)|\)\(")
+
+
 @lru_cache(maxsize=8192)  # words repeat a lot in chats; a word's reading depends on it alone
 def _word(word: str) -> _Word:
+    if not _MAY_SPELL.search(word):
+        return _NOTHING  # «(1234)», «12:30», «5+», «-»: no letter could be read from it
+    return _read_word(word)
+
+
+def _read_word(word: str) -> _Word:
+    """_word without its shortcut for words that hold no letter (tests compare the two)."""
     plain = word.isalpha()
     if plain:  # the common case: nothing to trim, join or split
         raw = read = word
