@@ -134,6 +134,21 @@ IN_SITU_CHATS = 50
 IN_SITU_START = datetime(2024, 10, 16, 9, 0, tzinfo=UTC).timestamp()  # a Wednesday, 12:00 Moscow
 
 
+_SYLLABLES = ("ва", "ло", "ми", "ра", "ше", "ку", "ти", "на", "до", "се", "ля", "бо", "зу", "пе",
+              "гри", "ста")
+
+
+def new_words_talk(count: int, first: int = 0) -> list[str]:
+    """bench/throughput.py's ordinary talk with a name no cache has seen instead of the number:
+    «скиньте расписание пж, Ралошеку» (four syllables spell the message's index)."""
+    texts = ordinary_talk(count, first)
+    out = []
+    for i, text in zip(range(first, first + count), texts):
+        name = "".join(_SYLLABLES[(i >> shift) & 15] for shift in (0, 4, 8, 12)).capitalize()
+        out.append(text.rsplit(" (", 1)[0] + f", {name}")
+    return out
+
+
 def _chat_settings(package: ModuleType) -> object:
     """A students' chat's settings as bot.services.moderation.Moderation._settings_for builds
     them: the preset, quiet hours in the school's timezone, the chat's (no) overrides."""
@@ -192,37 +207,43 @@ def in_situ_main(packages: dict[str, ModuleType], messages: int, runs: int) -> N
     corpus = [row.text for row in quality.load(CORPUS)]
     for pkg in packages.values():  # the bot has been running: common words are cached
         in_situ(pkg, ordinary_talk(500), authors)
-    talk: dict[str, list[float]] = {name: [] for name in packages}
-    rows: dict[str, list[float]] = {name: [] for name in packages}
-    differ = 0
+    kinds = ("numbers", "new words", "corpus")
+    spent_us: dict[str, dict[str, list[float]]] = {
+        name: {kind: [] for kind in kinds} for name in packages}
+    differ = fired = total = 0
     for run in range(runs):
-        # numbers as short as the burst's (a seven-digit one starts a digit run worth a look)
-        texts = ordinary_talk(messages, first=500 + run * messages)
+        workloads = {
+            # numbers as short as the burst's (a seven-digit one starts a digit run worth a look)
+            "numbers": ordinary_talk(messages, first=500 + run * messages),
+            "new words": new_words_talk(messages // 2, first=1000 + run * messages),
+            "corpus": corpus,
+        }
         names = list(packages) if run % 2 == 0 else list(reversed(packages))
-        decided = {}
+        decided: dict[str, list[tuple[tuple[object, ...], ...]]] = {name: [] for name in names}
         for name in names:
-            spent, decided[name] = in_situ(packages[name], texts, authors)
-            talk[name].append(spent / len(texts) * 1e6)
-            spent, corpus_decided = in_situ(packages[name], corpus, authors)
-            rows[name].append(spent / len(corpus) * 1e6)
-            decided[name] = decided[name] + corpus_decided
+            for kind, texts in workloads.items():
+                spent, found = in_situ(packages[name], texts, authors)
+                spent_us[name][kind].append(spent / len(texts) * 1e6)
+                decided[name] += found
         first, *others = decided.values()
         differ += sum(1 for other in others for a, b in zip(first, other) if a != b)
-        fired = sum(1 for d in first[:len(texts)] if d)
-    print(f"evaluate in situ: {messages} ordinary messages (unique numbers) over "
-          f"{IN_SITU_CHATS} students' chats, {authors} authors each with history, then the "
-          f"corpus ({len(corpus)}); µs per message, median (best) of {runs} runs, "
-          f"interleaved:")
+        fired += sum(1 for d in first[:-len(corpus)] if d)
+        total += len(first)
+    print(f"evaluate in situ: ordinary messages with a number ({messages}) or a name "
+          f"({messages // 2}) never seen before, over {IN_SITU_CHATS} students' chats, "
+          f"{authors} authors each with history; then the corpus ({len(corpus)}). µs per "
+          f"message, median (best) of {runs} runs, interleaved:")
     for name in packages:
-        print(f"  {name:<12} ordinary {statistics.median(talk[name]):6.1f} "
-              f"({min(talk[name]):5.1f}) µs   corpus {statistics.median(rows[name]):6.1f} "
-              f"({min(rows[name]):5.1f}) µs")
+        print(f"  {name:<12}" + "   ".join(
+            f"{kind} {statistics.median(v):5.1f} ({min(v):5.1f})"
+            for kind, v in spent_us[name].items()))
     if len(packages) > 1:
         (new, old) = list(packages)[:2]
-        print(f"  {new}/{old}: ordinary {statistics.median(talk[new]) / statistics.median(talk[old]):.2f}, "
-              f"corpus {statistics.median(rows[new]) / statistics.median(rows[old]):.2f}")
-        print(f"  messages decided differently: {differ} (of {runs * (messages + len(corpus))})"
-              f"; ordinary messages with a decision: {fired}")
+        print(f"  {new}/{old}: " + ", ".join(
+            f"{kind} {statistics.median(spent_us[new][kind]) / statistics.median(spent_us[old][kind]):.2f}"
+            for kind in kinds))
+        print(f"  messages decided differently: {differ} (of {total}); ordinary messages with a "
+              f"decision: {fired}")
 
 
 def timing(packages: dict[str, ModuleType], texts: list[str], runs: int

@@ -51,6 +51,14 @@ class Context:
         """Normalised whole words, for phrase and cue-word matching."""
         return phrase_words(self.tokens)
 
+    def read_words(self) -> None:
+        """Compute text, tokens and words at once, as reading each would (the first read of each
+        costs a call of its descriptor): for a message the word policies will read."""
+        found = self.__dict__
+        text = found["text"] = clean(self.msg.text)
+        toks = found["tokens"] = tokens(text, cleaned=True)
+        found["words"] = phrase_words(toks)
+
     @_once
     def now_ts(self) -> float:
         return self.msg.now.timestamp()

@@ -195,10 +195,29 @@ def _finish(spelling: str) -> tuple[str, ...]:
     return forms
 
 
+# A word of Russian lowercase letters only: _VISUAL maps none of them but «ё» (to «е»), and
+# _finish keeps them all (tests/policies/test_unique_words.py).
+_RUSSIAN = re.compile("[а-яё]+")
+
+
 @lru_cache(maxsize=16384)  # chat vocabulary is small and repetitive
 def spellings(core: str) -> tuple[tuple[str, ...], str | None]:
     """Candidate Cyrillic spellings of one lowercase word core, and its Latin spelling if the
     word had no Cyrillic letters at all."""
+    if _RUSSIAN.fullmatch(core):  # the common case, as below: a plain Cyrillic word
+        return _finish_russian(core.replace("ё", "е")), None
+    return _spellings(core)
+
+
+def _finish_russian(core: str) -> tuple[str, ...]:
+    """_finish of a word of Russian letters without «ё»: nothing to drop, no mask."""
+    long_collapsed = _RUN_LONG.sub(r"\1", core)
+    all_collapsed = _RUN_ANY.sub(r"\1", core)
+    return (long_collapsed,) if all_collapsed == long_collapsed else (long_collapsed, all_collapsed)
+
+
+def _spellings(core: str) -> tuple[tuple[str, ...], str | None]:
+    """spellings without its shortcut for plain Russian words (tests compare the two)."""
     has_cyr = any("а" <= ch <= "я" or ch == "ё" for ch in core)
     has_lat = any("a" <= ch <= "z" for ch in core)
     if not has_cyr and not has_lat:

@@ -64,14 +64,27 @@ class _Matcher:
                 (head if alt.startswith("^") else anywhere).append(group)
         self.head = re.compile("|".join(head))
         self.anywhere = re.compile("|".join(anywhere))
+        # The same alternatives without a group around each: whether one matches at all, four
+        # times faster (a group in front of an alternative hides its first letter from the
+        # engine, which then enters every alternative); nearly every form has no root.
+        self.head_any = re.compile("|".join(_ungrouped(head)))
+        self.anywhere_any = re.compile("|".join(_ungrouped(anywhere)))
 
     def root_of(self, form: str, *, at_start: bool = False) -> Root | None:
+        if not (self.head_any.match(form) or (self.anywhere_any.match(form) if at_start
+                                              else self.anywhere_any.search(form))):
+            return None
         inner = self.anywhere.match(form) if at_start else self.anywhere.search(form)
         found = [m for m in (self.head.match(form), inner) if m]
         if not found:
             return None
         roots = [self.roots[_root_index(m)] for m in found]
         return min(roots, key=lambda r: r.tier)
+
+
+def _ungrouped(groups: list[str]) -> list[str]:
+    """«(?P<r0_1>alt)» → «alt»: each is one top-level alternative of a root's pattern."""
+    return [g[g.index(">") + 1:-1] for g in groups]
 
 
 def _root_index(m: re.Match[str]) -> int:

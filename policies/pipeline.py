@@ -35,19 +35,24 @@ def _order(decision: Decision) -> tuple[bool, int, int]:
     return (decision.shadow, -decision.severity, -ACTION_WEIGHT[decision.action])
 
 
+# Checks that read every message's words (Context.tokens, .words): they are read at once.
+WORD_CHECKS = frozenset({"obscene", "wellbeing"})
+
 # The checks a chat's settings run, in CHECKS order: (check, its settings, shadow mode).
 Plan = tuple[tuple[Check, Any, bool], ...]
 # By (id(settings), staff): settings are immutable and the bot keeps one object per chat, so the
-# plan is made once per chat, not per message. The entry holds the settings: an id stays theirs.
-_PLANS: dict[tuple[int, bool], tuple[ModerationSettings, Plan]] = {}
+# plan is made once per chat, not per message. The entry holds the settings: an id stays theirs;
+# and whether a check of the plan reads the words.
+_PLANS: dict[tuple[int, bool], tuple[ModerationSettings, Plan, bool]] = {}
 _MAX_PLANS = 1024
 
 
-def _plan(settings: ModerationSettings, staff: bool) -> Plan:
+def _plan(settings: ModerationSettings, staff: bool) -> tuple[Plan, bool]:
     entry = _PLANS.get((id(settings), staff))
     if entry is not None and entry[0] is settings:
-        return entry[1]
+        return entry[1], entry[2]
     plan = []
+    words = False
     for policy_id, check in CHECKS.items():
         policy = settings.policies.get(policy_id)
         if policy is None or policy.mode is Mode.OFF:
@@ -55,10 +60,11 @@ def _plan(settings: ModerationSettings, staff: bool) -> Plan:
         if staff and policy_id not in STAFF_CHECKS:
             continue
         plan.append((check, policy, policy.mode is Mode.SHADOW))
+        words = words or policy_id in WORD_CHECKS
     if len(_PLANS) >= _MAX_PLANS:
         _PLANS.clear()
-    _PLANS[(id(settings), staff)] = (settings, tuple(plan))
-    return tuple(plan)
+    _PLANS[(id(settings), staff)] = (settings, tuple(plan), words)
+    return tuple(plan), words
 
 
 def evaluate(
@@ -78,8 +84,11 @@ def evaluate(
     """
     ctx = Context(msg, history, allowlist, school_domains, quiet_notice_given)
     staff = msg.author.is_chat_staff
+    plan, words = _plan(settings, staff)
+    if words:
+        ctx.read_words()
     decisions: list[Decision] = []
-    for check, policy, shadow in _plan(settings, staff):
+    for check, policy, shadow in plan:
         found = check(ctx, policy)
         if not found:
             continue  # nearly always

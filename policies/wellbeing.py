@@ -117,6 +117,8 @@ def _may_start(word: str, following: str) -> bool:
     is not a word character («*» of a masked letter). A piece cut short by the end of
     `following` needs only to begin one of _STARTS: more words may follow it in the line."""
     line = f"{word} {following}"
+    if word.isalnum():  # nearly every word: only its start follows no word character
+        return line[:_N] in _BEGINNINGS
     return any(line[i:i + _N] in _BEGINNINGS for i in range(len(word))
                if i == 0 or not _WORD_CHAR.match(word[i - 1]))
 

@@ -16,9 +16,10 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from policies import activity, normalize
+from policies import activity, normalize, obscene, wellbeing
 from policies.base import _REPEATS, AuthorHistory, AuthorInfo, Entry, MessageInput, fingerprint
 from policies.context import Context
+from policies.obscene_lexicon import MASK_TARGETS
 from policies.normalize import _MAY_SPELL, _NOTHING, _SYMBOL_GLYPHS, Token, _read_word, clean
 from policies.settings import FloodSettings, RepeatSettings, StickerSettings
 from tests.policies.test_fast_paths import all_texts
@@ -163,3 +164,88 @@ def test_history_shortcuts_change_nothing():
             if rng.random() < 0.05:  # an entry recorded by the bot from an earlier life
                 history.recent.insert(0, Entry(at.timestamp() - 400, "", 0))
     assert all(n > 100 for n in fired.values()), fired
+
+
+def test_plain_russian_words_are_spelled_as_before():
+    """spellings' shortcut for a word of Russian lowercase letters gives what reading it gives."""
+    for ch in "абвгдежзийклмнопрстуфхцчшщъыьэюя":
+        assert ord(ch) not in normalize._VISUAL, ch
+    assert normalize._VISUAL[ord("ё")] == "е"
+    rng = random.Random(15)
+    letters = "абвгдеёжзийклмнопрстуфхцчшщъыьэюя"
+    words = {w for text in all_texts() for w in normalize.words(text)}
+    words |= {"".join(rng.choice(letters) for _ in range(rng.randint(1, 12))) for _ in range(20000)}
+    words |= {"".join(rng.choice("аоёе") * rng.randint(1, 4) for _ in range(4)) for _ in range(3000)}
+    words |= {"ёёё", "е", "ё", "аааа", "ссука", "переебал", "хуууй"}
+    taken = 0
+    for word in words:
+        taken += bool(normalize._RUSSIAN.fullmatch(word))
+        assert normalize.spellings.__wrapped__(word) == normalize._spellings(word), word
+    assert taken > 20000
+
+
+def _root_of_reference(matcher, form: str, *, at_start: bool = False):
+    """_Matcher.root_of without the ungrouped pre-check."""
+    inner = matcher.anywhere.match(form) if at_start else matcher.anywhere.search(form)
+    found = [m for m in (matcher.head.match(form), inner) if m]
+    if not found:
+        return None
+    return min((matcher.roots[obscene._root_index(m)] for m in found), key=lambda r: r.tier)
+
+
+def test_roots_are_found_as_before():
+    rng = random.Random(16)
+    letters = "абвгдеежзийклмнопрстуфхцчшщъыьэюя*"
+    forms = {form for text in all_texts() for token in normalize.tokens(text)
+             for form in token.forms}
+    forms |= set(MASK_TARGETS) | {"хуй", "нахуй", "пиздец", "блядь", "ебать", "сука", ""}
+    forms |= {"".join(rng.choice(letters) for _ in range(rng.randint(1, 10)))
+              for _ in range(20000)}
+    # pieces of real matches with letters around them
+    targets = sorted(MASK_TARGETS)
+    forms |= {rng.choice(["", "на", "по", "за", "и"]) + rng.choice(targets)[rng.randint(0, 2):]
+              + rng.choice(["", "а", "ть", "ый"]) for _ in range(5000)}
+    fired = 0
+    for matcher in (obscene._ALL, obscene._LATIN):
+        for form in forms:
+            for at_start in (False, True):
+                expected = _root_of_reference(matcher, form, at_start=at_start)
+                assert matcher.root_of(form, at_start=at_start) == expected, (form, at_start)
+                fired += expected is not None
+    assert fired > 1000
+
+
+def _may_start_reference(word: str, following: str) -> bool:
+    line = f"{word} {following}"
+    return any(line[i:i + wellbeing._N] in wellbeing._BEGINNINGS for i in range(len(word))
+               if i == 0 or not wellbeing._WORD_CHAR.match(word[i - 1]))
+
+
+def test_a_word_of_letters_may_start_a_signal_at_its_start_only():
+    for point in range(sys.maxunicode + 1):  # what the shortcut rests on
+        ch = chr(point)
+        if ch.isalnum():
+            assert wellbeing._WORD_CHAR.match(ch), hex(point)
+    rng = random.Random(17)
+    lines = [normalize.words(text) for text in all_texts()]
+    vocabulary = sorted({word for words in lines for word in words} | set(wellbeing._STARTS)
+                        | {"", "х*", "*убей", "б*я*хочу", "умереть", "себя", "ты", "тебя"})
+    pairs = [(w, n) for words in lines for w, n in zip(words, [*words[1:], ""])]
+    pairs += [(rng.choice(vocabulary), rng.choice(vocabulary)) for _ in range(20000)]
+    pairs += [(rng.choice(["", "х*", "*", "9"]) + start[:rng.randint(0, len(start))],
+               rng.choice(vocabulary)) for start in wellbeing._STARTS for _ in range(3)]
+    hits = 0
+    for word, following in pairs:
+        expected = _may_start_reference(word, following)
+        assert wellbeing._may_start.__wrapped__(word, following) == expected, (word, following)
+        hits += expected
+    assert hits > 1000
+
+
+def test_words_read_at_once_are_what_reading_them_gives():
+    now = datetime(2024, 10, 16, 12, tzinfo=timezone.utc)
+    for text in all_texts():
+        msg = MessageInput(text, now, AuthorInfo(7, "member"), "students_class")
+        lazy, eager = Context(msg, AuthorHistory()), Context(msg, AuthorHistory())
+        eager.read_words()
+        assert (eager.text, eager.tokens, eager.words) == (lazy.text, lazy.tokens, lazy.words)
