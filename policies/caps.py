@@ -12,6 +12,8 @@ POLICY = "caps"
 def is_shouting(text: str, min_letters: int, ratio: float) -> bool:
     if text.islower() and ratio > 0 and min_letters >= 1:
         return False  # most messages: no capital at all (islower: no str.isupper character)
+    if ratio > 0.5 and min_letters >= 2 and text[1:].islower():
+        return False  # a capital first only («Завтра физра?»): one of two letters at most
     letters = sum(map(str.isalpha, text))  # map: the loop runs in C, on every message
     if letters < min_letters:
         return False

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from policies import activity, normalize, obscene, wellbeing
+from policies import activity, caps, normalize, obscene, wellbeing
 from policies.base import _REPEATS, AuthorHistory, AuthorInfo, Entry, MessageInput, fingerprint
 from policies.context import Context
 from policies.obscene_lexicon import MASK_TARGETS
@@ -249,3 +249,32 @@ def test_words_read_at_once_are_what_reading_them_gives():
         lazy, eager = Context(msg, AuthorHistory()), Context(msg, AuthorHistory())
         eager.read_words()
         assert (eager.text, eager.tokens, eager.words) == (lazy.text, lazy.tokens, lazy.words)
+
+
+def _is_shouting_reference(text: str, min_letters: int, ratio: float) -> bool:
+    letters = sum(map(str.isalpha, text))
+    if letters < min_letters:
+        return False
+    return sum(map(str.isupper, text)) / letters >= ratio
+
+
+def test_a_capital_first_only_is_no_shouting():
+    rng = random.Random(18)
+    texts = all_texts() + new_words_texts()
+    texts += ["Aⅰ", "Ǆa", "ǅa", "Aa", "AB", "A", "Ⅰⅰ", "Aͅ", "ßa", "ПРИВЕТ", "Пр", "П р"]
+    texts += ["".join(rng.choice("AaбБ ⅰǅ1.") for _ in range(rng.randint(1, 6)))
+              for _ in range(20000)]
+    shouting = 0
+    for text in texts:
+        for min_letters, ratio in ((15, 0.7), (2, 0.51), (2, 0.5), (1, 0.7), (3, 1.0), (1, 0.0)):
+            expected = _is_shouting_reference(text, min_letters, ratio)
+            assert caps.is_shouting(text, min_letters, ratio) == expected, (text, min_letters)
+            shouting += expected
+    assert shouting > 1000
+
+
+def new_words_texts() -> list[str]:
+    """Ordinary talk begun with a capital, with a name in it."""
+    return [f"{text[0].upper()}{text[1:]}, Ралошеку{i}" for i, text in
+            enumerate(f"{t} ({n})" for n in range(30) for t in
+                      ("завтра физра на улице?", "скиньте расписание пж", "я опоздаю"))]
