@@ -8,10 +8,12 @@ same run, so the ratio holds on a busy machine.
 
     python bench/policies_bench.py [-v] [--before REV | --no-before] [--runs N]
     python bench/policies_bench.py --in-situ [--messages N] [--before REV] [--runs N]
+    python bench/policies_bench.py --decisions [--before REV]
 
 -v lists every wrong call (the corpus's hard cases). --in-situ times `evaluate` the way the bot
 calls it (see `in_situ`) instead, for this tree and REV interleaved, and checks that both decide
-the same on every message.
+the same on every message. --decisions compares every decision with REV's on generated
+messages, every preset and author kind.
 """
 from __future__ import annotations
 
@@ -246,6 +248,50 @@ def in_situ_main(packages: dict[str, ModuleType], messages: int, runs: int) -> N
               f"decision: {fired}")
 
 
+def same_decisions(new: ModuleType, old: ModuleType) -> None:
+    """Every decision of `new` and `old` on the same messages: the corpus, ordinary talk,
+    generated texts, in capitals and capitalised; every preset, a chat with policies in shadow
+    mode and tight limits, one quiet all day; a member, staff and an outsider, each with a history
+    that repeats, floods and posts stickers, over a day and a night in Moscow."""
+    from tests.policies.test_fast_paths import all_texts, generated_texts
+
+    texts = (all_texts() + generated_texts(3000, seed=99) + new_words_talk(500)
+             + ordinary_talk(500))
+    texts += [t.upper() for t in texts[:800]] + [t.capitalize() for t in texts[:800]]
+
+    def settings(pkg: ModuleType) -> list[object]:
+        return [pkg.default_settings(t) for t in pkg.CHAT_TYPES] + [
+            pkg.apply_overrides(pkg.default_settings("students_class"), {
+                "мат": "тихо", "ссылки": "тихо", "повторы": "тихо", "repeats.max_repeats": "1",
+                "caps.min_letters": "3", "caps.ratio": "0.5"}),
+            pkg.apply_overrides(pkg.default_settings("parents_class"),
+                                {"quiet_hours": "00:00-23:59", "flood.max_messages": "2"}),
+        ]
+
+    start = datetime(2024, 10, 18, 15, 30, tzinfo=UTC)
+    total = fired = differ = 0
+    for chat in zip(settings(new), settings(old)):
+        for status in ("member", "staff", "outsider"):
+            pkgs = (new, old)
+            histories = [pkg.AuthorHistory() for pkg in pkgs]
+            authors = [pkg.AuthorInfo(7, status, is_chat_staff=status == "staff") for pkg in pkgs]
+            for i, text in enumerate(texts):
+                text = texts[i - 1] if i and i % 3 == 0 else text
+                now = datetime.fromtimestamp(start.timestamp() + (7 * i) % 50000, UTC)
+                kinds = ("sticker",) * (i % 3) + (("photo",) if i % 5 == 0 else ())
+                decided = []
+                for pkg, settings_, history, author in zip(pkgs, chat, histories, authors):
+                    msg = pkg.MessageInput(text, now, author, "students_class", kinds)
+                    decided.append([tuple(map(str, dataclasses.astuple(d))) for d in pkg.evaluate(
+                        msg, settings_, history, allowlist=frozenset({"лох"}) if i % 4 else frozenset(),
+                        school_domains=frozenset({"school1.ru"}), quiet_notice_given=bool(i % 2))])
+                    history.record(msg)
+                total += 1
+                fired += bool(decided[0])
+                differ += decided[0] != decided[1]
+    print(f"decisions: {total} messages, {fired} with a decision, {differ} decided differently")
+
+
 def timing(packages: dict[str, ModuleType], texts: list[str], runs: int
            ) -> dict[str, tuple[float, float]]:
     """Messages per second through each package's pipeline, (cold word cache, warm), best of
@@ -291,7 +337,15 @@ def main() -> None:
     parser.add_argument("--in-situ", action="store_true",
                         help="time evaluate the way the bot calls it (only that)")
     parser.add_argument("--messages", type=int, default=6000, help="with --in-situ")
+    parser.add_argument("--decisions", action="store_true",
+                        help="only compare every decision with REV's on ~400,000 messages")
     args = parser.parse_args()
+    if args.decisions:
+        before = load_revision(args.before)
+        if before is None:
+            raise SystemExit(f"revision {args.before} not available")
+        same_decisions(policies, before)
+        return
     if args.in_situ:
         before = None if args.no_before else load_revision(args.before)
         in_situ_main({"this tree": policies} | ({args.before: before} if before else {}),
