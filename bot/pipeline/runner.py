@@ -549,7 +549,14 @@ class ActionRunner:
             if error is None:
                 return True
             log.info("deletion %s refused for %d message(s): %s", action.id, len(refused[action.id]), error.code)
-            if action.id in checked and not there.intersection(refused[action.id]):
+            seen = there
+            if action.id in checked and isinstance(seen, VkUnavailable):
+                # VK could not say whether the message stayed: asked again with the deletion
+                # later (a message already gone must not take back a decision it carried out)
+                await self._retry_later(action, seen)
+                return False
+            if action.id in checked and not isinstance(seen, VkUnavailable) \
+                    and not seen.intersection(refused[action.id]):
                 log.info("deletion %s: its message(s) were gone already; the decision stands", action.id)
                 await self._refused(action, error.code, now, rights_lost=isinstance(error, VkNoChatRights),
                                     cancel=False)
@@ -558,14 +565,25 @@ class ActionRunner:
 
         return await self._settle_each(batch, settle)
 
-    async def _still_there(self, action: Recorded, cmids: list[int]) -> set[int]:
-        """Which of these messages of ``action``'s chat VK still shows; an unanswered question
-        counts as «all still there» (the refusal then stands as VK gave it)."""
+    async def _still_there(self, action: Recorded, cmids: list[int]) -> set[int] | VkUnavailable:
+        """Which of these messages of ``action``'s chat VK still shows. A question VK could not
+        answer for now (VkUnavailable: rate limit, outage) is returned, to be asked again; one it
+        refused, or an answer we cannot read, counts as «all still there» (the refusal then
+        stands as VK gave it) — never breaking the deletions VK did perform."""
         try:
             with _vk_lane(Lane.URGENT):
                 return await self.gateway.still_there(int(action.peer_id or 0), cmids[:MAX_DELETE])
+        except VkUnavailable as exc:
+            log.warning("deletion %s: whether its messages stayed is unknown for now (%s)", action.id, exc.code)
+            return exc
         except VkError as exc:
             log.warning("deletion %s: whether its messages stayed is unknown (%s)", action.id, exc.code)
+            return set(cmids)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            log.error("deletion %s: VK's answer whether its messages stayed is unreadable (%s)",
+                      action.id, type(exc).__name__)
             return set(cmids)
 
     async def _on_error(self, action: Recorded, exc: VkError, now: int) -> bool:
