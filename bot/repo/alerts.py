@@ -67,6 +67,14 @@ async def reopen(db: Database, alert_id: int) -> bool:
         " WHERE id = ? AND status = 'handled'", (alert_id,)) == 1
 
 
+async def handled_with(db: Database, violation_id: int, action: str) -> list[tuple[int, int | None]]:
+    """(alert id, who handled it) of the violation's alerts handled with ``action``."""
+    rows = await db.fetchall(
+        "SELECT id, handled_by FROM alert WHERE violation_id = ? AND status = 'handled' AND handled_action = ?",
+        (violation_id, action))
+    return [(int(r[0]), r[1]) for r in rows]
+
+
 async def set_details(db: Database, alert_id: int, details: dict[str, Any]) -> None:
     await db.execute("UPDATE alert SET details = ? WHERE id = ?",
                      (json.dumps(details, ensure_ascii=False), alert_id))

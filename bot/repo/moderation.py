@@ -106,12 +106,28 @@ async def revoke_for_violation(db: Database, violation_id: int, now: int) -> int
 
 # -- mutes -------------------------------------------------------------------------------
 
-async def set_mute(db: Database, chat_id: int, vk_id: int, *, until: int, by_vk: int | None) -> None:
+async def set_mute(db: Database, chat_id: int, vk_id: int, *, until: int, by_vk: int | None,
+                   violation_id: int | None = None) -> None:
+    """``violation_id``: the violation whose decision gave the mute (None: a moderator's)."""
     await db.execute(
-        "INSERT INTO mute (chat_id, vk_id, until, by_vk) VALUES (?, ?, ?, ?)"
-        " ON CONFLICT (chat_id, vk_id) DO UPDATE SET until = excluded.until, by_vk = excluded.by_vk",
-        (chat_id, vk_id, until, by_vk),
+        "INSERT INTO mute (chat_id, vk_id, until, by_vk, violation_id) VALUES (?, ?, ?, ?, ?)"
+        " ON CONFLICT (chat_id, vk_id) DO UPDATE SET until = excluded.until, by_vk = excluded.by_vk,"
+        " violation_id = excluded.violation_id",
+        (chat_id, vk_id, until, by_vk, violation_id),
     )
+
+
+async def clear_mute_of(db: Database, chat_id: int, vk_id: int, violation_id: int) -> bool:
+    """Lift the mute only if this violation's decision gave it (a later one stays)."""
+    return await db.execute_rowcount(
+        "DELETE FROM mute WHERE chat_id = ? AND vk_id = ? AND violation_id = ?", (chat_id, vk_id, violation_id)) == 1
+
+
+async def mark_sanction_failed(db: Database, violation_id: int, now: int) -> bool:
+    """Note that the violation's sanction could not be carried out; False if noted before."""
+    return await db.execute_rowcount(
+        "UPDATE violation SET sanction_failed_at = ? WHERE id = ? AND sanction_failed_at IS NULL",
+        (now, violation_id)) == 1
 
 
 async def muted_until(db: Database, chat_id: int, vk_id: int, now: int) -> int | None:

@@ -68,13 +68,14 @@ class Executor:
         return True
 
     async def mute(self, chat: Chat, vk_id: int, seconds: int, *, public: str | None, private: str | None,
-                   actor: int = BOT_ACTOR, policy: str | None = None, reason: str | None = None) -> bool:
+                   actor: int = BOT_ACTOR, policy: str | None = None, reason: str | None = None,
+                   violation_id: int | None = None) -> bool:
         """Soft mute: recorded here either way (the bot deletes the person's messages until it
         ends); VK's undocumented read-only restriction is tried first where it works."""
         if not await self._permitted(chat, vk_id, actor, "mute"):
             return False
         until = self.now() + seconds
-        await repo.set_mute(self.db, chat.id, vk_id, until=until, by_vk=actor)
+        await repo.set_mute(self.db, chat.id, vk_id, until=until, by_vk=actor, violation_id=violation_id)
         await self.notifier.effects.restrict(chat.peer_id, vk_id, seconds)
         if public:
             await self.notifier.try_send(chat.peer_id, public)

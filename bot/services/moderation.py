@@ -16,6 +16,7 @@ from datetime import datetime
 from bot.texts import moderation as t
 from bot.domain.clock import Clock
 from bot.db import Database
+from bot.repo import alerts as alert_repo
 from bot.repo import audit
 from bot.repo import chats as chat_repo
 from bot.repo import moderation as repo
@@ -310,7 +311,7 @@ class Moderation:
         if step.action is Action.MUTE and step.duration:
             seconds = int(step.duration.total_seconds())
             await self.executor.mute(
-                chat, vk_id, seconds, policy=decision.policy, reason=decision.reason,
+                chat, vk_id, seconds, policy=decision.policy, reason=decision.reason, violation_id=violation_id,
                 public=t.MUTE_PUBLIC.format(name=name, duration=t.duration(seconds)),
                 private=t.MUTE_PRIVATE.format(title=chat.title, duration=t.duration(seconds), reason=reason))
             return Outcome.MUTE, seconds, step.alert
@@ -389,8 +390,11 @@ class Moderation:
             extra_person_ids=(chat.leader_id,) if chat.leader_id else ())
 
     async def sanction_failed(self, violation_id: int) -> None:
-        """VK refused to delete a violating message (the bot lost its rights): the strike is taken
-        back, the mute lifted, and moderators decide, told that nothing was done."""
+        """VK refused to delete a violating message (no rights, or the message can no longer be
+        deleted): what the violation's decision did is taken back — its strike, the mute it gave
+        (not one a later decision gave) — and moderators decide, told that nothing was done. Once
+        per violation: when VK refuses a moderator's «Удалить» of it again, the alert they
+        pressed is open again and they are told the message stayed."""
         violation = await repo.get_violation(self.db, violation_id)
         if violation is None:
             return
@@ -398,8 +402,12 @@ class Moderation:
         if chat is None or chat.org_id is None:
             return
         async with self.db.transaction():
+            if not await repo.mark_sanction_failed(self.db, violation_id, self.now()):
+                await self._deletion_refused_again(chat, violation_id)
+                return
             await repo.revoke_strikes(self.db, violation_id)
-            await repo.clear_mute(self.db, chat.id, violation.vk_id)
+            if await repo.clear_mute_of(self.db, chat.id, violation.vk_id, violation_id):
+                await self.notifier.effects.restrict(chat.peer_id, violation.vk_id, None)
             await audit.write(self.db, action="delete_failed", now=self.now(), org_id=chat.org_id,
                               chat_id=chat.id, actor_vk=BOT_ACTOR, target_vk=violation.vk_id,
                               policy=violation.policy, details={"violation": violation_id})
@@ -410,7 +418,15 @@ class Moderation:
                 done_key="failed", cmid=violation.cmid,
                 message=None if violation.policy == "personal_data" else violation.excerpt, token=None,
                 violation_id=violation_id)
-        log.info("violation %s: sanction not carried out (no rights)", violation_id)
+        log.info("violation %s: sanction not carried out", violation_id)
+
+    async def _deletion_refused_again(self, chat: Chat, violation_id: int) -> None:
+        """A moderator's «Удалить» of a violation VK had refused to delete before: the alerts
+        claimed with it are open again, and whoever pressed learns the message stayed."""
+        deleted = t.ACTED["del"]
+        for alert_id, by_vk in await alert_repo.handled_with(self.db, violation_id, deleted):
+            if await alert_repo.reopen(self.db, alert_id) and by_vk:
+                await self.notifier.try_send(by_vk, t.DELETE_REFUSED.format(title=chat.title))
 
     async def signal_undelivered(self, action: Recorded) -> None:
         """VK would not deliver a safety signal to one of its recipients (they never allowed the

@@ -101,8 +101,6 @@ async def test_an_unreadable_check_breaks_no_deletion_vk_performed(world: World,
 # -- 3. a refused sanction takes back only its own decision ----------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason="Moderation.sanction_failed clears the author's mute whoever set it "
-                   "(bot/services/moderation.py: repo.clear_mute(chat, author)); not the runner's to fix")
 async def test_a_refused_earlier_sanction_keeps_the_mute_a_later_event_gave(moderation_world: Any) -> None:
     """After an outage the backlog is decided: the kid's first insult (now past VK's 24-hour
     window) gets a warning, the second (fresh) a mute. Both deletions go in one messages.delete;
@@ -128,9 +126,6 @@ async def test_a_refused_earlier_sanction_keeps_the_mute_a_later_event_gave(mode
     assert await repo.muted_until(world.app.db, world.chat.id, kid, world.app.now()) is not None
 
 
-@pytest.mark.xfail(strict=True, reason="a moderator's «Удалить» on a «failed» alert carries the violation: VK's "
-                   "924 calls Moderation.sanction_failed again (a second «failed» alert) while the pressed alert "
-                   "stays claimed as «сообщение удалено» (bot/services/moderation_manual.py, moderation.py)")
 async def test_a_moderators_refused_deletion_is_not_recorded_as_done(moderation_world: Any) -> None:
     """The bot could not delete an insult (past VK's 24-hour window): moderators get a «failed»
     alert with «Удалить». A moderator presses it; VK refuses again (924). The alert must not stay
@@ -156,3 +151,8 @@ async def test_a_moderators_refused_deletion_is_not_recorded_as_done(moderation_
         "SELECT handled_action FROM alert WHERE violation_id = ? AND handled_action IS NOT NULL",
         (alert.violation_id,))]
     assert handled == [], handled
+    # told once that nothing was done, and the moderator who pressed learns the message stayed
+    failed = [a for a in moderators_alerts(world, "moderator") if moderation_t.DONE["failed"] in a.text]
+    assert len(failed) == 1, [a.text for a in failed]
+    told = [m.text for m in world.emu.sent(world.school.vk["moderator"])]
+    assert any("VK не дал удалить сообщение" in text for text in told)
