@@ -64,6 +64,7 @@ MAX_ATTEMPTS = 5
 MAX_DELETE = 100  # cmids per messages.delete
 EXECUTE_LIMIT = 25  # calls per execute
 RETRY_DELAYS = (0.5, 2.0, 5.0, 15.0)
+STOP_SECONDS = 5.0  # how long ``stop`` waits for its cancelled tasks to end
 
 ChatHook = Callable[[int], Awaitable[None]]          # (chat_id)
 UndeliveredHook = Callable[[Recorded], Awaitable[None]]  # a message VK would not deliver
@@ -181,7 +182,14 @@ class ActionRunner:
             await asyncio.wait_for(self.drained(), grace)
         for task in self._tasks:
             task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+        # bounded: a task that does not end when cancelled must not hold the stop forever
+        done, pending = await asyncio.wait(self._tasks, timeout=STOP_SECONDS) if self._tasks else (set(), set())
+        for task in done:
+            if not task.cancelled():
+                task.exception()  # retrieved (a worker that died is no news at a stop)
+        if pending:
+            log.warning("%d action runner tasks did not end when cancelled: %s", len(pending),
+                        ", ".join(sorted(task.get_name() for task in pending)))
         self._tasks.clear()
 
     @property
@@ -246,8 +254,12 @@ class ActionRunner:
             timeout = None
             if self._delayed:
                 timeout = min(1.0, max(0.05, self._delayed[0][0] - self.clock.now()))
-            with contextlib.suppress(asyncio.TimeoutError):
-                await asyncio.wait_for(self._delay_wake.wait(), timeout)
+            # asyncio.timeout, not wait_for: under Python 3.11 wait_for returns normally when it
+            # is cancelled just as the event is set (an action recorded while ``stop`` cancels
+            # the tasks): this loop went on and ``stop`` waited for it forever
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(timeout):
+                    await self._delay_wake.wait()
 
     def _release_due(self) -> int:
         now = self.clock.now()
