@@ -8,7 +8,10 @@ fast successor land within one second: VK then answers error 6).
 
 Slots are granted by lane (see ``bot.vk.lanes``): a freed slot goes to the oldest waiting
 URGENT request, then NORMAL, then BULK. BULK never takes the last ``reserve`` slots, so a
-deletion or an answer finds a slot at once even while a join storm keeps the limiter busy.
+deletion or an answer finds a slot at once even while a join storm keeps the limiter busy; and
+BULK's requests are spread over the period instead of starting in a burst, so their slots come
+free one by one: a deletion that finds the reserve used waits for the next of them (≈ 66 ms at
+20/s), not for a whole burst to cool down (violation → delete p99 with a join storm ≈ 0.4 s).
 Callers must not sleep (back off) while holding a slot: the slot is only for the request.
 """
 
@@ -32,12 +35,17 @@ class RateLimiter:
         *,
         margin: float = 0.05,
         reserve: int | None = None,
+        bulk_spacing: float | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.rate = rate
         self.period = period + margin
         # slots BULK may not take: 4 of 20; never all of them, or BULK would starve forever
         self.reserve = min(rate - 1, rate // 5 if reserve is None else reserve)
+        # the least time between two BULK requests starting: what BULK may take, evenly spread
+        self.bulk_spacing = self.period / max(1, rate - self.reserve) if bulk_spacing is None else bulk_spacing
+        self._next_bulk = 0.0
+        self._bulk_timer: asyncio.TimerHandle | None = None
         self._clock = clock
         self._free = rate
         self._waiters: dict[Lane, deque[asyncio.Future[None]]] = {lane: deque() for lane in Lane}
@@ -104,12 +112,13 @@ class RateLimiter:
     async def _acquire(self, lane: Lane, headroom: int = 0) -> None:
         ahead = any(self._waiters[other] for other in Lane if other <= lane)
         if not ahead and self._may_take(lane, headroom):
-            self._free -= 1
+            self._took(lane)
             return
         fut: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._waiters[lane].append(fut)
         if headroom:
             self._headroom[fut] = headroom
+        self._bulk_later()
         try:
             await fut
         except asyncio.CancelledError:
@@ -123,8 +132,30 @@ class RateLimiter:
             raise
 
     def _may_take(self, lane: Lane, headroom: int = 0) -> bool:
+        if lane is Lane.BULK and self._clock() < self._next_bulk:
+            return False  # spread out: ``_bulk_later`` grants it in time
         # never all the slots: a lane that may take none would wait forever (a low rps_limit)
         return self._free > max(self.reserve if lane is Lane.BULK else 0, min(headroom, self.rate - 1))
+
+    def _took(self, lane: Lane) -> None:
+        self._free -= 1
+        if lane is Lane.BULK and self.bulk_spacing:
+            self._next_bulk = self._clock() + self.bulk_spacing
+
+    def _bulk_later(self) -> None:
+        """BULK waits only for its spacing: grant it when that has passed (once, whoever else
+        comes meanwhile)."""
+        if self._bulk_timer is not None or not self._waiters[Lane.BULK]:
+            return
+        delay = self._next_bulk - self._clock()
+        if delay <= 0:
+            return
+
+        def due() -> None:
+            self._bulk_timer = None
+            self._grant()
+
+        self._bulk_timer = asyncio.get_running_loop().call_later(delay, due)
 
     def _grant(self) -> None:
         for lane in Lane:
@@ -134,9 +165,10 @@ class RateLimiter:
                 self._headroom.pop(fut, None)
                 if fut.done():  # cancelled while waiting
                     continue
-                self._free -= 1
+                self._took(lane)
                 fut.set_result(None)
             if queue and any(not f.done() for f in queue):
+                self._bulk_later()
                 return  # a higher lane still waits: lower lanes must not overtake it
 
     def _release(self) -> None:

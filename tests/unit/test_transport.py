@@ -272,7 +272,7 @@ class Holders:
 
 
 async def test_bulk_never_takes_the_reserved_slots() -> None:
-    limiter = RateLimiter(20, period=0.01, margin=0)
+    limiter = RateLimiter(20, period=0.01, margin=0, bulk_spacing=0)  # the reserve alone, BULK not spread
     holders = Holders(limiter)
     for index in range(30):
         holders.spawn(Lane.BULK, f"bulk{index}")
@@ -291,7 +291,7 @@ async def test_bulk_never_takes_the_reserved_slots() -> None:
 
 
 async def test_urgent_enqueued_after_100_bulk_starts_before_them() -> None:
-    limiter = RateLimiter(20, period=0.01, margin=0)
+    limiter = RateLimiter(20, period=0.01, margin=0, bulk_spacing=0)  # lane order alone, BULK not spread
     holders = Holders(limiter)
     for index in range(100):
         holders.spawn(Lane.BULK, f"bulk{index}")
@@ -311,6 +311,25 @@ async def test_urgent_enqueued_after_100_bulk_starts_before_them() -> None:
     await asyncio.wait_for(asyncio.gather(*holders.tasks), timeout=CEILING)
     bulk_order = [name for name in holders.started if name.startswith("bulk")]
     assert bulk_order == [f"bulk{i}" for i in range(100)]  # each lane is first come, first served
+
+
+async def test_bulk_requests_are_spread_over_the_period_and_urgent_ones_are_not() -> None:
+    """BULK starts one request per ``period / (rate - reserve)``: its slots come free one by one,
+    so a deletion never waits for a whole burst to cool down; URGENT is not spread."""
+    limiter = RateLimiter(20, period=0.16, margin=0)
+    assert limiter.bulk_spacing == pytest.approx(0.01)
+    starts: dict[str, list[float]] = {"bulk": [], "urgent": []}
+
+    async def one(kind: str, which: Lane) -> None:
+        async with limiter.slot(which):
+            starts[kind].append(time.monotonic())
+
+    await asyncio.wait_for(asyncio.gather(*(one("bulk", Lane.BULK) for _ in range(8)),
+                                          *(one("urgent", Lane.URGENT) for _ in range(8))), timeout=CEILING)
+    bulk = sorted(starts["bulk"])
+    assert all(b - a >= 0.0095 for a, b in zip(bulk, bulk[1:])), bulk
+    urgent = starts["urgent"]
+    assert max(urgent) - min(urgent) < 0.0095 * 7  # all at once: the slots were free
 
 
 async def test_urgent_over_http_overtakes_a_bulk_backlog(emu, make_api) -> None:
