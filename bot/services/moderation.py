@@ -425,7 +425,23 @@ class Moderation:
         claimed with it are open again, and whoever pressed learns the message stayed."""
         deleted = t.ACTED["del"]
         for alert_id, by_vk in await alert_repo.handled_with(self.db, violation_id, deleted):
-            if await alert_repo.reopen(self.db, alert_id) and by_vk:
+            if not await alert_repo.reopen(self.db, alert_id):
+                continue
+            # the refused deletion is no decision: its «✔ Решение: сообщение удалено» line and
+            # remembered decision go, or the alert's next redraw would show it as taken
+            alert = await alert_repo.get(self.db, alert_id)
+            if alert is not None:
+                details = dict(alert.details)
+                details.pop("decision", None)
+                line = t.DECIDED.format(action=deleted, who="")
+                log_lines = list(details.get("log", []))
+                for i in range(len(log_lines) - 1, -1, -1):
+                    if str(log_lines[i]).startswith(line):
+                        del log_lines[i]
+                        break
+                details["log"] = log_lines
+                await alert_repo.set_details(self.db, alert_id, details)
+            if by_vk:
                 await self.notifier.try_send(by_vk, t.DELETE_REFUSED.format(title=chat.title))
 
     async def signal_undelivered(self, action: Recorded) -> None:

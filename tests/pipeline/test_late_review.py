@@ -1,0 +1,54 @@
+"""Late review of b7d6563 (a moderator's «Удалить» that VK refuses again re-opens the alert).
+
+The moderator is told «Оповещение снова открыто: выберите другое решение» — so every copy of
+the alert must show it open again, with the decision buttons, not «сообщение удалено» and no
+buttons (what ``_decided`` drew for the press)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.pipeline.unit import unit
+from bot.repo import alerts as alert_repo
+from bot.services.moderation import Incoming
+from bot.texts import moderation as moderation_t
+from tests.services.test_moderation import DAY, RUDE
+from tests.services.test_moderation import world as moderation_world  # noqa: F401
+
+
+async def test_a_reopened_alert_offers_its_decisions_again(moderation_world: Any) -> None:
+    world = moderation_world
+    peer, kid, moderator = world.chat.peer_id, world.school.vk["kid"], world.school.vk["moderator"]
+    cmid = world.emu.user_message(peer, kid, RUDE)
+    wall_clock = world.emu.wall_clock
+    world.emu.wall_clock = lambda: wall_clock() + DAY + 60  # past VK's 24-hour window
+    with unit(f"test:{cmid}"):
+        async with world.app.db.transaction():
+            await world.mod.on_message(Incoming(peer, kid, cmid, RUDE, ()))
+    await world.settle()
+    failed = await world.app.db.fetchval("SELECT MAX(id) FROM alert WHERE violation_id IS NOT NULL")
+    alert = await alert_repo.get(world.app.db, int(failed))
+    assert alert is not None and alert.details.get("done") == "failed"
+    with unit(f"press:{alert.id}"):
+        async with world.app.db.transaction():
+            await world.manual.press(alert, moderator, "del")
+    await world.settle()
+    assert not world.deleted(cmid)
+    fresh = await alert_repo.get(world.app.db, alert.id)
+    assert fresh is not None and fresh.status == "open"
+    copies = [m for m in world.emu.sent(moderator) if moderation_t.DONE["failed"] in m.text]
+    assert copies, "the moderator's copy of the «failed» alert"
+    shown = copies[-1]
+    labels = [b["action"]["label"] for row in (shown.keyboard or {}).get("buttons", []) for b in row]
+    # open again: the decisions are offered again (at least «Удалить» once more)
+    assert moderation_t.BUTTON_DELETE in labels, (shown.text, labels)
+    # another decision now: the copy shows it — and not the deletion VK refused as a decision taken
+    reopened = await alert_repo.get(world.app.db, alert.id)
+    assert reopened is not None
+    with unit(f"press-ok:{alert.id}"):
+        async with world.app.db.transaction():
+            await world.manual.press(reopened, moderator, "ok")
+    await world.settle()
+    shown = [m for m in world.emu.sent(moderator) if moderation_t.DONE["failed"] in m.text][-1]
+    assert moderation_t.ACTED["ok"] in shown.text, shown.text
+    assert "Решение: " + moderation_t.ACTED["del"] not in shown.text, shown.text
