@@ -133,7 +133,7 @@ class ActionRunner:
         self.on_undeliverable: UndeliveredHook | None = None
         self.on_performed: Callable[[], Awaitable[None]] | None = None
         self.on_sent: SentHook | None = None  # a tracked send went out (params["track"])
-        self.on_sanction_failed: Callable[[int], Awaitable[None]] | None = None  # (violation_id)
+        self.on_sanction_failed: Callable[[int, bool], Awaitable[None]] | None = None  # (violation_id, rights lost)
         self._cancelled: set[int] = set()
         self._unsettled: dict[tuple[str, int], asyncio.Event] = {}  # (event_id, seq) of known actions
         self._gated: dict[tuple[str, int], list[Recorded]] = {}  # gate (event_id, seq) -> waiting
@@ -733,7 +733,7 @@ class ActionRunner:
                         if cancelled in self._known and cancelled != action.id:
                             self._cancelled.add(cancelled)
                     if self.on_sanction_failed is not None:
-                        await self.on_sanction_failed(int(violation_id))
+                        await self.on_sanction_failed(int(violation_id), rights_lost)
                 chat_id = action.params.get("chat_id")
                 if rights_lost and chat_id and self.on_rights_lost is not None:
                     await self.on_rights_lost(int(chat_id))

@@ -256,9 +256,9 @@ def wire(app: App) -> None:
     app.moderation.uncount_alert = app.activity.uncount_alert
     sanction_failed = app.moderation.sanction_failed
 
-    async def refused(violation_id: int) -> None:
+    async def refused(violation_id: int, rights_lost: bool) -> None:
         # VK refused the deletion: the message stayed, so it counts again (same transaction)
-        await sanction_failed(violation_id)
+        await sanction_failed(violation_id, rights_lost)
         await app.activity.recount_violation(violation_id)
 
     app.runner.on_sanction_failed = refused

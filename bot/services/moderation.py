@@ -389,7 +389,7 @@ class Moderation:
                      "done": done_key},
             extra_person_ids=(chat.leader_id,) if chat.leader_id else ())
 
-    async def sanction_failed(self, violation_id: int) -> None:
+    async def sanction_failed(self, violation_id: int, rights_lost: bool = False) -> None:
         """VK refused to delete a violating message (no rights, or the message can no longer be
         deleted): what the violation's decision did is taken back — its strike, the mute it gave
         (not one a later decision gave) — and moderators decide, told that nothing was done. Once
@@ -414,7 +414,7 @@ class Moderation:
             await self.raise_violation(
                 chat, violation.vk_id, policy=violation.policy,
                 reason=policy_texts.POLICY_TITLES.get(violation.policy, violation.policy),
-                fragment=mask(violation.excerpt) if violation.excerpt else "—", done=t.DONE["failed"],
+                fragment=mask(violation.excerpt) if violation.excerpt else "—", done=t.DONE["failed" if rights_lost else "refused"],
                 done_key="failed", cmid=violation.cmid,
                 message=None if violation.policy == "personal_data" else violation.excerpt, token=None,
                 violation_id=violation_id)

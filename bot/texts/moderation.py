@@ -46,6 +46,8 @@ DONE = {
     "alert": "ничего, решение за модератором",
     "shadow": "ничего (правило в тихом режиме)",
     "failed": "не удалось: у бота нет прав в беседе",
+    # VK refused the deletion itself (the bot may have every right: a message older than a day)
+    "refused": "не удалось: VK не дал удалить сообщение (например, оно старше суток)",
 }
 WELLBEING_ALERT = ("🔒 Конфиденциально. {reason}.\nБеседа: «{title}»\nУченик: {name} (vk.com/id{vk_id})\n"
                    "Фраза: «{fragment}»\n{done}")

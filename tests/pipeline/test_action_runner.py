@@ -219,7 +219,7 @@ async def test_a_refused_sanction_deletion_cancels_the_rest_of_its_decision(worl
     world.emu.fail_next("messages.delete", 924)
     failed: list[int] = []
 
-    async def sanction_failed(violation_id: int) -> None:
+    async def sanction_failed(violation_id: int, rights_lost: bool = False) -> None:
         assert world.db.in_transaction()  # with the failure and the cancellation
         failed.append(violation_id)
 

@@ -156,7 +156,7 @@ async def test_a_sanction_refused_inside_execute_cancels_its_decision(world: Wor
     lost_cmid = world.emu.user_message(lost_chat, kid, "плохое")
     failed: list[int] = []
 
-    async def sanction_failed(violation_id: int) -> None:
+    async def sanction_failed(violation_id: int, rights_lost: bool = False) -> None:
         failed.append(violation_id)
 
     async with world.db.transaction():

@@ -38,7 +38,7 @@ async def test_a_reopened_alert_offers_its_decisions_again(moderation_world: Any
     assert not world.deleted(cmid)
     fresh = await alert_repo.get(world.app.db, alert.id)
     assert fresh is not None and fresh.status == "open"
-    copies = [m for m in world.emu.sent(moderator) if moderation_t.DONE["failed"] in m.text]
+    copies = [m for m in world.emu.sent(moderator) if moderation_t.DONE["refused"] in m.text]
     assert copies, "the moderator's copy of the «failed» alert"
     shown = copies[-1]
     labels = [b["action"]["label"] for row in (shown.keyboard or {}).get("buttons", []) for b in row]
@@ -51,12 +51,11 @@ async def test_a_reopened_alert_offers_its_decisions_again(moderation_world: Any
         async with world.app.db.transaction():
             await world.manual.press(reopened, moderator, "ok")
     await world.settle()
-    shown = [m for m in world.emu.sent(moderator) if moderation_t.DONE["failed"] in m.text][-1]
+    shown = [m for m in world.emu.sent(moderator) if moderation_t.DONE["refused"] in m.text][-1]
     assert moderation_t.ACTED["ok"] in shown.text, shown.text
     assert "Решение: " + moderation_t.ACTED["del"] not in shown.text, shown.text
 
 
-@pytest.mark.xfail(strict=True, reason="DONE['failed'] always says the bot has no rights (review of b7d6563)")
 async def test_a_deletion_refused_for_age_does_not_say_the_bot_lacks_rights(moderation_world: Any) -> None:
     """VK kept an insult older than 24 hours (924): the bot is an admin with every right, so
     the moderators' «failed» alert must not send them to fix rights («у бота нет прав»)."""

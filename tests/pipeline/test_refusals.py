@@ -39,7 +39,7 @@ class Decisions:
         self.lost: list[int] = []
         self.undelivered: list[int] = []
 
-    async def sanction_failed(self, violation_id: int) -> None:
+    async def sanction_failed(self, violation_id: int, rights_lost: bool = False) -> None:
         assert self.world.db.in_transaction()  # with the failure and the cancellation
         self.failed.append(violation_id)
 
@@ -317,4 +317,4 @@ async def test_a_kept_message_takes_back_the_strike_and_tells_the_moderators(mod
     assert [c for c in world.emu.calls if c.method == "messages.delete"]
     assert await world.strikes("kid") == 0
     assert len(world.emu.sent(peer)) == public_before and len(world.emu.sent(kid)) == private_before
-    assert moderation_t.DONE["failed"] in moderators_alerts(world, "moderator")[-1].text
+    assert moderation_t.DONE["refused"] in moderators_alerts(world, "moderator")[-1].text

@@ -121,7 +121,7 @@ async def test_a_refused_earlier_sanction_keeps_the_mute_a_later_event_gave(mode
     await world.settle()
     assert outcomes == ["warn", "mute"]
     assert not world.deleted(old) and world.deleted(fresh)
-    assert any(moderation_t.DONE["failed"] in a.text for a in moderators_alerts(world, "moderator"))
+    assert any(moderation_t.DONE["refused"] in a.text for a in moderators_alerts(world, "moderator"))
     # the chat was told the kid is muted: the mute holds
     assert await repo.muted_until(world.app.db, world.chat.id, kid, world.app.now()) is not None
 
@@ -152,7 +152,7 @@ async def test_a_moderators_refused_deletion_is_not_recorded_as_done(moderation_
         (alert.violation_id,))]
     assert handled == [], handled
     # told once that nothing was done, and the moderator who pressed learns the message stayed
-    failed = [a for a in moderators_alerts(world, "moderator") if moderation_t.DONE["failed"] in a.text]
+    failed = [a for a in moderators_alerts(world, "moderator") if moderation_t.DONE["refused"] in a.text]
     assert len(failed) == 1, [a.text for a in failed]
     told = [m.text for m in world.emu.sent(world.school.vk["moderator"])]
     assert any("VK не дал удалить сообщение" in text for text in told)
