@@ -733,7 +733,14 @@ class ActionRunner:
                         if cancelled in self._known and cancelled != action.id:
                             self._cancelled.add(cancelled)
                     if self.on_sanction_failed is not None:
-                        await self.on_sanction_failed(int(violation_id), rights_lost)
+                        try:
+                            async with self.db.savepoint():
+                                await self.on_sanction_failed(int(violation_id), rights_lost)
+                        except Exception as exc:  # noqa: BLE001 - the cancellation stands either way
+                            # never a «deleted» warning for a message that stayed: the decision's
+                            # sends stay cancelled even when taking back its strike fails
+                            log.error("violation %s: taking back the decision failed: %s", violation_id,
+                                      type(exc).__name__)
                 chat_id = action.params.get("chat_id")
                 if rights_lost and chat_id and self.on_rights_lost is not None:
                     await self.on_rights_lost(int(chat_id))

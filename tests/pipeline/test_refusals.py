@@ -318,3 +318,29 @@ async def test_a_kept_message_takes_back_the_strike_and_tells_the_moderators(mod
     assert await world.strikes("kid") == 0
     assert len(world.emu.sent(peer)) == public_before and len(world.emu.sent(kid)) == private_before
     assert moderation_t.DONE["refused"] in moderators_alerts(world, "moderator")[-1].text
+
+
+async def test_a_refusal_whose_moderation_callback_fails_still_cancels_the_decisions_sends(
+        world: World) -> None:
+    """Taking back the decision fails (the moderation's callback raises): the deletion is still
+    settled as refused and the event's «deleted» warnings stay cancelled — never sent for a
+    message that stayed, and never left pending for the next run to send."""
+    owner = world.emu.add_user("Мария", "Классная", allows_messages=True)
+    kid = world.emu.add_user("Петя", "Иванов", allows_messages=True)
+    peer = world.emu.create_chat("5А", owner, [kid], with_bot=True, bot_admin=True)
+    owners_bad = world.emu.user_message(peer, owner, "плохое")  # VK keeps it: 924
+    async with world.db.transaction():
+        await decide(world, 1, peer, owners_bad, owner)
+    hooks = Decisions(world)
+
+    async def failing(violation_id: int, rights_lost: bool = False) -> None:
+        raise RuntimeError("moderation failed")
+
+    runner = hooks.runner()
+    runner.on_sanction_failed = failing
+    await runner.start()
+    await asyncio.wait_for(runner.drained(), 10)
+    statuses = await event_statuses(world, 1)
+    assert [status for _, status, _ in statuses] == ["failed", "failed", "failed"], statuses
+    assert not any("предупреждение 1" in text for text in texts(world, peer))
+    assert not any("предупреждение 1" in text for text in texts(world, owner))
