@@ -91,6 +91,11 @@ async def messages(db: Database, alert_id: int) -> list[tuple[int, int | None]]:
     return [(row[0], row[1]) for row in rows]
 
 
+async def open_of_violation(db: Database, violation_id: int) -> list[int]:
+    rows = await db.fetchall("SELECT id FROM alert WHERE violation_id = ? AND status = 'open'", (violation_id,))
+    return [int(row[0]) for row in rows]
+
+
 async def open_for(db: Database, chat_id: int, kind: str, target_vk: int) -> Alert | None:
     row = await db.fetchone(
         f"SELECT {_COLUMNS} FROM alert WHERE chat_id = ? AND kind = ? AND target_vk = ? AND status = 'open'"

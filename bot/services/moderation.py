@@ -406,6 +406,10 @@ class Moderation:
                 await self._deletion_refused_again(chat, violation_id)
                 return
             await repo.revoke_strikes(self.db, violation_id)
+            # the decision's own alert (its copies, cancelled with the rest, never went out) is
+            # replaced by the «не удалось» one below: not left open in /нарушения
+            for alert_id in await alert_repo.open_of_violation(self.db, violation_id):
+                await alert_repo.claim(self.db, alert_id, by_vk=BOT_ACTOR, action=t.SUPERSEDED, now=self.now())
             if await repo.clear_mute_of(self.db, chat.id, violation.vk_id, violation_id):
                 await self.notifier.effects.restrict(chat.peer_id, violation.vk_id, None)
             await audit.write(self.db, action="delete_failed", now=self.now(), org_id=chat.org_id,
@@ -414,8 +418,8 @@ class Moderation:
             await self.raise_violation(
                 chat, violation.vk_id, policy=violation.policy,
                 reason=policy_texts.POLICY_TITLES.get(violation.policy, violation.policy),
-                fragment=mask(violation.excerpt) if violation.excerpt else "—", done=t.DONE["failed" if rights_lost else "refused"],
-                done_key="failed", cmid=violation.cmid,
+                fragment=mask(violation.excerpt) if violation.excerpt else "—",
+                done=t.DONE["failed" if rights_lost else "refused"], done_key="failed", cmid=violation.cmid,
                 message=None if violation.policy == "personal_data" else violation.excerpt, token=None,
                 violation_id=violation_id)
         log.info("violation %s: sanction not carried out", violation_id)

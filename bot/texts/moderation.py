@@ -49,6 +49,8 @@ DONE = {
     # VK refused the deletion itself (the bot may have every right: a message older than a day)
     "refused": "не удалось: VK не дал удалить сообщение (например, оно старше суток)",
 }
+# an alert whose decision VK made impossible: the «не удалось» alert raised after it replaces it
+SUPERSEDED = "отменено — VK не дал удалить сообщение, решение в новом оповещении"
 WELLBEING_ALERT = ("🔒 Конфиденциально. {reason}.\nБеседа: «{title}»\nУченик: {name} (vk.com/id{vk_id})\n"
                    "Фраза: «{fragment}»\n{done}")
 # what happened to the message, told truthfully (the signal itself is never public)

@@ -71,3 +71,23 @@ async def test_a_deletion_refused_for_age_does_not_say_the_bot_lacks_rights(mode
     assert not world.deleted(cmid)
     alert = [m for m in world.emu.sent(world.school.vk["moderator"]) if "Сделано:" in m.text][-1]
     assert "нет прав" not in alert.text, alert.text
+
+
+async def test_a_refused_decisions_own_alert_is_not_left_open(moderation_world: Any) -> None:
+    """VK kept an insult (older than 24 hours): the «не удалось» alert replaces the decision's own
+    alert, which must not stay open in /нарушения saying a warning was given."""
+    world = moderation_world
+    peer, kid = world.chat.peer_id, world.school.vk["kid"]
+    cmid = world.emu.user_message(peer, kid, RUDE)
+    wall_clock = world.emu.wall_clock
+    world.emu.wall_clock = lambda: wall_clock() + DAY + 60
+    with unit(f"test:{cmid}"):
+        async with world.app.db.transaction():
+            await world.mod.on_message(Incoming(peer, kid, cmid, RUDE, ()))
+    await world.settle()
+    assert not world.deleted(cmid)
+    rows = await world.app.db.fetchall(
+        "SELECT id FROM alert WHERE violation_id IS NOT NULL AND status = 'open' ORDER BY id")
+    assert len(rows) == 1, rows
+    alert = await alert_repo.get(world.app.db, int(rows[0][0]))
+    assert alert is not None and alert.details.get("done") == "failed"
