@@ -448,8 +448,7 @@ class Database:
                 self._bump(self._tx_written)  # committed or taken back: stale either way
                 self._tx_written.clear()
             callbacks, self._after_commit = self._after_commit, []
-            for callback in callbacks:
-                callback()
+            _run_all(callbacks)
 
     @contextlib.asynccontextmanager
     async def unit(self, *, detach: Committed | None = None) -> AsyncIterator["Database"]:
@@ -505,8 +504,7 @@ class Database:
                 finally:
                     self._end_locked()
                 callbacks, self._after_commit = self._after_commit, []
-                for callback in callbacks:
-                    callback()
+                _run_all(callbacks)
             else:
                 await self._flush(unit, detach)  # its callbacks run with the commit
         finally:
@@ -536,8 +534,9 @@ class Database:
 
     async def _flush(self, unit: _Unit, detach: Committed | None = None) -> None:
         """Group commit: the deferred writes of every unit finishing meanwhile go in one
-        transaction and one round trip, each unit inside a savepoint of its own (a claim that
-        changes nothing, or a failing statement, takes back that unit's writes only)."""
+        transaction and one round trip (``_together``; unit by unit in savepoints when a claim
+        changes nothing or a statement fails, so that only that unit's writes are taken back).
+        ``detach``: see ``unit``."""
         if not unit.buffer:
             _run_all(unit.after_commit)
             if detach is not None:

@@ -8,33 +8,18 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-
-from bot.pipeline.unit import unit
 from bot.repo import alerts as alert_repo
-from bot.services.moderation import Incoming
 from bot.texts import moderation as moderation_t
-from tests.services.test_moderation import DAY, RUDE
+from tests.pipeline.test_refusals import decide_too_late, failed_alert, press
 from tests.services.test_moderation import world as moderation_world  # noqa: F401
 
 
 async def test_a_reopened_alert_offers_its_decisions_again(moderation_world: Any) -> None:
     world = moderation_world
-    peer, kid, moderator = world.chat.peer_id, world.school.vk["kid"], world.school.vk["moderator"]
-    cmid = world.emu.user_message(peer, kid, RUDE)
-    wall_clock = world.emu.wall_clock
-    world.emu.wall_clock = lambda: wall_clock() + DAY + 60  # past VK's 24-hour window
-    with unit(f"test:{cmid}"):
-        async with world.app.db.transaction():
-            await world.mod.on_message(Incoming(peer, kid, cmid, RUDE, ()))
-    await world.settle()
-    failed = await world.app.db.fetchval("SELECT MAX(id) FROM alert WHERE violation_id IS NOT NULL")
-    alert = await alert_repo.get(world.app.db, int(failed))
-    assert alert is not None and alert.details.get("done") == "failed"
-    with unit(f"press:{alert.id}"):
-        async with world.app.db.transaction():
-            await world.manual.press(alert, moderator, "del")
-    await world.settle()
+    moderator = world.school.vk["moderator"]
+    cmid, _ = await decide_too_late(world)  # past VK's 24-hour window
+    alert = await failed_alert(world)
+    await press(world, alert, moderator, "del")
     assert not world.deleted(cmid)
     fresh = await alert_repo.get(world.app.db, alert.id)
     assert fresh is not None and fresh.status == "open"
@@ -47,10 +32,7 @@ async def test_a_reopened_alert_offers_its_decisions_again(moderation_world: Any
     # another decision now: the copy shows it — and not the deletion VK refused as a decision taken
     reopened = await alert_repo.get(world.app.db, alert.id)
     assert reopened is not None
-    with unit(f"press-ok:{alert.id}"):
-        async with world.app.db.transaction():
-            await world.manual.press(reopened, moderator, "ok")
-    await world.settle()
+    await press(world, reopened, moderator, "ok")
     shown = [m for m in world.emu.sent(moderator) if moderation_t.DONE["refused"] in m.text][-1]
     assert moderation_t.ACTED["ok"] in shown.text, shown.text
     assert "Решение: " + moderation_t.ACTED["del"] not in shown.text, shown.text
@@ -60,14 +42,7 @@ async def test_a_deletion_refused_for_age_does_not_say_the_bot_lacks_rights(mode
     """VK kept an insult older than 24 hours (924): the bot is an admin with every right, so
     the moderators' «failed» alert must not send them to fix rights («у бота нет прав»)."""
     world = moderation_world
-    peer, kid = world.chat.peer_id, world.school.vk["kid"]
-    cmid = world.emu.user_message(peer, kid, RUDE)
-    wall_clock = world.emu.wall_clock
-    world.emu.wall_clock = lambda: wall_clock() + DAY + 60
-    with unit(f"test:{cmid}"):
-        async with world.app.db.transaction():
-            await world.mod.on_message(Incoming(peer, kid, cmid, RUDE, ()))
-    await world.settle()
+    cmid, _ = await decide_too_late(world)
     assert not world.deleted(cmid)
     alert = [m for m in world.emu.sent(world.school.vk["moderator"]) if "Сделано:" in m.text][-1]
     assert "нет прав" not in alert.text, alert.text
@@ -77,14 +52,7 @@ async def test_a_refused_decisions_own_alert_is_not_left_open(moderation_world: 
     """VK kept an insult (older than 24 hours): the «не удалось» alert replaces the decision's own
     alert, which must not stay open in /нарушения saying a warning was given."""
     world = moderation_world
-    peer, kid = world.chat.peer_id, world.school.vk["kid"]
-    cmid = world.emu.user_message(peer, kid, RUDE)
-    wall_clock = world.emu.wall_clock
-    world.emu.wall_clock = lambda: wall_clock() + DAY + 60
-    with unit(f"test:{cmid}"):
-        async with world.app.db.transaction():
-            await world.mod.on_message(Incoming(peer, kid, cmid, RUDE, ()))
-    await world.settle()
+    cmid, _ = await decide_too_late(world)
     assert not world.deleted(cmid)
     rows = await world.app.db.fetchall(
         "SELECT id FROM alert WHERE violation_id IS NOT NULL AND status = 'open' ORDER BY id")

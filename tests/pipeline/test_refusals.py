@@ -77,6 +77,35 @@ def reads(world: World) -> list[str]:
             if c.method == "messages.getByConversationMessageId"]
 
 
+async def decide_too_late(world: Any, kid: int | None = None) -> tuple[int, str]:
+    """An insult the moderation decides on once VK's 24-hour window has passed (VK keeps it:
+    924 for that message): (its cmid, the decision), everything it recorded performed."""
+    peer, kid = world.chat.peer_id, kid or world.school.vk["kid"]
+    cmid = world.emu.user_message(peer, kid, RUDE)
+    wall_clock = world.emu.wall_clock
+    world.emu.wall_clock = lambda: wall_clock() + DAY + 60  # the message is now older than 24 hours
+    with unit(f"test:{cmid}"):
+        async with world.app.db.transaction():
+            outcome = await world.mod.on_message(Incoming(peer, kid, cmid, RUDE, ()))
+    await world.settle()
+    return cmid, outcome
+
+
+async def failed_alert(world: Any) -> Any:
+    """The «не удалось» alert the refusal raised (the latest alert of a violation)."""
+    failed = await world.app.db.fetchval("SELECT MAX(id) FROM alert WHERE violation_id IS NOT NULL")
+    alert = await alert_repo.get(world.app.db, int(failed))
+    assert alert is not None and alert.details.get("done") == "failed"
+    return alert
+
+
+async def press(world: Any, alert: Any, who: int, do: str) -> None:
+    with unit(f"press-{do}:{alert.id}"):
+        async with world.app.db.transaction():
+            await world.manual.press(alert, who, do)
+    await world.settle()
+
+
 # -- 1. a deletion refused for one message of a batch -------------------------------------------
 
 
@@ -306,13 +335,7 @@ async def test_a_kept_message_takes_back_the_strike_and_tells_the_moderators(mod
     world = moderation_world
     peer, kid = world.chat.peer_id, world.school.vk["kid"]
     public_before, private_before = len(world.emu.sent(peer)), len(world.emu.sent(kid))
-    cmid = world.emu.user_message(peer, kid, RUDE)
-    wall_clock = world.emu.wall_clock
-    world.emu.wall_clock = lambda: wall_clock() + DAY + 60  # the message is now older than 24 hours
-    with unit(f"test:{cmid}"):
-        async with world.app.db.transaction():
-            outcome = await world.mod.on_message(Incoming(peer, kid, cmid, RUDE, ()))
-    await world.settle()
+    cmid, outcome = await decide_too_late(world)
     assert outcome == "warn" and not world.deleted(cmid)  # decided, but VK kept the message
     assert [c for c in world.emu.calls if c.method == "messages.delete"]
     assert await world.strikes("kid") == 0

@@ -18,12 +18,12 @@ import pytest
 
 from bot.pipeline.runner import MAX_ATTEMPTS
 from bot.pipeline.unit import unit
-from bot.repo import alerts as alert_repo
 from bot.repo import moderation as repo
 from bot.services.moderation import Incoming
 from bot.texts import moderation as moderation_t
 from tests.pipeline.test_action_runner import World, world  # noqa: F401
-from tests.pipeline.test_refusals import Decisions, decide, event_statuses, reads, texts
+from tests.pipeline.test_refusals import (Decisions, decide, decide_too_late, event_statuses, failed_alert, press,
+                                          reads, texts)
 from tests.services.test_moderation import DAY, RUDE
 from tests.services.test_moderation import _alerts_to as moderators_alerts
 from tests.services.test_moderation import world as moderation_world  # noqa: F401
@@ -131,21 +131,9 @@ async def test_a_moderators_refused_deletion_is_not_recorded_as_done(moderation_
     alert with «Удалить». A moderator presses it; VK refuses again (924). The alert must not stay
     recorded as handled with «сообщение удалено» — the message is still there."""
     world = moderation_world
-    peer, kid = world.chat.peer_id, world.school.vk["kid"]
-    cmid = world.emu.user_message(peer, kid, RUDE)
-    wall_clock = world.emu.wall_clock
-    world.emu.wall_clock = lambda: wall_clock() + DAY + 60
-    with unit(f"test:{cmid}"):
-        async with world.app.db.transaction():
-            await world.mod.on_message(Incoming(peer, kid, cmid, RUDE, ()))
-    await world.settle()
-    failed = await world.app.db.fetchval("SELECT MAX(id) FROM alert WHERE violation_id IS NOT NULL")
-    alert = await alert_repo.get(world.app.db, int(failed))
-    assert alert is not None and alert.details.get("done") == "failed"
-    with unit(f"press:{alert.id}"):
-        async with world.app.db.transaction():
-            await world.manual.press(alert, world.school.vk["moderator"], "del")
-    await world.settle()
+    cmid, _ = await decide_too_late(world)
+    alert = await failed_alert(world)
+    await press(world, alert, world.school.vk["moderator"], "del")
     assert not world.deleted(cmid)
     handled = [r[0] for r in await world.app.db.fetchall(
         "SELECT handled_action FROM alert WHERE violation_id = ? AND handled_action IS NOT NULL",

@@ -4,28 +4,14 @@ each test failed before its fix."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
 
 from bot.db import Database
+from tests.unit.test_db_detach import CLAIM, db  # noqa: F401 - the same small database
 
 
-@pytest.fixture
-async def db(tmp_path) -> AsyncIterator[Database]:
-    database = await Database.open(tmp_path / "review.db")
-    await database.execute("CREATE TABLE ev (id INTEGER PRIMARY KEY, done INTEGER NOT NULL DEFAULT 0)")
-    await database.execute("CREATE TABLE log (id INTEGER PRIMARY KEY, v)")
-    for i in range(1, 5):
-        await database.execute("INSERT INTO ev (id) VALUES (?)", (i,))
-    try:
-        yield database
-    finally:
-        await database.close()
-
-
-CLAIM = "UPDATE ev SET done = 1 WHERE id = ? AND done = 0"
 
 
 async def test_a_unit_whose_statement_python_refuses_fails_alone_in_a_group(db: Database) -> None:
