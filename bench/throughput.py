@@ -75,7 +75,7 @@ async def bare(args: argparse.Namespace, students: int) -> tuple[Run, float, flo
         await emu.stop()
 
 
-async def zavuch(args: argparse.Namespace, students: int, tmp: Path) -> tuple[Run, float, float, tuple[int, int],
+async def zavuch(args: argparse.Namespace, students: int, tmp: Path) -> tuple[Run, float, float, tuple[float, float],
                                                                            str | None, int]:
     emu = await start_emulator(None)
     bot = Zavuch(emu, tmp / "bot.db")
