@@ -13,6 +13,7 @@ import time
 import re
 import sqlite3
 import functools
+import json
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Awaitable, Callable, Hashable
 from dataclasses import dataclass, field
@@ -55,6 +56,23 @@ def _quietly(callback: Callable[[], None]) -> None:
         callback()
     except Exception as exc:  # noqa: BLE001 - a callback's failure must not stop the group commit
         log.error("a commit callback failed: %s", type(exc).__name__)
+
+
+# statements of the message path the group commit sends as one statement over all its units' rows
+_BULK: dict[str, str] = {}
+
+
+def bulk_form(sql: str, bulk_sql: str) -> str:
+    """Declare ``bulk_sql``: the writes of ``sql`` once per row, with the rows given as one JSON
+    array parameter (``json_each(?)``, columns ``value ->> 0`` …, in order). The group commit
+    uses it when many units make the same deferred write: SQLite then does the whole group's
+    work (triggers included) in one step, without the interpreter lock. ``executemany`` gives
+    the lock back and takes it again for every row, and each time the database thread waits for
+    the event loop to let go of it (up to the switch interval): the database work ran only while
+    the event loop was idle. For a claim the bulk form must change one row per row given, as
+    ``sql`` does (a row of an event already done changes nothing). Returns ``sql``."""
+    _BULK[sql] = bulk_sql
+    return sql
 
 
 @functools.lru_cache(maxsize=4096)
@@ -690,23 +708,34 @@ class Database:
     async def batch(self, statements: list[tuple[str, Any]]) -> list[int]:
         """Write statements in one transaction with one round trip to the database thread;
         returns each one's row count. Inside the current task's transaction they join it."""
+        return (await self.batch_after(None, statements))[1]
+
+    async def batch_after(self, query: tuple[str, Any] | None,
+                          statements: list[tuple[str, Any]]) -> tuple[list[Any], list[int]]:
+        """``batch``, first reading ``query``'s rows in the same transaction (what the writes
+        find already there); returns the rows and each statement's row count."""
         if await self._writing():
+            rows: list[Any] = []
+            if query is not None:
+                async with self._conn.execute(*query) as cursor:
+                    rows = list(await cursor.fetchall())
             counts = []
             for sql, params in statements:
                 counts.append((await self._conn.execute(sql, params)).rowcount)
                 self._touch(written_tables(sql))
-            return counts
+            return rows, counts
 
-        def run(conn: Any) -> list[int]:
+        def run(conn: Any) -> tuple[list[Any], list[int]]:
             conn.execute("BEGIN IMMEDIATE")
             try:
+                found = conn.execute(*query).fetchall() if query is not None else []
                 done = [conn.execute(sql, params).rowcount for sql, params in statements]
                 conn.execute("COMMIT")
             except BaseException:
                 if conn.in_transaction:
                     conn.execute("ROLLBACK")
                 raise
-            return done
+            return found, done
 
         async with self._write_lock:
             try:
@@ -892,11 +921,39 @@ def _together(conn: Any, group: list[_Flush]) -> list[BaseException | None] | No
             columns[at][2].append(params)
     try:
         for sql, claim, rows in columns:
-            if conn.executemany(sql, rows).rowcount < len(rows) and claim:
+            bulk = _BULK.get(sql) if len(rows) > 1 else None
+            if bulk is not None and _plain(rows):
+                changed = conn.execute(bulk, (json.dumps(rows),)).rowcount
+            else:
+                changed = conn.executemany(sql, rows).rowcount
+            if changed < len(rows) and claim:
                 return None
     except Exception:  # noqa: BLE001 - sqlite3's or Python's (an int beyond 64 bits): unit by unit
         return None
     return [None] * len(group)
+
+
+_INT64 = range(-(2**63), 2**63)
+
+
+def _plain(rows: list[Any]) -> bool:
+    """Rows JSON carries as SQLite would bind them: no integer beyond 64 bits (JSON would make it
+    a real), no string that is not valid text (binding refuses it; so the unit fails alone)."""
+    for row in rows:
+        for value in row:
+            kind = type(value)
+            if kind is int:
+                if value not in _INT64:
+                    return False
+            elif kind is str:
+                if not value.isascii():
+                    try:
+                        value.encode("utf-8")
+                    except UnicodeEncodeError:
+                        return False
+            elif value is not None and kind is not float:
+                return False
+    return True
 
 
 def _one_by_one(conn: Any, group: list[_Flush]) -> list[BaseException | None]:

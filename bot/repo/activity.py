@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 from typing import Any
 
-from bot.db import Database
+from bot.db import Database, bulk_form
 
 # The credited org and the person are frozen by the first write that knows them: an unknown
 # author may become known later that day, a known one never moves to another org.
@@ -26,6 +26,11 @@ UPSERT_SQL = (
     " person_id = COALESCE(activity.person_id, excluded.person_id),"
     " credited_org_id = COALESCE(activity.credited_org_id, excluded.credited_org_id)"
 )
+# the same upsert for many counts at once (the group commit of many messages' units), row by row
+bulk_form(UPSERT_SQL, UPSERT_SQL.replace(
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    " SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6,"
+    " value ->> 7, value ->> 8 FROM json_each(?) WHERE true"))  # WHERE: SQLite's upsert-after-SELECT rule
 
 CHUNK = 500  # ids per IN (...) list: far below every engine's parameter limit
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from bot.db import Database
+from bot.db import Database, bulk_form
 
 
 async def get_kv(db: Database, key: str) -> str | None:
@@ -41,18 +41,24 @@ def clean(value: Any) -> Any:
     return value
 
 
-def _cleaned(update: dict[str, Any]) -> tuple[dict[str, Any], str]:
-    """The update made storable and its JSON; almost every update already is (one serialisation,
-    no walk through it)."""
-    payload = json.dumps(update, ensure_ascii=False)
-    if "\ue000" not in payload and "\ue001" not in payload:
-        try:
-            payload.encode("utf-8")
-            return update, payload
-        except UnicodeEncodeError:
-            pass
-    update = clean(update)
-    return update, json.dumps(update, ensure_ascii=False)
+_SEEN = "SELECT event_id FROM inbox WHERE event_id IN (SELECT value ->> 0 FROM json_each(?))"
+# every new event of a long-poll answer in one statement over one JSON array of
+# [event id, the update, its peer]: SQLite stores them all in one step, without the interpreter lock
+_ACCEPT = ("INSERT OR IGNORE INTO inbox (event_id, payload, received_at, peer_id)"
+           " SELECT value ->> 0, value -> 1, ?, value ->> 2 FROM json_each(?) WHERE value ->> 0 != ''")
+
+
+def _storable(rows: list[list[Any]]) -> str | None:
+    """The rows' JSON when every string in them is storable as it is (almost always: one
+    serialisation, no walk through the updates); else None."""
+    text = json.dumps(rows, ensure_ascii=False)
+    if "\ue000" in text or "\ue001" in text:
+        return None
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return None
+    return text
 
 
 async def accept_batch(
@@ -60,30 +66,42 @@ async def accept_batch(
     peer_of: Any = None,
 ) -> list[dict[str, Any]]:
     """Record new events (and the poll position) in one transaction; return the new ones,
-    cleaned (see ``clean``). Malformed updates (not an object) are dropped with a log line."""
-    accepted: list[tuple[dict[str, Any], int | None]] = []  # (update, its statement), in arrival order
-    statements: list[tuple[str, Any]] = []
+    cleaned (see ``clean``), in arrival order. Updates that are not an object are dropped; one
+    already in the inbox, or given twice in the batch, is not new."""
+    rows: list[list[Any]] = []
+    given: set[str] = set()
     for update in updates:
         if not isinstance(update, dict):
             continue
-        update, payload = _cleaned(update)
         event_id = str(update.get("event_id") or "")
-        if not event_id:
-            accepted.append((update, None))
+        if event_id in given:
             continue
-        accepted.append((update, len(statements)))
-        statements.append((
-            "INSERT OR IGNORE INTO inbox (event_id, payload, received_at, peer_id) VALUES (?, ?, ?, ?)",
-            (event_id, payload, now, peer_of(update) if peer_of else None)))
+        if event_id:
+            given.add(event_id)
+        rows.append([event_id, update, peer_of(update) if peer_of else None])
+    text = _storable(rows)
+    if text is None:
+        for row in rows:
+            row[1] = clean(row[1])
+            row[0] = str(row[1].get("event_id") or "")
+        text = json.dumps(rows, ensure_ascii=False)
+    statements: list[tuple[str, Any]] = [(_ACCEPT, (now, text))] if given else []
     if ts_key is not None and ts is not None:
         statements.append((_SET_KV, (ts_key, str(ts))))
-    inserted = await db.batch(statements) if statements else []  # one transaction, one round trip
-    # a duplicate (already in the inbox) is not new
-    return [update for update, index in accepted if index is None or inserted[index]]
+    if not statements:
+        return [row[1] for row in rows]
+    seen, _counts = await db.batch_after((_SEEN, (text,)), statements)  # one transaction, one round trip
+    known = {row[0] for row in seen}
+    # an update without an id cannot be recognised again: handed on as it is, never stored
+    return [row[1] for row in rows if not row[0] or row[0] not in known]
 
 
 _CLAIM = ("UPDATE inbox SET status = 'done', done_at = ?, attempts = attempts + 1, payload = '{}'"
           " WHERE event_id = ? AND status = 'pending'")
+# many units' claims at once: an event given twice is done once, so fewer rows change than given
+# and the group commit goes unit by unit (as with one UPDATE per claim)
+bulk_form(_CLAIM, "UPDATE inbox SET status = 'done', done_at = j.value ->> 0, attempts = attempts + 1, payload = '{}'"
+                  " FROM json_each(?) AS j WHERE inbox.event_id = j.value ->> 1 AND inbox.status = 'pending'")
 
 
 async def claim(db: Database, event_id: str, now: int) -> None:
