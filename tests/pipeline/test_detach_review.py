@@ -181,3 +181,43 @@ async def test_an_event_whose_writes_keep_failing_is_parked_and_the_operators_to
     assert await app.db.fetchval("SELECT status FROM inbox WHERE event_id = 'review-2'") == "done"
     operators = await app.db.fetchval("SELECT COUNT(*) FROM action WHERE event_id LIKE 'poison:%' AND kind = 'send'")
     assert operators >= 1
+
+
+async def test_a_parking_in_flight_when_the_queues_stop_finishes_before_the_stop_returns(
+        harness: BotHarness) -> None:  # noqa: F811
+    """Never silent at shutdown: an event whose writes failed just before the stop is being
+    parked (operators told) when the queues stop; the stop waits for it instead of closing the
+    database under it."""
+    app = harness.app
+    assert app is not None and harness.runner is not None
+    bot = harness.runner.bot
+    await app.db.execute("CREATE TEMP TRIGGER review_fail BEFORE UPDATE ON inbox"
+                         " WHEN NEW.event_id = 'review-1' AND NEW.status = 'done'"
+                         " BEGIN SELECT RAISE(ABORT, 'injected'); END")
+
+    async def nothing(event: dict[str, Any], *args: Any, **kwargs: Any) -> None:
+        return None
+
+    bot.routes.route = nothing  # type: ignore[method-assign]
+    parking, release = asyncio.Event(), asyncio.Event()
+    park = bot.park
+
+    async def slow_park(event: dict[str, Any], exc: BaseException, attempts: int) -> None:
+        parking.set()
+        await release.wait()
+        await park(event, exc, attempts)
+
+    bot.park = slow_park  # type: ignore[method-assign]
+    stop_dispatcher = bot.dispatcher.stop
+
+    async def stop_then_release(grace: float) -> None:  # the parking goes on once the queues stopped
+        await stop_dispatcher(grace)
+        release.set()
+
+    bot.dispatcher.stop = stop_then_release  # type: ignore[method-assign]
+    fresh = await inbox.accept_batch(app.db, [_update(1)], ts_key=None, ts=None, now=app.now(), peer_of=peer_of)
+    bot.dispatcher.put_nowait(fresh[0])
+    await asyncio.wait_for(parking.wait(), 10)
+    await asyncio.wait_for(bot.stop_queues(5.0), 10)
+    assert await app.db.fetchval("SELECT status FROM inbox WHERE event_id = 'review-1'") == "failed"  # parked
+    assert not bot._background
