@@ -306,8 +306,14 @@ class Database:
         if hit is not None:
             self._cache.move_to_end(key)
             epoch, stamp, value = hit
-            gen = self._gen
-            if epoch == self._epoch and all(gen.get(t, 0) == g for t, g in stamp) and not (
+            fresh = epoch == self._epoch
+            if fresh:
+                gen = self._gen
+                for table, g in stamp:  # a plain loop: a generator for all() costs more than the checks
+                    if gen.get(table, 0) != g:
+                        fresh = False
+                        break
+            if fresh and not (
                     self._tx_written and self._in_tx is asyncio.current_task()
                     and self._tx_written.intersection(t for t, _ in stamp)):
                 self.cache_hits += 1
