@@ -35,7 +35,7 @@ from bot.repo import alerts as alert_repo
 from bot.repo import outbox
 from bot.repo import people as people_repo
 from bot.repo.outbox import Recorded
-from bot.vk.errors import VkCannotMessage, VkError, VkNoChatRights, VkUnavailable, VkUserNotInChat
+from bot.vk.errors import VkCannotDelete, VkCannotMessage, VkError, VkNoChatRights, VkUnavailable, VkUserNotInChat
 from bot.vk import calls
 from bot.vk.gateway import BatchCall, BatchResult, SentMessage, VkGateway, delete_outcomes, send_outcome
 from bot.vk.lanes import Lane as VkLane
@@ -493,16 +493,22 @@ class ActionRunner:
         follow-ups (rights lost, a sanction that could not be carried out) run before the action
         counts as settled."""
         head = batch[0]
+        cmids = [int(c) for a in batch for c in a.params["cmids"]] if head.kind == Kind.DELETE else []
         try:
             with _vk_lane(lane):
                 if head.kind == Kind.DELETE:
-                    cmids = [int(c) for a in batch for c in a.params["cmids"]]
                     outcomes = await self.gateway.delete_messages(int(head.peer_id or 0), cmids[:MAX_DELETE])
                 else:
                     await self._perform(head)
                     outcomes = None
         except VkError as exc:
             now = int(self.clock.now())
+            if isinstance(exc, VkCannotDelete) and cmids:
+                # VK refused the whole request rather than message by message: each deletion is
+                # settled as that refusal of its own messages (a message gone already keeps its
+                # decision), exactly as in a per-message answer
+                await self._done(await self._deleted(batch, {c: exc for c in cmids}, now), now)
+                return
             await self._done(await self._settle_each(batch, lambda a: self._on_error(a, exc, now)), now)
             return
         now = int(self.clock.now())

@@ -22,6 +22,7 @@ from bot.pipeline.unit import unit
 from bot.repo import alerts as alert_repo
 from bot.repo.outbox import Recorded
 from bot.services.moderation import Incoming
+from bot.vk.errors import VkCannotDelete
 from bot.texts import moderation as moderation_t
 from tests.pipeline.test_action_runner import World, world  # noqa: F401
 from tests.pipeline.test_action_runner_packing import http, inner
@@ -217,6 +218,35 @@ async def test_a_message_already_gone_keeps_its_decision(world: World, packed: b
     assert [s for _, s, _ in await event_statuses(world, 1)] == ["failed", "done", "done"]
     assert await event_statuses(world, 2) == [(Kind.DELETE, "done", None), (Kind.SEND, "done", None),
                                               (Kind.SEND, "done", None)]
+
+
+async def test_a_whole_request_924_is_settled_message_by_message(world: World, monkeypatch) -> None:
+    """VK may refuse a whole ``messages.delete`` with 924 instead of answering per message: each
+    deletion is settled as that refusal of its own message — the one already gone keeps its
+    decision, the one that stayed takes its decision back."""
+    kid = world.emu.add_user("Петя", "Иванов", allows_messages=True)
+    owner = world.emu.add_user("Мария", "Классная", allows_messages=True)
+    peer = world.emu.create_chat("5А", owner, [kid], with_bot=True, bot_admin=True)
+    gone = world.emu.user_message(peer, kid, "плохое")
+    stayed = world.emu.user_message(peer, kid, "плохое тоже")
+    world.emu.chat(peer).get(gone).deleted_for_all = True  # its author was quicker
+
+    async def delete_for_all(peer_id: int, cmids: list[int]) -> Any:
+        raise VkCannotDelete(924, "messages.delete", "Can't delete this message for everybody")
+
+    monkeypatch.setattr(world.gateway, "delete_for_all", delete_for_all)
+    async with world.db.transaction():
+        await decide(world, 1, peer, gone, kid)
+        await decide(world, 2, peer, stayed, kid)
+    hooks = Decisions(world)
+    runner = hooks.runner()
+    await runner.start()
+    await asyncio.wait_for(runner.drained(), 10)
+    assert reads(world) == [f"{gone},{stayed}"]  # one question for the chat
+    assert hooks.failed == [2]
+    assert texts(world, peer) == ["сообщение удалено, предупреждение 1"]
+    assert [s for _, s, _ in await event_statuses(world, 1)] == ["failed", "done", "done"]
+    assert await event_statuses(world, 2) == [(Kind.DELETE, "failed", 924)] + [(Kind.SEND, "failed", 924)] * 2
 
 
 @pytest.mark.parametrize("code", [925, 15])
