@@ -779,11 +779,14 @@ class Database:
         self._savepoints += 1
         name = f"sp{self._savepoints}"
         await self._conn.execute(f"SAVEPOINT {name}")
+        mark = len(self._on_abort)  # what this block puts in memory is taken back with its writes
         try:
             yield self
         except BaseException:
             await self._conn.execute(f"ROLLBACK TO {name}")
             await self._conn.execute(f"RELEASE {name}")
+            undone, self._on_abort[mark:] = self._on_abort[mark:], []
+            _run_all(undone)
             raise
         else:
             await self._conn.execute(f"RELEASE {name}")

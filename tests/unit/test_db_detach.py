@@ -126,3 +126,19 @@ async def test_a_group_runs_statements_together_and_falls_back_unit_by_unit(db: 
     logged = sorted(r[0] for r in await db.fetchall("SELECT v FROM log"))
     assert logged == sorted(["u1", "u2", "u3", "u4", "u5", "u7", "u8", "u9", "u10"])
     assert await db.fetchval("SELECT COUNT(*) FROM ev WHERE done = 1") == 9
+
+
+async def test_a_savepoint_rolled_back_takes_back_what_it_put_in_memory_and_only_that(db: Database) -> None:
+    taken_back: list[str] = []
+    async with db.transaction():
+        await db.execute("UPDATE b SET v = 'kept' WHERE id = 1")
+        db.on_abort(lambda: taken_back.append("outer"))
+        with pytest.raises(RuntimeError):
+            async with db.savepoint():
+                await db.execute("INSERT INTO log (v) VALUES ('refused')")
+                db.on_abort(lambda: taken_back.append("inner"))
+                raise RuntimeError("a use case refusing after it started writing")
+        assert taken_back == ["inner"]  # at once, with the block's writes
+    assert taken_back == ["inner"]  # the transaction committed: nothing else is taken back
+    assert await db.fetchval("SELECT COUNT(*) FROM log") == 0
+    assert await db.fetchval("SELECT v FROM b WHERE id = 1") == "kept"
