@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from bot.db import Database
+from bot.domain.capabilities import Capability
 from bot.repo import orgs as org_repo
 from bot.repo import roles as role_repo
 
@@ -23,17 +24,17 @@ STAFF_ROLES = frozenset(ROLES) - {"parent", "student", "operator"} - COORDINATOR
 SCHOOL_MANAGERS = frozenset({"school_admin", "chat_responsible"})
 
 # capability -> roles that hold it (operators hold all)
-CAPABILITIES: dict[str, frozenset[str]] = {
-    "everyone": frozenset(ROLES),
-    "org_manage": COORDINATORS,
-    "role_manage": SCHOOL_MANAGERS | COORDINATORS,
-    "school_view": STAFF_ROLES | COORDINATORS,
-    "roster_manage": SCHOOL_MANAGERS,
-    "chat_create": SCHOOL_MANAGERS | {"class_teacher", "subject_teacher", "advisor", "admin_team", "teacher"},
-    "chat_bind": SCHOOL_MANAGERS | {"class_teacher", "subject_teacher", "advisor", "admin_team", "teacher"},
-    "chat_moderate": SCHOOL_MANAGERS | {"moderator"},
-    "report_view": SCHOOL_MANAGERS | COORDINATORS,
-    "alerts_receive": SCHOOL_MANAGERS | {"moderator"},
+CAPABILITIES: dict[Capability, frozenset[str]] = {
+    Capability.EVERYONE: frozenset(ROLES),
+    Capability.ORG_MANAGE: COORDINATORS,
+    Capability.ROLE_MANAGE: SCHOOL_MANAGERS | COORDINATORS,
+    Capability.SCHOOL_VIEW: STAFF_ROLES | COORDINATORS,
+    Capability.ROSTER_MANAGE: SCHOOL_MANAGERS,
+    Capability.CHAT_CREATE: SCHOOL_MANAGERS | {"class_teacher", "subject_teacher", "advisor", "admin_team", "teacher"},
+    Capability.CHAT_BIND: SCHOOL_MANAGERS | {"class_teacher", "subject_teacher", "advisor", "admin_team", "teacher"},
+    Capability.CHAT_MODERATE: SCHOOL_MANAGERS | {"moderator"},
+    Capability.REPORT_VIEW: SCHOOL_MANAGERS | COORDINATORS,
+    Capability.ALERTS_RECEIVE: SCHOOL_MANAGERS | {"moderator"},
 }
 
 # Which roles a holder of a role may grant (school admins cannot make coordinators).
@@ -85,7 +86,7 @@ class Caller:
         return self.is_operator or any(g.role in STAFF_ROLES | COORDINATORS for g in self.grants)
 
 
-def allowed(caller: Caller, capability: str, org_id: int, org_ancestors: list[int] | tuple[int, ...]) -> bool:
+def allowed(caller: Caller, capability: Capability, org_id: int, org_ancestors: list[int] | tuple[int, ...]) -> bool:
     """May the caller use ``capability`` on organisation ``org_id``?"""
     if caller.is_operator:
         return True
@@ -100,8 +101,8 @@ def allowed(caller: Caller, capability: str, org_id: int, org_ancestors: list[in
     return False
 
 
-def allowed_somewhere(caller: Caller, capability: str) -> bool:
-    if capability == "everyone" or caller.is_operator:
+def allowed_somewhere(caller: Caller, capability: Capability) -> bool:
+    if capability == Capability.EVERYONE or caller.is_operator:
         return True
     holders = CAPABILITIES[capability]
     return any(grant.role in holders for grant in caller.grants)
@@ -131,10 +132,10 @@ class Access:
         refs = tuple(GrantRef(g.role, g.org_id, g.class_id, g.subject) for g in grants)
         return Caller(vk_id, vk_id in self.operators, refs, frozenset(g.org_id for g in grants))
 
-    async def allowed(self, caller: Caller, capability: str, org_id: int) -> bool:
+    async def allowed(self, caller: Caller, capability: Capability, org_id: int) -> bool:
         return allowed(caller, capability, org_id, await org_repo.ancestors(self.db, org_id))
 
-    async def home_orgs(self, caller: Caller, capability: str) -> list[int]:
+    async def home_orgs(self, caller: Caller, capability: Capability) -> list[int]:
         """Organisations where the caller directly holds ``capability`` (for defaulting)."""
         holders = CAPABILITIES[capability]
         return sorted({g.org_id for g in caller.grants if g.role in holders})
