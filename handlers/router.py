@@ -27,9 +27,12 @@ Exceptions of rules and handlers propagate to the caller (the pipeline retries a
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable, Sequence
+import copy
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, NamedTuple
 
+from pydantic_core import TzInfo
 from vkbottle.bot import BotLabeler
 from vkbottle.dispatch.handlers import FromFuncHandler
 from vkbottle.dispatch.return_manager.bot import BotMessageReturnHandler
@@ -37,6 +40,7 @@ from vkbottle.dispatch.rules import ABCRule
 from vkbottle.dispatch.rules.base import PeerRule
 from vkbottle.tools.magic import CONTEXT_NAMES, resolve_arg_names
 from vkbottle.tools.mini_types.bot import MessageMin
+from vkbottle_types.objects import ClientInfoForBots
 
 from bot.runtime.app import App
 from bot.vk.gateway import is_chat_peer
@@ -344,12 +348,104 @@ class Router:
 def message_of(event: dict[str, Any], api: Any) -> MessageMin:
     """vkbottle's ``message_min`` with one validation instead of two: it validates the whole
     update, dumps the message back to a dict and validates that again (a third of the cost of
-    a chat message's routing). The same model from the same fields (tests/unit/test_router.py)."""
+    a chat message's routing). The same model from the same fields (tests/unit/test_router.py).
+    A plain message (nothing but scalars of the expected types, no attachments, forwards,
+    replies or service action: nearly every chat message) is built without pydantic's
+    validation at all (``_plain``), to the same fields, types and field set."""
     obj = event.get("object")
     if not isinstance(obj, dict) or not isinstance(obj.get("message"), dict):
         raise RuntimeError("Please set longpoll to latest version")  # what message_min says
-    return MessageMin(**obj["message"], client_info=obj.get("client_info"), group_id=event.get("group_id"),
-                      replace_mention=False, unprepared_ctx_api=api)
+    raw = obj["message"]
+    client_info = _client_info(obj.get("client_info"))
+    group_id = event.get("group_id")
+    plain = _plain(raw, client_info, group_id, api)
+    if plain is not None:
+        return plain
+    return MessageMin.model_validate({**raw, "client_info": client_info, "group_id": group_id,
+                                      "replace_mention": False, "unprepared_ctx_api": api})
+
+
+# The fields of MessageMin a plain message may carry, by the type VK sends (and the model keeps):
+_REQUIRED_INT = ("conversation_message_id", "from_id", "id", "version", "peer_id")
+_INTS = frozenset(_REQUIRED_INT) | {"random_id", "admin_author_id", "update_time", "members_count", "reaction_id",
+                                   "last_reaction_id", "pinned_at"}
+_BOOLS = frozenset({"out", "important", "is_hidden", "deleted", "is_cropped", "is_silent", "is_unavailable",
+                    "is_pinned", "was_listened"})
+_STRS = frozenset({"text", "payload", "ref", "ref_source"})
+_OPTIONAL = frozenset(name for name, info in MessageMin.model_fields.items() if not info.is_required())
+_EMPTY_LISTS = frozenset({"attachments", "fwd_messages"})  # plain only when empty
+_DATE_LIMIT = 10**10  # pydantic reads larger numbers as milliseconds
+_UTC = TzInfo(0)  # the tzinfo pydantic gives a datetime it parses from a number
+_PRIVATE: dict[str, Any] = {name: attr.get_default() for name, attr in MessageMin.__private_attributes__.items()}
+_DEFAULTS: dict[str, Any] = {name: (None if info.is_required() else info.get_default(call_default_factory=False))
+                             for name, info in MessageMin.model_fields.items()}
+_CLIENT_INFO: list[tuple[dict[str, Any], Any]] = []  # the last client_info seen and its model
+
+
+def _client_info(value: Any) -> Any:
+    """The ClientInfoForBots of an event: VK sends the same one again and again, validated
+    once (the model is never changed; pydantic takes an instance of it as it is)."""
+    if not isinstance(value, dict):
+        return value  # None (or anything else: validated with the message)
+    if _CLIENT_INFO and _CLIENT_INFO[0][0] == value:
+        return _CLIENT_INFO[0][1]
+    model = ClientInfoForBots.model_validate(value)
+    _CLIENT_INFO[:] = [(copy.deepcopy(value), model)]
+    return model
+
+
+def _plain(raw: dict[str, Any], client_info: Any, group_id: Any, api: Any) -> MessageMin | None:
+    """The model of a plain message as pydantic would build it, or None (not plain: pydantic
+    validates it). Plain: every key a scalar field of the type VK sends (None only for optional
+    fields), ``date`` seconds, ``attachments``/``fwd_messages`` empty; vkbottle's validators
+    (mention replacement off, foreign messages none) have nothing to do for it."""
+    if not (group_id is None or type(group_id) is int) or not (
+            client_info is None or type(client_info) is ClientInfoForBots):
+        return None
+    values = dict(_DEFAULTS)
+    values["fwd_messages"] = []  # its default (a factory's: never shared)
+    required = 0
+    for name, value in raw.items():
+        expected = _PLAIN.get(name)
+        kind = type(value)
+        if kind is expected:
+            if kind is list:
+                if value:
+                    return None
+                value = []
+        elif expected is bool and kind is int and (value == 0 or value == 1):
+            value = value == 1
+        elif expected is datetime and kind is int and 0 <= value < _DATE_LIMIT:
+            value = datetime.fromtimestamp(value, _UTC)
+        elif value is None and name in _OPTIONAL:
+            pass
+        else:
+            return None
+        if name in _REQUIRED:
+            required += 1
+        values[name] = value
+    if required != len(_REQUIRED):
+        return None
+    values["client_info"] = client_info
+    values["group_id"] = group_id
+    values["replace_mention"] = False
+    values["unprepared_ctx_api"] = api
+    message = _new(MessageMin)
+    _set(message, "__dict__", values)
+    _set(message, "__pydantic_fields_set__", _GIVEN.union(raw))
+    _set(message, "__pydantic_extra__", None)
+    _set(message, "__pydantic_private__", _PRIVATE.copy())
+    return message
+
+
+# the type a plain message's value has, by field (as VK sends it; date: a number of seconds)
+_PLAIN: dict[str, type] = {
+    **{name: int for name in _INTS}, **{name: bool for name in _BOOLS}, **{name: str for name in _STRS},
+    **{name: list for name in _EMPTY_LISTS}, "date": datetime}
+_REQUIRED = frozenset(name for name, info in MessageMin.model_fields.items() if info.is_required())
+_GIVEN = frozenset({"client_info", "group_id", "replace_mention", "unprepared_ctx_api"})
+_new = object.__new__
+_set = object.__setattr__
 
 
 def describe(router: Router) -> str:
