@@ -207,7 +207,7 @@ async def test_chats_take_turns_even_when_no_event_suspends() -> None:
     async def park(event: dict[str, Any], exc: BaseException, attempts: int) -> None:
         raise AssertionError("nothing fails here")
 
-    d = Dispatcher(handle, park, max_active=8)
+    d = Dispatcher(handle, park, max_active=8, turn=0)  # a turn of one event
     for n in range(5):
         d.put_nowait(msg(2000000001, n))
     for n in range(5):
@@ -215,3 +215,33 @@ async def test_chats_take_turns_even_when_no_event_suspends() -> None:
     await asyncio.wait_for(d.idle(), 5)
     assert sorted(seen) == [2000000001] * 5 + [2000000002] * 5
     assert seen[:4] == [2000000001, 2000000002, 2000000001, 2000000002]
+
+
+async def test_a_chat_turn_lasts_a_few_events_not_the_whole_queue() -> None:
+    """With a real turn a chat handles several quick events in a row, and still hands the turn
+    on once its time is up (here: every event takes the whole turn, by the loop's own clock)."""
+    seen: list[int] = []
+    clock = [0.0]
+
+    async def handle(event: dict[str, Any]) -> None:
+        seen.append(peer_of(event))
+        if peer_of(event) == 2000000001:
+            clock[0] += 1.0  # a slow chat: each of its events uses a whole turn
+
+    async def park(event: dict[str, Any], exc: BaseException, attempts: int) -> None:
+        raise AssertionError("nothing fails here")
+
+    loop = asyncio.get_running_loop()
+    real_time = loop.time
+    loop.time = lambda: real_time() + clock[0]  # type: ignore[method-assign]
+    try:
+        d = Dispatcher(handle, park, max_active=8, turn=1.0)
+        for n in range(3):
+            d.put_nowait(msg(2000000001, n))
+        for n in range(3):
+            d.put_nowait(msg(2000000002, n))
+        await asyncio.wait_for(d.idle(), 5)
+    finally:
+        loop.time = real_time  # type: ignore[method-assign]
+    # the slow chat hands the turn on after each event; the quick one runs its events in a row
+    assert seen == [2000000001, 2000000002, 2000000002, 2000000002, 2000000001, 2000000001]
