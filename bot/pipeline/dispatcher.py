@@ -72,7 +72,9 @@ class Dispatcher:
         self._drains: dict[int, asyncio.Task[None]] = {}
         self._queued = 0
         self._room = asyncio.Condition()
+        self._waiting = 0  # puts waiting for room
         self._progress = asyncio.Condition()
+        self._watching = 0  # callers of idle() waiting
         self.handled = 0
         self.parked = 0
 
@@ -82,8 +84,13 @@ class Dispatcher:
 
     async def put(self, event: Event) -> None:
         """Queue one event behind the earlier ones of its peer; waits while the queues are full."""
-        async with self._room:
-            await self._room.wait_for(lambda: self._queued < self.max_queued)
+        if self._queued >= self.max_queued:
+            self._waiting += 1
+            try:
+                async with self._room:
+                    await self._room.wait_for(lambda: self._queued < self.max_queued)
+            finally:
+                self._waiting -= 1
         self.put_nowait(event)
 
     def put_nowait(self, event: Event) -> None:
@@ -169,15 +176,23 @@ class Dispatcher:
                 return
 
     async def _signal(self) -> None:
-        async with self._room:
-            self._room.notify_all()
-        async with self._progress:
-            self._progress.notify_all()
+        # only when somebody waits: after every event, taking both locks cost more than the rest
+        # of the queue's bookkeeping
+        if self._waiting:
+            async with self._room:
+                self._room.notify_all()
+        if self._watching:
+            async with self._progress:
+                self._progress.notify_all()
 
     async def idle(self) -> None:
         """Return once nothing is queued or running."""
-        async with self._progress:
-            await self._progress.wait_for(lambda: self._queued == 0 and not self._spilled)
+        self._watching += 1
+        try:
+            async with self._progress:
+                await self._progress.wait_for(lambda: self._queued == 0 and not self._spilled)
+        finally:
+            self._watching -= 1
 
     async def stop(self, grace: float) -> None:
         """Let running events finish for ``grace`` seconds; queued ones stay pending on disk."""
