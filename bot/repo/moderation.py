@@ -3,6 +3,7 @@ mutes, a school's allow-list of false positives, recent-message fingerprints, pu
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from bot.db import Database
@@ -134,12 +135,19 @@ async def muted_until(db: Database, chat_id: int, vk_id: int, now: int) -> int |
     """When the person's mute ends, or None when they are not muted at ``now`` (the chat's mutes
     are read on every message of it: kept in memory until a mute changes)."""
 
+    until = (await mutes_of(db, chat_id)).get(vk_id)
+    return until if until is not None and until > now else None
+
+
+async def mutes_of(db: Database, chat_id: int) -> Mapping[int, int]:
+    """The chat's mutes, vk id → until (ended ones too, until pruned): kept in memory until a
+    mute changes. Never to be changed by the caller."""
+
     async def load() -> dict[int, int]:
         rows = await db.fetchall("SELECT vk_id, until FROM mute WHERE chat_id = ?", (chat_id,))
         return {row[0]: int(row[1]) for row in rows}
 
-    until = (await db.cached(("mutes", chat_id), load)).get(vk_id)
-    return until if until is not None and until > now else None
+    return await db.cached(("mutes", chat_id), load)
 
 
 async def clear_mute(db: Database, chat_id: int, vk_id: int) -> bool:

@@ -9,7 +9,7 @@ each event (bot/services/recent.py). Logs carry ids, never texts or names.
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -88,6 +88,17 @@ class Incoming:
     attachments: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class ChatRules:
+    """What judging one chat's messages reads, the same for all of them until a source changes."""
+
+    settings: ModerationSettings
+    allowlist: frozenset[str]
+    domains: frozenset[str]  # the school's own sites (links to them are fine)
+    horizon: int  # seconds of an author's history the checks read
+    mutes: Mapping[int, int]  # vk id -> until (ended ones too, until pruned)
+
+
 def mute_step_seconds(ladder: tuple[Step, ...]) -> int:
     """The first mute of the ladder (a moderator's «Замьютить»), one hour by default."""
     step = next((s for s in ladder if s.action is Action.MUTE and s.duration), None)
@@ -158,7 +169,9 @@ class Moderation:
             # nothing can be sanctioned without rights, but a signal about a child still goes out
             return Outcome.PRIVATE_ALERT if await self.signals(incoming, chat=chat) else Outcome.SKIPPED
         now = self.now()
-        if await repo.muted_until(self.db, chat.id, incoming.vk_id, now) is not None:
+        rules = await self.rules_for(chat)
+        until = rules.mutes.get(incoming.vk_id)
+        if until is not None and until > now:  # muted (repo.muted_until)
             deleted = await self.executor.delete(chat, incoming.vk_id, [incoming.cmid], policy="mute",
                                                  reason="muted")
             if deleted:
@@ -166,7 +179,7 @@ class Moderation:
             # a mute never swallows a signal about a child's wellbeing: it still reaches the staff
             await self.signals(incoming, chat=chat, done=t.WELLBEING_DONE["muted"] if deleted else None)
             return Outcome.MUTED if deleted else Outcome.SKIPPED
-        decisions, context = await self._judge(chat, incoming)
+        decisions, context = await self._judge(chat, incoming, rules=rules)
         if not decisions:
             return Outcome.ALLOWED
         author, settings, allowlist, flag = context
@@ -196,23 +209,35 @@ class Moderation:
                 sent += 1
         return sent
 
-    async def _judge(self, chat: Chat, incoming: Incoming, *, remember: bool = True) -> tuple[list[Decision], tuple]:
+    async def rules_for(self, chat: Chat) -> ChatRules:
+        """What judging the chat's messages reads (settings, allow-list, the school's domains,
+        mutes), read once and kept until one of its sources changes."""
+        key = ("moderation_rules", chat.id, chat.type, chat.org_id, chat.overrides_key)
+        return await self.db.cached(key, lambda: self._rules_for(chat))
+
+    async def _rules_for(self, chat: Chat) -> ChatRules:
+        settings = await self.settings_for(chat)
+        org = await org_repo.get(self.db, chat.org_id or 0)
+        allowlist = await repo.allow_words(self.db, chat.org_id or 0, chat.id)
+        domains = frozenset({org.site_domain}) if org is not None and org.site_domain else frozenset()
+        return ChatRules(settings, allowlist, domains, _horizon(settings), await repo.mutes_of(self.db, chat.id))
+
+    async def _judge(self, chat: Chat, incoming: Incoming, *, remember: bool = True,
+                     rules: ChatRules | None = None) -> tuple[list[Decision], tuple]:
         """The policies' decisions about one message (and what acting on them needs)."""
         assert chat.type is not None
         now = self.now()
         utcnow = self.clock.utcnow()
         author = await self.authors.info(chat, incoming.vk_id)
-        settings = await self.settings_for(chat)
-        org = await org_repo.get(self.db, chat.org_id or 0)
-        allowlist = await repo.allow_words(self.db, chat.org_id or 0, chat.id)
-        domains = frozenset({org.site_domain}) if org is not None and org.site_domain else frozenset()
+        if rules is None:
+            rules = await self.rules_for(chat)
+        settings, allowlist, horizon = rules.settings, rules.allowlist, rules.horizon
         flag = self._quiet_flag(chat, settings, utcnow)
-        horizon = _horizon(settings)
         history = AuthorHistory(recent=await self.recent.since(chat.id, incoming.vk_id, now - horizon),
                                 horizon_s=horizon)
         msg = MessageInput(text=incoming.text, now=utcnow, author=author, chat_type=chat.type,
                            attachments=incoming.attachments)
-        decisions = evaluate(msg, settings, history, allowlist=allowlist, school_domains=domains,
+        decisions = evaluate(msg, settings, history, allowlist=allowlist, school_domains=rules.domains,
                              quiet_notice_given=flag is not None and await get_kv(self.db, flag) is not None)
         if remember:
             await self.recent.remember(chat.id, incoming.vk_id, Entry(now, fingerprint(incoming.text), msg.stickers))

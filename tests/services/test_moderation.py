@@ -684,3 +684,26 @@ async def test_a_pick_runs_once_on_the_person_picked(world: World) -> None:
     assert labels == [f"Петя Иванов — {world.chat.title}", f"Вася Сидоров — {world.chat.title}", t.BUTTON_CANCEL]
     with pytest.raises(UserError, match="Не нашёл «Сидоренко»"):
         await world.manual.resolve(teacher, parse_target("Сидоренко"), peer_id=world.chat.peer_id)
+
+
+async def test_the_chats_rules_read_on_every_message_follow_what_they_are_read_from(world: World) -> None:
+    """The mutes, allow-list and settings a chat's messages are judged by are read once and kept
+    (Moderation.rules_for): a mute, an allowed word or a changed policy reaches the very next
+    message after them."""
+    world.emu.restrictions_supported = False
+    teacher = await world.caller("teacher")
+    kid = world.school.vk["kid"]
+    assert (await world.say("kid", "привет"))[1] == "allowed"  # the chat's rules are read and kept
+    await world.manual.mute(teacher, world.chat.peer_id, kid, 1800)
+    cmid, outcome = await world.say("kid", "можно спросить?")
+    assert outcome == "muted" and world.deleted(cmid)
+    assert await world.manual.unmute(teacher, world.chat.peer_id, kid) == mr.Unmuted()
+    assert (await world.say("kid", "можно спросить?"))[1] == "allowed"
+    assert (await world.say("kid2", RUDE))[1] == "warn"
+    async with world.app.db.transaction():
+        await repo.add_allow_word(world.app.db, world.school.org.id, "дебил", by_vk=None, now=world.app.now(),
+                                  chat_id=world.chat.id)
+    assert (await world.say("kid2", "сам ты дебил"))[1] == "allowed"
+    assert (await world.say("kid2", "ЗАВТРА НЕ БУДЕТ УРОКОВ УРА УРА УРА"))[1] != "allowed"  # caps
+    await world.manual.set_policy(teacher, world.chat.peer_id, policy_key("капс"), parse_policy_mode("выкл"))
+    assert (await world.say("kid2", "ЗАВТРА ОПЯТЬ НЕ БУДЕТ УРОКОВ УРА УРА"))[1] == "allowed"
