@@ -23,10 +23,12 @@ class Authors:
         and admins (and operators). Unknown people count as members only when a moderator
         admitted them; otherwise they are outsiders. Asked on every message: kept in memory
         until the roster, the roles, the chat or its members change."""
-        await chat_people.warm(self.db, chat.id)  # everyone's rows of this chat in one go, once
         return await self.db.cached(("author", *eligibility.chat_key(chat), vk_id), lambda: self._info(chat, vk_id))
 
     async def _info(self, chat: Chat, vk_id: int) -> AuthorInfo:
+        # everyone's rows of this chat in one go, once (asked only when this author is not known:
+        # a known author's message asks nothing more)
+        await chat_people.warm(self.db, chat.id)
         verdict = await eligibility.judge(self.db, chat, vk_id)
         staff = verdict.kind == "staff" or await self.chats.is_chat_staff(await self.access.caller(vk_id), chat)
         if staff:

@@ -707,3 +707,27 @@ async def test_the_chats_rules_read_on_every_message_follow_what_they_are_read_f
     assert (await world.say("kid2", "ЗАВТРА НЕ БУДЕТ УРОКОВ УРА УРА УРА"))[1] != "allowed"  # caps
     await world.manual.set_policy(teacher, world.chat.peer_id, policy_key("капс"), parse_policy_mode("выкл"))
     assert (await world.say("kid2", "ЗАВТРА ОПЯТЬ НЕ БУДЕТ УРОКОВ УРА УРА"))[1] == "allowed"
+
+
+async def test_a_known_authors_message_asks_nothing_about_the_chats_people(world: World, monkeypatch) -> None:
+    """Authors.info reads a chat's people in bulk for the first author it does not know, and
+    nothing at all for one it knows (not even whether the bulk read is still fresh)."""
+    from bot.repo import chat_people
+
+    warmed: list[int] = []
+    real_warm = chat_people.warm
+
+    async def warm(db, chat_id: int) -> None:
+        warmed.append(chat_id)
+        await real_warm(db, chat_id)
+
+    monkeypatch.setattr(chat_people, "warm", warm)
+    authors, chat = world.mod.authors, world.chat
+    kid, kid2 = world.school.vk["kid"], world.school.vk["kid2"]
+    assert (await authors.info(chat, kid)).status == "member" and warmed == [chat.id]
+    for _ in range(3):
+        assert (await authors.info(chat, kid)).status == "member"
+    assert warmed == [chat.id]
+    assert (await authors.info(chat, kid2)).status == "member" and warmed == [chat.id, chat.id]
+    await world.say("kid", "привет")
+    assert warmed == [chat.id, chat.id]
