@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from vkbottle.bot import BotLabeler, Message
 
 from bot.runtime.app import App
@@ -57,6 +59,4 @@ async def count(app: App, peer_id: int, vk_id: int, kind: str, at: float) -> Non
 
 def timestamp(value: object) -> float:
     """vkbottle gives ``message.date`` as a datetime; the counter wants unix seconds."""
-    from datetime import datetime
-
     return value.timestamp() if isinstance(value, datetime) else float(value)  # type: ignore[arg-type]
