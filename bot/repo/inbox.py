@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import msgspec
+
 from bot.db import Database, bulk_form
 
 
@@ -48,17 +50,21 @@ _ACCEPT = ("INSERT OR IGNORE INTO inbox (event_id, payload, received_at, peer_id
            " SELECT value ->> 0, value -> 1, ?, value ->> 2 FROM json_each(?) WHERE value ->> 0 != ''")
 
 
+_ENCODER = msgspec.json.Encoder()
+_MARKERS = ("\ue000".encode(), "\ue001".encode())  # the bot's name placeholders (see ``clean``)
+
+
 def _storable(rows: list[list[Any]]) -> str | None:
     """The rows' JSON when every string in them is storable as it is (almost always: one
-    serialisation, no walk through the updates); else None."""
-    text = json.dumps(rows, ensure_ascii=False)
-    if "\ue000" in text or "\ue001" in text:
-        return None
+    serialisation, no walk through the updates; msgspec's is seven times faster than ``json``'s
+    and refuses a string that is not valid text); else None."""
     try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
+        data = _ENCODER.encode(rows)
+    except (UnicodeEncodeError, msgspec.MsgspecError, TypeError, OverflowError):
         return None
-    return text
+    if _MARKERS[0] in data or _MARKERS[1] in data:
+        return None
+    return data.decode("utf-8")
 
 
 async def accept_batch(
@@ -84,7 +90,8 @@ async def accept_batch(
         for row in rows:
             row[1] = clean(row[1])
             row[0] = str(row[1].get("event_id") or "")
-        text = json.dumps(rows, ensure_ascii=False)
+        # (a number beyond a double, read leniently as infinity, is stored as null: JSON has no other)
+        text = _ENCODER.encode(rows).decode("utf-8")
     statements: list[tuple[str, Any]] = [(_ACCEPT, (now, text))] if given else []
     if ts_key is not None and ts is not None:
         statements.append((_SET_KV, (ts_key, str(ts))))

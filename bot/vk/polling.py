@@ -14,6 +14,7 @@ from collections.abc import AsyncGenerator
 from typing import Any
 
 import aiohttp
+import msgspec
 from aiohttp.client_exceptions import ClientConnectionError
 from vkbottle.exception_factory import VKAPIError
 from vkbottle.polling import BotPolling
@@ -26,6 +27,19 @@ log = logging.getLogger(__name__)
 # events stored (and handed on) together from one long-poll answer; smaller chunks cost more
 # write-lock handoffs with the group commit than their earlier start saves
 STORE_CHUNK = 1000
+
+
+_DECODER = msgspec.json.Decoder()
+
+
+def decode_answer(body: bytes) -> Any:
+    """A long-poll answer: msgspec reads valid JSON in UTF-8 twice as fast as ``json``; an answer
+    it refuses (a string VK cut in the middle of a character, a number beyond a double) is read
+    leniently as before — the same batch must never fail (and be re-fetched) forever."""
+    try:
+        return _DECODER.decode(body)
+    except (msgspec.MsgspecError, UnicodeDecodeError):
+        return json.loads(body.decode("utf-8", "replace"))
 
 
 class DbPolling(BotPolling):
@@ -54,7 +68,7 @@ class DbPolling(BotPolling):
             body = await resp.read()
         if resp.status >= 500:
             raise aiohttp.ClientConnectionError(f"long poll answered HTTP {resp.status}")
-        event = json.loads(body.decode("utf-8", "replace"))
+        event = decode_answer(body)
         if not isinstance(event, dict):
             raise ValueError("long poll answer is not an object")
         return event

@@ -149,3 +149,17 @@ async def test_a_long_poll_answer_is_stored_at_once_and_only_new_events_are_hand
                     "a3": (7, 2_000_000_001, "эмодзи ?")}
     assert await inbox.get_kv(db, "lp") == "42"
     assert [u["event_id"] for u in await inbox.pending(db)] == ["a1", "a2", "a3"]
+
+
+async def test_an_answer_json_cannot_store_as_it_is_is_stored_all_the_same(db: Database) -> None:
+    """A number beyond a double (read leniently as infinity) has no JSON of its own: stored as
+    null, never failing the batch (and so the long poll) over and over."""
+    from bot.vk.polling import decode_answer
+
+    answer = decode_answer(b'{"ts": 2, "updates": [{"type": "message_new", "event_id": "big", '
+                           b'"object": {"message": {"peer_id": 2000000001, "text": "\\ud83d", "n": 1e400}}}]}')
+    assert answer["updates"][0]["object"]["message"]["n"] == float("inf")  # as json reads it
+    fresh = await inbox.accept_batch(db, answer["updates"], ts_key=None, ts=None, now=1)
+    assert [u["event_id"] for u in fresh] == ["big"]
+    stored = await db.fetchval("SELECT json_extract(payload, '$.object.message.n') FROM inbox WHERE event_id = 'big'")
+    assert stored is None
