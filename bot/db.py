@@ -13,7 +13,6 @@ import time
 import re
 import sqlite3
 import functools
-import json
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Awaitable, Callable, Hashable
 from dataclasses import dataclass, field
@@ -22,6 +21,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import aiosqlite
+import msgspec
 
 log = logging.getLogger(__name__)
 
@@ -932,7 +932,7 @@ def _together(conn: Any, group: list[_Flush]) -> list[BaseException | None] | No
         for sql, claim, rows in columns:
             bulk = _BULK.get(sql) if len(rows) > 1 else None
             if bulk is not None and _plain(rows):
-                changed = conn.execute(bulk, (json.dumps(rows),)).rowcount
+                changed = conn.execute(bulk, (_JSON.encode(rows).decode(),)).rowcount
             else:
                 changed = conn.executemany(sql, rows).rowcount
             if changed < len(rows) and claim:
@@ -943,11 +943,13 @@ def _together(conn: Any, group: list[_Flush]) -> list[BaseException | None] | No
 
 
 _INT64 = range(-(2**63), 2**63)
+_JSON = msgspec.json.Encoder()
 
 
 def _plain(rows: list[Any]) -> bool:
     """Rows JSON carries as SQLite would bind them: no integer beyond 64 bits (JSON would make it
-    a real), no string that is not valid text (binding refuses it; so the unit fails alone)."""
+    a real), no NaN or infinity (JSON has none), no string that is not valid text (binding
+    refuses it; so the unit fails alone)."""
     for row in rows:
         for value in row:
             kind = type(value)
@@ -960,7 +962,10 @@ def _plain(rows: list[Any]) -> bool:
                         value.encode("utf-8")
                     except UnicodeEncodeError:
                         return False
-            elif value is not None and kind is not float:
+            elif kind is float:
+                if value != value or value in (float("inf"), float("-inf")):  # JSON has no NaN or infinity
+                    return False
+            elif value is not None:
                 return False
     return True
 
