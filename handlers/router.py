@@ -304,11 +304,19 @@ class Router:
         context = self.context  # replaced (never changed) by what matching rules return
         for route in routes:
             event = model_of(route)
-            passed = await self._rules(route, event, context)
-            if passed is None:
-                continue
-            context = passed
-            await self._call(route, event, context)
+            if route.checks:  # (most chat observers have none: the shape decided their rules)
+                passed = await self._rules(route, event, context)
+                if passed is None:
+                    continue
+                context = passed
+            # the handler's call (its arguments as vkbottle's magic_bundle gives them), inline:
+            # a coroutine less per handler
+            kwargs = {name: context[name] for name in route.params if name in context}
+            if route.context_name is not None:
+                kwargs[route.context_name] = dict(context)
+            response = await route.func(event, **kwargs)
+            if response is not None:  # vkbottle answers what a handler returns (none of ours does)
+                await self._answer(response, event, context)
             if route.blocking:
                 break
 
@@ -334,15 +342,10 @@ class Router:
             current.update(result)
         return current
 
-    async def _call(self, route: Route, event: Any, context: dict[str, Any]) -> None:
-        kwargs = {name: context[name] for name in route.params if name in context}
-        if route.context_name is not None:
-            kwargs[route.context_name] = dict(context)
-        response = await route.func(event, **kwargs)
-        if response is not None:  # vkbottle answers what a handler returns (none of ours does)
-            handler = self.returns.get_handler(response)
-            if handler is not None:
-                await handler(self.returns, response, event, context)
+    async def _answer(self, response: Any, event: Any, context: dict[str, Any]) -> None:
+        handler = self.returns.get_handler(response)
+        if handler is not None:
+            await handler(self.returns, response, event, context)
 
 
 def message_of(event: dict[str, Any], api: Any) -> MessageMin:

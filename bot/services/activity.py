@@ -99,7 +99,12 @@ class ActivityCounter:
     async def count(self, chat: Chat, vk_id: int, kind: str, at: float) -> None:
         """Count one message / join / leave / action now, in the caller's transaction: counted
         with the event that caused it, so the numbers stay exact across crashes and replays."""
-        day = await self._day(chat, vk_id, at)
+        org_id = chat.org_id
+        if org_id is not None and vk_id > 0 and chat.bound and (cut := self._zones.get(org_id)) is not None:
+            self._chat_org[chat.id] = org_id  # nearly always: the school's zone is known (_day, inline)
+            day: str | None = cut.day(at)
+        else:
+            day = await self._day(chat, vk_id, at)
         if day is None:
             return
         unit = current_unit()
