@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 import copy
+from operator import is_
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NamedTuple
@@ -369,13 +370,11 @@ def message_of(event: dict[str, Any], api: Any) -> MessageMin:
 
 
 # The fields of MessageMin a plain message may carry, by the type VK sends (and the model keeps):
-_REQUIRED_INT = ("conversation_message_id", "from_id", "id", "version", "peer_id")
-_INTS = frozenset(_REQUIRED_INT) | {"random_id", "admin_author_id", "update_time", "members_count", "reaction_id",
-                                   "last_reaction_id", "pinned_at"}
+_INTS = frozenset({"conversation_message_id", "from_id", "id", "version", "peer_id", "random_id", "admin_author_id",
+                   "update_time", "members_count", "reaction_id", "last_reaction_id", "pinned_at"})
 _BOOLS = frozenset({"out", "important", "is_hidden", "deleted", "is_cropped", "is_silent", "is_unavailable",
                     "is_pinned", "was_listened"})
 _STRS = frozenset({"text", "payload", "ref", "ref_source"})
-_OPTIONAL = frozenset(name for name, info in MessageMin.model_fields.items() if not info.is_required())
 _EMPTY_LISTS = frozenset({"attachments", "fwd_messages"})  # plain only when empty
 _DATE_LIMIT = 10**10  # pydantic reads larger numbers as milliseconds
 _UTC = TzInfo(0)  # the tzinfo pydantic gives a datetime it parses from a number
@@ -399,36 +398,22 @@ def _client_info(value: Any) -> Any:
 
 def _plain(raw: dict[str, Any], client_info: Any, group_id: Any, api: Any) -> MessageMin | None:
     """The model of a plain message as pydantic would build it, or None (not plain: pydantic
-    validates it). Plain: every key a scalar field of the type VK sends (None only for optional
-    fields), ``date`` seconds, ``attachments``/``fwd_messages`` empty; vkbottle's validators
-    (mention replacement off, foreign messages none) have nothing to do for it."""
-    if not (group_id is None or type(group_id) is int) or not (
-            client_info is None or type(client_info) is ClientInfoForBots):
+    validates it). Plain: every key a scalar field with the type VK sends it as (``_WIRE``, no
+    None), ``out`` 0 or 1, ``date`` seconds, ``attachments``/``fwd_messages`` empty; vkbottle's
+    validators (mention replacement off, foreign messages none) have nothing to do for it."""
+    if not (all(map(is_, map(type, raw.values()), map(_WIRE.get, raw))) and _REQUIRED <= raw.keys()
+            and (group_id is None or type(group_id) is int)
+            and (client_info is None or type(client_info) is ClientInfoForBots)):
         return None
-    values = dict(_DEFAULTS)
-    values["fwd_messages"] = []  # its default (a factory's: never shared)
-    required = 0
-    for name, value in raw.items():
-        expected = _PLAIN.get(name)
-        kind = type(value)
-        if kind is expected:
-            if kind is list:
-                if value:
-                    return None
-                value = []
-        elif expected is bool and kind is int and (value == 0 or value == 1):
-            value = value == 1
-        elif expected is datetime and kind is int and 0 <= value < _DATE_LIMIT:
-            value = datetime.fromtimestamp(value, _UTC)
-        elif value is None and name in _OPTIONAL:
-            pass
-        else:
-            return None
-        if name in _REQUIRED:
-            required += 1
-        values[name] = value
-    if required != len(_REQUIRED):
+    out, date = raw["out"], raw["date"]
+    if not (out == 0 or out == 1) or not 0 <= date < _DATE_LIMIT or raw.get("attachments") or raw.get("fwd_messages"):
         return None
+    values = {**_DEFAULTS, **raw}
+    values["out"] = out == 1
+    values["date"] = _date(date)
+    values["fwd_messages"] = []  # its default (a factory's), or the empty list sent: never shared
+    if "attachments" in raw:
+        values["attachments"] = []
     values["client_info"] = client_info
     values["group_id"] = group_id
     values["replace_mention"] = False
@@ -441,10 +426,24 @@ def _plain(raw: dict[str, Any], client_info: Any, group_id: Any, api: Any) -> Me
     return message
 
 
-# the type a plain message's value has, by field (as VK sends it; date: a number of seconds)
-_PLAIN: dict[str, type] = {
-    **{name: int for name in _INTS}, **{name: bool for name in _BOOLS}, **{name: str for name in _STRS},
-    **{name: list for name in _EMPTY_LISTS}, "date": datetime}
+_LAST_DATE: list[Any] = [None, None]  # the last date read and its datetime (a burst shares seconds)
+
+
+def _date(seconds: int) -> datetime:
+    if _LAST_DATE[0] == seconds:
+        return _LAST_DATE[1]  # a datetime: stored below
+    value = datetime.fromtimestamp(seconds, _UTC)
+    _LAST_DATE[:] = [seconds, value]
+    return value
+
+
+# the type VK sends each field of a plain message as (``out`` an int, 0 or 1, read as a bool;
+# ``date`` a number of seconds)
+_WIRE: dict[str, type] = {
+    **{name: int for name in _INTS}, **{name: bool for name in _BOOLS - {"out"}}, **{name: str for name in _STRS},
+    **{name: list for name in _EMPTY_LISTS}, "date": int, "out": int}
+# the type a plain message's value has in the model, by field (the test checks them against it)
+_PLAIN: dict[str, type] = {**_WIRE, "date": datetime, "out": bool}
 _REQUIRED = frozenset(name for name, info in MessageMin.model_fields.items() if info.is_required())
 _GIVEN = frozenset({"client_info", "group_id", "replace_mention", "unprepared_ctx_api"})
 _new = object.__new__

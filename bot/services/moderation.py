@@ -179,7 +179,7 @@ class Moderation:
             # a mute never swallows a signal about a child's wellbeing: it still reaches the staff
             await self.signals(incoming, chat=chat, done=t.WELLBEING_DONE["muted"] if deleted else None)
             return Outcome.MUTED if deleted else Outcome.SKIPPED
-        decisions, context = await self._judge(chat, incoming, rules=rules)
+        decisions, context = await self._judge(chat, incoming, rules=rules, now=now)
         if not decisions:
             return Outcome.ALLOWED
         author, settings, allowlist, flag = context
@@ -223,10 +223,11 @@ class Moderation:
         return ChatRules(settings, allowlist, domains, _horizon(settings), await repo.mutes_of(self.db, chat.id))
 
     async def _judge(self, chat: Chat, incoming: Incoming, *, remember: bool = True,
-                     rules: ChatRules | None = None) -> tuple[list[Decision], tuple]:
+                     rules: ChatRules | None = None, now: int | None = None) -> tuple[list[Decision], tuple]:
         """The policies' decisions about one message (and what acting on them needs)."""
         assert chat.type is not None
-        now = self.now()
+        if now is None:
+            now = self.now()
         utcnow = self.clock.utcnow()
         author = await self.authors.info(chat, incoming.vk_id)
         if rules is None:
