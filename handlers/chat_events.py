@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from vkbottle.bot import BotLabeler, Message
 
@@ -58,5 +59,13 @@ async def count(app: App, peer_id: int, vk_id: int, kind: str, at: float) -> Non
 
 
 def timestamp(value: object) -> float:
-    """vkbottle gives ``message.date`` as a datetime; the counter wants unix seconds."""
-    return value.timestamp() if isinstance(value, datetime) else float(value)  # type: ignore[arg-type]
+    """vkbottle gives ``message.date`` as a datetime; the counter wants unix seconds. (The
+    messages of one second share their datetime: handlers.router._date.)"""
+    if value is _LAST[0]:
+        return _LAST[1]
+    seconds = value.timestamp() if isinstance(value, datetime) else float(value)  # type: ignore[arg-type]
+    _LAST[:] = [value, seconds]
+    return seconds
+
+
+_LAST: list[Any] = [None, 0.0]  # the last date converted (immutable: a datetime or a number) and its seconds
