@@ -138,10 +138,17 @@ def by_vk_key(vk_id: int) -> tuple[str, int]:
 
 
 async def vk_id_of(db: Database, person_id: int, *, active_only: bool = True) -> int | None:
-    """The person's VK account (None when unlinked, or not active while ``active_only``)."""
-    if active_only:
-        return await db.fetchval("SELECT vk_id FROM person WHERE id = ? AND status = 'active'", (person_id,))
-    return await db.fetchval("SELECT vk_id FROM person WHERE id = ?", (person_id,))
+    """The person's VK account (None when unlinked, or not active while ``active_only``). Asked
+    for a chat's leader about every author a chat has not seen yet: kept in memory until the
+    person table changes."""
+
+    async def load() -> int | None:
+        if active_only:
+            return await db.fetchval("SELECT vk_id FROM person WHERE id = ? AND status = 'active'", (person_id,))
+        return await db.fetchval("SELECT vk_id FROM person WHERE id = ?", (person_id,))
+
+    value: int | None = await db.cached(("person.vk_id_of", person_id, active_only), load)
+    return value
 
 
 async def id_in_org_by_vk(db: Database, org_id: int, vk_id: int) -> int | None:

@@ -731,3 +731,26 @@ async def test_a_known_authors_message_asks_nothing_about_the_chats_people(world
     assert (await authors.info(chat, kid2)).status == "member" and warmed == [chat.id, chat.id]
     await world.say("kid", "привет")
     assert warmed == [chat.id, chat.id]
+
+
+async def test_a_new_author_in_a_chat_with_a_leader_costs_no_database_round_trip(world: World) -> None:
+    """Whether a new author is the chat's leader is read from memory (the leader's VK account:
+    people_repo.vk_id_of), once the chat's people are read; a relinked leader is seen at once."""
+    from bot.repo import people as people_repo_
+    from tests.services.test_read_models import Trips
+
+    authors, chat = world.mod.authors, world.chat
+    assert chat.leader_id == world.school.person["teacher"]
+    assert (await authors.info(chat, world.school.vk["kid"])).status == "member"
+    from bot.repo import roles as role_repo_
+
+    kid2 = world.school.vk["kid2"]
+    await people_repo_.by_vk(world.app.db, kid2)  # (what the chat's bulk read gives its members)
+    await role_repo_.active_for_vk(world.app.db, kid2)
+    trips = Trips(world.app.db)
+    assert (await authors.info(chat, kid2)).status == "member"
+    assert trips.count == 0
+    assert await people_repo_.vk_id_of(world.app.db, chat.leader_id) == world.school.vk["teacher"]
+    async with world.app.db.transaction():
+        await world.app.db.execute("UPDATE person SET vk_id = NULL WHERE id = ?", (chat.leader_id,))
+    assert await people_repo_.vk_id_of(world.app.db, chat.leader_id) is None
