@@ -381,7 +381,8 @@ _UTC = TzInfo(0)  # the tzinfo pydantic gives a datetime it parses from a number
 _PRIVATE: dict[str, Any] = {name: attr.get_default() for name, attr in MessageMin.__private_attributes__.items()}
 _DEFAULTS: dict[str, Any] = {name: (None if info.is_required() else info.get_default(call_default_factory=False))
                              for name, info in MessageMin.model_fields.items()}
-_CLIENT_INFO: list[tuple[dict[str, Any], Any]] = []  # the last client_info seen and its model
+_CLIENT_INFO: list[tuple[dict[str, Any], Any]] = []  # the last client_infos seen and their models
+_CLIENT_INFOS = 8
 
 
 def _client_info(value: Any) -> Any:
@@ -389,10 +390,12 @@ def _client_info(value: Any) -> Any:
     once (the model is never changed; pydantic takes an instance of it as it is)."""
     if not isinstance(value, dict):
         return value  # None (or anything else: validated with the message)
-    if _CLIENT_INFO and _CLIENT_INFO[0][0] == value:
-        return _CLIENT_INFO[0][1]
+    for seen, model in _CLIENT_INFO:  # a few kinds of client (and languages) write
+        if seen == value:
+            return model
     model = ClientInfoForBots.model_validate(value)
-    _CLIENT_INFO[:] = [(copy.deepcopy(value), model)]
+    _CLIENT_INFO.insert(0, (copy.deepcopy(value), model))
+    del _CLIENT_INFO[_CLIENT_INFOS:]
     return model
 
 
