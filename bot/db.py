@@ -339,7 +339,6 @@ class Database:
                        part: Part | None) -> tuple[T, dict[str, int], tuple[int, tuple[tuple[str, int], ...]] | None]:
         """Run a loader noting what it reads; with (epoch, stamp) when its value may be kept
         (nothing it read changed meanwhile, and it saw no uncommitted write of its own task)."""
-        task = asyncio.current_task()
         epoch = self._epoch
         reads: dict[str, int] = {}
         token = _READS.set((reads, part))
@@ -348,13 +347,19 @@ class Database:
         finally:
             _READS.reset(token)
         stamp = tuple(reads.items())
-        if not self._current(epoch, stamp) or (self._in_tx is task and self._tx_written.intersection(reads)):
+        if not self._current(epoch, stamp) or (
+                self._tx_written and self._in_tx is asyncio.current_task() and self._tx_written.intersection(reads)):
             return value, reads, None
         return value, reads, (epoch, stamp)
 
     def _current(self, epoch: int, stamp: tuple[tuple[str, int], ...]) -> bool:
+        if epoch != self._epoch:
+            return False
         gen = self._gen
-        return epoch == self._epoch and all(gen.get(t, 0) == g for t, g in stamp)
+        for table, g in stamp:  # a plain loop: cheaper than all() over a generator
+            if gen.get(table, 0) != g:
+                return False
+        return True
 
     def _keep(self, key: Hashable, entry: tuple[int, tuple[tuple[str, int], ...]], value: Any) -> None:
         self._cache[key] = (entry[0], entry[1], value)
