@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Generic, TypeVar
 
 from .base import AuthorHistory, MessageInput
-from .normalize import Token, clean, phrase_words, tokens
+from .normalize import Token, clean, phrase_words, read, tokens
 
 T = TypeVar("T")
 
@@ -56,8 +56,7 @@ class Context:
         costs a call of its descriptor): for a message the word policies will read."""
         found = self.__dict__
         text = found["text"] = clean(self.msg.text)
-        toks = found["tokens"] = tokens(text, cleaned=True)
-        found["words"] = phrase_words(toks)
+        found["tokens"], found["words"] = read(text, cleaned=True)
 
     @_once
     def now_ts(self) -> float:

@@ -318,16 +318,16 @@ def _spaced(seq: list[tuple[str, str] | None]) -> list[Token]:
     least one single letter is joined. Real one-letter words often stand next to the spelled
     ones («ну и с у ч к а»), so every stretch is tried, not just the longest."""
     found: list[Token] = []
-    i, n = 0, len(seq)
-    while i < n:
-        j = i
-        run: list[tuple[str, str]] = []
-        while j < n and (word := seq[j]) is not None and len(word[1]) <= _SHORT:
+    run: list[tuple[str, str]] = []  # the current run of consecutive short words
+    for word in seq:
+        if word is not None and len(word[1]) <= _SHORT:
             run.append(word)
-            j += 1
+            continue
         if len(run) >= 2:  # a stretch joins two words at least
             found.extend(_stretches(tuple(run)))
-        i = max(j, i + 1)
+        run = []
+    if len(run) >= 2:
+        found.extend(_stretches(tuple(run)))
     return found
 
 
@@ -427,19 +427,39 @@ def _read_word(word: str) -> _Word:
 def tokens(text: str, *, cleaned: bool = False) -> list[Token]:
     """Tokens of a text: each word (joined across inner dots and dashes), the pieces of such a
     word, and words spelled with spaces between letters («х у й»). Links are skipped."""
+    return read(text, cleaned=cleaned)[0]
+
+
+def read(text: str, *, cleaned: bool = False) -> tuple[list[Token], list[str]]:
+    """`tokens` of a text and their `phrase_words`, in one pass over its words: the first token
+    a word yields is its whole one (tests/policies/test_normalize.py), so its first form is the
+    word's phrase word."""
     result: list[Token] = []
+    phrase: list[str] = []
+    singles: list[str] = []  # a run of one-letter phrase words, as in phrase_words
     seq: list[tuple[str, str] | None] = []  # (raw, core) of every word; None breaks a run
     letters = False  # a one-letter word: maybe a word spelled with spaces
     # str.split() splits where r"\S+" did (tests/policies/test_fast_paths.py)
     for word in (text if cleaned else clean(text)).split():
         found, item = _word(word)
-        result.extend(found)
+        if found:
+            result.extend(found)
+            form = found[0].forms[0]
+            if len(form) == 1:
+                singles.append(form)
+            else:
+                if singles:
+                    phrase.extend(["".join(singles)] if len(singles) >= 3 else singles)
+                    singles = []
+                phrase.append(form)
         seq.append(item)
         if item is not None and len(item[1]) == 1:
             letters = True
+    if singles:
+        phrase.extend(["".join(singles)] if len(singles) >= 3 else singles)
     if letters:
-        result.extend(_spaced(seq))
-    return result
+        result.extend(_spaced(seq))  # none of them whole
+    return result, phrase
 
 
 def clear_caches() -> None:

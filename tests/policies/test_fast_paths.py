@@ -71,6 +71,55 @@ def test_a_word_reads_the_same_from_the_cache():
     assert [obscene.find_obscene(text) for text in texts] == cold_obscene
 
 
+def _spaced_reference(seq: list[tuple[str, str] | None]) -> list[normalize.Token]:
+    """normalize._spaced as it was: a run gathered again from every start it did not reach."""
+    found: list[normalize.Token] = []
+    i, n = 0, len(seq)
+    while i < n:
+        j = i
+        run: list[tuple[str, str]] = []
+        while j < n and (word := seq[j]) is not None and len(word[1]) <= normalize._SHORT:
+            run.append(word)
+            j += 1
+        if len(run) >= 2:
+            found.extend(normalize._stretches(tuple(run)))
+        i = max(j, i + 1)
+    return found
+
+
+def _phrase_words_reference(toks: list[normalize.Token]) -> list[str]:
+    """phrase_words as it was before `read` learnt to find the phrase words itself."""
+    result: list[str] = []
+    letters: list[str] = []
+    for token in toks:
+        if not token.whole:
+            continue
+        form = token.forms[0]
+        if len(form) == 1:
+            letters.append(form)
+            continue
+        result.extend(["".join(letters)] if len(letters) >= 3 else letters)
+        letters = []
+        result.append(form)
+    result.extend(["".join(letters)] if len(letters) >= 3 else letters)
+    return result
+
+
+def test_read_finds_the_tokens_and_phrase_words_in_one_pass():
+    spaced = 0
+    for text in all_texts() + ["ну и с у ч к а", "у м е р е т ь", "а б в г", "х у й ну и в"]:
+        seq = [normalize._word(word)[1] for word in clean(text).split()]
+        assert normalize._spaced(seq) == _spaced_reference(seq), text
+        spaced += bool(_spaced_reference(seq))
+        toks, phrase = normalize.read(text)
+        assert toks == normalize.tokens(text), text
+        assert phrase == _phrase_words_reference(toks) == normalize.phrase_words(toks), text
+        for word in clean(text).split():  # read takes a word's first token for its whole one
+            assert [t.whole for t in normalize._word(word)[0]][:1] in ([], [True]), word
+            assert not any(t.whole for t in normalize._word(word)[0][1:]), word
+    assert spaced > 50  # the texts spell words with spaces often enough to compare
+
+
 def _period_start_reference(now: datetime, settings: QuietHoursSettings) -> datetime | None:
     """period_start as it was before its periods were cached: everything from scratch."""
     zone = ZoneInfo(settings.timezone)
