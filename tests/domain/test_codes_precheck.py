@@ -79,3 +79,20 @@ def test_no_character_turns_into_separators_only_when_upper_cased():
 def test_code_characters_are_what_normalize_code_accepts():
     latin_digits = "".join(sorted(set(ALPHABET) | set(ALPHABET.lower())))
     assert set(codes._CODE_CHARS) == set(latin_digits) | set("АВЕКМНРСТХУЗавекмнрстухз")
+
+
+def test_pre_check_patterns_match_as_their_plain_forms():
+    """_FEW_SYMBOLS (possessive) and _CODE_RUN (written out) match where the plain patterns did."""
+    seps, chars, n = codes._SEPARATOR_CHARS, codes._CODE_CHARS, codes.CODE_LENGTH
+    few = re.compile(rf"[{seps}]*(?:[^{seps}][{seps}]*){{1,{n}}}\Z")
+    run = re.compile(rf"[{chars}](?:[{seps}]{{0,4}}+[{chars}]){{{n - 1}}}")
+    rng = random.Random(4)
+    texts = _texts() + ["".join(rng.choice("AB- .\n") for _ in range(rng.randint(0, 40)))
+                        for _ in range(3000)]
+    matched = 0
+    for text in texts:
+        assert bool(codes._FEW_SYMBOLS.match(text)) == bool(few.match(text)), text
+        ours, plain = codes._CODE_RUN.search(text), run.search(text)
+        assert (ours and ours.span()) == (plain and plain.span()), text
+        matched += bool(plain) + bool(few.match(text))
+    assert matched > 1000
