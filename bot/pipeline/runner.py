@@ -678,11 +678,14 @@ class ActionRunner:
         """One call's answer inside ``execute``: the actions it completed (marked done by the
         caller, together); the others are settled here."""
         head = group[0]
+        cmids = [int(c) for a in group for c in a.params["cmids"]] if head.kind == Kind.DELETE else []
         if not result.ok:
             error = result.error or VkError(0, result.call.method, "failed in execute")
+            if isinstance(error, VkCannotDelete) and cmids:
+                # refused as a whole, not message by message: settled as a per-message answer
+                return await self._deleted(group, {c: error for c in cmids}, now)
             return await self._settle_each(group, lambda a: self._on_error(a, error, now))
         if head.kind == Kind.DELETE:
-            cmids = [int(c) for a in group for c in a.params["cmids"]]
             return await self._deleted(group, delete_outcomes(result.call.method, cmids, result.response), now)
         if head.kind == Kind.SEND:
             return await self._settle_each([head], lambda a: self._sent(a, result.response, now))

@@ -23,6 +23,7 @@ from bot.repo import alerts as alert_repo
 from bot.repo.outbox import Recorded
 from bot.services.moderation import Incoming
 from bot.vk.errors import VkCannotDelete
+from bot.vk.gateway import BatchResult
 from bot.texts import moderation as moderation_t
 from tests.pipeline.test_action_runner import World, world  # noqa: F401
 from tests.pipeline.test_action_runner_packing import http, inner
@@ -247,6 +248,39 @@ async def test_a_whole_request_924_is_settled_message_by_message(world: World, m
     assert texts(world, peer) == ["сообщение удалено, предупреждение 1"]
     assert [s for _, s, _ in await event_statuses(world, 1)] == ["failed", "done", "done"]
     assert await event_statuses(world, 2) == [(Kind.DELETE, "failed", 924)] + [(Kind.SEND, "failed", 924)] * 2
+
+
+async def test_a_whole_call_924_inside_execute_is_settled_message_by_message(world: World, monkeypatch) -> None:
+    """The same whole refusal for one chat's deletions packed into ``execute`` (with another
+    chat's): the message already gone keeps its decision, the one that stayed takes it back."""
+    kid = world.emu.add_user("Петя", "Иванов", allows_messages=True)
+    owner = world.emu.add_user("Мария", "Классная", allows_messages=True)
+    peer = world.emu.create_chat("5А", owner, [kid], with_bot=True, bot_admin=True)
+    other = world.emu.create_chat("5Б", owner, [kid], with_bot=True, bot_admin=True)
+    gone = world.emu.user_message(peer, kid, "плохое")
+    stayed = world.emu.user_message(peer, kid, "плохое тоже")
+    world.emu.chat(peer).get(gone).deleted_for_all = True  # its author was quicker
+    execute = world.gateway.execute
+
+    async def refusing(calls: list[Any]) -> list[BatchResult]:
+        keep = [c for c in calls if not (c.method == "messages.delete" and c.params.get("peer_id") == peer)]
+        done = iter(await execute(keep)) if keep else iter(())
+        return [next(done) if c in keep else BatchResult(c, False, None, VkCannotDelete(924, c.method, "refused"))
+                for c in calls]
+
+    monkeypatch.setattr(world.gateway, "execute", refusing)
+    async with world.db.transaction():
+        await decide(world, 1, peer, gone, kid)
+        await decide(world, 2, peer, stayed, kid)
+        await decide(world, 3, other, world.emu.user_message(other, kid, "плохое"), kid)  # packs into execute
+    hooks = Decisions(world)
+    runner = hooks.runner()
+    await runner.start()
+    await asyncio.wait_for(runner.drained(), 10)
+    assert hooks.failed == [2]
+    assert reads(world) == [f"{gone},{stayed}"]
+    assert [s for _, s, _ in await event_statuses(world, 1)] == ["failed", "done", "done"]
+    assert [s for _, s, _ in await event_statuses(world, 3)] == ["done", "done", "done"]
 
 
 @pytest.mark.parametrize("code", [925, 15])
