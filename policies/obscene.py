@@ -159,6 +159,15 @@ def _token_root(token: Token, prev: str, nxt: str) -> tuple[Root, str] | None:
     return None
 
 
+@lru_cache(maxsize=8192)
+def _may_name_root(forms: tuple[str, ...]) -> bool:
+    """Whether `_candidates` may find a root in a token with these forms and no Latin spelling:
+    what its matcher needs before it looks further. Asked first, as nearly every token has no
+    root: a tuple of strings is hashed in C, a Token (the key of `_candidates`) in Python."""
+    return any(MASK in form or _ALL.head_any.match(form) or _ALL.anywhere_any.search(form)
+               for form in forms)
+
+
 @lru_cache(maxsize=256)
 def _allow_keys(allowlist: frozenset[str]) -> frozenset[str]:
     return frozenset(allow_key(word) for word in allowlist) | allowlist
@@ -180,7 +189,7 @@ def find_obscene(text: str, allowlist: frozenset[str] = frozenset(),
     for token in toks:
         if token.whole:
             position += 1
-        if not _candidates(token):
+        if token.latin is None and not _may_name_root(token.forms) or not _candidates(token):
             continue  # nearly every word: nothing to check against its neighbours
         if allowed and any(form in allowed for form in token.forms):
             continue

@@ -120,6 +120,19 @@ def test_read_finds_the_tokens_and_phrase_words_in_one_pass():
     assert spaced > 50  # the texts spell words with spaces often enough to compare
 
 
+def test_a_token_without_a_possible_root_has_no_candidates():
+    """find_obscene skips the tokens _may_name_root rules out: none of them has a candidate."""
+    skipped = candidates = 0
+    for text in all_texts() + [f"х{'у' * n}й" for n in range(1, 4)]:
+        for token in normalize.tokens(text):
+            found = obscene._candidates(token)
+            candidates += bool(found)
+            if token.latin is None and not obscene._may_name_root(token.forms):
+                assert found == (), token
+                skipped += 1
+    assert skipped > 1000 and candidates > 100  # both kinds of token were seen
+
+
 def _period_start_reference(now: datetime, settings: QuietHoursSettings) -> datetime | None:
     """period_start as it was before its periods were cached: everything from scratch."""
     zone = ZoneInfo(settings.timezone)
