@@ -166,17 +166,23 @@ class ZavuchBot(Bot):
         """Stop taking events: running ones get ``grace`` seconds, queued ones stay pending on
         disk, and so does an event whose detached commit fails from now on."""
         self._stopping = True
-        await self.dispatcher.stop(grace)
-        # an event whose commit failed before the stop is being parked (its operators told): that
-        # finishes before the database closes; one that cannot within the grace stays pending on
-        # disk (replayed by the next run) and is logged
-        if self._background:
-            pending = set(self._background)
-            _done, late = await asyncio.wait(pending, timeout=grace)
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + grace  # one grace for the queues and the parking together
+        try:
+            await self.dispatcher.stop(grace)
+            # an event whose commit failed before the stop is being parked (its operators told):
+            # that finishes before the database closes
+            if self._background:
+                await asyncio.wait(set(self._background), timeout=max(0.0, deadline - loop.time()))
+        finally:
+            # one that cannot within the grace (or the stop itself was cut short) is cancelled, not
+            # left running on a closing database: it stays pending on disk for the next run
+            late = [task for task in self._background if not task.done()]
             for task in late:
                 task.cancel()
             if late:
                 log.warning("%d event(s) not parked before the stop: left pending for the next run", len(late))
+                await asyncio.wait(late, timeout=0.5)  # their transactions roll back before the close
 
     def _progressed(self) -> None:
         self._progress.set()

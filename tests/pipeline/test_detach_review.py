@@ -12,6 +12,7 @@ import pytest
 
 from bot.repo import inbox
 from bot.pipeline.dispatcher import peer_of
+from bot.runtime.stopping import bounded
 from tests.e2e.conftest import BotHarness, emu, harness  # noqa: F401
 
 CHAT = 2_000_000_001
@@ -221,3 +222,41 @@ async def test_a_parking_in_flight_when_the_queues_stop_finishes_before_the_stop
     await asyncio.wait_for(bot.stop_queues(5.0), 10)
     assert await app.db.fetchval("SELECT status FROM inbox WHERE event_id = 'review-1'") == "failed"  # parked
     assert not bot._background
+
+
+async def test_a_parking_is_not_left_running_when_the_stop_overruns_its_bound(
+        harness: BotHarness) -> None:  # noqa: F811
+    """The queues and the parking share one grace: when a stuck chat event and a slow parking
+    make the stop overrun the bound the runner gives it, the parking is cancelled (the event
+    stays pending on disk for the next run), never left running on a closing database."""
+    app = harness.app
+    assert app is not None and harness.runner is not None
+    bot = harness.runner.bot
+    await app.db.execute("CREATE TEMP TRIGGER review_fail BEFORE UPDATE ON inbox"
+                         " WHEN NEW.event_id = 'review-1' AND NEW.status = 'done'"
+                         " BEGIN SELECT RAISE(ABORT, 'injected'); END")
+    stuck, routing = asyncio.Event(), asyncio.Event()
+
+    async def route(event: dict[str, Any], *args: Any, **kwargs: Any) -> None:
+        if event.get("event_id") == "review-2":
+            routing.set()
+            await stuck.wait()  # a chat event that never ends
+
+    bot.routes.route = route  # type: ignore[method-assign]
+    parking, never = asyncio.Event(), asyncio.Event()
+
+    async def slow_park(event: dict[str, Any], exc: BaseException, attempts: int) -> None:
+        parking.set()
+        await never.wait()  # a parking that cannot finish (the database is out)
+
+    bot.park = slow_park  # type: ignore[method-assign]
+    fresh = await inbox.accept_batch(app.db, [_update(1)], ts_key=None, ts=None, now=app.now(), peer_of=peer_of)
+    bot.dispatcher.put_nowait(fresh[0])
+    await asyncio.wait_for(parking.wait(), 10)
+    other = dict(_update(2))
+    other["object"] = dict(other["object"], message=dict(other["object"]["message"], peer_id=CHAT + 1))
+    bot.dispatcher.put_nowait(other)
+    await asyncio.wait_for(routing.wait(), 10)
+    await bounded(bot.stop_queues(0.5), "stopping the event queues", 0.7)  # as Runner._finish bounds it
+    assert all(task.done() for task in bot._background)
+    assert await app.db.fetchval("SELECT status FROM inbox WHERE event_id = 'review-1'") == "pending"
