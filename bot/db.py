@@ -953,8 +953,8 @@ _JSON = msgspec.json.Encoder()
 
 def _plain(rows: list[Any]) -> bool:
     """Rows JSON carries as SQLite would bind them: no integer beyond 64 bits (JSON would make it
-    a real), no NaN or infinity (JSON has none), no string that is not valid text (binding
-    refuses it; so the unit fails alone)."""
+    a real), no NaN or infinity (JSON has none), no string with a NUL (``->>`` would cut it
+    there), no string that is not valid text (binding refuses it; so the unit fails alone)."""
     for row in rows:
         for value in row:
             kind = type(value)
@@ -962,6 +962,8 @@ def _plain(rows: list[Any]) -> bool:
                 if value not in _INT64:
                     return False
             elif kind is str:
+                if "\x00" in value:  # SQLite's ->> ends a text at a NUL
+                    return False
                 if not value.isascii():
                     try:
                         value.encode("utf-8")

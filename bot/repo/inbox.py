@@ -43,6 +43,7 @@ def clean(value: Any) -> Any:
     return value
 
 
+_INSERT_ONE = "INSERT OR IGNORE INTO inbox (event_id, payload, received_at, peer_id) VALUES (?, ?, ?, ?)"
 _SEEN = "SELECT event_id FROM inbox WHERE event_id IN (SELECT value ->> 0 FROM json_each(?))"
 # every new event of a long-poll answer in one statement over one JSON array of
 # [event id, the update, its peer]: SQLite stores them all in one step, without the interpreter lock
@@ -92,9 +93,15 @@ async def accept_batch(
             row[0] = str(row[1].get("event_id") or "")
         # (a number beyond a double, read leniently as infinity, is stored as null: JSON has no other)
         text = _ENCODER.encode(rows).decode("utf-8")
-    statements: list[tuple[str, Any]] = [(_ACCEPT, (now, text))] if given else []
-    if ts_key is not None and ts is not None:
-        statements.append((_SET_KV, (ts_key, str(ts))))
+    position = [(_SET_KV, (ts_key, str(ts)))] if ts_key is not None and ts is not None else []
+    if any("\x00" in row[0] for row in rows):
+        # SQLite's ->> would cut an id at a NUL: such a batch is stored a row at a time, as given
+        stored = [row for row in rows if row[0]]
+        counts = await db.batch([(_INSERT_ONE, (row[0], json.dumps(row[1], ensure_ascii=False), now, row[2]))
+                                 for row in stored] + position)
+        fresh = {id(row) for row, count in zip(stored, counts) if count}
+        return [row[1] for row in rows if not row[0] or id(row) in fresh]
+    statements: list[tuple[str, Any]] = ([(_ACCEPT, (now, text))] if given else []) + position
     if not statements:
         return [row[1] for row in rows]
     seen, _counts = await db.batch_after((_SEEN, (text,)), statements)  # one transaction, one round trip

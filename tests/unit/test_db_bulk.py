@@ -163,3 +163,35 @@ async def test_an_answer_json_cannot_store_as_it_is_is_stored_all_the_same(db: D
     assert [u["event_id"] for u in fresh] == ["big"]
     stored = await db.fetchval("SELECT json_extract(payload, '$.object.message.n') FROM inbox WHERE event_id = 'big'")
     assert stored is None
+
+
+async def test_an_event_id_with_a_nul_is_stored_and_claimed_whole(db: Database) -> None:
+    """SQLite's ->> ends a text at a NUL: such an id must not be stored cut short (its claim
+    would change nothing and the event be voided at every run)."""
+    update = {"type": "message_new", "event_id": "e\x00x", "object": {"message": {"peer_id": 2_000_000_001}}}
+    fresh = await inbox.accept_batch(db, [update, _update("plain")], ts_key="lp", ts="3", now=1)
+    assert [u["event_id"] for u in fresh] == ["e\x00x", "plain"]
+    assert sorted(r[0] for r in await db.fetchall("SELECT event_id FROM inbox")) == ["e\x00x", "plain"]
+    assert await inbox.get_kv(db, "lp") == "3"
+    again = await inbox.accept_batch(db, [update], ts_key=None, ts=None, now=2)
+    assert again == []  # stored already: not new
+    outcomes: list[BaseException | None] = []
+    async with db.unit(detach=outcomes.append):
+        await inbox.claim(db, "e\x00x", 5)
+    await db.flushed()
+    assert outcomes == [None]
+
+
+async def test_a_bulk_claim_with_a_nul_matches_what_one_statement_per_claim_matches(db: Database) -> None:
+    for event_id in ("a", "c"):
+        await db.execute("INSERT INTO inbox (event_id, payload, received_at) VALUES (?, '{}', 0)", (event_id,))
+    outcomes: dict[str, BaseException | None] = {}
+
+    async def unit(event_id: str) -> None:
+        async with db.unit(detach=lambda outcome: outcomes.__setitem__(event_id, outcome)):
+            await inbox.claim(db, event_id, 5)
+
+    await asyncio.gather(unit("a\x00b"), unit("c"))
+    await db.flushed()
+    assert await db.fetchval("SELECT status FROM inbox WHERE event_id = 'a'") == "pending"
+    assert isinstance(outcomes["a\x00b"], AlreadyClaimed) and outcomes["c"] is None
