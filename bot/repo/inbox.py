@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from typing import Any
 
 import msgspec
@@ -96,18 +97,29 @@ async def accept_batch(
     position = [(_SET_KV, (ts_key, str(ts)))] if ts_key is not None and ts is not None else []
     if any("\x00" in row[0] for row in rows):
         # SQLite's ->> would cut an id at a NUL: such a batch is stored a row at a time, as given
-        stored = [row for row in rows if row[0]]
-        counts = await db.batch([(_INSERT_ONE, (row[0], json.dumps(row[1], ensure_ascii=False), now, row[2]))
-                                 for row in stored] + position)
-        fresh = {id(row) for row, count in zip(stored, counts) if count}
-        return [row[1] for row in rows if not row[0] or id(row) in fresh]
+        return await _row_by_row(db, rows, position, now)
     statements: list[tuple[str, Any]] = ([(_ACCEPT, (now, text))] if given else []) + position
     if not statements:
         return [row[1] for row in rows]
-    seen, _counts = await db.batch_after((_SEEN, (text,)), statements)  # one transaction, one round trip
+    try:
+        seen, _counts = await db.batch_after((_SEEN, (text,)), statements)  # one transaction, one round trip
+    except sqlite3.OperationalError:
+        # JSON SQLite will not read (nested deeper than its limit): the same batch must not fail
+        # (and be fetched again) for ever — stored a row at a time instead
+        return await _row_by_row(db, rows, position, now)
     known = {row[0] for row in seen}
     # an update without an id cannot be recognised again: handed on as it is, never stored
     return [row[1] for row in rows if not row[0] or row[0] not in known]
+
+
+async def _row_by_row(db: Database, rows: list[list[Any]], position: list[tuple[str, Any]],
+                      now: int) -> list[dict[str, Any]]:
+    """``accept_batch`` with one bound INSERT per event (the new ones are those it inserted)."""
+    stored = [row for row in rows if row[0]]
+    counts = await db.batch([(_INSERT_ONE, (row[0], json.dumps(row[1], ensure_ascii=False), now, row[2]))
+                             for row in stored] + position)
+    fresh = {id(row) for row, count in zip(stored, counts) if count}
+    return [row[1] for row in rows if not row[0] or id(row) in fresh]
 
 
 _CLAIM = ("UPDATE inbox SET status = 'done', done_at = ?, attempts = attempts + 1, payload = '{}'"

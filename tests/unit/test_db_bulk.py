@@ -195,3 +195,15 @@ async def test_a_bulk_claim_with_a_nul_matches_what_one_statement_per_claim_matc
     await db.flushed()
     assert await db.fetchval("SELECT status FROM inbox WHERE event_id = 'a'") == "pending"
     assert isinstance(outcomes["a\x00b"], AlreadyClaimed) and outcomes["c"] is None
+
+
+async def test_an_answer_sqlite_will_not_read_as_json_is_stored_a_row_at_a_time(db: Database, monkeypatch) -> None:
+    """Whatever makes the one-statement store fail inside SQLite's JSON (an answer nested deeper
+    than its limit), the batch is stored row by row instead of failing — and being fetched
+    again — for ever."""
+    monkeypatch.setattr(inbox, "_ACCEPT", inbox._ACCEPT.replace("json_each(?)", "json_each(?, '$[')"))
+    await inbox.accept_batch(db, [_update("r1")], ts_key=None, ts=None, now=1)
+    fresh = await inbox.accept_batch(db, [_update("r1"), _update("r2"), _update(None)], ts_key="lp", ts="9", now=2)
+    assert [u.get("event_id") for u in fresh] == ["r2", None]
+    assert sorted(r[0] for r in await db.fetchall("SELECT event_id FROM inbox")) == ["r1", "r2"]
+    assert await inbox.get_kv(db, "lp") == "9"
