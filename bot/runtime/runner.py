@@ -65,6 +65,7 @@ class ZavuchBot(Bot):
         self.routes = routes  # our compiled dispatch (handlers/router.py), not vkbottle's router
         # set (and replaced) after every handled event, committed unit and performed action
         self._progress = asyncio.Event()
+        self._watchers = 0  # callers of wait_until waiting (nobody: no Event per event)
         self._background: set[asyncio.Task[None]] = set()  # parking after a failed detached commit
         self._stopping = False  # the queues are stopping: what fails now stays pending on disk
         self.dispatcher = Dispatcher(self.handle, self.park, attempts=MAX_EVENT_ATTEMPTS, load_spilled=self._spilled)
@@ -185,8 +186,9 @@ class ZavuchBot(Bot):
                 await asyncio.wait(late, timeout=0.5)  # their transactions roll back before the close
 
     def _progressed(self) -> None:
-        self._progress.set()
-        self._progress = asyncio.Event()
+        if self._watchers:  # (after every event: a new Event only when somebody waits for one)
+            self._progress.set()
+            self._progress = asyncio.Event()
 
     async def wait_until(self, predicate: Any, timeout: float = 5.0) -> Any:
         """Await ``await predicate()`` becoming truthy, re-checked after every handled event,
@@ -200,7 +202,11 @@ class ZavuchBot(Bot):
                     return result
                 await progress.wait()
 
-        return await asyncio.wait_for(loop(), timeout)
+        self._watchers += 1  # counted before the first check: every progress from then on is signalled
+        try:
+            return await asyncio.wait_for(loop(), timeout)
+        finally:
+            self._watchers -= 1
 
     async def settled(self, timeout: float = 10.0) -> None:
         """Every queued event handled and committed, and every recorded action performed."""
