@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from bot.db import Database
+from bot.db import Database, bulk_form
 
 EXCERPT_LIMIT = 200
 
@@ -238,11 +238,15 @@ async def recent_all(db: Database, since: int) -> list[tuple[int, int, int, str,
     return [(row[0], row[1], row[2], row[3], row[4]) for row in rows]
 
 
+_REMEMBER = bulk_form(
+    "INSERT INTO recent_message (chat_id, vk_id, at, fingerprint, stickers) VALUES (?, ?, ?, ?, ?)",
+    "INSERT INTO recent_message (chat_id, vk_id, at, fingerprint, stickers)"
+    " SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4 FROM json_each(?)")
+
+
 async def remember(db: Database, chat_id: int, vk_id: int, *, at: int, fingerprint: str, stickers: int) -> None:
     """Recorded with the event (a deferred write); old rows go by ``prune_recent``."""
-    await db.defer(
-        "INSERT INTO recent_message (chat_id, vk_id, at, fingerprint, stickers) VALUES (?, ?, ?, ?, ?)",
-        (chat_id, vk_id, at, fingerprint, stickers))
+    await db.defer(_REMEMBER, (chat_id, vk_id, at, fingerprint, stickers))
 
 
 async def prune_recent(db: Database, before: int) -> int:

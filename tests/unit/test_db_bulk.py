@@ -207,3 +207,28 @@ async def test_an_answer_sqlite_will_not_read_as_json_is_stored_a_row_at_a_time(
     assert [u.get("event_id") for u in fresh] == ["r2", None]
     assert sorted(r[0] for r in await db.fetchall("SELECT event_id FROM inbox")) == ["r1", "r2"]
     assert await inbox.get_kv(db, "lp") == "9"
+
+
+async def test_recent_history_of_many_units_is_written_in_one_statement_as_row_by_row(
+        two: tuple[Database, Database]) -> None:
+    from bot.repo import moderation as moderation_repo
+
+    together, one_by_one = two
+    entries = [(1, 501, 100, "fp-a", 0), (1, 501, 101, "fp-a", 0), (2, 777, 102, "fp-ü", 3), (1, 502, 103, "", 1)]
+    sent: list[str] = []
+    conn = together._conn
+    await conn._execute(conn._conn.set_trace_callback, sent.append)
+
+    async def unit(entry: tuple[int, int, int, str, int]) -> None:
+        chat_id, vk_id, at, fingerprint, stickers = entry
+        async with together.unit(detach=lambda outcome: None):
+            await moderation_repo.remember(together, chat_id, vk_id, at=at, fingerprint=fingerprint, stickers=stickers)
+
+    await asyncio.gather(*(unit(e) for e in entries))
+    await together.flushed()
+    await conn._execute(conn._conn.set_trace_callback, None)
+    assert [sql for sql in sent if "recent_message" in sql and "json_each" in sql]
+    for chat_id, vk_id, at, fingerprint, stickers in entries:
+        await moderation_repo.remember(one_by_one, chat_id, vk_id, at=at, fingerprint=fingerprint, stickers=stickers)
+    query = "SELECT chat_id, vk_id, at, fingerprint, stickers, typeof(at) FROM recent_message ORDER BY rowid"
+    assert [tuple(r) for r in await together.fetchall(query)] == [tuple(r) for r in await one_by_one.fetchall(query)]
