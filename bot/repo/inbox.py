@@ -104,8 +104,8 @@ async def accept_batch(
     try:
         seen, _counts = await db.batch_after((_SEEN, (text,)), statements)  # one transaction, one round trip
     except sqlite3.OperationalError:
-        # JSON SQLite will not read (nested deeper than its limit): the same batch must not fail
-        # (and be fetched again) for ever — stored a row at a time instead
+        # whatever SQLite refused in the one statement (its JSON reader's limits among them): the
+        # batch is tried a row at a time, so that one odd event never blocks the rest for ever
         return await _row_by_row(db, rows, position, now)
     known = {row[0] for row in seen}
     # an update without an id cannot be recognised again: handed on as it is, never stored
@@ -116,7 +116,8 @@ async def _row_by_row(db: Database, rows: list[list[Any]], position: list[tuple[
                       now: int) -> list[dict[str, Any]]:
     """``accept_batch`` with one bound INSERT per event (the new ones are those it inserted)."""
     stored = [row for row in rows if row[0]]
-    counts = await db.batch([(_INSERT_ONE, (row[0], json.dumps(row[1], ensure_ascii=False), now, row[2]))
+    # the payload as the one-statement store has it (msgspec: a number read as infinity is null)
+    counts = await db.batch([(_INSERT_ONE, (row[0], _ENCODER.encode(row[1]).decode("utf-8"), now, row[2]))
                              for row in stored] + position)
     fresh = {id(row) for row, count in zip(stored, counts) if count}
     return [row[1] for row in rows if not row[0] or id(row) in fresh]

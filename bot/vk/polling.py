@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import logging
 from collections.abc import AsyncGenerator
 from typing import Any
@@ -32,14 +33,29 @@ STORE_CHUNK = 1000
 _DECODER = msgspec.json.Decoder()
 
 
+_TS = re.compile(rb'^\s*\{\s*"ts"\s*:\s*"?(\d{1,20})"?\s*,')
+
+
 def decode_answer(body: bytes) -> Any:
     """A long-poll answer: msgspec reads valid JSON in UTF-8 twice as fast as ``json``; an answer
     it refuses (a string VK cut in the middle of a character, a number beyond a double) is read
-    leniently as before — the same batch must never fail (and be re-fetched) forever."""
+    leniently as before — the same batch must never fail (and be re-fetched) forever. One nested
+    deeper than any reader goes (absurd: VK's events are a few levels deep) cannot be read at
+    all: its position is taken from the text and the batch is skipped, said in the log
+    (``UNREADABLE``), instead of blocking every chat's events for ever."""
     try:
         return _DECODER.decode(body)
-    except (msgspec.MsgspecError, UnicodeDecodeError):
-        return json.loads(body.decode("utf-8", "replace"))
+    except (msgspec.MsgspecError, UnicodeDecodeError, RecursionError):
+        try:
+            return json.loads(body.decode("utf-8", "replace"))
+        except RecursionError:
+            found = _TS.match(body)
+            if found is None:
+                raise ValueError("long poll answer nested too deep, without a position") from None
+            return {"ts": found.group(1).decode(), "updates": [], UNREADABLE: len(body)}
+
+
+UNREADABLE = "unreadable"  # a key of the answer decode_answer skipped (its size in bytes)
 
 
 class DbPolling(BotPolling):
@@ -100,6 +116,9 @@ class DbPolling(BotPolling):
                 if "ts" not in event:
                     server = {}
                     continue
+                if UNREADABLE in event:
+                    log.error("long poll answer of %d bytes nested too deep to read: its events are skipped",
+                              event[UNREADABLE])
                 updates = event.get("updates") or []
                 updates = updates if isinstance(updates, list) else []
                 # stored in chunks, each handed on once it is stored: the first events of a big

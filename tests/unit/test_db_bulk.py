@@ -197,10 +197,9 @@ async def test_a_bulk_claim_with_a_nul_matches_what_one_statement_per_claim_matc
     assert isinstance(outcomes["a\x00b"], AlreadyClaimed) and outcomes["c"] is None
 
 
-async def test_an_answer_sqlite_will_not_read_as_json_is_stored_a_row_at_a_time(db: Database, monkeypatch) -> None:
-    """Whatever makes the one-statement store fail inside SQLite's JSON (an answer nested deeper
-    than its limit), the batch is stored row by row instead of failing — and being fetched
-    again — for ever."""
+async def test_an_answer_sqlite_refuses_in_one_statement_is_stored_a_row_at_a_time(db: Database, monkeypatch) -> None:
+    """Whatever SQLite refuses in the one-statement store (its JSON reader's limits among them),
+    the batch is stored row by row instead of failing — and being fetched again — for ever."""
     monkeypatch.setattr(inbox, "_ACCEPT", inbox._ACCEPT.replace("json_each(?)", "json_each(?, '$[')"))
     await inbox.accept_batch(db, [_update("r1")], ts_key=None, ts=None, now=1)
     fresh = await inbox.accept_batch(db, [_update("r1"), _update("r2"), _update(None)], ts_key="lp", ts="9", now=2)
@@ -232,3 +231,25 @@ async def test_recent_history_of_many_units_is_written_in_one_statement_as_row_b
         await moderation_repo.remember(one_by_one, chat_id, vk_id, at=at, fingerprint=fingerprint, stickers=stickers)
     query = "SELECT chat_id, vk_id, at, fingerprint, stickers, typeof(at) FROM recent_message ORDER BY rowid"
     assert [tuple(r) for r in await together.fetchall(query)] == [tuple(r) for r in await one_by_one.fetchall(query)]
+
+
+async def test_a_nul_id_batch_stores_its_payloads_as_the_one_statement_store_does(db: Database) -> None:
+    from bot.vk.polling import decode_answer
+
+    answer = decode_answer(b'{"ts": 2, "updates": [{"type": "message_new", "event_id": "a\\u0000b", '
+                           b'"object": {"message": {"peer_id": 2000000001, "text": "\\ud83d", "n": 1e400}}}]}')
+    fresh = await inbox.accept_batch(db, answer["updates"], ts_key=None, ts=None, now=1)
+    assert [u["event_id"] for u in fresh] == ["a\x00b"]
+    assert await db.fetchval("SELECT json_valid(payload) FROM inbox") == 1
+    assert await db.fetchval("SELECT json_extract(payload, '$.object.message.n') FROM inbox") is None
+
+
+def test_a_long_poll_answer_nested_too_deep_to_read_is_skipped_past_not_fetched_for_ever() -> None:
+    from bot.vk.polling import UNREADABLE, decode_answer
+
+    deep = "[" * 1200 + "]" * 1200
+    body = ('{"ts":"5","updates":[{"type":"message_new","event_id":"d","object":{"x":' + deep + '}}]}').encode()
+    answer = decode_answer(body)
+    assert answer["ts"] == "5" and answer["updates"] == [] and answer[UNREADABLE] == len(body)
+    normal = decode_answer(b'{"ts":"6","updates":[{"type":"message_new","event_id":"e","object":{"x":[[1]]}}]}')
+    assert normal == {"ts": "6", "updates": [{"type": "message_new", "event_id": "e", "object": {"x": [[1]]}}]}
