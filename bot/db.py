@@ -306,14 +306,7 @@ class Database:
         if hit is not None:
             self._cache.move_to_end(key)
             epoch, stamp, value = hit
-            fresh = epoch == self._epoch
-            if fresh:
-                gen = self._gen
-                for table, g in stamp:  # a plain loop: a generator for all() costs more than the checks
-                    if gen.get(table, 0) != g:
-                        fresh = False
-                        break
-            if fresh and not (
+            if self._current(epoch, stamp) and not (
                     self._tx_written and self._in_tx is asyncio.current_task()
                     and self._tx_written.intersection(t for t, _ in stamp)):
                 self.cache_hits += 1
@@ -356,7 +349,7 @@ class Database:
         if epoch != self._epoch:
             return False
         gen = self._gen
-        for table, g in stamp:  # a plain loop: cheaper than all() over a generator
+        for table, g in stamp:  # a plain loop: all() over a generator cost more than the checks
             if gen.get(table, 0) != g:
                 return False
         return True

@@ -56,6 +56,11 @@ _ENCODER = msgspec.json.Encoder()
 _MARKERS = ("\ue000".encode(), "\ue001".encode())  # the bot's name placeholders (see ``clean``)
 
 
+def _json(value: Any) -> str:
+    """msgspec's JSON as text (a number read as infinity is null: JSON has no other)."""
+    return _ENCODER.encode(value).decode("utf-8")
+
+
 def _storable(rows: list[list[Any]]) -> str | None:
     """The rows' JSON when every string in them is storable as it is (almost always: one
     serialisation, no walk through the updates; msgspec's is seven times faster than ``json``'s
@@ -92,8 +97,7 @@ async def accept_batch(
         for row in rows:
             row[1] = clean(row[1])
             row[0] = str(row[1].get("event_id") or "")
-        # (a number beyond a double, read leniently as infinity, is stored as null: JSON has no other)
-        text = _ENCODER.encode(rows).decode("utf-8")
+        text = _json(rows)
     position = [(_SET_KV, (ts_key, str(ts)))] if ts_key is not None and ts is not None else []
     if any("\x00" in row[0] for row in rows):
         # SQLite's ->> would cut an id at a NUL: such a batch is stored a row at a time, as given
@@ -116,9 +120,7 @@ async def _row_by_row(db: Database, rows: list[list[Any]], position: list[tuple[
                       now: int) -> list[dict[str, Any]]:
     """``accept_batch`` with one bound INSERT per event (the new ones are those it inserted)."""
     stored = [row for row in rows if row[0]]
-    # the payload as the one-statement store has it (msgspec: a number read as infinity is null)
-    counts = await db.batch([(_INSERT_ONE, (row[0], _ENCODER.encode(row[1]).decode("utf-8"), now, row[2]))
-                             for row in stored] + position)
+    counts = await db.batch([(_INSERT_ONE, (row[0], _json(row[1]), now, row[2])) for row in stored] + position)
     fresh = {id(row) for row, count in zip(stored, counts) if count}
     return [row[1] for row in rows if not row[0] or id(row) in fresh]
 

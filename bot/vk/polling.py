@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import json
-import re
 import logging
+import re
 from collections.abc import AsyncGenerator
 from typing import Any
 
@@ -31,9 +31,8 @@ STORE_CHUNK = 1000
 
 
 _DECODER = msgspec.json.Decoder()
-
-
 _TS = re.compile(rb'^\s*\{\s*"ts"\s*:\s*"?(\d{1,20})"?\s*,')
+UNREADABLE = "unreadable"  # a key of the answer decode_answer skipped (its size in bytes)
 
 
 def decode_answer(body: bytes) -> Any:
@@ -53,9 +52,6 @@ def decode_answer(body: bytes) -> Any:
             if found is None:
                 raise ValueError("long poll answer nested too deep, without a position") from None
             return {"ts": found.group(1).decode(), "updates": [], UNREADABLE: len(body)}
-
-
-UNREADABLE = "unreadable"  # a key of the answer decode_answer skipped (its size in bytes)
 
 
 class DbPolling(BotPolling):
