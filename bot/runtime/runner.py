@@ -163,6 +163,14 @@ class ZavuchBot(Bot):
         finally:
             self._progressed()
 
+    async def report_unreadable(self, ts: str, size: int) -> None:
+        """A long-poll answer nobody can read was skipped: the operators are told (once per
+        answer: a repeat after a crash sends with the same random_id, which VK drops)."""
+        with units.unit(f"unreadable:{ts}"):
+            async with self.app.db.transaction():
+                for operator in self.app.settings.bot.operators:
+                    await self.app.effects.send(operator, texts.UNREADABLE_BATCH.format(size=size))
+
     async def stop_queues(self, grace: float) -> None:
         """Stop taking events: running ones get ``grace`` seconds, queued ones stay pending on
         disk, and so does an event whose detached commit fails from now on."""
@@ -264,6 +272,7 @@ class Runner:
         self.bot = build_bot(app)
         self.polling = DbPolling(app.api, app.group_id, Inbox(app.db, app.clock), wait=wait)
         self.polling.peer_of = peer_of
+        self.polling.on_unreadable = self.bot.report_unreadable
         self.scheduler = build_scheduler(app)
         self.grace = grace
         self._task: asyncio.Task[Any] | None = None

@@ -11,7 +11,7 @@ import asyncio
 import json
 import logging
 import re
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, Awaitable, Callable
 from typing import Any
 
 import aiohttp
@@ -61,6 +61,8 @@ class DbPolling(BotPolling):
         self.ts_key = f"longpoll_ts:{group_id}"
         self.idle = asyncio.Event()  # set while waiting on an empty poll (used by tests)
         self.peer_of: Any = None      # set by the runner: which queue an event belongs to
+        # set by the runner: tells the operators that an answer (its ts, its size) was skipped
+        self.on_unreadable: Callable[[str, int], Awaitable[None]] | None = None
         self._session: aiohttp.ClientSession | None = None
 
     def save_server_ts(self, server: dict[str, Any]) -> None:  # vkbottle's file state: unused
@@ -115,6 +117,8 @@ class DbPolling(BotPolling):
                 if UNREADABLE in event:
                     log.error("long poll answer of %d bytes nested too deep to read: its events are skipped",
                               event[UNREADABLE])
+                    if self.on_unreadable is not None:  # before the position moves past it
+                        await self.on_unreadable(str(event["ts"]), int(event[UNREADABLE]))
                 updates = event.get("updates") or []
                 updates = updates if isinstance(updates, list) else []
                 # stored in chunks, each handed on once it is stored: the first events of a big

@@ -68,3 +68,40 @@ async def test_a_big_answer_is_stored_and_handed_on_in_chunks(emu, world, db, mo
     # the first chunk was handed on before the rest was stored; the position came with the last
     assert positions[0] == before and positions[-1] == str(emu.longpoll.next_ts)
     assert await db.fetchval("SELECT COUNT(*) FROM inbox") == 45
+
+
+async def test_an_answer_nobody_can_read_is_reported_and_skipped_past(emu, db, monkeypatch) -> None:
+    """An answer nested deeper than any JSON reader goes: the operators' report runs before the
+    position moves past it, and the next answer is read as usual (never fetched for ever)."""
+    api = API(TOKEN)
+    api.API_URL = emu.api_url
+    inbox = Inbox(db, Clock())
+    poll = DbPolling(api, GID, inbox, wait=1)
+    deep = "[" * 1200 + "]" * 1200
+    bodies = [('{"ts":"7","updates":[{"type":"message_new","event_id":"d","object":{"x":' + deep + '}}]}').encode(),
+              b'{"ts":"8","updates":[{"type":"message_new","event_id":"e","object":{"message":{"peer_id":1}}}]}']
+    size = len(bodies[0])
+
+    async def server() -> dict[str, Any]:
+        return {"server": "unused", "key": "k", "ts": "6"}
+
+    async def answer(_server: dict[str, Any]) -> dict[str, Any]:
+        return polling.decode_answer(bodies.pop(0))
+
+    monkeypatch.setattr(poll, "get_server", server)
+    monkeypatch.setattr(poll, "get_event", answer)
+    reported: list[tuple[str, int, str | None]] = []
+
+    async def report(ts: str, size: int) -> None:
+        reported.append((ts, size, await inbox.position(poll.ts_key)))
+
+    poll.on_unreadable = report
+    try:
+        async for batch in poll.listen():
+            assert [u["event_id"] for u in batch["updates"]] == ["e"]
+            break
+    finally:
+        await poll.close()
+        await api.http_client.close()
+    assert reported == [("7", size, None)]  # told before the position moved
+    assert await inbox.position(poll.ts_key) == "8"
