@@ -18,6 +18,13 @@ from tests.e2e.conftest import BotHarness, emu, harness  # noqa: F401
 CHAT = 2_000_000_001
 
 
+async def fail_commits(app: Any, when: str) -> None:
+    """Marking event review-1 done fails (a database error injected) while ``when`` holds."""
+    await app.db.execute("CREATE TEMP TRIGGER review_fail BEFORE UPDATE ON inbox"
+                         f" WHEN NEW.event_id = 'review-1' AND {when}"
+                         " BEGIN SELECT RAISE(ABORT, 'injected'); END")
+
+
 def _update(i: int) -> dict[str, Any]:
     message = {"id": 0, "date": 1_794_992_400 + i, "peer_id": CHAT, "from_id": 500 + i, "text": f"msg {i}",
                "conversation_message_id": i, "attachments": [], "fwd_messages": [], "out": 0, "version": 1,
@@ -72,9 +79,7 @@ async def test_an_event_whose_detached_commit_failed_once_is_not_decided_again(
         return 0
 
     await app.db._conn.create_function("review_fail_once", 0, fail_once)
-    await app.db.execute("CREATE TEMP TRIGGER review_fail BEFORE UPDATE ON inbox"
-                         " WHEN NEW.event_id = 'review-1' AND review_fail_once()"
-                         " BEGIN SELECT RAISE(ABORT, 'injected'); END")
+    await fail_commits(app, "review_fail_once()")
     routed: list[str] = []
 
     async def recording(event: dict[str, Any], *args: Any, **kwargs: Any) -> None:
@@ -106,9 +111,7 @@ async def test_a_detached_commit_that_fails_after_the_queues_stopped_leaves_its_
         return 1
 
     await app.db._conn.create_function("review_fail_after_stop", 0, fail_after_stop)
-    await app.db.execute("CREATE TEMP TRIGGER review_fail BEFORE UPDATE ON inbox"
-                         " WHEN NEW.event_id = 'review-1' AND review_fail_after_stop()"
-                         " BEGIN SELECT RAISE(ABORT, 'injected'); END")
+    await fail_commits(app, "review_fail_after_stop()")
     routed: list[str] = []
 
     async def recording(event: dict[str, Any], *args: Any, **kwargs: Any) -> None:
@@ -140,9 +143,7 @@ async def test_an_event_committed_at_its_second_attempt_is_done(
         return failures.pop() if failures else 0
 
     await app.db._conn.create_function("review_fail_once", 0, fail_once)
-    await app.db.execute("CREATE TEMP TRIGGER review_fail BEFORE UPDATE ON inbox"
-                         " WHEN NEW.event_id = 'review-1' AND review_fail_once()"
-                         " BEGIN SELECT RAISE(ABORT, 'injected'); END")
+    await fail_commits(app, "review_fail_once()")
 
     async def nothing(event: dict[str, Any], *args: Any, **kwargs: Any) -> None:
         return None
@@ -163,9 +164,7 @@ async def test_an_event_whose_writes_keep_failing_is_parked_and_the_operators_to
     app = harness.app
     assert app is not None and harness.runner is not None
     bot = harness.runner.bot
-    await app.db.execute("CREATE TEMP TRIGGER review_fail BEFORE UPDATE ON inbox"
-                         " WHEN NEW.event_id = 'review-1' AND NEW.status = 'done'"
-                         " BEGIN SELECT RAISE(ABORT, 'injected'); END")
+    await fail_commits(app, "NEW.status = 'done'")
     routed: list[str] = []
 
     async def recording(event: dict[str, Any], *args: Any, **kwargs: Any) -> None:
@@ -192,9 +191,7 @@ async def test_a_parking_in_flight_when_the_queues_stop_finishes_before_the_stop
     app = harness.app
     assert app is not None and harness.runner is not None
     bot = harness.runner.bot
-    await app.db.execute("CREATE TEMP TRIGGER review_fail BEFORE UPDATE ON inbox"
-                         " WHEN NEW.event_id = 'review-1' AND NEW.status = 'done'"
-                         " BEGIN SELECT RAISE(ABORT, 'injected'); END")
+    await fail_commits(app, "NEW.status = 'done'")
 
     async def nothing(event: dict[str, Any], *args: Any, **kwargs: Any) -> None:
         return None
@@ -232,9 +229,7 @@ async def test_a_parking_is_not_left_running_when_the_stop_overruns_its_bound(
     app = harness.app
     assert app is not None and harness.runner is not None
     bot = harness.runner.bot
-    await app.db.execute("CREATE TEMP TRIGGER review_fail BEFORE UPDATE ON inbox"
-                         " WHEN NEW.event_id = 'review-1' AND NEW.status = 'done'"
-                         " BEGIN SELECT RAISE(ABORT, 'injected'); END")
+    await fail_commits(app, "NEW.status = 'done'")
     stuck, routing = asyncio.Event(), asyncio.Event()
 
     async def route(event: dict[str, Any], *args: Any, **kwargs: Any) -> None:

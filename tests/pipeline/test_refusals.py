@@ -79,6 +79,18 @@ def reads(world: World) -> list[str]:
             if c.method == "messages.getByConversationMessageId"]
 
 
+def gone_and_stayed(world: World) -> tuple[int, int, int, int, int]:
+    """A chat with two insults of a kid: one its author deleted already, one that stayed —
+    (kid, owner, peer, gone, stayed)."""
+    kid = world.emu.add_user("Петя", "Иванов", allows_messages=True)
+    owner = world.emu.add_user("Мария", "Классная", allows_messages=True)
+    peer = world.emu.create_chat("5А", owner, [kid], with_bot=True, bot_admin=True)
+    gone = world.emu.user_message(peer, kid, "плохое")
+    stayed = world.emu.user_message(peer, kid, "плохое тоже")
+    world.emu.chat(peer).get(gone).deleted_for_all = True  # its author was quicker
+    return kid, owner, peer, gone, stayed
+
+
 async def decide_too_late(world: Any, kid: int | None = None) -> tuple[int, str]:
     """An insult the moderation decides on once VK's 24-hour window has passed (VK keeps it:
     924 for that message): (its cmid, the decision), everything it recorded performed."""
@@ -225,12 +237,7 @@ async def test_a_whole_request_924_is_settled_message_by_message(world: World, m
     """VK may refuse a whole ``messages.delete`` with 924 instead of answering per message: each
     deletion is settled as that refusal of its own message — the one already gone keeps its
     decision, the one that stayed takes its decision back."""
-    kid = world.emu.add_user("Петя", "Иванов", allows_messages=True)
-    owner = world.emu.add_user("Мария", "Классная", allows_messages=True)
-    peer = world.emu.create_chat("5А", owner, [kid], with_bot=True, bot_admin=True)
-    gone = world.emu.user_message(peer, kid, "плохое")
-    stayed = world.emu.user_message(peer, kid, "плохое тоже")
-    world.emu.chat(peer).get(gone).deleted_for_all = True  # its author was quicker
+    kid, owner, peer, gone, stayed = gone_and_stayed(world)
 
     async def delete_for_all(peer_id: int, cmids: list[int]) -> Any:
         raise VkCannotDelete(924, "messages.delete", "Can't delete this message for everybody")
@@ -253,13 +260,8 @@ async def test_a_whole_request_924_is_settled_message_by_message(world: World, m
 async def test_a_whole_call_924_inside_execute_is_settled_message_by_message(world: World, monkeypatch) -> None:
     """The same whole refusal for one chat's deletions packed into ``execute`` (with another
     chat's): the message already gone keeps its decision, the one that stayed takes it back."""
-    kid = world.emu.add_user("Петя", "Иванов", allows_messages=True)
-    owner = world.emu.add_user("Мария", "Классная", allows_messages=True)
-    peer = world.emu.create_chat("5А", owner, [kid], with_bot=True, bot_admin=True)
+    kid, owner, peer, gone, stayed = gone_and_stayed(world)
     other = world.emu.create_chat("5Б", owner, [kid], with_bot=True, bot_admin=True)
-    gone = world.emu.user_message(peer, kid, "плохое")
-    stayed = world.emu.user_message(peer, kid, "плохое тоже")
-    world.emu.chat(peer).get(gone).deleted_for_all = True  # its author was quicker
     execute = world.gateway.execute
 
     async def refusing(calls: list[Any]) -> list[BatchResult]:
