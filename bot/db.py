@@ -60,9 +60,12 @@ def _quietly(callback: Callable[[], None]) -> None:
 
 # statements of the message path the group commit sends as one statement over all its units' rows
 _BULK: dict[str, str] = {}
+# and how some of them fold the rows of a group first (many counts of one key as one)
+Merge = Callable[[list[Any]], list[Any]]
+_MERGE: dict[str, Merge] = {}
 
 
-def bulk_form(sql: str, bulk_sql: str) -> str:
+def bulk_form(sql: str, bulk_sql: str, *, merge: Merge | None = None) -> str:
     """Declare ``bulk_sql``: the writes of ``sql`` once per row, with the rows given as one JSON
     array parameter (``json_each(?)``, columns ``value ->> 0`` …, in order). The group commit
     uses it when many units make the same deferred write: SQLite then does the whole group's
@@ -70,8 +73,14 @@ def bulk_form(sql: str, bulk_sql: str) -> str:
     the lock back and takes it again for every row, and each time the database thread waits for
     the event loop to let go of it (up to the switch interval): the database work ran only while
     the event loop was idle. For a claim the bulk form must change one row per row given, as
-    ``sql`` does (a row of an event already done changes nothing). Returns ``sql``."""
+    ``sql`` does (a row of an event already done changes nothing).
+
+    ``merge`` (never for a claim): folds a group's rows, in their order, into fewer rows that
+    leave every table — triggers' included — as the rows one by one would; the group then
+    writes the folded rows. Returns ``sql``."""
     _BULK[sql] = bulk_sql
+    if merge is not None:
+        _MERGE[sql] = merge
     return sql
 
 
@@ -635,10 +644,9 @@ class Database:
                 async with self._write_lock:
                     try:
                         outcomes = await self._conn._execute(run, self._conn._conn)
-                    finally:
-                        for flush in group:
-                            for sql, _params, _claim in flush.buffer:
-                                self._touch(written_tables(sql))
+                    finally:  # each statement's tables once: one bump tells every reader
+                        for sql in {sql for flush in group for sql, _params, _claim in flush.buffer}:
+                            self._touch(written_tables(sql))
             except BaseException as exc:  # noqa: BLE001 - every waiting unit learns it failed
                 for flush in group:
                     if not self._retry(flush, exc):
@@ -928,6 +936,9 @@ def _together(conn: Any, group: list[_Flush]) -> list[BaseException | None] | No
             columns[at][2].append(params)
     try:
         for sql, claim, rows in columns:
+            merge = _MERGE.get(sql) if len(rows) > 1 and not claim else None
+            if merge is not None:
+                rows = merge(rows)
             bulk = _BULK.get(sql) if len(rows) > 1 else None
             if bulk is not None and _plain(rows):
                 changed = conn.execute(bulk, (_JSON.encode(rows).decode(),)).rowcount
