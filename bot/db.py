@@ -144,6 +144,28 @@ Committed = Callable[[BaseException | None], None]
 FLUSH_ATTEMPTS = 3  # a unit's deferred writes are tried this often (in later groups) before it fails
 
 
+class _InUnit:
+    """``async with db.unit()``: a class, not an async generator, since every event enters one."""
+
+    __slots__ = ("db", "detach", "task", "unit", "token")
+
+    def __init__(self, db: "Database", detach: "Committed | None") -> None:
+        self.db = db
+        self.detach = detach
+        self.task: asyncio.Task[Any] | None = None
+        self.unit: _Unit | None = None  # None: inside a unit or transaction already
+        self.token: contextvars.Token[_Unit | None] | None = None
+
+    async def __aenter__(self) -> "Database":
+        await self.db._enter_unit(self)
+        return self.db
+
+    async def __aexit__(self, kind: type[BaseException] | None, failure: BaseException | None,
+                        traceback: Any) -> None:
+        if self.unit is not None:
+            await self.db._exit_unit(self, failure)
+
+
 @dataclass(frozen=True)
 class Migration:
     version: int
@@ -199,9 +221,12 @@ class Database:
         # generations of the tables its loader read; it is served only while they are unchanged.
         self._gen: dict[str, int] = {}
         self._epoch = 0  # bumped by a write whose tables are not recognised: everything is stale
+        # bumped with every change of a generation: a value checked at this version is current
+        # without going through its tables again (most hits come between two writes)
+        self._version = 0
         self._tx_written: set[str] = set()  # tables the open (locked) transaction has changed
         self._triggers: dict[str, frozenset[str]] = {}  # table -> tables its triggers write
-        self._cache: OrderedDict[Hashable, tuple[int, tuple[tuple[str, int], ...], Any]] = OrderedDict()
+        self._cache: OrderedDict[Hashable, list[Any]] = OrderedDict()  # see _keep
         self._units: dict[asyncio.Task[Any], _Unit] = {}
         self._preloaded: dict[Hashable, float] = {}  # bulk read -> when (monotonic) it last ran
         self._flushes: list[_Flush] = []
@@ -273,6 +298,7 @@ class Database:
     def _touch(self, tables: frozenset[str] | None, part: Parts | None = None) -> None:
         """A write changed ``tables`` (of a partitioned table: the rows of ``part``'s keys, or
         any row when not told): values read from them are stale."""
+        self._version += 1
         if tables is None:
             self._epoch += 1
             self._cache.clear()
@@ -295,6 +321,7 @@ class Database:
 
     def _bump(self, names: set[str]) -> None:
         """The end of a transaction: what it wrote (tables and partitions, as recorded) changed."""
+        self._version += 1
         gen = self._gen
         if "*epoch*" in names:
             self._epoch += 1
@@ -314,8 +341,10 @@ class Database:
         hit = self._cache.get(key)
         if hit is not None:
             self._cache.move_to_end(key)
-            epoch, stamp, value = hit
-            if self._current(epoch, stamp) and not (
+            epoch, stamp, value, checked = hit
+            if checked != self._version and self._current(epoch, stamp):
+                hit[3] = checked = self._version
+            if checked == self._version and not (
                     self._tx_written and self._in_tx is asyncio.current_task()
                     and self._tx_written.intersection(t for t, _ in stamp)):
                 self.cache_hits += 1
@@ -364,7 +393,7 @@ class Database:
         return True
 
     def _keep(self, key: Hashable, entry: tuple[int, tuple[tuple[str, int], ...]], value: Any) -> None:
-        self._cache[key] = (entry[0], entry[1], value)
+        self._cache[key] = [entry[0], entry[1], value, -1]  # (epoch, stamp, value, version checked at)
         self._cache.move_to_end(key)
         while len(self._cache) > CACHE_ENTRIES:
             self._cache.popitem(last=False)
@@ -481,8 +510,7 @@ class Database:
             callbacks, self._after_commit = self._after_commit, []
             _run_all(callbacks)
 
-    @contextlib.asynccontextmanager
-    async def unit(self, *, detach: Committed | None = None) -> AsyncIterator["Database"]:
+    def unit(self, *, detach: Committed | None = None) -> "_InUnit":
         """One event's decisions as one transaction that costs one round trip when the event only
         reads and makes blind writes (``defer``): reads go through the read connection (or the
         cache) without the write lock; deferred writes are sent together at the end, with BEGIN
@@ -497,25 +525,29 @@ class Database:
         error otherwise, its ``on_abort`` callbacks already run). The caller goes on with its next
         event meanwhile: deferred writes are blind, so nothing it decides next depends on them,
         and a later unit that comes to write waits until they are committed (``_promote``)."""
+        return _InUnit(self, detach)
+
+    async def _enter_unit(self, scope: "_InUnit") -> None:
         task = asyncio.current_task()
         assert task is not None
         if (self._in_tx is not None and self._in_tx is task) or task in self._units:
-            yield self
-            return
+            return  # inside a unit or transaction already: part of it
         unit = _Unit(epoch=self._epoch)
         self._units[task] = unit
-        unit_token = _UNIT.set(unit)
+        scope.task, scope.unit, scope.token = task, unit, _UNIT.set(unit)
+
+    async def _exit_unit(self, scope: "_InUnit", failure: BaseException | None) -> None:
+        unit, task = scope.unit, scope.task
+        assert unit is not None and task is not None and scope.token is not None
         promoted = False
         try:
-            try:
-                yield self
-            except BaseException:
+            if failure is not None:
                 if self._in_tx is task:
                     promoted = True
                     await self._abort_locked()
                 else:
                     _run_all(unit.on_abort)
-                raise
+                return  # the failure goes on
             if unit.failed is not None:  # raised inside and swallowed by the code it ran
                 if self._in_tx is task:
                     promoted = True
@@ -537,10 +569,10 @@ class Database:
                 callbacks, self._after_commit = self._after_commit, []
                 _run_all(callbacks)
             else:
-                await self._flush(unit, detach)  # its callbacks run with the commit
+                await self._flush(unit, scope.detach)  # its callbacks run with the commit
         finally:
             unit.open = False
-            _UNIT.reset(unit_token)
+            _UNIT.reset(scope.token)
             self._units.pop(task, None)
             if promoted and self._write_lock.locked():
                 self._write_lock.release()

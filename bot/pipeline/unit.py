@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import contextlib
 import uuid
-from collections.abc import Iterator
-from contextvars import ContextVar
+from contextvars import ContextVar, Token
 from dataclasses import dataclass
 
 
@@ -28,13 +26,25 @@ def current() -> Unit | None:
     return _current.get()
 
 
-@contextlib.contextmanager
-def unit(event_id: str | None = None, *, peer: int = 0) -> Iterator[Unit]:
+class _Inside:
+    """``with unit(...)``: a class, not a generator, since every event enters one."""
+
+    __slots__ = ("work", "token")
+
+    def __init__(self, work: Unit) -> None:
+        self.work = work
+        self.token: Token[Unit | None] | None = None
+
+    def __enter__(self) -> Unit:
+        self.token = _current.set(self.work)
+        return self.work
+
+    def __exit__(self, *exc: object) -> None:
+        assert self.token is not None
+        _current.reset(self.token)
+
+
+def unit(event_id: str | None = None, *, peer: int = 0) -> _Inside:
     """Handle one event (or one job run) as a unit; actions recorded inside are keyed by
     ``(event_id, seq)``, so a re-run after a crash records the same actions, not new ones."""
-    work = Unit(event_id or f"adhoc:{uuid.uuid4().hex}", peer=peer)
-    token = _current.set(work)
-    try:
-        yield work
-    finally:
-        _current.reset(token)
+    return _Inside(Unit(event_id or f"adhoc:{uuid.uuid4().hex}", peer=peer))

@@ -37,22 +37,25 @@ STEP_SECONDS = 5.0  # a step of a stop (beyond the grace it gives running work)
 CHAT_PEER_BASE = 2_000_000_000
 
 
-def in_one_transaction(event: Event) -> bool:
+def in_one_transaction(event: Event, peer: int | None = None) -> bool:
     """Whether the whole handling of the event is one transaction with its recorded actions.
 
     Everything that decides about people does: chat messages and service events (moderation,
     joins, chat commands) and button presses on alerts. Private commands and the confirmations of
     previews do not: imports and reports run long and commit in their own short transactions; a
     re-run after a crash records the same actions (same event id and sequence), not new ones.
+    ``peer``: the event's ``peer_of``, when the caller has it already.
     """
+    if peer is None:
+        peer = peer_of(event)
     if event.get("type") == "message_event":
         obj = event.get("object") or {}
         payload = obj.get("payload") if isinstance(obj, dict) else None
         kind = payload.get("a") if isinstance(payload, dict) else None
         # private presses of confirmations and of the menu run the command they lead to (an
         # import, a report) like the typed private command
-        return kind not in ("pa", "m") or peer_of(event) > CHAT_PEER_BASE
-    return peer_of(event) > CHAT_PEER_BASE
+        return kind not in ("pa", "m") or peer > CHAT_PEER_BASE
+    return peer > CHAT_PEER_BASE
 
 
 class ZavuchBot(Bot):
@@ -85,9 +88,10 @@ class ZavuchBot(Bot):
         stored = bool(event.get("event_id"))
         event_id = str(event.get("event_id") or "") or f"noid:{uuid.uuid4().hex}"
         db = self.app.db
+        peer = peer_of(event)
         try:
-            with units.unit(event_id, peer=peer_of(event)):
-                if in_one_transaction(event):
+            with units.unit(event_id, peer=peer):
+                if in_one_transaction(event, peer):
                     try:
                         # a deferred unit: cached reads, blind writes sent with one round trip;
                         # when that is all it wrote, the chat's next event does not wait for the
@@ -101,7 +105,7 @@ class ZavuchBot(Bot):
                     except Conflict:
                         # it decided on a read another transaction changed meanwhile: decided
                         # again, holding the write lock from the start (nothing of it was kept)
-                        with units.unit(event_id, peer=peer_of(event)):  # numbered afresh
+                        with units.unit(event_id, peer=peer):  # numbered afresh
                             async with db.transaction():
                                 if stored and not await inbox.claim_now(db, event_id, self.app.now()):
                                     return
