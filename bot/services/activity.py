@@ -171,8 +171,8 @@ class ActivityCounter:
     async def _write(self, chat: Chat, vk_id: int, day: str, kind: str, delta: int) -> None:
         # who the count is credited to: asked on every message, kept until membership or the
         # roster changes
-        author = await self.db.cached(("credit", chat.id, chat.org_id, vk_id),
-                                      lambda: self._resolve_one(chat.id, vk_id, warm=kind == "message"),
+        author = await self.db.cached(_credit_key(chat.id, chat.org_id, vk_id),
+                                      lambda: self._resolve_one(chat, vk_id, warm=kind == "message"),
                                       part=("chat_member", "vk", vk_id))
         counts = [0, 0, 0, 0]
         counts[KINDS[kind]] = delta
@@ -239,12 +239,15 @@ class ActivityCounter:
             if cut is not None:  # an org deleted meanwhile: nothing to credit the chat to
                 self._add((cut.day(at), chat_id, vk_id), field)
 
-    async def _resolve_one(self, chat_id: int, vk_id: int, *, warm: bool = True) -> Author:
+    async def _resolve_one(self, chat: Chat, vk_id: int, *, warm: bool = True) -> Author:
         """``pick_authors`` for one member, from the read models (filled for the whole chat at
         once by bot/repo/chat_people.py): no query of its own once the chat is known. A join or a
-        leave does not fill the chat's (it is about to change it)."""
+        leave does not fill the chat's (it is about to change it). A message also credits all the
+        chat's members at once (``_credit_chat``): their first messages find theirs kept."""
+        chat_id = chat.id
         if warm:
             await chat_people.warm(self.db, chat_id)
+            await self._credit_chat(chat)
         member = await member_repo.get(self.db, chat_id, vk_id)
         active = await people_repo.by_vk(self.db, vk_id)
         persons = [(p.id, vk_id, p.home_org_id, p.kind) for p in active]
@@ -256,6 +259,33 @@ class ActivityCounter:
                 home = person.home_org_id if person is not None else None
             members.append((chat_id, vk_id, member.person_id, home, member.credited_org_id))
         return pick_authors([(chat_id, vk_id)], members, persons, self._chat_org)[(chat_id, vk_id)]
+
+    async def _credit_chat(self, chat: Chat) -> None:
+        """The credit of every member of a chat, read in bulk as ``_resolve_one`` gives each
+        (kept until the chat's members or the roster change). A member linked to a roster entry
+        no longer active is left to ``_resolve_one`` (it reads that entry)."""
+        chat_id, org_id = chat.id, chat.org_id
+        if org_id is None:
+            return
+
+        async def load() -> list[tuple[Any, Author]]:
+            found, persons = await chat_people.members_and_persons(self.db, chat_id)
+            pairs: list[tuple[int, int]] = []
+            members: list[tuple] = []
+            rows: list[tuple] = []
+            for member in found:
+                vk_id = member.vk_id
+                active = persons.get(vk_id, ())
+                home = next((p.home_org_id for p in active if p.id == member.person_id), None)
+                if member.person_id is not None and home is None:
+                    continue
+                pairs.append((chat_id, vk_id))
+                members.append((chat_id, vk_id, member.person_id, home, member.credited_org_id))
+                rows += [(p.id, vk_id, p.home_org_id, p.kind) for p in active]
+            credits = pick_authors(pairs, members, rows, {chat_id: org_id})
+            return [(_credit_key(chat_id, org_id, vk_id), author) for (_, vk_id), author in credits.items()]
+
+        await self.db.preload(("credits", chat_id, org_id), load, part=(*chat_people.PART, chat_id))
 
     async def _resolve(self, pairs: set[tuple[int, int]]) -> dict[tuple[int, int], Author]:
         now = self._monotonic()
@@ -277,6 +307,11 @@ class ActivityCounter:
                 self._authors[pair] = (author, expires)
             found.update(fresh)
         return found
+
+
+def _credit_key(chat_id: int, org_id: int | None, vk_id: int) -> tuple[object, ...]:
+    """The read model of whom a member's counts in a chat are credited to."""
+    return ("credit", chat_id, org_id, vk_id)
 
 
 def pick_authors(

@@ -29,7 +29,7 @@ class Authors:
         # everyone's rows of this chat in one go, once (asked only when this author is not known:
         # a known author's message asks nothing more)
         await chat_people.warm(self.db, chat.id)
-        verdict = await eligibility.judge(self.db, chat, vk_id)
+        verdict = await eligibility.judge(self.db, chat, vk_id, kept=False)  # this read model keeps it
         staff = verdict.kind == "staff" or await self.chats.is_chat_staff(await self.access.caller(vk_id), chat)
         if staff:
             return AuthorInfo(vk_id, "staff", is_chat_staff=True)

@@ -90,9 +90,13 @@ async def eligible_ids(db: Database, chat: Chat) -> AbstractSet[int]:
     return await audience_ids(db, chat) | await staff_ids(db, chat)
 
 
-async def judge(db: Database, chat: Chat, vk_id: int) -> Verdict:
-    """May this VK account be in this chat, and as whom? (Asked on every message: kept in memory
-    until the roster, the roles or the chat change.)"""
+async def judge(db: Database, chat: Chat, vk_id: int, *, kept: bool = True) -> Verdict:
+    """May this VK account be in this chat, and as whom? (Kept in memory until the roster, the
+    roles or the chat change.) ``kept=False``: judged from the read models it reads without
+    keeping the verdict itself, for a loader that keeps what it derives from it (a second read
+    model of the same thing costs its own entry and stamps)."""
+    if not kept:
+        return await _judge(db, chat, vk_id)
     return await db.cached(("verdict", *chat_key(chat), vk_id), lambda: _judge(db, chat, vk_id))
 
 
