@@ -85,13 +85,28 @@ _REPEATS = re.compile(r"(.)\1\1*")
 _FIRST = methodcaller("group", 1)  # same as the template r"\1", without a Python call per sub
 
 
+# The ASCII characters that are no word character (all of them but letters and digits): deleted
+# from the UTF-8 bytes of a text in one pass in C (no byte of a longer character is ASCII), which
+# leaves the regex only texts with other characters that are no word character («…», «—», 🙂)
+_ASCII_NOT_WORD = bytes(b for b in range(128) if _NOT_WORD.fullmatch(chr(b)))
+
+
 @lru_cache(maxsize=256)  # asked twice per message: by the repeats policy and when recording it
 def fingerprint(text: str) -> str:
     """Case-, punctuation- and elongation-insensitive key of a text; "" for an empty one."""
-    core = _REPEATS.sub(_FIRST, _NOT_WORD.sub("", text.casefold().replace("ё", "е")))
+    data = text.casefold().replace("ё", "е").encode("utf-8", "surrogatepass")  # any str
+    core = data.translate(None, _ASCII_NOT_WORD).decode("utf-8", "surrogatepass")
+    if core and not core.isalnum():  # isalnum: no character \W or «_» would match
+        core = _NOT_WORD.sub("", core)
+    core = _REPEATS.sub(_FIRST, core)
     if not core:
         return ""
-    return hashlib.blake2b(core.encode(), digest_size=8).hexdigest()
+    hasher = _BLAKE2B.copy()  # a copy of an empty hasher: cheaper than parsing its arguments
+    hasher.update(core.encode())
+    return hasher.hexdigest()
+
+
+_BLAKE2B = hashlib.blake2b(digest_size=8)
 
 
 class Entry(NamedTuple):

@@ -268,6 +268,20 @@ def test_fingerprint_is_the_same_key():
         assert fingerprint(text) == _fingerprint_reference(text), text
 
 
+def test_fingerprint_is_the_same_key_for_every_character():
+    """fingerprint deletes ASCII from the UTF-8 bytes and trusts isalnum: every code point
+    (lone surrogates too) doubled, between letters, next to ASCII punctuation, and alone."""
+    points = [chr(p) for p in range(sys.maxunicode + 1)]
+    for i in range(0, len(points), 64):
+        chunk = points[i:i + 64]
+        text = " ".join(f"{ch}ж{ch}{ch}.ё{ch}_" for ch in chunk)
+        assert fingerprint(text) == _fingerprint_reference(text), hex(i)
+        text = "".join(chunk)
+        assert fingerprint(text) == _fingerprint_reference(text), hex(i)
+    for ch in ("\ud800", "\udfff", "_", " ", "\u00a0", "…", "ß", "İ", "Ё"):
+        assert fingerprint(ch) == _fingerprint_reference(ch), hex(ord(ch))
+
+
 def _repeats_fire_reference(ctx: Context, settings: RepeatSettings) -> bool:
     if sum(map(str.isalnum, ctx.text)) < max(settings.min_length, 1):
         return False
