@@ -29,7 +29,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 import copy
 from operator import is_
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, NamedTuple
 
@@ -175,13 +175,17 @@ class Route:
     params: tuple[str, ...]
     context_name: str | None
     model: type[Any] | None = None  # raw events: the model the handler gets (dict or a dataclass)
+    # the handler's arguments when no rule returned anything (taken from the router's context
+    # once, at start-up); None when the handler takes the whole context
+    arguments: dict[str, Any] | None = field(default=None, compare=False)
 
     @property
     def name(self) -> str:
         return getattr(self.func, "__name__", repr(self.func))
 
     @staticmethod
-    def compile(order: int, handler: Any, model: type[Any] | None = None) -> Route:
+    def compile(order: int, handler: Any, model: type[Any] | None = None,
+                context: dict[str, Any] | None = None) -> Route:
         if not isinstance(handler, FromFuncHandler):
             raise TypeError(f"cannot compile handler {handler!r}: not a function handler")
         rules = tuple(handler.rules)
@@ -192,11 +196,19 @@ class Route:
             names, context_name = _params(rule.check)
             checks.append(_Check(rule.check, names, context_name))
         params, context_name = _params(handler.handler)
+        arguments = None
+        if context is not None and context_name is None:
+            arguments = _arguments(params, context)
         return Route(
             order=order, func=handler.handler, rules=rules, checks=tuple(checks), blocking=handler.blocking,
             needs=needs_of(rules) if model is None else Needs(), params=params, context_name=context_name,
-            model=model,
+            model=model, arguments=arguments,
         )
+
+
+def _arguments(params: tuple[str, ...], context: dict[str, Any]) -> dict[str, Any]:
+    """What a handler gets by name from a context (as vkbottle's magic_bundle gives it)."""
+    return {name: context[name] for name in params if name in context}
 
 
 class Router:
@@ -218,8 +230,9 @@ class Router:
             messages.extend(view.handlers)
             for kind, basements in labeler.raw_event_view.handlers.items():
                 raw.setdefault(str(getattr(kind, "value", kind)), []).extend(basements)
-        self.routes = tuple(Route.compile(i, handler) for i, handler in enumerate(messages))
-        self.raw = {kind: tuple(Route.compile(i, b.handler, b.dataclass) for i, b in enumerate(basements))
+        self.routes = tuple(Route.compile(i, handler, context=self.context) for i, handler in enumerate(messages))
+        self.raw = {kind: tuple(Route.compile(i, b.handler, b.dataclass, self.context)
+                                for i, b in enumerate(basements))
                     for kind, basements in raw.items()}
         # the index of message_new
         self.by_command: dict[str, list[Route]] = {}
@@ -250,11 +263,12 @@ class Router:
         kind = None if action is None else str(getattr(action.type, "value", action.type))
         cmd = parse_message(message, self.group_id, self.screen_name)
         chat_peer = is_chat_peer(peer)
+        attachments = message.attachments
         return Shape(
             peer_chat=peer != sender, chat_text=chat_peer and action is None and sender > 0,
             private=not chat_peer and sender > 0, action=kind, command=cmd is not None,
             key=cmd.key if cmd is not None else None, payload=bool(message.payload),
-            document=any(a.doc is not None for a in (message.attachments or ())),
+            document=bool(attachments) and any(a.doc is not None for a in attachments),
         )
 
     def plan(self, shape: Shape) -> tuple[Route, ...]:
@@ -312,9 +326,11 @@ class Router:
                 context = passed
             # the handler's call (its arguments as vkbottle's magic_bundle gives them), inline:
             # a coroutine less per handler
-            kwargs = {name: context[name] for name in route.params if name in context}
-            if route.context_name is not None:
-                kwargs[route.context_name] = dict(context)
+            kwargs = route.arguments
+            if kwargs is None or context is not self.context:
+                kwargs = _arguments(route.params, context)
+                if route.context_name is not None:
+                    kwargs[route.context_name] = dict(context)
             response = await route.func(event, **kwargs)
             if response is not None:  # vkbottle answers what a handler returns (none of ours does)
                 await self._answer(response, event, context)
