@@ -31,15 +31,18 @@ def check_flood(ctx: Context, settings: FloodSettings) -> list[Decision]:
 
 
 def check_repeats(ctx: Context, settings: RepeatSettings) -> list[Decision]:
-    if len(ctx.history.recent) < settings.max_repeats:
+    recent = ctx.history.recent
+    if len(recent) < settings.max_repeats:
         return []  # the window holds no more than the whole history: too few to repeat
-    earlier = ctx.history.within(ctx.now_ts, settings.window_s)
+    now = ctx.now_ts
+    cutoff = now - settings.window_s
+    # the fingerprints of history.within(now, window_s), without a list of its entries first
+    earlier = [e.fingerprint for e in recent if cutoff < e.at <= now]
     if len(earlier) + 1 <= settings.max_repeats:
         return []  # too few messages to repeat this one too often, whatever they said
     # Both tests below must pass to fire; the one that nearly always fails goes first (the
     # fingerprint is asked again when the message is recorded: its cache answers then).
-    key = fingerprint(ctx.text)
-    if [e.fingerprint for e in earlier].count(key) + 1 <= settings.max_repeats:
+    if earlier.count(fingerprint(ctx.text)) + 1 <= settings.max_repeats:
         return []
     if sum(map(str.isalnum, ctx.text)) < max(settings.min_length, 1):
         return []  # short texts («да», «+») may repeat

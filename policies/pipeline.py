@@ -84,7 +84,11 @@ def evaluate(
     """
     ctx = Context(msg, history, allowlist, school_domains, quiet_notice_given)
     staff = msg.author.is_chat_staff
-    plan, words = _plan(settings, staff)
+    entry = _PLANS.get((id(settings), staff))  # _plan's lookup, without a call per message
+    if entry is not None and entry[0] is settings:
+        plan, words = entry[1], entry[2]
+    else:
+        plan, words = _plan(settings, staff)
     if words:
         ctx.read_words()
     decisions: list[Decision] = []
@@ -97,5 +101,6 @@ def evaluate(
         decisions.extend(found)
     if staff:
         decisions = [d for d in decisions if d.action is Action.PRIVATE_ALERT]
-    decisions.sort(key=_order)
+    if len(decisions) > 1:  # nearly every message has none
+        decisions.sort(key=_order)
     return decisions
