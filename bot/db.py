@@ -13,6 +13,7 @@ import time
 import re
 import sqlite3
 import functools
+import itertools
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Awaitable, Callable, Hashable
 from dataclasses import dataclass, field
@@ -972,8 +973,9 @@ def _together(conn: Any, group: list[_Flush]) -> list[BaseException | None] | No
             if merge is not None:
                 rows = merge(rows)
             bulk = _BULK.get(sql) if len(rows) > 1 else None
-            if bulk is not None and _plain(rows):
-                changed = conn.execute(bulk, (_JSON.encode(rows).decode(),)).rowcount
+            text = _as_json(rows) if bulk is not None else None
+            if bulk is not None and text is not None:
+                changed = conn.execute(bulk, (text,)).rowcount
             else:
                 changed = conn.executemany(sql, rows).rowcount
             if changed < len(rows) and claim:
@@ -983,34 +985,34 @@ def _together(conn: Any, group: list[_Flush]) -> list[BaseException | None] | No
     return [None] * len(group)
 
 
-_INT64 = range(-(2**63), 2**63)
 _JSON = msgspec.json.Encoder()
+_SCALARS = frozenset({int, str, float, type(None)})
+# 19 digits in a row (maybe an integer beyond 64 bits) found as nineteen 9s once every digit is one
+_DIGITS = bytes.maketrans(b"0123456789", b"9" * 10)
+_LONG_NUMBER = b"9" * 19
+_INFINITE = (float("inf"), float("-inf"))
 
 
-def _plain(rows: list[Any]) -> bool:
-    """Rows JSON carries as SQLite would bind them: no integer beyond 64 bits (JSON would make it
-    a real), no NaN or infinity (JSON has none), no string with a NUL (``->>`` would cut it
-    there), no string that is not valid text (binding refuses it; so the unit fails alone)."""
-    for row in rows:
-        for value in row:
-            kind = type(value)
-            if kind is int:
-                if value not in _INT64:
-                    return False
-            elif kind is str:
-                if "\x00" in value:  # SQLite's ->> ends a text at a NUL
-                    return False
-                if not value.isascii():
-                    try:
-                        value.encode("utf-8")
-                    except UnicodeEncodeError:
-                        return False
-            elif kind is float:
-                if value != value or value in (float("inf"), float("-inf")):  # JSON has no NaN or infinity
-                    return False
-            elif value is not None:
-                return False
-    return True
+def _as_json(rows: list[Any]) -> str | None:
+    """The rows as one JSON text that carries them as SQLite would bind them, or None (then
+    they go one statement per row). None for: an integer beyond 64 bits (JSON would make it a
+    real; any run of 19 digits counts, a string's too), NaN or infinity (JSON has neither), a
+    string with a NUL (``->>`` would cut it there) or that is not valid text (binding refuses
+    it, so the unit fails alone), a value of any other type. The types are read and the text
+    written by C code: no Python step per value on the way."""
+    values = list(itertools.chain.from_iterable(rows))
+    kinds = set(map(type, values))
+    if not kinds <= _SCALARS:
+        return None
+    if float in kinds and any(v != v or v in _INFINITE for v in values if type(v) is float):
+        return None
+    try:
+        text = _JSON.encode(rows)
+    except (UnicodeEncodeError, msgspec.MsgspecError, OverflowError):
+        return None
+    if b"\\u0000" in text or (int in kinds and _LONG_NUMBER in text.translate(_DIGITS)):
+        return None
+    return text.decode()
 
 
 def _one_by_one(conn: Any, group: list[_Flush]) -> list[BaseException | None]:

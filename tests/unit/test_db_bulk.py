@@ -6,13 +6,14 @@ its unit alone. The long-poll answer is stored the same way (``inbox.accept_batc
 from __future__ import annotations
 
 import asyncio
+import json
 import random
 from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
 
-from bot.db import AlreadyClaimed, Database, open_database
+from bot.db import AlreadyClaimed, Database, _as_json, open_database
 from bot.repo import activity, inbox
 
 AGGREGATES = ("activity", "agg_flow", "agg_credit", "agg_chat", "agg_day", "agg_person", "agg_active")
@@ -87,6 +88,14 @@ async def test_counts_of_many_units_sent_together_leave_what_one_statement_per_r
     assert chats == {1: 4, 2: 0}  # the guest's message, the unknown author's, the one taken back
     done = await together.fetchval("SELECT COUNT(*) FROM inbox WHERE status = 'done' AND payload = '{}'")
     assert done == len(ROWS)
+
+
+def test_rows_go_as_one_json_text_only_when_it_carries_them_as_binding_would() -> None:
+    ok = [[1, -(2**59), 999_999_999_999_999_999, "привет", None, 1.5]]
+    assert json.loads(_as_json(ok) or "") == ok
+    for odd in (2**63, -(2**63) - 1, 2**70, 1_000_000_000_000_000_000, float("nan"), float("inf"),
+                "a\x00b", "\ud800", True, b"bytes", "id 1234567890123456789"):
+        assert _as_json([[1, "x"], [2, odd]]) is None, odd
 
 
 def test_a_burst_of_one_authors_messages_is_one_count() -> None:
