@@ -14,10 +14,14 @@ def is_shouting(text: str, min_letters: int, ratio: float) -> bool:
         return False  # most messages: no capital at all (islower: no str.isupper character)
     if ratio > 0.5 and min_letters >= 2 and text[1:].islower():
         return False  # a capital first only («Завтра физра?»): one of two letters at most
-    letters = sum(map(str.isalpha, text))  # map: the loop runs in C, on every message
+    upper = sum(map(str.isupper, text))  # map: the loop runs in C, on every message
+    if ratio > 0.5 and 2 * upper <= min_letters:
+        # A few capitals («скиньте, Ралошеку»): upper / letters >= ratio > 0.5 (a quotient that
+        # rounds above 0.5 is above it) needs 2 * upper > letters >= min_letters.
+        return False
+    letters = sum(map(str.isalpha, text))
     if letters < min_letters:
         return False
-    upper = sum(map(str.isupper, text))  # non-letters are never upper case
     return upper / letters >= ratio
 
 

@@ -273,6 +273,22 @@ def test_a_capital_first_only_is_no_shouting():
     assert shouting > 1000
 
 
+def test_a_few_capitals_are_no_shouting():
+    """is_shouting skips counting the letters when there are too few capitals to be more than
+    half of enough letters: every count of capitals and small letters at the edge of it."""
+    texts = [f"{'Б' * upper}{'а' * lower}{tail}" for upper in range(12) for lower in range(12)
+             for tail in ("", " 5", "Ⅰ", "ⅰ", "Ǆ")]
+    shouting = 0
+    for text in texts:
+        for min_letters in range(1, 22):
+            for ratio in (0.5, 0.5000001, 0.51, 2 / 3, 0.7, 0.75, 0.9, 1.0):
+                expected = _is_shouting_reference(text, min_letters, ratio)
+                assert caps.is_shouting(text, min_letters, ratio) == expected, (text, min_letters,
+                                                                                 ratio)
+                shouting += expected
+    assert shouting > 1000, shouting
+
+
 def new_words_texts() -> list[str]:
     """Ordinary talk begun with a capital, with a name in it."""
     return [f"{text[0].upper()}{text[1:]}, Ралошеку{i}" for i, text in
