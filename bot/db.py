@@ -222,9 +222,12 @@ class Database:
         # generations of the tables its loader read; it is served only while they are unchanged.
         self._gen: dict[str, int] = {}
         self._epoch = 0  # bumped by a write whose tables are not recognised: everything is stale
-        # bumped with every change of a generation: a value checked at this version is current
-        # without going through its tables again (most hits come between two writes)
+        # bumped with every change of a generation some kept value depends on (``_watched``): a
+        # value checked at this version is current without going through its tables again. The
+        # message path's own writes (the inbox, counts, recent history) are read by no read
+        # model, so a burst's group commits leave the version alone
         self._version = 0
+        self._watched: set[str] = set()
         self._tx_written: set[str] = set()  # tables the open (locked) transaction has changed
         self._triggers: dict[str, frozenset[str]] = {}  # table -> tables its triggers write
         self._cache: OrderedDict[Hashable, list[Any]] = OrderedDict()  # see _keep
@@ -299,8 +302,8 @@ class Database:
     def _touch(self, tables: frozenset[str] | None, part: Parts | None = None) -> None:
         """A write changed ``tables`` (of a partitioned table: the rows of ``part``'s keys, or
         any row when not told): values read from them are stale."""
-        self._version += 1
         if tables is None:
+            self._version += 1
             self._epoch += 1
             self._cache.clear()
             if self._in_tx is not None:
@@ -317,18 +320,22 @@ class Database:
                         names.append(f"{changed}@*")
                 for name in names:
                     gen[name] = gen.get(name, 0) + 1
+                    if name in self._watched:
+                        self._version += 1
                     if self._in_tx is not None:
                         self._tx_written.add(name)
 
     def _bump(self, names: set[str]) -> None:
         """The end of a transaction: what it wrote (tables and partitions, as recorded) changed."""
-        self._version += 1
         gen = self._gen
         if "*epoch*" in names:
+            self._version += 1
             self._epoch += 1
             self._cache.clear()
         for name in names:
             gen[name] = gen.get(name, 0) + 1
+        if not self._watched.isdisjoint(names):
+            self._version += 1
 
     async def cached(self, key: Hashable, load: Callable[[], Awaitable[T]], *, part: Part | None = None) -> T:
         """A read model: ``load()``'s value, kept until a write changes a table it read.
@@ -395,6 +402,7 @@ class Database:
 
     def _keep(self, key: Hashable, entry: tuple[int, tuple[tuple[str, int], ...]], value: Any) -> None:
         self._cache[key] = [entry[0], entry[1], value, -1]  # (epoch, stamp, value, version checked at)
+        self._watched.update(name for name, _ in entry[1])
         self._cache.move_to_end(key)
         while len(self._cache) > CACHE_ENTRIES:
             self._cache.popitem(last=False)

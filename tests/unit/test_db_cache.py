@@ -71,6 +71,27 @@ async def test_a_cached_read_costs_no_round_trip_until_its_table_changes(db: Dat
     assert await value_of(db, "a") == "two"
 
 
+async def test_a_value_read_while_a_transaction_wrote_its_table_is_read_again_once_it_commits(db: Database) -> None:
+    """Read (and kept, and served again) while the transaction was open: what it read then was
+    the committed data before the transaction; the commit makes it stale."""
+    await value_of(db, "a")
+    written, release = asyncio.Event(), asyncio.Event()
+
+    async def writer() -> None:
+        async with db.transaction():
+            await db.execute("UPDATE a SET v = 'two' WHERE id = 1")
+            written.set()
+            await release.wait()
+
+    task = asyncio.create_task(writer())
+    await asyncio.wait_for(written.wait(), 5)
+    assert await value_of(db, "a") == "one"
+    assert await value_of(db, "a") == "one"  # a hit
+    release.set()
+    await asyncio.wait_for(task, 5)
+    assert await value_of(db, "a") == "two"
+
+
 async def test_a_loader_built_on_another_cached_value_depends_on_its_tables(db: Database) -> None:
     async def both() -> str:
         return await value_of(db, "a") + "+" + await value_of(db, "b")
