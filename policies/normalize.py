@@ -17,6 +17,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import methodcaller
 
 MASK = "*"
 
@@ -113,6 +114,9 @@ _APOSTROPHES = set("'’`ʼ")
 # «\1\1*» for «\1+»: the same runs without the regex engine's general repeat at every position
 _RUN_ANY = re.compile(r"(.)\1\1*")
 _RUN_LONG = re.compile(r"(.)\1\1\1*")  # three or more
+# The run's letter: what the template r"\1" gives, called by the engine only where a run is (with
+# a template, Pattern.sub calls back into Python to parse it on every call: 1 µs a word)
+_FIRST = methodcaller("group", 1)
 _NOT_CYRILLIC = re.compile(r"[^а-я*]+")
 
 
@@ -185,13 +189,13 @@ def _finish(spelling: str) -> tuple[str, ...]:
     core = _NOT_CYRILLIC.sub("", spelling)
     if not core:
         return ()
-    long_collapsed = _RUN_LONG.sub(r"\1", core)
-    all_collapsed = _RUN_ANY.sub(r"\1", core)
+    long_collapsed = _RUN_LONG.sub(_FIRST, core)
+    all_collapsed = _RUN_ANY.sub(_FIRST, core)
     forms: tuple[str, ...] = (
         (long_collapsed,) if all_collapsed == long_collapsed else (long_collapsed, all_collapsed)
     )
     if MASK in core and _MASK_SEPARATED.fullmatch(long_collapsed):
-        forms += (_RUN_ANY.sub(r"\1", long_collapsed.replace(MASK, "")),)
+        forms += (_RUN_ANY.sub(_FIRST, long_collapsed.replace(MASK, "")),)
     return forms
 
 
@@ -211,8 +215,10 @@ def spellings(core: str) -> tuple[tuple[str, ...], str | None]:
 
 def _finish_russian(core: str) -> tuple[str, ...]:
     """_finish of a word of Russian letters without «ё»: nothing to drop, no mask."""
-    long_collapsed = _RUN_LONG.sub(r"\1", core)
-    all_collapsed = _RUN_ANY.sub(r"\1", core)
+    all_collapsed = _RUN_ANY.sub(_FIRST, core)
+    if all_collapsed == core:
+        return (core,)  # most words: no run of two letters, so none of three
+    long_collapsed = _RUN_LONG.sub(_FIRST, core)
     return (long_collapsed,) if all_collapsed == long_collapsed else (long_collapsed, all_collapsed)
 
 
@@ -236,7 +242,7 @@ def _spellings(core: str) -> tuple[tuple[str, ...], str | None]:
             return _finish(core.translate(_VISUAL)), None
         return tuple(dict.fromkeys(f for v in variants + [core.translate(_VISUAL)]
                                    for f in _finish(v))), None
-    core = _RUN_LONG.sub(r"\1", core)  # «blyaaat»: before digraphs are read
+    core = _RUN_LONG.sub(_FIRST, core)  # «blyaaat»: before digraphs are read
     variants += [core.translate(_VISUAL).translate(_TRANSLIT_ONE), _translit_latin(core)]
     if has_cyr:
         variants.append(core.translate(_TYPED).translate(_VISUAL).translate(_TRANSLIT_ONE))

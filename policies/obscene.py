@@ -67,7 +67,9 @@ class _Matcher:
         # The same alternatives without a group around each: whether one matches at all, four
         # times faster (a group in front of an alternative hides its first letter from the
         # engine, which then enters every alternative); nearly every form has no root.
-        self.head_any = re.compile("|".join(_ungrouped(head)))
+        # «^» once in front of them all: an alternative that begins with a letter is skipped at
+        # its first letter, one that begins with «^» is entered (1285 characters of them)
+        self.head_any = re.compile("^(?:" + "|".join(alt[1:] for alt in _ungrouped(head)) + ")")
         self.anywhere_any = re.compile("|".join(_ungrouped(anywhere)))
 
     def root_of(self, form: str, *, at_start: bool = False) -> Root | None:

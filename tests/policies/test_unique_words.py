@@ -215,6 +215,22 @@ def test_roots_are_found_as_before():
     assert fired > 1000
 
 
+def test_a_root_with_its_look_behind_after_the_letters_matches_where_it_did():
+    """«дроч(?<!гидроч)» is «(?<!ги)дроч» with the look-behind moved behind the letters."""
+    (pattern,) = [root.pattern for root in obscene.ROOTS if root.name == "дрочить"]
+    rng = random.Random(19)
+    forms = ["дроч", "гидроч", "гидроочистка", "идроч", "гдроч", "игидроч", "дрочгидроч",
+             "гидрочдроч", "ги", "др"]
+    forms += ["".join(rng.choice(["ги", "дроч", "д", "и", "г", "роч", "о"])
+                      for _ in range(rng.randint(0, 6))) for _ in range(20000)]
+    new, old = re.compile(pattern), re.compile(r"(?<!ги)дроч")
+    found = 0
+    for form in forms:
+        assert [m.span() for m in new.finditer(form)] == [m.span() for m in old.finditer(form)]
+        found += bool(old.search(form))
+    assert found > 100, found
+
+
 def _may_start_reference(word: str, following: str) -> bool:
     line = f"{word} {following}"
     return any(line[i:i + wellbeing._N] in wellbeing._BEGINNINGS for i in range(len(word))
