@@ -136,7 +136,8 @@ class _Flush:
     buffer: list[tuple[str, Any, bool]]
     after_commit: list[Callable[[], None]]
     on_abort: list[Callable[[], None]]
-    waiter: asyncio.Future[BaseException | None]
+    number: int  # in the order units were queued (``flushed`` waits for numbers)
+    waiter: asyncio.Future[BaseException | None] | None = None  # the unit waits for its outcome
     detach: "Committed | None" = None
     attempts: int = 0
 
@@ -235,7 +236,9 @@ class Database:
         self._preloaded: dict[Hashable, float] = {}  # bulk read -> when (monotonic) it last ran
         self._flushes: list[_Flush] = []
         self._flusher: asyncio.Task[None] | None = None
-        self._pending_flushes: set[asyncio.Future[BaseException | None]] = set()  # queued, not done
+        self._queued = 0  # deferred units queued so far (each _Flush's number)
+        self._unsettled: set[int] = set()  # the numbers of those not committed or given up yet
+        self._settle_waiters: list[tuple[set[int], asyncio.Future[None]]] = []  # see ``flushed``
         self._on_abort: list[Callable[[], None]] = []  # of the open locked transaction
         self.cache_hits = 0
         self.cache_misses = 0
@@ -286,8 +289,9 @@ class Database:
         return _SideReader(self, reader)
 
     async def close(self) -> None:
-        if self._flusher is not None and not self._flusher.done():
-            await asyncio.wait({self._flusher}, timeout=5)  # units committing together finish first
+        if self._unsettled:  # units committing together finish first
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(self.flushed(), 5)
         if self._reader is not None:
             await self._reader.close()
         await self._conn.close()
@@ -482,7 +486,7 @@ class Database:
         if (self._in_tx is not None and self._in_tx is task) or task in self._units:
             yield self
             return
-        if self._pending_flushes:
+        if self._unsettled:
             # detached units queued before (an earlier event of the same peer among them) are
             # committed first: nothing is recorded ahead of what was decided before it
             await self.flushed()
@@ -614,13 +618,14 @@ class Database:
             if detach is not None:
                 detach(None)
             return
-        waiter: asyncio.Future[BaseException | None] = asyncio.get_running_loop().create_future()
         # the callbacks run with the commit, even if this unit is cancelled while it waits
-        self._flushes.append(_Flush(unit.buffer, unit.after_commit, unit.on_abort, waiter, detach))
-        self._pending_flushes.add(waiter)
+        waiter = None if detach is not None else asyncio.get_running_loop().create_future()
+        self._queued += 1
+        self._flushes.append(_Flush(unit.buffer, unit.after_commit, unit.on_abort, self._queued, waiter, detach))
+        self._unsettled.add(self._queued)
         if self._flusher is None or self._flusher.done():
             self._flusher = asyncio.create_task(self._group_commit())
-        if detach is not None:
+        if waiter is None:
             return
         failure = await asyncio.shield(waiter)
         if failure is not None:
@@ -629,14 +634,21 @@ class Database:
     async def flushed(self) -> None:
         """Return once every deferred unit queued so far is committed (or failed), its callbacks
         (``detach`` among them) run."""
-        pending = [w for w in self._pending_flushes if not w.done()]
-        if pending:
-            await asyncio.wait(pending)
+        if not self._unsettled:
+            return
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        waiting = (set(self._unsettled), done)
+        self._settle_waiters.append(waiting)
+        try:
+            await done
+        finally:
+            if waiting in self._settle_waiters:
+                self._settle_waiters.remove(waiting)
 
     @property
     def flushing(self) -> bool:
         """Deferred units are waiting for the group commit."""
-        return bool(self._pending_flushes)
+        return bool(self._unsettled)
 
     def _settle_flush(self, flush: _Flush, outcome: BaseException | None) -> None:
         """A unit's deferred writes are committed (``outcome`` None) or given up: its callbacks
@@ -644,12 +656,16 @@ class Database:
         waiter learns the outcome, its ``detach`` too."""
         for callback in flush.after_commit if outcome is None else flush.on_abort:
             _quietly(callback)
-        self._pending_flushes.discard(flush.waiter)
-        if not flush.waiter.done():
+        self._unsettled.discard(flush.number)
+        if flush.waiter is not None and not flush.waiter.done():
             flush.waiter.set_result(outcome)
         if flush.detach is not None:
             detach = flush.detach
             _quietly(lambda: detach(outcome))
+        for numbers, done in self._settle_waiters:  # (few: a transaction or a test waiting)
+            numbers.discard(flush.number)
+            if not numbers and not done.done():
+                done.set_result(None)
 
     def _retry(self, flush: _Flush, outcome: BaseException) -> bool:
         """A unit whose writes failed (not a void claim) is tried again with the next group: its
