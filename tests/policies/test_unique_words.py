@@ -11,7 +11,7 @@ import random
 import re
 import sys
 import unicodedata
-from dataclasses import astuple, fields, replace
+from dataclasses import FrozenInstanceError, astuple, fields, replace
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -76,6 +76,11 @@ def test_a_token_hashes_as_its_fields_did():
             assert twin == token and hash(twin) == hash(token) and astuple(twin) == astuple(token)
             seen += 1
     assert seen > 10000
+    token = Token(raw="Лох", forms=("лох",), piece=True)
+    assert astuple(token) == ("Лох", ("лох",), None, True, True)
+    assert replace(token, whole=False) == Token("Лох", ("лох",), None, False, True)
+    with pytest.raises(FrozenInstanceError):
+        token.raw = "лох"  # type: ignore[misc]
 
 
 def _clean_reference(text: str) -> str:
