@@ -56,14 +56,24 @@ class Decision:
     shadow: bool = False
 
 
-@dataclass(frozen=True)
+# AuthorInfo and MessageInput are built for every chat message: their __init__ is the generated
+# frozen one with its arguments, writing the fields to the instance's dict at once (the generated
+# one called object.__setattr__ once per field, twice the cost); tests/policies/
+# test_unique_words.py checks that each takes its fields, in order, with their defaults.
+
+
+@dataclass(frozen=True, init=False)
 class AuthorInfo:
     user_id: int
     status: str  # "staff" | "member" | "guest" | "outsider"
     is_chat_staff: bool = False
 
+    def __init__(self, user_id: int, status: str, is_chat_staff: bool = False) -> None:
+        found = self.__dict__
+        found["user_id"], found["status"], found["is_chat_staff"] = user_id, status, is_chat_staff
 
-@dataclass(frozen=True)
+
+@dataclass(frozen=True, init=False)
 class MessageInput:
     text: str
     now: datetime  # timezone-aware
@@ -71,8 +81,16 @@ class MessageInput:
     chat_type: str
     attachments: tuple[str, ...] = ()  # "sticker", "photo", "doc", "link", ...
 
+    def __init__(self, text: str, now: datetime, author: AuthorInfo, chat_type: str,
+                 attachments: tuple[str, ...] = ()) -> None:
+        found = self.__dict__
+        found["text"], found["now"], found["author"] = text, now, author
+        found["chat_type"], found["attachments"] = chat_type, attachments
+
     @property
     def stickers(self) -> int:
+        if not self.attachments:
+            return 0  # most messages (the bot asks every one when recording it)
         return sum(1 for kind in self.attachments if kind in STICKER_KINDS)
 
 
