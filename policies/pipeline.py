@@ -37,20 +37,28 @@ def _order(decision: Decision) -> tuple[bool, int, int]:
 
 # Checks that read every message's words (Context.tokens, .words): they are read at once.
 WORD_CHECKS = frozenset({"obscene", "wellbeing"})
+# Checks that never fire on a message of an author who is no outsider, or on a message without
+# attachments (each tests that first): the plans of the other messages leave them out.
+OUTSIDER_CHECKS = frozenset({"outsiders"})
+ATTACHMENT_CHECKS = frozenset({"stickers"})
 
-# The checks a chat's settings run, in CHECKS order: (check, its settings, shadow mode).
+# The checks a chat's settings run on a kind of message, in CHECKS order: (check, its settings,
+# shadow mode).
 Plan = tuple[tuple[Check, Any, bool], ...]
-# By (id(settings), staff): settings are immutable and the bot keeps one object per chat, so the
-# plan is made once per chat, not per message. The entry holds the settings: an id stays theirs;
-# and whether a check of the plan reads the words.
-_PLANS: dict[tuple[int, bool], tuple[ModerationSettings, Plan, bool]] = {}
-_MAX_PLANS = 1024
+# (id(settings), chat staff, an outsider, attachments): settings are immutable and the bot keeps
+# one object per chat, so a plan is made once per chat and kind of message, not per message.
+PlanKey = tuple[int, bool, bool, bool]
+# The entry holds the settings (an id stays theirs) and whether a check of the plan reads the
+# words.
+_PLANS: dict[PlanKey, tuple[ModerationSettings, Plan, bool]] = {}
+_MAX_PLANS = 4096
 
 
-def _plan(settings: ModerationSettings, staff: bool) -> tuple[Plan, bool]:
-    entry = _PLANS.get((id(settings), staff))
+def _plan(settings: ModerationSettings, key: PlanKey) -> tuple[Plan, bool]:
+    entry = _PLANS.get(key)
     if entry is not None and entry[0] is settings:
         return entry[1], entry[2]
+    _, staff, outsider, attachments = key
     plan = []
     words = False
     for policy_id, check in CHECKS.items():
@@ -59,11 +67,14 @@ def _plan(settings: ModerationSettings, staff: bool) -> tuple[Plan, bool]:
             continue
         if staff and policy_id not in STAFF_CHECKS:
             continue
+        if (not outsider and policy_id in OUTSIDER_CHECKS
+                or not attachments and policy_id in ATTACHMENT_CHECKS):
+            continue
         plan.append((check, policy, policy.mode is Mode.SHADOW))
         words = words or policy_id in WORD_CHECKS
     if len(_PLANS) >= _MAX_PLANS:
         _PLANS.clear()
-    _PLANS[(id(settings), staff)] = (settings, tuple(plan), words)
+    _PLANS[key] = (settings, tuple(plan), words)
     return tuple(plan), words
 
 
@@ -83,12 +94,14 @@ def evaluate(
     (alert moderators, act on nothing); OFF policies are skipped.
     """
     ctx = Context(msg, history, allowlist, school_domains, quiet_notice_given)
-    staff = msg.author.is_chat_staff
-    entry = _PLANS.get((id(settings), staff))  # _plan's lookup, without a call per message
+    author = msg.author
+    staff = author.is_chat_staff
+    key = (id(settings), staff, author.status == "outsider", bool(msg.attachments))
+    entry = _PLANS.get(key)  # _plan's lookup, without a call per message
     if entry is not None and entry[0] is settings:
         plan, words = entry[1], entry[2]
     else:
-        plan, words = _plan(settings, staff)
+        plan, words = _plan(settings, key)
     if words:
         ctx.read_words()
     decisions: list[Decision] = []
