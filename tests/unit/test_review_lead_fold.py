@@ -1,0 +1,55 @@
+"""Review of the group commit's fold of counts (``activity.fold_counts``, 94060f2): the folded rows
+must leave every table — the report aggregates kept by the triggers of 0008 included — exactly as
+the rows one by one do."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+
+from bot.db import Database, _as_json, open_database
+from bot.repo import activity
+from tests.unit.test_db_bulk import _tables, _world
+
+
+@pytest.fixture
+async def two(db: Database, tmp_path) -> AsyncIterator[tuple[Database, Database]]:
+    other = await open_database(tmp_path / "other.db")
+    try:
+        await _world(db)
+        await _world(other)
+        yield db, other
+    finally:
+        await other.close()
+
+
+async def test_a_folded_author_moved_ahead_of_a_count_taken_back_leaves_no_extra_active_row(
+        two: tuple[Database, Database]) -> None:
+    """Person 11's join in chat 2, then a message of theirs taken back in chat 1, then their
+    message in chat 2 — one month, one credited org, so one agg_person row. One by one that row
+    goes 0 → -1 → 0 and never becomes active: agg_active gets no row. Folded, the chat-2 key's
+    message moves ahead of the taken-back one: the row goes 1 (active +1, a new agg_active row)
+    → 0 (active -1), leaving an agg_active row of 0 people that the steps never made
+    (``aggregates.active_counts`` returns it)."""
+    folded, one_by_one = two
+    day = "2026-11-29"
+    group = [
+        (day, 2, 501, 11, 1, 0, 1, 0, 0),   # a join (no message, no action)
+        (day, 1, 501, 11, 1, -1, 0, 0, 0),  # a message taken back (kept as given)
+        (day, 2, 501, 11, 1, 1, 0, 0, 0),   # a message: folded into the join's row
+    ]
+    rows = activity.fold_counts(list(group))
+    assert len(rows) < len(group)  # something was folded
+    await folded.executemany(activity.UPSERT_SQL, rows)
+    for given in group:
+        await one_by_one.execute(activity.UPSERT_SQL, given)
+    assert await _tables(folded) == await _tables(one_by_one)
+
+
+def test_rows_of_another_shape_than_a_sequence_never_go_as_json() -> None:
+    """``_as_json``: a value of any other type gives None. Rows given as mappings (named
+    parameters) are walked as their keys (all strings), so they pass, and the bulk form's
+    ``value ->> 0`` reads NULL from every JSON object instead of the values binding would give."""
+    assert _as_json([{"day": "2026-11-29", "chat": 1}, {"day": "2026-11-30", "chat": 2}]) is None
