@@ -56,36 +56,20 @@ class Decision:
     shadow: bool = False
 
 
-# AuthorInfo and MessageInput are built for every chat message: their __init__ is the generated
-# frozen one with its arguments, writing the fields to the instance's dict at once (the generated
-# one called object.__setattr__ once per field, twice the cost); tests/policies/
-# test_unique_words.py checks that each takes its fields, in order, with their defaults.
-
-
-@dataclass(frozen=True, init=False)
+@dataclass(frozen=True)
 class AuthorInfo:
     user_id: int
     status: str  # "staff" | "member" | "guest" | "outsider"
     is_chat_staff: bool = False
 
-    def __init__(self, user_id: int, status: str, is_chat_staff: bool = False) -> None:
-        found = self.__dict__
-        found["user_id"], found["status"], found["is_chat_staff"] = user_id, status, is_chat_staff
 
-
-@dataclass(frozen=True, init=False)
+@dataclass(frozen=True)
 class MessageInput:
     text: str
     now: datetime  # timezone-aware
     author: AuthorInfo
     chat_type: str
     attachments: tuple[str, ...] = ()  # "sticker", "photo", "doc", "link", ...
-
-    def __init__(self, text: str, now: datetime, author: AuthorInfo, chat_type: str,
-                 attachments: tuple[str, ...] = ()) -> None:
-        found = self.__dict__
-        found["text"], found["now"], found["author"] = text, now, author
-        found["chat_type"], found["attachments"] = chat_type, attachments
 
     @property
     def stickers(self) -> int:

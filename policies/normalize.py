@@ -120,7 +120,7 @@ _FIRST = methodcaller("group", 1)
 _NOT_CYRILLIC = re.compile(r"[^а-я*]+")
 
 
-@dataclass(frozen=True, init=False)
+@dataclass(frozen=True)
 class Token:
     raw: str  # the fragment of the original text (edge punctuation trimmed)
     forms: tuple[str, ...]  # candidate Cyrillic spellings, lowercase, «ё» as «е», may hold MASK
@@ -128,17 +128,12 @@ class Token:
     whole: bool = True  # a word of the text (not a piece of one, not a run of letters)
     piece: bool = False  # one part of a dotted or dashed word («Лох» of «Лох-Несское»)
 
-    def __init__(self, raw: str, forms: tuple[str, ...], latin: str | None = None,
-                 whole: bool = True, piece: bool = False) -> None:
-        # The generated frozen __init__ with its arguments: fields written to the instance's
-        # dict at once (it called object.__setattr__ once per field: twice the cost of a word
-        # no cache has seen). The hash is kept too: a key of obscene's caches several times per
-        # message (the generated hash built and hashed a tuple of the fields on every lookup);
-        # not a field, so equality, astuple and replace see the same token as before.
-        found = self.__dict__
-        found["raw"], found["forms"], found["latin"] = raw, forms, latin
-        found["whole"], found["piece"] = whole, piece
-        found["_hash"] = hash((raw, forms, latin, whole, piece))
+    def __post_init__(self) -> None:
+        # a key of obscene's caches several times per message: hashed once (the generated hash
+        # built and hashed a tuple of the fields on every lookup); not a field, so equality,
+        # astuple and replace see the same token as before
+        object.__setattr__(self, "_hash", hash((self.raw, self.forms, self.latin, self.whole,
+                                                self.piece)))
 
     def __hash__(self) -> int:
         return self.__dict__["_hash"]
