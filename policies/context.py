@@ -25,7 +25,10 @@ class _once(Generic[T]):
     def __get__(self, obj: Any, owner: type | None = None) -> T:
         if obj is None:
             return self  # type: ignore[return-value]  # the class attribute itself
-        value = obj.__dict__[self.name] = self.fn(obj)
+        value = self.fn(obj)
+        # setattr, not obj.__dict__: asking for __dict__ makes Python give the instance a real
+        # dict, and every later attribute read of it (a dozen per message) a slower lookup
+        setattr(obj, self.name, value)
         return value
 
 
@@ -54,9 +57,9 @@ class Context:
     def read_words(self) -> None:
         """Compute text, tokens and words at once, as reading each would (the first read of each
         costs a call of its descriptor): for a message the word policies will read."""
-        found = self.__dict__
-        text = found["text"] = clean(self.msg.text)
-        found["tokens"], found["words"] = read(text, cleaned=True)
+        # stored as _once stores them (the instance's own attributes shadow the descriptors)
+        self.text = text = clean(self.msg.text)
+        self.tokens, self.words = read(text, cleaned=True)
 
     @_once
     def now_ts(self) -> float:
