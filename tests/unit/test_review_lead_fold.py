@@ -53,3 +53,27 @@ def test_rows_of_another_shape_than_a_sequence_never_go_as_json() -> None:
     parameters) are walked as their keys (all strings), so they pass, and the bulk form's
     ``value ->> 0`` reads NULL from every JSON object instead of the values binding would give."""
     assert _as_json([{"day": "2026-11-29", "chat": 1}, {"day": "2026-11-30", "chat": 2}]) is None
+
+
+async def test_a_folded_author_moved_ahead_of_a_rekey_that_takes_counts_back_leaves_no_extra_active_row(
+        two: tuple[Database, Database]) -> None:
+    """Every row of the group is a non-negative count of an author known throughout; the
+    chat-1 row already there (an unknown author's message taken back: -1) is re-keyed to person
+    11 by the group's second row, which takes one from the person's month. One by one the
+    agg_person row goes -1 → 0 and never becomes active; folded, the chat-2 message comes first:
+    1 (a new agg_active row) → 0 — an agg_active row of 0 people the steps never made."""
+    folded, one_by_one = two
+    day = "2026-11-29"
+    for db in two:
+        await db.execute(activity.UPSERT_SQL, (day, 1, 501, None, None, -1, 0, 0, 0))
+    group = [
+        (day, 2, 501, 11, 1, 0, 1, 0, 0),
+        (day, 1, 501, 11, 1, 0, 1, 0, 0),  # learns the author of the row already there
+        (day, 2, 501, 11, 1, 1, 0, 0, 0),
+    ]
+    rows = activity.fold_counts(list(group))
+    assert len(rows) < len(group)
+    await folded.executemany(activity.UPSERT_SQL, rows)
+    for given in group:
+        await one_by_one.execute(activity.UPSERT_SQL, given)
+    assert await _tables(folded) == await _tables(one_by_one)
