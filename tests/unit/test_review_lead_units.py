@@ -11,6 +11,12 @@ import pytest
 from bot.db import Database
 
 
+def _cancel_me() -> None:
+    task = asyncio.current_task()
+    assert task is not None
+    task.cancel()
+
+
 async def test_a_unit_cancelled_while_its_commit_is_queued_is_either_kept_or_taken_back(db: Database) -> None:
     """The cancellation reaches the unit at ``await COMMIT`` (aiosqlite has queued it already, so
     it runs). ``_exit_unit`` then runs the on_abort callbacks, drops the after_commit ones and
@@ -24,7 +30,7 @@ async def test_a_unit_cancelled_while_its_commit_is_queued_is_either_kept_or_tak
             await db.execute("INSERT INTO kv (key, value) VALUES ('review', '1')")  # promoted: locked
             db.on_abort(lambda: aborted.append("undone"))
             db.after_commit(lambda: committed.append("woken"))
-            asyncio.current_task().cancel()  # delivered at the unit's next await: the COMMIT
+            _cancel_me()  # delivered at the unit's next await: the COMMIT
 
     task = asyncio.create_task(event())
     with pytest.raises(asyncio.CancelledError):
@@ -46,7 +52,7 @@ async def test_a_transaction_cancelled_while_its_commit_is_queued_is_either_kept
             await db.execute("INSERT INTO kv (key, value) VALUES ('review', '1')")
             db.on_abort(lambda: aborted.append("undone"))
             db.after_commit(lambda: committed.append("woken"))
-            asyncio.current_task().cancel()
+            _cancel_me()
 
     task = asyncio.create_task(job())
     with pytest.raises(asyncio.CancelledError):
