@@ -77,3 +77,26 @@ async def test_a_folded_author_moved_ahead_of_a_rekey_that_takes_counts_back_lea
     for given in group:
         await one_by_one.execute(activity.UPSERT_SQL, given)
     assert await _tables(folded) == await _tables(one_by_one)
+
+
+async def test_a_row_naming_another_person_may_count_for_the_folded_one(two: tuple[Database, Database]) -> None:
+    """The person a row names is not the one it counts for when its activity row already has
+    one (``COALESCE(activity.person_id, excluded.person_id)``): VK 502's row of the day in chat 1
+    is person 11's already (a join), so the group's count taken back for 502, naming person 12
+    now, still comes off person 11's month. Folding 11's chat-2 rows across it (nothing in
+    between names 11 or an unknown author) makes that month active and inactive again: an
+    agg_active row of 0 people the steps never made."""
+    folded, one_by_one = two
+    day = "2026-11-29"
+    for db in two:
+        await db.execute(activity.UPSERT_SQL, (day, 1, 502, 11, 1, 0, 1, 0, 0))
+    group = [
+        (day, 2, 501, 11, 1, 0, 1, 0, 0),
+        (day, 1, 502, 12, 1, -1, 0, 0, 0),  # counts for person 11: the row is theirs already
+        (day, 2, 501, 11, 1, 1, 0, 0, 0),
+    ]
+    rows = activity.fold_counts(list(group))
+    await folded.executemany(activity.UPSERT_SQL, rows)
+    for given in group:
+        await one_by_one.execute(activity.UPSERT_SQL, given)
+    assert await _tables(folded) == await _tables(one_by_one)
