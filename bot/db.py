@@ -61,12 +61,9 @@ def _quietly(callback: Callable[[], None]) -> None:
 
 # statements of the message path the group commit sends as one statement over all its units' rows
 _BULK: dict[str, str] = {}
-# and how some of them fold the rows of a group first (many counts of one key as one)
-Merge = Callable[[list[Any]], list[Any]]
-_MERGE: dict[str, Merge] = {}
 
 
-def bulk_form(sql: str, bulk_sql: str, *, merge: Merge | None = None) -> str:
+def bulk_form(sql: str, bulk_sql: str) -> str:
     """Declare ``bulk_sql``: the writes of ``sql`` once per row, with the rows given as one JSON
     array parameter (``json_each(?)``, columns ``value ->> 0`` …, in order). The group commit
     uses it when many units make the same deferred write: SQLite then does the whole group's
@@ -74,14 +71,8 @@ def bulk_form(sql: str, bulk_sql: str, *, merge: Merge | None = None) -> str:
     the lock back and takes it again for every row, and each time the database thread waits for
     the event loop to let go of it (up to the switch interval): the database work ran only while
     the event loop was idle. For a claim the bulk form must change one row per row given, as
-    ``sql`` does (a row of an event already done changes nothing).
-
-    ``merge`` (never for a claim): folds a group's rows, in their order, into fewer rows that
-    leave every table — triggers' included — as the rows one by one would; the group then
-    writes the folded rows. Returns ``sql``."""
+    ``sql`` does (a row of an event already done changes nothing). Returns ``sql``."""
     _BULK[sql] = bulk_sql
-    if merge is not None:
-        _MERGE[sql] = merge
     return sql
 
 
@@ -509,7 +500,7 @@ class Database:
                 raise
             else:
                 try:
-                    await self._conn.execute("COMMIT")
+                    interrupted = await self._commit()
                 except BaseException:  # (a full disk, a deferred constraint): nothing of it is kept
                     self._after_commit.clear()
                     self._aborted()
@@ -522,6 +513,27 @@ class Database:
                 self._tx_written.clear()
             callbacks, self._after_commit = self._after_commit, []
             _run_all(callbacks)
+            if interrupted:
+                raise asyncio.CancelledError()
+
+    async def _commit(self) -> bool:
+        """COMMIT the open locked transaction. Cancelled while it is queued, it runs all the same
+        (aiosqlite does not take back what it queued): the caller learns how it really ended —
+        kept (True: cancelled meanwhile, to be raised once the commit's callbacks ran) or its
+        error — never a failure for writes that were kept."""
+        commit = asyncio.ensure_future(self._conn.execute("COMMIT"))
+        interrupted = False
+        while not commit.done():
+            try:
+                await asyncio.shield(commit)
+            except asyncio.CancelledError:
+                interrupted = not commit.done() or interrupted
+            except BaseException:  # noqa: BLE001 - the commit's own failure: raised below
+                break
+        failure = commit.exception()
+        if failure is not None:
+            raise failure
+        return interrupted
 
     def unit(self, *, detach: Committed | None = None) -> "_InUnit":
         """One event's decisions as one transaction that costs one round trip when the event only
@@ -571,7 +583,7 @@ class Database:
             if self._in_tx is task:
                 promoted = True
                 try:
-                    await self._conn.execute("COMMIT")
+                    interrupted = await self._commit()
                 except BaseException:
                     self._after_commit.clear()
                     self._aborted()
@@ -581,6 +593,8 @@ class Database:
                     self._end_locked()
                 callbacks, self._after_commit = self._after_commit, []
                 _run_all(callbacks)
+                if interrupted:
+                    raise asyncio.CancelledError()
             else:
                 await self._flush(unit, scope.detach)  # its callbacks run with the commit
         finally:
@@ -993,9 +1007,6 @@ def _together(conn: Any, group: list[_Flush]) -> list[BaseException | None] | No
             columns[at][2].append(params)
     try:
         for sql, claim, rows in columns:
-            merge = _MERGE.get(sql) if len(rows) > 1 and not claim else None
-            if merge is not None:
-                rows = merge(rows)
             bulk = _BULK.get(sql) if len(rows) > 1 else None
             text = _as_json(rows) if bulk is not None else None
             if bulk is not None and text is not None:
@@ -1010,6 +1021,7 @@ def _together(conn: Any, group: list[_Flush]) -> list[BaseException | None] | No
 
 
 _JSON = msgspec.json.Encoder()
+_ROWS = frozenset({list, tuple})
 _SCALARS = frozenset({int, str, float, type(None)})
 # 19 digits in a row (maybe an integer beyond 64 bits) found as nineteen 9s once every digit is one
 _DIGITS = bytes.maketrans(b"0123456789", b"9" * 10)
@@ -1022,8 +1034,11 @@ def _as_json(rows: list[Any]) -> str | None:
     they go one statement per row). None for: an integer beyond 64 bits (JSON would make it a
     real; any run of 19 digits counts, a string's too), NaN or infinity (JSON has neither), a
     string with a NUL (``->>`` would cut it there) or that is not valid text (binding refuses
-    it, so the unit fails alone), a value of any other type. The types are read and the text
-    written by C code: no Python step per value on the way."""
+    it, so the unit fails alone), a value of any other type, a row that is not a list or tuple
+    (named parameters). The types are read and the text written by C code: no Python step per
+    value on the way."""
+    if not set(map(type, rows)) <= _ROWS:  # (a mapping would be walked as its keys)
+        return None
     values = list(itertools.chain.from_iterable(rows))
     kinds = set(map(type, values))
     if not kinds <= _SCALARS:

@@ -26,58 +26,11 @@ UPSERT_SQL = (
     " person_id = COALESCE(activity.person_id, excluded.person_id),"
     " credited_org_id = COALESCE(activity.credited_org_id, excluded.credited_org_id)"
 )
-
-
-def fold_counts(rows: list[Any]) -> list[Any]:
-    """A group commit's counts with one row per (day, chat, author): a burst's messages of one
-    author are one upsert, and the report triggers run once for them instead of once each.
-
-    Summed only where that leaves every table as the rows one by one would: the key's rows all
-    name the same person and credited org (no re-keying in between) and every count is a
-    non-negative integer (so an aggregate row exists after the sum exactly when it would after
-    the steps, and who counts as active ends the same). Any other key keeps its rows as given,
-    in order. Rows of different keys touch different activity rows; the aggregates they share
-    are sums, whatever the order."""
-    keys: dict[tuple[Any, Any, Any], list[Any] | None] = {}
-    for row in rows:
-        key = (row[0], row[1], row[2])
-        if key in keys:
-            folded = keys[key]
-            if folded is None:
-                continue
-            if (row[3] != folded[3] or row[4] != folded[4] or type(row[3]) is not type(folded[3])
-                    or type(row[4]) is not type(folded[4]) or not _counts(row)):
-                keys[key] = None
-                continue
-            for at in range(5, 9):
-                folded[at] += row[at]
-        else:
-            keys[key] = list(row) if _counts(row) else None
-    if len(keys) == len(rows):
-        return rows
-    out: list[Any] = []
-    written: set[tuple[Any, Any, Any]] = set()
-    for row in rows:
-        key = (row[0], row[1], row[2])
-        folded = keys[key]
-        if folded is None:
-            out.append(row)
-        elif key not in written:
-            written.add(key)
-            out.append(folded)
-    return out
-
-
-def _counts(row: Any) -> bool:
-    return all(type(value) is int and value >= 0 for value in row[5:9])
-
-
 # the same upsert for many counts at once (the group commit of many messages' units), row by row
 bulk_form(UPSERT_SQL, UPSERT_SQL.replace(
     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
     " SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6,"
-    " value ->> 7, value ->> 8 FROM json_each(?) WHERE true"),  # WHERE: SQLite's upsert-after-SELECT rule
-    merge=fold_counts)
+    " value ->> 7, value ->> 8 FROM json_each(?) WHERE true"))  # WHERE: SQLite's upsert-after-SELECT rule
 
 CHUNK = 500  # ids per IN (...) list: far below every engine's parameter limit
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import random
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -96,48 +95,6 @@ def test_rows_go_as_one_json_text_only_when_it_carries_them_as_binding_would() -
     for odd in (2**63, -(2**63) - 1, 2**70, 1_000_000_000_000_000_000, float("nan"), float("inf"),
                 "a\x00b", "\ud800", True, b"bytes", "id 1234567890123456789"):
         assert _as_json([[1, "x"], [2, odd]]) is None, odd
-
-
-def test_a_burst_of_one_authors_messages_is_one_count() -> None:
-    day, other = "2026-11-29", "2026-11-30"
-    rows = [(day, 1, 501, 11, 1, 1, 0, 0, 0), (day, 1, 502, 12, 1, 1, 0, 0, 0), (day, 1, 501, 11, 1, 1, 0, 0, 0),
-            (other, 1, 501, 11, 1, 0, 1, 0, 0), (day, 1, 501, 11, 1, 0, 0, 0, 2)]
-    assert activity.fold_counts(rows) == [[day, 1, 501, 11, 1, 2, 0, 0, 2], [day, 1, 502, 12, 1, 1, 0, 0, 0],
-                                          [other, 1, 501, 11, 1, 0, 1, 0, 0]]
-    # kept as given: a count taken back, an author learnt in between, a value that is not a count
-    for odd in ((day, 1, 501, 11, 1, -1, 0, 0, 0), (day, 1, 501, None, None, 1, 0, 0, 0),
-                (day, 1, 501, 11, 2, 1, 0, 0, 0), (day, 1, 501, 11, 1, True, 0, 0, 0),
-                (day, 1, 501, 11, 1, 1.0, 0, 0, 0)):
-        given = [rows[0], odd, rows[2]]
-        assert activity.fold_counts(given) == given
-
-
-@pytest.mark.parametrize("seed", range(30))
-async def test_counts_folded_per_author_leave_what_each_count_alone_leaves(
-        two: tuple[Database, Database], seed: int) -> None:
-    """Whatever the group holds — authors learnt later, counts taken back, rows already there —
-    the folded rows leave the counts and every report aggregate as the rows one by one do."""
-    folded, one_by_one = two
-    rng = random.Random(seed)
-    known = {501: (11, 1), 502: (12, 1), 503: (13, 2), 777: (None, None)}
-
-    def row() -> tuple[Any, ...]:
-        vk_id = rng.choice(tuple(known))
-        author = known[vk_id] if rng.random() < 0.8 else rng.choice(((None, None), (11, 1), (13, 2)))
-        counts = [rng.choice((0, 0, 1, 1, 2, -1)) for _ in range(4)]
-        return (rng.choice(("2026-11-29", "2026-11-30")), rng.choice((1, 2)), vk_id, *author, *counts)
-
-    before = [row() for _ in range(rng.randint(0, 6))]
-    group = [row() for _ in range(rng.randint(2, 30))]
-    for db in two:
-        for given in before:
-            await db.execute(activity.UPSERT_SQL, given)
-    rows = activity.fold_counts(group)
-    assert len(rows) <= len(group)
-    await folded.executemany(activity.UPSERT_SQL, rows)
-    for given in group:
-        await one_by_one.execute(activity.UPSERT_SQL, given)
-    assert await _tables(folded) == await _tables(one_by_one)
 
 
 async def test_a_claim_of_an_event_done_already_voids_its_unit_alone(two: tuple[Database, Database]) -> None:
