@@ -91,6 +91,7 @@ _FIRST = methodcaller("group", 1)  # same as the template r"\1", without a Pytho
 # from the UTF-8 bytes of a text in one pass in C (no byte of a longer character is ASCII), which
 # leaves the regex only texts with other characters that are no word character («…», «—», 🙂)
 _ASCII_NOT_WORD = bytes(b for b in range(128) if _NOT_WORD.fullmatch(chr(b)))
+_BLAKE2B = hashlib.blake2b(digest_size=8)  # an empty hasher of fingerprint's size, copied
 
 
 @lru_cache(maxsize=256)  # asked twice per message: by the repeats policy and when recording it
@@ -106,9 +107,6 @@ def fingerprint(text: str) -> str:
     hasher = _BLAKE2B.copy()  # a copy of an empty hasher: cheaper than parsing its arguments
     hasher.update(core.encode())
     return hasher.hexdigest()
-
-
-_BLAKE2B = hashlib.blake2b(digest_size=8)
 
 
 class Entry(NamedTuple):
