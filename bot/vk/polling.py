@@ -25,9 +25,21 @@ from bot.vk.events import EventInbox
 
 log = logging.getLogger(__name__)
 
-# events stored (and handed on) together from one long-poll answer; smaller chunks cost more
+# events stored (and handed on) together from one long-poll answer: the first chunk's events
+# are being handled while the rest is stored. The rest goes in bigger chunks: each one stored
+# waits behind a group commit and for the loop's next pass, and with chunks of 1,000 the loop
+# ran out of stored events (bench/README.md, fourth pass); smaller first chunks cost more
 # write-lock handoffs with the group commit than their earlier start saves
 STORE_CHUNK = 1000
+NEXT_CHUNK = 4000
+
+
+def chunks(count: int) -> list[tuple[int, int]]:
+    """The (start, end) of each chunk of an answer of ``count`` events (one, empty, for none)."""
+    bounds = [(0, min(count, STORE_CHUNK))]
+    for start in range(STORE_CHUNK, count, NEXT_CHUNK):
+        bounds.append((start, min(start + NEXT_CHUNK, count)))
+    return bounds
 
 
 _DECODER = msgspec.json.Decoder()
@@ -125,10 +137,10 @@ class DbPolling(BotPolling):
                 # batch are being handled while the rest are written. The position is saved with
                 # the last chunk: a failure before it fetches the batch again, and what was
                 # stored already is recognised (not new, not handed on twice).
-                for start in range(0, max(len(updates), 1), STORE_CHUNK):
-                    last = start + STORE_CHUNK >= len(updates)
+                for start, end in chunks(len(updates)):
+                    last = end >= len(updates)
                     fresh = await self.inbox.accept(
-                        updates[start:start + STORE_CHUNK], ts_key=self.ts_key if last else None,
+                        updates[start:end], ts_key=self.ts_key if last else None,
                         ts=str(event["ts"]) if last else None, peer_of=self.peer_of,
                     )
                     if fresh:

@@ -44,6 +44,7 @@ class FailingOnce(Inbox):
 @pytest.mark.parametrize("failing", [False, True])
 async def test_a_big_answer_is_stored_and_handed_on_in_chunks(emu, world, db, monkeypatch, failing: bool) -> None:
     monkeypatch.setattr(polling, "STORE_CHUNK", 20)
+    monkeypatch.setattr(polling, "NEXT_CHUNK", 15)  # three chunks: 20, 15 and 10 events
     emu.rps_limit = None
     api = API(TOKEN)
     api.API_URL = emu.api_url
