@@ -1023,20 +1023,18 @@ def _together(conn: Any, group: list[_Flush]) -> list[BaseException | None] | No
 _JSON = msgspec.json.Encoder()
 _ROWS = frozenset({list, tuple})
 _SCALARS = frozenset({int, str, float, type(None)})
-# 19 digits in a row (maybe an integer beyond 64 bits) found as nineteen 9s once every digit is one
-_DIGITS = bytes.maketrans(b"0123456789", b"9" * 10)
-_LONG_NUMBER = b"9" * 19
+_INT64 = (-(2**63), 2**63 - 1)
 _INFINITE = (float("inf"), float("-inf"))
 
 
 def _as_json(rows: list[Any]) -> str | None:
     """The rows as one JSON text that carries them as SQLite would bind them, or None (then
     they go one statement per row). None for: an integer beyond 64 bits (JSON would make it a
-    real; any run of 19 digits counts, a string's too), NaN or infinity (JSON has neither), a
+    real), NaN or infinity (JSON has neither), a
     string with a NUL (``->>`` would cut it there) or that is not valid text (binding refuses
     it, so the unit fails alone), a value of any other type, a row that is not a list or tuple
-    (named parameters). The types are read and the text written by C code: no Python step per
-    value on the way."""
+    (named parameters). The types are read and the text written by C code; only the integers
+    are gathered in Python, for their range."""
     if not set(map(type, rows)) <= _ROWS:  # (a mapping would be walked as its keys)
         return None
     values = list(itertools.chain.from_iterable(rows))
@@ -1049,8 +1047,12 @@ def _as_json(rows: list[Any]) -> str | None:
         text = _JSON.encode(rows)
     except (UnicodeEncodeError, msgspec.MsgspecError, OverflowError):
         return None
-    if b"\\u0000" in text or (int in kinds and _LONG_NUMBER in text.translate(_DIGITS)):
+    if b"\\u0000" in text:
         return None
+    if int in kinds:
+        ints = [v for v in values if type(v) is int]
+        if min(ints) < _INT64[0] or max(ints) > _INT64[1]:
+            return None
     return text.decode()
 
 
