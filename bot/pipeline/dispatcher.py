@@ -38,11 +38,10 @@ def peer_of(event: Event) -> int:
 
 
 # a chat's turn: the events it handles one after another before the other chats, the group
-# commit and long poll get theirs (about five ordinary messages). Shorter turns cost the loop
-# more switching; longer ones keep the database thread's results (a stored answer, a group
-# commit) waiting for every busy chat's turn: with 32 chats at 2 ms the loop ran out of stored
-# events and stood idle (bench/README.md, fourth pass: 0.5 ms against 0.2, 1 and 2 ms)
-TURN_SECONDS = 0.0005
+# commit and long poll get theirs (about twenty ordinary messages). Shorter turns cost the loop
+# more switching (0.5 and 1 ms: 4–5 % fewer messages per second than 2 ms, bench/README.md,
+# fourth pass); longer ones keep the database thread's results waiting longer for the loop
+TURN_SECONDS = 0.002
 
 
 class Dispatcher:
