@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED, EVENT_JOB_SUBMITTED, JobEvent
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.jobs.reports import monthly_reports
@@ -179,3 +181,29 @@ def build_scheduler(app: Any) -> AsyncIOScheduler:
     for name, func, trigger in app.hooks.jobs:
         scheduler.add_job(func, args=[app], id=name, coalesce=True, max_instances=1, **trigger)
     return scheduler
+
+
+class InFlight:
+    """The scheduler's jobs running now. A stop lets them end before the database closes:
+    otherwise a tick that happened to be running was cancelled (or found the database closed)
+    and APScheduler logged it as a job that raised — an error at every such stop."""
+
+    def __init__(self, scheduler: AsyncIOScheduler) -> None:
+        self.count = 0
+        self._idle = asyncio.Event()
+        self._idle.set()
+        scheduler.add_listener(self._submitted, EVENT_JOB_SUBMITTED)
+        scheduler.add_listener(self._ended, EVENT_JOB_EXECUTED | EVENT_JOB_ERROR)
+
+    def _submitted(self, event: JobEvent) -> None:
+        self.count += 1
+        self._idle.clear()
+
+    def _ended(self, event: JobEvent) -> None:
+        self.count = max(0, self.count - 1)
+        if self.count == 0:
+            self._idle.set()
+
+    async def idle(self) -> None:
+        """Return once no job is running."""
+        await self._idle.wait()

@@ -20,7 +20,7 @@ from bot import texts
 from bot.db import FLUSH_ATTEMPTS, AlreadyClaimed, Conflict
 from bot.runtime.app import App
 from bot.runtime.stopping import bounded
-from bot.jobs import build_scheduler
+from bot.jobs import InFlight, build_scheduler
 from bot.pipeline import unit as units
 from bot.pipeline.dispatcher import Dispatcher, Event, peer_of
 from bot.pipeline.inbox import Inbox
@@ -284,6 +284,7 @@ class Runner:
         self.polling.peer_of = peer_of
         self.polling.on_unreadable = self.bot.report_unreadable
         self.scheduler = build_scheduler(app)
+        self.jobs = InFlight(self.scheduler)
         self.grace = grace
         self._task: asyncio.Task[Any] | None = None
         self.started = asyncio.Event()
@@ -331,12 +332,17 @@ class Runner:
     async def _finish(self) -> None:
         # bounded beyond the grace each step gives itself: a task that ignores its cancellation
         # (Python 3.11's wait_for in a loop can swallow one) must not hold the stop forever
+        if self.scheduler.running:
+            self.scheduler.pause()  # no job starts while the bot stops
         if self.web is not None:
             await bounded(self.web.stop(), "stopping the web cabinet", STEP_SECONDS)
         await bounded(self.bot.stop_queues(self.grace), "stopping the event queues", self.grace + STEP_SECONDS)
         grace = min(self.grace, 5.0)
         await bounded(self.app.runner.stop(grace=grace), "stopping the action runner", grace + STEP_SECONDS)
         if self.scheduler.running:
+            # a job running now ends before the database closes (what it records is performed at
+            # the next start); one that overruns is cancelled with the others by the shutdown
+            await bounded(self.jobs.idle(), "letting the scheduled jobs end", STEP_SECONDS)
             self.scheduler.shutdown(wait=False)
 
 

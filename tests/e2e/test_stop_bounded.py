@@ -152,3 +152,34 @@ async def test_an_emulator_stop_whose_server_shutdown_hangs_ends_at_its_bound(
         release.set()
         monkeypatch.setattr(web.AppRunner, "cleanup", real_cleanup)
         await server.cleanup()
+
+
+async def test_a_scheduled_job_running_at_the_stop_ends_before_the_database_closes(
+        harness: BotHarness, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A tick that happens to run when the bot stops ends before the stop returns (and the
+    database closes); no job is reported as having raised. The tick is let go only once the
+    rest of the bot has stopped: the stop must wait for it."""
+    assert harness.app is not None and harness.runner is not None
+    app, runner = harness.app, harness.runner
+    entered, release = asyncio.Event(), asyncio.Event()
+    finished: list[Any] = []
+
+    async def tick(app: Any) -> None:
+        entered.set()
+        await release.wait()
+        finished.append(await app.db.fetchval("SELECT COUNT(*) FROM kv"))  # the database is open
+
+    stop_actions = app.runner.stop
+
+    async def stop_then_release(*args: Any, **kwargs: Any) -> None:
+        await stop_actions(*args, **kwargs)
+        release.set()  # the last step before the scheduler's
+
+    monkeypatch.setattr(app.runner, "stop", stop_then_release)
+    runner.scheduler.add_job(tick, args=[app], id="review_tick", max_instances=1)  # runs now
+    await asyncio.wait_for(entered.wait(), 5)
+    assert runner.jobs.count == 1
+    with caplog.at_level(logging.ERROR, logger="apscheduler"):
+        await asyncio.wait_for(runner.stop(), 15)
+        assert len(finished) == 1 and isinstance(finished[0], int)  # ended before the stop returned
+    assert [r.getMessage() for r in caplog.records if r.name.startswith("apscheduler") and r.levelno >= logging.ERROR] == []
