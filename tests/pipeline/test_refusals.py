@@ -54,6 +54,13 @@ class Decisions:
         runner.on_rights_lost = self.rights_lost
         return runner
 
+    async def drained(self) -> Any:
+        """A runner with these hooks, started and run until nothing recorded is left to perform."""
+        runner = self.runner()
+        await runner.start()
+        await asyncio.wait_for(runner.drained(), 10)
+        return runner
+
 
 async def decide(world: World, violation: int, peer: int, cmid: int, author: int) -> None:
     """A violation's decision: delete the message, warn publicly and privately, alert."""
@@ -140,9 +147,7 @@ async def test_a_deletion_refused_for_its_message_in_a_batch_cancels_its_decisio
         if packed:  # a deletion in another chat: the chat's deletions become one call of an execute
             await decide(world, 3, other, world.emu.user_message(other, kid, "плохое"), kid)
     hooks = Decisions(world)
-    runner = hooks.runner()
-    await runner.start()
-    await asyncio.wait_for(runner.drained(), 10)
+    runner = await hooks.drained()
     # one request carried both deletions of the chat (VK answered per message)
     if packed:
         assert http(world, "execute") >= 1 and not http(world, "messages.delete")
@@ -173,9 +178,7 @@ async def test_a_single_deletion_refused_for_its_message_cancels_its_decision(wo
     async with world.db.transaction():
         await decide(world, 7, peer, cmid, owner)
     hooks = Decisions(world)
-    runner = hooks.runner()
-    await runner.start()
-    await asyncio.wait_for(runner.drained(), 10)
+    await hooks.drained()
     assert hooks.failed == [7] and not texts(world, peer) and not texts(world, owner)
     assert [s for _, s, _ in await event_statuses(world, 7)] == ["failed"] * 3
 
@@ -194,9 +197,7 @@ async def test_refused_sanctions_of_one_chat_cost_one_question(world: World) -> 
         await decide(world, 2, peer, gone, kid)
         await decide(world, 3, peer, second, owner)
     hooks = Decisions(world)
-    runner = hooks.runner()
-    await runner.start()
-    await asyncio.wait_for(runner.drained(), 10)
+    await hooks.drained()
     assert http(world, "messages.delete") == 1 and reads(world) == [f"{first},{gone},{second}"]
     assert hooks.failed == [1, 3]
     assert texts(world, peer) == ["сообщение удалено, предупреждение 2"] and texts(world, kid) == [
@@ -222,9 +223,7 @@ async def test_a_message_already_gone_keeps_its_decision(world: World, packed: b
             await decide(world, 3, other, world.emu.user_message(other, kid, "плохое"), kid)
     await world.gateway.delete_messages(peer, [first])  # performed by the run that died
     hooks = Decisions(world)
-    runner = hooks.runner()
-    await runner.start()
-    await asyncio.wait_for(runner.drained(), 10)
+    await hooks.drained()
     assert hooks.failed == []
     assert reads(world) == [str(first)]  # whether the refused message stayed (the other was deleted)
     assert texts(world, peer) == ["сообщение удалено, предупреждение 1", "сообщение удалено, предупреждение 2"]
@@ -247,9 +246,7 @@ async def test_a_whole_request_924_is_settled_message_by_message(world: World, m
         await decide(world, 1, peer, gone, kid)
         await decide(world, 2, peer, stayed, kid)
     hooks = Decisions(world)
-    runner = hooks.runner()
-    await runner.start()
-    await asyncio.wait_for(runner.drained(), 10)
+    await hooks.drained()
     assert reads(world) == [f"{gone},{stayed}"]  # one question for the chat
     assert hooks.failed == [2]
     assert texts(world, peer) == ["сообщение удалено, предупреждение 1"]
@@ -276,9 +273,7 @@ async def test_a_whole_call_924_inside_execute_is_settled_message_by_message(wor
         await decide(world, 2, peer, stayed, kid)
         await decide(world, 3, other, world.emu.user_message(other, kid, "плохое"), kid)  # packs into execute
     hooks = Decisions(world)
-    runner = hooks.runner()
-    await runner.start()
-    await asyncio.wait_for(runner.drained(), 10)
+    await hooks.drained()
     assert hooks.failed == [2]
     assert reads(world) == [f"{gone},{stayed}"]
     assert [s for _, s, _ in await event_statuses(world, 1)] == ["failed", "done", "done"]
@@ -307,9 +302,7 @@ async def test_a_per_message_refusal_is_handled_as_a_whole_refusal(world: World,
         await decide(world, 1, peer, kept, kid)
         await decide(world, 2, peer, refused, kid)
     hooks = Decisions(world)
-    runner = hooks.runner()
-    await runner.start()
-    await asyncio.wait_for(runner.drained(), 10)
+    await hooks.drained()
     assert hooks.failed == [2] and hooks.lost == ([2] if code == 925 else [])
     assert texts(world, peer) == ["сообщение удалено, предупреждение 1"]
     assert await event_statuses(world, 2) == [(Kind.DELETE, "failed", code)] + [(Kind.SEND, "failed", code)] * 2

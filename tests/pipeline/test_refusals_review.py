@@ -45,9 +45,7 @@ async def test_a_gone_message_whose_check_fails_for_now_keeps_its_decision(world
     # every attempt of the transport's first question fails (VK: internal error)
     world.emu.fail_next("messages.getByConversationMessageId", 10, times=world.gateway.api.attempts)
     hooks = Decisions(world)
-    runner = hooks.runner()
-    await runner.start()
-    await asyncio.wait_for(runner.drained(), 10)
+    runner = await hooks.drained()
     assert hooks.failed == []  # no strike taken back, no «failed» alert for a deleted message
     assert texts(world, peer) == ["сообщение удалено, предупреждение 1"]
     assert texts(world, kid) == ["вам предупреждение 1"]
@@ -64,9 +62,7 @@ async def test_a_check_that_never_succeeds_is_bounded_and_told_once(world: World
         await decide(world, 1, peer, cmid, kid)
     world.emu.fail_next("messages.getByConversationMessageId", 10, times=10_000)
     hooks = Decisions(world)
-    runner = hooks.runner()
-    await runner.start()
-    await asyncio.wait_for(runner.drained(), 10)
+    runner = await hooks.drained()
     assert hooks.failed == [1]  # given up: the moderators decide, told once
     assert not texts(world, peer) and not texts(world, kid)
     assert [s for _, s, _ in await event_statuses(world, 1)] == ["failed"] * 3
@@ -87,9 +83,7 @@ async def test_an_unreadable_check_breaks_no_deletion_vk_performed(world: World,
         await decide(world, 1, peer, kids_bad, kid)
         await decide(world, 2, peer, owners_bad, owner)
     hooks = Decisions(world)
-    runner = hooks.runner()
-    await runner.start()
-    await asyncio.wait_for(runner.drained(), 10)
+    await hooks.drained()
     assert world.emu.chat(peer).get(kids_bad).deleted_for_all
     # the deletion VK performed is done and its decision stands; the refused one is cancelled
     assert [s for _, s, _ in await event_statuses(world, 1)] == ["done"] * 3

@@ -87,24 +87,6 @@ def _spaced_reference(seq: list[tuple[str, str] | None]) -> list[normalize.Token
     return found
 
 
-def _phrase_words_reference(toks: list[normalize.Token]) -> list[str]:
-    """phrase_words as it was before `read` learnt to find the phrase words itself."""
-    result: list[str] = []
-    letters: list[str] = []
-    for token in toks:
-        if not token.whole:
-            continue
-        form = token.forms[0]
-        if len(form) == 1:
-            letters.append(form)
-            continue
-        result.extend(["".join(letters)] if len(letters) >= 3 else letters)
-        letters = []
-        result.append(form)
-    result.extend(["".join(letters)] if len(letters) >= 3 else letters)
-    return result
-
-
 def test_read_finds_the_tokens_and_phrase_words_in_one_pass():
     spaced = 0
     for text in all_texts() + ["ну и с у ч к а", "у м е р е т ь", "а б в г", "х у й ну и в"]:
@@ -113,7 +95,7 @@ def test_read_finds_the_tokens_and_phrase_words_in_one_pass():
         spaced += bool(_spaced_reference(seq))
         toks, phrase = normalize.read(text)
         assert toks == normalize.tokens(text), text
-        assert phrase == _phrase_words_reference(toks) == normalize.phrase_words(toks), text
+        assert phrase == normalize.phrase_words(toks), text
         for word in clean(text).split():  # read takes a word's first token for its whole one
             assert [t.whole for t in normalize._word(word)[0]][:1] in ([], [True]), word
             assert not any(t.whole for t in normalize._word(word)[0][1:]), word
